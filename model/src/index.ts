@@ -1,0 +1,4 @@
+export * from './transaction';
+export * from './span';
+export * from './api';
+export * from './plugins';
