@@ -2,3 +2,4 @@ export * from './transaction';
 export * from './span';
 export * from './api';
 export * from './plugins';
+export * from './jvm';

@@ -1,0 +1,28 @@
+import type { ThreadDump } from '@osprey/model';
+import { ThreadDumpParseError } from './errors';
+import { parseThreadDumpJson } from './threaddump-json';
+import { parseThreadDumpText } from './threaddump-text';
+
+export {
+  analyzeThreadDump,
+  findDeadlocks,
+  groupStacks,
+  resolveOwners,
+  sameDeadlocks,
+  summarize,
+  topCpuThreads,
+} from './analyze';
+export { diffThreadDumps } from './diff';
+export { HistogramParseError, JvmParseError, ThreadDumpParseError } from './errors';
+export { diffHistograms, parseClassHistogram } from './histogram';
+export { parseThreadDumpJson } from './threaddump-json';
+export { parseThreadDumpText, parseThreadHeader } from './threaddump-text';
+
+/** A thread dump in either form an upload may carry: jcmd JSON (starts with `{`) or jstack/jcmd text. */
+export function parseThreadDump(body: string): ThreadDump {
+  const start = body.trimStart();
+  if (start === '') {
+    throw new ThreadDumpParseError('not a thread dump: the body is empty');
+  }
+  return start.startsWith('{') ? parseThreadDumpJson(body) : parseThreadDumpText(body);
+}

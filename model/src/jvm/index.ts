@@ -1,0 +1,2 @@
+export * from './threaddump';
+export * from './histogram';
