@@ -17,8 +17,8 @@ import { deadlockKind } from './threads';
  * synchronizers from "Locked ownable synchronizers"). A thread never owns what it waits on: an
  * Object.wait() thread released that monitor. Owners given by the dump itself (JSON) are kept.
  */
-export function resolveOwners(threads: JvmThread[]): JvmThread[] {
-  const holders = lockHolders(threads);
+export function resolveOwners(threads: JvmThread[], jvmDeadlocks: Deadlock[] = []): JvmThread[] {
+  const holders = lockHolders(threads, jvmDeadlocks);
   return threads.map((t, i) => {
     if (!t.waitingOn) {
       return t;
@@ -31,8 +31,11 @@ export function resolveOwners(threads: JvmThread[]): JvmThread[] {
   });
 }
 
-/** Lock id → index of the thread holding it. */
-function lockHolders(threads: JvmThread[]): Map<string, number> {
+/**
+ * Lock id → index of the thread holding it. The JVM's deadlock section names holders too, which
+ * matters for `jstack` without `-l`: it prints no "Locked ownable synchronizers".
+ */
+function lockHolders(threads: JvmThread[], jvmDeadlocks: Deadlock[]): Map<string, number> {
   const holders = new Map<string, number>();
   threads.forEach((t, i) => {
     for (const l of t.locksHeld) {
@@ -41,6 +44,16 @@ function lockHolders(threads: JvmThread[]): Map<string, number> {
       }
     }
   });
+  if (jvmDeadlocks.length > 0) {
+    const byName = new Map<string, number>();
+    threads.forEach((t, i) => byName.has(t.name) || byName.set(t.name, i));
+    for (const e of jvmDeadlocks.flatMap((d) => d.edges)) {
+      const i = byName.get(e.heldBy);
+      if (i !== undefined && !holders.has(e.lock.id)) {
+        holders.set(e.lock.id, i);
+      }
+    }
+  }
   return holders;
 }
 
@@ -50,8 +63,8 @@ function lockHolders(threads: JvmThread[]): Map<string, number> {
  * holder, so it is no edge). Every thread has at most one outgoing edge, so one colouring walk per
  * thread finds every cycle in O(threads).
  */
-export function findDeadlocks(threads: JvmThread[]): Deadlock[] {
-  const holders = lockHolders(threads);
+export function findDeadlocks(threads: JvmThread[], jvmDeadlocks: Deadlock[] = []): Deadlock[] {
+  const holders = lockHolders(threads, jvmDeadlocks);
   const next = threads.map((t, i) => {
     const w = t.waitingOn;
     if (!w || w.kind === 'wait') {
@@ -157,8 +170,8 @@ export function topCpuThreads(threads: JvmThread[], limit = 10): CpuThread[] {
 
 /** Owners, deadlocks (ours, and whether they agree with the JVM's), stack groups, top CPU. */
 export function analyzeThreadDump(dump: ThreadDump): AnalyzedThreadDump {
-  const threads = resolveOwners(dump.threads);
-  const deadlocks = findDeadlocks(threads);
+  const threads = resolveOwners(dump.threads, dump.jvmDeadlocks);
+  const deadlocks = findDeadlocks(threads, dump.jvmDeadlocks);
   const analyzed: AnalyzedThreadDump = {
     ...dump,
     threads,
