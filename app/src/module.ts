@@ -1,0 +1,5 @@
+import { AppPlugin } from '@grafana/data';
+
+import { GettingStarted } from './GettingStarted';
+
+export const plugin = new AppPlugin<{}>().setRootPage(GettingStarted);
