@@ -1,0 +1,189 @@
+import type { AttributeValue, Span, Transaction, TransactionKind } from '@osprey/model';
+
+/**
+ * Derives one Transaction (XLOG record) per entry span of a batch.
+ *
+ * Entry span: SERVER or CONSUMER kind, or a root span (no parent). sql and api-call figures come
+ * from the entry's CLIENT descendants in the same service, not crossing into another entry span.
+ *
+ * Only spans in this batch are seen: a child exported in a later batch (e.g. by a
+ * BatchSpanProcessor flushing on another tick) does not add to sql/api figures, and a parent in
+ * an earlier batch leaves parentService unset. Joining across batches is a later issue.
+ */
+export function deriveTransactions(spans: Span[]): Transaction[] {
+  const byId = new Map<string, Span>();
+  const children = new Map<string, Span[]>();
+  for (const span of spans) {
+    byId.set(spanKey(span.traceId, span.spanId), span);
+  }
+  for (const span of spans) {
+    if (span.parentSpanId !== undefined) {
+      const key = spanKey(span.traceId, span.parentSpanId);
+      const list = children.get(key);
+      if (list) {
+        list.push(span);
+      } else {
+        children.set(key, [span]);
+      }
+    }
+  }
+  const transactions: Transaction[] = [];
+  for (const span of spans) {
+    if (isEntry(span)) {
+      const parent = span.parentSpanId === undefined ? undefined : byId.get(spanKey(span.traceId, span.parentSpanId));
+      transactions.push(toTransaction(span, parent, children));
+    }
+  }
+  return transactions;
+}
+
+function spanKey(traceId: string, spanId: string): string {
+  return `${traceId}/${spanId}`;
+}
+
+export function isEntry(span: Span): boolean {
+  return span.kind === 'server' || span.kind === 'consumer' || span.parentSpanId === undefined;
+}
+
+function transactionKind(span: Span): TransactionKind {
+  switch (span.kind) {
+    case 'server':
+      return 'web';
+    case 'consumer':
+      return 'async';
+    case 'internal':
+      return 'background';
+    default:
+      // A root CLIENT/PRODUCER/UNSPECIFIED span: application code acting on its own initiative.
+      return 'app';
+  }
+}
+
+const NANOS_PER_MICRO = BigInt(1000);
+
+/** Nanoseconds (decimal string) → milliseconds, keeping microseconds in the fraction. */
+function nanosToMillis(nanos: bigint): number {
+  return Number(nanos / NANOS_PER_MICRO) / 1000;
+}
+
+function str(value: AttributeValue | undefined): string | undefined {
+  if (typeof value === 'string' && value !== '') {
+    return value;
+  }
+  if (typeof value === 'number') {
+    return String(value);
+  }
+  return undefined;
+}
+
+function int(value: AttributeValue | undefined): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
+}
+
+function first(...values: Array<string | undefined>): string | undefined {
+  return values.find((v) => v !== undefined);
+}
+
+function endpointOf(span: Span): string {
+  const method = first(str(span.attributes['http.request.method']), str(span.attributes['http.method']));
+  const route = str(span.attributes['http.route']);
+  if (route !== undefined) {
+    return method === undefined ? route : `${method} ${route}`;
+  }
+  // HTTP server span names are already "GET /route" or just "GET": don't repeat the method.
+  if (method === undefined || span.name === method || span.name.startsWith(`${method} `)) {
+    return span.name;
+  }
+  return `${method} ${span.name}`;
+}
+
+function exceptionEvent(span: Span): { type?: string; message?: string } | undefined {
+  const event = span.events.find((e) => e.name === 'exception');
+  if (!event) {
+    return undefined;
+  }
+  return { type: str(event.attributes['exception.type']), message: str(event.attributes['exception.message']) };
+}
+
+function isDbClient(span: Span): boolean {
+  return span.attributes['db.system'] !== undefined || span.attributes['db.system.name'] !== undefined;
+}
+
+/** Count and total milliseconds of db and api CLIENT spans under an entry span. */
+function clientCalls(entry: Span, children: Map<string, Span[]>) {
+  const totals = { sqlCount: 0, sqlTime: 0, apiCallCount: 0, apiCallTime: 0 };
+  const stack = [...(children.get(spanKey(entry.traceId, entry.spanId)) ?? [])];
+  while (stack.length > 0) {
+    const span = stack.pop()!;
+    if (span.service !== entry.service || isEntry(span)) {
+      // Work done by another service, or a nested request that is its own transaction.
+      continue;
+    }
+    if (span.kind === 'client') {
+      const millis = nanosToMillis(BigInt(span.durationNano));
+      if (isDbClient(span)) {
+        totals.sqlCount += 1;
+        totals.sqlTime += millis;
+      } else {
+        totals.apiCallCount += 1;
+        totals.apiCallTime += millis;
+      }
+    }
+    stack.push(...(children.get(spanKey(span.traceId, span.spanId)) ?? []));
+  }
+  return totals;
+}
+
+function toTransaction(span: Span, parent: Span | undefined, children: Map<string, Span[]>): Transaction {
+  const attrs = span.attributes;
+  const resource = span.resource;
+  const httpStatus = int(attrs['http.response.status_code']) ?? int(attrs['http.status_code']);
+  const failed = span.status === 'error' || (httpStatus !== undefined && httpStatus >= 500);
+  const start = BigInt(span.startTimeUnixNano);
+  const duration = BigInt(span.durationNano);
+  const transaction: Transaction = {
+    endTime: nanosToMillis(start + duration),
+    elapsed: nanosToMillis(duration),
+    service: span.service,
+    instance:
+      first(str(resource['service.instance.id']), str(resource['host.name']), str(resource['k8s.pod.name'])) ??
+      'unknown',
+    endpoint: endpointOf(span),
+    status: failed ? 'error' : 'ok',
+    traceId: span.traceId,
+    spanId: span.spanId,
+    kind: transactionKind(span),
+    ...clientCalls(span, children),
+  };
+  if (httpStatus !== undefined) {
+    transaction.httpStatus = httpStatus;
+  }
+  if (failed) {
+    const exception = exceptionEvent(span);
+    const errorType = first(str(attrs['error.type']), exception?.type);
+    const errorMessage = first(exception?.message, span.statusMessage);
+    if (errorType !== undefined) {
+      transaction.errorType = errorType;
+    }
+    if (errorMessage !== undefined) {
+      transaction.errorMessage = errorMessage;
+    }
+  }
+  if (parent !== undefined && parent.service !== span.service) {
+    transaction.parentService = parent.service;
+  }
+  const userId = str(attrs['enduser.id']);
+  if (userId !== undefined) {
+    transaction.userId = userId;
+  }
+  const clientIp = first(str(attrs['client.address']), str(attrs['http.client_ip']), str(attrs['net.peer.ip']));
+  if (clientIp !== undefined) {
+    transaction.clientIp = clientIp;
+  }
+  const threadName = str(attrs['thread.name']);
+  if (threadName !== undefined) {
+    transaction.threadName = threadName;
+  }
+  return transaction;
+}

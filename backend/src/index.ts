@@ -1,0 +1,11 @@
+export { buildServer, DEFAULT_MAX_BODY_BYTES, VERSION, type ServerOptions } from './server/app';
+export { HttpError } from './server/errors';
+export { TokenRegistry, bearerToken, grants, type TokenConfig } from './auth/tokens';
+export { decodeOtlpJson, decodeOtlpProtobuf } from './ingest/otlp/decode';
+export { convertExportRequest } from './ingest/otlp/convert';
+export { OtlpValidationError } from './ingest/otlp/errors';
+export { deriveTransactions } from './derive/transactions';
+export { DuckDbStore } from './store/duckdb';
+export type { Store } from './store/store';
+export { parseTransactionQuery } from './query/params';
+export { parseServeArgs, ConfigError, USAGE, type ServeConfig } from './config/serve';

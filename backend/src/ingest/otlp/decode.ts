@@ -1,0 +1,53 @@
+import type { Span } from '@osprey/model';
+
+import { convertExportRequest } from './convert';
+import { OtlpValidationError } from './errors';
+
+/** The slice of protobufjs' generated static code that decoding needs. */
+interface GeneratedMessageType {
+  decode(bytes: Uint8Array): unknown;
+  toObject(message: unknown, options: Record<string, unknown>): unknown;
+}
+
+interface GeneratedRoot {
+  opentelemetry: {
+    proto: { collector: { trace: { v1: { ExportTraceServiceRequest: GeneratedMessageType } } } };
+  };
+}
+
+// The OpenTelemetry project's own protobufjs build of the OTLP protos (static code, shipped in
+// otlp-transformer 0.57.x); newer otlp-transformer releases dropped it for a hand-written encoder.
+const root: GeneratedRoot = require('@opentelemetry/otlp-transformer/build/src/generated/root');
+const protobufUtil: { Long?: unknown } = require('protobufjs/minimal').util;
+
+const ExportTraceServiceRequest = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+
+if (!protobufUtil.Long) {
+  // Without Long, protobufjs reads fixed64 into a double and nanosecond times lose digits.
+  throw new Error('protobufjs has no Long implementation; install the "long" package');
+}
+
+/** OTLP/HTTP protobuf body → Spans. Throws OtlpValidationError for bytes that are not a valid request. */
+export function decodeOtlpProtobuf(body: Uint8Array): Span[] {
+  let message: unknown;
+  try {
+    message = ExportTraceServiceRequest.decode(body);
+  } catch (err) {
+    throw new OtlpValidationError('', `body is not a protobuf ExportTraceServiceRequest: ${(err as Error).message}`);
+  }
+  // Longs as decimal strings keep all 64 bits; bytes stay Uint8Array; absent fields stay absent.
+  return convertExportRequest(
+    ExportTraceServiceRequest.toObject(message, { longs: String, enums: Number, arrays: true })
+  );
+}
+
+/** OTLP/HTTP JSON body (UTF-8 text) → Spans. Throws OtlpValidationError for invalid JSON or schema. */
+export function decodeOtlpJson(body: string): Span[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (err) {
+    throw new OtlpValidationError('', `body is not JSON: ${(err as Error).message}`);
+  }
+  return convertExportRequest(parsed);
+}

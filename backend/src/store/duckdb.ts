@@ -1,0 +1,359 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { DuckDBAppender, DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type {
+  Attributes,
+  Span,
+  SpanEvent,
+  SpanKind,
+  SpanStatus,
+  Transaction,
+  TransactionKind,
+  TransactionQuery,
+  TransactionsResponse,
+  TransactionStatus,
+} from '@osprey/model';
+
+import type { Store } from './store';
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS spans (
+    trace_id VARCHAR NOT NULL,
+    span_id VARCHAR NOT NULL,
+    parent_span_id VARCHAR,
+    service VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    start_ns UBIGINT NOT NULL,
+    duration_ns UBIGINT NOT NULL,
+    status VARCHAR NOT NULL,
+    status_message VARCHAR,
+    resource JSON NOT NULL,
+    attributes JSON NOT NULL,
+    events JSON NOT NULL
+  )`,
+  // end_time is epoch ms as DOUBLE (sub-ms in the fraction). Rows arrive roughly in end_time
+  // order, so DuckDB's per-row-group min/max zonemaps prune time-window scans; an ART index
+  // would only help point lookups and slows appends.
+  `CREATE TABLE IF NOT EXISTS transactions (
+    end_time DOUBLE NOT NULL,
+    elapsed DOUBLE NOT NULL,
+    service VARCHAR NOT NULL,
+    instance VARCHAR NOT NULL,
+    endpoint VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    http_status INTEGER,
+    error_type VARCHAR,
+    error_message VARCHAR,
+    trace_id VARCHAR NOT NULL,
+    span_id VARCHAR NOT NULL,
+    parent_service VARCHAR,
+    user_id VARCHAR,
+    client_ip VARCHAR,
+    sql_count INTEGER NOT NULL,
+    sql_time DOUBLE NOT NULL,
+    api_call_count INTEGER NOT NULL,
+    api_call_time DOUBLE NOT NULL,
+    kind VARCHAR NOT NULL,
+    thread_name VARCHAR,
+    cpu_time DOUBLE
+  )`,
+];
+
+interface PendingBatch {
+  spans: Span[];
+  transactions: Transaction[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The embedded store: one DuckDB file `<dataDir>/osprey.duckdb`.
+ *
+ * Writes go through a single writer connection. Batches that arrive while a commit is running
+ * wait in a queue and are then written together in one transaction (group commit), so many small
+ * OTLP exports cost one commit. If a group fails, its batches are retried one by one so a bad
+ * batch fails alone. Reads use their own connection and see only committed data.
+ */
+export class DuckDbStore implements Store {
+  readonly kind = 'duckdb';
+  private queue: PendingBatch[] = [];
+  private writing = false;
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection
+  ) {}
+
+  static async open(dataDir: string): Promise<DuckDbStore> {
+    mkdirSync(dataDir, { recursive: true });
+    const instance = await DuckDBInstance.create(path.join(dataDir, 'osprey.duckdb'));
+    const writer = await instance.connect();
+    for (const statement of SCHEMA) {
+      await writer.run(statement);
+    }
+    const reader = await instance.connect();
+    return new DuckDbStore(instance, writer, reader);
+  }
+
+  insertBatch(spans: Span[], transactions: Transaction[]): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(new Error('store is closed'));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ spans, transactions, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.writing) {
+      return;
+    }
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue;
+        this.queue = [];
+        try {
+          await this.commit(group);
+          group.forEach((batch) => batch.resolve());
+        } catch (groupError) {
+          if (group.length === 1) {
+            group[0].reject(groupError);
+            continue;
+          }
+          for (const batch of group) {
+            try {
+              await this.commit([batch]);
+              batch.resolve();
+            } catch (err) {
+              batch.reject(err);
+            }
+          }
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async commit(group: PendingBatch[]): Promise<void> {
+    await this.writer.run('BEGIN TRANSACTION');
+    try {
+      const spanAppender = await this.writer.createAppender('spans');
+      try {
+        for (const batch of group) {
+          batch.spans.forEach((span) => appendSpan(spanAppender, span));
+        }
+        spanAppender.flushSync();
+      } finally {
+        spanAppender.closeSync();
+      }
+      const txAppender = await this.writer.createAppender('transactions');
+      try {
+        for (const batch of group) {
+          batch.transactions.forEach((tx) => appendTransaction(txAppender, tx));
+        }
+        txAppender.flushSync();
+      } finally {
+        txAppender.closeSync();
+      }
+      await this.writer.run('COMMIT');
+    } catch (err) {
+      await this.writer.run('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async services(): Promise<string[]> {
+    const result = await this.reader.runAndReadAll('SELECT DISTINCT service FROM spans ORDER BY service');
+    return result.getRowObjectsJS().map((row) => String(row.service));
+  }
+
+  async transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse> {
+    const where = ['end_time >= $from', 'end_time <= $to'];
+    const values: Record<string, DuckDBValue> = { from: query.from, to: query.to, limit: query.limit + 1 };
+    const equals: Array<[keyof TransactionQuery, string]> = [
+      ['service', 'service'],
+      ['instance', 'instance'],
+      ['endpoint', 'endpoint'],
+      ['traceId', 'trace_id'],
+    ];
+    for (const [param, column] of equals) {
+      const value = query[param];
+      if (value !== undefined) {
+        where.push(`${column} = $${param}`);
+        values[param] = value as string;
+      }
+    }
+    if (query.minElapsed !== undefined) {
+      where.push('elapsed >= $minElapsed');
+      values.minElapsed = query.minElapsed;
+    }
+    if (query.errorsOnly) {
+      where.push(`status = 'error'`);
+    }
+    const result = await this.reader.runAndReadAll(
+      `SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY end_time DESC LIMIT $limit`,
+      values
+    );
+    const rows = result.getRowObjectsJS();
+    const truncated = rows.length > query.limit;
+    return { transactions: rows.slice(0, query.limit).map(rowToTransaction), truncated };
+  }
+
+  async trace(traceId: string): Promise<Span[]> {
+    const result = await this.reader.runAndReadAll(
+      'SELECT * FROM spans WHERE trace_id = $traceId ORDER BY start_ns, span_id',
+      { traceId }
+    );
+    return result.getRowObjectsJS().map(rowToSpan);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    while (this.writing || this.queue.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    this.reader.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function appendNullable(appender: DuckDBAppender, value: string | undefined): void {
+  if (value === undefined) {
+    appender.appendNull();
+  } else {
+    appender.appendVarchar(value);
+  }
+}
+
+function appendSpan(a: DuckDBAppender, span: Span): void {
+  a.appendVarchar(span.traceId);
+  a.appendVarchar(span.spanId);
+  appendNullable(a, span.parentSpanId);
+  a.appendVarchar(span.service);
+  a.appendVarchar(span.name);
+  a.appendVarchar(span.kind);
+  a.appendUBigInt(BigInt(span.startTimeUnixNano));
+  a.appendUBigInt(BigInt(span.durationNano));
+  a.appendVarchar(span.status);
+  appendNullable(a, span.statusMessage);
+  a.appendVarchar(JSON.stringify(span.resource));
+  a.appendVarchar(JSON.stringify(span.attributes));
+  a.appendVarchar(JSON.stringify(span.events));
+  a.endRow();
+}
+
+function appendTransaction(a: DuckDBAppender, tx: Transaction): void {
+  a.appendDouble(tx.endTime);
+  a.appendDouble(tx.elapsed);
+  a.appendVarchar(tx.service);
+  a.appendVarchar(tx.instance);
+  a.appendVarchar(tx.endpoint);
+  a.appendVarchar(tx.status);
+  if (tx.httpStatus === undefined) {
+    a.appendNull();
+  } else {
+    a.appendInteger(tx.httpStatus);
+  }
+  appendNullable(a, tx.errorType);
+  appendNullable(a, tx.errorMessage);
+  a.appendVarchar(tx.traceId);
+  a.appendVarchar(tx.spanId);
+  appendNullable(a, tx.parentService);
+  appendNullable(a, tx.userId);
+  appendNullable(a, tx.clientIp);
+  a.appendInteger(tx.sqlCount);
+  a.appendDouble(tx.sqlTime);
+  a.appendInteger(tx.apiCallCount);
+  a.appendDouble(tx.apiCallTime);
+  a.appendVarchar(tx.kind);
+  appendNullable(a, tx.threadName);
+  if (tx.cpuTime === undefined) {
+    a.appendNull();
+  } else {
+    a.appendDouble(tx.cpuTime);
+  }
+  a.endRow();
+}
+
+type Row = Record<string, unknown>;
+
+function optionalString(row: Row, column: string): string | undefined {
+  const value = row[column];
+  return value === null || value === undefined ? undefined : String(value);
+}
+
+function rowToTransaction(row: Row): Transaction {
+  const tx: Transaction = {
+    endTime: Number(row.end_time),
+    elapsed: Number(row.elapsed),
+    service: String(row.service),
+    instance: String(row.instance),
+    endpoint: String(row.endpoint),
+    status: row.status as TransactionStatus,
+    traceId: String(row.trace_id),
+    spanId: String(row.span_id),
+    sqlCount: Number(row.sql_count),
+    sqlTime: Number(row.sql_time),
+    apiCallCount: Number(row.api_call_count),
+    apiCallTime: Number(row.api_call_time),
+    kind: row.kind as TransactionKind,
+  };
+  const optional: Array<[keyof Transaction, string]> = [
+    ['errorType', 'error_type'],
+    ['errorMessage', 'error_message'],
+    ['parentService', 'parent_service'],
+    ['userId', 'user_id'],
+    ['clientIp', 'client_ip'],
+    ['threadName', 'thread_name'],
+  ];
+  for (const [field, column] of optional) {
+    const value = optionalString(row, column);
+    if (value !== undefined) {
+      (tx as unknown as Record<string, unknown>)[field] = value;
+    }
+  }
+  if (row.http_status !== null && row.http_status !== undefined) {
+    tx.httpStatus = Number(row.http_status);
+  }
+  if (row.cpu_time !== null && row.cpu_time !== undefined) {
+    tx.cpuTime = Number(row.cpu_time);
+  }
+  return tx;
+}
+
+function rowToSpan(row: Row): Span {
+  const span: Span = {
+    traceId: String(row.trace_id),
+    spanId: String(row.span_id),
+    name: String(row.name),
+    kind: row.kind as SpanKind,
+    // UBIGINT comes back as bigint: its decimal string keeps every nanosecond.
+    startTimeUnixNano: String(row.start_ns),
+    durationNano: String(row.duration_ns),
+    status: row.status as SpanStatus,
+    service: String(row.service),
+    resource: JSON.parse(String(row.resource)) as Attributes,
+    attributes: JSON.parse(String(row.attributes)) as Attributes,
+    events: JSON.parse(String(row.events)) as SpanEvent[],
+  };
+  const parent = optionalString(row, 'parent_span_id');
+  if (parent !== undefined) {
+    span.parentSpanId = parent;
+  }
+  const message = optionalString(row, 'status_message');
+  if (message !== undefined) {
+    span.statusMessage = message;
+  }
+  return span;
+}
