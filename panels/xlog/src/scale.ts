@@ -20,8 +20,9 @@ export function niceStep(span: number, maxTicks: number): number {
 /** Multiples of `step` within [min, max]. */
 export function stepTicks(min: number, max: number, step: number): number[] {
   const ticks: number[] = [];
-  const first = Math.ceil(min / step);
-  const last = Math.floor(max / step);
+  // The epsilon keeps 0.3 / 0.1 = 2.9999999999999996 from dropping the last tick.
+  const first = Math.ceil(min / step - 1e-9);
+  const last = Math.floor(max / step + 1e-9);
   for (let i = first; i <= last; i++) {
     // Rounding to the step's precision keeps 0.1 * 3 from printing as 0.30000000000000004.
     ticks.push(Number((i * step).toPrecision(12)));
