@@ -201,6 +201,20 @@ describe.each([
   });
 });
 
+describe('Object.wait() printed with "no object reference available" (JDK 17)', () => {
+  const d = analyzeThreadDump(parseThreadDumpText(fixture('jdk17/object-wait-no-reference.txt')));
+
+  it('takes the monitor from the caller frame, so no waiter looks like the holder of the others', () => {
+    expect(d.threads.map((t) => t.name)).toEqual(['waiter-0', 'waiter-124', 'waiter-125']);
+    for (const t of d.threads) {
+      expect(t.waitingOn).toEqual({ id: '0x000000069c0d5598', className: 'java.lang.Object', kind: 'wait' });
+      expect(t.locksHeld).toEqual([]);
+    }
+    expect(d.stackGroups).toEqual([expect.objectContaining({ count: 3 })]);
+    expect(d.unparsed).toEqual([]);
+  });
+});
+
 describe('carrier threads of virtual threads (JDK 25)', () => {
   it.each(['jdk25/lock-jstack-l.txt', 'jdk25/lock-jcmd-thread-print.txt'])('%s', (file) => {
     const d = parseThreadDumpText(fixture(file));

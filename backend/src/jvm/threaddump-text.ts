@@ -259,6 +259,10 @@ function threadTabLine(b: ThreadBuilder, line: string): boolean {
   if (!action) {
     return false;
   }
+  if (b.section === 'mounted') {
+    // Lock lines of the mounted virtual thread: the carrier neither holds nor waits for them.
+    return true;
+  }
   const ref = lockRef(body.slice(action.length));
   const frameLock: FrameLock = { frame: Math.max(0, t.stack.length - 1), action };
   if (ref.id) {
@@ -268,7 +272,7 @@ function threadTabLine(b: ThreadBuilder, line: string): boolean {
     frameLock.className = ref.className;
   }
   (t.frameLocks ??= []).push(frameLock);
-  if (!ref.id || b.section === 'mounted') {
+  if (!ref.id) {
     return true;
   }
   const lock = { id: ref.id, className: ref.className ?? '' };
@@ -452,6 +456,19 @@ function finishDeadlock(d: DeadlockBuilder): Deadlock {
 
 /** A thread in Object.wait() released the monitor its `- locked` line still shows. */
 function finishThread(t: JvmThread): void {
+  if (!t.waitingOn && t.frameLocks) {
+    // `- waiting on <no object reference available>` (printed while the wait is in transition):
+    // the monitor waited on is the one locked by the nearest caller frame.
+    const waitAt = t.frameLocks.findIndex((l) => l.action === 'waiting on');
+    const locked = waitAt < 0 ? undefined : t.frameLocks.slice(waitAt + 1).find((l) => l.action === 'locked');
+    if (locked?.id) {
+      t.waitingOn = {
+        id: locked.id,
+        className: locked.className ?? '',
+        kind: t.state === 'BLOCKED' ? 'monitor' : 'wait',
+      };
+    }
+  }
   const w = t.waitingOn;
   if (w) {
     t.locksHeld = t.locksHeld.filter((l) => l.id !== w.id);
