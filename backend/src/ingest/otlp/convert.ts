@@ -215,14 +215,19 @@ const INT64_MIN = -(BigInt(1) << BigInt(63));
 const INT64_MAX = (BigInt(1) << BigInt(63)) - BigInt(1);
 
 /**
- * An int64 field. Strings keep every digit; JSON numbers are accepted only while they are exact
- * (a number above 2^53 was already rounded by JSON.parse, and storing it would silently lie).
+ * An int64 field. Strings keep every digit. A JSON number above 2^53 was already rounded by
+ * JSON.parse, so for times (`exact`) it is refused rather than stored as a silent lie; attribute
+ * values come from senders whose own numbers are doubles (the OTel JS JSON exporter writes them as
+ * numbers), so there the double is taken as sent.
  */
-function integer(value: unknown, path: string): bigint {
+function integer(value: unknown, path: string, exact = true): bigint {
   if (typeof value === 'string' && /^-?\d+$/.test(value)) {
     return BigInt(value);
   }
   if (typeof value === 'number') {
+    if (!exact && Number.isInteger(value)) {
+      return BigInt(value);
+    }
     if (!Number.isSafeInteger(value)) {
       throw new OtlpValidationError(
         path,
@@ -246,7 +251,7 @@ function uint64(value: unknown, path: string): bigint {
 }
 
 function int64(value: unknown, path: string): bigint {
-  const n = integer(value, path);
+  const n = integer(value, path, false);
   if (n < INT64_MIN || n > INT64_MAX) {
     throw new OtlpValidationError(path, `${n} is outside the signed 64-bit range`);
   }
