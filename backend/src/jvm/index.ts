@@ -13,6 +13,7 @@ export {
   topCpuThreads,
 } from './analyze';
 export { diffThreadDumps } from './diff';
+export { stackFrameFrequency, type FrameFrequencyOptions } from './sfa';
 export { HistogramParseError, JvmParseError, ThreadDumpParseError } from './errors';
 export { diffHistograms, parseClassHistogram } from './histogram';
 export { parseThreadDumpJson } from './threaddump-json';

@@ -188,3 +188,23 @@ export interface ThreadDumpDiff {
   /** Same non-empty top frame and state in both dumps (a possible hang). */
   stuck: ThreadRef[];
 }
+
+/** Stack-frame frequency (Scouter SFA) across the dumps of one instance. */
+export interface FrameFrequency {
+  frame: string;
+  /** Thread samples (one thread in one dump) whose stack contains the frame. */
+  count: number;
+  /** Thread samples with the frame on top. */
+  topCount: number;
+  /** Distinct thread names it was seen in. */
+  threads: number;
+  /** Dumps it appeared in. */
+  dumps: number;
+}
+
+export interface StackFrameFrequency {
+  dumps: number;
+  threadSamples: number;
+  /** Most frequent first. */
+  frames: FrameFrequency[];
+}
