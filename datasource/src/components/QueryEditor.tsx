@@ -1,6 +1,6 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { Combobox, type ComboboxOption, InlineField, InlineSwitch, Input, Select, Stack } from '@grafana/ui';
-import type { ChangeEvent } from 'react';
+import { InlineField, InlineSwitch, Input, Select, Stack } from '@grafana/ui';
+import { type ChangeEvent, useEffect, useState } from 'react';
 
 import type { OspreyDataSource } from '../datasource';
 import type { OspreyOptions, OspreyQuery, OspreyQueryType } from '../types';
@@ -26,10 +26,18 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
   };
 
   // Services come from the backend; template variables such as $service are typed in as custom values.
-  const loadServices = async (input: string): Promise<Array<ComboboxOption<string>>> => {
-    const services = await datasource.services();
-    return services.filter((s) => s.includes(input)).map((s) => ({ label: s, value: s }));
-  };
+  const [services, setServices] = useState<Array<SelectableValue<string>>>([]);
+  const [servicesError, setServicesError] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    datasource.services().then(
+      (list) => live && setServices(list.map((s) => ({ label: s, value: s }))),
+      (err: unknown) => live && setServicesError(err instanceof Error ? err.message : 'services unavailable')
+    );
+    return () => {
+      live = false;
+    };
+  }, [datasource]);
 
   return (
     <Stack direction="row" wrap="wrap" gap={0}>
@@ -43,14 +51,16 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         />
       </InlineField>
       <InlineField label="Service" labelWidth={10}>
-        <Combobox
-          id="osprey-service"
+        <Select
+          inputId="osprey-service"
           width={24}
-          options={loadServices}
-          value={query.service ?? null}
+          options={services}
+          // An option object, so a saved value not in the list (e.g. $service) still shows.
+          value={query.service ? { label: query.service, value: query.service } : null}
           placeholder="All services"
-          createCustomValue
+          allowCustomValue
           isClearable
+          noOptionsMessage={servicesError ? `Could not load services: ${servicesError}` : 'No services yet'}
           onChange={(option) => update({ service: option?.value || undefined })}
         />
       </InlineField>

@@ -1,0 +1,81 @@
+import type { DataSourceInstanceSettings } from '@grafana/data';
+import { fireEvent, render, screen } from '@testing-library/react';
+
+import { OspreyDataSource } from '../datasource';
+import type { OspreyOptions, OspreyQuery } from '../types';
+import { positiveNumber, QueryEditor } from './QueryEditor';
+
+const datasource = new OspreyDataSource({
+  id: 1,
+  uid: 'osprey',
+  type: 'osprey-apm-datasource',
+  name: 'Osprey',
+  url: '/api/datasources/proxy/uid/osprey',
+  jsonData: {},
+  access: 'proxy',
+  readOnly: false,
+  meta: { id: 'osprey-apm-datasource' },
+} as DataSourceInstanceSettings<OspreyOptions>);
+
+function setup(query: Partial<OspreyQuery> = {}) {
+  const onChange = jest.fn();
+  const onRunQuery = jest.fn();
+  render(
+    <QueryEditor
+      datasource={datasource}
+      query={{ refId: 'A', queryType: 'xlog', ...query }}
+      onChange={onChange}
+      onRunQuery={onRunQuery}
+    />
+  );
+  return { onChange, onRunQuery };
+}
+
+describe('QueryEditor', () => {
+  it('shows the saved query', () => {
+    setup({ service: '$service', endpoint: 'GET /orders', minElapsed: 250, limit: 100, errorsOnly: true });
+    expect(screen.getByText('XLOG')).toBeInTheDocument();
+    expect(screen.getByText('$service')).toBeInTheDocument();
+    expect(screen.getByDisplayValue('GET /orders')).toBeInTheDocument();
+    expect(screen.getByDisplayValue('250')).toBeInTheDocument();
+    expect(screen.getByDisplayValue('100')).toBeInTheDocument();
+    expect(screen.getByRole('switch')).toBeChecked();
+  });
+
+  it('runs the query when the endpoint field is left, not on every key', () => {
+    const { onChange, onRunQuery } = setup();
+    const endpoint = screen.getByPlaceholderText('GET /orders');
+    fireEvent.change(endpoint, { target: { value: 'POST /pay' } });
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ endpoint: 'POST /pay' }));
+    expect(onRunQuery).not.toHaveBeenCalled();
+    fireEvent.blur(endpoint);
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('toggles errors only and reruns', () => {
+    const { onChange, onRunQuery } = setup();
+    fireEvent.click(screen.getByRole('switch'));
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ errorsOnly: true }));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('clears min elapsed when the field is emptied', () => {
+    const { onChange } = setup({ minElapsed: 250 });
+    fireEvent.change(screen.getByDisplayValue('250'), { target: { value: '' } });
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ minElapsed: undefined }));
+  });
+});
+
+describe('positiveNumber', () => {
+  it.each([
+    ['250', 250],
+    ['0.5', 0.5],
+    ['', undefined],
+    ['  ', undefined],
+    ['0', undefined],
+    ['-3', undefined],
+    ['abc', undefined],
+  ])('%p → %p', (text, value) => {
+    expect(positiveNumber(text)).toBe(value);
+  });
+});
