@@ -1,0 +1,81 @@
+/** The host harness's own pure pieces: route templating, route matching, params, variables, define() shapes. */
+import { parseDefineArgs } from './host/amd';
+import { withParams } from './host/backend-srv';
+import { replaceVariables } from './host/template-srv';
+import { interpolateRoute, matchRoute } from './server';
+
+const ds = { jsonData: { url: 'http://127.0.0.1:9000' }, secureJsonData: { token: 's3cret' } };
+
+describe('interpolateRoute', () => {
+  it.each([
+    ['{{ .JsonData.url }}', 'http://127.0.0.1:9000'],
+    ['Bearer {{ .SecureJsonData.token }}', 'Bearer s3cret'],
+    ['{{.JsonData.url}}/x', 'http://127.0.0.1:9000/x'],
+    ['no template', 'no template'],
+  ])('%s → %s', (template, expected) => {
+    expect(interpolateRoute(template, ds)).toBe(expected);
+  });
+
+  it.each(['{{ .JsonData.missing }}', 'Bearer {{ .SecureJsonData.apiKey }}'])(
+    'refuses %s, which the datasource does not set',
+    (template) => {
+      expect(() => interpolateRoute(template, ds)).toThrow(/does not set/);
+    }
+  );
+});
+
+describe('matchRoute', () => {
+  const routes = [
+    { path: 'osprey', url: 'a' },
+    { path: 'osprey/admin', url: 'b' },
+  ];
+  it.each([
+    ['osprey/api/v1/services', 'a', '/api/v1/services'],
+    ['osprey', 'a', ''],
+    ['osprey/admin/x', 'b', '/x'],
+  ])('%s → route %s, rest %s', (proxyPath, url, rest) => {
+    expect(matchRoute(routes, proxyPath)).toEqual({ route: expect.objectContaining({ url }), rest });
+  });
+
+  it.each(['ospreyx/api', 'other/osprey', ''])('%s matches no route', (proxyPath) => {
+    expect(matchRoute(routes, proxyPath)).toBeUndefined();
+  });
+});
+
+describe('withParams', () => {
+  it.each([
+    ['/a', { from: 1, to: 2 }, '/a?from=1&to=2'],
+    ['/a?x=1', { y: 'b c' }, '/a?x=1&y=b+c'],
+    ['/a', { s: ['x', 'y'], u: undefined }, '/a?s=x&s=y'],
+    ['/a', undefined, '/a'],
+    ['/a', {}, '/a'],
+  ])('%s + %j → %s', (url, params, expected) => {
+    expect(withParams(url, params)).toBe(expected);
+  });
+});
+
+describe('replaceVariables', () => {
+  const values: Record<string, string> = { service: 'checkout', env: 'prod' };
+  it.each([
+    ['$service', 'checkout'],
+    ['${service}/${env:raw}', 'checkout/prod'],
+    ['[[env]]', 'prod'],
+    ['$unknown stays', '$unknown stays'],
+  ])('%s → %s', (target, expected) => {
+    expect(replaceVariables(target, (name) => values[name])).toBe(expected);
+  });
+});
+
+describe('parseDefineArgs', () => {
+  const factory = () => undefined;
+  it.each([
+    [[['react'], factory], ['react']],
+    [
+      ['named', ['react', 'rxjs'], factory],
+      ['react', 'rxjs'],
+    ],
+    [[factory], ['require', 'exports', 'module']],
+  ])('%#: deps %j', (args, deps) => {
+    expect(parseDefineArgs(args)).toEqual({ deps, factory });
+  });
+});

@@ -1,0 +1,252 @@
+/**
+ * The host page: plays the part of Grafana's frontend for the built plugins. It bundles the real
+ * npm packages Grafana shares with plugins, registers them with an AMD loader, provides the
+ * services plugins reach through @grafana/runtime, and exposes a small API on window for the
+ * playwright test.
+ */
+import './boot-data';
+
+import * as emotionCss from '@emotion/css';
+import * as emotionReact from '@emotion/react';
+import * as grafanaData from '@grafana/data';
+import {
+  applyFieldOverrides,
+  createTheme,
+  DataFrame,
+  DataQueryRequest,
+  DataQueryResponse,
+  DataSourceInstanceSettings,
+  dateTime,
+  EventBusSrv,
+  getDefaultTimeRange,
+  LoadingState,
+  PanelData,
+  PanelPlugin,
+  PanelProps,
+  ScopedVars,
+  TimeRange,
+} from '@grafana/data';
+import * as grafanaI18n from '@grafana/i18n';
+import * as grafanaRuntime from '@grafana/runtime';
+import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import * as grafanaSchema from '@grafana/schema';
+import * as grafanaUi from '@grafana/ui';
+import { GlobalStyles, PanelChrome, ThemeContext } from '@grafana/ui';
+import * as lodash from 'lodash';
+import * as React from 'react';
+import * as ReactDOM from 'react-dom';
+import { createRoot, Root } from 'react-dom/client';
+import * as jsxRuntime from 'react/jsx-runtime';
+import * as rxjs from 'rxjs';
+import { isObservable, lastValueFrom } from 'rxjs';
+import * as rxjsOperators from 'rxjs/operators';
+
+import { AmdLoader } from './amd';
+import { HostBackendSrv } from './backend-srv';
+import { registerOptionEditors } from './editors';
+import { HostTemplateSrv } from './template-srv';
+
+/** What Grafana's SystemJS registry exposes to plugins under these names (the create-plugin externals we have installed). */
+const shared: Record<string, unknown> = {
+  react: React,
+  'react-dom': ReactDOM,
+  'react/jsx-runtime': jsxRuntime,
+  '@grafana/data': grafanaData,
+  '@grafana/ui': grafanaUi,
+  '@grafana/runtime': grafanaRuntime,
+  '@grafana/schema': grafanaSchema,
+  '@grafana/i18n': grafanaI18n,
+  rxjs,
+  'rxjs/operators': rxjsOperators,
+  lodash,
+  '@emotion/css': emotionCss,
+  '@emotion/react': emotionReact,
+};
+
+registerOptionEditors();
+const theme = createTheme({ colors: { mode: 'dark' } });
+const templateSrv = new HostTemplateSrv();
+setBackendSrv(new HostBackendSrv());
+setTemplateSrv(templateSrv);
+
+const loader = new AmdLoader(shared);
+loader.install(window as Window & { define?: never });
+
+interface PluginModule<T> {
+  plugin: T;
+}
+
+interface DataSourceLike {
+  testDatasource(): Promise<{ status: string; message: string }>;
+  query(request: DataQueryRequest): Promise<DataQueryResponse> | rxjs.Observable<DataQueryResponse>;
+}
+
+interface DataSourcePluginLike {
+  DataSourceClass: new (settings: DataSourceInstanceSettings) => DataSourceLike;
+}
+
+async function loadPlugin<T>(url: string): Promise<T> {
+  const exports = (await loader.load(url)) as PluginModule<T> | undefined;
+  if (!exports || !exports.plugin) {
+    throw new Error(`${url} does not export "plugin"`);
+  }
+  return exports.plugin;
+}
+
+async function dataSource(moduleUrl: string, settings: DataSourceInstanceSettings): Promise<DataSourceLike> {
+  const plugin = await loadPlugin<DataSourcePluginLike>(moduleUrl);
+  return new plugin.DataSourceClass(settings);
+}
+
+/** A query over the last `minutes`, shaped the way Grafana's PanelQueryRunner builds it. */
+function queryRequest(targets: DataQueryRequest['targets'], range: TimeRange): DataQueryRequest {
+  return {
+    app: 'dashboard',
+    requestId: 'osprey-e2e',
+    interval: '1s',
+    intervalMs: 1000,
+    maxDataPoints: 1000,
+    range,
+    scopedVars: {},
+    targets,
+    timezone: 'browser',
+    startTime: Date.now(),
+  };
+}
+
+let lastData: PanelData | undefined;
+let root: Root | undefined;
+
+export interface QuerySummary {
+  frames: number;
+  refId?: string;
+  fields: Array<{ name: string; type: string; unit?: string }>;
+  rows: number;
+  services: string[];
+  statusCounts: Record<string, number>;
+  error?: string;
+}
+
+function summarise(series: DataFrame[], error?: string): QuerySummary {
+  const first = series[0];
+  const column = (name: string) => first?.fields.find((f) => f.name === name)?.values ?? [];
+  const statusCounts: Record<string, number> = {};
+  for (const status of column('status')) {
+    statusCounts[String(status)] = (statusCounts[String(status)] ?? 0) + 1;
+  }
+  return {
+    frames: series.length,
+    refId: first?.refId,
+    fields: first?.fields.map((f) => ({ name: f.name, type: f.type, unit: f.config.unit })) ?? [],
+    rows: first?.length ?? 0,
+    services: [...new Set(column('service').map(String))].sort(),
+    statusCounts,
+    error,
+  };
+}
+
+const host = {
+  async testDatasource(moduleUrl: string, settings: DataSourceInstanceSettings) {
+    const ds = await dataSource(moduleUrl, settings);
+    return ds.testDatasource();
+  },
+
+  async query(
+    moduleUrl: string,
+    settings: DataSourceInstanceSettings,
+    targets: DataQueryRequest['targets'],
+    minutes: number
+  ): Promise<QuerySummary> {
+    const ds = await dataSource(moduleUrl, settings);
+    const to = dateTime();
+    const range: TimeRange = {
+      from: dateTime(to).subtract(minutes, 'minutes'),
+      to,
+      raw: { from: `now-${minutes}m`, to: 'now' },
+    };
+    const result = ds.query(queryRequest(targets, range));
+    const response = isObservable(result) ? await lastValueFrom(result) : await result;
+    const series = response.data as DataFrame[];
+    lastData = { state: response.error ? LoadingState.Error : LoadingState.Done, series, timeRange: range };
+    return summarise(series, response.error?.message);
+  },
+
+  /** Renders the panel with the last query's data, the way Grafana's PanelRenderer does. */
+  async renderPanel(moduleUrl: string, width: number, height: number) {
+    const plugin = await loadPlugin<PanelPlugin>(moduleUrl);
+    const Panel = plugin.panel;
+    if (!Panel) {
+      throw new Error(`${moduleUrl} has no panel component`);
+    }
+    const data = lastData ?? { state: LoadingState.Done, series: [], timeRange: getDefaultTimeRange() };
+    const fieldConfig = plugin.fieldConfigDefaults;
+    const replaceVariables = (value: string, scopedVars?: ScopedVars) => templateSrv.replace(value, scopedVars);
+    const series = applyFieldOverrides({
+      data: data.series,
+      fieldConfig,
+      fieldConfigRegistry: plugin.fieldConfigRegistry,
+      replaceVariables,
+      theme,
+      timeZone: 'browser',
+    });
+    const options = lodash.cloneDeep(plugin.defaults);
+    const panelProps = (innerWidth: number, innerHeight: number): PanelProps => ({
+      id: 1,
+      title: 'XLOG',
+      data: { ...data, series },
+      timeRange: data.timeRange,
+      timeZone: 'browser',
+      options,
+      fieldConfig,
+      transparent: false,
+      width: innerWidth,
+      height: innerHeight,
+      renderCounter: 0,
+      eventBus: new EventBusSrv(),
+      onOptionsChange: () => undefined,
+      onFieldConfigChange: () => undefined,
+      replaceVariables,
+      onChangeTimeRange: () => undefined,
+    });
+    const container = document.getElementById('panel');
+    if (!container) {
+      throw new Error('host page has no #panel element');
+    }
+    container.style.width = `${width}px`;
+    container.style.height = `${height}px`;
+    root?.unmount();
+    root = createRoot(container);
+    // Like a dashboard: the panel chrome (title bar, padding) hands the panel its inner size.
+    root.render(
+      <ThemeContext.Provider value={theme}>
+        <GlobalStyles />
+        <PanelChrome title="XLOG: transactions" width={width} height={height} loadingState={data.state}>
+          {(innerWidth, innerHeight) => <Panel {...panelProps(innerWidth, innerHeight)} />}
+        </PanelChrome>
+      </ThemeContext.Provider>
+    );
+    return { options };
+  },
+
+  /** The colours the panel is specified to use, as the RGBA bytes a canvas stores for them. */
+  colors() {
+    const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+    if (!probe) {
+      throw new Error('no 2d context');
+    }
+    const rgba = (css: string) => {
+      probe.clearRect(0, 0, 1, 1);
+      probe.fillStyle = css;
+      probe.fillRect(0, 0, 1, 1);
+      return Array.from(probe.getImageData(0, 0, 1, 1).data);
+    };
+    const ok = theme.visualization.getColorByName('blue');
+    const error = theme.visualization.getColorByName('red');
+    return { ok, error, okRgba: rgba(ok), errorRgba: rgba(error), background: theme.colors.background.primary };
+  },
+};
+
+(window as unknown as { ospreyHost: typeof host }).ospreyHost = host;
+document.body.dataset.hostReady = 'true';
+
+export type OspreyHost = typeof host;

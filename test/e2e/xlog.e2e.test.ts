@@ -1,0 +1,245 @@
+/**
+ * End to end in Chromium: demo services → OTLP → the Osprey backend → the built datasource plugin
+ * (through a data proxy injecting the token from its plugin.json route) → the built XLOG panel,
+ * read back from its canvas.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { BrowserContext, chromium, ConsoleMessage, Page } from 'playwright-core';
+
+import { DemoStack, startDemo, waitForTraffic } from './demo-stack';
+import { buildHost, HostBuild, REPO_ROOT } from './host/build';
+import type { OspreyHost, QuerySummary } from './host/host';
+import { HostServer, ProxiedDataSource, startHostServer } from './server';
+
+jest.setTimeout(240_000);
+
+const APP_ID = 'osprey-apm-app';
+const DIST = path.join(REPO_ROOT, 'dist');
+const DS_MODULE = `/public/plugins/${APP_ID}/datasource/module.js`;
+const PANEL_MODULE = `/public/plugins/${APP_ID}/panels/xlog/module.js`;
+const ICONS = path.join(REPO_ROOT, 'datasource', 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
+const SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'xlog-panel.png');
+const DS_UID = 'osprey-e2e';
+const READ_TOKEN = 'e2e-read-token-0123456789';
+const MIN_ROWS = 20;
+const PANEL = { width: 900, height: 420 };
+
+/** Inter is not shipped in the npm packages; Grafana's GlobalStyles asks for it by these URLs. */
+const KNOWN_FONT_404 = /\/public\/fonts\/inter\//;
+
+declare global {
+  interface Window {
+    ospreyHost: OspreyHost;
+  }
+}
+
+let demo: DemoStack | undefined;
+let server: HostServer | undefined;
+let context: BrowserContext | undefined;
+let profileDir: string | undefined;
+let page: Page;
+let hostBuild: HostBuild;
+const consoleErrors: string[] = [];
+
+function dataSource(token: string, backendUrl: string): ProxiedDataSource {
+  return { uid: DS_UID, jsonData: { url: backendUrl }, secureJsonData: { token } };
+}
+
+function instanceSettings() {
+  return {
+    id: 1,
+    uid: DS_UID,
+    type: 'osprey-apm-datasource',
+    name: 'Osprey',
+    access: 'proxy',
+    url: `/api/datasources/proxy/uid/${DS_UID}`,
+    jsonData: {},
+    readOnly: false,
+    meta: { id: 'osprey-apm-datasource', name: 'Osprey', type: 'datasource', info: {}, module: DS_MODULE, baseUrl: '' },
+  };
+}
+
+function recordConsole(message: ConsoleMessage) {
+  if (message.type() !== 'error') {
+    return;
+  }
+  const where = message.location().url;
+  if (KNOWN_FONT_404.test(where)) {
+    return;
+  }
+  consoleErrors.push(`${message.text()} (${where})`);
+}
+
+beforeAll(async () => {
+  for (const module of ['datasource/module.js', 'datasource/plugin.json', 'panels/xlog/module.js']) {
+    if (!existsSync(path.join(DIST, module))) {
+      throw new Error(
+        `dist/${module} is missing: run \`npm run build\` first (the root \`npm test\` builds before jest)`
+      );
+    }
+  }
+  hostBuild = await buildHost();
+  console.log(`host bundle: ${hostBuild.bytes} bytes, built in ${hostBuild.millis} ms`);
+
+  demo = await startDemo({ readToken: READ_TOKEN, durationSeconds: 180 });
+  await waitForTraffic(demo, { services: 2, errors: 1, timeoutMs: 60_000 });
+
+  server = await startHostServer({
+    distDir: DIST,
+    hostDir: hostBuild.outDir,
+    iconsDir: ICONS,
+    appId: APP_ID,
+    dataSources: [dataSource(READ_TOKEN, demo.backendUrl)],
+  });
+
+  profileDir = await mkdtemp(path.join(os.tmpdir(), 'osprey-e2e-chromium-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1000, height: 560 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', recordConsole);
+  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+  await page.goto(server.url + '/');
+  await page.waitForSelector('body[data-host-ready=true]', { state: 'attached', timeout: 30_000 });
+});
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  await server?.close().catch(() => undefined);
+  await demo?.stop();
+  if (profileDir) {
+    await rm(profileDir, { recursive: true, force: true });
+  }
+});
+
+describe('datasource health check through the data proxy', () => {
+  it('succeeds with the token held server-side', async () => {
+    const result = await page.evaluate(([url, settings]) => window.ospreyHost.testDatasource(url, settings as never), [
+      DS_MODULE,
+      instanceSettings(),
+    ] as const);
+    expect(result.status).toBe('success');
+  });
+
+  it('fails with a clear message when the configured token is wrong', async () => {
+    server!.setDataSource(dataSource('not-the-read-token', demo!.backendUrl));
+    try {
+      const result = await page.evaluate(
+        ([url, settings]) => window.ospreyHost.testDatasource(url, settings as never),
+        [DS_MODULE, instanceSettings()] as const
+      );
+      expect(result.status).toBe('error');
+      expect(result.message).toMatch(/401|token/i);
+      // Chromium logs the refused request itself; that one is expected here and only here.
+      const refused = consoleErrors.filter(
+        (e) => e.includes('status of 401') && e.includes(`/api/datasources/proxy/uid/${DS_UID}/osprey/`)
+      );
+      expect(refused.length).toBeGreaterThan(0);
+      consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !refused.includes(e)));
+    } finally {
+      server!.setDataSource(dataSource(READ_TOKEN, demo!.backendUrl));
+    }
+  });
+});
+
+describe('XLOG query and panel', () => {
+  let summary: QuerySummary;
+
+  it('returns one frame of transactions from at least two services', async () => {
+    summary = await page.evaluate(
+      ([url, settings]) =>
+        window.ospreyHost.query(url, settings as never, [{ refId: 'A', queryType: 'xlog' } as never], 10),
+      [DS_MODULE, instanceSettings()] as const
+    );
+    expect(summary.error).toBeUndefined();
+    expect(summary.frames).toBe(1);
+    expect(summary.refId).toBe('A');
+    const names = summary.fields.map((f) => f.name);
+    expect(names.slice(0, 6)).toEqual(['endTime', 'elapsed', 'service', 'instance', 'endpoint', 'status']);
+    expect(summary.fields.find((f) => f.name === 'endTime')?.type).toBe('time');
+    expect(summary.fields.find((f) => f.name === 'elapsed')).toMatchObject({ type: 'number', unit: 'ms' });
+    expect(summary.rows).toBeGreaterThanOrEqual(MIN_ROWS);
+    expect(summary.services.length).toBeGreaterThanOrEqual(2);
+    expect(summary.statusCounts.error).toBeGreaterThan(0);
+    expect(summary.statusCounts.ok).toBeGreaterThan(0);
+  });
+
+  it('renders every transaction as a dot: blue for ok, red for errors, and nothing fails in the console', async () => {
+    const { options } = await page.evaluate(
+      ([url, size]) => window.ospreyHost.renderPanel(url, size.width, size.height),
+      [PANEL_MODULE, PANEL] as const
+    );
+    const canvas = page.locator('[data-testid=osprey-xlog-canvas]');
+    await canvas.waitFor({ state: 'visible', timeout: 15_000 });
+    // The panel draws in an effect after layout; wait until some dot colour is on the canvas.
+    const colors = await page.evaluate(() => window.ospreyHost.colors());
+    await page.waitForFunction(
+      (rgba) => {
+        const el = document.querySelector('[data-testid=osprey-xlog-canvas]') as HTMLCanvasElement | null;
+        const data = el?.getContext('2d')?.getImageData(0, 0, el.width, el.height).data;
+        if (!data) {
+          return false;
+        }
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i] === rgba[0] && data[i + 1] === rgba[1] && data[i + 2] === rgba[2] && data[i + 3] === rgba[3]) {
+            return true;
+          }
+        }
+        return false;
+      },
+      colors.okRgba,
+      { timeout: 15_000 }
+    );
+    const counts = await canvas.evaluate(
+      (el, rgba) => {
+        const c = el as HTMLCanvasElement;
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const same = (i: number, want: number[]) =>
+          data[i] === want[0] && data[i + 1] === want[1] && data[i + 2] === want[2] && data[i + 3] === want[3];
+        let ok = 0;
+        let error = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          ok += same(i, rgba.ok) ? 1 : 0;
+          error += same(i, rgba.error) ? 1 : 0;
+        }
+        return { ok, error, width: c.width, height: c.height, ratio: window.devicePixelRatio };
+      },
+      { ok: colors.okRgba, error: colors.errorRgba }
+    );
+    const dotSize = Number((options as { dotSize?: number }).dotSize);
+    const dotArea = Math.round(dotSize * counts.ratio) ** 2;
+    const okRows = summary.statusCounts.ok;
+    const errorRows = summary.statusCounts.error;
+    console.log(
+      `canvas ${counts.width}x${counts.height} @${counts.ratio}x: ${counts.ok} ok (${colors.ok}) pixels for ${okRows} ok rows, ` +
+        `${counts.error} error (${colors.error}) pixels for ${errorRows} error rows, dot ${dotSize}px`
+    );
+    // Errors are drawn last, so the top-most error dot is whole; dots may overlap, so each colour
+    // covers between one dot and one dot per row of that status.
+    expect(dotSize).toBe(3);
+    expect(counts.error).toBeGreaterThanOrEqual(dotArea);
+    expect(counts.error).toBeLessThanOrEqual(errorRows * dotArea);
+    expect(counts.ok).toBeGreaterThan(0);
+    expect(counts.ok).toBeLessThanOrEqual(okRows * dotArea);
+
+    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+    await page.locator('#panel').screenshot({ path: SCREENSHOT });
+    console.log(`XLOG panel screenshot: ${SCREENSHOT}`);
+    expect(consoleErrors).toEqual([]);
+  });
+});
