@@ -104,6 +104,15 @@ describe('JSON dump of LockWorkload (Temurin 25)', () => {
     expect(d.threads.find((t) => t.name === 'ledger-writer')?.waitingOn).toMatchObject({ kind: 'park' });
     expect(d.deadlocks).toEqual([]);
   });
+
+  it('takes the monitor a notified thread waits to re-enter from its own frames (no blockedOn written)', () => {
+    const w = d.threads.find((t) => t.name === 'relock-waiter');
+    expect(w?.state).toBe('BLOCKED');
+    expect(w?.waitingOn).toMatchObject({ kind: 'monitor', className: 'java.lang.Object', owner: 'relock-notifier' });
+    expect(w?.locksHeld).toEqual([]);
+    expect(d.threads.find((t) => t.name === 'mailbox-waiter')?.waitingOn).toMatchObject({ kind: 'wait' });
+    expect(d.threads.find((t) => t.name === 'mailbox-waiter')?.waitingOn?.owner).toBeUndefined();
+  });
 });
 
 describe('other JSON forms, from the real dump', () => {

@@ -143,7 +143,7 @@ function jsonThread(raw: Record<string, unknown>, container: string): JvmThread 
       }
     }
   }
-  const waitingOn = jsonWaitingOn(raw);
+  const waitingOn = jsonWaitingOn(raw) ?? inWait(thread, frameLocks);
   if (waitingOn) {
     thread.waitingOn = waitingOn;
     // Object.wait() released the monitor that monitorsOwned still lists at a lower frame.
@@ -167,6 +167,20 @@ function jsonWaitingOn(raw: Record<string, unknown>): WaitingOn | undefined {
   const parked = isObject(raw.parkBlocker) && typeof raw.parkBlocker.object === 'string';
   const park = parked ? identityRef((raw.parkBlocker as { object: string }).object) : undefined;
   return park ? { ...park, kind: 'park' } : undefined;
+}
+
+/**
+ * A thread inside Object.wait() with no `waitingOn`/`blockedOn` (JDK 25 writes neither for a thread
+ * notified and BLOCKED re-entering): the monitor is the one its nearest caller frame owns.
+ */
+function inWait(t: JvmThread, frameLocks: FrameLock[]): WaitingOn | undefined {
+  if (!(t.stack[0] ?? '').includes('java.lang.Object.wait')) {
+    return undefined;
+  }
+  const nearest = [...frameLocks].sort((a, b) => a.frame - b.frame)[0];
+  return nearest?.id === undefined
+    ? undefined
+    : { id: nearest.id, className: nearest.className ?? '', kind: t.state === 'BLOCKED' ? 'monitor' : 'wait' };
 }
 
 /** `java.lang.Object@683366c` → id is the whole identity string (unique per object), class before `@`. */

@@ -192,6 +192,17 @@ describe.each([
     ]);
   });
 
+  it('gives the notified relock-waiter, BLOCKED re-entering its monitor, the owner relock-notifier', () => {
+    const w = byName(d, 'relock-waiter');
+    expect(w.state).toBe('BLOCKED');
+    expect(w.waitingOn).toMatchObject({ kind: 'monitor', className: 'java.lang.Object', owner: 'relock-notifier' });
+    expect(w.locksHeld).toEqual([]);
+    expect(w.frameLocks?.map((l) => l.action)).toEqual(['waiting to re-lock', 'locked']);
+    expect(byName(d, 'relock-notifier').locksHeld).toEqual([
+      expect.objectContaining({ id: w.waitingOn?.id, kind: 'monitor' }),
+    ]);
+  });
+
   it('leaves mailbox-waiter (Object.wait on a monitor it released) unowned and out of any deadlock', () => {
     const w = byName(d, 'mailbox-waiter');
     expect(w.state).toBe('WAITING');
@@ -370,6 +381,21 @@ describe('variants of a real dump', () => {
     ]);
     expect(d.deadlocksAgree).toBe(true);
     expect(byName(d, 'stock-updater').waitingOn?.owner).toBe('price-updater');
+  });
+
+  it('an eliminated lock (C2 scalar replacement) is shown but not held', () => {
+    const text = base.replace(
+      /(\tat LockWorkload\.lambda\$main\$0[^\n]*\n)\t- locked <0x[0-9a-f]+> \(a java\.lang\.Object\)/,
+      '$1\t- eliminated <owner is scalar replaced> (a java.lang.Object)'
+    );
+    expect(text).not.toBe(base);
+    const t = byName(parseThreadDumpText(text), 'price-updater');
+    expect(t.frameLocks).toContainEqual({
+      frame: expect.any(Number),
+      action: 'eliminated',
+      className: 'java.lang.Object',
+    });
+    expect(t.locksHeld).toEqual([]);
   });
 
   it('without -l, the synchronizer owners come from the JVM deadlock section', () => {
