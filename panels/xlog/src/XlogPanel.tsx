@@ -113,15 +113,16 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
 });
 
-export function XlogPanel({ data, options, width, height, timeRange, timeZone }: PanelProps<XlogOptions>) {
+export function XlogPanel({ data, options, width, height, timeZone }: PanelProps<XlogOptions>) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const opts = { ...DEFAULT_OPTIONS, ...options };
   const points = useMemo(() => framePoints(data.series[0], opts.yField), [data.series, opts.yField]);
   const plotHeight = Math.max(0, height - LEGEND_HEIGHT);
-  const from = timeRange.from.valueOf();
-  const to = timeRange.to.valueOf();
+  // The range the query ran for, so dots and axis agree even while a new range is loading.
+  const from = data.timeRange.from.valueOf();
+  const to = data.timeRange.to.valueOf();
   const okColor = theme.visualization.getColorByName('blue');
   const errorColor = theme.visualization.getColorByName('red');
 
