@@ -91,6 +91,7 @@ export interface DeadlockEdge {
 export interface Deadlock {
   /** Thread names in cycle order: each waits for a lock held by the next; the last waits on the first. */
   threads: string[];
+  /** `mixed`: the cycle has both monitor and ownable-synchronizer edges. */
   kind: 'monitor' | 'synchronizer' | 'mixed';
   edges: DeadlockEdge[];
 }
@@ -148,7 +149,10 @@ export interface AnalyzedThreadDump extends ThreadDump {
   summary: ThreadDumpSummary;
   /** Cycles found in the wait-for graph by Osprey (independent of the JVM's own section). */
   deadlocks: Deadlock[];
-  /** When the JVM printed a deadlock section: whether its cycles are the same as `deadlocks`. */
+  /**
+   * Whether `deadlocks` are the JVM's own (`jvmDeadlocks`) as sets of threads and kind. Set when the JVM
+   * printed a deadlock section, and for text dumps where Osprey found one (the JVM always prints it).
+   */
   deadlocksAgree?: boolean;
   /** Identical stacks, most common first (only stacks of at least one frame). */
   stackGroups: StackGroup[];
@@ -173,7 +177,10 @@ export interface CpuDelta {
   name: string;
   id?: number;
   cpuDeltaMs: number;
-  /** Share of one core over the interval between the dumps, when both have `takenAt`. */
+  /**
+   * CPU % of one core: delta over the thread's own `elapsed=` delta when both dumps print it (10 ms
+   * resolution), else over `intervalMs` (the dumps' timestamps have 1 s resolution).
+   */
   cpuPercent?: number;
 }
 
