@@ -11,7 +11,10 @@ import { OtlpValidationError } from './errors';
 // the bytes under test must come from an independent encoder.
 const { JsonTraceSerializer, ProtobufTraceSerializer } = require(
   require.resolve('@opentelemetry/otlp-transformer', { paths: [require.resolve('@opentelemetry/sdk-node')] })
-) as typeof import('@opentelemetry/otlp-transformer');
+) as Record<
+  'JsonTraceSerializer' | 'ProtobufTraceSerializer',
+  { serializeRequest(spans: unknown): Uint8Array | undefined }
+>;
 
 /** Real ReadableSpans from the OpenTelemetry JS SDK: a server span with a db child, one error. */
 function sdkSpans() {
