@@ -1,5 +1,5 @@
 import type { DataSourceInstanceSettings } from '@grafana/data';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 
 import { OspreyDataSource } from '../datasource';
 import type { OspreyOptions, OspreyQuery } from '../types';
@@ -17,23 +17,26 @@ const datasource = new OspreyDataSource({
   meta: { id: 'osprey-apm-datasource' },
 } as DataSourceInstanceSettings<OspreyOptions>);
 
-function setup(query: Partial<OspreyQuery> = {}) {
+// No BackendSrv is set here, so loading the service list fails; act() lets that settle inside the test.
+async function setup(query: Partial<OspreyQuery> = {}) {
   const onChange = jest.fn();
   const onRunQuery = jest.fn();
-  render(
-    <QueryEditor
-      datasource={datasource}
-      query={{ refId: 'A', queryType: 'xlog', ...query }}
-      onChange={onChange}
-      onRunQuery={onRunQuery}
-    />
-  );
+  await act(async () => {
+    render(
+      <QueryEditor
+        datasource={datasource}
+        query={{ refId: 'A', queryType: 'xlog', ...query }}
+        onChange={onChange}
+        onRunQuery={onRunQuery}
+      />
+    );
+  });
   return { onChange, onRunQuery };
 }
 
 describe('QueryEditor', () => {
-  it('shows the saved query', () => {
-    setup({ service: '$service', endpoint: 'GET /orders', minElapsed: 250, limit: 100, errorsOnly: true });
+  it('shows the saved query', async () => {
+    await setup({ service: '$service', endpoint: 'GET /orders', minElapsed: 250, limit: 100, errorsOnly: true });
     expect(screen.getByText('XLOG')).toBeInTheDocument();
     expect(screen.getByText('$service')).toBeInTheDocument();
     expect(screen.getByDisplayValue('GET /orders')).toBeInTheDocument();
@@ -42,8 +45,8 @@ describe('QueryEditor', () => {
     expect(screen.getByRole('switch')).toBeChecked();
   });
 
-  it('runs the query when the endpoint field is left, not on every key', () => {
-    const { onChange, onRunQuery } = setup();
+  it('runs the query when the endpoint field is left, not on every key', async () => {
+    const { onChange, onRunQuery } = await setup();
     const endpoint = screen.getByPlaceholderText('GET /orders');
     fireEvent.change(endpoint, { target: { value: 'POST /pay' } });
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ endpoint: 'POST /pay' }));
@@ -52,15 +55,15 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
-  it('toggles errors only and reruns', () => {
-    const { onChange, onRunQuery } = setup();
+  it('toggles errors only and reruns', async () => {
+    const { onChange, onRunQuery } = await setup();
     fireEvent.click(screen.getByRole('switch'));
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ errorsOnly: true }));
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
-  it('clears min elapsed when the field is emptied', () => {
-    const { onChange } = setup({ minElapsed: 250 });
+  it('clears min elapsed when the field is emptied', async () => {
+    const { onChange } = await setup({ minElapsed: 250 });
     fireEvent.change(screen.getByDisplayValue('250'), { target: { value: '' } });
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ minElapsed: undefined }));
   });
