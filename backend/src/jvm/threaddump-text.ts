@@ -179,8 +179,14 @@ export function parseThreadHeader(line: string): JvmThread | undefined {
           thread.nid = value;
           thread.osId ??= value.startsWith('0x') ? parseInt(value.slice(2), 16) : toInt(value);
           break;
+        case 'allocated':
+          thread.allocatedBytes = byteSize(value);
+          break;
+        case 'defined_classes':
+          thread.definedClasses = toInt(value);
+          break;
         default:
-          // tid=, and `jstack -e` extras (allocated=, defined_classes=) carry nothing we keep.
+          // tid= (the JavaThread address) carries nothing we keep.
           break;
       }
     } else {
@@ -219,6 +225,15 @@ function duration(value: string): number | undefined {
   }
   return seconds ? Math.round(n * 1000) : Math.round(n * 1000) / 1000;
 }
+
+/** HotSpot's byte sizes: `64B`, `1110K`, `12M`, `2G`. */
+function byteSize(value: string): number | undefined {
+  const unit = UNITS[value.slice(-1)];
+  const n = unit === undefined ? Number(value) : Number(value.slice(0, -1));
+  return Number.isFinite(n) ? n * (unit ?? 1) : undefined;
+}
+
+const UNITS: Record<string, number> = { B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 
 function toInt(s: string): number | undefined {
   const n = parseInt(s, 10);

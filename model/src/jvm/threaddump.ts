@@ -62,6 +62,10 @@ export interface JvmThread {
   stateInferred?: boolean;
   cpuMs?: number;
   elapsedMs?: number;
+  /** `jstack -e` / `Thread.print -e`: bytes allocated by the thread (`allocated=1110K`). */
+  allocatedBytes?: number;
+  /** `jstack -e`: classes the thread defined. */
+  definedClasses?: number;
   virtual: boolean;
   /** VM-internal thread (GC, compiler, VM Thread): header only, no Java state or stack. */
   vmInternal?: boolean;
