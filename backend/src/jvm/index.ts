@@ -1,3 +1,11 @@
+/**
+ * JVM diagnostics, pure: parse thread dumps (jstack / jcmd Thread.print text, jcmd JSON) and class
+ * histograms, analyse a dump (lock owners, deadlocks, identical stacks, top CPU), compare two dumps
+ * or two histograms, and count frames across a series (SFA). No I/O here; routes and the store call
+ * these. `JvmParseError` (and its subclasses) means "this body is not what it claims" → HTTP 400.
+ *
+ *   const dump = analyzeThreadDump(parseThreadDump(body)); // → AnalyzedThreadDump, `summary` for 201
+ */
 import type { ThreadDump } from '@osprey/model';
 import { ThreadDumpParseError } from './errors';
 import { parseThreadDumpJson } from './threaddump-json';
