@@ -19,11 +19,11 @@ export interface DemoStack {
   stop(): Promise<void>;
 }
 
-const LISTENING = /"msg":"osprey listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)"/;
+const BANNER_BACKEND = /^\s*backend\s+(http:\/\/127\.0\.0\.1:\d+)\s/m;
 
-/** Finds the backend URL in the demo's output: the backend's one "osprey listening" log line. */
+/** Finds the backend URL in the banner start.js prints once the backend and the shop are up. */
 export function backendUrlFrom(output: string): string | undefined {
-  return LISTENING.exec(output)?.[1];
+  return BANNER_BACKEND.exec(output)?.[1];
 }
 
 export async function startDemo(options: { readToken: string; durationSeconds: number }): Promise<DemoStack> {
@@ -67,7 +67,7 @@ export async function startDemo(options: { readToken: string; durationSeconds: n
     await rm(dataDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   let backendUrl = backendUrlFrom(output);
   while (!backendUrl) {
     if (child.exitCode !== null || Date.now() > deadline) {
@@ -101,9 +101,11 @@ export async function waitForTraffic(
 ): Promise<TrafficSeen> {
   const deadline = Date.now() + want.timeoutMs;
   let seen: TrafficSeen = { services: [], errors: 0, transactions: 0 };
+  let lastStatus = 0;
   while (Date.now() < deadline) {
     const url = `${demo.backendUrl}/api/v1/transactions?from=${Date.now() - 600_000}&to=${Date.now() + 1000}&limit=5000`;
     const response = await fetch(url, { headers: { Authorization: `Bearer ${demo.readToken}` } });
+    lastStatus = response.status;
     if (response.ok) {
       seen = summariseTraffic(((await response.json()) as TransactionsResponse).transactions);
       if (seen.services.length >= want.services && seen.errors >= want.errors) {
@@ -113,6 +115,6 @@ export async function waitForTraffic(
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   throw new Error(
-    `no traffic from ${want.services} services with errors after ${want.timeoutMs} ms: saw ${JSON.stringify(seen)}\n${demo.output()}`
+    `no traffic from ${want.services} services with errors after ${want.timeoutMs} ms: saw ${JSON.stringify(seen)} (last HTTP status ${lastStatus})\n${demo.output()}`
   );
 }

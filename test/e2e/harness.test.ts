@@ -1,4 +1,5 @@
 /** The host harness's own pure pieces: route templating, route matching, params, variables, define() shapes. */
+import { backendUrlFrom } from './demo-stack';
 import { parseDefineArgs } from './host/amd';
 import { withParams } from './host/backend-srv';
 import { replaceVariables } from './host/template-srv';
@@ -77,5 +78,15 @@ describe('parseDefineArgs', () => {
     [[factory], ['require', 'exports', 'module']],
   ])('%#: deps %j', (args, deps) => {
     expect(parseDefineArgs(args)).toEqual({ deps, factory });
+  });
+});
+
+describe('backendUrlFrom', () => {
+  it.each([
+    ['\n  backend      http://127.0.0.1:43111        (OTLP/HTTP ...)\n', 'http://127.0.0.1:43111'],
+    ['  shop         http://127.0.0.1:5000    (load: 20 requests/s)\n', undefined],
+    ['{"msg":"osprey listening"}', undefined],
+  ])('%j → %s', (output, url) => {
+    expect(backendUrlFrom(output)).toBe(url);
   });
 });

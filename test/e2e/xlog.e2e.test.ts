@@ -163,7 +163,7 @@ describe('XLOG query and panel', () => {
   it('returns one frame of transactions from at least two services', async () => {
     summary = await page.evaluate(
       ([url, settings]) =>
-        window.ospreyHost.query(url, settings as never, [{ refId: 'A', queryType: 'xlog' } as never], 10),
+        window.ospreyHost.query(url, settings as never, [{ refId: 'A', queryType: 'xlog' } as never], 2),
       [DS_MODULE, instanceSettings()] as const
     );
     expect(summary.error).toBeUndefined();
