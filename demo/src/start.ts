@@ -1,0 +1,137 @@
+/**
+ * `npm start`: the Osprey backend on its embedded DuckDB store, plus the demo shop feeding it.
+ * Flags: --port P (0 = any free port), --data-dir D, --rate N (requests/s), --duration S.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { type Child, killNow, stopChild, watch } from './children';
+import type { LoadStats } from './load';
+import { startShop, type Shop } from './shop';
+import { banner, logLevel, parseListeningLine, parseStartArgs, type StartConfig } from './start-config';
+
+const BACKEND_BIN = path.resolve(__dirname, '../../backend/bin/osprey.js');
+const BACKEND_READY_TIMEOUT_MS = 30_000;
+const WARN = 40;
+
+function startBackend(config: StartConfig, logFile: string): { backend: Child; url: Promise<string> } {
+  const proc = spawn(
+    process.execPath,
+    [BACKEND_BIN, 'serve', '--host', '127.0.0.1', '--port', String(config.port), '--data-dir', config.dataDir],
+    {
+      env: {
+        ...process.env,
+        OSPREY_READ_TOKEN: config.tokens.read,
+        OSPREY_INGEST_TOKEN: config.tokens.ingest,
+        OSPREY_ADMIN_TOKEN: config.tokens.admin,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }
+  );
+  const backend = watch('osprey backend', proc);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const lines = createInterface({ input: proc.stdout! });
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`backend not listening after ${BACKEND_READY_TIMEOUT_MS} ms`)),
+      BACKEND_READY_TIMEOUT_MS
+    );
+    lines.on('line', (line) => {
+      log.write(`${line}\n`);
+      // Request logs go to the file only; warnings and errors are worth a look in the terminal.
+      if ((logLevel(line) ?? WARN) >= WARN) {
+        console.error(`osprey: ${line}`);
+      }
+      const listening = parseListeningLine(line);
+      if (listening !== undefined) {
+        clearTimeout(timer);
+        resolve(listening);
+      }
+    });
+    backend.exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`backend exited (${how}) before listening`));
+    });
+  });
+  return { backend, url };
+}
+
+function statsLine(stats: LoadStats, previous: LoadStats | undefined, seconds: number): string {
+  const sent = stats.sent - (previous?.sent ?? 0);
+  const answered = Object.values(stats.answers).reduce((a, b) => a + b, 0);
+  const errors = stats.answers['5xx'] ?? 0;
+  const classes = Object.entries(stats.answers)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([cls, n]) => `${cls} ${n}`)
+    .join(', ');
+  const share = answered === 0 ? 0 : (100 * errors) / answered;
+  return `demo: ${(sent / seconds).toFixed(1)} requests/s; so far ${classes} (${share.toFixed(1)}% 5xx)`;
+}
+
+async function main(): Promise<void> {
+  const config = parseStartArgs(process.argv.slice(2), process.env);
+  mkdirSync(config.dataDir, { recursive: true });
+  const logFile = path.join(config.dataDir, 'osprey.log');
+  const { backend, url } = startBackend(config, logFile);
+  let shop: Shop | undefined;
+  let stopping: Promise<void> | undefined;
+
+  const shutdown = (code: number, why?: string) => {
+    if (why !== undefined) {
+      console.error(`demo: ${why}; stopping`);
+    }
+    stopping ??= (async () => {
+      await shop?.stop();
+      await stopChild(backend);
+    })().finally(() => process.exit(code));
+    return stopping;
+  };
+  process.on('SIGINT', () => shutdown(0));
+  process.on('SIGTERM', () => shutdown(0));
+  process.on('exit', () => killNow([backend, ...(shop?.children ?? [])]));
+  backend.exited.then((how) => {
+    if (stopping === undefined) {
+      shutdown(1, `backend exited (${how})`);
+    }
+  });
+
+  let backendUrl: string;
+  try {
+    backendUrl = await url;
+  } catch (err) {
+    console.error(`demo: ${err instanceof Error ? err.message : String(err)} (see ${logFile})`);
+    await shutdown(1);
+    return;
+  }
+  let previous: LoadStats | undefined;
+  shop = await startShop({
+    ospreyUrl: backendUrl,
+    ingestToken: config.tokens.ingest,
+    rate: config.rate,
+    onChildExit: (name, how) => shutdown(1, `${name} exited (${how})`),
+    onStats: (stats) => {
+      console.log(statsLine(stats, previous, 5));
+      previous = { ...stats, answers: { ...stats.answers } };
+    },
+  });
+  console.log(
+    banner({
+      url: backendUrl,
+      shopUrl: shop.urls['shop-frontend'],
+      tokens: config.tokens,
+      logFile,
+      rate: config.rate,
+      duration: config.duration,
+    })
+  );
+  if (config.duration !== undefined) {
+    setTimeout(() => shutdown(0), config.duration * 1000);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
