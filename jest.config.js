@@ -2,7 +2,25 @@
  * One jest run for the whole workspace: node projects for the backend and shared model,
  * jsdom for plugin components, and the cross-package tests in test/ that start real servers.
  */
-const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { transform: { react: { runtime: 'automatic' } } } }] };
+const transform = {
+  '^.+\\.(t|j)sx?$|^.+\\.mjs$': ['@swc/jest', { jsc: { transform: { react: { runtime: 'automatic' } } } }],
+};
+// ES-module-only packages that @grafana/data and @grafana/ui import; jest must transform them.
+const esModules = [
+  'marked',
+  'd3',
+  'd3-[a-z-]+',
+  'internmap',
+  'react-calendar',
+  'get-user-locale',
+  'memoize',
+  'mimic-function',
+  '@wojtekmaj/date-utils',
+  'ol',
+  'react-colorful',
+  'uuid',
+  'rxjs',
+];
 const moduleNameMapper = { '^@osprey/model$': '<rootDir>/model/src/index.ts' };
 
 module.exports = {
@@ -19,7 +37,9 @@ module.exports = {
       testEnvironment: 'jsdom',
       transform,
       moduleNameMapper: { ...moduleNameMapper, '\\.(css|svg|png)$': '<rootDir>/test/jest/file-stub.js' },
+      setupFiles: ['<rootDir>/test/jest/polyfills.js'],
       setupFilesAfterEnv: ['<rootDir>/test/jest/setup-dom.ts'],
+      transformIgnorePatterns: [`node_modules/(?!(${esModules.join('|')})/)`],
       testMatch: ['<rootDir>/{datasource,panels/*,app}/src/**/*.test.{ts,tsx}'],
     },
     {
