@@ -258,6 +258,21 @@ describe('deriveTransactions', () => {
     expect(innerTx.parentService).toBeUndefined();
   });
 
+  it('sums sql time without floating-point drift', () => {
+    const entry = span({ service: 'svc', kind: 'server', startMs: 0, durationMs: 50 });
+    const queries = ['100000', '200000'].map((durationNano) =>
+      child(entry, {
+        service: 'svc',
+        kind: 'client',
+        startMs: 1,
+        durationMs: 0,
+        durationNano,
+        attributes: { 'db.system': 'h2' },
+      })
+    );
+    expect(deriveTransactions([entry, ...queries])[0]).toMatchObject({ sqlCount: 2, sqlTime: 0.3 }); // 0.1 + 0.2 in floats is 0.30000000000000004;
+  });
+
   it('keeps sub-millisecond precision in endTime and elapsed', () => {
     const s = span({ service: 'svc', kind: 'server', startMs: 0, durationMs: 0 });
     s.startTimeUnixNano = '1763800000123456789';
