@@ -6,9 +6,10 @@ import type { AttributeValue, Span, Transaction, TransactionKind } from '@osprey
  * Entry span: SERVER or CONSUMER kind, or a root span (no parent). sql and api-call figures come
  * from the entry's CLIENT descendants in the same service, not crossing into another entry span.
  *
- * Only spans in this batch are seen: a child exported in a later batch (e.g. by a
- * BatchSpanProcessor flushing on another tick) does not add to sql/api figures, and a parent in
- * an earlier batch leaves parentService unset. Joining across batches is a later issue.
+ * Only spans in this batch are seen. parentService across batches is filled in by the store
+ * (DuckDbStore links a callee's transaction to its caller's span whichever arrives first). A
+ * same-service child exported in a later batch (e.g. a BatchSpanProcessor flushing on another
+ * tick) does not yet add to sql/api figures: joining those across batches is a later issue.
  */
 export function deriveTransactions(spans: Span[]): Transaction[] {
   const byId = new Map<string, Span>();

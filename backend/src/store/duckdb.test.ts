@@ -152,6 +152,39 @@ describe('DuckDbStore', () => {
     ]);
   });
 
+  it.each([
+    ['caller batch first', true],
+    ['callee batch first (server span ends, and is exported, before the client span)', false],
+  ])('links parentService across batches: %s', async (_name, callerFirst) => {
+    const start = BigInt('1763800000000000000');
+    const client = span(TRACE_A, '00000000000000c1', 'frontend', start.toString(), { kind: 'client' });
+    const server = span(TRACE_A, '0000000000000051', 'cart', (start + BigInt(1000)).toString(), {
+      parentSpanId: client.spanId,
+    });
+    const sameService = span(TRACE_A, '00000000000000d1', 'cart', (start + BigInt(2000)).toString(), {
+      parentSpanId: server.spanId,
+    });
+    const caller = store.insertBatch([client], []);
+    const callee = () =>
+      store.insertBatch(
+        [server, sameService],
+        [
+          tx(1763800000001, { service: 'cart', spanId: server.spanId }),
+          tx(1763800000002, { service: 'cart', spanId: sameService.spanId }),
+        ]
+      );
+    if (callerFirst) {
+      await caller;
+      await callee();
+    } else {
+      await callee();
+      await caller;
+    }
+    const txs = (await store.transactions({ from: 0, to: 2e12, limit: 10 })).transactions;
+    expect(txs.find((t) => t.spanId === server.spanId)!.parentService).toBe('frontend');
+    expect(txs.find((t) => t.spanId === sameService.spanId)!.parentService).toBeUndefined();
+  });
+
   it('keeps committed data across close and reopen', async () => {
     await store.insertBatch([span(TRACE_A, '0000000000000001', 'a', '1763800000123456789')], [tx(7)]);
     await store.close();

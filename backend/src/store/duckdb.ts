@@ -1,7 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { DuckDBAppender, DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DOUBLE,
+  DuckDBAppender,
+  DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBValue,
+  LIST,
+  listValue,
+  UBIGINT,
+  VARCHAR,
+} from '@duckdb/node-api';
 import type {
   Attributes,
   Span,
@@ -60,6 +70,11 @@ const SCHEMA = [
     cpu_time DOUBLE
   )`,
 ];
+
+/** How far apart a parent and child span may start and still be linked across batches. */
+const LINK_WINDOW_NS = BigInt(3600) * BigInt(1_000_000_000);
+const NANOS_PER_MS = BigInt(1_000_000);
+const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
 
 interface PendingBatch {
   spans: Span[];
@@ -162,11 +177,51 @@ export class DuckDbStore implements Store {
       } finally {
         txAppender.closeSync();
       }
+      await this.linkParentServices(group);
       await this.writer.run('COMMIT');
     } catch (err) {
       await this.writer.run('ROLLBACK');
       throw err;
     }
+  }
+
+  /**
+   * Sets parentService on stored transactions whose parent span is in another service, whichever
+   * batch brought which span: services export separately, and a callee's server span usually ends,
+   * and is exported, before the caller's client span. Only traces of this group are joined, and
+   * only spans starting within an hour of it, so DuckDB's zonemaps on start_ns/end_time prune the scan.
+   */
+  private async linkParentServices(group: PendingBatch[]): Promise<void> {
+    const traceIds = new Set<string>();
+    let lo: bigint | undefined;
+    let hi: bigint | undefined;
+    for (const batch of group) {
+      for (const span of batch.spans) {
+        traceIds.add(span.traceId);
+        const start = BigInt(span.startTimeUnixNano);
+        lo = lo === undefined || start < lo ? start : lo;
+        hi = hi === undefined || start > hi ? start : hi;
+      }
+    }
+    if (lo === undefined || hi === undefined) {
+      return;
+    }
+    const from = lo > LINK_WINDOW_NS ? lo - LINK_WINDOW_NS : BigInt(0);
+    const to = hi < UINT64_MAX - LINK_WINDOW_NS ? hi + LINK_WINDOW_NS : UINT64_MAX;
+    await this.writer.run(
+      `UPDATE transactions AS t SET parent_service = p.service
+       FROM spans AS c, spans AS p
+       WHERE t.parent_service IS NULL
+         AND t.end_time >= $fromMs
+         AND t.trace_id IN (SELECT unnest($traceIds))
+         AND c.trace_id = t.trace_id AND c.span_id = t.span_id
+         AND p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+         AND p.service <> c.service
+         AND c.start_ns BETWEEN $from AND $to
+         AND p.start_ns BETWEEN $from AND $to`,
+      { fromMs: Number(from / NANOS_PER_MS), traceIds: listValue([...traceIds]), from, to },
+      { fromMs: DOUBLE, traceIds: LIST(VARCHAR), from: UBIGINT, to: UBIGINT }
+    );
   }
 
   async services(): Promise<string[]> {
