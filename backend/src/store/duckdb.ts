@@ -118,6 +118,9 @@ export class DuckDbStore implements Store {
     if (this.closed) {
       return Promise.reject(new Error('store is closed'));
     }
+    if (spans.length === 0 && transactions.length === 0) {
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ spans, transactions, resolve, reject });
       void this.drain();
