@@ -25,13 +25,17 @@ export function parseStartArgs(
   env: NodeJS.ProcessEnv,
   newToken: () => string = () => randomBytes(18).toString('base64url')
 ): StartConfig {
-  const flags = new Map<string, string | undefined>();
+  const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     if (!FLAGS.some((f) => f === flag)) {
       throw new Error(`unknown argument ${argv[i]}; known: ${FLAGS.join(' ')}`);
     }
-    flags.set(flag, inline ?? argv[++i]);
+    const value = inline ?? argv[++i];
+    if (value === undefined) {
+      throw new Error(`${flag} needs a value`);
+    }
+    flags.set(flag, value);
   }
   const duration = flags.has('--duration') ? positive('--duration', flags.get('--duration')) : undefined;
   const port = positive('port', flags.get('--port') ?? env.OSPREY_PORT ?? '4318', true);

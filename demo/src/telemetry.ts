@@ -18,11 +18,13 @@ export interface TelemetryConfig {
  * Starts the OpenTelemetry Node SDK for one demo service. Must run before `node:http` is
  * required by application code: HttpInstrumentation patches the module as it is loaded.
  */
-export function startTelemetry(config: TelemetryConfig): NodeSDK {
+export function startTelemetry(config: TelemetryConfig): { sdk: NodeSDK; flush: () => Promise<void> } {
   const exporter = new OTLPTraceExporter({
     url: `${config.ospreyUrl.replace(/\/$/, '')}/v1/traces`,
     headers: { Authorization: `Bearer ${config.ingestToken}` },
   });
+  // Short delay so dots appear on the XLOG about half a second after a request finishes.
+  const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 });
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: config.service,
@@ -30,10 +32,9 @@ export function startTelemetry(config: TelemetryConfig): NodeSDK {
       'service.instance.id': `${config.service}-${process.pid}`,
       'host.name': hostname(),
     }),
-    // Short delay so dots appear on the XLOG about half a second after a request finishes.
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
+    spanProcessors: [processor],
     instrumentations: [new HttpInstrumentation()],
   });
   sdk.start();
-  return sdk;
+  return { sdk, flush: () => processor.forceFlush() };
 }

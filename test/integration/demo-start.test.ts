@@ -1,0 +1,187 @@
+/**
+ * Acceptance criterion 1 of the foundation issue: `npm start` (node demo/dist/start.js) brings up
+ * the backend and the instrumented shop, and within 30 s an authenticated GET /api/v1/transactions
+ * returns transactions of every shop service, some failed, some with SQL, downstream ones with
+ * their caller; Ctrl-C (SIGINT) then takes the whole process tree down.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import type { Transaction, TransactionsResponse } from '@osprey/model';
+
+const root = path.resolve(__dirname, '../..');
+const tokens = { read: 'demo-test-read', ingest: 'demo-test-ingest', admin: 'demo-test-admin' };
+const SERVICES = ['shop-frontend', 'catalog', 'checkout', 'payments'];
+/** Who calls whom in the shop: the parentService each downstream service should show. */
+const CALLERS: Record<string, string[]> = {
+  catalog: ['shop-frontend', 'checkout'],
+  checkout: ['shop-frontend'],
+  payments: ['checkout'],
+};
+const DEADLINE_MS = 30_000;
+
+jest.setTimeout(240_000);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Every process below `pid`, from the kernel's parent links (ps), at this moment. */
+function descendants(pid: number): number[] {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift();
+    for (const [child, ppid] of rows) {
+      if (ppid === parent) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function complete(transactions: Transaction[]): boolean {
+  const services = new Set(transactions.map((t) => t.service));
+  return (
+    SERVICES.every((s) => services.has(s)) &&
+    transactions.some((t) => t.status === 'error') &&
+    transactions.some((t) => t.sqlCount > 0) &&
+    Object.keys(CALLERS).every((s) => transactions.some((t) => t.service === s && t.parentService !== undefined))
+  );
+}
+
+describe('npm start (demo/dist/start.js)', () => {
+  let dataDir: string;
+  let demo: ChildProcess;
+  let output = '';
+  let url: string;
+  let transactions: Transaction[] = [];
+  let waitedMs = 0;
+  let tree: number[] = [];
+
+  beforeAll(async () => {
+    execFileSync('npx', ['tsc', '-b', 'model', 'backend', 'demo'], { cwd: root, stdio: 'inherit' });
+    dataDir = mkdtempSync(path.join(tmpdir(), 'osprey-demo-start-'));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    const started = Date.now();
+    demo = spawn(
+      process.execPath,
+      ['demo/dist/start.js', '--port', String(port), '--data-dir', dataDir, '--rate', '20'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          OSPREY_READ_TOKEN: tokens.read,
+          OSPREY_INGEST_TOKEN: tokens.ingest,
+          OSPREY_ADMIN_TOKEN: tokens.admin,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }
+    );
+    demo.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    demo.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+    // Poll as a user of the banner's curl would, until everything is there or 30 s have passed.
+    while (Date.now() - started < DEADLINE_MS && demo.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      const query = `from=${started - 60_000}&to=${Date.now() + 60_000}&limit=100000`;
+      const res = await fetch(`${url}/api/v1/transactions?${query}`, {
+        headers: { Authorization: `Bearer ${tokens.read}` },
+      }).catch(() => undefined);
+      if (res?.ok) {
+        transactions = ((await res.json()) as TransactionsResponse).transactions;
+        if (complete(transactions)) {
+          break;
+        }
+      }
+    }
+    waitedMs = Date.now() - started;
+    tree = descendants(demo.pid!);
+  });
+
+  afterAll(() => {
+    // Whatever a failed test left running, so no orphaned backend outlives the run.
+    for (const pid of [demo.pid!, ...tree].filter(alive)) {
+      process.kill(pid, 'SIGKILL');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the backend URL, the tokens and a curl to try', () => {
+    expect(output).toContain(url);
+    expect(output).toContain(tokens.read);
+    expect(output).toContain(tokens.ingest);
+    expect(output).toContain(tokens.admin);
+    expect(output).toContain(`Authorization: Bearer ${tokens.read}`);
+  });
+
+  it('has transactions of every shop service within 30 s', () => {
+    expect(waitedMs).toBeLessThanOrEqual(DEADLINE_MS + 2_000);
+    expect([...new Set(transactions.map((t) => t.service))].sort()).toEqual([...SERVICES].sort());
+  });
+
+  it('has failed transactions with an HTTP 5xx and an error type', () => {
+    const errors = transactions.filter((t) => t.status === 'error');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((t) => (t.httpStatus ?? 500) >= 500 || t.kind !== 'web')).toBe(true);
+    expect(errors.some((t) => t.errorType !== undefined)).toBe(true);
+    // Most requests succeed: the demo is a shop having an ordinary bad day, not an outage.
+    expect(errors.length / transactions.length).toBeLessThan(0.3);
+  });
+
+  it('counts the DuckDB queries of catalog and checkout as SQL', () => {
+    for (const service of ['catalog', 'checkout']) {
+      expect(transactions.some((t) => t.service === service && t.sqlCount > 0 && t.sqlTime > 0)).toBe(true);
+    }
+    expect(transactions.filter((t) => t.service === 'shop-frontend').every((t) => t.sqlCount === 0)).toBe(true);
+  });
+
+  it('names each downstream service’s caller as parentService', () => {
+    for (const [service, callers] of Object.entries(CALLERS)) {
+      const parents = new Set(transactions.filter((t) => t.service === service).map((t) => t.parentService));
+      expect([...parents].some((p) => p !== undefined && callers.includes(p))).toBe(true);
+      expect([...parents].filter((p) => p !== undefined && !callers.includes(p))).toEqual([]);
+    }
+    expect(transactions.filter((t) => t.service === 'shop-frontend' && t.parentService !== undefined)).toEqual([]);
+  });
+
+  it('stops the backend, the services and the load on Ctrl-C', async () => {
+    // backend + 4 services + load generator
+    expect(tree.length).toBeGreaterThanOrEqual(6);
+    const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
+    const stopAsked = Date.now();
+    demo.kill('SIGINT');
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([exited, new Promise((r) => (timer = setTimeout(() => r('timeout'), 20_000)))]);
+    clearTimeout(timer);
+    expect(code).toBe(0);
+    expect(Date.now() - stopAsked).toBeLessThan(10_000);
+    expect(tree.filter(alive)).toEqual([]);
+  });
+});
