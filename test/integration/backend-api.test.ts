@@ -17,6 +17,8 @@ const TOKENS = { OSPREY_INGEST_TOKEN: 'it-ingest', OSPREY_READ_TOKEN: 'it-read',
 interface Backend {
   url: string;
   child: ChildProcess;
+  /** Every JSON log line the process printed so far. */
+  logs: Array<Record<string, unknown>>;
   stop(): Promise<number | null>;
 }
 
@@ -26,17 +28,19 @@ const running = new Set<ChildProcess>();
 async function startBackend(dataDir: string): Promise<Backend> {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, ...TOKENS },
+    env: { ...process.env, ...TOKENS, OSPREY_LOG_LEVEL: 'debug' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
   let stderr = '';
+  const logs: Array<Record<string, unknown>> = [];
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "osprey listening" within 20 s; stderr: ${stderr}`)), 20_000);
     child.once('exit', (code) => reject(new Error(`osprey exited with ${code}: ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; url?: string };
+      logs.push(entry);
       if (entry.msg === 'osprey listening' && entry.url) {
         clearTimeout(timer);
         resolve(entry.url);
@@ -46,6 +50,7 @@ async function startBackend(dataDir: string): Promise<Backend> {
   return {
     url,
     child,
+    logs,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) {
@@ -59,6 +64,15 @@ async function startBackend(dataDir: string): Promise<Backend> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Waits (up to 5 s) for the backend's stdout to show a log line with these fields. */
+async function waitForLog(backend: Backend, fields: Record<string, unknown>): Promise<void> {
+  const matches = () => backend.logs.some((entry) => Object.entries(fields).every(([k, v]) => entry[k] === v));
+  for (let waited = 0; !matches() && waited < 5000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(backend.logs).toContainEqual(expect.objectContaining(fields));
 }
 
 async function get<T>(backend: Backend, pathAndQuery: string, token = TOKENS.OSPREY_READ_TOKEN): Promise<T> {
@@ -192,6 +206,8 @@ describe('osprey serve (real process, real OpenTelemetry SDK)', () => {
     const sent = sendWithSdk(backend, 'protobuf', TOKENS.OSPREY_INGEST_TOKEN);
     okTrace = String(sent.okTrace);
     failedTrace = String(sent.failedTrace);
+    // One request carried both services (the debug line is logged before the 200 is sent).
+    await waitForLog(backend, { msg: 'otlp batch stored', encoding: 'protobuf', spans: 8, transactions: 4 });
 
     expect(await get(backend, '/api/v1/services')).toEqual({ services: ['cart', 'frontend'] });
     const txs = await allTransactions(backend);
@@ -252,6 +268,7 @@ describe('osprey serve (real process, real OpenTelemetry SDK)', () => {
     const sent = sendWithSdk(backend, 'json', TOKENS.OSPREY_ADMIN_TOKEN);
     const traceId = String(sent.traceId);
     const nowSeconds = Number(sent.nowSeconds);
+    await waitForLog(backend, { msg: 'otlp batch stored', encoding: 'json', contentEncoding: 'gzip', spans: 1 });
     const stored = (await get<{ spans: Span[] }>(backend, `/api/v1/traces/${traceId}`)).spans;
     expect(stored).toHaveLength(1);
     expect(stored[0].startTimeUnixNano).toBe(`${nowSeconds}123456789`);

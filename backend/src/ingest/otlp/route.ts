@@ -63,7 +63,15 @@ export async function otlpRoutes(app: FastifyInstance, options: { store: Store; 
     }
     const transactions = deriveTransactions(spans);
     await store.insertBatch(spans, transactions);
-    request.log.debug({ spans: spans.length, transactions: transactions.length }, 'otlp batch stored');
+    request.log.debug(
+      {
+        spans: spans.length,
+        transactions: transactions.length,
+        encoding: isJson ? 'json' : 'protobuf',
+        contentEncoding: request.headers['content-encoding'] ?? 'identity',
+      },
+      'otlp batch stored'
+    );
     return { partialSuccess: {} };
   });
 }
