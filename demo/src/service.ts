@@ -3,9 +3,13 @@
  * Imports only the telemetry module before starting the SDK; everything that loads `node:http`
  * is imported afterwards so HttpInstrumentation sees it.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { startTelemetry } from './telemetry';
 import { isServiceName, SERVICE_NAMES } from './topology';
 import { required } from './services/types';
+
+const FLUSH_LIMIT_MS = 3_000;
 
 async function main(): Promise<void> {
   const name = process.argv[2];
@@ -37,8 +41,9 @@ async function main(): Promise<void> {
     server.close();
     instance.close();
     // Deliver the spans still queued, then leave. Not sdk.shutdown(): with sdk-node 0.223 it
-    // lingers ~8 s after the flush has finished, which would make every Ctrl-C slow.
-    telemetry.flush().finally(() => process.exit(0));
+    // lingers ~8 s after the flush has finished, which would make every Ctrl-C slow. Bounded,
+    // because with the backend already gone the exporter retries for its full timeout.
+    Promise.race([telemetry.flush(), sleep(FLUSH_LIMIT_MS)]).finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -28,6 +28,9 @@ function startBackend(config: StartConfig, logFile: string): { backend: Child; u
         OSPREY_ADMIN_TOKEN: config.tokens.admin,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
+      // Its own process group: Ctrl-C in the terminal reaches this process and the shop, which
+      // flush their last spans, and only then is the backend stopped (by shutdown below).
+      detached: true,
     }
   );
   const backend = watch('osprey backend', proc);
