@@ -123,6 +123,8 @@ describe('npm start (demo/dist/start.js)', () => {
     }
     waitedMs = Date.now() - started;
     tree = descendants(demo.pid!);
+    const errors = transactions.filter((t) => t.status === 'error').length;
+    console.log(`${transactions.length} transactions (${errors} errors) after ${waitedMs} ms`);
   });
 
   afterAll(() => {
