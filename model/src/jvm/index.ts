@@ -1,2 +1,3 @@
 export * from './threaddump';
 export * from './histogram';
+export * from './api';
