@@ -1,40 +1,13 @@
 /**
- * Builds the host bundle with esbuild into test-output/e2e-host/. Shared packages are resolved from
- * the datasource workspace, which pins the versions the plugins are built against (React 18.3,
- * @grafana/* 13.1.1); the repository root also holds a hoisted React 19 that must not leak in, so
- * every `react`/`react-dom` import in the graph is forced to that one copy, as Grafana has one React.
+ * Builds the host bundle with esbuild into test-output/e2e-host/, from the same hoisted React 18.3 and
+ * @grafana/* 13.1.1 packages the plugins are built against.
  */
-import { build, Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const HOST_OUT_DIR = path.join(REPO_ROOT, 'test-output', 'e2e-host');
-const PLUGIN_WORKSPACE = path.join(REPO_ROOT, 'datasource');
-
-const SINGLE_COPY = /^(react|react-dom)(\/.*)?$/;
-
-function resolveFromPluginWorkspace(): Plugin {
-  return {
-    name: 'resolve-from-plugin-workspace',
-    setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, async (args) => {
-        const fromHost = args.importer.startsWith(__dirname);
-        if (args.pluginData === 'redirected' || (!fromHost && !SINGLE_COPY.test(args.path))) {
-          return undefined;
-        }
-        const result = await b.resolve(args.path, {
-          kind: args.kind,
-          resolveDir: PLUGIN_WORKSPACE,
-          pluginData: 'redirected',
-        });
-        return result.errors.length > 0
-          ? { errors: result.errors }
-          : { path: result.path, sideEffects: result.sideEffects };
-      });
-    },
-  };
-}
 
 export interface HostBuild {
   outDir: string;
@@ -57,7 +30,6 @@ export async function buildHost(): Promise<HostBuild> {
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file', '.png': 'file' },
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
     logLevel: 'error',
-    plugins: [resolveFromPluginWorkspace()],
   });
   await copyFile(path.join(__dirname, 'index.html'), path.join(HOST_OUT_DIR, 'index.html'));
   const { size } = await stat(path.join(HOST_OUT_DIR, 'host.js'));
