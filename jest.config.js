@@ -30,7 +30,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      testMatch: ['<rootDir>/{model,backend,demo,scripts}/src/**/*.test.ts'],
+      testMatch: ['<rootDir>/{model,backend,demo,agent,scripts}/src/**/*.test.ts'],
     },
     {
       displayName: 'plugins',
