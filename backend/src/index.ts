@@ -9,3 +9,4 @@ export { DuckDbStore } from './store/duckdb';
 export type { Store } from './store/store';
 export { parseTransactionQuery } from './query/params';
 export { parseServeArgs, ConfigError, USAGE, type ServeConfig } from './config/serve';
+export * from './jvm';
