@@ -24,6 +24,7 @@ const esModules = [
 const moduleNameMapper = { '^@osprey/model$': '<rootDir>/model/src/index.ts' };
 
 module.exports = {
+  reporters: ['default', '<rootDir>/test/jest/summary-reporter.js'],
   projects: [
     {
       displayName: 'node',
