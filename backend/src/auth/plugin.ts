@@ -6,8 +6,8 @@ import { bearerToken, grants, TokenRegistry } from './tokens';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Scope a route needs; every route inside the authenticated context must say. */
-    scope?: Scope;
+    /** Scope a route needs (any one of a list); every route inside the authenticated context must say. */
+    scope?: Scope | readonly Scope[];
   }
 }
 
@@ -17,7 +17,8 @@ declare module 'fastify' {
  */
 export function requireTokens(app: FastifyInstance, registry: TokenRegistry): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const required = request.routeOptions.config.scope ?? 'admin';
+    const declared = request.routeOptions.config.scope ?? 'admin';
+    const required: readonly Scope[] = typeof declared === 'string' ? [declared] : declared;
     const token = bearerToken(request.headers.authorization);
     const scopes = token === undefined ? [] : registry.scopesOf(token);
     if (scopes.length === 0) {
@@ -28,8 +29,9 @@ export function requireTokens(app: FastifyInstance, registry: TokenRegistry): vo
         token === undefined ? 'missing bearer token (Authorization: Bearer <token>)' : 'unknown bearer token'
       );
     }
-    if (!scopes.some((scope) => grants(scope, required))) {
-      throw new HttpError(403, 'forbidden', `this token lacks the "${required}" scope`);
+    if (!scopes.some((scope) => required.some((needed) => grants(scope, needed)))) {
+      const names = required.map((needed) => `"${needed}"`).join(' or ');
+      throw new HttpError(403, 'forbidden', `this token lacks the ${names} scope`);
     }
   });
 }

@@ -16,11 +16,11 @@ const KNOWN = new Set([
   'limit',
 ]);
 
-function bad(param: string, reason: string): HttpError {
+export function bad(param: string, reason: string): HttpError {
   return new HttpError(400, 'bad_request', `query parameter "${param}": ${reason}`);
 }
 
-function single(raw: RawQuery, param: string): string | undefined {
+export function single(raw: RawQuery, param: string): string | undefined {
   const value = raw[param];
   if (value === undefined) {
     return undefined;
@@ -31,7 +31,7 @@ function single(raw: RawQuery, param: string): string | undefined {
   return value;
 }
 
-function number(raw: RawQuery, param: string): number | undefined {
+export function number(raw: RawQuery, param: string): number | undefined {
   const value = single(raw, param);
   if (value === undefined) {
     return undefined;
@@ -43,7 +43,7 @@ function number(raw: RawQuery, param: string): number | undefined {
   return n;
 }
 
-function text(raw: RawQuery, param: string): string | undefined {
+export function text(raw: RawQuery, param: string): string | undefined {
   const value = single(raw, param);
   if (value === '') {
     throw bad(param, 'must not be empty');

@@ -7,6 +7,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import { requireTokens } from '../auth/plugin';
 import { TokenRegistry, type TokenConfig } from '../auth/tokens';
 import { otlpRoutes } from '../ingest/otlp/route';
+import { jvmRoutes } from '../jvm-api/routes';
 import { queryRoutes } from '../query/routes';
 import type { Store } from '../store/store';
 import { codeFor, HttpError } from './errors';
@@ -66,6 +67,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     }
     await authenticated.register(otlpRoutes, { store: options.store, maxBodyBytes });
     await authenticated.register(queryRoutes, { store: options.store });
+    await authenticated.register(jvmRoutes, { store: options.store, maxBodyBytes });
   });
 
   return app;

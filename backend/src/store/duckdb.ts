@@ -14,6 +14,12 @@ import {
 } from '@duckdb/node-api';
 import type {
   Attributes,
+  HeapHistogramListItem,
+  HeapHistogramResponse,
+  JvmInstance,
+  JvmRequest,
+  JvmRequestKind,
+  JvmRequestResult,
   Span,
   SpanEvent,
   SpanKind,
@@ -23,9 +29,12 @@ import type {
   TransactionQuery,
   TransactionsResponse,
   TransactionStatus,
+  ThreadDumpListItem,
+  ThreadDumpResponse,
 } from '@osprey/model';
 
-import type { Store } from './store';
+import * as jvm from './duckdb-jvm';
+import type { JvmListQuery, JvmRequestQuery, JvmRequestUpdate, NewHeapHistogram, NewThreadDump, Store } from './store';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS spans (
@@ -79,6 +88,8 @@ const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
 interface PendingBatch {
   spans: Span[];
   transactions: Transaction[];
+  /** Other writes (JVM rows), run inside the same transaction after the appends; may run again on retry. */
+  statements?: (writer: DuckDBConnection) => Promise<void>;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -107,7 +118,7 @@ export class DuckDbStore implements Store {
     mkdirSync(dataDir, { recursive: true });
     const instance = await DuckDBInstance.create(path.join(dataDir, 'osprey.duckdb'));
     const writer = await instance.connect();
-    for (const statement of SCHEMA) {
+    for (const statement of [...SCHEMA, ...jvm.JVM_SCHEMA]) {
       await writer.run(statement);
     }
     const reader = await instance.connect();
@@ -123,6 +134,30 @@ export class DuckDbStore implements Store {
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ spans, transactions, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  /**
+   * Runs `statements` through the writer queue, in a group-committed transaction, and resolves with
+   * what they returned once committed. If the group fails they run again alone (after the rollback),
+   * so they must only depend on the database.
+   */
+  private write<T>(statements: (writer: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(new Error('store is closed'));
+    }
+    return new Promise<T>((resolve, reject) => {
+      let result: T;
+      this.queue.push({
+        spans: [],
+        transactions: [],
+        statements: async (writer) => {
+          result = await statements(writer);
+        },
+        resolve: () => resolve(result),
+        reject,
+      });
       void this.drain();
     });
   }
@@ -179,6 +214,9 @@ export class DuckDbStore implements Store {
         txAppender.flushSync();
       } finally {
         txAppender.closeSync();
+      }
+      for (const batch of group) {
+        await batch.statements?.(this.writer);
       }
       await this.linkParentServices(group);
       await this.writer.run('COMMIT');
@@ -270,6 +308,85 @@ export class DuckDbStore implements Store {
       { traceId }
     );
     return result.getRowObjectsJS().map(rowToSpan);
+  }
+
+  insertThreadDump(dump: NewThreadDump): Promise<void> {
+    return this.write((writer) => jvm.insertThreadDump(writer, dump));
+  }
+
+  threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]> {
+    return jvm.threadDumps(this.reader, query);
+  }
+
+  threadDump(id: string): Promise<ThreadDumpResponse | undefined> {
+    return jvm.threadDump(this.reader, id);
+  }
+
+  latestThreadDumpId(service: string, instance: string): Promise<string | undefined> {
+    return jvm.latestId(this.reader, 'jvm_thread_dumps', service, instance);
+  }
+
+  threadDumpRaw(id: string): Promise<{ body: Uint8Array; contentType: string; format: 'text' | 'json' } | undefined> {
+    return jvm.threadDumpRaw(this.reader, id);
+  }
+
+  insertHeapHistogram(histogram: NewHeapHistogram): Promise<void> {
+    return this.write((writer) => jvm.insertHeapHistogram(writer, histogram));
+  }
+
+  heapHistograms(query: JvmListQuery): Promise<HeapHistogramListItem[]> {
+    return jvm.heapHistograms(this.reader, query);
+  }
+
+  heapHistogram(id: string): Promise<HeapHistogramResponse | undefined> {
+    return jvm.heapHistogram(this.reader, id);
+  }
+
+  latestHeapHistogramId(service: string, instance: string): Promise<string | undefined> {
+    return jvm.latestId(this.reader, 'jvm_heap_histograms', service, instance);
+  }
+
+  jvmInstances(service?: string): Promise<JvmInstance[]> {
+    return jvm.jvmInstances(this.reader, service);
+  }
+
+  createJvmRequest(request: {
+    id: string;
+    service: string;
+    instance: string;
+    kind: JvmRequestKind;
+    now: number;
+  }): Promise<JvmRequest> {
+    return this.write((writer) => jvm.createRequest(writer, request));
+  }
+
+  /** Expiry is a write, so the answer comes from the writer inside that same transaction. */
+  jvmRequests(query: JvmRequestQuery, now: number): Promise<JvmRequest[]> {
+    return this.write(async (writer) => {
+      await jvm.expireRequests(writer, now);
+      return jvm.requests(writer, query);
+    });
+  }
+
+  jvmRequest(id: string, now: number): Promise<JvmRequest | undefined> {
+    return this.write(async (writer) => {
+      await jvm.expireRequests(writer, now);
+      return jvm.request(writer, id);
+    });
+  }
+
+  claimJvmRequest(id: string, now: number): Promise<JvmRequestUpdate> {
+    return this.write(async (writer) => {
+      await jvm.expireRequests(writer, now);
+      return jvm.claimRequest(writer, id, now);
+    });
+  }
+
+  finishJvmRequest(id: string, result: JvmRequestResult, now: number): Promise<JvmRequestUpdate> {
+    return this.write(async (writer) => {
+      await jvm.expireRequests(writer, now);
+      return jvm.finishRequest(writer, id, result, now);
+    });
   }
 
   async close(): Promise<void> {

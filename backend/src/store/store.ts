@@ -1,4 +1,64 @@
-import type { Span, Transaction, TransactionQuery, TransactionsResponse } from '@osprey/model';
+import type {
+  AnalyzedThreadDump,
+  HeapHistogram,
+  HeapHistogramListItem,
+  HeapHistogramResponse,
+  JvmInstance,
+  JvmRequest,
+  JvmRequestKind,
+  JvmRequestResult,
+  JvmRequestStatus,
+  Span,
+  ThreadDumpListItem,
+  ThreadDumpResponse,
+  Transaction,
+  TransactionQuery,
+  TransactionsResponse,
+} from '@osprey/model';
+
+/** A thread dump as uploaded: the analysed form (with service, instance, takenAt set) and the raw body. */
+export interface NewThreadDump {
+  id: string;
+  service: string;
+  instance: string;
+  takenAt: number;
+  receivedAt: number;
+  dump: AnalyzedThreadDump;
+  raw: Uint8Array;
+  contentType: string;
+}
+
+export interface NewHeapHistogram {
+  id: string;
+  service: string;
+  instance: string;
+  takenAt: number;
+  receivedAt: number;
+  histogram: HeapHistogram;
+  raw: Uint8Array;
+}
+
+/** Filters of the JVM list routes; `limit` already validated. Times are epoch ms on `takenAt`. */
+export interface JvmListQuery {
+  service?: string;
+  instance?: string;
+  from?: number;
+  to?: number;
+  limit: number;
+}
+
+export interface JvmRequestQuery {
+  service?: string;
+  instance?: string;
+  status?: JvmRequestStatus;
+}
+
+/**
+ * What a claim or a result did: `missing` = no such request; `conflict` = the request was not in a
+ * state that allows it (`request` shows the state it is in); `ok` = the change was committed.
+ */
+export type JvmRequestUpdate =
+  { outcome: 'ok'; request: JvmRequest } | { outcome: 'conflict'; request: JvmRequest } | { outcome: 'missing' };
 
 /** Where spans and derived transactions live. Every backend (DuckDB now, ClickHouse later) implements this. */
 export interface Store {
@@ -12,5 +72,39 @@ export interface Store {
   transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse>;
   /** Every stored span of a trace, by start time. */
   trace(traceId: string): Promise<Span[]>;
+
+  /** Stores a thread dump; resolves once committed. */
+  insertThreadDump(dump: NewThreadDump): Promise<void>;
+  /** Newest (takenAt, then id) first. */
+  threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]>;
+  threadDump(id: string): Promise<ThreadDumpResponse | undefined>;
+  /** Id of the newest dump of one instance. */
+  latestThreadDumpId(service: string, instance: string): Promise<string | undefined>;
+  threadDumpRaw(id: string): Promise<{ body: Uint8Array; contentType: string; format: 'text' | 'json' } | undefined>;
+
+  insertHeapHistogram(histogram: NewHeapHistogram): Promise<void>;
+  heapHistograms(query: JvmListQuery): Promise<HeapHistogramListItem[]>;
+  heapHistogram(id: string): Promise<HeapHistogramResponse | undefined>;
+  latestHeapHistogramId(service: string, instance: string): Promise<string | undefined>;
+
+  /** JVMs that sent a dump or a histogram, sorted by service then instance. */
+  jvmInstances(service?: string): Promise<JvmInstance[]>;
+
+  /** Stores a new pending capture request. */
+  createJvmRequest(request: {
+    id: string;
+    service: string;
+    instance: string;
+    kind: JvmRequestKind;
+    now: number;
+  }): Promise<JvmRequest>;
+  /** Oldest first. Pending requests older than the timeout are failed first (as of `now`). */
+  jvmRequests(query: JvmRequestQuery, now: number): Promise<JvmRequest[]>;
+  jvmRequest(id: string, now: number): Promise<JvmRequest | undefined>;
+  /** pending → taken, atomically (one writer): a second claim is a conflict. */
+  claimJvmRequest(id: string, now: number): Promise<JvmRequestUpdate>;
+  /** pending/taken → done (resultId) or failed (error). */
+  finishJvmRequest(id: string, result: JvmRequestResult, now: number): Promise<JvmRequestUpdate>;
+
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { AnalyzedThreadDump, ThreadDumpSummary } from './threaddump';
+import type { HeapHistogram } from './histogram';
 
 /** What the backend keeps about one uploaded dump, without its threads: the list view. */
 export interface ThreadDumpListItem {
@@ -73,3 +74,50 @@ export interface JvmRequest {
   resultId?: string;
   error?: string;
 }
+
+/** Paths of the JVM API (all under the bearer-token scopes the backend README lists). */
+export const JVM_API_PATHS = {
+  threadDumps: '/api/v1/jvm/threaddumps',
+  heapHistograms: '/api/v1/jvm/heaphistograms',
+  instances: '/api/v1/jvm/instances',
+  requests: '/api/v1/jvm/requests',
+} as const;
+
+/** `GET /api/v1/jvm/heaphistograms/{id}` (`id` may be `latest` with `?service=&instance=`). */
+export type HeapHistogramResponse = HeapHistogram & {
+  id: string;
+  service: string;
+  instance: string;
+  takenAt: number;
+};
+
+/** One JVM that sent a dump or a histogram. */
+export interface JvmInstance {
+  service: string;
+  instance: string;
+  lastThreadDumpAt?: number;
+  lastHeapHistogramAt?: number;
+}
+
+/** `GET /api/v1/jvm/instances?service=`, sorted by service then instance. */
+export interface JvmInstancesResponse {
+  instances: JvmInstance[];
+}
+
+/** Body of `POST /api/v1/jvm/requests` → 202 JvmRequest (status pending). */
+export interface JvmRequestCreate {
+  service: string;
+  instance: string;
+  kind: JvmRequestKind;
+}
+
+/** `GET /api/v1/jvm/requests?service=&instance=&status=`, oldest first. */
+export interface JvmRequestsResponse {
+  requests: JvmRequest[];
+}
+
+/** Body of `POST /api/v1/jvm/requests/{id}/result`: exactly one of the two. */
+export type JvmRequestResult = { resultId: string } | { error: string };
+
+/** Pending requests older than this become 'failed' with error 'no agent took it'. */
+export const JVM_REQUEST_TIMEOUT_MS = 5 * 60 * 1000;

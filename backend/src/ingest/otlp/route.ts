@@ -18,7 +18,7 @@ export interface OtlpExportResponse {
  * The body bytes, gunzipped when `Content-Encoding: gzip`. The inflated size is capped too, so a
  * small compressed body cannot expand past the limit.
  */
-function inflate(request: FastifyRequest, body: Buffer, maxBodyBytes: number): Buffer {
+export function inflate(request: FastifyRequest, body: Buffer, maxBodyBytes: number): Buffer {
   const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   if (encoding === 'identity') {
     return body;
