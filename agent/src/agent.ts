@@ -1,0 +1,311 @@
+import { hostname } from 'node:os';
+
+import type { JvmRequest, JvmRequestKind } from '@osprey/model';
+
+import type { AgentConfig } from './args';
+import { BackendClient } from './client';
+import { isExecutable, processAlive, processExe, type ResolvedJcmd, resolveJcmd, runJcmd } from './jcmd';
+import { type JvmProcess, matchJvm, parseJcmdList } from './jvms';
+import type { Logger } from './log';
+
+/** Exit codes of the agent (2, bad arguments, is the CLI's). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, jvmGone: 3 } as const;
+
+interface Attached {
+  pid: number;
+  displayName?: string;
+  instance: string;
+  jcmd: ResolvedJcmd;
+}
+
+/** When each kind of work is next due (epoch ms). */
+export interface Schedule {
+  poll: number;
+  threaddump: number;
+  heaphistogram: number;
+}
+
+/** How long to sleep before the next due work (0 when something is due now). */
+export function msUntilDue(schedule: Schedule, now: number): number {
+  return Math.max(0, Math.min(schedule.poll, schedule.threaddump, schedule.heaphistogram) - now);
+}
+
+/**
+ * Next due time for periodic work that just ran: one period after it was due, so captures keep
+ * their cadence, but never in the past (a long stall, a suspended laptop, does not cause a burst).
+ */
+export function nextDue(due: number, periodMs: number, now: number): number {
+  const next = due + periodMs;
+  return next > now ? next : now + periodMs;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The agent's loop: find the JVM, then capture and upload on schedule and answer on-demand requests,
+ * one jcmd at a time (a JVM answering two attach requests at once only gets slower). Every failure
+ * of jcmd or the backend is logged and retried at the next tick; only a vanished --pid JVM ends it.
+ */
+export class Agent {
+  private readonly client: BackendClient;
+  private attached?: Attached;
+  /** Last "looking for the JVM" complaint, so waiting for a JVM logs once rather than every poll. */
+  private lastSearchState = '';
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly log: Logger,
+    private readonly host = hostname()
+  ) {
+    this.client = new BackendClient(config.backend, config.token);
+  }
+
+  /** Runs until `stop` aborts (→ 0) or the --pid JVM is gone (→ 3); with --once, one capture of each kind. */
+  async run(stop: AbortSignal): Promise<number> {
+    const { config, log } = this;
+    log.info('osprey-jvm-agent starting', {
+      backend: config.backend,
+      service: config.service,
+      target: config.target,
+      intervalMs: config.intervalMs,
+      heapIntervalMs: config.heapIntervalMs,
+      pollMs: config.pollMs,
+      once: config.once,
+    });
+    let schedule: Schedule = { poll: 0, threaddump: 0, heaphistogram: 0 };
+    while (!stop.aborted) {
+      if (!this.attached) {
+        const found = await this.attach(stop);
+        if (typeof found === 'number') {
+          return found;
+        }
+        if (!found) {
+          if (config.once) {
+            return EXIT.failed;
+          }
+          await sleep(config.pollMs, stop);
+          continue;
+        }
+        this.attached = found;
+        const now = Date.now();
+        schedule = { poll: now, threaddump: now, heaphistogram: now };
+      }
+      const jvm = this.attached;
+      if (!processAlive(jvm.pid)) {
+        this.attached = undefined;
+        if ('pid' in config.target) {
+          log.error('target JVM is gone; exiting (--pid)', { pid: jvm.pid, instance: jvm.instance });
+          return EXIT.jvmGone;
+        }
+        log.error('target JVM is gone; looking for another JVM matching --match', {
+          pid: jvm.pid,
+          instance: jvm.instance,
+          match: config.target.match,
+        });
+        continue;
+      }
+      if (config.once) {
+        const dump = await this.capture(jvm, 'threaddump', 'once', stop);
+        const histogram = await this.capture(jvm, 'heaphistogram', 'once', stop);
+        return dump && histogram ? EXIT.ok : EXIT.failed;
+      }
+      let now = Date.now();
+      if (now >= schedule.poll) {
+        await this.answerRequests(jvm, stop);
+        now = Date.now();
+        schedule.poll = nextDue(schedule.poll, config.pollMs, now);
+      }
+      if (now >= schedule.threaddump && !stop.aborted) {
+        await this.capture(jvm, 'threaddump', 'interval', stop);
+        now = Date.now();
+        schedule.threaddump = nextDue(schedule.threaddump, config.intervalMs, now);
+      }
+      if (now >= schedule.heaphistogram && !stop.aborted) {
+        await this.capture(jvm, 'heaphistogram', 'interval', stop);
+        now = Date.now();
+        schedule.heaphistogram = nextDue(schedule.heaphistogram, config.heapIntervalMs, now);
+      }
+      await sleep(msUntilDue(schedule, Date.now()), stop);
+    }
+    return EXIT.ok;
+  }
+
+  /** The JVM to watch, undefined to look again later, or an exit code when looking again cannot help. */
+  private async attach(stop: AbortSignal): Promise<Attached | undefined | number> {
+    const { config, log } = this;
+    let pid: number;
+    let displayName: string | undefined;
+    if ('pid' in config.target) {
+      pid = config.target.pid;
+      if (!processAlive(pid)) {
+        log.error('no process with this pid; exiting (--pid)', { pid });
+        return EXIT.jvmGone;
+      }
+    } else {
+      const lister = resolveJcmd(config.jcmd, this.probe());
+      if (!lister) {
+        log.error('no jcmd found to list JVMs: give --jcmd, set JAVA_HOME to a JDK or put a JDK on PATH');
+        return EXIT.failed;
+      }
+      let jvms: JvmProcess[];
+      try {
+        jvms = parseJcmdList(await runJcmd(lister.path, ['-l'], config.jcmdTimeoutMs, stop));
+      } catch (err) {
+        this.searchState('warn', 'jcmd -l failed; will retry', { error: errorText(err), jcmd: lister.path });
+        return undefined;
+      }
+      const result = matchJvm(jvms, config.target.match);
+      if (result.kind === 'none') {
+        this.searchState('info', 'no JVM matches --match yet; waiting for one', {
+          match: config.target.match,
+          jvms: jvms.map((j) => `${j.pid} ${j.displayName}`),
+        });
+        return undefined;
+      }
+      if (result.kind === 'ambiguous') {
+        this.searchState('warn', 'several JVMs match --match; give a more specific --match or --pid', {
+          match: config.target.match,
+          jvms: result.jvms.map((j) => `${j.pid} ${j.displayName}`),
+        });
+        return undefined;
+      }
+      pid = result.jvm.pid;
+      displayName = result.jvm.displayName;
+    }
+    const jcmd = resolveJcmd(config.jcmd, this.probe(pid));
+    if (!jcmd) {
+      log.error('no jcmd found for the JVM: give --jcmd, set JAVA_HOME to a JDK or put a JDK on PATH', { pid });
+      return EXIT.failed;
+    }
+    this.lastSearchState = '';
+    const attached = { pid, displayName, instance: config.instance ?? `${this.host}:${pid}`, jcmd };
+    log.info('attached to JVM', {
+      pid,
+      displayName,
+      service: config.service,
+      instance: attached.instance,
+      jcmd: jcmd.path,
+      jcmdFrom: jcmd.source,
+    });
+    return attached;
+  }
+
+  private probe(pid?: number) {
+    return {
+      targetExe: pid === undefined ? undefined : processExe(pid),
+      javaHome: process.env.JAVA_HOME,
+      pathEnv: process.env.PATH,
+      isExecutable,
+    };
+  }
+
+  private searchState(level: 'info' | 'warn', msg: string, fields: Record<string, unknown>): void {
+    const state = `${msg} ${JSON.stringify(fields)}`;
+    if (state !== this.lastSearchState) {
+      this.lastSearchState = state;
+      this.log[level](msg, fields);
+    }
+  }
+
+  /** Runs jcmd for one capture and uploads it; the new id, or undefined after logging why not. */
+  private async capture(
+    jvm: Attached,
+    kind: JvmRequestKind,
+    trigger: 'interval' | 'request' | 'once',
+    stop: AbortSignal
+  ): Promise<string | undefined> {
+    try {
+      return await this.captureOrThrow(jvm, kind, trigger, stop);
+    } catch (err) {
+      this.log.warn(`${kind === 'threaddump' ? 'thread dump' : 'heap histogram'} failed; retrying next tick`, {
+        pid: jvm.pid,
+        trigger,
+        error: errorText(err),
+      });
+      return undefined;
+    }
+  }
+
+  private async captureOrThrow(
+    jvm: Attached,
+    kind: JvmRequestKind,
+    trigger: 'interval' | 'request' | 'once',
+    stop: AbortSignal
+  ): Promise<string> {
+    const { config, client, log } = this;
+    const command = kind === 'threaddump' ? ['Thread.print', '-l'] : ['GC.class_histogram'];
+    const started = Date.now();
+    const text = await runJcmd(jvm.jcmd.path, [String(jvm.pid), ...command], config.jcmdTimeoutMs, stop);
+    const jcmdMs = Date.now() - started;
+    const fields = { pid: jvm.pid, instance: jvm.instance, trigger, bytes: Buffer.byteLength(text), jcmdMs };
+    if (kind === 'threaddump') {
+      const created = await client.uploadThreadDump(config.service, jvm.instance, text);
+      log.info('thread dump uploaded', {
+        ...fields,
+        id: created.id,
+        threads: created.summary.total,
+        deadlockedThreads: created.summary.deadlockedThreads,
+        uploadMs: Date.now() - started - jcmdMs,
+      });
+      return created.id;
+    }
+    const created = await client.uploadHeapHistogram(config.service, jvm.instance, text);
+    log.info('heap histogram uploaded', { ...fields, id: created.id, uploadMs: Date.now() - started - jcmdMs });
+    return created.id;
+  }
+
+  /** Fulfils this instance's pending on-demand requests, oldest first. */
+  private async answerRequests(jvm: Attached, stop: AbortSignal): Promise<void> {
+    const { config, client, log } = this;
+    let pending: JvmRequest[];
+    try {
+      pending = await client.pendingRequests(config.service, jvm.instance);
+    } catch (err) {
+      log.warn('could not fetch on-demand requests; retrying next poll', { error: errorText(err) });
+      return;
+    }
+    for (const request of pending) {
+      if (stop.aborted) {
+        return;
+      }
+      try {
+        const claimed = await client.claim(request.id);
+        if (claimed === 'taken') {
+          log.info('on-demand request already taken', { requestId: request.id });
+          continue;
+        }
+        let outcome: { resultId: string } | { error: string };
+        try {
+          outcome = { resultId: await this.captureOrThrow(jvm, request.kind, 'request', stop) };
+        } catch (err) {
+          outcome = { error: errorText(err) };
+        }
+        await client.result(request.id, outcome);
+        log[('error' in outcome ? 'warn' : 'info') as 'info' | 'warn']('on-demand request answered', {
+          requestId: request.id,
+          kind: request.kind,
+          ...outcome,
+          msSinceRequested: Date.now() - request.requestedAt,
+        });
+      } catch (err) {
+        log.warn('on-demand request failed; retrying next poll', { requestId: request.id, error: errorText(err) });
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import {
+  type HeapHistogramCreated,
+  JVM_API_PATHS,
+  type JvmRequest,
+  type JvmRequestResult,
+  type JvmRequestsResponse,
+  type ThreadDumpCreated,
+} from '@osprey/model';
+
+/** The backend answered with an error status (or not at all: status undefined). */
+export class BackendError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number
+  ) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+/** The Osprey JVM API as the agent uses it (ingest token). Every call has its own timeout. */
+export class BackendClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly timeoutMs = 15_000
+  ) {}
+
+  uploadThreadDump(service: string, instance: string, text: string): Promise<ThreadDumpCreated> {
+    return this.call<ThreadDumpCreated>('POST', `${JVM_API_PATHS.threadDumps}?${query({ service, instance })}`, {
+      contentType: 'text/plain; charset=utf-8',
+      body: text,
+    });
+  }
+
+  uploadHeapHistogram(service: string, instance: string, text: string): Promise<HeapHistogramCreated> {
+    return this.call<HeapHistogramCreated>('POST', `${JVM_API_PATHS.heapHistograms}?${query({ service, instance })}`, {
+      contentType: 'text/plain; charset=utf-8',
+      body: text,
+    });
+  }
+
+  async pendingRequests(service: string, instance: string): Promise<JvmRequest[]> {
+    const path = `${JVM_API_PATHS.requests}?${query({ service, instance, status: 'pending' })}`;
+    return (await this.call<JvmRequestsResponse>('GET', path)).requests;
+  }
+
+  /** Takes a pending request; 'taken' when another agent (or a timeout) got it first (409). */
+  async claim(id: string): Promise<JvmRequest | 'taken'> {
+    try {
+      return await this.call<JvmRequest>('POST', `${JVM_API_PATHS.requests}/${encodeURIComponent(id)}/claim`);
+    } catch (err) {
+      if (err instanceof BackendError && err.status === 409) {
+        return 'taken';
+      }
+      throw err;
+    }
+  }
+
+  result(id: string, result: JvmRequestResult): Promise<JvmRequest> {
+    return this.call<JvmRequest>('POST', `${JVM_API_PATHS.requests}/${encodeURIComponent(id)}/result`, {
+      contentType: 'application/json',
+      body: JSON.stringify(result),
+    });
+  }
+
+  private async call<T>(method: string, path: string, send?: { contentType: string; body: string }): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json' };
+    if (send) {
+      headers['content-type'] = send.contentType;
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: send?.body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (err as Error).message;
+      throw new BackendError(`${method} ${path}: backend unreachable (${why})`);
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      throw new BackendError(`${method} ${path}: HTTP ${res.status} ${errorMessage(text)}`, res.status);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new BackendError(`${method} ${path}: HTTP ${res.status} but the answer is not JSON`, res.status);
+    }
+  }
+}
+
+function query(params: Record<string, string>): string {
+  return new URLSearchParams(params).toString();
+}
+
+/** The backend's `{error, message}` body, or the start of whatever else came back. */
+function errorMessage(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: string; message?: string };
+    return [body.error, body.message].filter(Boolean).join(': ');
+  } catch {
+    return text.slice(0, 200);
+  }
+}
