@@ -1,5 +1,6 @@
 import {
   DataSourceApi,
+  type AnnotationEvent,
   type DataFrame,
   type DataQueryRequest,
   type DataQueryResponse,
@@ -12,15 +13,40 @@ import { getBackendSrv, getTemplateSrv, isFetchError, type FetchResponse } from 
 import {
   API_PATHS,
   DEFAULT_TRANSACTION_LIMIT,
+  JVM_API_PATHS,
   type HealthResponse,
+  type HeapHistogramListResponse,
+  type HeapHistogramResponse,
+  type HistogramDiff,
+  type JvmInstancesResponse,
+  type JvmInstance,
+  type JvmRequest,
+  type JvmRequestKind,
+  type ThreadDumpDiff,
+  type ThreadDumpListResponse,
+  type ThreadDumpResponse,
   type ServicesResponse,
   type Trace,
   type TransactionsResponse,
 } from '@osprey/model';
-import { forkJoin, lastValueFrom, map, of, type Observable } from 'rxjs';
+import { forkJoin, from as fromPromise, lastValueFrom, map, of, type Observable } from 'rxjs';
 
 import { traceToFrame, transactionsToFrame } from './frames';
-import { DEFAULT_QUERY, ROUTE_PATH, type OspreyOptions, type OspreyQuery } from './types';
+import { diffPath, instanceParams, jvmTarget, oneCapturePath, type JvmTarget } from './jvm/api';
+import {
+  heapHistogramDiffToFrame,
+  heapHistogramToFrame,
+  JVM_FRAME_NAMES,
+  threadDumpDiffToFrame,
+  threadDumpEvents,
+  threadDumpListToFrame,
+  threadDumpToFrame,
+} from './jvm/frames';
+import { DEFAULT_QUERY, isJvmQueryType, ROUTE_PATH, type OspreyOptions, type OspreyQuery } from './types';
+
+/** How long `requestCapture` waits for an agent to fulfil a request, and how often it asks. */
+export const CAPTURE_TIMEOUT_MS = 15_000;
+export const CAPTURE_POLL_MS = 500;
 
 type Interpolate = (value: string, scopedVars?: ScopedVars) => string;
 
@@ -76,6 +102,16 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   constructor(instanceSettings: DataSourceInstanceSettings<OspreyOptions>) {
     super(instanceSettings);
     this.baseUrl = `${instanceSettings.url ?? ''}/${ROUTE_PATH}`;
+    // Annotations: thread dumps taken and deadlocks found, from a `threadDumps` query of the range.
+    this.annotations = {
+      getDefaultQuery: () => ({ queryType: 'threadDumps' }),
+      processEvents: (_anno, frames: DataFrame[]) =>
+        of(
+          frames
+            .filter((f) => f.name === JVM_FRAME_NAMES.threadDumps)
+            .flatMap((f): AnnotationEvent[] => threadDumpEvents(f))
+        ),
+    };
   }
 
   override getDefaultQuery(): Partial<OspreyQuery> {
@@ -88,6 +124,10 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
 
   private get<T>(path: string, params?: Record<string, string>): Observable<FetchResponse<T>> {
     return getBackendSrv().fetch<T>({ url: `${this.baseUrl}${path}`, method: 'GET', params });
+  }
+
+  private async getJson<T>(path: string, params?: Record<string, string>): Promise<T> {
+    return (await lastValueFrom(this.get<T>(path, params))).data;
   }
 
   private ref() {
@@ -103,6 +143,10 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
       return of({ data: [] });
     }
     const frames = targets.map((q): Observable<DataFrame> => {
+      if (isJvmQueryType(q.queryType)) {
+        const target = jvmTarget(q, (v) => replace(v, request.scopedVars));
+        return fromPromise(this.jvmFrame(q, target, from, to));
+      }
       if (q.queryType === 'trace') {
         const traceId = replace(q.traceId ?? '', request.scopedVars).trim();
         return this.get<Trace>(`${API_PATHS.traces}/${encodeURIComponent(traceId)}`).pipe(
@@ -115,6 +159,103 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
       );
     });
     return forkJoin(frames).pipe(map((data) => ({ data })));
+  }
+
+  private async jvmFrame(q: OspreyQuery, t: JvmTarget, from: number, to: number): Promise<DataFrame> {
+    const { threadDumps, heapHistograms } = JVM_API_PATHS;
+    switch (q.queryType) {
+      case 'threadDumps': {
+        const params = { ...instanceParams(t), from: String(from), to: String(to), limit: String(q.limit ?? 500) };
+        const res = await this.getJson<ThreadDumpListResponse>(threadDumps, params);
+        return threadDumpListToFrame(q.refId, res.threadDumps);
+      }
+      case 'threadDump': {
+        const { path, params } = oneCapturePath(threadDumps, t, 'thread dump');
+        return threadDumpToFrame(q.refId, await this.getJson<ThreadDumpResponse>(path, params));
+      }
+      case 'threadDumpDiff': {
+        const [a, b] = await this.pairOfIds(
+          t,
+          async () =>
+            (await this.getJson<ThreadDumpListResponse>(threadDumps, { ...instanceParams(t), limit: '2' })).threadDumps
+        );
+        const diff = await this.getJson<ThreadDumpDiff>(diffPath(threadDumps, a, b));
+        return threadDumpDiffToFrame(q.refId, diff, { a, b, service: t.service, instance: t.instance });
+      }
+      case 'heapHistogram': {
+        const { path, params } = oneCapturePath(heapHistograms, t, 'heap histogram');
+        return heapHistogramToFrame(q.refId, await this.getJson<HeapHistogramResponse>(path, params));
+      }
+      case 'heapHistogramDiff': {
+        const [a, b] = await this.pairOfIds(
+          t,
+          async () =>
+            (await this.getJson<HeapHistogramListResponse>(heapHistograms, { ...instanceParams(t), limit: '2' }))
+              .heapHistograms
+        );
+        return heapHistogramDiffToFrame(q.refId, await this.getJson<HistogramDiff>(diffPath(heapHistograms, a, b)), {
+          a,
+          b,
+        });
+      }
+      default:
+        throw new Error(`Unknown Osprey query type "${q.queryType}"`);
+    }
+  }
+
+  /** The two ids to compare: both given (older first), or the latest two of the instance. */
+  private async pairOfIds(t: JvmTarget, latest: () => Promise<Array<{ id: string }>>): Promise<[string, string]> {
+    if (t.dumpId && t.otherId) {
+      return [t.dumpId, t.otherId];
+    }
+    if (!t.service || !t.instance) {
+      throw new Error('Choose a service and an instance, or give both ids to compare');
+    }
+    const newestFirst = await latest();
+    if (newestFirst.length < 2) {
+      throw new Error(`${t.service}/${t.instance} has ${newestFirst.length} capture(s); a comparison needs two`);
+    }
+    return [newestFirst[1].id, newestFirst[0].id];
+  }
+
+  /** JVMs that sent dumps or histograms, for the query editor's selects. */
+  async jvmInstances(service?: string): Promise<JvmInstance[]> {
+    const params: Record<string, string> = service ? { service } : {};
+    return (await this.getJson<JvmInstancesResponse>(JVM_API_PATHS.instances, params)).instances;
+  }
+
+  /**
+   * Asks the agent watching a JVM for a capture now and waits until it is done (→ the request, with
+   * `resultId`) or failed / not done in time (→ an error saying which).
+   */
+  async requestCapture(
+    service: string,
+    instance: string,
+    kind: JvmRequestKind,
+    timeoutMs = CAPTURE_TIMEOUT_MS
+  ): Promise<JvmRequest> {
+    const created = await lastValueFrom(
+      getBackendSrv().fetch<JvmRequest>({
+        url: `${this.baseUrl}${JVM_API_PATHS.requests}`,
+        method: 'POST',
+        data: { service, instance, kind },
+      })
+    );
+    const deadline = Date.now() + timeoutMs;
+    let request = created.data;
+    while (request.status !== 'done' && request.status !== 'failed') {
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `No ${kind} from ${service}/${instance} within ${timeoutMs / 1000} s (request ${request.id} is ${request.status}): is an Osprey JVM agent watching it?`
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, CAPTURE_POLL_MS));
+      request = await this.getJson<JvmRequest>(`${JVM_API_PATHS.requests}/${encodeURIComponent(request.id)}`);
+    }
+    if (request.status === 'failed') {
+      throw new Error(`The ${kind} request for ${service}/${instance} failed: ${request.error ?? 'no reason given'}`);
+    }
+    return request;
   }
 
   /** Variable query `services` lists the services the backend has seen. */

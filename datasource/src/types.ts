@@ -1,11 +1,33 @@
 import type { DataQuery, DataSourceJsonData } from '@grafana/data';
 
-export type OspreyQueryType = 'xlog' | 'trace';
+export type JvmQueryType = 'threadDumps' | 'threadDump' | 'threadDumpDiff' | 'heapHistogram' | 'heapHistogramDiff';
+
+export type OspreyQueryType = 'xlog' | 'trace' | JvmQueryType;
+
+export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
+  'threadDumps',
+  'threadDump',
+  'threadDumpDiff',
+  'heapHistogram',
+  'heapHistogramDiff',
+];
+
+export function isJvmQueryType(t: OspreyQueryType | undefined): t is JvmQueryType {
+  return JVM_QUERY_TYPES.includes(t as JvmQueryType);
+}
 
 /** One panel query. `trace` is what the traceId data link opens in Explore. */
 export interface OspreyQuery extends DataQuery {
   queryType: OspreyQueryType;
   service?: string;
+  /** JVM queries: the instance (JVM) of the service. */
+  instance?: string;
+  /**
+   * JVM queries: a thread dump / heap histogram id. Empty = the latest for service + instance. For the
+   * diffs it is the older one, `otherId` the newer; both empty = the latest two of the instance.
+   */
+  dumpId?: string;
+  otherId?: string;
   endpoint?: string;
   /** Only transactions at least this slow, milliseconds. */
   minElapsed?: number;

@@ -69,6 +69,24 @@ describe('QueryEditor', () => {
   });
 });
 
+describe('QueryEditor for JVM queries', () => {
+  it('shows instance and ids, not the XLOG filters', async () => {
+    await setup({ queryType: 'threadDumpDiff', service: 'shop', instance: 'shop-1', dumpId: 'td-a' });
+    expect(screen.getByText('Thread dump diff')).toBeInTheDocument();
+    expect(screen.getByText('shop-1')).toBeInTheDocument();
+    expect(screen.getByDisplayValue('td-a')).toBeInTheDocument();
+    expect(screen.getByText('Newer id')).toBeInTheDocument();
+    expect(screen.queryByPlaceholderText('GET /orders')).not.toBeInTheDocument();
+    expect(screen.queryByRole('switch')).not.toBeInTheDocument();
+  });
+
+  it('a one-dump query has a single id field', async () => {
+    await setup({ queryType: 'threadDump' });
+    expect(screen.getByText('Id')).toBeInTheDocument();
+    expect(screen.queryByText('Newer id')).not.toBeInTheDocument();
+  });
+});
+
 describe('positiveNumber', () => {
   it.each([
     ['250', 250],

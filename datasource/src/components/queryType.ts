@@ -1,0 +1,37 @@
+/** Which query fields each query type uses, so switching type keeps what still applies. */
+import type { OspreyQuery, OspreyQueryType } from '../types';
+
+type QueryField =
+  'service' | 'endpoint' | 'minElapsed' | 'errorsOnly' | 'limit' | 'traceId' | 'instance' | 'dumpId' | 'otherId';
+
+export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
+  xlog: ['service', 'endpoint', 'minElapsed', 'errorsOnly', 'limit'],
+  trace: ['traceId'],
+  threadDumps: ['service', 'instance', 'limit'],
+  threadDump: ['service', 'instance', 'dumpId'],
+  threadDumpDiff: ['service', 'instance', 'dumpId', 'otherId'],
+  heapHistogram: ['service', 'instance', 'dumpId'],
+  heapHistogramDiff: ['service', 'instance', 'dumpId', 'otherId'],
+};
+
+/** Thread-dump ids mean nothing to a histogram query and the other way round. */
+const idFamily = (t: OspreyQueryType) =>
+  t.startsWith('threadDump') ? 'threadDump' : t.startsWith('heap') ? 'heap' : t;
+
+/** The query under a new type: fields the new type uses are kept, others dropped. */
+export function switchQueryType(query: OspreyQuery, to: OspreyQueryType): OspreyQuery {
+  const from = query.queryType ?? 'xlog';
+  const next: OspreyQuery = { ...query, queryType: to };
+  const keep = new Set(QUERY_FIELDS[to]);
+  for (const field of new Set([...QUERY_FIELDS.xlog, ...QUERY_FIELDS.trace, ...QUERY_FIELDS.threadDumpDiff])) {
+    const idField = field === 'dumpId' || field === 'otherId';
+    if (!keep.has(field) || (idField && idFamily(from) !== idFamily(to))) {
+      delete next[field];
+    }
+  }
+  return next;
+}
+
+export function usesField(type: OspreyQueryType | undefined, field: QueryField): boolean {
+  return QUERY_FIELDS[type ?? 'xlog'].includes(field);
+}
