@@ -289,6 +289,25 @@ describe('JVM API routes', () => {
     ]);
   });
 
+  it('takes a claim whose client says application/json with no body, and names malformed JSON', async () => {
+    const created = await call(app, RQ, {
+      method: 'POST',
+      token: 'rd',
+      type: 'application/json',
+      body: JSON.stringify({ service: 'cap', instance: 'c-2', kind: 'heaphistogram' }),
+    });
+    const claim = await call(app, `${RQ}/${created.json().id}/claim`, {
+      method: 'POST',
+      token: 'in',
+      type: 'application/json',
+    });
+    expect(claim.statusCode).toBe(200);
+    expect(claim.json().status).toBe('taken');
+    const broken = await call(app, RQ, { method: 'POST', token: 'rd', type: 'application/json', body: '{"service":' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json()).toEqual({ error: 'bad_request', message: expect.stringContaining('body is not valid JSON') });
+  });
+
   it.each([
     [{ service: 'a', instance: 'b', kind: 'coredump' }, '"kind": must be one of threaddump, heaphistogram'],
     [{ instance: 'b', kind: 'threaddump' }, '"service": required'],

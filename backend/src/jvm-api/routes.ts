@@ -249,6 +249,20 @@ function updated(update: JvmRequestUpdate, id: string, action: string): JvmReque
  */
 async function requestRoutes(app: FastifyInstance, options: Options): Promise<void> {
   const { store } = options;
+  // Claims carry no body, and HTTP clients often still say application/json: an empty body is no body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new HttpError(400, 'bad_request', `body is not valid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
 
   app.post(JVM_API_PATHS.requests, { config: { scope: 'read' } }, async (request, reply): Promise<JvmRequest> => {
     const body = parseRequestCreate(request.body);
