@@ -1,0 +1,282 @@
+/**
+ * osprey-jvm-agent end to end: the real `osprey serve` process, real JVMs (OpenJDK 17 and Temurin 25)
+ * running test/fixtures/jvm/LockWorkload.java, and the real agent CLI finding them with --match,
+ * capturing with their own jcmd, uploading, answering on-demand requests, and outliving its JVM.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+import type {
+  HeapHistogramListResponse,
+  HeapHistogramResponse,
+  JvmRequest,
+  ThreadDumpListResponse,
+  ThreadDumpResponse,
+} from '@osprey/model';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BACKEND_CLI = path.join(ROOT, 'backend', 'bin', 'osprey.js');
+const AGENT_CLI = path.join(ROOT, 'agent', 'bin', 'osprey-jvm-agent.js');
+const WORKLOAD = path.join(ROOT, 'test', 'fixtures', 'jvm', 'LockWorkload.java');
+const TOKENS = { OSPREY_INGEST_TOKEN: 'ag-ingest', OSPREY_READ_TOKEN: 'ag-read', OSPREY_ADMIN_TOKEN: 'ag-admin' };
+const READ = TOKENS.OSPREY_READ_TOKEN;
+
+const JDKS = [
+  { name: '17', java: '/usr/bin/java', home: '/usr/lib/jvm/java-17-openjdk-amd64' },
+  { name: '25', java: '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java', home: '/usr/lib/jvm/temurin-25-jdk-amd64' },
+];
+
+type LogLine = Record<string, unknown> & { level?: string; msg?: string };
+
+interface Proc {
+  child: ChildProcess;
+  /** Every stdout line so far (parsed when JSON). */
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+const children = new Set<ChildProcess>();
+jest.setTimeout(180_000);
+
+function start(command: string, args: string[], env: NodeJS.ProcessEnv): Proc {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const lines: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+  child.stderr!.on('data', (chunk) => lines.push(`[stderr] ${chunk}`));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      resolve(code);
+    })
+  );
+  return { child, lines, exited };
+}
+
+function jsonLines(proc: Proc): LogLine[] {
+  return proc.lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as LogLine];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Polls `probe` until it returns a value (not undefined) or `ms` pass; then fails naming `what`. */
+async function waitFor<T>(what: string, ms: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function api<T>(url: string, init: RequestInit = {}): Promise<{ status: number; json: T }> {
+  const res = await fetch(url, { ...init, headers: { authorization: `Bearer ${READ}`, ...init.headers } });
+  return { status: res.status, json: (await res.json()) as T };
+}
+
+describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
+  let dataDir: string;
+  let classesDir: string;
+  let backendUrl: string;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'model', 'backend', 'agent'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    dataDir = mkdtempSync(path.join(tmpdir(), 'osprey-agent-it-'));
+    classesDir = mkdtempSync(path.join(tmpdir(), 'osprey-agent-classes-'));
+    execFileSync('/usr/bin/javac', ['--release', '17', '-d', classesDir, WORKLOAD]);
+    const backend = start(
+      process.execPath,
+      [BACKEND_CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir],
+      { ...process.env, ...TOKENS }
+    );
+    backendUrl = await waitFor('"osprey listening"', 30_000, () => {
+      const ready = jsonLines(backend).find((l) => l.msg === 'osprey listening');
+      return ready ? String(ready.url) : undefined;
+    });
+  });
+
+  afterAll(async () => {
+    const exits = [...children].map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    for (const child of children) {
+      child.kill('SIGKILL');
+    }
+    await Promise.all(exits);
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(classesDir, { recursive: true, force: true });
+  });
+
+  describe.each(JDKS)('JDK $name', (jdk) => {
+    // A tag of its own on the command line: other tests may run LockWorkload JVMs at the same time,
+    // and --match refuses to pick one of several.
+    const tag = `osprey-agent-it-${jdk.name}-${process.pid}`;
+    const service = `lock-agent-${jdk.name}`;
+    let jvm: Proc;
+    let agent: Proc;
+    let pid: number;
+    let instance: string;
+
+    beforeAll(async () => {
+      jvm = start(jdk.java, ['-cp', classesDir, 'LockWorkload', tag], process.env);
+      pid = await waitFor('READY from LockWorkload', 30_000, () => {
+        const ready = jvm.lines.find((l) => l.startsWith('READY '));
+        return ready ? Number(ready.split(' ')[1]) : undefined;
+      });
+      instance = `${hostname()}:${pid}`;
+      // No JAVA_HOME: the agent lists JVMs with the jcmd on PATH (JDK 17's) and must still capture
+      // the Temurin 25 JVM with Temurin's own jcmd, found beside its java.
+      const { JAVA_HOME: _javaHome, ...env } = process.env;
+      agent = start(
+        process.execPath,
+        [
+          AGENT_CLI,
+          '--backend',
+          backendUrl,
+          '--service',
+          service,
+          '--match',
+          `LockWorkload ${tag}`,
+          '--interval',
+          '2s',
+        ],
+        { ...env, OSPREY_INGEST_TOKEN: TOKENS.OSPREY_INGEST_TOKEN }
+      );
+    });
+
+    it("attaches to the workload with the JVM's own jcmd", async () => {
+      const attached = await waitFor('"attached to JVM"', 20_000, () =>
+        jsonLines(agent).find((l) => l.msg === 'attached to JVM')
+      );
+      expect(attached).toEqual(
+        expect.objectContaining({
+          level: 'info',
+          pid,
+          service,
+          instance,
+          jcmd: `${jdk.home}/bin/jcmd`,
+          jcmdFrom: 'target-jvm',
+          displayName: `LockWorkload ${tag}`,
+        })
+      );
+    });
+
+    it('uploads thread dumps every --interval and a heap histogram at start', async () => {
+      const query = `service=${encodeURIComponent(service)}&instance=${encodeURIComponent(instance)}`;
+      const dumps = await waitFor('two thread dumps listed', 20_000, async () => {
+        const { json } = await api<ThreadDumpListResponse>(`${backendUrl}/api/v1/jvm/threaddumps?${query}`);
+        return json.threadDumps.length >= 2 ? json.threadDumps : undefined;
+      });
+      expect(dumps[0]).toEqual(expect.objectContaining({ service, instance, format: 'text' }));
+      expect(dumps[0].jvmVersion).toMatch(new RegExp(`^${jdk.name}\\.`));
+      // Newest first, about --interval apart: captures start every 2 s, and arrive after a jcmd run
+      // whose time varies (the first attach to a JVM starts its attach listener, ~0.5 s more).
+      expect(dumps[0].receivedAt - dumps[1].receivedAt).toBeGreaterThanOrEqual(1000);
+      expect(dumps[0].receivedAt - dumps[1].receivedAt).toBeLessThan(6000);
+
+      const { json: histograms } = await api<HeapHistogramListResponse>(
+        `${backendUrl}/api/v1/jvm/heaphistograms?${query}`
+      );
+      expect(histograms.heapHistograms).toHaveLength(1);
+      const { json: histogram } = await api<HeapHistogramResponse>(
+        `${backendUrl}/api/v1/jvm/heaphistograms/${histograms.heapHistograms[0].id}`
+      );
+      expect(histogram.rows.length).toBeGreaterThan(100);
+      expect(histogram.rows.map((r) => r.class)).toEqual(expect.arrayContaining(['java.lang.String']));
+
+      const uploaded = jsonLines(agent).filter((l) => l.msg === 'thread dump uploaded');
+      expect(uploaded[0]).toEqual(
+        expect.objectContaining({ pid, instance, trigger: 'interval', deadlockedThreads: 4 })
+      );
+    });
+
+    it("the latest dump shows the workload's deadlocks", async () => {
+      const { status, json: dump } = await api<ThreadDumpResponse>(
+        `${backendUrl}/api/v1/jvm/threaddumps/latest?service=${encodeURIComponent(service)}&instance=${encodeURIComponent(instance)}`
+      );
+      expect(status).toBe(200);
+      expect(
+        dump.deadlocks
+          .map((d) => ({ threads: [...d.threads].sort(), kind: d.kind }))
+          .sort((a, b) => a.threads[0].localeCompare(b.threads[0]))
+      ).toEqual([
+        { threads: ['audit-writer', 'ledger-writer'], kind: 'synchronizer' },
+        { threads: ['price-updater', 'stock-updater'], kind: 'mixed' },
+      ]);
+      expect(dump.deadlocksAgree).toBe(true);
+    });
+
+    it.each(['threaddump', 'heaphistogram'] as const)(
+      'answers an on-demand %s request within 10 s, and the result is listed',
+      async (kind) => {
+        const asked = Date.now();
+        const created = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ service, instance, kind }),
+        });
+        expect(created.status).toBe(202);
+        expect(created.json.status).toBe('pending');
+        const done = await waitFor(`request ${created.json.id} done`, 10_000, async () => {
+          const { json } = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests/${created.json.id}`);
+          expect(json.status).not.toBe('failed');
+          return json.status === 'done' ? json : undefined;
+        });
+        const took = Date.now() - asked;
+        expect(took).toBeLessThan(10_000);
+        const list =
+          kind === 'threaddump'
+            ? (await api<ThreadDumpListResponse>(`${backendUrl}/api/v1/jvm/threaddumps?service=${service}`)).json
+                .threadDumps
+            : (await api<HeapHistogramListResponse>(`${backendUrl}/api/v1/jvm/heaphistograms?service=${service}`)).json
+                .heapHistograms;
+        expect(list.map((item) => item.id)).toContain(done.resultId);
+        expect(jsonLines(agent)).toContainEqual(
+          expect.objectContaining({
+            msg: 'on-demand request answered',
+            requestId: created.json.id,
+            resultId: done.resultId,
+          })
+        );
+        process.stdout.write(`JDK ${jdk.name}: on-demand ${kind} done in ${took} ms\n`);
+      }
+    );
+
+    it('logs a clear line when the JVM dies, keeps running and looking, and stops on SIGTERM', async () => {
+      jvm.child.kill('SIGKILL');
+      await jvm.exited;
+      const gone = await waitFor('"target JVM is gone"', 10_000, () =>
+        jsonLines(agent).find((l) => typeof l.msg === 'string' && l.msg.startsWith('target JVM is gone'))
+      );
+      expect(gone).toEqual(expect.objectContaining({ level: 'error', pid, instance, match: `LockWorkload ${tag}` }));
+      await waitFor('"no JVM matches --match yet"', 10_000, () =>
+        jsonLines(agent).find((l) => l.msg === 'no JVM matches --match yet; waiting for one')
+      );
+      // Still alive a poll later, and nothing crashed.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(agent.child.exitCode).toBeNull();
+      expect(jsonLines(agent).filter((l) => l.msg === 'agent crashed')).toEqual([]);
+      expect(agent.lines.filter((l) => l.startsWith('[stderr]'))).toEqual([]);
+
+      agent.child.kill('SIGTERM');
+      expect(await agent.exited).toBe(0);
+      expect(jsonLines(agent).slice(-2)).toEqual([
+        expect.objectContaining({ msg: 'stopping', signal: 'SIGTERM' }),
+        expect.objectContaining({ msg: 'osprey-jvm-agent stopped', exitCode: 0 }),
+      ]);
+    });
+  });
+});
