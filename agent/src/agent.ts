@@ -67,6 +67,8 @@ export class Agent {
   private attached?: Attached;
   /** Last "looking for the JVM" complaint, so waiting for a JVM logs once rather than every poll. */
   private lastSearchState = '';
+  /** Last failure to fetch requests: a backend outage is logged when it starts and ends, not every poll. */
+  private lastPollError?: string;
 
   constructor(
     private readonly config: AgentConfig,
@@ -277,8 +279,18 @@ export class Agent {
     try {
       pending = await client.pendingRequests(config.service, jvm.instance);
     } catch (err) {
-      log.warn('could not fetch on-demand requests; retrying next poll', { error: errorText(err) });
+      const error = errorText(err);
+      if (error !== this.lastPollError) {
+        log.warn('could not fetch on-demand requests; retrying every poll, logging again when this changes', {
+          error,
+        });
+      }
+      this.lastPollError = error;
       return;
+    }
+    if (this.lastPollError !== undefined) {
+      log.info('on-demand requests reachable again', { previousError: this.lastPollError });
+      this.lastPollError = undefined;
     }
     for (const request of pending) {
       if (stop.aborted) {

@@ -279,4 +279,92 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
       ]);
     });
   });
+  describe('--pid (JDK 17)', () => {
+    const tag = `osprey-agent-it-pid-${process.pid}`;
+    let jvm: Proc;
+    let pid: number;
+    const agentArgs = (...extra: string[]) => [AGENT_CLI, '--backend', backendUrl, '--service', 'lock-pid', ...extra];
+    const agentEnv = () => ({ ...process.env, OSPREY_INGEST_TOKEN: TOKENS.OSPREY_INGEST_TOKEN });
+
+    beforeAll(async () => {
+      jvm = start('/usr/bin/java', ['-cp', classesDir, 'LockWorkload', tag], process.env);
+      pid = await waitFor('READY from LockWorkload', 30_000, () => {
+        const ready = jvm.lines.find((l) => l.startsWith('READY '));
+        return ready ? Number(ready.split(' ')[1]) : undefined;
+      });
+    });
+
+    it('--once uploads one thread dump and one heap histogram, then exits 0', async () => {
+      const once = start(process.execPath, agentArgs('--pid', String(pid), '--instance', 'once', '--once'), agentEnv());
+      expect(await once.exited).toBe(0);
+      expect(jsonLines(once).filter((l) => /uploaded$/.test(String(l.msg)))).toEqual([
+        expect.objectContaining({
+          msg: 'thread dump uploaded',
+          trigger: 'once',
+          instance: 'once',
+          threads: expect.any(Number),
+        }),
+        expect.objectContaining({ msg: 'heap histogram uploaded', trigger: 'once', instance: 'once' }),
+      ]);
+      const { json } = await api<ThreadDumpListResponse>(
+        `${backendUrl}/api/v1/jvm/threaddumps?service=lock-pid&instance=once`
+      );
+      expect(json.threadDumps).toHaveLength(1);
+    });
+
+    it('a failing jcmd is logged, retried, and an on-demand request is answered with the error', async () => {
+      const broken = start(
+        process.execPath,
+        agentArgs(
+          '--pid',
+          String(pid),
+          '--instance',
+          'broken',
+          '--jcmd',
+          '/bin/false',
+          '--interval',
+          '1s',
+          '--poll',
+          '500ms'
+        ),
+        agentEnv()
+      );
+      const created = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ service: 'lock-pid', instance: 'broken', kind: 'threaddump' }),
+      });
+      const failed = await waitFor('the request to fail', 10_000, async () => {
+        const { json } = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests/${created.json.id}`);
+        return json.status === 'failed' ? json : undefined;
+      });
+      expect(failed.error).toBe(`jcmd ${pid} Thread.print -l failed (exit 1): no output`);
+      await waitFor('two failed periodic dumps', 10_000, () => {
+        const failures = jsonLines(broken).filter((l) => l.msg === 'thread dump failed; retrying next tick');
+        return failures.length >= 2 ? failures : undefined;
+      });
+      expect(broken.child.exitCode).toBeNull();
+      broken.child.kill('SIGTERM');
+      expect(await broken.exited).toBe(0);
+    });
+
+    it('exits 3 with a clear line when the JVM is gone', async () => {
+      const agent = start(process.execPath, agentArgs('--pid', String(pid)), agentEnv());
+      await waitFor('a first thread dump', 20_000, () =>
+        jsonLines(agent).find((l) => l.msg === 'thread dump uploaded')
+      );
+      jvm.child.kill('SIGKILL');
+      expect(await agent.exited).toBe(3);
+      expect(jsonLines(agent)).toContainEqual(
+        expect.objectContaining({ level: 'error', msg: 'target JVM is gone; exiting (--pid)', pid })
+      );
+      expect(agent.lines.filter((l) => l.startsWith('[stderr]'))).toEqual([]);
+    });
+
+    it('refuses bad arguments with exit 2 and says which', async () => {
+      const bad = start(process.execPath, agentArgs('--pid', String(pid), '--interval', '30'), agentEnv());
+      expect(await bad.exited).toBe(2);
+      expect(bad.lines.join('\n')).toContain('osprey-jvm-agent: --interval: "30" is not a duration');
+    });
+  });
 });
