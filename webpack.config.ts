@@ -22,6 +22,7 @@ const PLUGINS: PluginBuild[] = [
   { dir: 'app', out: '' },
   { dir: 'datasource', out: 'datasource' },
   { dir: 'panels/xlog', out: 'panels/xlog' },
+  { dir: 'panels/threaddump', out: 'panels/threaddump' },
 ];
 
 const ROOT = __dirname;

@@ -3,4 +3,5 @@ export const PLUGIN_IDS = {
   app: 'osprey-apm-app',
   datasource: 'osprey-apm-datasource',
   xlogPanel: 'osprey-xlog-panel',
+  threadDumpPanel: 'osprey-threaddump-panel',
 } as const;

@@ -28,6 +28,7 @@ const PLUGINS = [
   { dir: '.', id: PLUGIN_IDS.app, type: 'app' },
   { dir: 'datasource', id: PLUGIN_IDS.datasource, type: 'datasource' },
   { dir: 'panels/xlog', id: PLUGIN_IDS.xlogPanel, type: 'panel' },
+  { dir: 'panels/threaddump', id: PLUGIN_IDS.threadDumpPanel, type: 'panel' },
 ];
 
 const readJson = (file: string): PluginJson => JSON.parse(readFileSync(file, 'utf8'));
@@ -101,16 +102,23 @@ describe.each(PLUGINS)('dist/$dir ($id)', ({ dir, id, type }) => {
 describe('app includes', () => {
   const app = () => readJson(path.join(dist, 'plugin.json'));
 
-  it.each([
-    ['datasource', PLUGIN_IDS.datasource],
-    ['panel', PLUGIN_IDS.xlogPanel],
-  ])('lists the nested %s by a path to its plugin.json with the same type', (type, id) => {
-    const entry = app().includes?.find((i) => i.type === type);
-    expect(entry?.path).toBeDefined();
-    const nested = readJson(path.join(dist, entry!.path!));
-    expect(nested.type).toBe(type);
-    expect(nested.id).toBe(id);
-    expect(nested.name).toBe(entry!.name);
+  it.each(PLUGINS.filter((p) => p.type !== 'app'))(
+    'lists the nested $type $id by a path to its plugin.json with the same type',
+    ({ dir, id, type }) => {
+      const entry = app().includes?.find((i) => i.path === `${dir}/plugin.json`);
+      expect(entry?.type).toBe(type);
+      const nested = readJson(path.join(dist, entry!.path!));
+      expect(nested.type).toBe(type);
+      expect(nested.id).toBe(id);
+      expect(nested.name).toBe(entry!.name);
+    }
+  );
+
+  it('nests every plugin of the suite and nothing else', () => {
+    const nested = app()
+      .includes?.filter((i) => i.type !== 'page')
+      .map((i) => i.path);
+    expect(nested).toEqual(PLUGINS.filter((p) => p.type !== 'app').map((p) => `${p.dir}/plugin.json`));
   });
 });
 
