@@ -348,6 +348,42 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
       expect(await broken.exited).toBe(0);
     });
 
+    it('two agents on one instance answer each request exactly once (claim is atomic)', async () => {
+      const args = agentArgs('--pid', String(pid), '--instance', 'pair', '--interval', '1h', '--heap-interval', '1h');
+      const agents = [
+        start(process.execPath, [...args, '--poll', '300ms'], agentEnv()),
+        start(process.execPath, [...args, '--poll', '300ms'], agentEnv()),
+      ];
+      await waitFor('both agents attached', 20_000, () =>
+        agents.every((a) => jsonLines(a).some((l) => l.msg === 'heap histogram uploaded')) ? true : undefined
+      );
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const created = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ service: 'lock-pid', instance: 'pair', kind: 'threaddump' }),
+        });
+        ids.push(created.json.id);
+      }
+      for (const id of ids) {
+        await waitFor(`request ${id} done`, 15_000, async () => {
+          const { json } = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests/${id}`);
+          return json.status === 'done' ? json : undefined;
+        });
+      }
+      const answered = agents.flatMap((a) => jsonLines(a).filter((l) => l.msg === 'on-demand request answered'));
+      expect(answered.map((l) => l.requestId).sort()).toEqual([...ids].sort());
+      for (const agent of agents) {
+        agent.child.kill('SIGTERM');
+        expect(await agent.exited).toBe(0);
+      }
+      const skipped = agents.flatMap((a) => jsonLines(a).filter((l) => l.msg === 'on-demand request already taken'));
+      process.stdout.write(
+        `two agents: ${answered.length} answered, ${skipped.length} claims lost to the other (409)\n`
+      );
+    });
+
     it('exits 3 with a clear line when the JVM is gone', async () => {
       const agent = start(process.execPath, agentArgs('--pid', String(pid)), agentEnv());
       await waitFor('a first thread dump', 20_000, () =>
