@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-
 import { API_PATHS, type HealthResponse } from '@osprey/model';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
@@ -8,9 +5,11 @@ import { requireTokens } from '../auth/plugin';
 import { TokenRegistry, type TokenConfig } from '../auth/tokens';
 import { otlpRoutes } from '../ingest/otlp/route';
 import { jvmRoutes } from '../jvm-api/routes';
+import { metricsRoutes } from '../metrics/routes';
 import { queryRoutes } from '../query/routes';
 import type { Store } from '../store/store';
 import { codeFor, HttpError } from './errors';
+import { VERSION } from './version';
 
 export interface ServerOptions {
   store: Store;
@@ -25,10 +24,7 @@ export interface ServerOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-/** backend/package.json, found from both src/server (tests) and dist/server (built). */
-export const VERSION: string = (
-  JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }
-).version;
+export { VERSION };
 
 /**
  * The HTTP app. `/health` is open; every other route lives in one encapsulated context whose
@@ -68,6 +64,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(otlpRoutes, { store: options.store, maxBodyBytes });
     await authenticated.register(queryRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, { store: options.store, maxBodyBytes });
+    await authenticated.register(metricsRoutes, { store: options.store });
   });
 
   return app;
