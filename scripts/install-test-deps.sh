@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: Chromium for the browser e2e,
-# docker-compose (v1, Debian's) to validate docker-compose.yml without a Docker engine.
+# docker-compose (v1, Debian's) to validate docker-compose.yml without a Docker engine, Prometheus (promtool)
+# to check its config and the /metrics exposition.
 set -euo pipefail
 
-packages=(chromium docker-compose)
+packages=(chromium docker-compose prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

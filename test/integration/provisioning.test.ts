@@ -61,6 +61,26 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('provisioning/prometheus', () => {
+  it('scrapes the backend with the read token docker-compose.yml gives it', () => {
+    const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'));
+    const readToken = /:-([^}]+)\}/.exec(compose['x-osprey-tokens'].OSPREY_READ_TOKEN)?.[1];
+    const job = readYaml('provisioning/prometheus/prometheus.yml').scrape_configs.find(
+      (j: { job_name: string }) => j.job_name === 'osprey'
+    );
+    expect(job.authorization).toEqual({ type: 'Bearer', credentials: readToken });
+    expect(job.static_configs[0].targets).toEqual(['osprey:4318']);
+  });
+
+  it('is a config Prometheus accepts', () => {
+    const out = execFileSync('promtool', ['check', 'config', 'provisioning/prometheus/prometheus.yml'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(out).toContain('SUCCESS');
+  });
+});
+
 describe('provisioning/', () => {
   it('enables the app plugin', () => {
     const { apps } = readYaml('provisioning/plugins/osprey.yaml');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -69,5 +70,11 @@ describe('/metrics', () => {
     await uploadDump('jdk17/lock-jcmd-thread-print.txt', 'shop-1');
     text = await (await get('rd')).text();
     expect(text).toContain('osprey_jvm_deadlocked_threads{service="shop",instance="shop-1"} 4');
+  });
+
+  it('passes promtool check metrics', async () => {
+    const text = await (await get('rd')).text();
+    // promtool exits non-zero on exposition errors and prints lint problems; both must be absent.
+    expect(execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' })).toBe('');
   });
 });
