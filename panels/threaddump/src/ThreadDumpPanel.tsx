@@ -93,13 +93,13 @@ function RequestDump({ dsUid, service, instance }: { dsUid?: string; service: st
       <Button
         size="sm"
         variant="secondary"
-        icon={state.busy ? 'spinner' : 'sync'}
+        icon="sync"
         disabled={state.busy || !dsUid}
         onClick={request}
         data-testid="osprey-td-request"
         tooltip={dsUid ? `Ask the agent watching ${service}/${instance} for a dump now` : 'No datasource in the query'}
       >
-        Request thread dump
+        {state.busy ? 'Waiting for the agent…' : 'Request thread dump'}
       </Button>
       {state.done && <span className={styles.muted}>new dump {state.done}</span>}
       {state.error && (
@@ -168,22 +168,26 @@ function DumpView({
         <span className={styles.title}>
           {meta.service}/{meta.instance}
         </span>
-        <span className={styles.muted}>
+        <span className={styles.muted} data-testid="osprey-td-dump-id" data-dump-id={meta.dumpId}>
           {dateTimeFormat(meta.takenAt)} · {meta.summary.total} threads
           {meta.jvmVersion ? ` · JDK ${meta.jvmVersion}` : ''}
         </span>
       </div>
-      {meta.deadlocks.map((d) => (
-        <Alert
-          key={d.threads.join('|')}
-          severity="error"
-          title={`Deadlock (${d.kind}): ${d.threads.length} threads`}
-          data-testid="osprey-td-deadlock"
-          className={styles.banner}
-        >
-          <span data-testid="osprey-td-deadlock-cycle">{cycleText(d)}</span>
-        </Alert>
-      ))}
+      {meta.deadlocks.length > 0 && (
+        <div className={styles.banners}>
+          {meta.deadlocks.map((d) => (
+            <Alert
+              key={d.threads.join('|')}
+              severity="error"
+              title={`Deadlock (${d.kind}): ${d.threads.length} threads`}
+              data-testid="osprey-td-deadlock"
+              className={styles.banner}
+            >
+              <span data-testid="osprey-td-deadlock-cycle">{cycleText(d)}</span>
+            </Alert>
+          ))}
+        </div>
+      )}
       <div className={styles.toolbar}>
         <RadioButtonGroup<ThreadDumpView>
           size="sm"
@@ -445,13 +449,21 @@ const getStyles = (theme: GrafanaTheme2) => ({
     position: 'relative',
   }),
   empty: css({ color: theme.colors.text.secondary, padding: theme.spacing(1) }),
-  header: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'baseline', gap: theme.spacing(1) }),
+  header: css({ flex: 'none', display: 'flex', flexWrap: 'wrap', alignItems: 'baseline', gap: theme.spacing(1) }),
+  // The Alert grows in a flex column; this box keeps the banners their own height.
+  banners: css({ flex: 'none', display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
   title: css({ fontWeight: theme.typography.fontWeightMedium, fontSize: theme.typography.body.fontSize }),
   muted: css({ color: theme.colors.text.secondary }),
   error: css({ color: theme.colors.error.text }),
   banner: css({ marginBottom: 0 }),
-  requestBar: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', justifyContent: 'flex-end' }),
-  toolbar: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(1) }),
+  requestBar: css({
+    flex: 'none',
+    display: 'flex',
+    gap: theme.spacing(1),
+    alignItems: 'center',
+    justifyContent: 'flex-end',
+  }),
+  toolbar: css({ flex: 'none', display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(1) }),
   chips: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) }),
   chip: (color: string) => {
     const c = color === 'text' ? theme.colors.text.secondary : theme.visualization.getColorByName(color);
@@ -491,13 +503,14 @@ const getStyles = (theme: GrafanaTheme2) => ({
     'tbody tr:hover': { background: theme.colors.action.hover },
   }),
   num: css({ textAlign: 'right !important' as 'right', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }),
-  name: css({ fontFamily: theme.typography.fontFamilyMonospace, wordBreak: 'break-all' }),
+  name: css({ fontFamily: theme.typography.fontFamilyMonospace, overflowWrap: 'anywhere' }),
   frame: css({
     fontFamily: theme.typography.fontFamilyMonospace,
     wordBreak: 'break-all',
     color: theme.colors.text.secondary,
   }),
   tag: css({
+    display: 'inline-block',
     marginLeft: theme.spacing(0.5),
     padding: theme.spacing(0, 0.5),
     borderRadius: theme.shape.radius.default,

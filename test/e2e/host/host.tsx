@@ -28,7 +28,7 @@ import {
 } from '@grafana/data';
 import * as grafanaI18n from '@grafana/i18n';
 import * as grafanaRuntime from '@grafana/runtime';
-import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import { setAppEvents, setBackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
 import * as grafanaSchema from '@grafana/schema';
 import * as grafanaUi from '@grafana/ui';
 import { GlobalStyles, PanelChrome, ThemeContext } from '@grafana/ui';
@@ -43,6 +43,7 @@ import * as rxjsOperators from 'rxjs/operators';
 
 import { AmdLoader } from './amd';
 import { HostBackendSrv } from './backend-srv';
+import { HostDataSourceSrv } from './datasource-srv';
 import { registerOptionEditors } from './editors';
 import { HostTemplateSrv } from './template-srv';
 
@@ -68,6 +69,11 @@ const theme = createTheme({ colors: { mode: 'dark' } });
 const templateSrv = new HostTemplateSrv();
 setBackendSrv(new HostBackendSrv());
 setTemplateSrv(templateSrv);
+const dataSourceSrv = new HostDataSourceSrv();
+setDataSourceSrv(dataSourceSrv);
+// Grafana's app event bus; a "variables-changed" event with refreshAll reruns every panel's query.
+const appEvents = new EventBusSrv();
+setAppEvents(appEvents);
 
 const loader = new AmdLoader(shared);
 loader.install(window as Window & { define?: never });
@@ -95,7 +101,9 @@ async function loadPlugin<T>(url: string): Promise<T> {
 
 async function dataSource(moduleUrl: string, settings: DataSourceInstanceSettings): Promise<DataSourceLike> {
   const plugin = await loadPlugin<DataSourcePluginLike>(moduleUrl);
-  return new plugin.DataSourceClass(settings);
+  const ds = new plugin.DataSourceClass(settings);
+  dataSourceSrv.add(settings, ds as unknown as grafanaData.DataSourceApi);
+  return ds;
 }
 
 /** A query over the last `minutes`, shaped the way Grafana's PanelQueryRunner builds it. */
@@ -116,6 +124,10 @@ function queryRequest(targets: DataQueryRequest['targets'], range: TimeRange): D
 
 let lastData: PanelData | undefined;
 let root: Root | undefined;
+let lastQuery: Parameters<typeof host.query> | undefined;
+let lastRender: Parameters<typeof host.renderPanel> | undefined;
+/** Dashboard refreshes done for "variables-changed" events (the test waits on this count). */
+let refreshes = 0;
 
 export interface QuerySummary {
   frames: number;
@@ -157,6 +169,7 @@ const host = {
     targets: DataQueryRequest['targets'],
     minutes: number
   ): Promise<QuerySummary> {
+    lastQuery = [moduleUrl, settings, targets, minutes];
     const ds = await dataSource(moduleUrl, settings);
     const to = dateTime();
     const range: TimeRange = {
@@ -164,15 +177,25 @@ const host = {
       to,
       raw: { from: `now-${minutes}m`, to: 'now' },
     };
-    const result = ds.query(queryRequest(targets, range));
-    const response = isObservable(result) ? await lastValueFrom(result) : await result;
+    const request = queryRequest(targets, range);
+    const result = ds.query(request);
+    let response: DataQueryResponse;
+    try {
+      response = isObservable(result) ? await lastValueFrom(result) : await result;
+    } catch (err) {
+      // Grafana's query runner turns a failed query into an error on the panel data.
+      const message = err instanceof Error ? err.message : String(err);
+      lastData = { state: LoadingState.Error, series: [], timeRange: range, request, error: { message } };
+      return summarise([], message);
+    }
     const series = response.data as DataFrame[];
-    lastData = { state: response.error ? LoadingState.Error : LoadingState.Done, series, timeRange: range };
+    lastData = { state: response.error ? LoadingState.Error : LoadingState.Done, series, timeRange: range, request };
     return summarise(series, response.error?.message);
   },
 
   /** Renders the panel with the last query's data, the way Grafana's PanelRenderer does. */
-  async renderPanel(moduleUrl: string, width: number, height: number) {
+  async renderPanel(moduleUrl: string, width: number, height: number, title = 'XLOG: transactions') {
+    lastRender = [moduleUrl, width, height, title];
     const plugin = await loadPlugin<PanelPlugin>(moduleUrl);
     const Panel = plugin.panel;
     if (!Panel) {
@@ -192,7 +215,7 @@ const host = {
     const options = lodash.cloneDeep(plugin.defaults);
     const panelProps = (innerWidth: number, innerHeight: number): PanelProps => ({
       id: 1,
-      title: 'XLOG',
+      title,
       data: { ...data, series },
       timeRange: data.timeRange,
       timeZone: 'browser',
@@ -220,12 +243,17 @@ const host = {
     root.render(
       <ThemeContext.Provider value={theme}>
         <GlobalStyles />
-        <PanelChrome title="XLOG: transactions" width={width} height={height} loadingState={data.state}>
+        <PanelChrome title={title} width={width} height={height} loadingState={data.state}>
           {(innerWidth, innerHeight) => <Panel {...panelProps(innerWidth, innerHeight)} />}
         </PanelChrome>
       </ThemeContext.Provider>
     );
     return { options };
+  },
+
+  /** How many "variables-changed" refreshes the host has run (query again, render again). */
+  refreshes() {
+    return refreshes;
   },
 
   /** The colours the panel is specified to use, as the RGBA bytes a canvas stores for them. */
@@ -245,6 +273,14 @@ const host = {
     return { ok, error, okRgba: rgba(ok), errorRgba: rgba(error), background: theme.colors.background.primary };
   },
 };
+
+appEvents.getStream({ type: 'variables-changed' } as never).subscribe(async () => {
+  if (lastQuery && lastRender) {
+    await host.query(...lastQuery);
+    await host.renderPanel(...lastRender);
+    refreshes++;
+  }
+});
 
 (window as unknown as { ospreyHost: typeof host }).ospreyHost = host;
 document.body.dataset.hostReady = 'true';

@@ -1,0 +1,311 @@
+/**
+ * End to end in Chromium: real JDK 17 thread dumps uploaded to the real backend → the built datasource
+ * plugin (through the data proxy holding the read token) → the built thread-dump panel: deadlock
+ * banner, lock → owner, compare mode, and "Request thread dump" answered by this test acting as the
+ * agent (claim, upload, result over the backend's HTTP API).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { BrowserContext, chromium, ConsoleMessage, Page } from 'playwright-core';
+
+import type { JvmRequest, JvmRequestsResponse, ThreadDumpCreated } from '@osprey/model';
+
+import { Backend, startBackend } from './backend';
+import { buildHost, REPO_ROOT } from './host/build';
+import type { OspreyHost, QuerySummary } from './host/host';
+import { HostServer, ProxiedDataSource, startHostServer } from './server';
+
+jest.setTimeout(180_000);
+
+const APP_ID = 'osprey-apm-app';
+const DIST = path.join(REPO_ROOT, 'dist');
+const DS_MODULE = `/public/plugins/${APP_ID}/datasource/module.js`;
+const PANEL_MODULE = `/public/plugins/${APP_ID}/panels/threaddump/module.js`;
+// @grafana/ui is hoisted to the root node_modules; its icons are what Grafana serves under public/build.
+const ICONS = path.join(REPO_ROOT, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
+const SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'threaddump-panel.png');
+const COMPARE_SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'threaddump-compare.png');
+const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'jvm', 'jdk17');
+const DS_UID = 'osprey-e2e-jvm';
+const TOKENS = { read: 'e2e-jvm-read-0123456789', ingest: 'e2e-jvm-ingest-0123456789', admin: 'e2e-jvm-admin-0123' };
+const SERVICE = 'shop';
+const INSTANCE = 'shop-1';
+const PANEL = { width: 1100, height: 640 };
+const DS_REF = { uid: DS_UID, type: 'osprey-apm-datasource' };
+
+/**
+ * Grafana serves its fonts from public/fonts; Inter (text) and Roboto Mono (the theme's monospace, which
+ * the stacks use) are not in the npm packages, so the host answers 404 for them.
+ */
+const KNOWN_FONT_404 = /\/public\/fonts\/(inter|roboto)\//;
+
+declare global {
+  interface Window {
+    ospreyHost: OspreyHost;
+  }
+}
+
+let backend: Backend | undefined;
+let server: HostServer | undefined;
+let context: BrowserContext | undefined;
+let profileDir: string | undefined;
+let page: Page;
+const consoleErrors: string[] = [];
+const uploaded: string[] = [];
+
+function instanceSettings() {
+  return {
+    id: 2,
+    uid: DS_UID,
+    type: 'osprey-apm-datasource',
+    name: 'Osprey',
+    access: 'proxy',
+    url: `/api/datasources/proxy/uid/${DS_UID}`,
+    jsonData: {},
+    readOnly: false,
+    meta: { id: 'osprey-apm-datasource', name: 'Osprey', type: 'datasource', info: {}, module: DS_MODULE, baseUrl: '' },
+  };
+}
+
+function recordConsole(message: ConsoleMessage) {
+  if (message.type() === 'error' && !KNOWN_FONT_404.test(message.location().url)) {
+    consoleErrors.push(`${message.text()} (${message.location().url})`);
+  }
+}
+
+async function upload(file: string): Promise<ThreadDumpCreated> {
+  const body = readFileSync(path.join(FIXTURES, file), 'utf8');
+  const query = `service=${SERVICE}&instance=${INSTANCE}`;
+  const created = await backend!.call<ThreadDumpCreated>(
+    'POST',
+    `/api/v1/jvm/threaddumps?${query}`,
+    TOKENS.ingest,
+    body,
+    'text/plain'
+  );
+  uploaded.push(created.id);
+  return created;
+}
+
+function runQuery(target: Record<string, unknown>, minutes = 24 * 60): Promise<QuerySummary> {
+  return page.evaluate(([url, settings, t, m]) => window.ospreyHost.query(url, settings as never, [t as never], m), [
+    DS_MODULE,
+    instanceSettings(),
+    { refId: 'A', datasource: DS_REF, ...target },
+    minutes,
+  ] as const);
+}
+
+async function renderPanel(title: string) {
+  await page.evaluate(([url, size, t]) => window.ospreyHost.renderPanel(url, size.width, size.height, t), [
+    PANEL_MODULE,
+    PANEL,
+    title,
+  ] as const);
+  await page.locator('[data-testid=osprey-td-panel]').waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+beforeAll(async () => {
+  for (const module of ['datasource/module.js', 'datasource/plugin.json', 'panels/threaddump/module.js']) {
+    if (!existsSync(path.join(DIST, module))) {
+      throw new Error(`dist/${module} is missing: run \`npm run build\` first`);
+    }
+  }
+  const hostBuild = await buildHost();
+  console.log(`host bundle: ${hostBuild.bytes} bytes, built in ${hostBuild.millis} ms`);
+  backend = await startBackend(TOKENS);
+  // Two dumps of one JDK 17 JVM (ShopWorkload), jstack -l then jcmd Thread.print: the latter is the latest.
+  await upload('jstack-l.txt');
+  await upload('jcmd-thread-print.txt');
+
+  const dataSource: ProxiedDataSource = {
+    uid: DS_UID,
+    jsonData: { url: backend.url },
+    secureJsonData: { token: TOKENS.read },
+  };
+  server = await startHostServer({
+    distDir: DIST,
+    hostDir: hostBuild.outDir,
+    iconsDir: ICONS,
+    appId: APP_ID,
+    dataSources: [dataSource],
+  });
+  profileDir = await mkdtemp(path.join(os.tmpdir(), 'osprey-e2e-chromium-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1200, height: 760 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', recordConsole);
+  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+  await page.goto(server.url + '/');
+  await page.waitForSelector('body[data-host-ready=true]', { state: 'attached', timeout: 30_000 });
+});
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  await server?.close().catch(() => undefined);
+  await backend?.stop();
+  if (profileDir) {
+    await rm(profileDir, { recursive: true, force: true });
+  }
+});
+
+describe('thread-dump list through the data proxy', () => {
+  it('lists both uploads, newest first', async () => {
+    const summary = await runQuery({ queryType: 'threadDumps', service: SERVICE, instance: INSTANCE });
+    expect(summary.error).toBeUndefined();
+    expect(summary.rows).toBe(2);
+    expect(summary.fields.map((f) => f.name).slice(0, 4)).toEqual(['takenAt', 'id', 'service', 'instance']);
+  });
+});
+
+describe('one dump in the panel', () => {
+  it('returns one row per thread of the latest dump', async () => {
+    const summary = await runQuery({ queryType: 'threadDump', service: SERVICE, instance: INSTANCE });
+    expect(summary.error).toBeUndefined();
+    expect(summary.frames).toBe(1);
+    expect(summary.rows).toBeGreaterThan(200);
+    expect(summary.fields.map((f) => f.name).slice(0, 3)).toEqual(['name', 'threadId', 'state']);
+  });
+
+  it('shows the deadlock banner with the cycle cart-worker → payment-worker → shipping-worker', async () => {
+    await renderPanel('Thread dump: shop/shop-1');
+    await expect(page.locator('[data-testid=osprey-td-dump-id]').getAttribute('data-dump-id')).resolves.toBe(
+      uploaded[1]
+    );
+    const cycles = await page.locator('[data-testid=osprey-td-deadlock-cycle]').allTextContents();
+    expect(cycles).toHaveLength(1);
+    const names = cycles[0].split(' → ');
+    expect(names).toHaveLength(4);
+    expect(names[3]).toBe(names[0]);
+    // The cycle may start at any of its threads; rotated to cart-worker it is this order.
+    const start = names.indexOf('cart-worker');
+    const rotated = [...names.slice(start, 3), ...names.slice(0, start)];
+    expect(rotated).toEqual(['cart-worker', 'payment-worker', 'shipping-worker']);
+  });
+
+  it('clicking a BLOCKED thread’s lock scrolls to and highlights its owner row', async () => {
+    const blocked = page.locator('[data-testid=osprey-td-row][data-thread="cart-worker"]');
+    await expect(blocked.locator('td').nth(2).textContent()).resolves.toBe('BLOCKED');
+    const lock = blocked.locator('[data-testid=osprey-td-lock]');
+    await expect(lock.getAttribute('data-owner')).resolves.toBe('payment-worker');
+    expect(await page.locator('[data-highlighted=true]').count()).toBe(0);
+    await lock.click();
+    const owner = page.locator('[data-testid=osprey-td-row][data-highlighted=true]');
+    await owner.waitFor({ state: 'visible', timeout: 5_000 });
+    expect(await owner.count()).toBe(1);
+    await expect(owner.getAttribute('data-thread')).resolves.toBe('payment-worker');
+    // Scrolled into the panel's scroll box: the owner row lies inside its visible area.
+    await page.waitForFunction(
+      () => {
+        const row = document.querySelector('[data-highlighted=true]') as HTMLElement | null;
+        const box = row?.closest('table')?.parentElement;
+        if (!row || !box) {
+          return false;
+        }
+        const r = row.getBoundingClientRect();
+        const b = box.getBoundingClientRect();
+        return r.top >= b.top && r.bottom <= b.bottom;
+      },
+      undefined,
+      { timeout: 5_000 }
+    );
+    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+    await page.locator('#panel').screenshot({ path: SCREENSHOT });
+    console.log(`thread-dump panel screenshot: ${SCREENSHOT}`);
+  });
+
+  it('filters by state and searches by frame', async () => {
+    const blockedChip = page.locator('[data-testid=osprey-td-state-BLOCKED]');
+    const count = Number(await blockedChip.locator('b').textContent());
+    await blockedChip.click();
+    expect(await page.locator('[data-testid=osprey-td-row]').count()).toBe(count);
+    await blockedChip.click();
+    await page
+      .locator('[data-testid=osprey-td-search] input, input[placeholder="Search name or frame"]')
+      .first()
+      .fill('cart-worker');
+    expect(await page.locator('[data-testid=osprey-td-row]').count()).toBe(1);
+  });
+});
+
+describe('compare mode', () => {
+  it('diffs the latest two dumps and shows a CPU delta', async () => {
+    const summary = await runQuery({ queryType: 'threadDumpDiff', service: SERVICE, instance: INSTANCE });
+    expect(summary.error).toBeUndefined();
+    expect(summary.fields.map((f) => f.name)).toContain('cpuDeltaMs');
+    await renderPanel('Thread dump diff: shop/shop-1');
+    const header = page.locator('[data-testid=osprey-td-compare]');
+    await header.waitFor({ state: 'visible', timeout: 10_000 });
+    await expect(header.textContent()).resolves.toContain(`${uploaded[0]} → ${uploaded[1]}`);
+    const busy = page.locator('[data-testid=osprey-td-diff-row][data-thread="report-generator-0"]');
+    const delta = await busy.locator('[data-testid=osprey-td-cpu-delta]').textContent();
+    console.log(`report-generator-0 CPU delta: ${delta}`);
+    expect(delta).toBe('+351.04 ms');
+    await page.locator('#panel').screenshot({ path: COMPARE_SCREENSHOT });
+    console.log(`compare screenshot: ${COMPARE_SCREENSHOT}`);
+  });
+});
+
+describe('Request thread dump', () => {
+  /** Plays the agent over HTTP: waits for the pending request, claims it, uploads a dump, reports it. */
+  async function fulfilAsAgent(): Promise<{ request: JvmRequest; dumpId: string }> {
+    const deadline = Date.now() + 10_000;
+    const query = `service=${SERVICE}&instance=${INSTANCE}&status=pending`;
+    for (;;) {
+      const { requests } = await backend!.call<JvmRequestsResponse>(
+        'GET',
+        `/api/v1/jvm/requests?${query}`,
+        TOKENS.ingest
+      );
+      if (requests.length > 0) {
+        const request = requests[0];
+        await backend!.call('POST', `/api/v1/jvm/requests/${request.id}/claim`, TOKENS.ingest);
+        const { id } = await upload('jstack-l.txt');
+        const done = await backend!.call<JvmRequest>(
+          'POST',
+          `/api/v1/jvm/requests/${request.id}/result`,
+          TOKENS.ingest,
+          JSON.stringify({ resultId: id }),
+          'application/json'
+        );
+        return { request: done, dumpId: id };
+      }
+      if (Date.now() > deadline) {
+        throw new Error('the panel’s request never reached the backend');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('asks the backend, waits for the agent, then shows the new dump', async () => {
+    await runQuery({ queryType: 'threadDump', service: SERVICE, instance: INSTANCE });
+    await renderPanel('Thread dump: shop/shop-1');
+    const before = await page.evaluate(() => window.ospreyHost.refreshes());
+    const started = Date.now();
+    await page.locator('[data-testid=osprey-td-request]').click();
+    const { request, dumpId } = await fulfilAsAgent();
+    expect(request).toMatchObject({ status: 'done', kind: 'threaddump', service: SERVICE, instance: INSTANCE });
+    await page.waitForFunction((n) => window.ospreyHost.refreshes() > n, before, { timeout: 15_000 });
+    await page
+      .locator(`[data-testid=osprey-td-dump-id][data-dump-id="${dumpId}"]`)
+      .waitFor({ state: 'visible', timeout: 10_000 });
+    console.log(`on-demand dump ${dumpId} shown ${Date.now() - started} ms after the click`);
+    expect(await page.locator('[data-testid=osprey-td-request-error]').count()).toBe(0);
+    expect(consoleErrors).toEqual([]);
+  });
+});
