@@ -1,8 +1,11 @@
-import type { ScopedVars } from '@grafana/data';
+import { createDataFrame, type DataSourceInstanceSettings, type ScopedVars } from '@grafana/data';
 import { DEFAULT_TRANSACTION_LIMIT } from '@osprey/model';
 
-import { describeFetchError, transactionParams } from './datasource';
-import type { OspreyQuery } from './types';
+import { lastValueFrom } from 'rxjs';
+
+import { describeFetchError, OspreyDataSource, transactionParams } from './datasource';
+import { threadDumpListToFrame } from './jvm/frames';
+import type { OspreyOptions, OspreyQuery } from './types';
 
 // Stands in for Grafana's template service: `$service` is a dashboard variable, `$all` one set to All ('').
 const variables: Record<string, string> = { $service: 'orders', $all: '', $ep: 'GET /orders' };
@@ -47,5 +50,44 @@ describe('describeFetchError', () => {
     [new Error('socket hang up'), /failed: socket hang up/],
   ])('%p → %p', (err, pattern) => {
     expect(describeFetchError(err, 'Health check')).toMatch(pattern);
+  });
+});
+
+describe('annotations', () => {
+  const ds = new OspreyDataSource({
+    id: 1,
+    uid: 'osprey',
+    type: 'osprey-apm-datasource',
+    name: 'Osprey',
+    url: '/api/datasources/proxy/uid/osprey',
+    jsonData: {},
+    access: 'proxy',
+    readOnly: false,
+    meta: { id: 'osprey-apm-datasource' },
+  } as DataSourceInstanceSettings<OspreyOptions>);
+
+  it('defaults to a thread-dump list query', () => {
+    expect(ds.annotations?.getDefaultQuery?.()).toEqual({ queryType: 'threadDumps' });
+  });
+
+  it('turns the list frame into dump and deadlock events, ignoring other frames', async () => {
+    const summary = (deadlockedThreads: number) => ({
+      total: 7,
+      byState: { RUNNABLE: 2, BLOCKED: 3, WAITING: 1, TIMED_WAITING: 1, NEW: 0, TERMINATED: 0 },
+      daemon: 1,
+      virtual: 0,
+      deadlockedThreads,
+    });
+    const list = threadDumpListToFrame('Anno', [
+      { id: 'd2', service: 'shop', instance: 'i1', takenAt: 20, receivedAt: 21, format: 'text', summary: summary(3) },
+      { id: 'd1', service: 'shop', instance: 'i1', takenAt: 10, receivedAt: 11, format: 'json', summary: summary(0) },
+    ]);
+    const other = createDataFrame({ name: 'transactions', fields: [] });
+    const events = await lastValueFrom(ds.annotations!.processEvents!({} as never, [other, list])!);
+    expect(events?.map((e) => [e.time, e.tags?.[0], e.title])).toEqual([
+      [20, 'threaddump', 'Thread dump shop/i1'],
+      [20, 'deadlock', 'Deadlock in shop/i1'],
+      [10, 'threaddump', 'Thread dump shop/i1'],
+    ]);
   });
 });

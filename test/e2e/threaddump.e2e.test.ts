@@ -261,6 +261,40 @@ describe('compare mode', () => {
   });
 });
 
+describe('heap histograms through the datasource', () => {
+  async function uploadHistogram(file: string): Promise<string> {
+    const body = readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'jvm', file), 'utf8');
+    const query = `service=${SERVICE}&instance=${INSTANCE}`;
+    const created = await backend!.call<{ id: string }>(
+      'POST',
+      `/api/v1/jvm/heaphistograms?${query}`,
+      TOKENS.ingest,
+      body,
+      'text/plain'
+    );
+    return created.id;
+  }
+
+  it('reads the latest histogram (378 classes) and the growth between the latest two', async () => {
+    await uploadHistogram('jdk17/class_histogram.txt');
+    await uploadHistogram('jdk25/class_histogram.txt');
+    const one = await runQuery({ queryType: 'heapHistogram', service: SERVICE, instance: INSTANCE });
+    expect(one.error).toBeUndefined();
+    expect(one.rows).toBe(378);
+    expect(one.fields.map((f) => [f.name, f.unit])).toEqual([
+      ['rank', undefined],
+      ['class', undefined],
+      ['instances', undefined],
+      ['bytes', 'bytes'],
+      ['module', undefined],
+    ]);
+    const diff = await runQuery({ queryType: 'heapHistogramDiff', service: SERVICE, instance: INSTANCE });
+    expect(diff.error).toBeUndefined();
+    expect(diff.rows).toBeGreaterThan(0);
+    expect(diff.fields.map((f) => f.name).slice(0, 3)).toEqual(['class', 'bytesDelta', 'instancesDelta']);
+  });
+});
+
 describe('Request thread dump', () => {
   /** Plays the agent over HTTP: waits for the pending request, claims it, uploads a dump, reports it. */
   async function fulfilAsAgent(): Promise<{ request: JvmRequest; dumpId: string }> {
