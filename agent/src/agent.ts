@@ -1,10 +1,23 @@
-import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
 
 import type { JvmRequest, JvmRequestKind } from '@osprey/model';
 
 import type { AgentConfig } from './args';
 import { BackendClient } from './client';
-import { isExecutable, processAlive, processExe, type ResolvedJcmd, resolveJcmd, runJcmd } from './jcmd';
+import { type DumpForm, dumpForms, isUnknownCommand, jsonFallback, onDemandForm } from './dumpformat';
+import {
+  isExecutable,
+  JcmdError,
+  jcmdFailureSummary,
+  processAlive,
+  processExe,
+  type ResolvedJcmd,
+  resolveJcmd,
+  runJcmd,
+} from './jcmd';
 import { type JvmProcess, matchJvm, parseJcmdList } from './jvms';
 import type { Logger } from './log';
 
@@ -16,7 +29,11 @@ interface Attached {
   displayName?: string;
   instance: string;
   jcmd: ResolvedJcmd;
+  /** The JVM answered Thread.dump_to_file with "Unknown diagnostic command" (older than JDK 21). */
+  jsonRefused: boolean;
 }
+
+type Trigger = 'interval' | 'request' | 'once';
 
 /** When each kind of work is next due (epoch ms). */
 export interface Schedule {
@@ -88,6 +105,7 @@ export class Agent {
       intervalMs: config.intervalMs,
       heapIntervalMs: config.heapIntervalMs,
       pollMs: config.pollMs,
+      threadDumpFormat: config.threadDumpFormat,
       once: config.once,
     });
     let schedule: Schedule = { poll: 0, threaddump: 0, heaphistogram: 0 };
@@ -123,8 +141,8 @@ export class Agent {
         continue;
       }
       if (config.once) {
-        const dump = await this.capture(jvm, 'threaddump', 'once', stop);
-        const histogram = await this.capture(jvm, 'heaphistogram', 'once', stop);
+        const dump = await this.captureThreadDumps(jvm, 'once', stop);
+        const histogram = await this.captureHistogram(jvm, 'once', stop);
         return dump && histogram ? EXIT.ok : EXIT.failed;
       }
       let now = Date.now();
@@ -134,12 +152,12 @@ export class Agent {
         schedule.poll = nextDue(schedule.poll, config.pollMs, now);
       }
       if (now >= schedule.threaddump && !stop.aborted) {
-        await this.capture(jvm, 'threaddump', 'interval', stop);
+        await this.captureThreadDumps(jvm, 'interval', stop);
         now = Date.now();
         schedule.threaddump = nextDue(schedule.threaddump, config.intervalMs, now);
       }
       if (now >= schedule.heaphistogram && !stop.aborted) {
-        await this.capture(jvm, 'heaphistogram', 'interval', stop);
+        await this.captureHistogram(jvm, 'interval', stop);
         now = Date.now();
         schedule.heaphistogram = nextDue(schedule.heaphistogram, config.heapIntervalMs, now);
       }
@@ -196,7 +214,13 @@ export class Agent {
       return EXIT.failed;
     }
     this.lastSearchState = '';
-    const attached = { pid, displayName, instance: config.instance ?? `${this.host}:${pid}`, jcmd };
+    const attached = {
+      pid,
+      displayName,
+      instance: config.instance ?? `${this.host}:${pid}`,
+      jcmd,
+      jsonRefused: false,
+    };
     log.info('attached to JVM', {
       pid,
       displayName,
@@ -225,51 +249,144 @@ export class Agent {
     }
   }
 
-  /** Runs jcmd for one capture and uploads it; the new id, or undefined after logging why not. */
-  private async capture(
-    jvm: Attached,
-    kind: JvmRequestKind,
-    trigger: 'interval' | 'request' | 'once',
-    stop: AbortSignal
-  ): Promise<string | undefined> {
+  /** A periodic or --once thread dump in each configured form; false when one failed (logged). */
+  private async captureThreadDumps(jvm: Attached, trigger: Trigger, stop: AbortSignal): Promise<boolean> {
+    let ok = true;
+    for (const form of dumpForms(this.config.threadDumpFormat, jvm.jsonRefused)) {
+      try {
+        await this.threadDumpOrThrow(jvm, form, jsonFallback(this.config.threadDumpFormat), trigger, stop);
+      } catch (err) {
+        this.log.warn('thread dump failed; retrying next tick', {
+          pid: jvm.pid,
+          trigger,
+          format: form,
+          error: errorText(err),
+        });
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  /** A periodic or --once heap histogram; false when it failed (logged). */
+  private async captureHistogram(jvm: Attached, trigger: Trigger, stop: AbortSignal): Promise<boolean> {
     try {
-      return await this.captureOrThrow(jvm, kind, trigger, stop);
+      await this.histogramOrThrow(jvm, trigger, stop);
+      return true;
     } catch (err) {
-      this.log.warn(`${kind === 'threaddump' ? 'thread dump' : 'heap histogram'} failed; retrying next tick`, {
-        pid: jvm.pid,
-        trigger,
-        error: errorText(err),
-      });
-      return undefined;
+      this.log.warn('heap histogram failed; retrying next tick', { pid: jvm.pid, trigger, error: errorText(err) });
+      return false;
     }
   }
 
-  private async captureOrThrow(
+  /**
+   * Captures and uploads one thread dump; the new id. A JVM without JSON dumps (older than JDK 21)
+   * is remembered and warned about once, and gets `fallback` instead: a text dump, or nothing
+   * (undefined) when the caller takes a text dump anyway.
+   */
+  private async threadDumpOrThrow(
     jvm: Attached,
-    kind: JvmRequestKind,
-    trigger: 'interval' | 'request' | 'once',
+    form: DumpForm,
+    fallback: DumpForm | undefined,
+    trigger: Trigger,
     stop: AbortSignal
+  ): Promise<string | undefined> {
+    if (form === 'text') {
+      return this.upload(jvm, 'text', trigger, () => this.jcmd(jvm, ['Thread.print', '-l'], stop));
+    }
+    try {
+      return await this.upload(jvm, 'json', trigger, () => this.jsonThreadDump(jvm, stop));
+    } catch (err) {
+      if (!isUnknownCommand(err)) {
+        throw err;
+      }
+      jvm.jsonRefused = true;
+      this.log.warn(
+        'JSON thread dumps need JDK 21+ and this JVM does not have them; taking text thread dumps instead',
+        {
+          pid: jvm.pid,
+          instance: jvm.instance,
+          threadDumpFormat: this.config.threadDumpFormat,
+          error: errorText(err),
+        }
+      );
+      return fallback && this.threadDumpOrThrow(jvm, fallback, undefined, trigger, stop);
+    }
+  }
+
+  private histogramOrThrow(jvm: Attached, trigger: Trigger, stop: AbortSignal): Promise<string> {
+    return this.upload(jvm, 'histogram', trigger, () => this.jcmd(jvm, ['GC.class_histogram'], stop));
+  }
+
+  private jcmd(jvm: Attached, command: string[], stop: AbortSignal): Promise<string> {
+    return runJcmd(jvm.jcmd.path, [String(jvm.pid), ...command], this.config.jcmdTimeoutMs, stop);
+  }
+
+  /**
+   * `jcmd Thread.dump_to_file -format=json`: the JVM writes the file itself, and will not replace
+   * one (it says so and exits 0), so the path is new each time; deleted once read.
+   */
+  private async jsonThreadDump(jvm: Attached, stop: AbortSignal): Promise<string> {
+    const file = path.join(tmpdir(), `osprey-threaddump-${jvm.pid}-${randomUUID()}.json`);
+    try {
+      const said = await this.jcmd(jvm, ['Thread.dump_to_file', '-format=json', file], stop);
+      try {
+        return await readFile(file, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+          throw err;
+        }
+        throw new JcmdError(`jcmd ${jvm.pid} Thread.dump_to_file wrote no ${file}: ${jcmdFailureSummary(said, '')}`, {
+          stdout: said,
+        });
+      }
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  /** Runs one capture and uploads it, logging how long each took; the new id. */
+  private async upload(
+    jvm: Attached,
+    what: DumpForm | 'histogram',
+    trigger: Trigger,
+    capture: () => Promise<string>
   ): Promise<string> {
     const { config, client, log } = this;
-    const command = kind === 'threaddump' ? ['Thread.print', '-l'] : ['GC.class_histogram'];
     const started = Date.now();
-    const text = await runJcmd(jvm.jcmd.path, [String(jvm.pid), ...command], config.jcmdTimeoutMs, stop);
+    const body = await capture();
     const jcmdMs = Date.now() - started;
-    const fields = { pid: jvm.pid, instance: jvm.instance, trigger, bytes: Buffer.byteLength(text), jcmdMs };
-    if (kind === 'threaddump') {
-      const created = await client.uploadThreadDump(config.service, jvm.instance, text);
-      log.info('thread dump uploaded', {
-        ...fields,
-        id: created.id,
-        threads: created.summary.total,
-        deadlockedThreads: created.summary.deadlockedThreads,
-        uploadMs: Date.now() - started - jcmdMs,
-      });
+    const fields = { pid: jvm.pid, instance: jvm.instance, trigger, bytes: Buffer.byteLength(body), jcmdMs };
+    if (what === 'histogram') {
+      const created = await client.uploadHeapHistogram(config.service, jvm.instance, body);
+      log.info('heap histogram uploaded', { ...fields, id: created.id, uploadMs: Date.now() - started - jcmdMs });
       return created.id;
     }
-    const created = await client.uploadHeapHistogram(config.service, jvm.instance, text);
-    log.info('heap histogram uploaded', { ...fields, id: created.id, uploadMs: Date.now() - started - jcmdMs });
+    const created = await client.uploadThreadDump(config.service, jvm.instance, body, what);
+    log.info('thread dump uploaded', {
+      ...fields,
+      format: what,
+      id: created.id,
+      threads: created.summary.total,
+      virtualThreads: created.summary.virtual,
+      deadlockedThreads: created.summary.deadlockedThreads,
+      uploadMs: Date.now() - started - jcmdMs,
+    });
     return created.id;
+  }
+
+  /** An on-demand capture: a thread dump in the first configured form (text when JSON is refused). */
+  private async requestedOrThrow(jvm: Attached, kind: JvmRequestKind, stop: AbortSignal): Promise<string> {
+    if (kind === 'heaphistogram') {
+      return this.histogramOrThrow(jvm, 'request', stop);
+    }
+    const form = onDemandForm(this.config.threadDumpFormat, jvm.jsonRefused);
+    // Always 'text' to fall back to: a request has to be answered with a dump.
+    const id = await this.threadDumpOrThrow(jvm, form, 'text', 'request', stop);
+    if (id === undefined) {
+      throw new Error('no thread dump was taken');
+    }
+    return id;
   }
 
   /** Fulfils this instance's pending on-demand requests, oldest first. */
@@ -304,7 +421,7 @@ export class Agent {
         }
         let outcome: { resultId: string } | { error: string };
         try {
-          outcome = { resultId: await this.captureOrThrow(jvm, request.kind, 'request', stop) };
+          outcome = { resultId: await this.requestedOrThrow(jvm, request.kind, stop) };
         } catch (err) {
           outcome = { error: errorText(err) };
         }

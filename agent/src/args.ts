@@ -5,6 +5,10 @@ import { DurationError, parseDuration } from './duration';
 /** Which JVM to watch: one process id, or whichever JVM `jcmd -l` lists with this text in its main class/jar and arguments. */
 export type Target = { pid: number } | { match: string };
 
+/** Thread dump forms to capture: jcmd Thread.print text, Thread.dump_to_file JSON (JDK 21+), or both. */
+export const THREAD_DUMP_FORMATS = ['text', 'json', 'both'] as const;
+export type ThreadDumpFormat = (typeof THREAD_DUMP_FORMATS)[number];
+
 export interface AgentConfig {
   /** Osprey backend base URL without a trailing slash. */
   backend: string;
@@ -17,6 +21,7 @@ export interface AgentConfig {
   heapIntervalMs: number;
   pollMs: number;
   jcmdTimeoutMs: number;
+  threadDumpFormat: ThreadDumpFormat;
   /** Explicit jcmd path (`--jcmd`); unset → resolved next to the target JVM (see resolveJcmd). */
   jcmd?: string;
   once: boolean;
@@ -51,6 +56,9 @@ answers on-demand capture requests made from Grafana within seconds.
   --jcmd PATH            jcmd to run (default: the jcmd beside the target JVM's java, then
                          $JAVA_HOME/bin/jcmd, then jcmd on PATH)
   --jcmd-timeout DUR     give up on one jcmd run after DUR (default 30s)
+  --thread-dump-format F text (Thread.print -l: lock owners, deadlocks), json (Thread.dump_to_file,
+                         JDK 21+: virtual threads; older JVMs fall back to text) or both
+                         (default text); on-demand requests get the first of these
   --once                 upload one thread dump and one heap histogram, then exit
   --help                 show this help
 
@@ -68,6 +76,7 @@ const OPTIONS = {
   poll: { type: 'string', default: '2s' },
   jcmd: { type: 'string' },
   'jcmd-timeout': { type: 'string', default: '30s' },
+  'thread-dump-format': { type: 'string', default: 'text' },
   once: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
@@ -119,6 +128,14 @@ function target(pid: string | undefined, match: string | undefined): Target {
   throw new ArgsError('one of --pid or --match is required');
 }
 
+function threadDumpFormat(value: string): ThreadDumpFormat {
+  const format = THREAD_DUMP_FORMATS.find((f) => f === value);
+  if (!format) {
+    throw new ArgsError(`--thread-dump-format: "${value}" is not one of ${THREAD_DUMP_FORMATS.join(', ')}`);
+  }
+  return format;
+}
+
 /** Turns the command line (without node and the script) and environment into a config, or throws ArgsError. */
 export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs {
   let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values'];
@@ -150,6 +167,7 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedAr
       heapIntervalMs: duration('heap-interval', values['heap-interval']),
       pollMs: duration('poll', values.poll),
       jcmdTimeoutMs: duration('jcmd-timeout', values['jcmd-timeout']),
+      threadDumpFormat: threadDumpFormat(values['thread-dump-format']),
       jcmd: values.jcmd,
       once: values.once,
     },

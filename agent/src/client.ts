@@ -7,6 +7,8 @@ import {
   type ThreadDumpCreated,
 } from '@osprey/model';
 
+import type { DumpForm } from './dumpformat';
+
 /** The backend answered with an error status (or not at all: status undefined). */
 export class BackendError extends Error {
   constructor(
@@ -26,10 +28,11 @@ export class BackendClient {
     private readonly timeoutMs = 15_000
   ) {}
 
-  uploadThreadDump(service: string, instance: string, text: string): Promise<ThreadDumpCreated> {
+  /** `text`: jcmd Thread.print output; `json`: the file jcmd Thread.dump_to_file -format=json wrote. */
+  uploadThreadDump(service: string, instance: string, body: string, form: DumpForm): Promise<ThreadDumpCreated> {
     return this.call<ThreadDumpCreated>('POST', `${JVM_API_PATHS.threadDumps}?${query({ service, instance })}`, {
-      contentType: 'text/plain; charset=utf-8',
-      body: text,
+      contentType: form === 'json' ? 'application/json' : 'text/plain; charset=utf-8',
+      body,
     });
   }
 

@@ -2,9 +2,11 @@
  * osprey-jvm-agent end to end: the real `osprey serve` process, real JVMs (OpenJDK 17 and Temurin 25)
  * running test/fixtures/jvm/LockWorkload.java, and the real agent CLI finding them with --match,
  * capturing with their own jcmd, uploading, answering on-demand requests, and outliving its JVM.
+ * Temurin 25 runs with `--thread-dump-format both` (text and JSON dumps, virtual threads in the
+ * JSON); JDK 17 with `json`, which it does not have, so the agent falls back to text.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,9 +27,16 @@ const TOKENS = { OSPREY_INGEST_TOKEN: 'ag-ingest', OSPREY_READ_TOKEN: 'ag-read',
 const READ = TOKENS.OSPREY_READ_TOKEN;
 
 const JDKS = [
-  { name: '17', java: '/usr/bin/java', home: '/usr/lib/jvm/java-17-openjdk-amd64' },
-  { name: '25', java: '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java', home: '/usr/lib/jvm/temurin-25-jdk-amd64' },
+  { name: '17', java: '/usr/bin/java', home: '/usr/lib/jvm/java-17-openjdk-amd64', format: 'json' },
+  {
+    name: '25',
+    java: '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java',
+    home: '/usr/lib/jvm/temurin-25-jdk-amd64',
+    format: 'both',
+  },
 ];
+const JSON_FALLBACK_WARNING =
+  'JSON thread dumps need JDK 21+ and this JVM does not have them; taking text thread dumps instead';
 
 type LogLine = Record<string, unknown> & { level?: string; msg?: string };
 
@@ -152,6 +161,8 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
           `LockWorkload ${tag}`,
           '--interval',
           '2s',
+          '--thread-dump-format',
+          jdk.format,
         ],
         { ...env, OSPREY_INGEST_TOKEN: TOKENS.OSPREY_INGEST_TOKEN }
       );
@@ -176,9 +187,10 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
 
     it('uploads thread dumps every --interval and a heap histogram at start', async () => {
       const query = `service=${encodeURIComponent(service)}&instance=${encodeURIComponent(instance)}`;
-      const dumps = await waitFor('two thread dumps listed', 20_000, async () => {
+      const dumps = await waitFor('two text thread dumps listed', 20_000, async () => {
         const { json } = await api<ThreadDumpListResponse>(`${backendUrl}/api/v1/jvm/threaddumps?${query}`);
-        return json.threadDumps.length >= 2 ? json.threadDumps : undefined;
+        const text = json.threadDumps.filter((d) => d.format === 'text');
+        return text.length >= 2 ? text : undefined;
       });
       expect(dumps[0]).toEqual(expect.objectContaining({ service, instance, format: 'text' }));
       expect(dumps[0].jvmVersion).toMatch(new RegExp(`^${jdk.name}\\.`));
@@ -199,13 +211,61 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
 
       const uploaded = jsonLines(agent).filter((l) => l.msg === 'thread dump uploaded');
       expect(uploaded[0]).toEqual(
-        expect.objectContaining({ pid, instance, trigger: 'interval', deadlockedThreads: 4 })
+        expect.objectContaining({ pid, instance, trigger: 'interval', format: 'text', deadlockedThreads: 4 })
       );
     });
 
-    it("the latest dump shows the workload's deadlocks", async () => {
+    if (jdk.format === 'both') {
+      it('also uploads JSON thread dumps, which show the virtual thread; no dump file is left behind', async () => {
+        const query = `service=${encodeURIComponent(service)}&instance=${encodeURIComponent(instance)}`;
+        const jsonDumps = await waitFor('a JSON thread dump listed', 20_000, async () => {
+          const { json } = await api<ThreadDumpListResponse>(`${backendUrl}/api/v1/jvm/threaddumps?${query}`);
+          const found = json.threadDumps.filter((d) => d.format === 'json');
+          return found.length > 0 ? found : undefined;
+        });
+        expect(jsonDumps[0]).toEqual(expect.objectContaining({ service, instance, format: 'json' }));
+        const { status, json: dump } = await api<ThreadDumpResponse>(
+          `${backendUrl}/api/v1/jvm/threaddumps/${jsonDumps[0].id}`
+        );
+        expect(status).toBe(200);
+        expect(dump.threads.filter((t) => t.name === 'vt-spinner')).toEqual([
+          expect.objectContaining({ name: 'vt-spinner', virtual: true }),
+        ]);
+        expect(dump.summary.virtual).toBeGreaterThanOrEqual(1);
+        expect(jsonLines(agent)).toContainEqual(
+          expect.objectContaining({ msg: 'thread dump uploaded', format: 'json', id: jsonDumps[0].id })
+        );
+        expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`osprey-threaddump-${pid}-`))).toEqual([]);
+      });
+    } else {
+      it('falls back to text thread dumps with one warning, as the JVM has no JSON dumps', async () => {
+        const query = `service=${encodeURIComponent(service)}&instance=${encodeURIComponent(instance)}`;
+        const dumps = await waitFor('two thread dumps listed', 20_000, async () => {
+          const { json } = await api<ThreadDumpListResponse>(`${backendUrl}/api/v1/jvm/threaddumps?${query}`);
+          return json.threadDumps.length >= 2 ? json.threadDumps : undefined;
+        });
+        expect(dumps.map((d) => d.format)).toEqual(dumps.map(() => 'text'));
+        const warnings = jsonLines(agent).filter((l) => l.msg === JSON_FALLBACK_WARNING);
+        expect(warnings).toEqual([
+          expect.objectContaining({
+            level: 'warn',
+            pid,
+            instance,
+            threadDumpFormat: 'json',
+            error: expect.stringContaining('Unknown diagnostic command'),
+          }),
+        ]);
+        expect(jsonLines(agent).filter((l) => l.msg === 'thread dump failed; retrying next tick')).toEqual([]);
+      });
+    }
+
+    it("the latest text dump shows the workload's deadlocks", async () => {
+      const query = `service=${encodeURIComponent(service)}&instance=${encodeURIComponent(instance)}`;
+      const { json: list } = await api<ThreadDumpListResponse>(`${backendUrl}/api/v1/jvm/threaddumps?${query}`);
+      // Under `both` the latest dump may be the JSON one, which carries no lock owners.
+      const latestText = list.threadDumps.find((d) => d.format === 'text');
       const { status, json: dump } = await api<ThreadDumpResponse>(
-        `${backendUrl}/api/v1/jvm/threaddumps/latest?service=${encodeURIComponent(service)}&instance=${encodeURIComponent(instance)}`
+        `${backendUrl}/api/v1/jvm/threaddumps/${latestText?.id}`
       );
       expect(status).toBe(200);
       expect(
@@ -244,6 +304,10 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
             : (await api<HeapHistogramListResponse>(`${backendUrl}/api/v1/jvm/heaphistograms?service=${service}`)).json
                 .heapHistograms;
         expect(list.map((item) => item.id)).toContain(done.resultId);
+        if (kind === 'threaddump') {
+          // The first configured form: text under `both`, and text again after JDK 17's fallback.
+          expect(list.find((item) => item.id === done.resultId)).toEqual(expect.objectContaining({ format: 'text' }));
+        }
         expect(jsonLines(agent)).toContainEqual(
           expect.objectContaining({
             msg: 'on-demand request answered',
