@@ -27,6 +27,7 @@ const PANEL_MODULE = `/public/plugins/${APP_ID}/panels/threaddump/module.js`;
 const ICONS = path.join(REPO_ROOT, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
 const SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'threaddump-panel.png');
 const COMPARE_SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'threaddump-compare.png');
+const LIGHT_SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'threaddump-panel-light.png');
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'jvm', 'jdk17');
 const DS_UID = 'osprey-e2e-jvm';
 const TOKENS = { read: 'e2e-jvm-read-0123456789', ingest: 'e2e-jvm-ingest-0123456789', admin: 'e2e-jvm-admin-0123' };
@@ -240,6 +241,45 @@ describe('one dump in the panel', () => {
       .first()
       .fill('cart-worker');
     expect(await page.locator('[data-testid=osprey-td-row]').count()).toBe(1);
+  });
+});
+
+describe('light theme', () => {
+  afterAll(async () => {
+    await page.evaluate(() => window.ospreyHost.setTheme('dark'));
+  });
+
+  it('draws the panel from the light theme, owner highlight included', async () => {
+    const light = await page.evaluate(() => window.ospreyHost.setTheme('light'));
+    await renderPanel('Thread dump: shop/shop-1 (light)');
+    await page
+      .locator('[data-testid=osprey-td-row][data-thread="shipping-worker"] [data-testid=osprey-td-lock]')
+      .click();
+    const owner = page.locator('[data-testid=osprey-td-row][data-highlighted=true]');
+    await expect(owner.getAttribute('data-thread')).resolves.toBe('cart-worker');
+    // Text is the light theme's dark text on its light background, read back from the rendered page.
+    const colors = await page.evaluate(() => {
+      const name = document.querySelector('[data-testid=osprey-td-row] td:nth-child(2)') as HTMLElement;
+      // The nearest painted background behind the panel (the panel chrome's).
+      let el: HTMLElement | null = name;
+      let background = 'rgba(0, 0, 0, 0)';
+      while (el && /rgba\(0, 0, 0, 0\)|transparent/.test(background)) {
+        background = getComputedStyle(el).backgroundColor;
+        el = el.parentElement;
+      }
+      return { text: getComputedStyle(name).color, background };
+    });
+    const luminance = (rgb: string) => {
+      const [r, g, b] = rgb.match(/\d+/g)!.map(Number);
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    console.log(
+      `light theme: text ${colors.text} on ${colors.background} (theme ${light.text} on ${light.background})`
+    );
+    expect(luminance(colors.background)).toBeGreaterThan(200);
+    expect(luminance(colors.text)).toBeLessThan(100);
+    await page.locator('#panel').screenshot({ path: LIGHT_SCREENSHOT });
+    console.log(`light theme screenshot: ${LIGHT_SCREENSHOT}`);
   });
 });
 

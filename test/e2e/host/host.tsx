@@ -65,7 +65,8 @@ const shared: Record<string, unknown> = {
 };
 
 registerOptionEditors();
-const theme = createTheme({ colors: { mode: 'dark' } });
+// Dark, as Grafana starts; setTheme switches it, as a user's preference would, for the next render.
+let theme = createTheme({ colors: { mode: 'dark' } });
 const templateSrv = new HostTemplateSrv();
 setBackendSrv(new HostBackendSrv());
 setTemplateSrv(templateSrv);
@@ -249,6 +250,11 @@ const host = {
       </ThemeContext.Provider>
     );
     return { options };
+  },
+
+  setTheme(mode: 'dark' | 'light') {
+    theme = createTheme({ colors: { mode } });
+    return { background: theme.colors.background.primary, text: theme.colors.text.primary };
   },
 
   /** How many "variables-changed" refreshes the host has run (query again, render again). */
