@@ -1,0 +1,20 @@
+import type { Transaction } from '@osprey/model';
+
+/** Which ingest route a batch came through; a label on the ingest self-metrics. */
+export type IngestSource = 'otlp' | 'zipkin' | 'native' | 'active' | 'jvm';
+
+/**
+ * What the ingest routes tell the exports about each batch: /metrics and the InfluxDB export count
+ * committed transactions and rejected batches from here, so they see exactly what was acknowledged.
+ */
+export interface IngestObserver {
+  /** A batch was committed: `items` spans (or rows) and the transactions derived from them. */
+  committed(source: IngestSource, items: number, transactions: readonly Transaction[], commitMs: number): void;
+  /** A batch was refused whole with `status` (4xx bad input, 413, 429/503 overload). */
+  rejected(source: IngestSource, status: number, items: number): void;
+}
+
+export const NO_INGEST_OBSERVER: IngestObserver = {
+  committed: () => undefined,
+  rejected: () => undefined,
+};
