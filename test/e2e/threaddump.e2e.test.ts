@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BrowserContext, chromium, ConsoleMessage, Page } from 'playwright-core';
 
-import type { JvmRequest, JvmRequestsResponse, ThreadDumpCreated } from '@osprey/model';
+import type { JvmRequest, JvmRequestsResponse, ThreadDumpCreated, ThreadDumpResponse } from '@osprey/model';
 
 import { Backend, startBackend } from './backend';
 import { buildHost, REPO_ROOT } from './host/build';
@@ -55,6 +55,8 @@ let profileDir: string | undefined;
 let page: Page;
 const consoleErrors: string[] = [];
 const uploaded: string[] = [];
+/** Minutes of the dashboard range: a day, or back to the oldest upload's capture time. */
+let queryMinutes = 24 * 60;
 
 function instanceSettings() {
   return {
@@ -87,10 +89,13 @@ async function upload(file: string): Promise<ThreadDumpCreated> {
     'text/plain'
   );
   uploaded.push(created.id);
+  const stored = await backend!.call<ThreadDumpResponse>('GET', `/api/v1/jvm/threaddumps/${created.id}`, TOKENS.read);
+  // The fixtures keep the capture time of their header: the dashboard range must reach back to it.
+  queryMinutes = Math.max(queryMinutes, Math.ceil((Date.now() - stored.takenAt) / 60_000) + 60);
   return created;
 }
 
-function runQuery(target: Record<string, unknown>, minutes = 24 * 60): Promise<QuerySummary> {
+function runQuery(target: Record<string, unknown>, minutes = queryMinutes): Promise<QuerySummary> {
   return page.evaluate(([url, settings, t, m]) => window.ospreyHost.query(url, settings as never, [t as never], m), [
     DS_MODULE,
     instanceSettings(),
