@@ -8,7 +8,11 @@ async function serve(args: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const store = await DuckDbStore.open(config.dataDir);
+  const store = await DuckDbStore.open(config.dataDir, {
+    settleMs: config.settleMs,
+    // The store opens before the server (and its logger) exists; settling starts ticking later.
+    onSettleError: (err) => app.log.error({ err }, 'settling traces failed, retrying on the next tick'),
+  });
   const app = buildServer({
     store,
     tokens: config.tokens,

@@ -5,16 +5,17 @@ describe('parseServeArgs', () => {
 
   it('reads options and tokens', () => {
     expect(
-      parseServeArgs(['--port', '0', '--host', '0.0.0.0', '--data-dir', '/d', '--max-body-bytes', '2048'], {
-        OSPREY_INGEST_TOKEN: 'i',
-        OSPREY_ADMIN_TOKEN: 'a',
-      })
+      parseServeArgs(
+        ['--port', '0', '--host', '0.0.0.0', '--data-dir', '/d', '--max-body-bytes', '2048', '--settle-ms', '500'],
+        { OSPREY_INGEST_TOKEN: 'i', OSPREY_ADMIN_TOKEN: 'a', OSPREY_SETTLE_MS: '9' }
+      )
     ).toEqual({
       port: 0,
       host: '0.0.0.0',
       dataDir: '/d',
       insecure: false,
       maxBodyBytes: 2048,
+      settleMs: 500,
       tokens: { ingest: 'i', admin: 'a' },
     });
   });
@@ -24,6 +25,10 @@ describe('parseServeArgs', () => {
       port: 4318,
       host: '127.0.0.1',
       dataDir: '/env',
+      settleMs: 10_000,
+    });
+    expect(parseServeArgs([], { ...env, OSPREY_DATA_DIR: '/env', OSPREY_SETTLE_MS: '0' })).toMatchObject({
+      settleMs: 0,
     });
   });
 
@@ -42,6 +47,8 @@ describe('parseServeArgs', () => {
     [['--data-dir', '/d', '--port', 'abc'], env, '--port must be'],
     [['--data-dir', '/d', '--port=-1'], env, '--port must be'],
     [['--data-dir', '/d', '--max-body-bytes', '10'], env, '--max-body-bytes must be'],
+    [['--data-dir', '/d', '--settle-ms', '1.5'], env, '--settle-ms must be an integer from 0 to 3600000'],
+    [['--data-dir', '/d'], { ...env, OSPREY_SETTLE_MS: '-1' }, '--settle-ms must be'],
     [['--data-dir', '/d', '--verbose'], env, "Unknown option '--verbose'"],
     [['--data-dir', '/d', 'extra'], env, 'positional'],
     [['--data-dir', '/d'], { OSPREY_READ_TOKEN: 'has space' }, 'OSPREY_READ_TOKEN must not contain whitespace'],
@@ -51,10 +58,16 @@ describe('parseServeArgs', () => {
   });
 
   it('documents every option and environment variable', () => {
-    for (const word of ['--port', '--host', '--data-dir', '--insecure', '--max-body-bytes', '--help']) {
+    for (const word of ['--port', '--host', '--data-dir', '--insecure', '--max-body-bytes', '--settle-ms', '--help']) {
       expect(USAGE).toContain(word);
     }
-    for (const variable of ['OSPREY_INGEST_TOKEN', 'OSPREY_READ_TOKEN', 'OSPREY_ADMIN_TOKEN', 'OSPREY_DATA_DIR']) {
+    for (const variable of [
+      'OSPREY_INGEST_TOKEN',
+      'OSPREY_READ_TOKEN',
+      'OSPREY_ADMIN_TOKEN',
+      'OSPREY_DATA_DIR',
+      'OSPREY_SETTLE_MS',
+    ]) {
       expect(USAGE).toContain(variable);
     }
   });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 
 import type { TokenConfig } from '../auth/tokens';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/app';
+import { DEFAULT_SETTLE_MS } from '../store/duckdb';
 
 /** A configuration the backend refuses to start with; the CLI prints it and exits non-zero. */
 export class ConfigError extends Error {
@@ -14,6 +15,8 @@ export interface ServeConfig {
   dataDir: string;
   insecure: boolean;
   maxBodyBytes: number;
+  /** Quiet time after a trace's last span before its transactions' sql/api figures and map edges are final. */
+  settleMs: number;
   tokens: TokenConfig;
 }
 
@@ -27,6 +30,8 @@ Options:
   --data-dir <dir>       where the DuckDB file osprey.duckdb lives (required, env OSPREY_DATA_DIR)
   --insecure             serve without authentication (local experiments only; logs a warning)
   --max-body-bytes <n>   largest request body, compressed or inflated (default ${DEFAULT_MAX_BODY_BYTES})
+  --settle-ms <n>        a trace settles (sql/api counts final, service-map edges counted) once no
+                         span of it arrived for this long (default ${DEFAULT_SETTLE_MS}, env OSPREY_SETTLE_MS)
   -h, --help             print this text
 
 Environment:
@@ -61,6 +66,7 @@ export function parseServeArgs(args: string[], env: Env): ServeConfig | 'help' {
         'data-dir': { type: 'string' },
         insecure: { type: 'boolean' },
         'max-body-bytes': { type: 'string' },
+        'settle-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -85,6 +91,12 @@ export function parseServeArgs(args: string[], env: Env): ServeConfig | 'help' {
     1024,
     1024 * 1024 * 1024
   );
+  const settleMs = integerOption(
+    'settle-ms',
+    (values['settle-ms'] as string | undefined) ?? env.OSPREY_SETTLE_MS ?? String(DEFAULT_SETTLE_MS),
+    0,
+    3_600_000
+  );
   const tokens: TokenConfig = {};
   for (const [scope, variable] of [
     ['ingest', 'OSPREY_INGEST_TOKEN'],
@@ -105,5 +117,5 @@ export function parseServeArgs(args: string[], env: Env): ServeConfig | 'help' {
       'no tokens configured: set OSPREY_INGEST_TOKEN, OSPREY_READ_TOKEN and/or OSPREY_ADMIN_TOKEN, or pass --insecure'
     );
   }
-  return { port, host, dataDir, insecure, maxBodyBytes, tokens };
+  return { port, host, dataDir, insecure, maxBodyBytes, settleMs, tokens };
 }

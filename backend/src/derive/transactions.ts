@@ -6,17 +6,35 @@ import type { AttributeValue, Span, Transaction, TransactionKind } from '@osprey
  * Entry span: SERVER or CONSUMER kind, or a root span (no parent). sql and api-call figures come
  * from the entry's CLIENT descendants in the same service, not crossing into another entry span.
  *
- * Only spans in this batch are seen. parentService across batches is filled in by the store
- * (DuckDbStore links a callee's transaction to its caller's span whichever arrives first). A
- * same-service child exported in a later batch (e.g. a BatchSpanProcessor flushing on another
- * tick) does not yet add to sql/api figures: joining those across batches is a later issue.
+ * Only spans in this batch are seen, so the figures are provisional: parentService across batches
+ * is filled in by the store, and sql/api figures are recomputed from every stored span of the
+ * trace once it settles (see ./settle.ts), because a child often reaches us before its entry span.
  */
 export function deriveTransactions(spans: Span[]): Transaction[] {
   const byId = new Map<string, Span>();
-  const children = new Map<string, Span[]>();
   for (const span of spans) {
     byId.set(spanKey(span.traceId, span.spanId), span);
   }
+  const children = childrenIndex(spans);
+  const transactions: Transaction[] = [];
+  for (const span of spans) {
+    if (isEntry(span)) {
+      const parent = span.parentSpanId === undefined ? undefined : byId.get(spanKey(span.traceId, span.parentSpanId));
+      transactions.push(toTransaction(span, parent, children));
+    }
+  }
+  return transactions;
+}
+
+/** Children of each span, keyed by `spanKey(traceId, parentSpanId)`. */
+export type ChildrenIndex = Map<string, Span[]>;
+
+export function spanKey(traceId: string, spanId: string): string {
+  return `${traceId}/${spanId}`;
+}
+
+export function childrenIndex(spans: Span[]): ChildrenIndex {
+  const children: ChildrenIndex = new Map();
   for (const span of spans) {
     if (span.parentSpanId !== undefined) {
       const key = spanKey(span.traceId, span.parentSpanId);
@@ -28,18 +46,7 @@ export function deriveTransactions(spans: Span[]): Transaction[] {
       }
     }
   }
-  const transactions: Transaction[] = [];
-  for (const span of spans) {
-    if (isEntry(span)) {
-      const parent = span.parentSpanId === undefined ? undefined : byId.get(spanKey(span.traceId, span.parentSpanId));
-      transactions.push(toTransaction(span, parent, children));
-    }
-  }
-  return transactions;
-}
-
-function spanKey(traceId: string, spanId: string): string {
-  return `${traceId}/${spanId}`;
+  return children;
 }
 
 export function isEntry(span: Span): boolean {
@@ -63,11 +70,11 @@ function transactionKind(span: Span): TransactionKind {
 const NANOS_PER_MICRO = BigInt(1000);
 
 /** Nanoseconds (decimal string) → milliseconds, keeping microseconds in the fraction. */
-function nanosToMillis(nanos: bigint): number {
+export function nanosToMillis(nanos: bigint): number {
   return Number(nanos / NANOS_PER_MICRO) / 1000;
 }
 
-function str(value: AttributeValue | undefined): string | undefined {
+export function str(value: AttributeValue | undefined): string | undefined {
   if (typeof value === 'string' && value !== '') {
     return value;
   }
@@ -77,7 +84,7 @@ function str(value: AttributeValue | undefined): string | undefined {
   return undefined;
 }
 
-function int(value: AttributeValue | undefined): number | undefined {
+export function int(value: AttributeValue | undefined): number | undefined {
   const n = typeof value === 'string' ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
 }
@@ -107,12 +114,22 @@ function exceptionEvent(span: Span): { type?: string; message?: string } | undef
   return { type: str(event.attributes['exception.type']), message: str(event.attributes['exception.message']) };
 }
 
-function isDbClient(span: Span): boolean {
+export function isDbClient(span: Span): boolean {
   return span.attributes['db.system'] !== undefined || span.attributes['db.system.name'] !== undefined;
 }
 
-/** Count and total milliseconds of db and api CLIENT spans under an entry span. */
-function clientCalls(entry: Span, children: Map<string, Span[]>) {
+export interface ClientCalls {
+  sqlCount: number;
+  sqlTime: number;
+  apiCallCount: number;
+  apiCallTime: number;
+}
+
+/**
+ * Count and total milliseconds of db and api CLIENT spans under an entry span: its descendants in
+ * the same service, not crossing into another entry span (a nested request is its own transaction).
+ */
+export function clientCalls(entry: Span, children: ChildrenIndex): ClientCalls {
   // Sum nanoseconds as bigint and convert once: adding float milliseconds drifts (14.744000000000002).
   let sqlCount = 0;
   let apiCallCount = 0;
@@ -139,7 +156,7 @@ function clientCalls(entry: Span, children: Map<string, Span[]>) {
   return { sqlCount, sqlTime: nanosToMillis(sqlNanos), apiCallCount, apiCallTime: nanosToMillis(apiNanos) };
 }
 
-function toTransaction(span: Span, parent: Span | undefined, children: Map<string, Span[]>): Transaction {
+function toTransaction(span: Span, parent: Span | undefined, children: ChildrenIndex): Transaction {
   const attrs = span.attributes;
   const resource = span.resource;
   const httpStatus = int(attrs['http.response.status_code']) ?? int(attrs['http.status_code']);

@@ -7,6 +7,7 @@ import { otlpRoutes } from '../ingest/otlp/route';
 import { jvmRoutes } from '../jvm-api/routes';
 import { metricsRoutes } from '../metrics/routes';
 import { queryRoutes } from '../query/routes';
+import { serviceMapRoutes } from '../servicemap/routes';
 import type { Store } from '../store/store';
 import { codeFor, HttpError } from './errors';
 import { VERSION } from './version';
@@ -63,6 +64,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     }
     await authenticated.register(otlpRoutes, { store: options.store, maxBodyBytes });
     await authenticated.register(queryRoutes, { store: options.store });
+    await authenticated.register(serviceMapRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, { store: options.store, maxBodyBytes });
     await authenticated.register(metricsRoutes, { store: options.store });
   });

@@ -20,6 +20,7 @@ import type {
   JvmRequest,
   JvmRequestKind,
   JvmRequestResult,
+  ServiceMapResponse,
   Span,
   SpanEvent,
   SpanKind,
@@ -34,6 +35,8 @@ import type {
 } from '@osprey/model';
 
 import * as jvm from './duckdb-jvm';
+import { serviceMap } from './duckdb-servicemap';
+import * as settle from './duckdb-settle';
 import type { JvmListQuery, JvmRequestQuery, JvmRequestUpdate, NewHeapHistogram, NewThreadDump, Store } from './store';
 
 const SCHEMA = [
@@ -85,6 +88,20 @@ const LINK_WINDOW_NS = BigInt(3600) * BigInt(1_000_000_000);
 const NANOS_PER_MS = BigInt(1_000_000);
 const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
 
+export interface DuckDbStoreOptions {
+  /** A trace settles once no span of it arrived for this long (ms); see duckdb-settle.ts. */
+  settleMs?: number;
+  /** Settle due traces on a timer (default); tests turn it off and call settleDue() themselves. */
+  autoSettle?: boolean;
+  /** A failed settle run is retried on the next tick; this hears about the failure. */
+  onSettleError?: (err: unknown) => void;
+}
+
+export const DEFAULT_SETTLE_MS = 10_000;
+/** A trace that keeps receiving spans settles anyway once its oldest unsettled span waited this many windows. */
+const SETTLE_MAX_WAIT_WINDOWS = 6;
+const SETTLE_MAX_TRACES = 2000;
+
 interface PendingBatch {
   spans: Span[];
   transactions: Transaction[];
@@ -107,22 +124,58 @@ export class DuckDbStore implements Store {
   private queue: PendingBatch[] = [];
   private writing = false;
   private closed = false;
+  private readonly settleRule: settle.SettleRule;
+  private settleTimer: NodeJS.Timeout | undefined;
+  private settling = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
-    private readonly reader: DuckDBConnection
-  ) {}
+    private readonly reader: DuckDBConnection,
+    private readonly options: DuckDbStoreOptions
+  ) {
+    const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+    this.settleRule = { settleMs, maxWaitMs: settleMs * SETTLE_MAX_WAIT_WINDOWS, maxTraces: SETTLE_MAX_TRACES };
+    if (options.autoSettle !== false) {
+      // A tick of a quarter window (1 s at most) makes counts final at most that long after the window.
+      const tick = Math.min(1000, Math.max(50, settleMs / 4));
+      this.settleTimer = setInterval(() => void this.settleTick(), tick);
+      this.settleTimer.unref();
+    }
+  }
 
-  static async open(dataDir: string): Promise<DuckDbStore> {
+  static async open(dataDir: string, options: DuckDbStoreOptions = {}): Promise<DuckDbStore> {
     mkdirSync(dataDir, { recursive: true });
     const instance = await DuckDBInstance.create(path.join(dataDir, 'osprey.duckdb'));
     const writer = await instance.connect();
-    for (const statement of [...SCHEMA, ...jvm.JVM_SCHEMA]) {
+    for (const statement of [...SCHEMA, ...jvm.JVM_SCHEMA, ...settle.SETTLE_SCHEMA]) {
       await writer.run(statement);
     }
     const reader = await instance.connect();
-    return new DuckDbStore(instance, writer, reader);
+    return new DuckDbStore(instance, writer, reader, options);
+  }
+
+  /** Settles the traces due as of `now` (epoch ms) through the writer queue; resolves with how many. */
+  settleDue(now = Date.now()): Promise<number> {
+    return this.write((writer) => settle.settleDue(writer, now, this.settleRule));
+  }
+
+  private async settleTick(): Promise<void> {
+    if (this.settling || this.closed) {
+      return;
+    }
+    this.settling = true;
+    try {
+      while (!this.closed && (await this.settleDue()) === this.settleRule.maxTraces) {
+        // A full run may have left more due traces: go on without waiting for the next tick.
+      }
+    } catch (err) {
+      if (!this.closed) {
+        this.options.onSettleError?.(err);
+      }
+    } finally {
+      this.settling = false;
+    }
   }
 
   insertBatch(spans: Span[], transactions: Transaction[]): Promise<void> {
@@ -206,6 +259,11 @@ export class DuckDbStore implements Store {
       } finally {
         spanAppender.closeSync();
       }
+      await settle.recordArrivals(
+        this.writer,
+        group.flatMap((batch) => batch.spans),
+        Date.now()
+      );
       const txAppender = await this.writer.createAppender('transactions');
       try {
         for (const batch of group) {
@@ -310,6 +368,10 @@ export class DuckDbStore implements Store {
     return result.getRowObjectsJS().map(rowToSpan);
   }
 
+  serviceMap(from: number, to: number): Promise<ServiceMapResponse> {
+    return serviceMap(this.reader, from, to);
+  }
+
   insertThreadDump(dump: NewThreadDump): Promise<void> {
     return this.write((writer) => jvm.insertThreadDump(writer, dump));
   }
@@ -394,7 +456,8 @@ export class DuckDbStore implements Store {
       return;
     }
     this.closed = true;
-    while (this.writing || this.queue.length > 0) {
+    clearInterval(this.settleTimer);
+    while (this.writing || this.settling || this.queue.length > 0) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     this.reader.closeSync();

@@ -8,6 +8,7 @@ import type {
   JvmRequestKind,
   JvmRequestResult,
   JvmRequestStatus,
+  ServiceMapResponse,
   Span,
   ThreadDumpListItem,
   ThreadDumpResponse,
@@ -72,6 +73,8 @@ export interface Store {
   transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse>;
   /** Every stored span of a trace, by start time. */
   trace(traceId: string): Promise<Span[]>;
+  /** Services, databases and external peers with the calls between them in [from, to] (settled traces only). */
+  serviceMap(from: number, to: number): Promise<ServiceMapResponse>;
 
   /** Stores a thread dump; resolves once committed. */
   insertThreadDump(dump: NewThreadDump): Promise<void>;

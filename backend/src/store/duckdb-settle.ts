@@ -1,0 +1,226 @@
+import { DOUBLE, type DuckDBConnection, INTEGER, LIST, listValue, UBIGINT, VARCHAR } from '@duckdb/node-api';
+import type { Attributes, Span, SpanKind, SpanStatus } from '@osprey/model';
+
+import { settle } from '../derive/settle';
+import type { EdgeRollup } from '../derive/servicemap';
+import { spanKey } from '../derive/transactions';
+
+/**
+ * Settling state and the service-map rollups it produces.
+ *
+ * `settle_pending` holds one row per stored span not yet settled, written in the same transaction
+ * as the span itself, so after a crash every unsettled trace is still known and settles after the
+ * restart. A settle run deletes the rows of the traces it settled in the same transaction that
+ * updates their transactions and appends their edge rollups: a trace is settled exactly once per
+ * arrival of spans, never half.
+ *
+ * `servicemap_edges` keeps per-minute (source, target, latency bucket) call and error counts; it
+ * is not tied to the raw spans, so it outlives their retention.
+ */
+export const SETTLE_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS settle_pending (
+    trace_id VARCHAR NOT NULL,
+    span_id VARCHAR NOT NULL,
+    start_ns UBIGINT NOT NULL,
+    arrived DOUBLE NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS servicemap_edges (
+    minute DOUBLE NOT NULL,
+    source VARCHAR NOT NULL,
+    target VARCHAR NOT NULL,
+    target_type VARCHAR NOT NULL,
+    target_name VARCHAR NOT NULL,
+    db_system VARCHAR,
+    bucket INTEGER NOT NULL,
+    calls BIGINT NOT NULL,
+    errors BIGINT NOT NULL
+  )`,
+];
+
+/** Spans of one trace start within this much of each other (as in DuckDbStore's parent linking). */
+const TRACE_SPREAD_NS = BigInt(3600) * BigInt(1_000_000_000);
+const NANOS_PER_MS = BigInt(1_000_000);
+
+/** Records the arrival of spans (epoch ms); runs inside the ingest group's transaction. */
+export async function recordArrivals(writer: DuckDBConnection, spans: Span[], arrived: number): Promise<void> {
+  if (spans.length === 0) {
+    return;
+  }
+  const appender = await writer.createAppender('settle_pending');
+  try {
+    for (const span of spans) {
+      appender.appendVarchar(span.traceId);
+      appender.appendVarchar(span.spanId);
+      appender.appendUBigInt(BigInt(span.startTimeUnixNano));
+      appender.appendDouble(arrived);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/** When a trace is due, as of `now` (epoch ms). */
+export interface SettleRule {
+  /** A trace settles once no span of it arrived for this long. */
+  settleMs: number;
+  /** …or once its oldest unsettled span has waited this long, so a trace that never goes quiet still counts. */
+  maxWaitMs: number;
+  /** At most this many traces per run. */
+  maxTraces: number;
+}
+
+interface DueTrace {
+  traceId: string;
+  lo: bigint;
+  hi: bigint;
+}
+
+/**
+ * Settles the traces that are due: recomputes the sql/api figures of their transactions from every
+ * stored span and appends the edge rollups of their newly arrived client spans. Returns how many
+ * traces it settled. Must run inside a write transaction.
+ */
+export async function settleDue(writer: DuckDBConnection, now: number, rule: SettleRule): Promise<number> {
+  const due = await dueTraces(writer, now, rule);
+  if (due.length === 0) {
+    return 0;
+  }
+  const traceIds = listValue(due.map((trace) => trace.traceId));
+  const lo = due.reduce((min, trace) => (trace.lo < min ? trace.lo : min), due[0].lo);
+  const hi = due.reduce((max, trace) => (trace.hi > max ? trace.hi : max), due[0].hi);
+  const from = lo > TRACE_SPREAD_NS ? lo - TRACE_SPREAD_NS : BigInt(0);
+  const to = hi + TRACE_SPREAD_NS;
+
+  const fresh = new Set<string>();
+  const pending = await writer.runAndReadAll(
+    'SELECT trace_id, span_id FROM settle_pending WHERE trace_id IN (SELECT unnest($traceIds))',
+    { traceIds },
+    { traceIds: LIST(VARCHAR) }
+  );
+  for (const row of pending.getRowObjectsJS()) {
+    fresh.add(spanKey(String(row.trace_id), String(row.span_id)));
+  }
+  const spans = await readSpans(writer, traceIds, from, to);
+  const settlement = settle(spans, fresh);
+
+  const txs = settlement.transactions;
+  if (txs.length > 0) {
+    await writer.run(
+      `UPDATE transactions AS t
+       SET sql_count = u.sql_count, sql_time = u.sql_time,
+           api_call_count = u.api_call_count, api_call_time = u.api_call_time
+       FROM (SELECT unnest($traceIds) AS trace_id, unnest($spanIds) AS span_id,
+                    unnest($sqlCounts) AS sql_count, unnest($sqlTimes) AS sql_time,
+                    unnest($apiCounts) AS api_call_count, unnest($apiTimes) AS api_call_time) AS u
+       WHERE t.end_time >= $fromMs AND t.trace_id = u.trace_id AND t.span_id = u.span_id`,
+      {
+        traceIds: listValue(txs.map((tx) => tx.traceId)),
+        spanIds: listValue(txs.map((tx) => tx.spanId)),
+        sqlCounts: listValue(txs.map((tx) => tx.sqlCount)),
+        sqlTimes: listValue(txs.map((tx) => tx.sqlTime)),
+        apiCounts: listValue(txs.map((tx) => tx.apiCallCount)),
+        apiTimes: listValue(txs.map((tx) => tx.apiCallTime)),
+        fromMs: Number(from / NANOS_PER_MS),
+      },
+      {
+        traceIds: LIST(VARCHAR),
+        spanIds: LIST(VARCHAR),
+        sqlCounts: LIST(INTEGER),
+        sqlTimes: LIST(DOUBLE),
+        apiCounts: LIST(INTEGER),
+        apiTimes: LIST(DOUBLE),
+        fromMs: DOUBLE,
+      }
+    );
+  }
+  await appendEdges(writer, settlement.edges);
+  await writer.run(
+    'DELETE FROM settle_pending WHERE trace_id IN (SELECT unnest($traceIds))',
+    { traceIds },
+    { traceIds: LIST(VARCHAR) }
+  );
+  return due.length;
+}
+
+async function dueTraces(writer: DuckDBConnection, now: number, rule: SettleRule): Promise<DueTrace[]> {
+  const result = await writer.runAndReadAll(
+    `SELECT trace_id, min(start_ns) AS lo, max(start_ns) AS hi
+     FROM settle_pending
+     GROUP BY trace_id
+     HAVING max(arrived) <= $quietBefore OR min(arrived) <= $overdueBefore
+     ORDER BY min(arrived), trace_id
+     LIMIT $limit`,
+    { quietBefore: now - rule.settleMs, overdueBefore: now - rule.maxWaitMs, limit: rule.maxTraces },
+    { quietBefore: DOUBLE, overdueBefore: DOUBLE, limit: INTEGER }
+  );
+  return result.getRowObjectsJS().map((row) => ({
+    traceId: String(row.trace_id),
+    lo: BigInt(row.lo as bigint),
+    hi: BigInt(row.hi as bigint),
+  }));
+}
+
+/** The columns settling needs; resource and events stay in the table. */
+async function readSpans(
+  writer: DuckDBConnection,
+  traceIds: ReturnType<typeof listValue>,
+  from: bigint,
+  to: bigint
+): Promise<Span[]> {
+  const result = await writer.runAndReadAll(
+    `SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns, status, attributes
+     FROM spans
+     WHERE trace_id IN (SELECT unnest($traceIds)) AND start_ns BETWEEN $from AND $to`,
+    { traceIds, from, to },
+    { traceIds: LIST(VARCHAR), from: UBIGINT, to: UBIGINT }
+  );
+  return result.getRowObjectsJS().map((row) => {
+    const span: Span = {
+      traceId: String(row.trace_id),
+      spanId: String(row.span_id),
+      name: String(row.name),
+      kind: row.kind as SpanKind,
+      startTimeUnixNano: String(row.start_ns),
+      durationNano: String(row.duration_ns),
+      status: row.status as SpanStatus,
+      service: String(row.service),
+      resource: {},
+      attributes: JSON.parse(String(row.attributes)) as Attributes,
+      events: [],
+    };
+    if (row.parent_span_id !== null && row.parent_span_id !== undefined) {
+      span.parentSpanId = String(row.parent_span_id);
+    }
+    return span;
+  });
+}
+
+async function appendEdges(writer: DuckDBConnection, edges: EdgeRollup[]): Promise<void> {
+  if (edges.length === 0) {
+    return;
+  }
+  const appender = await writer.createAppender('servicemap_edges');
+  try {
+    for (const edge of edges) {
+      appender.appendDouble(edge.minute);
+      appender.appendVarchar(edge.source);
+      appender.appendVarchar(edge.target.id);
+      appender.appendVarchar(edge.target.type);
+      appender.appendVarchar(edge.target.name);
+      if (edge.target.dbSystem === undefined) {
+        appender.appendNull();
+      } else {
+        appender.appendVarchar(edge.target.dbSystem);
+      }
+      appender.appendInteger(edge.bucket);
+      appender.appendBigInt(BigInt(edge.calls));
+      appender.appendBigInt(BigInt(edge.errors));
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
