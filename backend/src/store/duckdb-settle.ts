@@ -40,6 +40,7 @@ export const SETTLE_SCHEMA = [
 /** Spans of one trace start within this much of each other (as in DuckDbStore's parent linking). */
 const TRACE_SPREAD_NS = BigInt(3600) * BigInt(1_000_000_000);
 const NANOS_PER_MS = BigInt(1_000_000);
+const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
 
 /** Records the arrival of spans (epoch ms); runs inside the ingest group's transaction. */
 export async function recordArrivals(writer: DuckDBConnection, spans: Span[], arrived: number): Promise<void> {
@@ -91,7 +92,7 @@ export async function settleDue(writer: DuckDBConnection, now: number, rule: Set
   const lo = due.reduce((min, trace) => (trace.lo < min ? trace.lo : min), due[0].lo);
   const hi = due.reduce((max, trace) => (trace.hi > max ? trace.hi : max), due[0].hi);
   const from = lo > TRACE_SPREAD_NS ? lo - TRACE_SPREAD_NS : BigInt(0);
-  const to = hi + TRACE_SPREAD_NS;
+  const to = hi < UINT64_MAX - TRACE_SPREAD_NS ? hi + TRACE_SPREAD_NS : UINT64_MAX;
 
   const fresh = new Set<string>();
   const pending = await writer.runAndReadAll(

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import type { Span } from '@osprey/model';
+import type { FastifyInstance } from 'fastify';
+
+import { deriveTransactions } from '../derive/transactions';
+import { buildServer } from '../server/app';
+import { DuckDbStore } from '../store/duckdb';
+
+const MINUTE = 1763800020000;
+
+function span(spanId: string, service: string, fields: Partial<Span>): Span {
+  return {
+    traceId: 'dddddddddddddddddddddddddddddddd',
+    spanId,
+    name: 'GET /x',
+    kind: 'server',
+    startTimeUnixNano: (BigInt(MINUTE) * BigInt(1_000_000)).toString(),
+    durationNano: '5000000',
+    status: 'unset',
+    service,
+    resource: { 'service.name': service },
+    attributes: {},
+    events: [],
+    ...fields,
+  };
+}
+
+describe('GET /api/v1/servicemap', () => {
+  let dir: string;
+  let store: DuckDbStore;
+  let app: FastifyInstance;
+  let base: string;
+
+  const get = (query: string, token = 'rd') =>
+    fetch(`${base}/api/v1/servicemap${query}`, { headers: { authorization: `Bearer ${token}` } });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'osprey-servicemap-'));
+    store = await DuckDbStore.open(dir, { settleMs: 0, autoSettle: false });
+    app = buildServer({ store, tokens: { ingest: 'in', read: 'rd' } });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const spans = [
+      span('0000000000000001', 'web', {}),
+      span('0000000000000002', 'web', {
+        kind: 'client',
+        parentSpanId: '0000000000000001',
+        attributes: { 'url.full': 'https://api.example.com/v1' },
+      }),
+    ];
+    await store.insertBatch(spans, deriveTransactions(spans));
+    await store.settleDue(Date.now() + 1);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers the nodes and edges of the window', async () => {
+    const res = await get(`?from=${MINUTE}&to=${MINUTE + 60_000}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      from: MINUTE,
+      to: MINUTE + 60_000,
+      nodes: [
+        { id: 'ext:api.example.com', type: 'external', name: 'api.example.com', transactions: 0, errors: 0 },
+        { id: 'web', type: 'service', transactions: 1, errors: 0, p95: 5 },
+      ],
+      edges: [{ id: 'web->ext:api.example.com', source: 'web', target: 'ext:api.example.com', calls: 1, errors: 0 }],
+    });
+  });
+
+  it.each([
+    ['', 400, '"from": required'],
+    ['?from=10&to=1', 400, '"to": must not be before from'],
+    ['?from=0&to=1&service=web', 400, '"service": unknown parameter'],
+  ])('%s → %d %s', async (query, status, message) => {
+    const res = await get(query);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { message: string }).message).toContain(message);
+  });
+
+  it('needs the read scope', async () => {
+    expect((await get('?from=0&to=1', 'in')).status).toBe(403);
+    expect((await get('?from=0&to=1', 'nope')).status).toBe(401);
+  });
+});
