@@ -1,5 +1,7 @@
 import { ConfigError, parseServeArgs, USAGE } from './serve';
 
+const DAY = 24 * 3600 * 1000;
+
 describe('parseServeArgs', () => {
   const env = { OSPREY_READ_TOKEN: 'r' };
 
@@ -16,6 +18,7 @@ describe('parseServeArgs', () => {
       insecure: false,
       maxBodyBytes: 2048,
       tokens: { ingest: 'i', admin: 'a' },
+      retention: { spans: 3 * DAY, transactions: 7 * DAY, rollups: 90 * DAY },
     });
   });
 
