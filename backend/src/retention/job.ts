@@ -30,6 +30,7 @@ export const DEFAULT_COMPACT_AFTER_MS = 2 * 60_000;
  */
 export class RetentionJob {
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private running: Promise<RetentionRun> | undefined;
   private readonly now: () => number;
   private readonly chunkRows: number;
@@ -55,7 +56,7 @@ export class RetentionJob {
       for (;;) {
         const n = await this.options.store.deleteOlderThan(tier, cutoff, this.chunkRows);
         deleted[tier] += n;
-        if (n < this.chunkRows) {
+        if (n < this.chunkRows || this.stopped) {
           break;
         }
       }
@@ -67,6 +68,7 @@ export class RetentionJob {
   }
 
   start(): void {
+    this.stopped = false;
     const tick = () => {
       this.runOnce()
         .then((run) => this.options.onRun?.(run))
@@ -82,6 +84,7 @@ export class RetentionJob {
 
   /** Stops scheduling and waits for a run in progress. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running?.catch(() => undefined);
