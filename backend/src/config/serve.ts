@@ -243,10 +243,11 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
   for (const scope of SCOPES) {
     const variable = `OSPREY_${scope.toUpperCase()}_TOKEN`;
     const fromEnv = env[variable];
-    const token = fromEnv !== undefined && fromEnv !== '' ? fromEnv : file[`token-${scope}`];
+    const fromFile = fromEnv === undefined || fromEnv === '';
+    const token = fromFile ? file[`token-${scope}`] : fromEnv;
     if (token !== undefined && token !== '') {
       if (/\s/.test(token)) {
-        throw new ConfigError(`${variable} must not contain whitespace`);
+        throw new ConfigError(`${fromFile ? `config file tokens.${scope}` : variable} must not contain whitespace`);
       }
       tokens[scope] = token;
     }
