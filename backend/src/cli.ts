@@ -1,4 +1,5 @@
 import { ConfigError, parseServeArgs, USAGE } from './config/serve';
+import { RetentionJob } from './retention/job';
 import { buildServer } from './server/app';
 import { DuckDbStore } from './store/duckdb';
 
@@ -18,6 +19,7 @@ async function serve(args: string[]): Promise<void> {
     tokens: config.tokens,
     insecure: config.insecure,
     maxBodyBytes: config.maxBodyBytes,
+    retention: config.retention,
     logger: { level: process.env.OSPREY_LOG_LEVEL ?? 'info' },
   });
   if (config.insecure) {
@@ -25,6 +27,12 @@ async function serve(args: string[]): Promise<void> {
       '!!! INSECURE MODE: authentication is DISABLED, anyone who can reach this port can send and read data !!!'
     );
   }
+  const retention = new RetentionJob({
+    store,
+    retention: config.retention,
+    onError: (err) => app.log.error({ err }, 'retention run failed'),
+    onRun: (run) => app.log.debug(run, 'retention run'),
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -33,6 +41,7 @@ async function serve(args: string[]): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'osprey stopping');
     await app.close();
+    await retention.stop();
     await store.close();
     process.exit(0);
   };
@@ -40,6 +49,7 @@ async function serve(args: string[]): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host, listenTextResolver: () => 'http server started' });
+  retention.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

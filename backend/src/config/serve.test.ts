@@ -1,8 +1,14 @@
-import { ConfigError, parseServeArgs, USAGE } from './serve';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { ConfigError, parseConfigFile, parseServeArgs, USAGE } from './serve';
+
+const DAY = 24 * 3600 * 1000;
+
+const env = { OSPREY_READ_TOKEN: 'r' };
 
 describe('parseServeArgs', () => {
-  const env = { OSPREY_READ_TOKEN: 'r' };
-
   it('reads options and tokens', () => {
     expect(
       parseServeArgs(
@@ -17,6 +23,7 @@ describe('parseServeArgs', () => {
       maxBodyBytes: 2048,
       settleMs: 500,
       tokens: { ingest: 'i', admin: 'a' },
+      retention: { spans: 3 * DAY, transactions: 7 * DAY, rollups: 90 * DAY },
     });
   });
 
@@ -58,17 +65,147 @@ describe('parseServeArgs', () => {
   });
 
   it('documents every option and environment variable', () => {
-    for (const word of ['--port', '--host', '--data-dir', '--insecure', '--max-body-bytes', '--settle-ms', '--help']) {
+    for (const word of [
+      '--config',
+      '--port',
+      '--host',
+      '--data-dir',
+      '--insecure',
+      '--max-body-bytes',
+      '--retention-spans',
+      '--retention-transactions',
+      '--retention-rollups',
+      '--settle-ms',
+      '--help',
+    ]) {
       expect(USAGE).toContain(word);
     }
     for (const variable of [
+      'OSPREY_CONFIG',
       'OSPREY_INGEST_TOKEN',
       'OSPREY_READ_TOKEN',
       'OSPREY_ADMIN_TOKEN',
       'OSPREY_DATA_DIR',
       'OSPREY_SETTLE_MS',
+      'OSPREY_INSECURE',
+      'OSPREY_MAX_BODY_BYTES',
+      'OSPREY_RETENTION_SPANS',
+      'OSPREY_RETENTION_TRANSACTIONS',
+      'OSPREY_RETENTION_ROLLUPS',
+      'OSPREY_SETTLE_MS',
     ]) {
       expect(USAGE).toContain(variable);
     }
+  });
+});
+
+describe('config file', () => {
+  const YAML = `
+port: 9000
+host: 0.0.0.0
+dataDir: data
+maxBodyBytes: 4096
+settleMs: 2500
+tokens:
+  read: file-read
+  ingest: file-ingest
+retention:
+  spans: 12h
+  transactions: 2d
+  rollups: 30d
+`;
+  const files = (text: string) => () => text;
+
+  it('reads every key of a YAML file; relative dataDir is resolved against the file', () => {
+    expect(parseServeArgs(['--config', '/etc/osprey/osprey.yaml'], {}, files(YAML))).toEqual({
+      port: 9000,
+      host: '0.0.0.0',
+      dataDir: '/etc/osprey/data',
+      insecure: false,
+      maxBodyBytes: 4096,
+      settleMs: 2500,
+      tokens: { read: 'file-read', ingest: 'file-ingest' },
+      retention: { spans: 12 * 3600_000, transactions: 2 * DAY, rollups: 30 * DAY },
+    });
+  });
+
+  it('flags beat environment variables, which beat the file', () => {
+    const config = parseServeArgs(
+      ['--port', '1', '--retention-spans', '1h'],
+      {
+        OSPREY_CONFIG: '/c/osprey.yml',
+        OSPREY_PORT: '2',
+        OSPREY_HOST: '::1',
+        OSPREY_RETENTION_ROLLUPS: '1w',
+        OSPREY_READ_TOKEN: 'env-read',
+      },
+      files(YAML)
+    );
+    expect(config).toMatchObject({
+      port: 1,
+      host: '::1',
+      dataDir: '/c/data',
+      tokens: { read: 'env-read', ingest: 'file-ingest' },
+      retention: { spans: 3600_000, transactions: 2 * DAY, rollups: 7 * DAY },
+    });
+  });
+
+  it('reads a JSON file from disk', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'osprey-config-'));
+    try {
+      const file = path.join(dir, 'osprey.json');
+      writeFileSync(file, JSON.stringify({ dataDir: '/abs', insecure: true, retention: { transactions: '36h' } }));
+      expect(parseServeArgs(['--config', file], {})).toMatchObject({
+        dataDir: '/abs',
+        insecure: true,
+        tokens: {},
+        retention: { spans: 3 * DAY, transactions: 36 * 3600_000, rollups: 90 * DAY },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['c.yaml', 'dataDir: /d\nprot: 1\n', 'config file c.yaml: unknown key "prot"'],
+    ['c.yaml', 'dataDir: /d\nretention:\n  logs: 1d\n', 'config file c.yaml: retention: unknown key "logs"'],
+    ['c.yaml', 'dataDir: /d\ntokens: abc\n', 'config file c.yaml: tokens must be an object'],
+    ['c.yaml', 'dataDir: [1]\n', 'config file c.yaml: dataDir must be a string'],
+    ['c.yaml', 'dataDir: /d\ninsecure: yes please\n', 'config file c.yaml: insecure must be a boolean'],
+    ['c.yaml', '- a\n- b\n', 'config file c.yaml must be an object'],
+    ['c.yaml', 'a: [\n', 'config file c.yaml:'],
+    ['c.json', '{"dataDir": ', 'config file c.json:'],
+  ])('%s %j → %s', (file, text, message) => {
+    expect(() => parseConfigFile(file, text)).toThrow(ConfigError);
+    expect(() => parseConfigFile(file, text)).toThrow(message);
+  });
+
+  it.each([
+    [
+      ['--config', 'c.yaml'],
+      'dataDir: /d\nretention:\n  spans: 3 days\n',
+      '--retention-spans must be a duration such as 36h or 90d, got "3 days"',
+    ],
+    [['--config', 'c.yaml'], 'dataDir: /d\nretention:\n  spans: 3\n', 'retention.spans must be a string, got 3'],
+    [
+      ['--config', 'c.yaml', '--retention-rollups', 'forever'],
+      'dataDir: /d\n',
+      '--retention-rollups must be a duration',
+    ],
+    [['--config', 'c.yaml'], 'dataDir: /d\nport: 70000\n', '--port must be an integer from 0 to 65535'],
+    [
+      ['--config', 'c.yaml'],
+      'dataDir: /d\ntokens:\n  ingest: "a b"\n',
+      'config file tokens.ingest must not contain whitespace',
+    ],
+    [['--config', ''], '', '--config must not be empty'],
+  ])('%j with %j fails: %s', (args, text, message) => {
+    expect(() => parseServeArgs(args, env, files(text))).toThrow(message);
+  });
+
+  it('names an unreadable file', () => {
+    expect(() => parseServeArgs(['--config', '/no/such/osprey.yaml'], env)).toThrow(
+      'cannot read config file /no/such/osprey.yaml'
+    );
   });
 });

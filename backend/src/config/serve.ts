@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { parse as parseYaml } from 'yaml';
+
 import type { TokenConfig } from '../auth/tokens';
+import { DEFAULT_RETENTION, parseDuration, type Retention } from '../retention/policy';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/app';
 import { DEFAULT_SETTLE_MS } from '../store/duckdb';
+import type { RetentionTier } from '../store/store';
 
 /** A configuration the backend refuses to start with; the CLI prints it and exits non-zero. */
 export class ConfigError extends Error {
@@ -18,28 +24,49 @@ export interface ServeConfig {
   /** Quiet time after a trace's last span before its transactions' sql/api figures and map edges are final. */
   settleMs: number;
   tokens: TokenConfig;
+  retention: Retention;
 }
 
 export const USAGE = `Usage: osprey serve [options]
 
 Runs the Osprey backend: OTLP/HTTP ingest (POST /v1/traces) and the query API.
+Every setting comes from, first to last: a flag, an environment variable, the config file, the default.
 
 Options:
-  --port <n>             TCP port, 0 picks a free one (default 4318, env OSPREY_PORT)
-  --host <addr>          address to listen on (default 127.0.0.1, env OSPREY_HOST)
-  --data-dir <dir>       where the DuckDB file osprey.duckdb lives (required, env OSPREY_DATA_DIR)
-  --insecure             serve without authentication (local experiments only; logs a warning)
-  --max-body-bytes <n>   largest request body, compressed or inflated (default ${DEFAULT_MAX_BODY_BYTES})
-  --settle-ms <n>        a trace settles (sql/api counts final, service-map edges counted) once no
-                         span of it arrived for this long (default ${DEFAULT_SETTLE_MS}, env OSPREY_SETTLE_MS)
-  -h, --help             print this text
+  --config <file>                 JSON or YAML config file (.json, .yaml, .yml) (env OSPREY_CONFIG)
+  --port <n>                      TCP port, 0 picks a free one (default 4318, env OSPREY_PORT)
+  --host <addr>                   address to listen on (default 127.0.0.1, env OSPREY_HOST)
+  --data-dir <dir>                where the DuckDB file osprey.duckdb lives (required, env OSPREY_DATA_DIR)
+  --insecure                      serve without authentication (local experiments only; logs a warning;
+                                  env OSPREY_INSECURE=true)
+  --max-body-bytes <n>            largest request body, compressed or inflated
+                                  (default ${DEFAULT_MAX_BODY_BYTES}, env OSPREY_MAX_BODY_BYTES)
+  --retention-spans <duration>    keep spans this long after they start (default 3d, env OSPREY_RETENTION_SPANS)
+  --retention-transactions <d>    keep transactions (XLOG rows) this long after they end
+                                  (default 7d, env OSPREY_RETENTION_TRANSACTIONS)
+  --retention-rollups <duration>  keep per-minute RED rollups this long (default 90d, env OSPREY_RETENTION_ROLLUPS)
+  --settle-ms <n>                 a trace settles (sql/api counts final, service-map edges counted) once no
+                                  span of it arrived for this long (default ${DEFAULT_SETTLE_MS}, env OSPREY_SETTLE_MS)
+  -h, --help                      print this text
+
+Durations: a number with a unit, ms s m h d w (e.g. 36h, 90d). Older rows are deleted by a
+background job every minute, in chunks.
 
 Environment:
   OSPREY_INGEST_TOKEN    bearer token allowed to send data (POST /v1/traces)
   OSPREY_READ_TOKEN      bearer token allowed to query (GET /api/v1/...)
   OSPREY_ADMIN_TOKEN     bearer token allowed both
-  OSPREY_PORT, OSPREY_HOST, OSPREY_DATA_DIR   defaults for the options above
+  OSPREY_PORT, OSPREY_HOST, OSPREY_DATA_DIR, ...   the options above
 At least one token is required unless --insecure is given. GET /health needs no token.
+
+Config file keys (all optional; relative dataDir is resolved against the file's folder):
+  port: 4318
+  host: 127.0.0.1
+  dataDir: ./data
+  insecure: false
+  maxBodyBytes: 16777216
+  tokens: { ingest: "...", read: "...", admin: "..." }
+  retention: { spans: 3d, transactions: 7d, rollups: 90d }
 `;
 
 type Env = Record<string, string | undefined>;
@@ -52,8 +79,114 @@ function integerOption(name: string, value: string, min: number, max: number): n
   return n;
 }
 
-/** `osprey serve` arguments + environment → config. Returns 'help' for --help; throws ConfigError. */
-export function parseServeArgs(args: string[], env: Env): ServeConfig | 'help' {
+type ScalarKind = 'string' | 'number' | 'boolean';
+
+/** Config-file keys that carry one value, with the flag they stand for and the JSON types allowed. */
+const FILE_SCALARS: Record<string, [flag: string, kinds: readonly ScalarKind[]]> = {
+  port: ['port', ['number', 'string']],
+  host: ['host', ['string']],
+  dataDir: ['data-dir', ['string']],
+  insecure: ['insecure', ['boolean']],
+  maxBodyBytes: ['max-body-bytes', ['number', 'string']],
+  settleMs: ['settle-ms', ['number', 'string']],
+};
+const FILE_KEYS = [...Object.keys(FILE_SCALARS), 'tokens', 'retention'];
+const SCOPES = ['ingest', 'read', 'admin'] as const;
+const TIERS: readonly RetentionTier[] = ['spans', 'transactions', 'rollups'];
+
+/** A config file's settings as the strings a flag would carry, keyed like the flags. */
+type FileSettings = Partial<Record<string, string>>;
+
+function objectOf(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${where} must be an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function rejectUnknownKeys(object: Record<string, unknown>, known: readonly string[], where: string): void {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) {
+      throw new ConfigError(`${where}: unknown key "${key}" (known: ${known.join(', ')})`);
+    }
+  }
+}
+
+function scalar(value: unknown, where: string, kinds: readonly ScalarKind[]): string {
+  if (!(kinds as readonly string[]).includes(typeof value)) {
+    throw new ConfigError(`${where} must be a ${kinds.join(' or ')}, got ${JSON.stringify(value)}`);
+  }
+  return String(value);
+}
+
+/**
+ * Parses a config file's text (JSON for .json, YAML otherwise) into flag-shaped settings; types
+ * and keys are checked here, values by the same rules as flags. Throws ConfigError naming the key.
+ */
+export function parseConfigFile(file: string, text: string): FileSettings {
+  let parsed: unknown;
+  try {
+    parsed = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) {
+    return {};
+  }
+  const where = `config file ${file}`;
+  const root = objectOf(parsed, where);
+  rejectUnknownKeys(root, FILE_KEYS, where);
+  const settings: FileSettings = {};
+  for (const [key, [flag, kinds]] of Object.entries(FILE_SCALARS)) {
+    if (root[key] !== undefined) {
+      settings[flag] = scalar(root[key], `${where}: ${key}`, kinds);
+    }
+  }
+  if (settings['data-dir'] !== undefined) {
+    settings['data-dir'] = path.resolve(path.dirname(file), settings['data-dir']);
+  }
+  if (root.tokens !== undefined) {
+    const tokens = objectOf(root.tokens, `${where}: tokens`);
+    rejectUnknownKeys(tokens, SCOPES, `${where}: tokens`);
+    for (const scope of SCOPES) {
+      if (tokens[scope] !== undefined) {
+        settings[`token-${scope}`] = scalar(tokens[scope], `${where}: tokens.${scope}`, ['string']);
+      }
+    }
+  }
+  if (root.retention !== undefined) {
+    const retention = objectOf(root.retention, `${where}: retention`);
+    rejectUnknownKeys(retention, TIERS, `${where}: retention`);
+    for (const tier of TIERS) {
+      if (retention[tier] !== undefined) {
+        settings[`retention-${tier}`] = scalar(retention[tier], `${where}: retention.${tier}`, ['string']);
+      }
+    }
+  }
+  return settings;
+}
+
+function duration(name: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    throw new ConfigError(`${name} must be a duration such as 36h or 90d, got ${JSON.stringify(value)}`);
+  }
+  return ms;
+}
+
+function readConfigFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * `osprey serve` arguments + environment (+ the config file they name) → config. Flags beat
+ * environment variables, which beat the file. Returns 'help' for --help; throws ConfigError.
+ */
+export function parseServeArgs(args: string[], env: Env, readFile = readConfigFile): ServeConfig | 'help' {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -61,12 +194,16 @@ export function parseServeArgs(args: string[], env: Env): ServeConfig | 'help' {
       strict: true,
       allowPositionals: false,
       options: {
+        config: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         insecure: { type: 'boolean' },
         'max-body-bytes': { type: 'string' },
         'settle-ms': { type: 'string' },
+        'retention-spans': { type: 'string' },
+        'retention-transactions': { type: 'string' },
+        'retention-rollups': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -76,46 +213,70 @@ export function parseServeArgs(args: string[], env: Env): ServeConfig | 'help' {
   if (values.help) {
     return 'help';
   }
-  const port = integerOption('port', (values.port as string | undefined) ?? env.OSPREY_PORT ?? '4318', 0, 65535);
-  const host = (values.host as string | undefined) ?? env.OSPREY_HOST ?? '127.0.0.1';
+  const configPath = (values.config as string | undefined) ?? env.OSPREY_CONFIG;
+  if (configPath === '') {
+    throw new ConfigError('--config must not be empty');
+  }
+  const file = configPath === undefined ? {} : parseConfigFile(configPath, readFile(configPath));
+  const setting = (flag: string, variable: string): string | undefined => {
+    const fromFlag = values[flag];
+    if (typeof fromFlag === 'string') {
+      return fromFlag;
+    }
+    const fromEnv = env[variable];
+    return fromEnv !== undefined && fromEnv !== '' ? fromEnv : file[flag];
+  };
+
+  const port = integerOption('port', setting('port', 'OSPREY_PORT') ?? '4318', 0, 65535);
+  const host = setting('host', 'OSPREY_HOST') ?? '127.0.0.1';
   if (host === '') {
     throw new ConfigError('--host must not be empty');
   }
-  const dataDir = (values['data-dir'] as string | undefined) ?? env.OSPREY_DATA_DIR;
+  const dataDir = setting('data-dir', 'OSPREY_DATA_DIR');
   if (dataDir === undefined || dataDir === '') {
-    throw new ConfigError('--data-dir is required (or set OSPREY_DATA_DIR)');
+    throw new ConfigError('--data-dir is required (or set OSPREY_DATA_DIR, or dataDir in the config file)');
   }
   const maxBodyBytes = integerOption(
     'max-body-bytes',
-    (values['max-body-bytes'] as string | undefined) ?? String(DEFAULT_MAX_BODY_BYTES),
+    setting('max-body-bytes', 'OSPREY_MAX_BODY_BYTES') ?? String(DEFAULT_MAX_BODY_BYTES),
     1024,
     1024 * 1024 * 1024
   );
   const settleMs = integerOption(
     'settle-ms',
-    (values['settle-ms'] as string | undefined) ?? env.OSPREY_SETTLE_MS ?? String(DEFAULT_SETTLE_MS),
+    setting('settle-ms', 'OSPREY_SETTLE_MS') ?? String(DEFAULT_SETTLE_MS),
     0,
     3_600_000
   );
+  const retention = { ...DEFAULT_RETENTION };
+  for (const tier of TIERS) {
+    const value = setting(`retention-${tier}`, `OSPREY_RETENTION_${tier.toUpperCase()}`);
+    if (value !== undefined) {
+      retention[tier] = duration(`--retention-${tier}`, value);
+    }
+  }
   const tokens: TokenConfig = {};
-  for (const [scope, variable] of [
-    ['ingest', 'OSPREY_INGEST_TOKEN'],
-    ['read', 'OSPREY_READ_TOKEN'],
-    ['admin', 'OSPREY_ADMIN_TOKEN'],
-  ] as const) {
-    const token = env[variable];
+  for (const scope of SCOPES) {
+    const variable = `OSPREY_${scope.toUpperCase()}_TOKEN`;
+    const fromEnv = env[variable];
+    const fromFile = fromEnv === undefined || fromEnv === '';
+    const token = fromFile ? file[`token-${scope}`] : fromEnv;
     if (token !== undefined && token !== '') {
       if (/\s/.test(token)) {
-        throw new ConfigError(`${variable} must not contain whitespace`);
+        throw new ConfigError(`${fromFile ? `config file tokens.${scope}` : variable} must not contain whitespace`);
       }
       tokens[scope] = token;
     }
   }
-  const insecure = values.insecure === true;
+  const insecureSetting = values.insecure === true ? 'true' : (env.OSPREY_INSECURE ?? file.insecure);
+  if (insecureSetting !== undefined && insecureSetting !== 'true' && insecureSetting !== 'false') {
+    throw new ConfigError(`OSPREY_INSECURE must be true or false, got ${JSON.stringify(insecureSetting)}`);
+  }
+  const insecure = insecureSetting === 'true';
   if (!insecure && Object.keys(tokens).length === 0) {
     throw new ConfigError(
-      'no tokens configured: set OSPREY_INGEST_TOKEN, OSPREY_READ_TOKEN and/or OSPREY_ADMIN_TOKEN, or pass --insecure'
+      'no tokens configured: set OSPREY_INGEST_TOKEN, OSPREY_READ_TOKEN and/or OSPREY_ADMIN_TOKEN (or tokens in the config file), or pass --insecure'
     );
   }
-  return { port, host, dataDir, insecure, maxBodyBytes, settleMs, tokens };
+  return { port, host, dataDir, insecure, maxBodyBytes, settleMs, tokens, retention };
 }

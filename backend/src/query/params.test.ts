@@ -1,4 +1,4 @@
-import { parseTraceId, parseTransactionQuery } from './params';
+import { parseRedQuery, parseServiceFilter, parseTraceId, parseTransactionQuery } from './params';
 
 describe('parseTransactionQuery', () => {
   it('parses every filter', () => {
@@ -27,6 +27,19 @@ describe('parseTransactionQuery', () => {
     });
   });
 
+  it('parses userId and the density options', () => {
+    expect(
+      parseTransactionQuery({
+        from: '0',
+        to: '1',
+        userId: 'u-7',
+        mode: 'auto',
+        timeBuckets: '300',
+        elapsedBuckets: '40',
+      })
+    ).toEqual({ from: 0, to: 1, limit: 10_000, userId: 'u-7', mode: 'auto', timeBuckets: 300, elapsedBuckets: 40 });
+  });
+
   it('defaults limit to 10000', () => {
     expect(parseTransactionQuery({ from: '0', to: '1' })).toEqual({ from: 0, to: 1, limit: 10_000 });
   });
@@ -47,6 +60,14 @@ describe('parseTransactionQuery', () => {
     [{ from: '0', to: '1', traceId: 'abc' }, '"traceId": must be 32 hex digits'],
     [{ from: '0', to: '1', service: '' }, '"service": must not be empty'],
     [{ from: '0', to: '1', sevrice: 'x' }, '"sevrice": unknown parameter'],
+    [{ from: '0', to: '1', userId: '' }, '"userId": must not be empty'],
+    [{ from: '0', to: '1', mode: 'dots' }, '"mode": must be one of rows, density, auto'],
+    [{ from: '0', to: '1', mode: 'density', timeBuckets: '0' }, '"timeBuckets": must be an integer from 1 to 5000'],
+    [
+      { from: '0', to: '1', mode: 'density', elapsedBuckets: '501' },
+      '"elapsedBuckets": must be an integer from 1 to 500',
+    ],
+    [{ from: '0', to: '1', timeBuckets: '10' }, '"timeBuckets": needs mode=density or mode=auto'],
   ] as Array<[Record<string, unknown>, string]>)('%j → 400 %s', (raw, message) => {
     expect(() => parseTransactionQuery(raw)).toThrow(message);
     try {
@@ -61,5 +82,66 @@ describe('parseTraceId', () => {
   it('lowercases a valid id and rejects others', () => {
     expect(parseTraceId('ABCDEF0123456789ABCDEF0123456789')).toBe('abcdef0123456789abcdef0123456789');
     expect(() => parseTraceId('nope')).toThrow('must be 32 hex digits');
+  });
+});
+
+describe('parseRedQuery', () => {
+  it('parses every parameter and defaults groupBy to service', () => {
+    expect(
+      parseRedQuery({
+        from: '1000',
+        to: '61000',
+        step: '10000',
+        service: 'cart',
+        instance: 'i-1',
+        endpoint: 'GET /x',
+        groupBy: 'endpoint',
+      })
+    ).toEqual({
+      from: 1000,
+      to: 61000,
+      step: 10000,
+      service: 'cart',
+      instance: 'i-1',
+      endpoint: 'GET /x',
+      groupBy: 'endpoint',
+    });
+    expect(parseRedQuery({ from: '0', to: '60000', step: '60000' })).toEqual({
+      from: 0,
+      to: 60000,
+      step: 60000,
+      groupBy: 'service',
+    });
+  });
+
+  it.each([
+    [{ to: '1', step: '1' }, '"from": required'],
+    [{ from: '0', to: '1' }, '"step": required'],
+    [{ from: '0', to: '10', step: '1.5' }, '"step": must be a whole number of milliseconds'],
+    [{ from: '0', to: '10', step: '-5' }, '"step": must be a whole number'],
+    [{ from: '0', to: '11001', step: '1' }, '"step": too small for the range: more than 11000 points'],
+    [{ from: '7', to: '7', step: '1' }, '"to": must be after from'],
+    [{ from: '0', to: '10', step: '1', groupBy: 'user' }, '"groupBy": must be one of service, instance, endpoint'],
+    [{ from: '0', to: '10', step: '1', service: '' }, '"service": must not be empty'],
+    [{ from: '0', to: '10', step: '1', limit: '5' }, '"limit": unknown parameter'],
+  ] as Array<[Record<string, unknown>, string]>)('%j → 400 %s', (raw, message) => {
+    expect(() => parseRedQuery(raw)).toThrow(message);
+  });
+});
+
+describe('parseServiceFilter', () => {
+  it.each([
+    [{}, undefined],
+    [{ service: 'cart' }, 'cart'],
+  ])('%j → %s', (raw, service) => {
+    expect(parseServiceFilter(raw)).toBe(service);
+  });
+
+  it.each([
+    [{ service: '' }, '"service": must not be empty'],
+    [{ service: ['a', 'b'] }, '"service": must be given once'],
+    [{ svc: 'a' }, '"svc": unknown parameter'],
+  ] as Array<[Record<string, unknown>, string]>)('%j → 400 %s', (raw, message) => {
+    expect(() => parseServiceFilter(raw)).toThrow(message);
   });
 });

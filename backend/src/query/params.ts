@@ -1,4 +1,11 @@
-import { DEFAULT_TRANSACTION_LIMIT, MAX_TRANSACTION_LIMIT, type TransactionQuery } from '@osprey/model';
+import {
+  DEFAULT_TRANSACTION_LIMIT,
+  MAX_TRANSACTION_LIMIT,
+  type RedGroupBy,
+  type RedQuery,
+  type TransactionQuery,
+  type TransactionsMode,
+} from '@osprey/model';
 
 import { HttpError } from '../server/errors';
 
@@ -13,8 +20,20 @@ const KNOWN = new Set([
   'minElapsed',
   'errorsOnly',
   'traceId',
+  'userId',
   'limit',
+  'mode',
+  'timeBuckets',
+  'elapsedBuckets',
 ]);
+
+export const MAX_TIME_BUCKETS = 5000;
+export const MAX_ELAPSED_BUCKETS = 500;
+/** Most points one RED series may have (Prometheus' limit for a range query). */
+export const MAX_RED_POINTS = 11_000;
+
+const MODES: readonly TransactionsMode[] = ['rows', 'density', 'auto'];
+const GROUP_BYS: readonly RedGroupBy[] = ['service', 'instance', 'endpoint'];
 
 export function bad(param: string, reason: string): HttpError {
   return new HttpError(400, 'bad_request', `query parameter "${param}": ${reason}`);
@@ -51,13 +70,31 @@ export function text(raw: RawQuery, param: string): string | undefined {
   return value;
 }
 
-/** Validates the query string of `GET /api/v1/transactions`; throws a 400 naming the bad parameter. */
-export function parseTransactionQuery(raw: RawQuery): TransactionQuery & { limit: number } {
+function rejectUnknown(raw: RawQuery, known: ReadonlySet<string>): void {
   for (const param of Object.keys(raw)) {
-    if (!KNOWN.has(param)) {
+    if (!known.has(param)) {
       throw bad(param, 'unknown parameter');
     }
   }
+}
+
+function integer(raw: RawQuery, param: string, min: number, max: number): number | undefined {
+  const value = number(raw, param);
+  if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+    throw bad(param, `must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(raw: RawQuery, param: string, allowed: readonly T[]): T | undefined {
+  const value = single(raw, param);
+  if (value !== undefined && !(allowed as readonly string[]).includes(value)) {
+    throw bad(param, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T | undefined;
+}
+
+function timeRange(raw: RawQuery): { from: number; to: number } {
   const from = number(raw, 'from');
   const to = number(raw, 'to');
   if (from === undefined) {
@@ -69,6 +106,13 @@ export function parseTransactionQuery(raw: RawQuery): TransactionQuery & { limit
   if (to < from) {
     throw bad('to', `must not be before from (${from})`);
   }
+  return { from, to };
+}
+
+/** Validates the query string of `GET /api/v1/transactions`; throws a 400 naming the bad parameter. */
+export function parseTransactionQuery(raw: RawQuery): TransactionQuery & { limit: number } {
+  rejectUnknown(raw, KNOWN);
+  const { from, to } = timeRange(raw);
   const limit = number(raw, 'limit') ?? DEFAULT_TRANSACTION_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRANSACTION_LIMIT) {
     throw bad('limit', `must be an integer from 1 to ${MAX_TRANSACTION_LIMIT}`);
@@ -78,6 +122,10 @@ export function parseTransactionQuery(raw: RawQuery): TransactionQuery & { limit
   const instance = text(raw, 'instance');
   const endpoint = text(raw, 'endpoint');
   const traceId = text(raw, 'traceId');
+  const userId = text(raw, 'userId');
+  if (userId !== undefined) {
+    query.userId = userId;
+  }
   if (service !== undefined) {
     query.service = service;
   }
@@ -107,7 +155,60 @@ export function parseTransactionQuery(raw: RawQuery): TransactionQuery & { limit
     }
     query.errorsOnly = errorsOnly === 'true';
   }
+  const mode = oneOf(raw, 'mode', MODES);
+  const timeBuckets = integer(raw, 'timeBuckets', 1, MAX_TIME_BUCKETS);
+  const elapsedBuckets = integer(raw, 'elapsedBuckets', 1, MAX_ELAPSED_BUCKETS);
+  if (mode !== undefined) {
+    query.mode = mode;
+  }
+  if ((timeBuckets !== undefined || elapsedBuckets !== undefined) && (mode ?? 'rows') === 'rows') {
+    throw bad(timeBuckets !== undefined ? 'timeBuckets' : 'elapsedBuckets', 'needs mode=density or mode=auto');
+  }
+  if (timeBuckets !== undefined) {
+    query.timeBuckets = timeBuckets;
+  }
+  if (elapsedBuckets !== undefined) {
+    query.elapsedBuckets = elapsedBuckets;
+  }
   return query;
+}
+
+const RED_KNOWN = new Set(['from', 'to', 'step', 'service', 'instance', 'endpoint', 'groupBy']);
+
+/**
+ * Validates the query string of `GET /api/v1/metrics/red`: `step` in ms (> 0, at most
+ * MAX_RED_POINTS steps in the range), `groupBy` defaults to service. Throws a 400 naming the problem.
+ */
+export function parseRedQuery(raw: RawQuery): RedQuery {
+  rejectUnknown(raw, RED_KNOWN);
+  const { from, to } = timeRange(raw);
+  if (to === from) {
+    throw bad('to', 'must be after from');
+  }
+  const step = number(raw, 'step');
+  if (step === undefined) {
+    throw bad('step', 'required (milliseconds)');
+  }
+  if (!Number.isInteger(step) || step < 1) {
+    throw bad('step', 'must be a whole number of milliseconds >= 1');
+  }
+  if ((to - from) / step > MAX_RED_POINTS) {
+    throw bad('step', `too small for the range: more than ${MAX_RED_POINTS} points`);
+  }
+  const query: RedQuery = { from, to, step, groupBy: oneOf(raw, 'groupBy', GROUP_BYS) ?? 'service' };
+  for (const param of ['service', 'instance', 'endpoint'] as const) {
+    const value = text(raw, param);
+    if (value !== undefined) {
+      query[param] = value;
+    }
+  }
+  return query;
+}
+
+/** `?service=` of the instances and endpoints lists: optional, not empty. */
+export function parseServiceFilter(raw: RawQuery): string | undefined {
+  rejectUnknown(raw, new Set(['service']));
+  return text(raw, 'service');
 }
 
 /** A trace id path parameter: 32 hex digits, answered in lowercase. */

@@ -8,6 +8,7 @@ import { jvmRoutes } from '../jvm-api/routes';
 import { metricsRoutes } from '../metrics/routes';
 import { queryRoutes } from '../query/routes';
 import { serviceMapRoutes } from '../servicemap/routes';
+import type { Retention } from '../retention/policy';
 import type { Store } from '../store/store';
 import { codeFor, HttpError } from './errors';
 import { VERSION } from './version';
@@ -19,6 +20,10 @@ export interface ServerOptions {
   insecure?: boolean;
   /** Largest request body accepted, compressed or inflated (413 above it). */
   maxBodyBytes?: number;
+  /** Retention tiers; the RED route answers from raw transactions only inside theirs. */
+  retention?: Retention;
+  /** Clock for tier choices (tests inject one). */
+  now?: () => number;
   /** fastify/pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
 }
@@ -63,7 +68,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       requireTokens(authenticated, registry);
     }
     await authenticated.register(otlpRoutes, { store: options.store, maxBodyBytes });
-    await authenticated.register(queryRoutes, { store: options.store });
+    await authenticated.register(queryRoutes, {
+      store: options.store,
+      transactionsRetentionMs: options.retention?.transactions,
+      now: options.now,
+    });
     await authenticated.register(serviceMapRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, { store: options.store, maxBodyBytes });
     await authenticated.register(metricsRoutes, { store: options.store });

@@ -21,6 +21,8 @@ import type {
   JvmRequestKind,
   JvmRequestResult,
   ServiceMapResponse,
+  RedQuery,
+  RedResponse,
   Span,
   SpanEvent,
   SpanKind,
@@ -28,6 +30,7 @@ import type {
   Transaction,
   TransactionKind,
   TransactionQuery,
+  TransactionDensity,
   TransactionsResponse,
   TransactionStatus,
   ThreadDumpListItem,
@@ -35,9 +38,23 @@ import type {
 } from '@osprey/model';
 
 import * as jvm from './duckdb-jvm';
+import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
 import * as settle from './duckdb-settle';
-import type { JvmListQuery, JvmRequestQuery, JvmRequestUpdate, NewHeapHistogram, NewThreadDump, Store } from './store';
+import { deleteOlderThan } from './duckdb-retention';
+import { transactionDensity, transactionWhere } from './duckdb-transactions';
+import {
+  DEFAULT_ELAPSED_BUCKETS,
+  DEFAULT_TIME_BUCKETS,
+  type JvmListQuery,
+  type JvmRequestQuery,
+  type JvmRequestUpdate,
+  type NewHeapHistogram,
+  type NewThreadDump,
+  type RetentionTier,
+  type RollupCompaction,
+  type Store,
+} from './store';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS spans (
@@ -148,7 +165,7 @@ export class DuckDbStore implements Store {
     mkdirSync(dataDir, { recursive: true });
     const instance = await DuckDBInstance.create(path.join(dataDir, 'osprey.duckdb'));
     const writer = await instance.connect();
-    for (const statement of [...SCHEMA, ...jvm.JVM_SCHEMA, ...settle.SETTLE_SCHEMA]) {
+    for (const statement of [...SCHEMA, ...jvm.JVM_SCHEMA, ...settle.SETTLE_SCHEMA, ...red.RED_SCHEMA]) {
       await writer.run(statement);
     }
     const reader = await instance.connect();
@@ -273,6 +290,10 @@ export class DuckDbStore implements Store {
       } finally {
         txAppender.closeSync();
       }
+      await red.appendRollups(
+        this.writer,
+        group.flatMap((batch) => batch.transactions)
+      );
       for (const batch of group) {
         await batch.statements?.(this.writer);
       }
@@ -329,35 +350,50 @@ export class DuckDbStore implements Store {
   }
 
   async transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse> {
-    const where = ['end_time >= $from', 'end_time <= $to'];
-    const values: Record<string, DuckDBValue> = { from: query.from, to: query.to, limit: query.limit + 1 };
-    const equals: Array<[keyof TransactionQuery, string]> = [
-      ['service', 'service'],
-      ['instance', 'instance'],
-      ['endpoint', 'endpoint'],
-      ['traceId', 'trace_id'],
-    ];
-    for (const [param, column] of equals) {
-      const value = query[param];
-      if (value !== undefined) {
-        where.push(`${column} = $${param}`);
-        values[param] = value as string;
-      }
+    const mode = query.mode ?? 'rows';
+    if (mode === 'density') {
+      return { transactions: [], truncated: false, density: await this.density(query) };
     }
-    if (query.minElapsed !== undefined) {
-      where.push('elapsed >= $minElapsed');
-      values.minElapsed = query.minElapsed;
-    }
-    if (query.errorsOnly) {
-      where.push(`status = 'error'`);
-    }
+    const { where, values } = transactionWhere(query);
     const result = await this.reader.runAndReadAll(
-      `SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY end_time DESC LIMIT $limit`,
-      values
+      `SELECT * FROM transactions WHERE ${where} ORDER BY end_time DESC LIMIT $limit`,
+      { ...values, limit: query.limit + 1 }
     );
     const rows = result.getRowObjectsJS();
     const truncated = rows.length > query.limit;
+    if (truncated && mode === 'auto') {
+      return { transactions: [], truncated: true, density: await this.density(query) };
+    }
     return { transactions: rows.slice(0, query.limit).map(rowToTransaction), truncated };
+  }
+
+  private density(query: TransactionQuery): Promise<TransactionDensity> {
+    return transactionDensity(
+      this.reader,
+      query,
+      query.timeBuckets ?? DEFAULT_TIME_BUCKETS,
+      query.elapsedBuckets ?? DEFAULT_ELAPSED_BUCKETS
+    );
+  }
+
+  red(query: RedQuery, tier: RedResponse['tier']): Promise<RedResponse> {
+    return tier === 'raw' ? red.redFromTransactions(this.reader, query) : red.redFromRollups(this.reader, query);
+  }
+
+  instances(service?: string): Promise<string[]> {
+    return red.names(this.reader, 'instance', service);
+  }
+
+  endpoints(service?: string): Promise<string[]> {
+    return red.names(this.reader, 'endpoint', service);
+  }
+
+  deleteOlderThan(tier: RetentionTier, cutoff: number, limit: number): Promise<number> {
+    return this.write((writer) => deleteOlderThan(writer, tier, cutoff, limit));
+  }
+
+  compactRollups(before: number): Promise<RollupCompaction> {
+    return this.write((writer) => red.compactRollups(writer, before));
   }
 
   async trace(traceId: string): Promise<Span[]> {

@@ -9,6 +9,8 @@ import type {
   JvmRequestResult,
   JvmRequestStatus,
   ServiceMapResponse,
+  RedQuery,
+  RedResponse,
   Span,
   ThreadDumpListItem,
   ThreadDumpResponse,
@@ -61,6 +63,21 @@ export interface JvmRequestQuery {
 export type JvmRequestUpdate =
   { outcome: 'ok'; request: JvmRequest } | { outcome: 'conflict'; request: JvmRequest } | { outcome: 'missing' };
 
+/** Density grid size when the query leaves it out: about one cell per few pixels of a panel. */
+export const DEFAULT_TIME_BUCKETS = 300;
+export const DEFAULT_ELAPSED_BUCKETS = 60;
+
+/** Tables with a retention tier: a span's age is its start, a transaction's its end, a rollup's its minute. */
+export type RetentionTier = 'spans' | 'transactions' | 'rollups';
+
+/** What one rollup compaction did: minutes [from, to) merged, their row count before and after. */
+export interface RollupCompaction {
+  from: number;
+  to: number;
+  rowsBefore: number;
+  rowsAfter: number;
+}
+
 /** Where spans and derived transactions live. Every backend (DuckDB now, ClickHouse later) implements this. */
 export interface Store {
   /** Short name reported by /health, e.g. "duckdb". */
@@ -69,8 +86,23 @@ export interface Store {
   insertBatch(spans: Span[], transactions: Transaction[]): Promise<void>;
   /** Names of every service that sent spans, sorted. */
   services(): Promise<string[]>;
-  /** Transactions ending in [from, to], newest first; `limit` must already be validated. */
+  /**
+   * Transactions ending in [from, to], newest first; `limit` must already be validated. `mode`
+   * density (or auto with more than `limit` matches) answers the density grid instead of rows.
+   */
   transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse>;
+  /**
+   * RED series from raw transactions (`raw`: exact percentiles, any step) or from the per-minute
+   * rollups (`rollup`: `step` a whole number of minutes, bucket-bound percentiles).
+   */
+  red(query: RedQuery, tier: RedResponse['tier']): Promise<RedResponse>;
+  /** Instances / endpoints that sent transactions still in the rollups, optionally of one service, sorted. */
+  instances(service?: string): Promise<string[]>;
+  endpoints(service?: string): Promise<string[]>;
+  /** Deletes at most `limit` rows of a tier older than `cutoff` (epoch ms) through the writer; returns how many. */
+  deleteOlderThan(tier: RetentionTier, cutoff: number, limit: number): Promise<number>;
+  /** Merges the rollup rows of closed minutes before `before` (epoch ms) into one per key and bucket. */
+  compactRollups(before: number): Promise<RollupCompaction>;
   /** Every stored span of a trace, by start time. */
   trace(traceId: string): Promise<Span[]>;
   /** Services, databases and external peers with the calls between them in [from, to] (settled traces only). */

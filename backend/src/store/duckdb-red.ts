@@ -1,0 +1,298 @@
+import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { RedGroupBy, RedPoint, RedQuery, RedResponse, RedSeries, Transaction } from '@osprey/model';
+
+import { bucketOf, quantileMs } from '../stats/latency-buckets';
+
+export const MINUTE_MS = 60_000;
+
+/**
+ * Per-minute RED rollups: one row per (service, instance, endpoint, minute, latency bucket) with
+ * the transactions and errors that fell in it. Only non-empty buckets are stored, so a minute of
+ * one endpoint costs a handful of rows, and a p99 over 90 days sums (time step, bucket) counts —
+ * a GROUP BY over small integer columns — instead of sorting raw latencies.
+ *
+ * Rows are written in the same transaction as the transactions they count (see `appendRollups`),
+ * so an acknowledged transaction is always in the rollups, late or not, and a crash can never
+ * leave them apart. Each commit group adds its own rows; `compactRollups` later merges a closed
+ * minute's rows into one per key and bucket. Queries sum rows, so merged or not gives one answer.
+ */
+export const RED_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS red_rollups (
+    service VARCHAR NOT NULL,
+    instance VARCHAR NOT NULL,
+    endpoint VARCHAR NOT NULL,
+    minute DOUBLE NOT NULL,
+    bucket USMALLINT NOT NULL,
+    count UINTEGER NOT NULL,
+    errors UINTEGER NOT NULL
+  )`,
+  // Rows below `compacted_until` (epoch ms, a minute boundary) have been merged; crash-safe because
+  // the merge and the watermark move commit together.
+  `CREATE TABLE IF NOT EXISTS red_state (
+    compacted_until DOUBLE NOT NULL
+  )`,
+];
+
+/** One rollup row before it is stored. */
+export interface RollupRow {
+  service: string;
+  instance: string;
+  endpoint: string;
+  minute: number;
+  bucket: number;
+  count: number;
+  errors: number;
+}
+
+/** Folds transactions into rollup rows: the minute of their end time and the bucket of their elapsed. */
+export function rollupRows(transactions: readonly Transaction[]): RollupRow[] {
+  const rows = new Map<string, RollupRow>();
+  for (const tx of transactions) {
+    const minute = Math.floor(tx.endTime / MINUTE_MS) * MINUTE_MS;
+    const bucket = bucketOf(tx.elapsed);
+    const key = JSON.stringify([tx.service, tx.instance, tx.endpoint, minute, bucket]);
+    let row = rows.get(key);
+    if (row === undefined) {
+      row = { service: tx.service, instance: tx.instance, endpoint: tx.endpoint, minute, bucket, count: 0, errors: 0 };
+      rows.set(key, row);
+    }
+    row.count += 1;
+    row.errors += tx.status === 'error' ? 1 : 0;
+  }
+  return [...rows.values()];
+}
+
+/** Appends the rollup rows of one commit group; runs inside the group's transaction. */
+export async function appendRollups(writer: DuckDBConnection, transactions: readonly Transaction[]): Promise<void> {
+  if (transactions.length === 0) {
+    return;
+  }
+  const appender: DuckDBAppender = await writer.createAppender('red_rollups');
+  try {
+    for (const row of rollupRows(transactions)) {
+      appender.appendVarchar(row.service);
+      appender.appendVarchar(row.instance);
+      appender.appendVarchar(row.endpoint);
+      appender.appendDouble(row.minute);
+      appender.appendUSmallInt(row.bucket);
+      appender.appendUInteger(row.count);
+      appender.appendUInteger(row.errors);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/**
+ * Merges the rollup rows of minutes in [compacted_until, before) into one row per key and bucket
+ * and moves the watermark to `before` (a minute boundary). Rows that arrive later for minutes
+ * already behind the watermark (late data) stay as extra rows: still counted, just not merged.
+ * Returns the minutes' rows before and after.
+ */
+export async function compactRollups(
+  writer: DuckDBConnection,
+  before: number
+): Promise<{ from: number; to: number; rowsBefore: number; rowsAfter: number }> {
+  const to = Math.floor(before / MINUTE_MS) * MINUTE_MS;
+  const state = (await writer.runAndReadAll('SELECT compacted_until FROM red_state')).getRowObjectsJS();
+  let from: number;
+  if (state.length === 0) {
+    const oldest = (await writer.runAndReadAll('SELECT min(minute) AS m FROM red_rollups')).getRowObjectsJS()[0].m;
+    from = oldest === null ? to : Math.min(Number(oldest), to);
+    await writer.run('INSERT INTO red_state VALUES ($from)', { from });
+  } else {
+    from = Number(state[0].compacted_until);
+  }
+  if (from >= to) {
+    return { from, to: from, rowsBefore: 0, rowsAfter: 0 };
+  }
+  const range = { from, to };
+  const before_ = await count(
+    writer,
+    'SELECT count(*) AS n FROM red_rollups WHERE minute >= $from AND minute < $to',
+    range
+  );
+  await writer.run(
+    `CREATE TEMP TABLE red_compacted AS
+     SELECT service, instance, endpoint, minute, bucket, sum(count)::UINTEGER AS count, sum(errors)::UINTEGER AS errors
+     FROM red_rollups WHERE minute >= $from AND minute < $to
+     GROUP BY service, instance, endpoint, minute, bucket`,
+    range
+  );
+  try {
+    await writer.run('DELETE FROM red_rollups WHERE minute >= $from AND minute < $to', range);
+    await writer.run('INSERT INTO red_rollups SELECT * FROM red_compacted ORDER BY minute');
+  } finally {
+    await writer.run('DROP TABLE red_compacted');
+  }
+  await writer.run('UPDATE red_state SET compacted_until = $to', { to });
+  const after = await count(
+    writer,
+    'SELECT count(*) AS n FROM red_rollups WHERE minute >= $from AND minute < $to',
+    range
+  );
+  return { from, to, rowsBefore: before_, rowsAfter: after };
+}
+
+async function count(connection: DuckDBConnection, sql: string, values: Record<string, DuckDBValue>): Promise<number> {
+  return Number((await connection.runAndReadAll(sql, values)).getRowObjectsJS()[0].n);
+}
+
+/** Columns a series is keyed by, for each groupBy. */
+const GROUP_COLUMNS: Record<RedGroupBy, Array<'service' | 'instance' | 'endpoint'>> = {
+  service: ['service'],
+  instance: ['service', 'instance'],
+  endpoint: ['service', 'endpoint'],
+};
+
+function filters(query: RedQuery, values: Record<string, DuckDBValue>): string[] {
+  const where: string[] = [];
+  for (const column of ['service', 'instance', 'endpoint'] as const) {
+    const value = query[column];
+    if (value !== undefined) {
+      where.push(`${column} = $${column}`);
+      values[column] = value;
+    }
+  }
+  return where;
+}
+
+type Row = Record<string, unknown>;
+
+function seriesKey(row: Row, columns: readonly string[]): string {
+  return JSON.stringify(columns.map((column) => String(row[column])));
+}
+
+/** Collects (series, step) rows into series sorted by their key, points by time. */
+function toSeries(
+  rows: Row[],
+  columns: ReadonlyArray<'service' | 'instance' | 'endpoint'>,
+  point: (row: Row) => RedPoint
+): RedSeries[] {
+  const series = new Map<string, RedSeries>();
+  for (const row of rows) {
+    const key = seriesKey(row, columns);
+    let entry = series.get(key);
+    if (entry === undefined) {
+      entry = { service: String(row.service), points: [] };
+      for (const column of columns.slice(1)) {
+        entry[column] = String(row[column]);
+      }
+      series.set(key, entry);
+    }
+    entry.points.push(point(row));
+  }
+  return [...series.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, entry]) => ({ ...entry, points: entry.points.sort((a, b) => a.time - b.time) }));
+}
+
+function redPoint(time: number, step: number, n: number, errors: number, p: [number, number, number]): RedPoint {
+  return {
+    time,
+    count: n,
+    rate: n / (step / 1000),
+    errors,
+    errorRatio: n === 0 ? 0 : errors / n,
+    p50: p[0],
+    p90: p[1],
+    p99: p[2],
+  };
+}
+
+/**
+ * RED from raw transactions ending in [from, to), in steps aligned to multiples of `step` since the
+ * epoch. Percentiles are exact: the rank-⌈q·n⌉ elapsed of the step, the rank rule of `quantileMs`.
+ */
+export async function redFromTransactions(reader: DuckDBConnection, query: RedQuery): Promise<RedResponse> {
+  const columns = GROUP_COLUMNS[query.groupBy];
+  const values: Record<string, DuckDBValue> = { from: query.from, to: query.to, step: query.step };
+  const where = ['end_time >= $from', 'end_time < $to', ...filters(query, values)];
+  const result = await reader.runAndReadAll(
+    `WITH steps AS (
+       SELECT ${columns.join(', ')}, floor(end_time / $step) * $step AS time,
+              count(*) AS n, count(*) FILTER (WHERE status = 'error') AS errors,
+              list_sort(list(elapsed)) AS sorted
+       FROM transactions WHERE ${where.join(' AND ')}
+       GROUP BY ALL
+     )
+     SELECT ${columns.join(', ')}, time, n, errors,
+            sorted[greatest(1, ceil(0.5 * n))::BIGINT] AS p50,
+            sorted[greatest(1, ceil(0.9 * n))::BIGINT] AS p90,
+            sorted[greatest(1, ceil(0.99 * n))::BIGINT] AS p99
+     FROM steps`,
+    values
+  );
+  const series = toSeries(result.getRowObjectsJS(), columns, (row) =>
+    redPoint(Number(row.time), query.step, Number(row.n), Number(row.errors), [
+      Number(row.p50),
+      Number(row.p90),
+      Number(row.p99),
+    ])
+  );
+  return { step: query.step, tier: 'raw', series };
+}
+
+/**
+ * RED from the per-minute rollups. `step` must be a whole number of minutes; steps are aligned to
+ * multiples of it since the epoch and hold every minute starting in [from rounded down to its
+ * minute, to). Percentiles are latency-bucket upper bounds (`quantileMs`).
+ */
+export async function redFromRollups(reader: DuckDBConnection, query: RedQuery): Promise<RedResponse> {
+  const columns = GROUP_COLUMNS[query.groupBy];
+  const values: Record<string, DuckDBValue> = {
+    from: Math.floor(query.from / MINUTE_MS) * MINUTE_MS,
+    to: query.to,
+    step: query.step,
+  };
+  const where = ['minute >= $from', 'minute < $to', ...filters(query, values)];
+  const result = await reader.runAndReadAll(
+    `SELECT ${columns.join(', ')}, floor(minute / $step) * $step AS time, bucket,
+            sum(count)::DOUBLE AS n, sum(errors)::DOUBLE AS errors
+     FROM red_rollups WHERE ${where.join(' AND ')}
+     GROUP BY ALL
+     ORDER BY ALL`,
+    values
+  );
+  const steps = new Map<string, { row: Row; n: number; errors: number; buckets: Array<[number, number]> }>();
+  for (const row of result.getRowObjectsJS()) {
+    const key = `${seriesKey(row, columns)}@${String(row.time)}`;
+    let entry = steps.get(key);
+    if (entry === undefined) {
+      entry = { row, n: 0, errors: 0, buckets: [] };
+      steps.set(key, entry);
+    }
+    entry.n += Number(row.n);
+    entry.errors += Number(row.errors);
+    entry.buckets.push([Number(row.bucket), Number(row.n)]);
+  }
+  const perStep = new Map<Row, RedPoint>();
+  for (const { row, n, errors, buckets } of steps.values()) {
+    perStep.set(
+      row,
+      redPoint(Number(row.time), query.step, n, errors, [
+        quantileMs(buckets, 0.5),
+        quantileMs(buckets, 0.9),
+        quantileMs(buckets, 0.99),
+      ])
+    );
+  }
+  const series = toSeries([...perStep.keys()], columns, (row) => perStep.get(row)!);
+  return { step: query.step, tier: 'rollup', series };
+}
+
+/** Distinct values of `column` in the rollups (which count every stored transaction), sorted. */
+export async function names(
+  reader: DuckDBConnection,
+  column: 'instance' | 'endpoint',
+  service: string | undefined
+): Promise<string[]> {
+  const result = await reader.runAndReadAll(
+    `SELECT DISTINCT ${column} AS name FROM red_rollups
+     ${service === undefined ? '' : 'WHERE service = $service'} ORDER BY name`,
+    service === undefined ? {} : { service }
+  );
+  return result.getRowObjectsJS().map((row) => String(row.name));
+}

@@ -1,0 +1,40 @@
+import { type DuckDBConnection, type DuckDBValue, UBIGINT } from '@duckdb/node-api';
+
+import type { RetentionTier } from './store';
+
+/** Tables of each retention tier, and the condition that makes a row older than the cutoff (epoch ms). */
+export const RETENTION_TABLES: Record<RetentionTier, ReadonlyArray<{ table: string; older: string }>> = {
+  spans: [{ table: 'spans', older: 'start_ns < $cutoffNs' }],
+  transactions: [{ table: 'transactions', older: 'end_time < $cutoff' }],
+  rollups: [
+    { table: 'red_rollups', older: 'minute < $cutoff' },
+    { table: 'servicemap_edges', older: 'minute < $cutoff' },
+  ],
+};
+
+/**
+ * Deletes at most `limit` rows of each table of a tier older than `cutoff` (epoch ms) and returns
+ * how many went in all: fewer than `limit` means every table of the tier is done.
+ * Bounded so that one call holds the single writer only briefly; the caller repeats until fewer
+ * than `limit` came back. A span's age is its start, a transaction's its end, a rollup's its minute.
+ */
+export async function deleteOlderThan(
+  writer: DuckDBConnection,
+  tier: RetentionTier,
+  cutoff: number,
+  limit: number
+): Promise<number> {
+  const cutoffNs = BigInt(Math.max(0, Math.floor(cutoff))) * BigInt(1_000_000);
+  const values: Record<string, DuckDBValue> = tier === 'spans' ? { cutoffNs, limit } : { cutoff, limit };
+  const types = tier === 'spans' ? { cutoffNs: UBIGINT } : undefined;
+  let deleted = 0;
+  for (const { table, older } of RETENTION_TABLES[tier]) {
+    const result = await writer.run(
+      `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${older} LIMIT $limit)`,
+      values,
+      types
+    );
+    deleted += Number(result.rowsChanged);
+  }
+  return deleted;
+}
