@@ -1,4 +1,7 @@
+import type { FastifyInstance } from 'fastify';
+
 import { ConfigError, parseServeArgs, USAGE } from './config/serve';
+import { InfluxExporter } from './export/influx/exporter';
 import { buildServer } from './server/app';
 import { DuckDbStore } from './store/duckdb';
 
@@ -9,11 +12,26 @@ async function serve(args: string[]): Promise<void> {
     return;
   }
   const store = await DuckDbStore.open(config.dataDir);
-  const app = buildServer({
+  // The export logs through the server's logger, which exists once the server is built.
+  let app: FastifyInstance | undefined;
+  const exporter = config.influx
+    ? new InfluxExporter({
+        ...config.influx,
+        maxEndpoints: config.metricsMaxEndpoints,
+        log: {
+          info: (fields, message) => app?.log.info(fields, message),
+          warn: (fields, message) => app?.log.warn(fields, message),
+          error: (fields, message) => app?.log.error(fields, message),
+        },
+      })
+    : undefined;
+  app = buildServer({
     store,
     tokens: config.tokens,
     insecure: config.insecure,
     maxBodyBytes: config.maxBodyBytes,
+    metricsMaxEndpoints: config.metricsMaxEndpoints,
+    observer: exporter,
     logger: { level: process.env.OSPREY_LOG_LEVEL ?? 'info' },
   });
   if (config.insecure) {
@@ -29,6 +47,7 @@ async function serve(args: string[]): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'osprey stopping');
     await app.close();
+    await exporter?.close();
     await store.close();
     process.exit(0);
   };
@@ -40,6 +59,17 @@ async function serve(args: string[]): Promise<void> {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  if (exporter && config.influx) {
+    exporter.start();
+    app.log.info(
+      {
+        url: config.influx.url.replace(/\/\/[^@/]*@/, '//'),
+        db: config.influx.db,
+        intervalMs: config.influx.intervalMs,
+      },
+      'influx export on'
+    );
+  }
   app.log.info({ url: `http://${urlHost}:${port}`, dataDir: config.dataDir, store: store.kind }, 'osprey listening');
 }
 

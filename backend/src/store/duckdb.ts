@@ -105,6 +105,8 @@ interface PendingBatch {
 export class DuckDbStore implements Store {
   readonly kind = 'duckdb';
   private queue: PendingBatch[] = [];
+  /** The group being committed right now: still backlog until its COMMIT returns. */
+  private committing: PendingBatch[] = [];
   private writing = false;
   private closed = false;
 
@@ -136,6 +138,14 @@ export class DuckDbStore implements Store {
       this.queue.push({ spans, transactions, resolve, reject });
       void this.drain();
     });
+  }
+
+  backlog(): { batches: number; items: number } {
+    let items = 0;
+    for (const batch of [...this.committing, ...this.queue]) {
+      items += batch.spans.length + batch.transactions.length;
+    }
+    return { batches: this.committing.length + this.queue.length, items };
   }
 
   /**
@@ -171,6 +181,7 @@ export class DuckDbStore implements Store {
       while (this.queue.length > 0) {
         const group = this.queue;
         this.queue = [];
+        this.committing = group;
         try {
           await this.commit(group);
           group.forEach((batch) => batch.resolve());
@@ -187,6 +198,8 @@ export class DuckDbStore implements Store {
               batch.reject(err);
             }
           }
+        } finally {
+          this.committing = [];
         }
       }
     } finally {
