@@ -79,6 +79,7 @@ export class InfluxExporter implements IngestObserver {
   private failures = 0;
   private stopped = false;
   private tooOld = 0;
+  private tooOldLoggedAt = -Infinity;
 
   constructor(private readonly options: InfluxExportOptions) {
     this.cap = new EndpointCap(options.maxEndpoints);
@@ -130,12 +131,14 @@ export class InfluxExporter implements IngestObserver {
 
   private async flushOnce(): Promise<void> {
     const { points, versions } = this.counters.pending();
-    if (this.tooOld > 0) {
+    // A steady stream of such transactions (a skewed clock) must not write a line every interval.
+    if (this.tooOld > 0 && this.now() - this.tooOldLoggedAt >= RETAIN_MS) {
       this.options.log.warn(
         { transactions: this.tooOld, retainMinutes: RETAIN_MS / 60_000 },
-        'influx export skipped transactions ending outside the minutes it keeps'
+        'influx export skipped transactions ending more than an hour away from now (logged at most hourly)'
       );
       this.tooOld = 0;
+      this.tooOldLoggedAt = this.now();
     }
     try {
       for (let start = 0; start < points.length; start += LINES_PER_WRITE) {
