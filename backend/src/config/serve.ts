@@ -32,7 +32,8 @@ export const DEFAULT_INFLUX_INTERVAL = '10s';
 
 export const USAGE = `Usage: osprey serve [options]
 
-Runs the Osprey backend: OTLP/HTTP ingest (POST /v1/traces) and the query API.
+Runs the Osprey backend: OTLP/HTTP ingest (POST /v1/traces), the query API, Prometheus /metrics
+and, when --influx-url is given, an InfluxDB 1.x export.
 
 Options:
   --port <n>             TCP port, 0 picks a free one (default 4318, env OSPREY_PORT)

@@ -59,6 +59,9 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1).split(' ')[0]);
 }
 
+// Opening DuckDB and the first requests take seconds on a loaded machine; this is no speed test.
+jest.setTimeout(30_000);
+
 describe('/metrics', () => {
   let dir: string;
   let store: DuckDbStore;
