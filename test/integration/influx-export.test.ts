@@ -178,4 +178,31 @@ describe('InfluxDB export (real influxd 1.x, real osprey, real OTel SDK)', () =>
     expect(await second.stop()).toBe(0);
     expect(await influxTotals(`"service" = 'final'`)).toEqual({ final: { count: 3, errors: 0, elapsed: 6, max: 3 } });
   });
+
+  it('drops points InfluxDB refuses (400) with one error line instead of resending them forever', async () => {
+    const db = 'osprey_conflict';
+    await influx.query(`CREATE DATABASE ${db}`);
+    // A float `count` already in the shard: the export's integer `count` is a field type conflict.
+    const seeded = await fetch(`${influx.url}/write?db=${db}&precision=ms`, {
+      method: 'POST',
+      body: `osprey_red,service=seed count=1.5 ${Date.now()}`,
+    });
+    expect(seeded.status).toBe(204);
+    const third = await startOsprey(['--influx-url', influx.url, '--influx-db', db, '--influx-interval', '200ms']);
+    const refused = () => third.logs.filter((l) => l.msg === 'influxdb refused the export points');
+    sendWithSdk(third.url, TOKENS.OSPREY_INGEST_TOKEN, [
+      { service: 'conflict', instance: 'conflict-1', name: 'GET /x', ms: 1 },
+    ]);
+    await waitFor('the refused write', async () => (refused().length > 0 ? true : undefined));
+    expect(refused()[0]).toMatchObject({ level: 50, err: expect.stringContaining('field type conflict') });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(refused()).toHaveLength(1);
+    expect(third.logs.filter((l) => l.msg === FAILED)).toEqual([]);
+    // The backend acknowledged and kept the transaction all the same.
+    const now = Date.now();
+    const kept = await third.get<TransactionsResponse>(
+      `/api/v1/transactions?from=${now - 3_600_000}&to=${now + MINUTE}&service=conflict`
+    );
+    expect(kept.transactions).toHaveLength(1);
+  });
 });
