@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: Chromium for the browser e2e,
-# docker-compose (v1, Debian's) to validate docker-compose.yml without a Docker engine, Prometheus (promtool)
-# to check its config and the /metrics exposition.
+# docker-compose (v1, Debian's) to validate docker-compose.yml without a Docker engine, Prometheus (the server
+# scrapes a real backend; promtool checks its config and the /metrics exposition), InfluxDB 1.x (influxd
+# receives the line-protocol export).
 set -euo pipefail
 
-packages=(chromium docker-compose prometheus)
+packages=(chromium docker-compose prometheus influxdb)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

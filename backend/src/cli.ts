@@ -1,4 +1,7 @@
+import type { FastifyInstance } from 'fastify';
+
 import { ConfigError, parseServeArgs, USAGE } from './config/serve';
+import { InfluxExporter } from './export/influx/exporter';
 import { RetentionJob } from './retention/job';
 import { buildServer } from './server/app';
 import { DuckDbStore } from './store/duckdb';
@@ -9,29 +12,44 @@ async function serve(args: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  // The store and the InfluxDB export log through the server's logger, which exists once the server is built.
+  let app: FastifyInstance | undefined;
   const store = await DuckDbStore.open(config.dataDir, {
     settleMs: config.settleMs,
-    // The store opens before the server (and its logger) exists; settling starts ticking later.
-    onSettleError: (err) => app.log.error({ err }, 'settling traces failed, retrying on the next tick'),
+    onSettleError: (err) => app?.log.error({ err }, 'settling traces failed, retrying on the next tick'),
   });
-  const app = buildServer({
+  const exporter = config.influx
+    ? new InfluxExporter({
+        ...config.influx,
+        maxEndpoints: config.metricsMaxEndpoints,
+        log: {
+          info: (fields, message) => app?.log.info(fields, message),
+          warn: (fields, message) => app?.log.warn(fields, message),
+          error: (fields, message) => app?.log.error(fields, message),
+        },
+      })
+    : undefined;
+  const server = buildServer({
     store,
     tokens: config.tokens,
     insecure: config.insecure,
     maxBodyBytes: config.maxBodyBytes,
     retention: config.retention,
+    metricsMaxEndpoints: config.metricsMaxEndpoints,
+    observer: exporter,
     logger: { level: process.env.OSPREY_LOG_LEVEL ?? 'info' },
   });
+  app = server;
   if (config.insecure) {
-    app.log.warn(
+    server.log.warn(
       '!!! INSECURE MODE: authentication is DISABLED, anyone who can reach this port can send and read data !!!'
     );
   }
   const retention = new RetentionJob({
     store,
     retention: config.retention,
-    onError: (err) => app.log.error({ err }, 'retention run failed'),
-    onRun: (run) => app.log.debug(run, 'retention run'),
+    onError: (err) => server.log.error({ err }, 'retention run failed'),
+    onRun: (run) => server.log.debug(run, 'retention run'),
   });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -39,22 +57,34 @@ async function serve(args: string[]): Promise<void> {
       return;
     }
     stopping = true;
-    app.log.info({ signal }, 'osprey stopping');
-    await app.close();
+    server.log.info({ signal }, 'osprey stopping');
+    await server.close();
     await retention.stop();
+    await exporter?.close();
     await store.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
-  await app.listen({ port: config.port, host: config.host, listenTextResolver: () => 'http server started' });
+  await server.listen({ port: config.port, host: config.host, listenTextResolver: () => 'http server started' });
   retention.start();
-  const address = app.server.address();
+  const address = server.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  app.log.info({ url: `http://${urlHost}:${port}`, dataDir: config.dataDir, store: store.kind }, 'osprey listening');
+  if (exporter && config.influx) {
+    exporter.start();
+    server.log.info(
+      {
+        url: config.influx.url.replace(/\/\/[^@/]*@/, '//'),
+        db: config.influx.db,
+        intervalMs: config.influx.intervalMs,
+      },
+      'influx export on'
+    );
+  }
+  server.log.info({ url: `http://${urlHost}:${port}`, dataDir: config.dataDir, store: store.kind }, 'osprey listening');
 }
 
 function main(argv: string[]): void {

@@ -24,7 +24,28 @@ describe('parseServeArgs', () => {
       settleMs: 500,
       tokens: { ingest: 'i', admin: 'a' },
       retention: { spans: 3 * DAY, transactions: 7 * DAY, rollups: 90 * DAY },
+      metricsMaxEndpoints: 500,
     });
+  });
+
+  it('reads the export options from flags, or from the environment', () => {
+    const args = ['--data-dir', '/d', '--metrics-max-endpoints', '50'];
+    const influxArgs = ['--influx-url', 'http://influx:8086', '--influx-db', 'apm', '--influx-interval', '30s'];
+    expect(parseServeArgs([...args, ...influxArgs], env)).toMatchObject({
+      metricsMaxEndpoints: 50,
+      influx: { url: 'http://influx:8086', db: 'apm', intervalMs: 30_000 },
+    });
+    expect(
+      parseServeArgs(['--data-dir', '/d'], {
+        ...env,
+        OSPREY_METRICS_MAX_ENDPOINTS: '7',
+        OSPREY_INFLUX_URL: 'https://u:p@influx.example/',
+      })
+    ).toMatchObject({
+      metricsMaxEndpoints: 7,
+      influx: { url: 'https://u:p@influx.example/', db: 'osprey', intervalMs: 10_000 },
+    });
+    expect(parseServeArgs(['--data-dir', '/d'], env)).not.toHaveProperty('influx');
   });
 
   it('falls back to environment and defaults', () => {
@@ -59,6 +80,21 @@ describe('parseServeArgs', () => {
     [['--data-dir', '/d', '--verbose'], env, "Unknown option '--verbose'"],
     [['--data-dir', '/d', 'extra'], env, 'positional'],
     [['--data-dir', '/d'], { OSPREY_READ_TOKEN: 'has space' }, 'OSPREY_READ_TOKEN must not contain whitespace'],
+    [['--data-dir', '/d', '--metrics-max-endpoints', '0'], env, '--metrics-max-endpoints must be an integer from 1'],
+    [['--data-dir', '/d', '--influx-db', 'apm'], env, '--influx-db and --influx-interval need --influx-url'],
+    [['--data-dir', '/d', '--influx-url', 'influx:8086x'], env, '--influx-url must be an http(s) URL'],
+    [['--data-dir', '/d', '--influx-url', 'not a url'], env, '--influx-url must be an http(s) URL'],
+    [['--data-dir', '/d', '--influx-url', 'http://i:8086/?db=x'], env, 'must not carry a query'],
+    [
+      ['--data-dir', '/d', '--influx-url', 'http://i:8086', '--influx-interval', 'soon'],
+      env,
+      '--influx-interval must be',
+    ],
+    [
+      ['--data-dir', '/d', '--influx-url', 'http://i:8086', '--influx-interval', '10ms'],
+      env,
+      '--influx-interval must be',
+    ],
   ] as Array<[string[], Record<string, string>, string]>)('%j with %j fails: %s', (args, environment, message) => {
     expect(() => parseServeArgs(args, environment)).toThrow(ConfigError);
     expect(() => parseServeArgs(args, environment)).toThrow(message);
@@ -76,6 +112,10 @@ describe('parseServeArgs', () => {
       '--retention-transactions',
       '--retention-rollups',
       '--settle-ms',
+      '--metrics-max-endpoints',
+      '--influx-url',
+      '--influx-db',
+      '--influx-interval',
       '--help',
     ]) {
       expect(USAGE).toContain(word);
@@ -92,7 +132,10 @@ describe('parseServeArgs', () => {
       'OSPREY_RETENTION_SPANS',
       'OSPREY_RETENTION_TRANSACTIONS',
       'OSPREY_RETENTION_ROLLUPS',
-      'OSPREY_SETTLE_MS',
+      'OSPREY_METRICS_MAX_ENDPOINTS',
+      'OSPREY_INFLUX_URL',
+      'OSPREY_INFLUX_DB',
+      'OSPREY_INFLUX_INTERVAL',
     ]) {
       expect(USAGE).toContain(variable);
     }
@@ -126,6 +169,7 @@ retention:
       settleMs: 2500,
       tokens: { read: 'file-read', ingest: 'file-ingest' },
       retention: { spans: 12 * 3600_000, transactions: 2 * DAY, rollups: 30 * DAY },
+      metricsMaxEndpoints: 500,
     });
   });
 

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 
 import type { TokenConfig } from '../auth/tokens';
 import { DEFAULT_RETENTION, parseDuration, type Retention } from '../retention/policy';
+import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/app';
 import { DEFAULT_SETTLE_MS } from '../store/duckdb';
 import type { RetentionTier } from '../store/store';
@@ -25,11 +26,24 @@ export interface ServeConfig {
   settleMs: number;
   tokens: TokenConfig;
   retention: Retention;
+  metricsMaxEndpoints: number;
+  /** Present when the InfluxDB export is switched on (--influx-url). */
+  influx?: InfluxConfig;
 }
+
+export interface InfluxConfig {
+  url: string;
+  db: string;
+  intervalMs: number;
+}
+
+export const DEFAULT_INFLUX_DB = 'osprey';
+export const DEFAULT_INFLUX_INTERVAL = '10s';
 
 export const USAGE = `Usage: osprey serve [options]
 
-Runs the Osprey backend: OTLP/HTTP ingest (POST /v1/traces) and the query API.
+Runs the Osprey backend: ingest (OTLP/HTTP, Zipkin, native), the query API, Prometheus /metrics
+and, when --influx-url is given, an InfluxDB 1.x export.
 Every setting comes from, first to last: a flag, an environment variable, the config file, the default.
 
 Options:
@@ -47,6 +61,16 @@ Options:
   --retention-rollups <duration>  keep per-minute RED rollups this long (default 90d, env OSPREY_RETENTION_ROLLUPS)
   --settle-ms <n>                 a trace settles (sql/api counts final, service-map edges counted) once no
                                   span of it arrived for this long (default ${DEFAULT_SETTLE_MS}, env OSPREY_SETTLE_MS)
+  --metrics-max-endpoints <n>     distinct endpoint labels per service in /metrics and the InfluxDB export;
+                                  the rest count as endpoint="__other__"
+                                  (default ${DEFAULT_MAX_ENDPOINTS}, env OSPREY_METRICS_MAX_ENDPOINTS)
+  --influx-url <url>              switch on the InfluxDB 1.x export: per-minute RED counters (measurement
+                                  osprey_red) written as line protocol to <url>/write; user:password@ in
+                                  the URL is sent as Basic auth (env OSPREY_INFLUX_URL)
+  --influx-db <name>              database to write to; it must exist
+                                  (default ${DEFAULT_INFLUX_DB}, env OSPREY_INFLUX_DB)
+  --influx-interval <duration>    how often to write, 100ms to 60m (default ${DEFAULT_INFLUX_INTERVAL},
+                                  env OSPREY_INFLUX_INTERVAL); failed writes are retried with backoff
   -h, --help                      print this text
 
 Durations: a number with a unit, ms s m h d w (e.g. 36h, 90d). Older rows are deleted by a
@@ -89,6 +113,10 @@ const FILE_SCALARS: Record<string, [flag: string, kinds: readonly ScalarKind[]]>
   insecure: ['insecure', ['boolean']],
   maxBodyBytes: ['max-body-bytes', ['number', 'string']],
   settleMs: ['settle-ms', ['number', 'string']],
+  metricsMaxEndpoints: ['metrics-max-endpoints', ['number', 'string']],
+  influxUrl: ['influx-url', ['string']],
+  influxDb: ['influx-db', ['string']],
+  influxInterval: ['influx-interval', ['string']],
 };
 const FILE_KEYS = [...Object.keys(FILE_SCALARS), 'tokens', 'retention'];
 const SCOPES = ['ingest', 'read', 'admin'] as const;
@@ -204,6 +232,10 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
         'retention-spans': { type: 'string' },
         'retention-transactions': { type: 'string' },
         'retention-rollups': { type: 'string' },
+        'metrics-max-endpoints': { type: 'string' },
+        'influx-url': { type: 'string' },
+        'influx-db': { type: 'string' },
+        'influx-interval': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -278,5 +310,54 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
       'no tokens configured: set OSPREY_INGEST_TOKEN, OSPREY_READ_TOKEN and/or OSPREY_ADMIN_TOKEN (or tokens in the config file), or pass --insecure'
     );
   }
-  return { port, host, dataDir, insecure, maxBodyBytes, settleMs, tokens, retention };
+  const metricsMaxEndpoints = integerOption(
+    'metrics-max-endpoints',
+    setting('metrics-max-endpoints', 'OSPREY_METRICS_MAX_ENDPOINTS') ?? String(DEFAULT_MAX_ENDPOINTS),
+    1,
+    1_000_000
+  );
+  const influx = influxConfig(setting);
+  return {
+    port,
+    host,
+    dataDir,
+    insecure,
+    maxBodyBytes,
+    settleMs,
+    tokens,
+    retention,
+    metricsMaxEndpoints,
+    ...(influx ? { influx } : {}),
+  };
+}
+
+function influxConfig(setting: (flag: string, variable: string) => string | undefined): InfluxConfig | undefined {
+  const url = setting('influx-url', 'OSPREY_INFLUX_URL');
+  const db = setting('influx-db', 'OSPREY_INFLUX_DB');
+  const interval = setting('influx-interval', 'OSPREY_INFLUX_INTERVAL');
+  if (url === undefined) {
+    if (db !== undefined || interval !== undefined) {
+      throw new ConfigError('--influx-db and --influx-interval need --influx-url (or OSPREY_INFLUX_URL)');
+    }
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`--influx-url must be an http(s) URL, got ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`--influx-url must be an http(s) URL, got ${JSON.stringify(url)}`);
+  }
+  if (parsed.search !== '' || parsed.hash !== '') {
+    throw new ConfigError('--influx-url must not carry a query or fragment: give the database with --influx-db');
+  }
+  const intervalMs = parseDuration(interval ?? DEFAULT_INFLUX_INTERVAL);
+  if (intervalMs === undefined || intervalMs < 100 || intervalMs > 3_600_000) {
+    throw new ConfigError(
+      `--influx-interval must be a duration from 100ms to 60m such as 10s or 1m, got ${JSON.stringify(interval)}`
+    );
+  }
+  return { url, db: db ?? DEFAULT_INFLUX_DB, intervalMs };
 }

@@ -18,3 +18,24 @@ export const NO_INGEST_OBSERVER: IngestObserver = {
   committed: () => undefined,
   rejected: () => undefined,
 };
+
+/**
+ * Tells every observer, each in isolation: the batch is already committed when `committed` runs,
+ * so an observer that throws must neither fail the acknowledgement nor starve the others.
+ */
+export function fanOutObserver(observers: IngestObserver[], onError: (err: unknown) => void): IngestObserver {
+  const each = (call: (observer: IngestObserver) => void) => {
+    for (const observer of observers) {
+      try {
+        call(observer);
+      } catch (err) {
+        onError(err);
+      }
+    }
+  };
+  return {
+    committed: (source, items, transactions, commitMs) =>
+      each((observer) => observer.committed(source, items, transactions, commitMs)),
+    rejected: (source, status, items) => each((observer) => observer.rejected(source, status, items)),
+  };
+}

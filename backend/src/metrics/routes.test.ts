@@ -6,11 +6,61 @@ import path from 'node:path';
 
 import type { FastifyInstance } from 'fastify';
 
+import { OTHER_ENDPOINT } from '../export/endpoint-cap';
 import { buildServer } from '../server/app';
 import { VERSION } from '../server/version';
 import { DuckDbStore } from '../store/duckdb';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'jvm');
+const OPENMETRICS = 'application/openmetrics-text; version=1.0.0';
+
+interface TestSpan {
+  service: string;
+  name: string;
+  traceId: string;
+  /** Duration, ms. */
+  ms: number;
+  error?: boolean;
+}
+
+/** An OTLP/JSON export body: each span a root SERVER span (one transaction each). */
+function otlpBody(spans: TestSpan[]): string {
+  const now = BigInt(Date.now()) * BigInt(1_000_000);
+  return JSON.stringify({
+    resourceSpans: spans.map((span, i) => ({
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: span.service } },
+          { key: 'service.instance.id', value: { stringValue: `${span.service}-1` } },
+        ],
+      },
+      scopeSpans: [
+        {
+          spans: [
+            {
+              traceId: span.traceId,
+              spanId: (i + 1).toString(16).padStart(16, '0'),
+              name: span.name,
+              kind: 2,
+              startTimeUnixNano: String(now),
+              endTimeUnixNano: String(now + BigInt(Math.round(span.ms * 1_000_000))),
+              status: { code: span.error ? 2 : 1 },
+            },
+          ],
+        },
+      ],
+    })),
+  });
+}
+
+/** The value of one sample line `name{labels} value` in an exposition, or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1).split(' ')[0]);
+}
+
+// Opening DuckDB and the first requests take seconds on a loaded machine; this is no speed test.
+jest.setTimeout(30_000);
 
 describe('/metrics', () => {
   let dir: string;
@@ -18,8 +68,20 @@ describe('/metrics', () => {
   let app: FastifyInstance;
   let base: string;
 
-  const get = (token?: string) =>
-    fetch(`${base}/metrics`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+  const get = (token?: string, accept?: string) =>
+    fetch(`${base}/metrics`, {
+      headers: {
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        ...(accept === undefined ? {} : { accept }),
+      },
+    });
+
+  const ingest = (body: string) =>
+    fetch(`${base}/v1/traces`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer in', 'content-type': 'application/json' },
+      body,
+    });
 
   async function uploadDump(fixture: string, instance: string): Promise<void> {
     const res = await fetch(`${base}/api/v1/jvm/threaddumps?service=shop&instance=${instance}`, {
@@ -33,7 +95,7 @@ describe('/metrics', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'osprey-metrics-'));
     store = await DuckDbStore.open(dir);
-    app = buildServer({ store, tokens: { ingest: 'in', read: 'rd' } });
+    app = buildServer({ store, tokens: { ingest: 'in', read: 'rd' }, metricsMaxEndpoints: 2 });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
@@ -70,6 +132,79 @@ describe('/metrics', () => {
     await uploadDump('jdk17/lock-jcmd-thread-print.txt', 'shop-1');
     text = await (await get('rd')).text();
     expect(text).toContain('osprey_jvm_deadlocked_threads{service="shop",instance="shop-1"} 4');
+  });
+
+  it('counts committed transactions per service and endpoint, errors too, with a duration histogram', async () => {
+    const trace = (n: number) => n.toString(16).padStart(32, '0');
+    expect(
+      (
+        await ingest(
+          otlpBody([
+            { service: 'cart', name: 'GET /cart', traceId: trace(1), ms: 4 },
+            { service: 'cart', name: 'GET /cart', traceId: trace(2), ms: 40, error: true },
+            { service: 'shop', name: 'POST /pay', traceId: trace(3), ms: 2600 },
+          ])
+        )
+      ).status
+    ).toBe(200);
+    const text = await (await get('rd')).text();
+    expect(sample(text, 'osprey_transactions_total{service="cart",endpoint="GET /cart"}')).toBe(2);
+    expect(sample(text, 'osprey_transaction_errors_total{service="cart",endpoint="GET /cart"}')).toBe(1);
+    expect(sample(text, 'osprey_transaction_errors_total{service="shop",endpoint="POST /pay"}')).toBe(0);
+    const shop = 'service="shop",endpoint="POST /pay",status="ok"';
+    expect(sample(text, `osprey_transaction_duration_seconds_bucket{le="2.5",${shop}}`)).toBe(0);
+    expect(sample(text, `osprey_transaction_duration_seconds_bucket{le="3",${shop}}`)).toBe(1);
+    expect(sample(text, `osprey_transaction_duration_seconds_sum{${shop}}`)).toBeCloseTo(2.6, 6);
+    expect(sample(text, 'osprey_ingest_received_items_total{source="otlp"}')).toBe(3);
+    expect(sample(text, 'osprey_ingest_commit_seconds_count{source="otlp"}')).toBe(1);
+    expect(sample(text, 'osprey_ingest_queue_batches')).toBe(0);
+    expect(sample(text, 'osprey_ingest_queue_items')).toBe(0);
+    // Prometheus text carries no exemplars.
+    expect(text).not.toContain('# {trace_id=');
+  });
+
+  it('counts a refused batch by source and status, and none of its transactions', async () => {
+    const before = await (await get('rd')).text();
+    const bad = otlpBody([{ service: 'cart', name: 'GET /cart', traceId: 'xyz', ms: 1 }]);
+    expect((await ingest(bad)).status).toBe(400);
+    const text = await (await get('rd')).text();
+    expect(sample(text, 'osprey_ingest_rejected_batches_total{source="otlp",status="400"}')).toBe(1);
+    expect(sample(text, 'osprey_transactions_total{service="cart",endpoint="GET /cart"}')).toBe(
+      sample(before, 'osprey_transactions_total{service="cart",endpoint="GET /cart"}')
+    );
+  });
+
+  it('caps distinct endpoints per service; the rest count as __other__', async () => {
+    const trace = 'c'.repeat(32);
+    const spans = ['/a', '/b', '/c', '/d', '/a'].map((name) => ({ service: 'capped', name, traceId: trace, ms: 1 }));
+    expect((await ingest(otlpBody(spans))).status).toBe(200);
+    const text = await (await get('rd')).text();
+    expect(sample(text, 'osprey_transactions_total{service="capped",endpoint="/a"}')).toBe(2);
+    expect(sample(text, 'osprey_transactions_total{service="capped",endpoint="/b"}')).toBe(1);
+    expect(sample(text, `osprey_transactions_total{service="capped",endpoint="${OTHER_ENDPOINT}"}`)).toBe(2);
+    expect(text).not.toContain('endpoint="/c"');
+    // Other services have their own allowance.
+    expect(sample(text, 'osprey_transactions_total{service="shop",endpoint="POST /pay"}')).toBe(1);
+  });
+
+  it('serves OpenMetrics with trace-id exemplars when asked for it', async () => {
+    const res = await get('rd', OPENMETRICS);
+    expect(res.headers.get('content-type')).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(res.headers.get('vary')).toBe('Accept');
+    const text = await res.text();
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    const trace = (n: number) => n.toString(16).padStart(32, '0');
+    expect(text).toMatch(
+      new RegExp(
+        `^osprey_transaction_duration_seconds_bucket\\{le="3",service="shop",endpoint="POST /pay",status="ok"\\} 1 # \\{trace_id="${trace(3)}"\\} 2\\.6 \\d+`,
+        'm'
+      )
+    );
+    // OpenMetrics names the counter family without _total and its sample with it.
+    expect(text).toContain('# TYPE osprey_transactions counter');
+    expect(text).toContain('osprey_transactions_total{service="cart",endpoint="GET /cart"} 2');
+    // ... which must not leak into the Prometheus text served next.
+    expect(await (await get('rd')).text()).toContain('# TYPE osprey_transactions_total counter');
   });
 
   it('passes promtool check metrics', async () => {

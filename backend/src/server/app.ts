@@ -3,8 +3,11 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 
 import { requireTokens } from '../auth/plugin';
 import { TokenRegistry, type TokenConfig } from '../auth/tokens';
+import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
+import { fanOutObserver, type IngestObserver } from '../ingest/observer';
 import { otlpRoutes } from '../ingest/otlp/route';
 import { jvmRoutes } from '../jvm-api/routes';
+import { createMetricsExposition } from '../metrics/exposition';
 import { metricsRoutes } from '../metrics/routes';
 import { queryRoutes } from '../query/routes';
 import { serviceMapRoutes } from '../servicemap/routes';
@@ -24,6 +27,10 @@ export interface ServerOptions {
   retention?: Retention;
   /** Clock for tier choices (tests inject one). */
   now?: () => number;
+  /** Told about every ingest batch committed or refused (the InfluxDB export); /metrics is always told. */
+  observer?: IngestObserver;
+  /** Distinct endpoint labels per service in /metrics before the rest become `__other__`. */
+  metricsMaxEndpoints?: number;
   /** fastify/pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
 }
@@ -63,11 +70,18 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     store: options.store.kind,
   }));
 
+  const metrics = createMetricsExposition(options.store, {
+    maxEndpoints: options.metricsMaxEndpoints ?? DEFAULT_MAX_ENDPOINTS,
+  });
+  const observer = fanOutObserver(options.observer ? [metrics.ingest, options.observer] : [metrics.ingest], (err) =>
+    app.log.error({ err }, 'ingest observer failed')
+  );
+
   app.register(async (authenticated) => {
     if (!options.insecure) {
       requireTokens(authenticated, registry);
     }
-    await authenticated.register(otlpRoutes, { store: options.store, maxBodyBytes });
+    await authenticated.register(otlpRoutes, { store: options.store, maxBodyBytes, observer });
     await authenticated.register(queryRoutes, {
       store: options.store,
       transactionsRetentionMs: options.retention?.transactions,
@@ -75,7 +89,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     });
     await authenticated.register(serviceMapRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, { store: options.store, maxBodyBytes });
-    await authenticated.register(metricsRoutes, { store: options.store });
+    await authenticated.register(metricsRoutes, { metrics });
   });
 
   return app;

@@ -135,6 +135,20 @@ describe('DuckDbStore', () => {
     expect((await store.transactions({ from: 0, to: 100, limit: 1000 })).transactions.length).toBe(50);
   });
 
+  it('reports batches and items waiting for their commit as backlog, and none once committed', async () => {
+    expect(store.backlog()).toEqual({ batches: 0, items: 0 });
+    const batches = Array.from({ length: 5 }, (_, i) =>
+      store.insertBatch(
+        [span(TRACE_B, (0x100 + i).toString(16).padStart(16, '0'), 'svc', String(5000 + i))],
+        [tx(500 + i, { spanId: (0x100 + i).toString(16).padStart(16, '0') })]
+      )
+    );
+    // insertBatch hands over synchronously; the commit runs on the writer afterwards.
+    expect(store.backlog()).toEqual({ batches: 5, items: 10 });
+    await Promise.all(batches);
+    expect(store.backlog()).toEqual({ batches: 0, items: 0 });
+  });
+
   it('rejects a bad batch alone and stores none of it while its neighbours commit', async () => {
     const good = store.insertBatch([span(TRACE_A, '0000000000000001', 'a', '1')], [tx(1)]);
     // A negative nanosecond time cannot go into UBIGINT: the append throws mid-batch.

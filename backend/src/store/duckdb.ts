@@ -139,6 +139,8 @@ interface PendingBatch {
 export class DuckDbStore implements Store {
   readonly kind = 'duckdb';
   private queue: PendingBatch[] = [];
+  /** The group being committed right now: still backlog until its COMMIT returns. */
+  private committing: PendingBatch[] = [];
   private writing = false;
   private closed = false;
   private readonly settleRule: settle.SettleRule;
@@ -208,6 +210,14 @@ export class DuckDbStore implements Store {
     });
   }
 
+  backlog(): { batches: number; items: number } {
+    let items = 0;
+    for (const batch of [...this.committing, ...this.queue]) {
+      items += batch.spans.length + batch.transactions.length;
+    }
+    return { batches: this.committing.length + this.queue.length, items };
+  }
+
   /**
    * Runs `statements` through the writer queue, in a group-committed transaction, and resolves with
    * what they returned once committed. If the group fails they run again alone (after the rollback),
@@ -241,6 +251,7 @@ export class DuckDbStore implements Store {
       while (this.queue.length > 0) {
         const group = this.queue;
         this.queue = [];
+        this.committing = group;
         try {
           await this.commit(group);
           group.forEach((batch) => batch.resolve());
@@ -257,6 +268,8 @@ export class DuckDbStore implements Store {
               batch.reject(err);
             }
           }
+        } finally {
+          this.committing = [];
         }
       }
     } finally {

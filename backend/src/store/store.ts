@@ -84,6 +84,8 @@ export interface Store {
   readonly kind: string;
   /** Stores one ingest batch atomically; resolves only once it is committed durably. */
   insertBatch(spans: Span[], transactions: Transaction[]): Promise<void>;
+  /** Writes handed over and not yet committed: batches, and the spans + transactions in them. */
+  backlog(): { batches: number; items: number };
   /** Names of every service that sent spans, sorted. */
   services(): Promise<string[]>;
   /**

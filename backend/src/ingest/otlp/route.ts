@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { deriveTransactions } from '../../derive/transactions';
 import { HttpError } from '../../server/errors';
 import type { Store } from '../../store/store';
+import type { IngestObserver } from '../observer';
 import { decodeOtlpJson, decodeOtlpProtobuf } from './decode';
 import { OtlpValidationError } from './errors';
 
@@ -40,8 +41,11 @@ export function inflate(request: FastifyRequest, body: Buffer, maxBodyBytes: num
  * `POST /v1/traces`: OTLP/HTTP protobuf or JSON. The batch is validated whole (400 naming the first
  * bad field, nothing stored) and answered 200 only after the store committed it.
  */
-export async function otlpRoutes(app: FastifyInstance, options: { store: Store; maxBodyBytes: number }) {
-  const { store, maxBodyBytes } = options;
+export async function otlpRoutes(
+  app: FastifyInstance,
+  options: { store: Store; maxBodyBytes: number; observer: IngestObserver }
+) {
+  const { store, maxBodyBytes, observer } = options;
 
   // Registered in this encapsulated context only: other routes keep fastify's own parsers.
   app.removeAllContentTypeParsers();
@@ -50,28 +54,35 @@ export async function otlpRoutes(app: FastifyInstance, options: { store: Store; 
   );
 
   app.post(API_PATHS.otlpTraces, { config: { scope: 'ingest' } }, async (request): Promise<OtlpExportResponse> => {
-    const body = inflate(request, request.body as Buffer, maxBodyBytes);
     const isJson = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
-    let spans: Span[];
+    let spans: Span[] = [];
     try {
-      spans = isJson ? decodeOtlpJson(body.toString('utf8')) : decodeOtlpProtobuf(body);
-    } catch (err) {
-      if (err instanceof OtlpValidationError) {
-        throw new HttpError(400, 'bad_request', err.message);
+      const body = inflate(request, request.body as Buffer, maxBodyBytes);
+      try {
+        spans = isJson ? decodeOtlpJson(body.toString('utf8')) : decodeOtlpProtobuf(body);
+      } catch (err) {
+        if (err instanceof OtlpValidationError) {
+          throw new HttpError(400, 'bad_request', err.message);
+        }
+        throw err;
       }
+      const transactions = deriveTransactions(spans);
+      const handedOver = performance.now();
+      await store.insertBatch(spans, transactions);
+      observer.committed('otlp', spans.length, transactions, performance.now() - handedOver);
+      request.log.debug(
+        {
+          spans: spans.length,
+          transactions: transactions.length,
+          encoding: isJson ? 'json' : 'protobuf',
+          contentEncoding: request.headers['content-encoding'] ?? 'identity',
+        },
+        'otlp batch stored'
+      );
+    } catch (err) {
+      observer.rejected('otlp', (err as { statusCode?: number }).statusCode ?? 500, spans.length);
       throw err;
     }
-    const transactions = deriveTransactions(spans);
-    await store.insertBatch(spans, transactions);
-    request.log.debug(
-      {
-        spans: spans.length,
-        transactions: transactions.length,
-        encoding: isJson ? 'json' : 'protobuf',
-        contentEncoding: request.headers['content-encoding'] ?? 'identity',
-      },
-      'otlp batch stored'
-    );
     return { partialSuccess: {} };
   });
 }

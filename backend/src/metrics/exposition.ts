@@ -1,0 +1,70 @@
+import { Gauge, type OpenMetricsContentType, Registry, type RegistryContentType } from 'prom-client';
+
+import { VERSION } from '../server/version';
+import type { Store } from '../store/store';
+import { IngestMetrics } from './ingest-metrics';
+import type { Exposition } from './negotiate';
+
+/** Both text formats of /metrics and the ingest observer that feeds their counters. */
+export interface MetricsExposition {
+  registries: Record<Exposition, Registry<RegistryContentType>>;
+  ingest: IngestMetrics;
+}
+
+/**
+ * A registry per server and format, not prom-client's global one: two servers in one process stay
+ * apart. Gauges are read from the store at scrape time: nothing to keep in sync.
+ */
+export function createMetricsExposition(store: Store, options: { maxEndpoints: number }): MetricsExposition {
+  const openmetrics = new Registry<OpenMetricsContentType>();
+  openmetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  const registries: Record<Exposition, Registry<RegistryContentType>> = { prometheus: new Registry(), openmetrics };
+  for (const registry of Object.values(registries)) {
+    registerStoreGauges(registry, store);
+  }
+  return { registries, ingest: new IngestMetrics(Object.values(registries), options.maxEndpoints) };
+}
+
+function registerStoreGauges(registry: Registry<RegistryContentType>, store: Store): void {
+  const registers = [registry];
+  new Gauge({
+    name: 'osprey_build_info',
+    help: 'Osprey backend version and store, always 1.',
+    labelNames: ['version', 'store'],
+    registers,
+  }).set({ version: VERSION, store: store.kind }, 1);
+
+  new Gauge({
+    name: 'osprey_jvm_deadlocked_threads',
+    help: 'Threads in a deadlock cycle in the newest thread dump of each JVM instance.',
+    labelNames: ['service', 'instance'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const { service, instance } of await store.jvmInstances()) {
+        const [latest] = await store.threadDumps({ service, instance, limit: 1 });
+        if (latest) {
+          this.set({ service, instance }, latest.summary.deadlockedThreads);
+        }
+      }
+    },
+  });
+
+  new Gauge({
+    name: 'osprey_ingest_queue_batches',
+    help: 'Batches handed to the store and not yet committed (waiting or in the running group commit).',
+    registers,
+    collect() {
+      this.set(store.backlog().batches);
+    },
+  });
+
+  new Gauge({
+    name: 'osprey_ingest_queue_items',
+    help: 'Spans and transactions in the batches not yet committed.',
+    registers,
+    collect() {
+      this.set(store.backlog().items);
+    },
+  });
+}
