@@ -8,12 +8,13 @@ async function serve(args: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const store = await DuckDbStore.open(config.dataDir);
+  const store = await DuckDbStore.open(config.dataDir, { maxQueuedItems: config.maxQueuedSpans });
   const app = buildServer({
     store,
     tokens: config.tokens,
     insecure: config.insecure,
     maxBodyBytes: config.maxBodyBytes,
+    active: config.active,
     logger: { level: process.env.OSPREY_LOG_LEVEL ?? 'info' },
   });
   if (config.insecure) {

@@ -15,8 +15,21 @@ describe('parseServeArgs', () => {
       dataDir: '/d',
       insecure: false,
       maxBodyBytes: 2048,
+      maxQueuedSpans: 200_000,
+      active: { thresholds: { slow: 3000, verySlow: 8000 }, staleAfterMs: 30_000 },
       tokens: { ingest: 'i', admin: 'a' },
     });
+  });
+
+  it('reads the queue bound and the equalizer from flags or environment', () => {
+    expect(
+      parseServeArgs(['--data-dir', '/d', '--max-queued-spans', '50', '--active-slow-ms', '1000'], {
+        ...env,
+        OSPREY_ACTIVE_VERY_SLOW_MS: '2000',
+        OSPREY_ACTIVE_STALE_MS: '5000',
+        OSPREY_MAX_QUEUED_SPANS: '99',
+      })
+    ).toMatchObject({ maxQueuedSpans: 50, active: { thresholds: { slow: 1000, verySlow: 2000 }, staleAfterMs: 5000 } });
   });
 
   it('falls back to environment and defaults', () => {
@@ -42,6 +55,10 @@ describe('parseServeArgs', () => {
     [['--data-dir', '/d', '--port', 'abc'], env, '--port must be'],
     [['--data-dir', '/d', '--port=-1'], env, '--port must be'],
     [['--data-dir', '/d', '--max-body-bytes', '10'], env, '--max-body-bytes must be'],
+    [['--data-dir', '/d', '--max-queued-spans', '0'], env, '--max-queued-spans must be an integer from 1'],
+    [['--data-dir', '/d', '--active-slow-ms', 'soon'], env, '--active-slow-ms must be'],
+    [['--data-dir', '/d', '--active-very-slow-ms', '3000'], env, 'must be greater than --active-slow-ms (3000)'],
+    [['--data-dir', '/d'], { ...env, OSPREY_ACTIVE_STALE_MS: '-1' }, '--active-stale-ms must be'],
     [['--data-dir', '/d', '--verbose'], env, "Unknown option '--verbose'"],
     [['--data-dir', '/d', 'extra'], env, 'positional'],
     [['--data-dir', '/d'], { OSPREY_READ_TOKEN: 'has space' }, 'OSPREY_READ_TOKEN must not contain whitespace'],
@@ -51,10 +68,28 @@ describe('parseServeArgs', () => {
   });
 
   it('documents every option and environment variable', () => {
-    for (const word of ['--port', '--host', '--data-dir', '--insecure', '--max-body-bytes', '--help']) {
+    for (const word of [
+      '--port',
+      '--host',
+      '--data-dir',
+      '--insecure',
+      '--max-body-bytes',
+      '--max-queued-spans',
+      '--active-slow-ms',
+      '--active-very-slow-ms',
+      '--active-stale-ms',
+      '--help',
+    ]) {
       expect(USAGE).toContain(word);
     }
-    for (const variable of ['OSPREY_INGEST_TOKEN', 'OSPREY_READ_TOKEN', 'OSPREY_ADMIN_TOKEN', 'OSPREY_DATA_DIR']) {
+    for (const variable of [
+      'OSPREY_INGEST_TOKEN',
+      'OSPREY_READ_TOKEN',
+      'OSPREY_ADMIN_TOKEN',
+      'OSPREY_DATA_DIR',
+      'OSPREY_MAX_QUEUED_SPANS',
+      'OSPREY_ACTIVE_STALE_MS',
+    ]) {
       expect(USAGE).toContain(variable);
     }
   });

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 
+import { DEFAULT_ACTIVE_STALE_MS, DEFAULT_THRESHOLDS, type EqualizerThresholds } from '../active/equalizer';
 import type { TokenConfig } from '../auth/tokens';
-import { DEFAULT_MAX_BODY_BYTES } from '../server/app';
+import { DEFAULT_MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from '../server/app';
+import { DEFAULT_MAX_QUEUED_ITEMS } from '../store/overload';
 
 /** A configuration the backend refuses to start with; the CLI prints it and exits non-zero. */
 export class ConfigError extends Error {
@@ -14,26 +16,39 @@ export interface ServeConfig {
   dataDir: string;
   insecure: boolean;
   maxBodyBytes: number;
+  /** Bound of the writer queue in spans + rows; above it ingest answers 503. */
+  maxQueuedSpans: number;
+  active: { thresholds: EqualizerThresholds; staleAfterMs: number };
   tokens: TokenConfig;
 }
 
 export const USAGE = `Usage: osprey serve [options]
 
-Runs the Osprey backend: OTLP/HTTP ingest (POST /v1/traces) and the query API.
+Runs the Osprey backend: ingest (OTLP/HTTP POST /v1/traces, Zipkin v2 POST /api/v2/spans, native
+POST /api/v1/transactions and /api/v1/active, JVM uploads) and the query API.
 
 Options:
-  --port <n>             TCP port, 0 picks a free one (default 4318, env OSPREY_PORT)
-  --host <addr>          address to listen on (default 127.0.0.1, env OSPREY_HOST)
-  --data-dir <dir>       where the DuckDB file osprey.duckdb lives (required, env OSPREY_DATA_DIR)
-  --insecure             serve without authentication (local experiments only; logs a warning)
-  --max-body-bytes <n>   largest request body, compressed or inflated (default ${DEFAULT_MAX_BODY_BYTES})
-  -h, --help             print this text
+  --port <n>                 TCP port, 0 picks a free one (default 4318, env OSPREY_PORT)
+  --host <addr>              address to listen on (default 127.0.0.1, env OSPREY_HOST)
+  --data-dir <dir>           where the DuckDB file osprey.duckdb lives (required, env OSPREY_DATA_DIR)
+  --insecure                 serve without authentication (local experiments only; logs a warning)
+  --max-body-bytes <n>       largest request body, compressed or inflated; 413 above it
+                             (default ${DEFAULT_MAX_BODY_BYTES}, env OSPREY_MAX_BODY_BYTES)
+  --max-queued-spans <n>     spans + rows waiting for commit before ingest answers
+                             503 with Retry-After: ${RETRY_AFTER_SECONDS} (default ${DEFAULT_MAX_QUEUED_ITEMS}, env OSPREY_MAX_QUEUED_SPANS)
+  --active-slow-ms <n>       equalizer: in-flight requests this old are slow (default ${DEFAULT_THRESHOLDS.slow},
+                             env OSPREY_ACTIVE_SLOW_MS)
+  --active-very-slow-ms <n>  equalizer: ... and this old very slow (default ${DEFAULT_THRESHOLDS.verySlow},
+                             env OSPREY_ACTIVE_VERY_SLOW_MS)
+  --active-stale-ms <n>      GET /api/v1/active leaves out snapshots received longer ago
+                             (default ${DEFAULT_ACTIVE_STALE_MS}, env OSPREY_ACTIVE_STALE_MS)
+  -h, --help                 print this text
 
 Environment:
-  OSPREY_INGEST_TOKEN    bearer token allowed to send data (POST /v1/traces)
+  OSPREY_INGEST_TOKEN    bearer token allowed to send data (the POST ingest routes)
   OSPREY_READ_TOKEN      bearer token allowed to query (GET /api/v1/...)
   OSPREY_ADMIN_TOKEN     bearer token allowed both
-  OSPREY_PORT, OSPREY_HOST, OSPREY_DATA_DIR   defaults for the options above
+  OSPREY_PORT, OSPREY_HOST, OSPREY_DATA_DIR and the variables named above: defaults for the options
 At least one token is required unless --insecure is given. GET /health needs no token.
 `;
 
@@ -61,6 +76,10 @@ export function parseServeArgs(args: string[], env: Env): ServeConfig | 'help' {
         'data-dir': { type: 'string' },
         insecure: { type: 'boolean' },
         'max-body-bytes': { type: 'string' },
+        'max-queued-spans': { type: 'string' },
+        'active-slow-ms': { type: 'string' },
+        'active-very-slow-ms': { type: 'string' },
+        'active-stale-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -79,12 +98,21 @@ export function parseServeArgs(args: string[], env: Env): ServeConfig | 'help' {
   if (dataDir === undefined || dataDir === '') {
     throw new ConfigError('--data-dir is required (or set OSPREY_DATA_DIR)');
   }
-  const maxBodyBytes = integerOption(
-    'max-body-bytes',
-    (values['max-body-bytes'] as string | undefined) ?? String(DEFAULT_MAX_BODY_BYTES),
-    1024,
-    1024 * 1024 * 1024
-  );
+  const option = (name: string, variable: string, fallback: number, min: number, max: number) =>
+    integerOption(name, (values[name] as string | undefined) ?? env[variable] ?? String(fallback), min, max);
+  const maxBodyBytes = option('max-body-bytes', 'OSPREY_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024, 1024 ** 3);
+  const maxQueuedSpans = option('max-queued-spans', 'OSPREY_MAX_QUEUED_SPANS', DEFAULT_MAX_QUEUED_ITEMS, 1, 1e8);
+  const day = 86_400_000;
+  const thresholds = {
+    slow: option('active-slow-ms', 'OSPREY_ACTIVE_SLOW_MS', DEFAULT_THRESHOLDS.slow, 1, day),
+    verySlow: option('active-very-slow-ms', 'OSPREY_ACTIVE_VERY_SLOW_MS', DEFAULT_THRESHOLDS.verySlow, 1, day),
+  };
+  if (thresholds.verySlow <= thresholds.slow) {
+    throw new ConfigError(
+      `--active-very-slow-ms (${thresholds.verySlow}) must be greater than --active-slow-ms (${thresholds.slow})`
+    );
+  }
+  const staleAfterMs = option('active-stale-ms', 'OSPREY_ACTIVE_STALE_MS', DEFAULT_ACTIVE_STALE_MS, 1, day);
   const tokens: TokenConfig = {};
   for (const [scope, variable] of [
     ['ingest', 'OSPREY_INGEST_TOKEN'],
@@ -105,5 +133,14 @@ export function parseServeArgs(args: string[], env: Env): ServeConfig | 'help' {
       'no tokens configured: set OSPREY_INGEST_TOKEN, OSPREY_READ_TOKEN and/or OSPREY_ADMIN_TOKEN, or pass --insecure'
     );
   }
-  return { port, host, dataDir, insecure, maxBodyBytes, tokens };
+  return {
+    port,
+    host,
+    dataDir,
+    insecure,
+    maxBodyBytes,
+    maxQueuedSpans,
+    active: { thresholds, staleAfterMs },
+    tokens,
+  };
 }

@@ -1,4 +1,5 @@
 import type {
+  ActiveSnapshot,
   AnalyzedThreadDump,
   HeapHistogram,
   HeapHistogramListItem,
@@ -15,6 +16,8 @@ import type {
   TransactionQuery,
   TransactionsResponse,
 } from '@osprey/model';
+
+import type { Backlog } from './overload';
 
 /** A thread dump as uploaded: the analysed form (with service, instance, takenAt set) and the raw body. */
 export interface NewThreadDump {
@@ -53,6 +56,12 @@ export interface JvmRequestQuery {
   status?: JvmRequestStatus;
 }
 
+/** Filter of the stored active-service snapshots; `receivedSince` (epoch ms) drops stale ones. */
+export interface ActiveSnapshotQuery {
+  service?: string;
+  receivedSince: number;
+}
+
 /**
  * What a claim or a result did: `missing` = no such request; `conflict` = the request was not in a
  * state that allows it (`request` shows the state it is in); `ok` = the change was committed.
@@ -64,8 +73,13 @@ export type JvmRequestUpdate =
 export interface Store {
   /** Short name reported by /health, e.g. "duckdb". */
   readonly kind: string;
-  /** Stores one ingest batch atomically; resolves only once it is committed durably. */
+  /**
+   * Stores one ingest batch atomically; resolves only once it is committed durably. Rejects with
+   * OverloadedError, storing nothing, when the writer queue is full.
+   */
   insertBatch(spans: Span[], transactions: Transaction[]): Promise<void>;
+  /** Batches and spans/rows waiting for (or in) a commit. */
+  backlog(): Backlog;
   /** Names of every service that sent spans, sorted. */
   services(): Promise<string[]>;
   /** Transactions ending in [from, to], newest first; `limit` must already be validated. */
@@ -73,7 +87,7 @@ export interface Store {
   /** Every stored span of a trace, by start time. */
   trace(traceId: string): Promise<Span[]>;
 
-  /** Stores a thread dump; resolves once committed. */
+  /** Stores a thread dump; resolves once committed; may reject with OverloadedError. */
   insertThreadDump(dump: NewThreadDump): Promise<void>;
   /** Newest (takenAt, then id) first. */
   threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]>;
@@ -89,6 +103,11 @@ export interface Store {
 
   /** JVMs that sent a dump or a histogram, sorted by service then instance. */
   jvmInstances(service?: string): Promise<JvmInstance[]>;
+
+  /** Keeps the snapshot as its instance's newest unless a newer one is stored; may reject with OverloadedError. */
+  insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void>;
+  /** Each instance's newest snapshot, by service then instance. */
+  activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]>;
 
   /** Stores a new pending capture request. */
   createJvmRequest(request: {
