@@ -68,6 +68,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         message: `request body exceeds ${maxBodyBytes} bytes (--max-body-bytes)`,
       });
     }
+    if ((error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const where = `${request.method} ${request.url.split('?')[0]}`;
+      return reply.status(415).send({
+        error: codeFor(415),
+        message: `Content-Type "${request.headers['content-type'] ?? ''}" is not supported by ${where}`,
+      });
+    }
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
     if (statusCode >= 500) {
       request.log.error({ err: error }, 'request failed');
