@@ -1,6 +1,15 @@
 import type { ActiveRequest, ActiveSnapshot } from '@osprey/model';
 
-import { asArray, asObject, finiteNumber, hexId, nonEmptyString, onlyKeys, optionalString } from '../ingest/validation';
+import {
+  asArray,
+  asObject,
+  finiteNumber,
+  hexId,
+  MAX_EPOCH_MS,
+  nonEmptyString,
+  onlyKeys,
+  optionalString,
+} from '../ingest/validation';
 
 const SNAPSHOT_FIELDS = new Set(['service', 'instance', 'takenAt', 'requests']);
 const REQUEST_FIELDS = new Set(['endpoint', 'elapsed', 'traceId', 'threadName', 'userId']);
@@ -12,7 +21,7 @@ export function parseActiveSnapshot(body: unknown): ActiveSnapshot {
   return {
     service: nonEmptyString(raw.service, 'service'),
     instance: nonEmptyString(raw.instance, 'instance'),
-    takenAt: finiteNumber(raw.takenAt, 'takenAt', 0),
+    takenAt: finiteNumber(raw.takenAt, 'takenAt', 0, MAX_EPOCH_MS),
     requests: asArray(raw.requests, 'requests').map((item, i) => parseRequest(item, `requests[${i}]`)),
   };
 }

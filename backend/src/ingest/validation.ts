@@ -15,8 +15,8 @@ export class BatchValidationError extends Error {
 }
 
 export function describe(value: unknown): string {
-  if (value === null) {
-    return 'null';
+  if (value === null || value === undefined) {
+    return String(value);
   }
   if (Array.isArray(value)) {
     return 'an array';
@@ -63,15 +63,21 @@ export function optionalString(value: unknown, path: string): string | undefined
   return value === undefined || value === null ? undefined : asString(value, path);
 }
 
-export function finiteNumber(value: unknown, path: string, min = -Infinity): number {
+export function finiteNumber(value: unknown, path: string, min = -Infinity, max = Infinity): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new BatchValidationError(path, `must be a finite number, got ${describe(value)}`);
   }
   if (value < min) {
     throw new BatchValidationError(path, `must be >= ${min}, got ${value}`);
   }
+  if (value > max) {
+    throw new BatchValidationError(path, `must be <= ${max}, got ${value}`);
+  }
   return value;
 }
+
+/** Largest epoch millisecond a JavaScript Date can hold; beyond it a time is an overflow, not a date. */
+export const MAX_EPOCH_MS = 8.64e15;
 
 export function integerIn(value: unknown, path: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

@@ -58,6 +58,7 @@ describe('parseTransactions', () => {
     [[minimal, 7], 'transactions[1]: must be an object, got number 7'],
     [[{ ...minimal, endTime: '1' }], 'transactions[0].endTime: must be a finite number, got "1"'],
     [[{ ...minimal, endTime: -1 }], 'transactions[0].endTime: must be >= 0, got -1'],
+    [[{ ...minimal, endTime: 18446744073709551616 }], 'transactions[0].endTime: must be <= 8640000000000000'],
     [[{ ...minimal, elapsed: null }], 'transactions[0].elapsed: must be a finite number, got null'],
     [[{ ...minimal, service: '' }], 'transactions[0].service: must not be empty'],
     [[{ ...minimal, instance: ['i'] }], 'transactions[0].instance: must be a string, got an array'],

@@ -6,6 +6,7 @@ import {
   finiteNumber,
   hexId,
   integerIn,
+  MAX_EPOCH_MS,
   nonEmptyString,
   oneOf,
   onlyKeys,
@@ -55,7 +56,7 @@ function parseTransaction(item: unknown, path: string): Transaction {
   onlyKeys(raw, path, KNOWN);
   const at = (field: string) => `${path}.${field}`;
   const tx: Transaction = {
-    endTime: finiteNumber(raw.endTime, at('endTime'), 0),
+    endTime: finiteNumber(raw.endTime, at('endTime'), 0, MAX_EPOCH_MS),
     elapsed: finiteNumber(raw.elapsed, at('elapsed'), 0),
     service: nonEmptyString(raw.service, at('service')),
     instance: nonEmptyString(raw.instance, at('instance')),
