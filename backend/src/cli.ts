@@ -16,6 +16,7 @@ async function serve(args: string[]): Promise<void> {
   let app: FastifyInstance | undefined;
   const store = await DuckDbStore.open(config.dataDir, {
     settleMs: config.settleMs,
+    maxQueuedItems: config.maxQueuedSpans,
     onSettleError: (err) => app?.log.error({ err }, 'settling traces failed, retrying on the next tick'),
   });
   const exporter = config.influx
@@ -37,6 +38,7 @@ async function serve(args: string[]): Promise<void> {
     retention: config.retention,
     metricsMaxEndpoints: config.metricsMaxEndpoints,
     observer: exporter,
+    active: config.active,
     logger: { level: process.env.OSPREY_LOG_LEVEL ?? 'info' },
   });
   app = server;

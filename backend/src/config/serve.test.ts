@@ -22,6 +22,8 @@ describe('parseServeArgs', () => {
       insecure: false,
       maxBodyBytes: 2048,
       settleMs: 500,
+      maxQueuedSpans: 200_000,
+      active: { thresholds: { slow: 3000, verySlow: 8000 }, staleAfterMs: 30_000 },
       tokens: { ingest: 'i', admin: 'a' },
       retention: { spans: 3 * DAY, transactions: 7 * DAY, rollups: 90 * DAY },
       metricsMaxEndpoints: 500,
@@ -46,6 +48,17 @@ describe('parseServeArgs', () => {
       influx: { url: 'https://u:p@influx.example/', db: 'osprey', intervalMs: 10_000 },
     });
     expect(parseServeArgs(['--data-dir', '/d'], env)).not.toHaveProperty('influx');
+  });
+
+  it('reads the queue bound and the equalizer from flags or environment', () => {
+    expect(
+      parseServeArgs(['--data-dir', '/d', '--max-queued-spans', '50', '--active-slow-ms', '1000'], {
+        ...env,
+        OSPREY_ACTIVE_VERY_SLOW_MS: '2000',
+        OSPREY_ACTIVE_STALE_MS: '5000',
+        OSPREY_MAX_QUEUED_SPANS: '99',
+      })
+    ).toMatchObject({ maxQueuedSpans: 50, active: { thresholds: { slow: 1000, verySlow: 2000 }, staleAfterMs: 5000 } });
   });
 
   it('falls back to environment and defaults', () => {
@@ -77,6 +90,10 @@ describe('parseServeArgs', () => {
     [['--data-dir', '/d', '--max-body-bytes', '10'], env, '--max-body-bytes must be'],
     [['--data-dir', '/d', '--settle-ms', '1.5'], env, '--settle-ms must be an integer from 0 to 3600000'],
     [['--data-dir', '/d'], { ...env, OSPREY_SETTLE_MS: '-1' }, '--settle-ms must be'],
+    [['--data-dir', '/d', '--max-queued-spans', '0'], env, '--max-queued-spans must be an integer from 1'],
+    [['--data-dir', '/d', '--active-slow-ms', 'soon'], env, '--active-slow-ms must be'],
+    [['--data-dir', '/d', '--active-very-slow-ms', '3000'], env, 'must be greater than --active-slow-ms (3000)'],
+    [['--data-dir', '/d'], { ...env, OSPREY_ACTIVE_STALE_MS: '-1' }, '--active-stale-ms must be'],
     [['--data-dir', '/d', '--verbose'], env, "Unknown option '--verbose'"],
     [['--data-dir', '/d', 'extra'], env, 'positional'],
     [['--data-dir', '/d'], { OSPREY_READ_TOKEN: 'has space' }, 'OSPREY_READ_TOKEN must not contain whitespace'],
@@ -116,6 +133,10 @@ describe('parseServeArgs', () => {
       '--influx-url',
       '--influx-db',
       '--influx-interval',
+      '--max-queued-spans',
+      '--active-slow-ms',
+      '--active-very-slow-ms',
+      '--active-stale-ms',
       '--help',
     ]) {
       expect(USAGE).toContain(word);
@@ -136,6 +157,8 @@ describe('parseServeArgs', () => {
       'OSPREY_INFLUX_URL',
       'OSPREY_INFLUX_DB',
       'OSPREY_INFLUX_INTERVAL',
+      'OSPREY_MAX_QUEUED_SPANS',
+      'OSPREY_ACTIVE_STALE_MS',
     ]) {
       expect(USAGE).toContain(variable);
     }
@@ -149,6 +172,14 @@ host: 0.0.0.0
 dataDir: data
 maxBodyBytes: 4096
 settleMs: 2500
+maxQueuedSpans: 1000
+activeSlowMs: 2000
+activeVerySlowMs: 5000
+activeStaleMs: 10000
+metricsMaxEndpoints: 50
+influxUrl: http://influx:8086
+influxDb: apm
+influxInterval: 30s
 tokens:
   read: file-read
   ingest: file-ingest
@@ -167,9 +198,12 @@ retention:
       insecure: false,
       maxBodyBytes: 4096,
       settleMs: 2500,
+      maxQueuedSpans: 1000,
+      active: { thresholds: { slow: 2000, verySlow: 5000 }, staleAfterMs: 10_000 },
+      influx: { url: 'http://influx:8086', db: 'apm', intervalMs: 30_000 },
       tokens: { read: 'file-read', ingest: 'file-ingest' },
       retention: { spans: 12 * 3600_000, transactions: 2 * DAY, rollups: 30 * DAY },
-      metricsMaxEndpoints: 500,
+      metricsMaxEndpoints: 50,
     });
   });
 

@@ -7,9 +7,11 @@ import { parse as parseYaml } from 'yaml';
 import type { TokenConfig } from '../auth/tokens';
 import { DEFAULT_RETENTION, parseDuration, type Retention } from '../retention/policy';
 import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
-import { DEFAULT_MAX_BODY_BYTES } from '../server/app';
+import { DEFAULT_MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from '../server/app';
 import { DEFAULT_SETTLE_MS } from '../store/duckdb';
+import { DEFAULT_MAX_QUEUED_ITEMS } from '../store/overload';
 import type { RetentionTier } from '../store/store';
+import { DEFAULT_ACTIVE_STALE_MS, DEFAULT_THRESHOLDS, type EqualizerThresholds } from '../active/equalizer';
 
 /** A configuration the backend refuses to start with; the CLI prints it and exits non-zero. */
 export class ConfigError extends Error {
@@ -24,6 +26,9 @@ export interface ServeConfig {
   maxBodyBytes: number;
   /** Quiet time after a trace's last span before its transactions' sql/api figures and map edges are final. */
   settleMs: number;
+  /** Bound of the writer queue in spans + rows; above it ingest answers 503. */
+  maxQueuedSpans: number;
+  active: { thresholds: EqualizerThresholds; staleAfterMs: number };
   tokens: TokenConfig;
   retention: Retention;
   metricsMaxEndpoints: number;
@@ -59,6 +64,14 @@ Options:
   --retention-transactions <d>    keep transactions (XLOG rows) this long after they end
                                   (default 7d, env OSPREY_RETENTION_TRANSACTIONS)
   --retention-rollups <duration>  keep per-minute RED rollups this long (default 90d, env OSPREY_RETENTION_ROLLUPS)
+  --max-queued-spans <n>          spans + rows waiting for commit before ingest answers 503 with
+                                  Retry-After: ${RETRY_AFTER_SECONDS} (default ${DEFAULT_MAX_QUEUED_ITEMS}, env OSPREY_MAX_QUEUED_SPANS)
+  --active-slow-ms <n>            equalizer: in-flight requests this old are slow
+                                  (default ${DEFAULT_THRESHOLDS.slow}, env OSPREY_ACTIVE_SLOW_MS)
+  --active-very-slow-ms <n>       equalizer: ... and this old very slow
+                                  (default ${DEFAULT_THRESHOLDS.verySlow}, env OSPREY_ACTIVE_VERY_SLOW_MS)
+  --active-stale-ms <n>           GET /api/v1/active leaves out snapshots received longer ago
+                                  (default ${DEFAULT_ACTIVE_STALE_MS}, env OSPREY_ACTIVE_STALE_MS)
   --settle-ms <n>                 a trace settles (sql/api counts final, service-map edges counted) once no
                                   span of it arrived for this long (default ${DEFAULT_SETTLE_MS}, env OSPREY_SETTLE_MS)
   --metrics-max-endpoints <n>     distinct endpoint labels per service in /metrics and the InfluxDB export;
@@ -73,11 +86,11 @@ Options:
                                   env OSPREY_INFLUX_INTERVAL); failed writes are retried with backoff
   -h, --help                      print this text
 
-Durations: a number with a unit, ms s m h d w (e.g. 36h, 90d). Older rows are deleted by a
-background job every minute, in chunks.
+Durations: a number with a unit, ms s m h d w (e.g. 36h, 90d, 10s). Rows past their retention are
+deleted by a background job every minute, in chunks.
 
 Environment:
-  OSPREY_INGEST_TOKEN    bearer token allowed to send data (POST /v1/traces)
+  OSPREY_INGEST_TOKEN    bearer token allowed to send data (the POST ingest routes)
   OSPREY_READ_TOKEN      bearer token allowed to query (GET /api/v1/...)
   OSPREY_ADMIN_TOKEN     bearer token allowed both
   OSPREY_PORT, OSPREY_HOST, OSPREY_DATA_DIR, ...   the options above
@@ -89,6 +102,8 @@ Config file keys (all optional; relative dataDir is resolved against the file's 
   dataDir: ./data
   insecure: false
   maxBodyBytes: 16777216
+  maxQueuedSpans, settleMs, activeSlowMs, activeVerySlowMs, activeStaleMs, metricsMaxEndpoints: numbers
+  influxUrl, influxDb, influxInterval: strings as for the flags
   tokens: { ingest: "...", read: "...", admin: "..." }
   retention: { spans: 3d, transactions: 7d, rollups: 90d }
 `;
@@ -117,6 +132,10 @@ const FILE_SCALARS: Record<string, [flag: string, kinds: readonly ScalarKind[]]>
   influxUrl: ['influx-url', ['string']],
   influxDb: ['influx-db', ['string']],
   influxInterval: ['influx-interval', ['string']],
+  maxQueuedSpans: ['max-queued-spans', ['number', 'string']],
+  activeSlowMs: ['active-slow-ms', ['number', 'string']],
+  activeVerySlowMs: ['active-very-slow-ms', ['number', 'string']],
+  activeStaleMs: ['active-stale-ms', ['number', 'string']],
 };
 const FILE_KEYS = [...Object.keys(FILE_SCALARS), 'tokens', 'retention'];
 const SCOPES = ['ingest', 'read', 'admin'] as const;
@@ -236,6 +255,10 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
         'influx-url': { type: 'string' },
         'influx-db': { type: 'string' },
         'influx-interval': { type: 'string' },
+        'max-queued-spans': { type: 'string' },
+        'active-slow-ms': { type: 'string' },
+        'active-very-slow-ms': { type: 'string' },
+        'active-stale-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -280,6 +303,20 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
     0,
     3_600_000
   );
+  const option = (name: string, variable: string, fallback: number, min: number, max: number) =>
+    integerOption(name, setting(name, variable) ?? String(fallback), min, max);
+  const maxQueuedSpans = option('max-queued-spans', 'OSPREY_MAX_QUEUED_SPANS', DEFAULT_MAX_QUEUED_ITEMS, 1, 1e8);
+  const day = 86_400_000;
+  const thresholds = {
+    slow: option('active-slow-ms', 'OSPREY_ACTIVE_SLOW_MS', DEFAULT_THRESHOLDS.slow, 1, day),
+    verySlow: option('active-very-slow-ms', 'OSPREY_ACTIVE_VERY_SLOW_MS', DEFAULT_THRESHOLDS.verySlow, 1, day),
+  };
+  if (thresholds.verySlow <= thresholds.slow) {
+    throw new ConfigError(
+      `--active-very-slow-ms (${thresholds.verySlow}) must be greater than --active-slow-ms (${thresholds.slow})`
+    );
+  }
+  const staleAfterMs = option('active-stale-ms', 'OSPREY_ACTIVE_STALE_MS', DEFAULT_ACTIVE_STALE_MS, 1, day);
   const retention = { ...DEFAULT_RETENTION };
   for (const tier of TIERS) {
     const value = setting(`retention-${tier}`, `OSPREY_RETENTION_${tier.toUpperCase()}`);
@@ -324,6 +361,8 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
     insecure,
     maxBodyBytes,
     settleMs,
+    maxQueuedSpans,
+    active: { thresholds, staleAfterMs },
     tokens,
     retention,
     metricsMaxEndpoints,

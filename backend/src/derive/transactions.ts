@@ -99,8 +99,10 @@ function endpointOf(span: Span): string {
   if (route !== undefined) {
     return method === undefined ? route : `${method} ${route}`;
   }
-  // HTTP server span names are already "GET /route" or just "GET": don't repeat the method.
-  if (method === undefined || span.name === method || span.name.startsWith(`${method} `)) {
+  // HTTP server span names are already "GET /route" or just "GET" (Brave writes "get /route"):
+  // don't repeat the method.
+  const name = span.name.toLowerCase();
+  if (method === undefined || name === method.toLowerCase() || name.startsWith(`${method.toLowerCase()} `)) {
     return span.name;
   }
   return `${method} ${span.name}`;

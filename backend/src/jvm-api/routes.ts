@@ -14,7 +14,9 @@ import {
 } from '@osprey/model';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-import { inflate } from '../ingest/otlp/route';
+import { inflate, rawBodies } from '../ingest/body';
+import { type IngestObserver, NO_INGEST_OBSERVER } from '../ingest/observer';
+import { reportOutcomes } from '../ingest/outcome';
 import {
   analyzeThreadDump,
   diffHistograms,
@@ -39,6 +41,7 @@ import {
 interface Options {
   store: Store;
   maxBodyBytes: number;
+  observer?: IngestObserver;
 }
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown> }>;
@@ -93,10 +96,8 @@ function found<T>(value: T | undefined, what: string, id: string): T {
 /** Uploads: the body is kept byte for byte, so both types arrive as a Buffer (gzip allowed). */
 async function uploadRoutes(app: FastifyInstance, options: Options): Promise<void> {
   const { store, maxBodyBytes } = options;
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['text/plain', 'application/json'], { parseAs: 'buffer' }, (_req, body, done) =>
-    done(null, body)
-  );
+  rawBodies(app, ['text/plain', 'application/json']);
+  const commit = reportOutcomes(app, 'jvm', options.observer ?? NO_INGEST_OBSERVER);
 
   app.post(
     JVM_API_PATHS.threadDumps,
@@ -108,16 +109,18 @@ async function uploadRoutes(app: FastifyInstance, options: Options): Promise<voi
       const receivedAt = Date.now();
       const takenAt = analysed.takenAt ?? receivedAt;
       const id = sortableId(receivedAt);
-      await store.insertThreadDump({
-        id,
-        service,
-        instance,
-        takenAt,
-        receivedAt,
-        dump: { ...analysed, service, instance, takenAt },
-        raw,
-        contentType: request.headers['content-type'] ?? 'text/plain',
-      });
+      await commit(request, 1, [], () =>
+        store.insertThreadDump({
+          id,
+          service,
+          instance,
+          takenAt,
+          receivedAt,
+          dump: { ...analysed, service, instance, takenAt },
+          raw,
+          contentType: request.headers['content-type'] ?? 'text/plain',
+        })
+      );
       request.log.debug({ id, service, instance, threads: analysed.summary.total }, 'thread dump stored');
       reply.status(201);
       return { id, summary: analysed.summary };
@@ -134,15 +137,17 @@ async function uploadRoutes(app: FastifyInstance, options: Options): Promise<voi
       const receivedAt = Date.now();
       const takenAt = histogram.takenAt ?? receivedAt;
       const id = sortableId(receivedAt);
-      await store.insertHeapHistogram({
-        id,
-        service,
-        instance,
-        takenAt,
-        receivedAt,
-        histogram: { ...histogram, service, instance, takenAt },
-        raw,
-      });
+      await commit(request, 1, [], () =>
+        store.insertHeapHistogram({
+          id,
+          service,
+          instance,
+          takenAt,
+          receivedAt,
+          histogram: { ...histogram, service, instance, takenAt },
+          raw,
+        })
+      );
       request.log.debug({ id, service, instance, classes: histogram.rows.length }, 'heap histogram stored');
       reply.status(201);
       return { id };

@@ -1,17 +1,22 @@
 import { API_PATHS, type HealthResponse } from '@osprey/model';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
+import { type ActiveOptions, activeRoutes } from '../active/routes';
+import { DEFAULT_ACTIVE_STALE_MS, DEFAULT_THRESHOLDS } from '../active/equalizer';
 import { requireTokens } from '../auth/plugin';
 import { TokenRegistry, type TokenConfig } from '../auth/tokens';
 import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
 import { fanOutObserver, type IngestObserver } from '../ingest/observer';
+import { nativeRoutes } from '../ingest/native/route';
 import { otlpRoutes } from '../ingest/otlp/route';
+import { zipkinRoutes } from '../ingest/zipkin/route';
 import { jvmRoutes } from '../jvm-api/routes';
 import { createMetricsExposition } from '../metrics/exposition';
 import { metricsRoutes } from '../metrics/routes';
 import { queryRoutes } from '../query/routes';
 import { serviceMapRoutes } from '../servicemap/routes';
 import type { Retention } from '../retention/policy';
+import { OverloadedError } from '../store/overload';
 import type { Store } from '../store/store';
 import { codeFor, HttpError } from './errors';
 import { VERSION } from './version';
@@ -33,9 +38,17 @@ export interface ServerOptions {
   metricsMaxEndpoints?: number;
   /** fastify/pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
+  /** Equalizer thresholds and staleness of `GET /api/v1/active` (defaults 3000/8000 ms, 30 s). */
+  active?: Partial<ActiveOptions>;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Seconds a sender is told to wait after a 503 (queue full). One commit takes milliseconds, so a
+ * second is enough to drain a full queue; OTLP exporters add their own jittered backoff.
+ */
+export const RETRY_AFTER_SECONDS = 1;
 
 export { VERSION };
 
@@ -52,6 +65,26 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: maxBodyBytes });
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof OverloadedError) {
+      request.log.warn({ queued: error.queuedItems }, 'ingest refused: queue full');
+      return reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ error: codeFor(503), message: error.message });
+    }
+    if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({
+        error: codeFor(413),
+        message: `request body exceeds ${maxBodyBytes} bytes (--max-body-bytes)`,
+      });
+    }
+    if ((error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const where = `${request.method} ${request.url.split('?')[0]}`;
+      return reply.status(415).send({
+        error: codeFor(415),
+        message: `Content-Type "${request.headers['content-type'] ?? ''}" is not supported by ${where}`,
+      });
+    }
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
     if (statusCode >= 500) {
       request.log.error({ err: error }, 'request failed');
@@ -81,14 +114,24 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     if (!options.insecure) {
       requireTokens(authenticated, registry);
     }
-    await authenticated.register(otlpRoutes, { store: options.store, maxBodyBytes, observer });
+    const ingest = { store: options.store, maxBodyBytes, observer };
+    await authenticated.register(otlpRoutes, ingest);
+    await authenticated.register(zipkinRoutes, ingest);
+    await authenticated.register(nativeRoutes, ingest);
+    await authenticated.register(activeRoutes, {
+      ...ingest,
+      active: {
+        thresholds: options.active?.thresholds ?? DEFAULT_THRESHOLDS,
+        staleAfterMs: options.active?.staleAfterMs ?? DEFAULT_ACTIVE_STALE_MS,
+      },
+    });
     await authenticated.register(queryRoutes, {
       store: options.store,
       transactionsRetentionMs: options.retention?.transactions,
       now: options.now,
     });
     await authenticated.register(serviceMapRoutes, { store: options.store });
-    await authenticated.register(jvmRoutes, { store: options.store, maxBodyBytes });
+    await authenticated.register(jvmRoutes, ingest);
     await authenticated.register(metricsRoutes, { metrics });
   });
 

@@ -13,6 +13,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import type {
+  ActiveSnapshot,
   Attributes,
   HeapHistogramListItem,
   HeapHistogramResponse,
@@ -38,14 +39,17 @@ import type {
 } from '@osprey/model';
 
 import * as jvm from './duckdb-jvm';
+import * as active from './duckdb-active';
 import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
 import * as settle from './duckdb-settle';
 import { deleteOlderThan } from './duckdb-retention';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
+import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
 import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
+  type ActiveSnapshotQuery,
   type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
@@ -112,6 +116,8 @@ export interface DuckDbStoreOptions {
   autoSettle?: boolean;
   /** A failed settle run is retried on the next tick; this hears about the failure. */
   onSettleError?: (err: unknown) => void;
+  /** Spans + rows that may wait for a commit before ingest is refused (OverloadedError). */
+  maxQueuedItems?: number;
 }
 
 export const DEFAULT_SETTLE_MS = 10_000;
@@ -124,6 +130,8 @@ interface PendingBatch {
   transactions: Transaction[];
   /** Other writes (JVM rows), run inside the same transaction after the appends; may run again on retry. */
   statements?: (writer: DuckDBConnection) => Promise<void>;
+  /** Spans + rows it holds, counted against the queue bound. */
+  items: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -135,17 +143,23 @@ interface PendingBatch {
  * wait in a queue and are then written together in one transaction (group commit), so many small
  * OTLP exports cost one commit. If a group fails, its batches are retried one by one so a bad
  * batch fails alone. Reads use their own connection and see only committed data.
+ *
+ * The queue is bounded by the spans + rows it holds (including the group being committed): an
+ * ingest write that would go past `maxQueuedItems` is refused with OverloadedError, so a burst
+ * costs the senders a retry instead of the process its memory. A batch larger than the whole bound
+ * is still taken when nothing waits, or it could never be stored.
  */
 export class DuckDbStore implements Store {
   readonly kind = 'duckdb';
   private queue: PendingBatch[] = [];
-  /** The group being committed right now: still backlog until its COMMIT returns. */
-  private committing: PendingBatch[] = [];
   private writing = false;
   private closed = false;
   private readonly settleRule: settle.SettleRule;
   private settleTimer: NodeJS.Timeout | undefined;
   private settling = false;
+  private queuedBatches = 0;
+  private queuedItems = 0;
+  private readonly maxQueuedItems: number;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -153,6 +167,7 @@ export class DuckDbStore implements Store {
     private readonly reader: DuckDBConnection,
     private readonly options: DuckDbStoreOptions
   ) {
+    this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
     const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     this.settleRule = { settleMs, maxWaitMs: settleMs * SETTLE_MAX_WAIT_WINDOWS, maxTraces: SETTLE_MAX_TRACES };
     if (options.autoSettle !== false) {
@@ -167,7 +182,13 @@ export class DuckDbStore implements Store {
     mkdirSync(dataDir, { recursive: true });
     const instance = await DuckDBInstance.create(path.join(dataDir, 'osprey.duckdb'));
     const writer = await instance.connect();
-    for (const statement of [...SCHEMA, ...jvm.JVM_SCHEMA, ...settle.SETTLE_SCHEMA, ...red.RED_SCHEMA]) {
+    for (const statement of [
+      ...SCHEMA,
+      ...jvm.JVM_SCHEMA,
+      ...settle.SETTLE_SCHEMA,
+      ...red.RED_SCHEMA,
+      ...active.ACTIVE_SCHEMA,
+    ]) {
       await writer.run(statement);
     }
     const reader = await instance.connect();
@@ -198,48 +219,66 @@ export class DuckDbStore implements Store {
   }
 
   insertBatch(spans: Span[], transactions: Transaction[]): Promise<void> {
-    if (this.closed) {
-      return Promise.reject(new Error('store is closed'));
-    }
     if (spans.length === 0 && transactions.length === 0) {
-      return Promise.resolve();
+      return this.closed ? Promise.reject(new Error('store is closed')) : Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ spans, transactions, resolve, reject });
-      void this.drain();
+      this.enqueue({ spans, transactions, items: spans.length + transactions.length, resolve, reject }, true);
     });
   }
 
-  backlog(): { batches: number; items: number } {
-    let items = 0;
-    for (const batch of [...this.committing, ...this.queue]) {
-      items += batch.spans.length + batch.transactions.length;
-    }
-    return { batches: this.committing.length + this.queue.length, items };
+  backlog(): Backlog {
+    return { batches: this.queuedBatches, items: this.queuedItems };
   }
 
   /**
    * Runs `statements` through the writer queue, in a group-committed transaction, and resolves with
    * what they returned once committed. If the group fails they run again alone (after the rollback),
-   * so they must only depend on the database.
+   * so they must only depend on the database. `ingestRows` > 0 makes it an ingest write, subject to
+   * the queue bound; control writes (capture requests) are tiny and always taken.
    */
-  private write<T>(statements: (writer: DuckDBConnection) => Promise<T>): Promise<T> {
-    if (this.closed) {
-      return Promise.reject(new Error('store is closed'));
-    }
+  private write<T>(statements: (writer: DuckDBConnection) => Promise<T>, ingestRows = 0): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let result: T;
-      this.queue.push({
-        spans: [],
-        transactions: [],
-        statements: async (writer) => {
-          result = await statements(writer);
+      this.enqueue(
+        {
+          spans: [],
+          transactions: [],
+          statements: async (writer) => {
+            result = await statements(writer);
+          },
+          items: ingestRows,
+          resolve: () => resolve(result),
+          reject,
         },
-        resolve: () => resolve(result),
-        reject,
-      });
-      void this.drain();
+        ingestRows > 0
+      );
     });
+  }
+
+  private enqueue(batch: PendingBatch, bounded: boolean): void {
+    if (this.closed) {
+      batch.reject(new Error('store is closed'));
+      return;
+    }
+    if (bounded && this.queuedItems > 0 && this.queuedItems + batch.items > this.maxQueuedItems) {
+      batch.reject(new OverloadedError(this.queuedItems, this.maxQueuedItems));
+      return;
+    }
+    this.queuedBatches += 1;
+    this.queuedItems += batch.items;
+    this.queue.push(batch);
+    void this.drain();
+  }
+
+  private finish(batch: PendingBatch, error?: unknown): void {
+    this.queuedBatches -= 1;
+    this.queuedItems -= batch.items;
+    if (error === undefined) {
+      batch.resolve();
+    } else {
+      batch.reject(error);
+    }
   }
 
   private async drain(): Promise<void> {
@@ -251,25 +290,22 @@ export class DuckDbStore implements Store {
       while (this.queue.length > 0) {
         const group = this.queue;
         this.queue = [];
-        this.committing = group;
         try {
           await this.commit(group);
-          group.forEach((batch) => batch.resolve());
+          group.forEach((batch) => this.finish(batch));
         } catch (groupError) {
           if (group.length === 1) {
-            group[0].reject(groupError);
+            this.finish(group[0], groupError);
             continue;
           }
           for (const batch of group) {
             try {
               await this.commit([batch]);
-              batch.resolve();
+              this.finish(batch);
             } catch (err) {
-              batch.reject(err);
+              this.finish(batch, err);
             }
           }
-        } finally {
-          this.committing = [];
         }
       }
     } finally {
@@ -422,7 +458,7 @@ export class DuckDbStore implements Store {
   }
 
   insertThreadDump(dump: NewThreadDump): Promise<void> {
-    return this.write((writer) => jvm.insertThreadDump(writer, dump));
+    return this.write((writer) => jvm.insertThreadDump(writer, dump), 1);
   }
 
   threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]> {
@@ -442,7 +478,7 @@ export class DuckDbStore implements Store {
   }
 
   insertHeapHistogram(histogram: NewHeapHistogram): Promise<void> {
-    return this.write((writer) => jvm.insertHeapHistogram(writer, histogram));
+    return this.write((writer) => jvm.insertHeapHistogram(writer, histogram), 1);
   }
 
   heapHistograms(query: JvmListQuery): Promise<HeapHistogramListItem[]> {
@@ -459,6 +495,14 @@ export class DuckDbStore implements Store {
 
   jvmInstances(service?: string): Promise<JvmInstance[]> {
     return jvm.jvmInstances(this.reader, service);
+  }
+
+  insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void> {
+    return this.write((writer) => active.insertActiveSnapshot(writer, snapshot, receivedAt), 1);
+  }
+
+  activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]> {
+    return active.activeSnapshots(this.reader, query);
   }
 
   createJvmRequest(request: {

@@ -1,4 +1,5 @@
 import type {
+  ActiveSnapshot,
   AnalyzedThreadDump,
   HeapHistogram,
   HeapHistogramListItem,
@@ -18,6 +19,8 @@ import type {
   TransactionQuery,
   TransactionsResponse,
 } from '@osprey/model';
+
+import type { Backlog } from './overload';
 
 /** A thread dump as uploaded: the analysed form (with service, instance, takenAt set) and the raw body. */
 export interface NewThreadDump {
@@ -56,6 +59,12 @@ export interface JvmRequestQuery {
   status?: JvmRequestStatus;
 }
 
+/** Filter of the stored active-service snapshots; `receivedSince` (epoch ms) drops stale ones. */
+export interface ActiveSnapshotQuery {
+  service?: string;
+  receivedSince: number;
+}
+
 /**
  * What a claim or a result did: `missing` = no such request; `conflict` = the request was not in a
  * state that allows it (`request` shows the state it is in); `ok` = the change was committed.
@@ -82,10 +91,13 @@ export interface RollupCompaction {
 export interface Store {
   /** Short name reported by /health, e.g. "duckdb". */
   readonly kind: string;
-  /** Stores one ingest batch atomically; resolves only once it is committed durably. */
+  /**
+   * Stores one ingest batch atomically; resolves only once it is committed durably. Rejects with
+   * OverloadedError, storing nothing, when the writer queue is full.
+   */
   insertBatch(spans: Span[], transactions: Transaction[]): Promise<void>;
-  /** Writes handed over and not yet committed: batches, and the spans + transactions in them. */
-  backlog(): { batches: number; items: number };
+  /** Batches and spans/rows waiting for (or in) a commit. */
+  backlog(): Backlog;
   /** Names of every service that sent spans, sorted. */
   services(): Promise<string[]>;
   /**
@@ -110,7 +122,7 @@ export interface Store {
   /** Services, databases and external peers with the calls between them in [from, to] (settled traces only). */
   serviceMap(from: number, to: number): Promise<ServiceMapResponse>;
 
-  /** Stores a thread dump; resolves once committed. */
+  /** Stores a thread dump; resolves once committed; may reject with OverloadedError. */
   insertThreadDump(dump: NewThreadDump): Promise<void>;
   /** Newest (takenAt, then id) first. */
   threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]>;
@@ -126,6 +138,11 @@ export interface Store {
 
   /** JVMs that sent a dump or a histogram, sorted by service then instance. */
   jvmInstances(service?: string): Promise<JvmInstance[]>;
+
+  /** Keeps the snapshot as its instance's newest unless a newer one is stored; may reject with OverloadedError. */
+  insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void>;
+  /** Each instance's newest snapshot, by service then instance. */
+  activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]>;
 
   /** Stores a new pending capture request. */
   createJvmRequest(request: {

@@ -94,20 +94,30 @@ function convertSpan(span: Record<string, unknown>, path: string, service: strin
   return result;
 }
 
-function convertAttributes(list: unknown, path: string): Attributes {
+/**
+ * How deep arrays and key-value lists may nest inside one attribute. Real instrumentation nests a
+ * level or two; the bound keeps a hostile batch from exhausting the stack here or when the stored
+ * JSON is read back.
+ */
+export const MAX_ATTRIBUTE_DEPTH = 32;
+
+function convertAttributes(list: unknown, path: string, depth = 0): Attributes {
   const attributes: Attributes = {};
   forEachElement(list, path, (kv, kvPath) => {
     const pair = asObject(kv, kvPath);
     const key = asString(pair.key, `${kvPath}.key`);
-    attributes[key] = convertAnyValue(pair.value, `${kvPath}.value`);
+    attributes[key] = convertAnyValue(pair.value, `${kvPath}.value`, depth);
   });
   return attributes;
 }
 
 /** AnyValue → JSON-friendly value. int64 beyond 2^53 stays a decimal string so nothing is rounded. */
-function convertAnyValue(value: unknown, path: string): AttributeValue {
+function convertAnyValue(value: unknown, path: string, depth: number): AttributeValue {
   if (value === undefined || value === null) {
     return null;
+  }
+  if (depth >= MAX_ATTRIBUTE_DEPTH) {
+    throw new OtlpValidationError(path, `nested deeper than ${MAX_ATTRIBUTE_DEPTH} levels`);
   }
   const v = asObject(value, path);
   if (v.stringValue !== undefined) {
@@ -131,13 +141,13 @@ function convertAnyValue(value: unknown, path: string): AttributeValue {
     const values: AttributeValue[] = [];
     const arrayPath = `${path}.arrayValue`;
     forEachElement(asObject(v.arrayValue, arrayPath).values, `${arrayPath}.values`, (item, itemPath) => {
-      values.push(convertAnyValue(item, itemPath));
+      values.push(convertAnyValue(item, itemPath, depth + 1));
     });
     return values;
   }
   if (v.kvlistValue !== undefined) {
     const kvPath = `${path}.kvlistValue`;
-    return convertAttributes(asObject(v.kvlistValue, kvPath).values, `${kvPath}.values`);
+    return convertAttributes(asObject(v.kvlistValue, kvPath).values, `${kvPath}.values`, depth + 1);
   }
   if (v.bytesValue !== undefined) {
     return bytesAsBase64(v.bytesValue, `${path}.bytesValue`);

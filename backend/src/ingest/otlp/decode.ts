@@ -29,16 +29,19 @@ if (!protobufUtil.Long) {
 
 /** OTLP/HTTP protobuf body → Spans. Throws OtlpValidationError for bytes that are not a valid request. */
 export function decodeOtlpProtobuf(body: Uint8Array): Span[] {
-  let message: unknown;
+  let request: unknown;
   try {
-    message = ExportTraceServiceRequest.decode(body);
+    // Longs as decimal strings keep all 64 bits; bytes stay Uint8Array; absent fields stay absent.
+    request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), {
+      longs: String,
+      enums: Number,
+      arrays: true,
+    });
   } catch (err) {
+    // protobufjs recurses per nested message: absurd nesting ends in a RangeError, still bad input.
     throw new OtlpValidationError('', `body is not a protobuf ExportTraceServiceRequest: ${(err as Error).message}`);
   }
-  // Longs as decimal strings keep all 64 bits; bytes stay Uint8Array; absent fields stay absent.
-  return convertExportRequest(
-    ExportTraceServiceRequest.toObject(message, { longs: String, enums: Number, arrays: true })
-  );
+  return convertExportRequest(request);
 }
 
 /** OTLP/HTTP JSON body (UTF-8 text) → Spans. Throws OtlpValidationError for invalid JSON or schema. */

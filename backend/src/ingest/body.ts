@@ -1,0 +1,59 @@
+import { gunzipSync } from 'node:zlib';
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+import { HttpError } from '../server/errors';
+import { BatchValidationError } from './validation';
+
+/**
+ * Makes every listed content type arrive as the raw Buffer, in this encapsulated context only:
+ * ingest routes inflate and parse themselves so the size cap also holds after gunzip.
+ */
+export function rawBodies(app: FastifyInstance, contentTypes: string[]): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(contentTypes, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+}
+
+/**
+ * The body bytes, gunzipped when `Content-Encoding: gzip`. The inflated size is capped too, so a
+ * small compressed body cannot expand past the limit.
+ */
+export function inflate(request: FastifyRequest, body: Buffer, maxBodyBytes: number): Buffer {
+  const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  if (encoding === 'identity') {
+    return body;
+  }
+  if (encoding !== 'gzip') {
+    throw new HttpError(415, 'unsupported_media_type', `Content-Encoding "${encoding}" is not supported (use gzip)`);
+  }
+  try {
+    return gunzipSync(body, { maxOutputLength: maxBodyBytes });
+  } catch (err) {
+    if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new HttpError(413, 'payload_too_large', `gunzipped body exceeds ${maxBodyBytes} bytes (--max-body-bytes)`);
+    }
+    throw new HttpError(400, 'bad_request', `body is not valid gzip: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The (inflated) JSON body through `convert`, which validates it whole: invalid JSON or a
+ * BatchValidationError becomes a 400 carrying the reason.
+ */
+export function decodeJsonBody<T>(request: FastifyRequest, maxBodyBytes: number, convert: (json: unknown) => T): T {
+  const bytes = inflate(request, request.body as Buffer, maxBodyBytes);
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new HttpError(400, 'bad_request', `body is not JSON: ${(err as Error).message}`);
+  }
+  try {
+    return convert(json);
+  } catch (err) {
+    if (err instanceof BatchValidationError) {
+      throw new HttpError(400, 'bad_request', err.message);
+    }
+    throw err;
+  }
+}

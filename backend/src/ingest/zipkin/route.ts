@@ -1,0 +1,26 @@
+import { API_PATHS, type IngestResponse } from '@osprey/model';
+import type { FastifyInstance } from 'fastify';
+
+import { deriveTransactions } from '../../derive/transactions';
+import { decodeJsonBody, rawBodies } from '../body';
+import { type IngestRouteOptions, reportOutcomes } from '../outcome';
+import { convertZipkinSpans } from './convert';
+
+/**
+ * `POST /api/v2/spans`: Zipkin v2 JSON, gzip allowed. Validated whole (400 naming the first bad span
+ * field, nothing stored); 202 like a Zipkin server, but only once the batch is committed.
+ */
+export async function zipkinRoutes(app: FastifyInstance, options: IngestRouteOptions): Promise<void> {
+  const { store, maxBodyBytes } = options;
+  rawBodies(app, ['application/json']);
+  const commit = reportOutcomes(app, 'zipkin', options.observer);
+
+  app.post(API_PATHS.zipkinSpans, { config: { scope: 'ingest' } }, async (request, reply): Promise<IngestResponse> => {
+    const spans = decodeJsonBody(request, maxBodyBytes, convertZipkinSpans);
+    const transactions = deriveTransactions(spans);
+    await commit(request, spans.length, transactions, () => store.insertBatch(spans, transactions));
+    request.log.debug({ spans: spans.length, transactions: transactions.length }, 'zipkin batch stored');
+    reply.status(202);
+    return { spans: spans.length, transactions: transactions.length };
+  });
+}

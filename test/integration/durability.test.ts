@@ -1,0 +1,155 @@
+/**
+ * Acknowledged means durable: the real `osprey serve` process is killed with SIGKILL at random
+ * moments while a client keeps sending OTLP batches, restarted on the same data directory, and
+ * every span that was answered 2xx must be there at the end. Then overload: a tiny writer queue and
+ * many concurrent senders get only 200 or 503 + Retry-After, and with retries nothing is lost.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import {
+  type Backend,
+  buildBackend,
+  killAll,
+  killHard,
+  makeTrace,
+  otlpProtobuf,
+  postOtlp,
+  type SdkSpan,
+  sleep,
+  startBackend,
+  storedSpans,
+} from './osprey-cli';
+
+// Each test finishes in well under a minute on an idle machine (most of it is ten process starts);
+// the margin is for a CI box shared with other jobs.
+jest.setTimeout(180_000);
+
+const ids = (spans: SdkSpan[]) => spans.map((s) => `${s.spanContext().traceId}/${s.spanContext().spanId}`);
+
+/** Checks every acknowledged span against the read API, a few traces at a time. */
+async function missingSpans(url: string, acked: Map<string, string[]>): Promise<string[]> {
+  const missing: string[] = [];
+  const traces = [...acked.keys()];
+  for (let i = 0; i < traces.length; i += 16) {
+    await Promise.all(
+      traces.slice(i, i + 16).map(async (traceId) => {
+        const stored = new Set(await storedSpans(url, traceId));
+        missing.push(...acked.get(traceId)!.filter((id) => !stored.has(id)));
+      })
+    );
+  }
+  return missing;
+}
+
+describe('durability and backpressure of the real osprey process', () => {
+  const dirs: string[] = [];
+
+  beforeAll(() => buildBackend());
+
+  afterAll(() => {
+    killAll();
+    dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  });
+
+  const tempDir = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'osprey-durability-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  it('keeps every acknowledged span across 10 kill -9 and restarts', async () => {
+    const dataDir = tempDir();
+    let backend: Backend = await startBackend(dataDir);
+    const acked = new Map<string, string[]>();
+    let sent = 0;
+    let refused = 0;
+    let stop = false;
+
+    const sender = async () => {
+      while (!stop) {
+        const spans = makeTrace('orders', 4);
+        sent += 1;
+        const { status } = await postOtlp(backend.url, otlpProtobuf(spans));
+        if (status >= 200 && status < 300) {
+          acked.set(spans[0].spanContext().traceId, ids(spans));
+        } else {
+          refused += 1;
+          await sleep(50);
+        }
+      }
+    };
+    const senders = [sender(), sender()];
+
+    const kills = 10;
+    const restartMs: number[] = [];
+    for (let i = 0; i < kills; i++) {
+      // Kill amid traffic: after a few acknowledgements on this run, at a random moment after them.
+      const target = acked.size + 3 + Math.floor(Math.random() * 8);
+      while (acked.size < target) {
+        await sleep(5);
+      }
+      await sleep(Math.random() * 200);
+      await killHard(backend);
+      const restarting = Date.now();
+      backend = await startBackend(dataDir);
+      restartMs.push(Date.now() - restarting);
+    }
+    await sleep(300);
+    stop = true;
+    await Promise.all(senders);
+
+    // Once more without warning, right after the last acknowledgements.
+    await killHard(backend);
+    backend = await startBackend(dataDir);
+
+    expect(acked.size).toBeGreaterThanOrEqual(3 * kills);
+    expect(await missingSpans(backend.url, acked)).toEqual([]);
+    // Figures for the report: how much traffic the kills cut into.
+    console.log(
+      `durability: ${sent} batches sent, ${acked.size} acknowledged, ${refused} refused/cut, ` +
+        `${kills + 1} kills, restarts took ${restartMs.join('/')} ms`
+    );
+    await killHard(backend);
+  });
+
+  it('answers only 200 or 503 with Retry-After under overload, and retried batches are all stored', async () => {
+    const backend = await startBackend(tempDir(), ['--max-queued-spans', '20']);
+    const statuses = new Map<number, number>();
+    const acked = new Map<string, string[]>();
+    let retryAfterMissing = 0;
+
+    const sender = async () => {
+      for (let batch = 0; batch < 5; batch++) {
+        const spans = makeTrace('checkout', 9);
+        const body = otlpProtobuf(spans);
+        for (;;) {
+          const { status, retryAfter } = await postOtlp(backend.url, body);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          if (status === 200) {
+            acked.set(spans[0].spanContext().traceId, ids(spans));
+            break;
+          }
+          if (status !== 503) {
+            return;
+          }
+          if (retryAfter === null) {
+            retryAfterMissing += 1;
+          }
+          // What the OTLP exporters do: wait as told (Retry-After is in seconds), plus jitter.
+          await sleep(Number(retryAfter ?? '1') * 1000 * (0.5 + Math.random()));
+        }
+      }
+    };
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 30 }, sender));
+
+    expect([...statuses.keys()].sort()).toEqual([200, 503]);
+    expect(retryAfterMissing).toBe(0);
+    expect(acked.size).toBe(30 * 5);
+    expect(await missingSpans(backend.url, acked)).toEqual([]);
+    console.log(`overload: ${JSON.stringify(Object.fromEntries(statuses))} in ${Date.now() - started} ms`);
+    await killHard(backend);
+  });
+});
