@@ -72,41 +72,34 @@ export interface SettleRule {
   maxTraces: number;
 }
 
-interface DueTrace {
-  traceId: string;
-  lo: bigint;
-  hi: bigint;
-}
-
 /**
  * Settles the traces that are due: recomputes the sql/api figures of their transactions from every
  * stored span and appends the edge rollups of their newly arrived client spans. Returns how many
  * traces it settled. Must run inside a write transaction.
  */
 export async function settleDue(writer: DuckDBConnection, now: number, rule: SettleRule): Promise<number> {
-  const due = await dueTraces(writer, now, rule);
-  if (due.length === 0) {
+  const pending = await duePending(writer, now, rule);
+  if (pending.length === 0) {
     return 0;
   }
-  const traceIds = listValue(due.map((trace) => trace.traceId));
-  const lo = due.reduce((min, trace) => (trace.lo < min ? trace.lo : min), due[0].lo);
-  const hi = due.reduce((max, trace) => (trace.hi > max ? trace.hi : max), due[0].hi);
+  const due = new Set<string>();
+  const fresh = new Set<string>();
+  let lo = pending[0].start;
+  let hi = pending[0].start;
+  for (const { traceId, spanId, start } of pending) {
+    due.add(traceId);
+    fresh.add(spanKey(traceId, spanId));
+    lo = start < lo ? start : lo;
+    hi = start > hi ? start : hi;
+  }
+  const traceIds = listValue([...due]);
   const from = lo > TRACE_SPREAD_NS ? lo - TRACE_SPREAD_NS : BigInt(0);
   const to = hi < UINT64_MAX - TRACE_SPREAD_NS ? hi + TRACE_SPREAD_NS : UINT64_MAX;
-
-  const fresh = new Set<string>();
-  const pending = await writer.runAndReadAll(
-    'SELECT trace_id, span_id FROM settle_pending WHERE trace_id IN (SELECT unnest($traceIds))',
-    { traceIds },
-    { traceIds: LIST(VARCHAR) }
-  );
-  for (const row of pending.getRowObjectsJS()) {
-    fresh.add(spanKey(String(row.trace_id), String(row.span_id)));
-  }
   const spans = await readSpans(writer, traceIds, from, to);
   const settlement = settle(spans, fresh);
 
   const txs = settlement.transactions;
+  // Only rows whose figures change are rewritten: when a batch held a whole request they are already right.
   if (txs.length > 0) {
     await writer.run(
       `UPDATE transactions AS t
@@ -115,7 +108,9 @@ export async function settleDue(writer: DuckDBConnection, now: number, rule: Set
        FROM (SELECT unnest($traceIds) AS trace_id, unnest($spanIds) AS span_id,
                     unnest($sqlCounts) AS sql_count, unnest($sqlTimes) AS sql_time,
                     unnest($apiCounts) AS api_call_count, unnest($apiTimes) AS api_call_time) AS u
-       WHERE t.end_time >= $fromMs AND t.trace_id = u.trace_id AND t.span_id = u.span_id`,
+       WHERE t.end_time >= $fromMs AND t.trace_id = u.trace_id AND t.span_id = u.span_id
+         AND (t.sql_count <> u.sql_count OR t.sql_time <> u.sql_time
+              OR t.api_call_count <> u.api_call_count OR t.api_call_time <> u.api_call_time)`,
       {
         traceIds: listValue(txs.map((tx) => tx.traceId)),
         spanIds: listValue(txs.map((tx) => tx.spanId)),
@@ -142,24 +137,32 @@ export async function settleDue(writer: DuckDBConnection, now: number, rule: Set
     { traceIds },
     { traceIds: LIST(VARCHAR) }
   );
-  return due.length;
+  return due.size;
 }
 
-async function dueTraces(writer: DuckDBConnection, now: number, rule: SettleRule): Promise<DueTrace[]> {
+/** The unsettled spans of the traces due (oldest first, at most `maxTraces` traces). */
+async function duePending(
+  writer: DuckDBConnection,
+  now: number,
+  rule: SettleRule
+): Promise<Array<{ traceId: string; spanId: string; start: bigint }>> {
   const result = await writer.runAndReadAll(
-    `SELECT trace_id, min(start_ns) AS lo, max(start_ns) AS hi
+    `SELECT trace_id, span_id, start_ns
      FROM settle_pending
-     GROUP BY trace_id
-     HAVING max(arrived) <= $quietBefore OR min(arrived) <= $overdueBefore
-     ORDER BY min(arrived), trace_id
-     LIMIT $limit`,
+     WHERE trace_id IN (
+       SELECT trace_id
+       FROM settle_pending
+       GROUP BY trace_id
+       HAVING max(arrived) <= $quietBefore OR min(arrived) <= $overdueBefore
+       ORDER BY min(arrived), trace_id
+       LIMIT $limit)`,
     { quietBefore: now - rule.settleMs, overdueBefore: now - rule.maxWaitMs, limit: rule.maxTraces },
     { quietBefore: DOUBLE, overdueBefore: DOUBLE, limit: INTEGER }
   );
-  return result.getRowObjectsJS().map((row) => ({
-    traceId: String(row.trace_id),
-    lo: BigInt(row.lo as bigint),
-    hi: BigInt(row.hi as bigint),
+  return result.getRowsJS().map(([traceId, spanId, start]) => ({
+    traceId: String(traceId),
+    spanId: String(spanId),
+    start: BigInt(start as bigint),
   }));
 }
 
@@ -177,22 +180,22 @@ async function readSpans(
     { traceIds, from, to },
     { traceIds: LIST(VARCHAR), from: UBIGINT, to: UBIGINT }
   );
-  return result.getRowObjectsJS().map((row) => {
+  return result.getRowsJS().map(([traceId, spanId, parent, service, name, kind, start, duration, status, attrs]) => {
     const span: Span = {
-      traceId: String(row.trace_id),
-      spanId: String(row.span_id),
-      name: String(row.name),
-      kind: row.kind as SpanKind,
-      startTimeUnixNano: String(row.start_ns),
-      durationNano: String(row.duration_ns),
-      status: row.status as SpanStatus,
-      service: String(row.service),
+      traceId: String(traceId),
+      spanId: String(spanId),
+      name: String(name),
+      kind: kind as SpanKind,
+      startTimeUnixNano: String(start),
+      durationNano: String(duration),
+      status: status as SpanStatus,
+      service: String(service),
       resource: {},
-      attributes: JSON.parse(String(row.attributes)) as Attributes,
+      attributes: JSON.parse(String(attrs)) as Attributes,
       events: [],
     };
-    if (row.parent_span_id !== null && row.parent_span_id !== undefined) {
-      span.parentSpanId = String(row.parent_span_id);
+    if (parent !== null && parent !== undefined) {
+      span.parentSpanId = String(parent);
     }
     return span;
   });
