@@ -10,6 +10,9 @@ import { generateTransactions } from '../testing/generate';
 import { RetentionJob } from './job';
 import type { Retention } from './policy';
 
+// Many small writer transactions (chunks, compaction slices): slow on a loaded machine, not a speed test.
+jest.setTimeout(60_000);
+
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 5, 1);
 

@@ -1,7 +1,7 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { RedGroupBy, RedPoint, RedQuery, RedResponse, RedSeries, Transaction } from '@osprey/model';
 
-import { bucketOf, quantileMs } from '../stats/latency-buckets';
+import { bucketOf, bucketUpperMs } from '../stats/latency-buckets';
 import type { RollupCompaction } from './store';
 
 export const MINUTE_MS = 60_000;
@@ -240,7 +240,7 @@ export async function redFromTransactions(reader: DuckDBConnection, query: RedQu
 /**
  * RED from the per-minute rollups. `step` must be a whole number of minutes; steps are aligned to
  * multiples of it since the epoch and hold every minute starting in [from rounded down to its
- * minute, to). Percentiles are latency-bucket upper bounds (`quantileMs`).
+ * minute, to). Percentiles are latency-bucket upper bounds, by the rank rule of `quantileMs`.
  */
 export async function redFromRollups(reader: DuckDBConnection, query: RedQuery): Promise<RedResponse> {
   const columns = GROUP_COLUMNS[query.groupBy];
@@ -250,34 +250,36 @@ export async function redFromRollups(reader: DuckDBConnection, query: RedQuery):
     step: query.step,
   };
   const where = ['minute >= $from', 'minute < $to', ...filters(query, values)];
+  // Percentiles in SQL: per step, the first bucket whose running count reaches rank ⌈q·n⌉ (the
+  // rule of `quantileMs`), so only one row per series and step leaves DuckDB.
+  const keys = columns.join(', ');
+  const rank = (q: number) => `min(bucket) FILTER (WHERE cum >= greatest(1, ceil(${q} * total)))`;
   const result = await reader.runAndReadAll(
-    `SELECT ${columns.join(', ')}, floor(minute / $step) * $step AS time, bucket,
-            sum(count)::DOUBLE AS n, sum(errors)::DOUBLE AS errors
-     FROM red_rollups WHERE ${where.join(' AND ')}
-     GROUP BY ALL
-     ORDER BY ALL`,
+    `WITH buckets AS (
+       SELECT ${keys}, floor(minute / $step) * $step AS time, bucket,
+              sum(count)::DOUBLE AS n, sum(errors)::DOUBLE AS errors
+       FROM red_rollups WHERE ${where.join(' AND ')}
+       GROUP BY ALL
+     ), running AS (
+       SELECT *, sum(n) OVER (PARTITION BY ${keys}, time ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum,
+              sum(n) OVER (PARTITION BY ${keys}, time) AS total
+       FROM buckets
+     )
+     SELECT ${keys}, time, any_value(total) AS n, sum(errors) AS errors,
+            ${rank(0.5)} AS b50, ${rank(0.9)} AS b90, ${rank(0.99)} AS b99
+     FROM running GROUP BY ${keys}, time`,
     values
   );
-  const steps = new Map<string, { row: Row; n: number; errors: number; buckets: Array<[number, number]> }>();
-  for (const row of result.getRowObjectsJS()) {
-    const key = `${seriesKey(row, columns)}@${String(row.time)}`;
-    let entry = steps.get(key);
-    if (entry === undefined) {
-      entry = { row, n: 0, errors: 0, buckets: [] };
-      steps.set(key, entry);
-    }
-    entry.n += Number(row.n);
-    entry.errors += Number(row.errors);
-    entry.buckets.push([Number(row.bucket), Number(row.n)]);
-  }
-  const points = [...steps.values()].map(({ row, n, errors, buckets }): [Row, RedPoint] => [
-    row,
-    redPoint(Number(row.time), query.step, n, errors, [
-      quantileMs(buckets, 0.5),
-      quantileMs(buckets, 0.9),
-      quantileMs(buckets, 0.99),
-    ]),
-  ]);
+  const points = result
+    .getRowObjectsJS()
+    .map((row): [Row, RedPoint] => [
+      row,
+      redPoint(Number(row.time), query.step, Number(row.n), Number(row.errors), [
+        bucketUpperMs(Number(row.b50)),
+        bucketUpperMs(Number(row.b90)),
+        bucketUpperMs(Number(row.b99)),
+      ]),
+    ]);
   return { step: query.step, tier: 'rollup', series: toSeries(points, columns) };
 }
 
