@@ -10,3 +10,6 @@ export type { Store } from './store/store';
 export { parseTransactionQuery } from './query/params';
 export { parseServeArgs, ConfigError, USAGE, type ServeConfig } from './config/serve';
 export * from './jvm';
+export { RetentionJob } from './retention/job';
+export { DEFAULT_RETENTION, parseDuration, type Retention } from './retention/policy';
+export { generateTransactions } from './testing/generate';

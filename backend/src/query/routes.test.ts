@@ -12,6 +12,9 @@ import { DuckDbStore } from '../store/duckdb';
 import { generateTransactions } from '../testing/generate';
 import { TRANSACTION_COLUMNS } from './arrow';
 
+// DuckDB files with thousands of rows: a loaded machine can need more than jest's 5 s default.
+jest.setTimeout(30_000);
+
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 2, 1);
 const RETENTION = { spans: HOUR, transactions: 6 * HOUR, rollups: 48 * HOUR };

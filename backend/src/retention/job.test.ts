@@ -10,6 +10,9 @@ import { generateTransactions } from '../testing/generate';
 import { RetentionJob } from './job';
 import type { Retention } from './policy';
 
+// Many small writer transactions (chunks, compaction slices): slow on a loaded machine, not a speed test.
+jest.setTimeout(60_000);
+
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 5, 1);
 
@@ -52,7 +55,9 @@ describe('RetentionJob on DuckDbStore', () => {
     // 10 hours of traffic ending at NOW; tiers of 2 h (spans), 5 h (transactions), 8 h (rollups).
     const txs = generateTransactions({ seed: 3, count: 3000, from: NOW - 10 * HOUR, spanMs: 10 * HOUR });
     const spans = txs.map(spanOf);
-    await store.insertBatch(spans, txs);
+    // Two commits over the same hours, so their minutes hold rows for compaction to merge.
+    await store.insertBatch(spans.slice(0, 1500), txs.slice(0, 1500));
+    await store.insertBatch(spans.slice(1500), txs.slice(1500));
     const retention: Retention = { spans: 2 * HOUR, transactions: 5 * HOUR, rollups: 8 * HOUR };
     const deletes: number[] = [];
     const job = new RetentionJob({
@@ -93,6 +98,10 @@ describe('RetentionJob on DuckDbStore', () => {
     expect(await rollupCount(NOW - 8 * HOUR, NOW + HOUR)).toBe(
       txs.filter((tx) => Math.floor(tx.endTime / MINUTE_MS) * MINUTE_MS >= NOW - 8 * HOUR).length
     );
+
+    // Compaction walked the 8 kept hours in bounded slices up to two minutes before now.
+    expect(run.compactedRows).toBeGreaterThan(0);
+    expect(await store.compactRollups(NOW - 2 * MINUTE_MS)).toMatchObject({ rowsBefore: 0, from: NOW - 2 * MINUTE_MS });
 
     // A second run at the same time finds nothing more.
     expect((await job.runOnce()).deleted).toEqual({ spans: 0, transactions: 0, rollups: 0 });

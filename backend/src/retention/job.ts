@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../store/duckdb-red';
 import type { RetentionTier, Store } from '../store/store';
 import type { Retention } from './policy';
 
@@ -61,10 +62,17 @@ export class RetentionJob {
         }
       }
     }
-    const compaction = await this.options.store.compactRollups(
-      now - (this.options.compactAfterMs ?? DEFAULT_COMPACT_AFTER_MS)
-    );
-    return { deleted, compactedRows: compaction.rowsBefore - compaction.rowsAfter };
+    // Each call merges a bounded slice of minutes; repeat until the watermark reaches the target.
+    const before = now - (this.options.compactAfterMs ?? DEFAULT_COMPACT_AFTER_MS);
+    let compactedRows = 0;
+    for (;;) {
+      const compaction = await this.options.store.compactRollups(before);
+      compactedRows += compaction.rowsBefore - compaction.rowsAfter;
+      if (compaction.to >= before - MINUTE_MS || compaction.from === compaction.to || this.stopped) {
+        break;
+      }
+    }
+    return { deleted, compactedRows };
   }
 
   start(): void {

@@ -10,6 +10,9 @@ import { expectedRed } from '../testing/red-expectation';
 import { DuckDbStore } from './duckdb';
 import { MINUTE_MS, rollupRows } from './duckdb-red';
 
+// DuckDB files with thousands of rows: a loaded machine can need more than jest's 5 s default.
+jest.setTimeout(30_000);
+
 const BASE = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 describe('rollupRows', () => {

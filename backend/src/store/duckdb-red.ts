@@ -1,7 +1,8 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { RedGroupBy, RedPoint, RedQuery, RedResponse, RedSeries, Transaction } from '@osprey/model';
 
-import { bucketOf, quantileMs } from '../stats/latency-buckets';
+import { bucketOf, bucketUpperMs } from '../stats/latency-buckets';
+import type { RollupCompaction } from './store';
 
 export const MINUTE_MS = 60_000;
 
@@ -85,31 +86,32 @@ export async function appendRollups(writer: DuckDBConnection, transactions: read
   }
 }
 
+/** Most minutes one compaction merges, so that it holds the single writer only briefly. */
+export const COMPACT_MAX_MINUTES = 60;
+
 /**
- * Merges the rollup rows of minutes in [compacted_until, before) into one row per key and bucket
- * and moves the watermark to `before` (a minute boundary). Rows that arrive later for minutes
- * already behind the watermark (late data) stay as extra rows: still counted, just not merged.
- * Returns the minutes' rows before and after.
+ * Merges the rollup rows of minutes in [compacted_until, before) — at most COMPACT_MAX_MINUTES of
+ * them — into one row per key and bucket, and moves the watermark past them. Rows that arrive
+ * later for minutes already behind the watermark (late data) stay as extra rows: still counted,
+ * just not merged. Returns the minutes merged and their row count before and after.
  */
-export async function compactRollups(
-  writer: DuckDBConnection,
-  before: number
-): Promise<{ from: number; to: number; rowsBefore: number; rowsAfter: number }> {
-  const to = Math.floor(before / MINUTE_MS) * MINUTE_MS;
+export async function compactRollups(writer: DuckDBConnection, before: number): Promise<RollupCompaction> {
+  const until = Math.floor(before / MINUTE_MS) * MINUTE_MS;
   const state = (await writer.runAndReadAll('SELECT compacted_until FROM red_state')).getRowObjectsJS();
   let from: number;
   if (state.length === 0) {
     const oldest = (await writer.runAndReadAll('SELECT min(minute) AS m FROM red_rollups')).getRowObjectsJS()[0].m;
-    from = oldest === null ? to : Math.min(Number(oldest), to);
+    from = oldest === null ? until : Math.min(Number(oldest), until);
     await writer.run('INSERT INTO red_state VALUES ($from)', { from });
   } else {
     from = Number(state[0].compacted_until);
   }
-  if (from >= to) {
+  if (from >= until) {
     return { from, to: from, rowsBefore: 0, rowsAfter: 0 };
   }
+  const to = Math.min(until, from + COMPACT_MAX_MINUTES * MINUTE_MS);
   const range = { from, to };
-  const before_ = await count(
+  const rowsBefore = await count(
     writer,
     'SELECT count(*) AS n FROM red_rollups WHERE minute >= $from AND minute < $to',
     range
@@ -121,19 +123,17 @@ export async function compactRollups(
      GROUP BY service, instance, endpoint, minute, bucket`,
     range
   );
-  try {
-    await writer.run('DELETE FROM red_rollups WHERE minute >= $from AND minute < $to', range);
-    await writer.run('INSERT INTO red_rollups SELECT * FROM red_compacted ORDER BY minute');
-  } finally {
-    await writer.run('DROP TABLE red_compacted');
-  }
+  // All inside the writer's transaction: a failure rolls back the temp table with the rest.
+  await writer.run('DELETE FROM red_rollups WHERE minute >= $from AND minute < $to', range);
+  await writer.run('INSERT INTO red_rollups SELECT * FROM red_compacted ORDER BY minute');
+  await writer.run('DROP TABLE red_compacted');
   await writer.run('UPDATE red_state SET compacted_until = $to', { to });
-  const after = await count(
+  const rowsAfter = await count(
     writer,
     'SELECT count(*) AS n FROM red_rollups WHERE minute >= $from AND minute < $to',
     range
   );
-  return { from, to, rowsBefore: before_, rowsAfter: after };
+  return { from, to, rowsBefore, rowsAfter };
 }
 
 async function count(connection: DuckDBConnection, sql: string, values: Record<string, DuckDBValue>): Promise<number> {
@@ -165,14 +165,13 @@ function seriesKey(row: Row, columns: readonly string[]): string {
   return JSON.stringify(columns.map((column) => String(row[column])));
 }
 
-/** Collects (series, step) rows into series sorted by their key, points by time. */
+/** Collects (series key row, point) pairs into series sorted by their key, points by time. */
 function toSeries(
-  rows: Row[],
-  columns: ReadonlyArray<'service' | 'instance' | 'endpoint'>,
-  point: (row: Row) => RedPoint
+  points: ReadonlyArray<[Row, RedPoint]>,
+  columns: ReadonlyArray<'service' | 'instance' | 'endpoint'>
 ): RedSeries[] {
   const series = new Map<string, RedSeries>();
-  for (const row of rows) {
+  for (const [row, point] of points) {
     const key = seriesKey(row, columns);
     let entry = series.get(key);
     if (entry === undefined) {
@@ -182,7 +181,7 @@ function toSeries(
       }
       series.set(key, entry);
     }
-    entry.points.push(point(row));
+    entry.points.push(point);
   }
   return [...series.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -225,20 +224,23 @@ export async function redFromTransactions(reader: DuckDBConnection, query: RedQu
      FROM steps`,
     values
   );
-  const series = toSeries(result.getRowObjectsJS(), columns, (row) =>
-    redPoint(Number(row.time), query.step, Number(row.n), Number(row.errors), [
-      Number(row.p50),
-      Number(row.p90),
-      Number(row.p99),
-    ])
-  );
-  return { step: query.step, tier: 'raw', series };
+  const points = result
+    .getRowObjectsJS()
+    .map((row): [Row, RedPoint] => [
+      row,
+      redPoint(Number(row.time), query.step, Number(row.n), Number(row.errors), [
+        Number(row.p50),
+        Number(row.p90),
+        Number(row.p99),
+      ]),
+    ]);
+  return { step: query.step, tier: 'raw', series: toSeries(points, columns) };
 }
 
 /**
  * RED from the per-minute rollups. `step` must be a whole number of minutes; steps are aligned to
  * multiples of it since the epoch and hold every minute starting in [from rounded down to its
- * minute, to). Percentiles are latency-bucket upper bounds (`quantileMs`).
+ * minute, to). Percentiles are latency-bucket upper bounds, by the rank rule of `quantileMs`.
  */
 export async function redFromRollups(reader: DuckDBConnection, query: RedQuery): Promise<RedResponse> {
   const columns = GROUP_COLUMNS[query.groupBy];
@@ -248,39 +250,37 @@ export async function redFromRollups(reader: DuckDBConnection, query: RedQuery):
     step: query.step,
   };
   const where = ['minute >= $from', 'minute < $to', ...filters(query, values)];
+  // Percentiles in SQL: per step, the first bucket whose running count reaches rank ⌈q·n⌉ (the
+  // rule of `quantileMs`), so only one row per series and step leaves DuckDB.
+  const keys = columns.join(', ');
+  const rank = (q: number) => `min(bucket) FILTER (WHERE cum >= greatest(1, ceil(${q} * total)))`;
   const result = await reader.runAndReadAll(
-    `SELECT ${columns.join(', ')}, floor(minute / $step) * $step AS time, bucket,
-            sum(count)::DOUBLE AS n, sum(errors)::DOUBLE AS errors
-     FROM red_rollups WHERE ${where.join(' AND ')}
-     GROUP BY ALL
-     ORDER BY ALL`,
+    `WITH buckets AS (
+       SELECT ${keys}, floor(minute / $step) * $step AS time, bucket,
+              sum(count)::DOUBLE AS n, sum(errors)::DOUBLE AS errors
+       FROM red_rollups WHERE ${where.join(' AND ')}
+       GROUP BY ALL
+     ), running AS (
+       SELECT *, sum(n) OVER (PARTITION BY ${keys}, time ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum,
+              sum(n) OVER (PARTITION BY ${keys}, time) AS total
+       FROM buckets
+     )
+     SELECT ${keys}, time, any_value(total) AS n, sum(errors) AS errors,
+            ${rank(0.5)} AS b50, ${rank(0.9)} AS b90, ${rank(0.99)} AS b99
+     FROM running GROUP BY ${keys}, time`,
     values
   );
-  const steps = new Map<string, { row: Row; n: number; errors: number; buckets: Array<[number, number]> }>();
-  for (const row of result.getRowObjectsJS()) {
-    const key = `${seriesKey(row, columns)}@${String(row.time)}`;
-    let entry = steps.get(key);
-    if (entry === undefined) {
-      entry = { row, n: 0, errors: 0, buckets: [] };
-      steps.set(key, entry);
-    }
-    entry.n += Number(row.n);
-    entry.errors += Number(row.errors);
-    entry.buckets.push([Number(row.bucket), Number(row.n)]);
-  }
-  const perStep = new Map<Row, RedPoint>();
-  for (const { row, n, errors, buckets } of steps.values()) {
-    perStep.set(
+  const points = result
+    .getRowObjectsJS()
+    .map((row): [Row, RedPoint] => [
       row,
-      redPoint(Number(row.time), query.step, n, errors, [
-        quantileMs(buckets, 0.5),
-        quantileMs(buckets, 0.9),
-        quantileMs(buckets, 0.99),
-      ])
-    );
-  }
-  const series = toSeries([...perStep.keys()], columns, (row) => perStep.get(row)!);
-  return { step: query.step, tier: 'rollup', series };
+      redPoint(Number(row.time), query.step, Number(row.n), Number(row.errors), [
+        bucketUpperMs(Number(row.b50)),
+        bucketUpperMs(Number(row.b90)),
+        bucketUpperMs(Number(row.b99)),
+      ]),
+    ]);
+  return { step: query.step, tier: 'rollup', series: toSeries(points, columns) };
 }
 
 /** Distinct values of `column` in the rollups (which count every stored transaction), sorted. */

@@ -8,6 +8,9 @@ import { generateTransactions } from '../testing/generate';
 import { DuckDbStore } from './duckdb';
 import { elapsedEdges } from './duckdb-transactions';
 
+// DuckDB files with thousands of rows: a loaded machine can need more than jest's 5 s default.
+jest.setTimeout(30_000);
+
 const BASE = Date.UTC(2026, 0, 1);
 const txs = generateTransactions({ seed: 11, count: 4000, from: BASE, spanMs: 600_000 });
 
