@@ -3,6 +3,7 @@ import {
   LoadingState,
   type AnnotationEvent,
   type DataFrame,
+  type DataQueryError,
   type DataQueryRequest,
   type DataQueryResponse,
   type DataSourceInstanceSettings,
@@ -218,13 +219,11 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   }
 
   private answer(q: OspreyQuery, request: DataQueryRequest<OspreyQuery>): Observable<DataQueryResponse> {
-    const failed = (err: unknown) =>
-      of<DataQueryResponse>({
-        data: [],
-        key: q.refId,
-        state: LoadingState.Error,
-        errors: [{ refId: q.refId, message: `Query ${q.refId}: ${describeFetchError(err, 'the Osprey request')}` }],
-      });
+    const failed = (err: unknown) => {
+      const error = { refId: q.refId, message: `Query ${q.refId}: ${describeFetchError(err, 'the Osprey request')}` };
+      // `error` as well as `errors`: older runners and panels read only the former.
+      return of<DataQueryResponse>({ data: [], key: q.refId, state: LoadingState.Error, error, errors: [error] });
+    };
     return defer(() => {
       const scope: Scope = {
         from: request.range.from.valueOf(),
@@ -342,11 +341,11 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
     const maxRows = Math.min(q.limit && q.limit > 0 ? q.limit : LIVE_MAX_ROWS, LIVE_MAX_ROWS);
     const buffer = new LiveBuffer(maxRows, scope.from);
     const combos = this.fanOut(q, scope, ['service', 'instance', 'endpoint']);
-    const packet = (errors?: DataQueryResponse['errors']): DataQueryResponse => ({
+    const packet = (error?: DataQueryError): DataQueryResponse => ({
       data: [transactionsToFrame(q.refId, buffer.transactions(), this.ref())],
       key: q.refId,
       state: LoadingState.Streaming,
-      errors,
+      ...(error ? { error, errors: [error] } : {}),
     });
     return timer(0, LIVE_POLL_MS).pipe(
       exhaustMap(() => {
@@ -367,7 +366,7 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
             return packet();
           }),
           catchError((err: unknown) =>
-            of(packet([{ refId: q.refId, message: `Query ${q.refId}: ${describeFetchError(err, 'live XLOG poll')}` }]))
+            of(packet({ refId: q.refId, message: `Query ${q.refId}: ${describeFetchError(err, 'live XLOG poll')}` }))
           )
         );
       })

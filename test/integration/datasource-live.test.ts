@@ -6,7 +6,7 @@
  * (test/e2e/server.ts). Frames are asserted field by field against what Grafana's Traces and Node
  * Graph panels read. Query types whose backend route is not in this checkout are reported as skipped.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +32,7 @@ import { OspreyDataSource } from '../../datasource/src/datasource';
 import { EDGE_PANEL_FIELDS, NODE_PANEL_FIELDS, TRACE_PANEL_FIELDS } from '../../datasource/src/panel-contracts.fixture';
 import type { OspreyOptions, OspreyQuery } from '../../datasource/src/types';
 import { HostBackendSrv } from '../e2e/host/backend-srv';
+import { sendShopTraffic } from '../e2e/shop-traffic';
 import { startHostServer, type HostServer, type ProxiedDataSource } from '../e2e/server';
 
 jest.setTimeout(120_000);
@@ -115,68 +116,6 @@ function routeInCheckout(key: keyof typeof API_PATHS): boolean {
 }
 
 const itWithRoutes = (...keys: Array<keyof typeof API_PATHS>) => (keys.every(routeInCheckout) ? it : it.skip);
-
-/**
- * The instrumented shop, as its own process (the OTLP exporter's transport uses dynamic import(),
- * which jest's module runtime cannot run): frontend calls orders, orders queries PostgreSQL; the
- * `fail` request ends in an exception. Prints the trace ids.
- */
-const SENDER = `
-const { context, trace, SpanKind, SpanStatusCode } = require('@opentelemetry/api');
-const { resources, tracing } = require('@opentelemetry/sdk-node');
-const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
-const { OSPREY_URL: url, OSPREY_TOKEN: token, ROUND: round } = process.env;
-
-const exporter = new OTLPTraceExporter({ url: url + '/v1/traces', headers: { Authorization: 'Bearer ' + token } });
-const processor = new tracing.BatchSpanProcessor(exporter, { scheduledDelayMillis: 60000 });
-const provider = (service) => new tracing.BasicTracerProvider({
-  resource: resources.resourceFromAttributes({ 'service.name': service, 'service.instance.id': service + '-1' }),
-  spanProcessors: [processor],
-});
-const frontend = provider('frontend').getTracer('ds-live');
-const orders = provider('orders').getTracer('ds-live');
-
-function request(route, fail, user) {
-  const server = frontend.startSpan('GET ' + route, { kind: SpanKind.SERVER,
-    attributes: { 'http.request.method': 'GET', 'http.route': route, 'enduser.id': user } });
-  const call = frontend.startSpan('GET', { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'GET', 'server.address': 'orders' } },
-    trace.setSpan(context.active(), server));
-  const handler = orders.startSpan('GET /api/orders', { kind: SpanKind.SERVER,
-    attributes: { 'http.request.method': 'GET', 'http.route': '/api/orders' } }, trace.setSpan(context.active(), call));
-  orders.startSpan('SELECT orders', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'shop' } },
-    trace.setSpan(context.active(), handler)).end();
-  if (fail) {
-    handler.recordException(new Error('connection pool exhausted'));
-    handler.setStatus({ code: SpanStatusCode.ERROR, message: 'connection pool exhausted' });
-    handler.setAttribute('http.response.status_code', 500);
-  } else {
-    handler.setAttribute('http.response.status_code', 200);
-  }
-  handler.end();
-  call.end();
-  server.setAttribute('http.response.status_code', fail ? 502 : 200);
-  if (fail) server.setStatus({ code: SpanStatusCode.ERROR });
-  server.end();
-  return server.spanContext().traceId;
-}
-
-(async () => {
-  const ok = request('/checkout', false, 'u-' + round);
-  const failed = request('/pay', true, 'u-' + round);
-  await processor.forceFlush();
-  console.log(JSON.stringify({ ok, failed }));
-})().catch((err) => { console.error(err); process.exit(1); });
-`;
-
-function sendShopTraffic(backend: Backend, round: number): { ok: string; failed: string } {
-  const out = execFileSync(process.execPath, ['-e', SENDER], {
-    cwd: ROOT,
-    env: { ...process.env, OSPREY_URL: backend.url, OSPREY_TOKEN: TOKENS.ingest, ROUND: String(round) },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return JSON.parse(out.trim().split('\n').pop()!) as { ok: string; failed: string };
-}
 
 /**
  * Grafana's TemplateSrv as far as the datasource uses it: `$name` replaced from scopedVars, then
@@ -295,7 +234,7 @@ beforeAll(async () => {
   setBackendSrv(new HostBackendSrv());
   setTemplateSrv(new DashboardTemplateSrv({ svc: ['frontend', 'orders'], all: '$__all', one: 'orders' }));
   ds = proxied('osprey-live', backend.url);
-  traffic = sendShopTraffic(backend, 1);
+  traffic = sendShopTraffic(backend.url, TOKENS.ingest, 1);
 });
 
 afterAll(async () => {
@@ -424,7 +363,7 @@ describe('datasource against a live backend', () => {
     const done = lastValueFrom(stream.pipe(toArray())).then((all) => packets.push(...all));
     // Lands between the first and the third poll: the buffer must grow by exactly the new rows.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const second = sendShopTraffic(backend, 2);
+    const second = sendShopTraffic(backend.url, TOKENS.ingest, 2);
     await done;
     expect(packets.map((p) => [p.key, p.state])).toEqual([
       ['A', 'Streaming'],

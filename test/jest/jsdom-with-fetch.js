@@ -3,7 +3,7 @@
 // which jest's jsdom environment does not expose.
 const { TestEnvironment } = require('jest-environment-jsdom');
 
-const installPolyfills = require('./polyfills');
+const installPolyfills = require('./install-polyfills');
 
 class JsdomWithFetch extends TestEnvironment {
   constructor(config, context) {
