@@ -53,6 +53,7 @@ import { describeFetchError, expectShape, TimeoutError } from './errors';
 import {
   activeToFrame,
   densityToFrame,
+  focusServiceMap,
   listToFrame,
   redToFrames,
   serviceMapToFrames,
@@ -281,15 +282,10 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
       }
       case 'serviceMap': {
         const services = this.filter(q, 'service', scope);
-        return forkJoin(
-          (services ?? [undefined]).map((service) =>
-            this.getShaped<ServiceMapResponse>(API_PATHS.serviceMap, 'nodes', {
-              from: String(from),
-              to: String(to),
-              ...(service ? { service } : {}),
-            }).pipe(map((res) => serviceMapToFrames(q.refId, res, this.ref())))
-          )
-        ).pipe(map((parts) => parts.flat()));
+        return this.getShaped<ServiceMapResponse>(API_PATHS.serviceMap, 'nodes', {
+          from: String(from),
+          to: String(to),
+        }).pipe(map((res) => serviceMapToFrames(q.refId, focusServiceMap(res, services), this.ref())));
       }
       case 'active':
         return forkJoin(

@@ -5,6 +5,7 @@ import {
   activeToFrame,
   densityToFrame,
   fillSteps,
+  focusServiceMap,
   listToFrame,
   nanosToMillis,
   redToFrames,
@@ -393,6 +394,37 @@ describe('serviceMapToFrames', () => {
       detail__p50: [10, 1],
       detail__p99: [40, 8],
     });
+  });
+});
+
+describe('focusServiceMap', () => {
+  const node = (id: string) => ({ id, type: 'service' as const, name: id, transactions: 1, errors: 0 });
+  const edge = (source: string, target: string) => ({
+    id: `${source}->${target}`,
+    source,
+    target,
+    calls: 1,
+    errors: 0,
+    rate: 1,
+    p50: 1,
+    p95: 1,
+    p99: 1,
+  });
+  const map: ServiceMapResponse = {
+    from: 0,
+    to: 1,
+    nodes: ['a', 'b', 'c', 'd'].map(node),
+    edges: [edge('a', 'b'), edge('b', 'c'), edge('c', 'd')],
+  };
+  it.each([
+    ['no filter keeps the whole map', undefined, ['a', 'b', 'c', 'd'], ['a->b', 'b->c', 'c->d']],
+    ['a service with its callers and callees', ['b'], ['a', 'b', 'c'], ['a->b', 'b->c']],
+    ['several services', ['a', 'd'], ['a', 'b', 'c', 'd'], ['a->b', 'c->d']],
+    ['an unknown service gives an empty map', ['x'], [], []],
+  ])('%s', (_name, services, nodes, edges) => {
+    const focused = focusServiceMap(map, services);
+    expect(focused.nodes.map((n) => n.id)).toEqual(nodes);
+    expect(focused.edges.map((e) => e.id)).toEqual(edges);
   });
 });
 

@@ -198,6 +198,20 @@ export function redToFrames(
   });
 }
 
+/**
+ * The part of a service map around the chosen services: their edges in and out and the nodes at the
+ * other ends. The backend serves the whole map, so a service filter is applied here.
+ */
+export function focusServiceMap(map: ServiceMapResponse, services: string[] | undefined): ServiceMapResponse {
+  if (!services) {
+    return map;
+  }
+  const chosen = new Set(services);
+  const edges = map.edges.filter((e) => chosen.has(e.source) || chosen.has(e.target));
+  const keep = new Set([...chosen, ...edges.flatMap((e) => [e.source, e.target])]);
+  return { ...map, nodes: map.nodes.filter((n) => keep.has(n.id)), edges };
+}
+
 const fixedColor = (color: string): FieldConfig => ({ color: { mode: 'fixed', fixedColor: color } });
 
 /**
