@@ -47,7 +47,9 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
-      moduleNameMapper,
+      // datasource-live.test.ts runs the datasource's code, which imports @grafana/data and @grafana/ui.
+      moduleNameMapper: { ...moduleNameMapper, '\\.(css|svg|png)$': '<rootDir>/test/jest/file-stub.js' },
+      transformIgnorePatterns: [`node_modules/(?!(${esModules.join('|')})/)`],
       testMatch: ['<rootDir>/test/{integration,e2e,plugins}/**/*.test.ts'],
     },
   ],

@@ -1,55 +1,73 @@
-import { createDataFrame, type DataSourceInstanceSettings, type ScopedVars } from '@grafana/data';
-import { DEFAULT_TRANSACTION_LIMIT } from '@osprey/model';
-
+import { createDataFrame, type DataSourceInstanceSettings } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
 
-import { describeFetchError, OspreyDataSource, transactionParams } from './datasource';
+import { OspreyDataSource } from './datasource';
+import { describeFetchError, expectShape, TimeoutError } from './errors';
 import { threadDumpListToFrame } from './jvm/frames';
-import type { OspreyOptions, OspreyQuery } from './types';
+import { normaliseQuery, type OspreyOptions, type OspreyQuery } from './types';
+import { toVariableQuery } from './variables';
 
-// Stands in for Grafana's template service: `$service` is a dashboard variable, `$all` one set to All ('').
-const variables: Record<string, string> = { $service: 'orders', $all: '', $ep: 'GET /orders' };
-const interpolate = (v: string, scoped?: ScopedVars) =>
-  v.replace(/\$\w+/g, (name) => String(scoped?.[name.slice(1)]?.value ?? variables[name] ?? name));
-
-const q = (over: Partial<OspreyQuery>): OspreyQuery => ({ refId: 'A', queryType: 'xlog', ...over });
-
-describe('transactionParams', () => {
+describe('describeFetchError', () => {
+  const fetchError = (status: number, data?: unknown) => ({ status, data: data ?? {}, config: {} });
   it.each([
-    ['no filters', q({}), { limit: String(DEFAULT_TRANSACTION_LIMIT) }],
-    ['a variable service', q({ service: '$service' }), { service: 'orders' }],
-    ['an "All" variable drops the filter', q({ service: '$all' }), {}],
-    ['endpoint variable', q({ endpoint: '$ep' }), { endpoint: 'GET /orders' }],
-    ['min elapsed', q({ minElapsed: 250 }), { minElapsed: '250' }],
-    ['zero min elapsed is no filter', q({ minElapsed: 0 }), {}],
-    ['errors only', q({ errorsOnly: true }), { errorsOnly: 'true' }],
-    ['errors only off', q({ errorsOnly: false }), {}],
-    ['explicit limit', q({ limit: 50 }), { limit: '50' }],
-  ])('%s', (_name, query, expected) => {
-    const params = transactionParams(query, 1000, 2000, interpolate);
-    expect(params).toMatchObject({ from: '1000', to: '2000', ...expected });
-    const filters = ['service', 'endpoint', 'minElapsed', 'errorsOnly'];
-    for (const key of filters.filter((k) => !(k in expected))) {
-      expect(params).not.toHaveProperty(key);
-    }
-  });
-
-  it('prefers panel-scoped variables (repeat panels)', () => {
-    const scoped: ScopedVars = { service: { text: 'payments', value: 'payments' } };
-    expect(transactionParams(q({ service: '$service' }), 0, 1, interpolate, scoped).service).toBe('payments');
+    [fetchError(401, { message: 'unknown token' }), /401.*token is missing or unknown.*unknown token/],
+    [fetchError(403), /403.*read scope/],
+    [fetchError(502), /unreachable.*Check the URL/],
+    [fetchError(500, { message: 'boom' }), /HTTP 500: boom/],
+    [fetchError(500, 'Internal Server Error'), /HTTP 500$/],
+    [new Error('socket hang up'), /failed: socket hang up/],
+    [new TimeoutError('no answer from /x within 30 s'), /failed: no answer from \/x within 30 s/],
+  ])('%p → %p', (err, pattern) => {
+    expect(describeFetchError(err, 'Health check')).toMatch(pattern);
   });
 });
 
-describe('describeFetchError', () => {
-  const fetchError = (status: number, message?: string) => ({ status, data: message ? { message } : {}, config: {} });
+describe('expectShape', () => {
+  it('passes an object with the key', () => {
+    const data = { services: [] };
+    expect(expectShape(data, 'services', '/api/v1/services')).toBe(data);
+  });
   it.each([
-    [fetchError(401, 'unknown token'), /401.*token is missing or unknown.*unknown token/],
-    [fetchError(403), /403.*read scope/],
-    [fetchError(502), /unreachable.*Check the URL/],
-    [fetchError(500, 'boom'), /HTTP 500: boom/],
-    [new Error('socket hang up'), /failed: socket hang up/],
-  ])('%p → %p', (err, pattern) => {
-    expect(describeFetchError(err, 'Health check')).toMatch(pattern);
+    [
+      'text that is not JSON (Grafana hands it over as a string)',
+      '<html>oops',
+      /not the JSON Osprey sends.*"<html>oops"/,
+    ],
+    ['JSON without the key', { other: 1 }, /\/api\/v1\/services is not the JSON Osprey sends \(no "services"\)/],
+    ['null', null, /no "services"/],
+  ])('%s → readable error', (_name, data, pattern) => {
+    expect(() => expectShape(data, 'services', '/api/v1/services')).toThrow(pattern);
+  });
+});
+
+describe('normaliseQuery', () => {
+  it.each([
+    [
+      'an exemplar link (Prometheus exemplarTraceIdDestinations) becomes a trace query',
+      { refId: 'A', query: ' abc ' } as unknown as OspreyQuery,
+      { refId: 'A', queryType: 'trace', traceId: 'abc' },
+    ],
+    ['no type is XLOG', { refId: 'A' } as OspreyQuery, { refId: 'A', queryType: 'xlog' }],
+    ['a typed query is kept', { refId: 'A', queryType: 'red' } as OspreyQuery, { refId: 'A', queryType: 'red' }],
+  ])('%s', (_name, query, expected) => {
+    expect(normaliseQuery(query)).toEqual(expected);
+  });
+});
+
+describe('toVariableQuery', () => {
+  it.each([
+    ['nothing yet', undefined, { refId: 'variable', type: 'services' }],
+    ['legacy text', 'services', { refId: 'variable', type: 'services' }],
+    ['legacy text endpoints', 'endpoints', { refId: 'variable', type: 'endpoints' }],
+    [
+      'instances of $service',
+      { refId: 'V', type: 'instances', service: '$service' },
+      { refId: 'V', type: 'instances', service: '$service' },
+    ],
+    ['services ignore a service', { refId: 'V', type: 'services', service: 'x' }, { refId: 'V', type: 'services' }],
+    ['unknown type falls back to services', { refId: 'V', type: 'hosts' }, { refId: 'V', type: 'services' }],
+  ])('%s', (_name, raw, expected) => {
+    expect(toVariableQuery(raw)).toEqual(expected);
   });
 });
 
@@ -66,8 +84,17 @@ describe('annotations', () => {
     meta: { id: 'osprey-apm-datasource' },
   } as DataSourceInstanceSettings<OspreyOptions>);
 
-  it('defaults to a thread-dump list query', () => {
-    expect(ds.annotations?.getDefaultQuery?.()).toEqual({ queryType: 'threadDumps' });
+  it('defaults to error bursts from RED error percentages', () => {
+    expect(ds.annotations?.getDefaultQuery?.()).toEqual({
+      queryType: 'red',
+      groupBy: 'service',
+      redMetrics: ['errorPercent'],
+    });
+  });
+
+  it('offers the four ad hoc keys, status with its two values', async () => {
+    expect((await ds.getTagKeys()).map((k) => k.text)).toEqual(['service', 'instance', 'endpoint', 'status']);
+    expect((await ds.getTagValues({ key: 'status' })).map((k) => k.text)).toEqual(['ok', 'error']);
   });
 
   it('turns the list frame into dump and deadlock events, ignoring other frames', async () => {

@@ -1,7 +1,9 @@
 import {
   DataSourceApi,
+  LoadingState,
   type AnnotationEvent,
   type DataFrame,
+  type DataQueryError,
   type DataQueryRequest,
   type DataQueryResponse,
   type DataSourceInstanceSettings,
@@ -9,11 +11,11 @@ import {
   type ScopedVars,
   type TestDataSourceResponse,
 } from '@grafana/data';
-import { getBackendSrv, getTemplateSrv, isFetchError, type FetchResponse } from '@grafana/runtime';
+import { getBackendSrv, getTemplateSrv, type FetchResponse } from '@grafana/runtime';
 import {
   API_PATHS,
-  DEFAULT_TRANSACTION_LIMIT,
   JVM_API_PATHS,
+  type ActiveResponse,
   type HealthResponse,
   type HeapHistogramListResponse,
   type HeapHistogramResponse,
@@ -22,16 +24,42 @@ import {
   type JvmInstance,
   type JvmRequest,
   type JvmRequestKind,
+  type RedResponse,
+  type ServiceMapResponse,
   type ThreadDumpDiff,
   type ThreadDumpListResponse,
   type ThreadDumpResponse,
-  type ServicesResponse,
   type Trace,
+  type Transaction,
   type TransactionsResponse,
 } from '@osprey/model';
-import { forkJoin, from as fromPromise, lastValueFrom, map, of, type Observable } from 'rxjs';
+import {
+  catchError,
+  defer,
+  exhaustMap,
+  forkJoin,
+  lastValueFrom,
+  map,
+  merge,
+  Observable,
+  of,
+  throwError,
+  timeout,
+  timer,
+} from 'rxjs';
 
-import { traceToFrame, transactionsToFrame } from './frames';
+import { errorBurstEvents } from './annotations';
+import { describeFetchError, expectShape, TimeoutError } from './errors';
+import {
+  activeToFrame,
+  densityToFrame,
+  focusServiceMap,
+  listToFrame,
+  redToFrames,
+  serviceMapToFrames,
+  traceToFrame,
+  transactionsToFrame,
+} from './frames';
 import { diffPath, instanceParams, jvmTarget, oneCapturePath, type JvmTarget } from './jvm/api';
 import {
   heapHistogramDiffToFrame,
@@ -42,75 +70,81 @@ import {
   threadDumpListToFrame,
   threadDumpToFrame,
 } from './jvm/frames';
-import { DEFAULT_QUERY, isJvmQueryType, ROUTE_PATH, type OspreyOptions, type OspreyQuery } from './types';
+import { LIVE_MAX_ROWS, LIVE_POLL_MS, LiveBuffer } from './live';
+import {
+  ADHOC_KEYS,
+  adhocFilters,
+  combinations,
+  filterValues,
+  MULTI_SEPARATOR,
+  redStep,
+  transactionParams,
+  type AdhocFilters,
+} from './params';
+import {
+  DEFAULT_QUERY,
+  DEFAULT_TIMEOUT_SECONDS,
+  isJvmQueryType,
+  isListQueryType,
+  normaliseQuery,
+  ROUTE_PATH,
+  type ListQueryType,
+  type OspreyOptions,
+  type OspreyQuery,
+} from './types';
+import { OspreyVariableSupport } from './variables';
 
 /** How long `requestCapture` waits for an agent to fulfil a request, and how often it asks. */
 export const CAPTURE_TIMEOUT_MS = 15_000;
 export const CAPTURE_POLL_MS = 500;
 
-type Interpolate = (value: string, scopedVars?: ScopedVars) => string;
-
-/** Query string for GET /api/v1/transactions; empty filters (e.g. an "All" variable) are left out. */
-export function transactionParams(
-  query: OspreyQuery,
-  from: number,
-  to: number,
-  interpolate: Interpolate,
-  scopedVars?: ScopedVars
-): Record<string, string> {
-  const params: Record<string, string> = { from: String(from), to: String(to) };
-  const service = query.service ? interpolate(query.service, scopedVars).trim() : '';
-  const endpoint = query.endpoint ? interpolate(query.endpoint, scopedVars).trim() : '';
-  if (service) {
-    params.service = service;
-  }
-  if (endpoint) {
-    params.endpoint = endpoint;
-  }
-  if (query.minElapsed !== undefined && query.minElapsed > 0) {
-    params.minElapsed = String(query.minElapsed);
-  }
-  if (query.errorsOnly) {
-    params.errorsOnly = 'true';
-  }
-  params.limit = String(query.limit && query.limit > 0 ? query.limit : DEFAULT_TRANSACTION_LIMIT);
-  return params;
+/** What one query of a request filters by, once variables and ad hoc filters are applied. */
+interface Scope {
+  from: number;
+  to: number;
+  scopedVars: ScopedVars;
+  adhoc: AdhocFilters;
 }
 
-/** Turns a failed backend call into a sentence an admin can act on. */
-export function describeFetchError(err: unknown, what: string): string {
-  if (isFetchError(err)) {
-    const body = err.data as { message?: string } | undefined;
-    const detail = body?.message ? `: ${body.message}` : '';
-    if (err.status === 401) {
-      return `${what} was refused (401): the token is missing or unknown to the Osprey backend${detail}`;
-    }
-    if (err.status === 403) {
-      return `${what} was refused (403): the token lacks the read scope${detail}`;
-    }
-    if (err.status === 502 || err.status === 504 || err.status === 0 || err.status === undefined) {
-      return `${what} failed: the Osprey backend is unreachable from Grafana (${err.status ?? 'no answer'}). Check the URL.`;
-    }
-    return `${what} failed with HTTP ${err.status}${detail}`;
-  }
-  return `${what} failed: ${err instanceof Error ? err.message : String(err)}`;
+const LIST_PATHS: Record<ListQueryType, { path: string; key: string }> = {
+  services: { path: API_PATHS.services, key: 'services' },
+  instances: { path: API_PATHS.instances, key: 'instances' },
+  endpoints: { path: API_PATHS.endpoints, key: 'endpoints' },
+};
+
+/** A variable referenced in `text` (as $x, ${x...} or [[x]]) whose current value is "All". */
+function refersToAll(text: string, scopedVars: ScopedVars): boolean {
+  return getTemplateSrv()
+    .getVariables()
+    .some((v) => {
+      const used = new RegExp(`\\$${v.name}\\b|\\$\\{${v.name}[}:]|\\[\\[${v.name}\\]\\]`).test(text);
+      if (!used || scopedVars[v.name] || !('current' in v)) {
+        return false;
+      }
+      const value = (v.current as { value?: string | string[] } | undefined)?.value;
+      return Array.isArray(value) ? value.includes('$__all') : value === '$__all';
+    });
 }
 
 export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> {
   private readonly baseUrl: string;
+  private readonly timeoutMs: number;
 
   constructor(instanceSettings: DataSourceInstanceSettings<OspreyOptions>) {
     super(instanceSettings);
     this.baseUrl = `${instanceSettings.url ?? ''}/${ROUTE_PATH}`;
-    // Annotations: thread dumps taken and deadlocks found, from a `threadDumps` query of the range.
+    this.timeoutMs = (instanceSettings.jsonData.timeout || DEFAULT_TIMEOUT_SECONDS) * 1000;
+    this.variables = new OspreyVariableSupport(this);
+    // Annotations: error bursts (RED or XLOG queries) and thread dumps / deadlocks (a `threadDumps` query).
     this.annotations = {
-      getDefaultQuery: () => ({ queryType: 'threadDumps' }),
+      getDefaultQuery: () => ({ queryType: 'red', groupBy: 'service', redMetrics: ['errorPercent'] }),
       processEvents: (_anno, frames: DataFrame[]) =>
-        of(
-          frames
+        of([
+          ...errorBurstEvents(frames),
+          ...frames
             .filter((f) => f.name === JVM_FRAME_NAMES.threadDumps)
-            .flatMap((f): AnnotationEvent[] => threadDumpEvents(f))
-        ),
+            .flatMap((f): AnnotationEvent[] => threadDumpEvents(f)),
+        ]),
     };
   }
 
@@ -123,7 +157,20 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   }
 
   private get<T>(path: string, params?: Record<string, string>): Observable<FetchResponse<T>> {
-    return getBackendSrv().fetch<T>({ url: `${this.baseUrl}${path}`, method: 'GET', params });
+    const seconds = this.timeoutMs / 1000;
+    return getBackendSrv()
+      .fetch<T>({ url: `${this.baseUrl}${path}`, method: 'GET', params, showErrorAlert: false })
+      .pipe(
+        timeout({
+          first: this.timeoutMs,
+          with: () => throwError(() => new TimeoutError(`no answer from ${path} within ${seconds} s`)),
+        })
+      );
+  }
+
+  /** GET of a JSON answer that must carry `key` (see expectShape). */
+  private getShaped<T>(path: string, key: string, params?: Record<string, string>): Observable<T> {
+    return this.get<unknown>(path, params).pipe(map((res) => expectShape<T>(res.data, key, path)));
   }
 
   private async getJson<T>(path: string, params?: Record<string, string>): Promise<T> {
@@ -134,31 +181,209 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
     return { uid: this.uid, type: this.type };
   }
 
+  /** A string field with variables replaced; several values of a multi-value variable are joined by MULTI_SEPARATOR. */
+  private interpolate(text: string | undefined, scopedVars: ScopedVars): string {
+    if (!text) {
+      return '';
+    }
+    return getTemplateSrv().replace(text, scopedVars, (value: string | string[]) =>
+      Array.isArray(value) ? value.join(MULTI_SEPARATOR) : value
+    );
+  }
+
+  /** The values a filter field selects (undefined = no filter), an ad hoc filter on the same key winning. */
+  private filter(q: OspreyQuery, key: 'service' | 'instance' | 'endpoint', scope: Scope): string[] | undefined {
+    const adhoc = scope.adhoc[key];
+    if (adhoc) {
+      return [adhoc];
+    }
+    const text = q[key];
+    if (!text || refersToAll(text, scope.scopedVars)) {
+      return undefined;
+    }
+    return filterValues(this.interpolate(text, scope.scopedVars));
+  }
+
+  /** One request per combination of the multi-value filters this query type uses. */
+  private fanOut(q: OspreyQuery, scope: Scope, keys: Array<'service' | 'instance' | 'endpoint'>) {
+    return combinations(Object.fromEntries(keys.map((k) => [k, this.filter(q, k, scope)])));
+  }
+
   override query(request: DataQueryRequest<OspreyQuery>): Observable<DataQueryResponse> {
-    const from = request.range.from.valueOf();
-    const to = request.range.to.valueOf();
-    const replace: Interpolate = (v, vars) => getTemplateSrv().replace(v, vars);
     const targets = request.targets.filter((q) => !q.hide);
     if (targets.length === 0) {
-      return of({ data: [] });
+      return of({ data: [], state: LoadingState.Done });
     }
-    const frames = targets.map((q): Observable<DataFrame> => {
-      if (isJvmQueryType(q.queryType)) {
-        const target = jvmTarget(q, (v) => replace(v, request.scopedVars));
-        return fromPromise(this.jvmFrame(q, target, from, to));
+    // Each query answers under its own key, so Grafana keeps every query's frames and errors apart
+    // and a live query's later packets replace only its own frames.
+    return merge(...targets.map((q) => this.answer(normaliseQuery(q), request)));
+  }
+
+  private answer(q: OspreyQuery, request: DataQueryRequest<OspreyQuery>): Observable<DataQueryResponse> {
+    const failed = (err: unknown) => {
+      const error = { refId: q.refId, message: `Query ${q.refId}: ${describeFetchError(err, 'the Osprey request')}` };
+      // `error` as well as `errors`: older runners and panels read only the former.
+      return of<DataQueryResponse>({ data: [], key: q.refId, state: LoadingState.Error, error, errors: [error] });
+    };
+    return defer(() => {
+      const scope: Scope = {
+        from: request.range.from.valueOf(),
+        to: request.range.to.valueOf(),
+        scopedVars: request.scopedVars ?? {},
+        adhoc: adhocFilters(request.filters),
+      };
+      if (q.queryType === 'xlog' && q.live) {
+        return this.liveXlog(q, scope);
       }
-      if (q.queryType === 'trace') {
-        const traceId = replace(q.traceId ?? '', request.scopedVars).trim();
-        return this.get<Trace>(`${API_PATHS.traces}/${encodeURIComponent(traceId)}`).pipe(
-          map((res) => traceToFrame(q.refId, res.data))
+      const step = redStep(scope.from, scope.to, request.intervalMs, request.maxDataPoints);
+      return this.frames(q, scope, step).pipe(
+        map((data): DataQueryResponse => ({ data, key: q.refId, state: LoadingState.Done }))
+      );
+    }).pipe(catchError(failed));
+  }
+
+  private frames(q: OspreyQuery, scope: Scope, step: number): Observable<DataFrame[]> {
+    const { from, to } = scope;
+    const type = q.queryType ?? 'xlog';
+    if (isJvmQueryType(type)) {
+      const target = jvmTarget(q, (v) => getTemplateSrv().replace(v, scope.scopedVars));
+      return defer(() => this.jvmFrame(q, target, from, to)).pipe(map((f) => [f]));
+    }
+    if (isListQueryType(type)) {
+      return this.list(type, q, scope).pipe(map((values) => [listToFrame(q.refId, type, values)]));
+    }
+    switch (type) {
+      case 'trace': {
+        const ids = filterValues(this.interpolate(q.traceId, scope.scopedVars));
+        if (!ids) {
+          throw new Error('a trace query needs a trace id');
+        }
+        return forkJoin(
+          ids.map((id) =>
+            this.getShaped<Trace>(`${API_PATHS.traces}/${encodeURIComponent(id)}`, 'spans').pipe(
+              map((trace) => traceToFrame(q.refId, trace))
+            )
+          )
         );
       }
-      const params = transactionParams(q, from, to, replace, request.scopedVars);
-      return this.get<TransactionsResponse>(API_PATHS.transactions, params).pipe(
-        map((res) => transactionsToFrame(q.refId, res.data.transactions, this.ref()))
-      );
+      case 'red': {
+        const groupBy = q.groupBy ?? 'service';
+        return forkJoin(
+          this.fanOut(q, scope, ['service', 'instance', 'endpoint']).map((filters) =>
+            this.getShaped<RedResponse>(API_PATHS.red, 'series', {
+              from: String(from),
+              to: String(to),
+              step: String(step),
+              groupBy,
+              ...filters,
+            }).pipe(map((res) => redToFrames(q.refId, res, { from, to }, q.redMetrics)))
+          )
+        ).pipe(map((parts) => parts.flat()));
+      }
+      case 'serviceMap': {
+        const services = this.filter(q, 'service', scope);
+        return this.getShaped<ServiceMapResponse>(API_PATHS.serviceMap, 'nodes', {
+          from: String(from),
+          to: String(to),
+        }).pipe(map((res) => serviceMapToFrames(q.refId, focusServiceMap(res, services), this.ref())));
+      }
+      case 'active':
+        return forkJoin(
+          this.fanOut(q, scope, ['service']).map((filters) =>
+            this.getShaped<ActiveResponse>(API_PATHS.active, 'instances', filters).pipe(
+              map((res) => activeToFrame(q.refId, res))
+            )
+          )
+        );
+      default:
+        return this.xlog(q, scope);
+    }
+  }
+
+  /** Rows, or a density grid when the backend chose one; several filter values are merged by end time. */
+  private xlog(q: OspreyQuery, scope: Scope): Observable<DataFrame[]> {
+    const base = transactionParams(q, scope.from, scope.to, (v) => getTemplateSrv().replace(v, scope.scopedVars));
+    const requests = this.fanOut(q, scope, ['service', 'instance', 'endpoint']).map((filters) =>
+      this.getShaped<TransactionsResponse>(API_PATHS.transactions, 'transactions', { ...base, ...filters })
+    );
+    return forkJoin(requests).pipe(
+      map((answers) => {
+        const densities = answers.filter((a) => a.density);
+        if (densities.length > 0) {
+          return densities.map((a) => densityToFrame(q.refId, a.density!));
+        }
+        const rows = this.keepStatus(
+          answers.flatMap((a) => a.transactions),
+          scope.adhoc
+        );
+        rows.sort((a, b) => a.endTime - b.endTime);
+        return [transactionsToFrame(q.refId, rows, this.ref())];
+      })
+    );
+  }
+
+  /** `status = ok` has no backend filter (errorsOnly covers `error`), so it is applied to the rows. */
+  private keepStatus(rows: Transaction[], adhoc: AdhocFilters): Transaction[] {
+    return adhoc.status === 'ok' ? rows.filter((t) => t.status === 'ok') : rows;
+  }
+
+  /**
+   * Live XLOG (query option `live`): the range's transactions first, then every LIVE_POLL_MS the ones
+   * that ended since the newest seen, until the panel unsubscribes. Each packet carries the whole
+   * bounded buffer under the query's key, with LoadingState.Streaming; a failed poll is reported
+   * and the next poll tries again.
+   */
+  private liveXlog(q: OspreyQuery, scope: Scope): Observable<DataQueryResponse> {
+    const maxRows = Math.min(q.limit && q.limit > 0 ? q.limit : LIVE_MAX_ROWS, LIVE_MAX_ROWS);
+    const buffer = new LiveBuffer(maxRows, scope.from);
+    const combos = this.fanOut(q, scope, ['service', 'instance', 'endpoint']);
+    const packet = (error?: DataQueryError): DataQueryResponse => ({
+      data: [transactionsToFrame(q.refId, buffer.transactions(), this.ref())],
+      key: q.refId,
+      state: LoadingState.Streaming,
+      ...(error ? { error, errors: [error] } : {}),
     });
-    return forkJoin(frames).pipe(map((data) => ({ data })));
+    return timer(0, LIVE_POLL_MS).pipe(
+      exhaustMap(() => {
+        const to = Math.max(Date.now(), buffer.cursor());
+        const base = transactionParams(q, buffer.cursor(), to, (v) => getTemplateSrv().replace(v, scope.scopedVars));
+        return forkJoin(
+          combos.map((filters) =>
+            this.getShaped<TransactionsResponse>(API_PATHS.transactions, 'transactions', { ...base, ...filters })
+          )
+        ).pipe(
+          map((answers) => {
+            buffer.add(
+              this.keepStatus(
+                answers.flatMap((a) => a.transactions),
+                scope.adhoc
+              )
+            );
+            return packet();
+          }),
+          catchError((err: unknown) =>
+            of(packet({ refId: q.refId, message: `Query ${q.refId}: ${describeFetchError(err, 'live XLOG poll')}` }))
+          )
+        );
+      })
+    );
+  }
+
+  /** A services / instances / endpoints list; instances and endpoints per selected service. */
+  private list(type: ListQueryType, q: OspreyQuery, scope: Scope): Observable<string[]> {
+    const { path, key } = LIST_PATHS[type];
+    const services = type === 'services' ? undefined : this.filter(q, 'service', scope);
+    return forkJoin(
+      (services ?? [undefined]).map((service) =>
+        this.getShaped<Record<string, string[]>>(path, key, service ? { service } : {}).pipe(map((res) => res[key]))
+      )
+    ).pipe(map((lists) => [...new Set(lists.flat())].sort()));
+  }
+
+  /** Values for the query editor's selects, variables and ad hoc filters; `service` may hold variables. */
+  async listValues(type: ListQueryType, service?: string, scopedVars: ScopedVars = {}): Promise<string[]> {
+    const q: OspreyQuery = { refId: 'list', queryType: type, service };
+    return lastValueFrom(this.list(type, q, { from: 0, to: 0, scopedVars, adhoc: {} }));
   }
 
   private async jvmFrame(q: OspreyQuery, t: JvmTarget, from: number, to: number): Promise<DataFrame> {
@@ -258,7 +483,7 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
     return request;
   }
 
-  /** Variable query `services` lists the services the backend has seen. */
+  /** Variable query `services` (the legacy text form; the variable editor uses OspreyVariableSupport). */
   override async metricFindQuery(query: string): Promise<MetricFindValue[]> {
     if (query.trim() !== 'services') {
       throw new Error(`Unknown Osprey variable query "${query}"; supported: services`);
@@ -267,14 +492,31 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   }
 
   async services(): Promise<string[]> {
-    const res = await lastValueFrom(this.get<ServicesResponse>(API_PATHS.services));
-    return res.data.services;
+    return this.listValues('services');
+  }
+
+  override async getTagKeys(): Promise<MetricFindValue[]> {
+    return ADHOC_KEYS.map((text) => ({ text }));
+  }
+
+  override async getTagValues(options: { key: string }): Promise<MetricFindValue[]> {
+    const values =
+      options.key === 'status'
+        ? ['ok', 'error']
+        : options.key === 'service'
+          ? await this.listValues('services')
+          : options.key === 'instance'
+            ? await this.listValues('instances')
+            : options.key === 'endpoint'
+              ? await this.listValues('endpoints')
+              : [];
+    return values.map((text) => ({ text }));
   }
 
   override async testDatasource(): Promise<TestDataSourceResponse> {
     let health: HealthResponse;
     try {
-      health = (await lastValueFrom(this.get<HealthResponse>(API_PATHS.health))).data;
+      health = await lastValueFrom(this.getShaped<HealthResponse>(API_PATHS.health, 'version'));
     } catch (err) {
       return { status: 'error', message: describeFetchError(err, 'Health check') };
     }

@@ -1,7 +1,19 @@
 import { FieldType } from '@grafana/data';
-import type { Trace, Transaction } from '@osprey/model';
+import type { ActiveResponse, RedResponse, ServiceMapResponse, Trace, Transaction } from '@osprey/model';
 
-import { nanosToMillis, traceToFrame, transactionsToFrame } from './frames';
+import {
+  activeToFrame,
+  densityToFrame,
+  fillSteps,
+  focusServiceMap,
+  listToFrame,
+  nanosToMillis,
+  redToFrames,
+  serviceMapToFrames,
+  traceToFrame,
+  transactionsToFrame,
+} from './frames';
+import { EDGE_PANEL_FIELDS, NODE_PANEL_FIELDS, TRACE_PANEL_FIELDS } from './panel-contracts.fixture';
 
 const tx = (over: Partial<Transaction>): Transaction => ({
   endTime: 1_763_800_000_123.5,
@@ -42,6 +54,7 @@ describe('transactionsToFrame', () => {
       ['sqlTime', FieldType.number],
       ['apiCallCount', FieldType.number],
       ['apiCallTime', FieldType.number],
+      ['userId', FieldType.string],
     ]);
   });
 
@@ -73,7 +86,7 @@ describe('transactionsToFrame', () => {
   it('builds an empty frame with the same fields for no transactions', () => {
     const empty = transactionsToFrame('B', [], ds);
     expect(empty.length).toBe(0);
-    expect(empty.fields).toHaveLength(13);
+    expect(empty.fields).toHaveLength(14);
   });
 });
 
@@ -102,7 +115,8 @@ describe('traceToFrame', () => {
         service: 'orders',
         resource: { 'service.name': 'orders' },
         attributes: { 'http.response.status_code': 500 },
-        events: [],
+        events: [{ name: 'exception', timeUnixNano: '1763800000002500000', attributes: { 'exception.type': 'E' } }],
+        statusMessage: 'boom',
       },
       {
         traceId: 't1',
@@ -121,8 +135,14 @@ describe('traceToFrame', () => {
     ],
   };
 
+  it("has every field the Traces panel reads, with the types of Tempo's conversion", () => {
+    const frame = traceToFrame('A', trace);
+    expect(frame.fields.map((f) => [f.name, f.type])).toEqual(TRACE_PANEL_FIELDS);
+  });
+
   it('gives Grafana trace fields with ms times and parent links', () => {
     const frame = traceToFrame('A', trace);
+    expect(frame.refId).toBe('A');
     expect(frame.meta?.preferredVisualisationType).toBe('trace');
     const byName = Object.fromEntries(frame.fields.map((f) => [f.name, f.values]));
     expect(byName.spanID).toEqual(['s1', 's2']);
@@ -131,5 +151,333 @@ describe('traceToFrame', () => {
     expect(byName.duration).toEqual([25, 3]);
     expect(byName.statusCode).toEqual([2, 0]);
     expect(byName.tags[0]).toEqual([{ key: 'http.response.status_code', value: 500 }]);
+    expect(byName.serviceTags).toEqual([[{ key: 'service.name', value: 'orders' }], []]);
+    expect(byName.traceID).toEqual(['t1', 't1']);
+    expect(byName.operationName).toEqual(['GET /orders', 'SELECT orders']);
+    expect(byName.serviceName).toEqual(['orders', 'orders']);
+    expect(byName.kind).toEqual(['server', 'client']);
+    expect(byName.statusMessage).toEqual(['boom', null]);
+  });
+
+  it('turns span events into logs with ms timestamps and {key, value} fields', () => {
+    const logs = traceToFrame('A', trace).fields.find((f) => f.name === 'logs')!.values;
+    expect(logs).toEqual([
+      [{ timestamp: 1_763_800_000_002.5, name: 'exception', fields: [{ key: 'exception.type', value: 'E' }] }],
+      [],
+    ]);
+  });
+});
+
+const values = (frame: { fields: Array<{ name: string; values: unknown[] }> }) =>
+  Object.fromEntries(frame.fields.map((f) => [f.name, f.values]));
+
+describe('densityToFrame', () => {
+  const frame = densityToFrame('A', {
+    from: 1000,
+    to: 5000,
+    timeStep: 1000,
+    elapsedEdges: [0, 10, 100, 1000],
+    cells: [
+      { t: 0, e: 1, count: 5, errors: 1 },
+      { t: 3, e: 2, count: 2, errors: 0 },
+    ],
+    total: 7,
+  });
+
+  it('is marked as density for the XLOG panel, with the grid in meta', () => {
+    expect(frame.name).toBe('transactions-density');
+    expect(frame.meta?.custom).toEqual({ density: true, timeStep: 1000, elapsedEdges: [0, 10, 100, 1000], total: 7 });
+  });
+
+  it('has one row per non-empty cell with its time span and elapsed band', () => {
+    expect(frame.fields.map((f) => [f.name, f.type])).toEqual([
+      ['time', FieldType.time],
+      ['timeEnd', FieldType.time],
+      ['elapsedLow', FieldType.number],
+      ['elapsedHigh', FieldType.number],
+      ['count', FieldType.number],
+      ['errors', FieldType.number],
+    ]);
+    expect(values(frame)).toEqual({
+      time: [1000, 4000],
+      timeEnd: [2000, 5000],
+      elapsedLow: [10, 100],
+      elapsedHigh: [100, 1000],
+      count: [5, 2],
+      errors: [1, 0],
+    });
+  });
+});
+
+describe('fillSteps', () => {
+  const point = (time: number, count = 1) => ({
+    time,
+    count,
+    rate: count,
+    errors: 1,
+    errorRatio: 1 / count,
+    p50: 5,
+    p90: 9,
+    p99: 12,
+  });
+  it.each([
+    ['fills idle steps with 0 rate, 0 % errors and no latency', [point(2000)], 1000, 4000, 1000, [1000, 2000, 3000]],
+    ['keeps points off the step grid as they are', [point(1500)], 1000, 4000, 1000, [1500]],
+    ['starts at the step containing from', [point(60_000)], 90_000, 180_000, 60_000, [60_000, 120_000]],
+  ])('%s', (_name, points, from, to, step, times) => {
+    const rows = fillSteps({ service: 's', points }, from, to, step);
+    expect(rows.map((r) => r.time)).toEqual(times);
+  });
+
+  it('idle steps say "nothing happened", not "unknown" for rate and errors', () => {
+    const rows = fillSteps({ service: 's', points: [point(2000, 4)] }, 1000, 3000, 1000);
+    expect(rows).toEqual([
+      { time: 1000, rate: 0, errorPercent: 0, p50: null, p90: null, p99: null },
+      { time: 2000, rate: 4, errorPercent: 25, p50: 5, p90: 9, p99: 12 },
+    ]);
+  });
+});
+
+describe('redToFrames', () => {
+  const res: RedResponse = {
+    step: 60_000,
+    tier: 'rollup',
+    series: [
+      {
+        service: 'orders',
+        endpoint: 'GET /orders',
+        points: [{ time: 0, count: 120, rate: 2, errors: 6, errorRatio: 0.05, p50: 10, p90: 40, p99: 90 }],
+      },
+      {
+        service: 'orders',
+        endpoint: 'POST /orders',
+        points: [{ time: 60_000, count: 60, rate: 1, errors: 0, errorRatio: 0, p50: 20, p90: 50, p99: 70 }],
+      },
+    ],
+  };
+  const frames = redToFrames('R', res, { from: 0, to: 120_000 });
+
+  it('gives one time-series frame per group, labelled with the group', () => {
+    expect(frames.map((f) => f.name)).toEqual(['orders GET /orders', 'orders POST /orders']);
+    expect(frames[0].refId).toBe('R');
+    expect(frames[0].fields.map((f) => [f.name, f.type, f.labels])).toEqual([
+      ['time', FieldType.time, undefined],
+      ...['rate', 'errorPercent', 'p50', 'p90', 'p99'].map((n) => [
+        n,
+        FieldType.number,
+        { service: 'orders', endpoint: 'GET /orders' },
+      ]),
+    ]);
+  });
+
+  it('converts the error ratio to percent and fills idle steps on the step grid', () => {
+    expect(values(frames[0])).toEqual({
+      time: [0, 60_000],
+      rate: [2, 0],
+      errorPercent: [5, 0],
+      p50: [10, null],
+      p90: [40, null],
+      p99: [90, null],
+    });
+  });
+
+  it('sets units, legend names and the step for Grafana', () => {
+    const config = Object.fromEntries(frames[1].fields.map((f) => [f.name, f.config]));
+    expect(config.time.interval).toBe(60_000);
+    expect(config.rate).toEqual({ unit: 'reqps', displayNameFromDS: 'rate orders POST /orders' });
+    expect(config.errorPercent.unit).toBe('percent');
+    expect(config.p99).toEqual({ unit: 'ms', displayNameFromDS: 'p99 orders POST /orders' });
+    expect(frames[1].meta?.custom).toEqual({ step: 60_000, tier: 'rollup' });
+  });
+
+  it('keeps only the chosen metrics', () => {
+    const [only] = redToFrames('R', res, { from: 0, to: 120_000 }, ['errorPercent', 'p99']);
+    expect(only.fields.map((f) => f.name)).toEqual(['time', 'errorPercent', 'p99']);
+  });
+
+  it('gives no frames for no series', () => {
+    expect(redToFrames('R', { ...res, series: [] }, { from: 0, to: 1 })).toEqual([]);
+  });
+});
+
+describe('serviceMapToFrames', () => {
+  const map: ServiceMapResponse = {
+    from: 0,
+    to: 10_000,
+    nodes: [
+      { id: 'frontend', type: 'service', name: 'frontend', transactions: 100, errors: 10, p95: 80 },
+      { id: 'orders', type: 'service', name: 'orders', transactions: 50, errors: 0, p95: 30 },
+      { id: 'db:postgresql:shop', type: 'database', name: 'shop', dbSystem: 'postgresql', transactions: 0, errors: 0 },
+    ],
+    edges: [
+      {
+        id: 'frontend->orders',
+        source: 'frontend',
+        target: 'orders',
+        calls: 50,
+        errors: 0,
+        rate: 5,
+        p50: 10,
+        p95: 25,
+        p99: 40,
+      },
+      {
+        id: 'orders->db:postgresql:shop',
+        source: 'orders',
+        target: 'db:postgresql:shop',
+        calls: 200,
+        errors: 20,
+        rate: 20,
+        p50: 1,
+        p95: 3,
+        p99: 8,
+      },
+    ],
+  };
+  const [nodes, edges] = serviceMapToFrames('M', map, ds);
+
+  it('names the frames nodes and edges for the Node Graph panel', () => {
+    expect([nodes.name, edges.name]).toEqual(['nodes', 'edges']);
+    expect(nodes.meta?.preferredVisualisationType).toBe('nodeGraph');
+    expect(edges.meta?.preferredVisualisationType).toBe('nodeGraph');
+    expect([nodes.refId, edges.refId]).toEqual(['M', 'M']);
+  });
+
+  it('has the node fields the panel reads', () => {
+    expect(nodes.fields.map((f) => [f.name, f.type])).toEqual(NODE_PANEL_FIELDS);
+  });
+
+  it('has the edge fields the panel reads', () => {
+    expect(edges.fields.map((f) => [f.name, f.type])).toEqual(EDGE_PANEL_FIELDS);
+  });
+
+  it('fills node stats: own transactions for services, inbound calls for databases', () => {
+    expect(values(nodes)).toEqual({
+      id: ['frontend', 'orders', 'db:postgresql:shop'],
+      title: ['frontend', 'orders', 'shop'],
+      subtitle: ['service', 'service', 'postgresql'],
+      mainstat: [10, 5, 20],
+      secondarystat: [80, 30, null],
+      arc__success: [0.9, 1, 0.9],
+      arc__errors: [0.1, 0, 0.1],
+      detail__type: ['service', 'service', 'database'],
+      detail__requests: [100, 50, 200],
+      detail__errors: [10, 0, 20],
+    });
+  });
+
+  it('arcs of a node add up to 1, or are both 0 for a node without traffic', () => {
+    const [idle] = serviceMapToFrames('M', { ...map, nodes: [{ ...map.nodes[2], id: 'ext:x' }], edges: [] }, ds);
+    expect(values(idle).arc__success).toEqual([0]);
+    expect(values(idle).arc__errors).toEqual([0]);
+  });
+
+  it('colours the arcs and links nodes to the service RED query', () => {
+    const config = Object.fromEntries(nodes.fields.map((f) => [f.name, f.config]));
+    expect(config.arc__success.color).toEqual({ mode: 'fixed', fixedColor: 'green' });
+    expect(config.arc__errors.color).toEqual({ mode: 'fixed', fixedColor: 'red' });
+    expect(config.id.links?.[0].internal).toMatchObject({
+      datasourceUid: 'osprey-uid',
+      query: { queryType: 'red', service: '${__data.fields.id}', groupBy: 'endpoint' },
+    });
+  });
+
+  it('fills edge stats', () => {
+    expect(values(edges)).toEqual({
+      id: ['frontend->orders', 'orders->db:postgresql:shop'],
+      source: ['frontend', 'orders'],
+      target: ['orders', 'db:postgresql:shop'],
+      mainstat: [5, 20],
+      secondarystat: [25, 3],
+      detail__calls: [50, 200],
+      detail__errors: [0, 20],
+      detail__p50: [10, 1],
+      detail__p99: [40, 8],
+    });
+  });
+});
+
+describe('focusServiceMap', () => {
+  const node = (id: string) => ({ id, type: 'service' as const, name: id, transactions: 1, errors: 0 });
+  const edge = (source: string, target: string) => ({
+    id: `${source}->${target}`,
+    source,
+    target,
+    calls: 1,
+    errors: 0,
+    rate: 1,
+    p50: 1,
+    p95: 1,
+    p99: 1,
+  });
+  const map: ServiceMapResponse = {
+    from: 0,
+    to: 1,
+    nodes: ['a', 'b', 'c', 'd'].map(node),
+    edges: [edge('a', 'b'), edge('b', 'c'), edge('c', 'd')],
+  };
+  it.each([
+    ['no filter keeps the whole map', undefined, ['a', 'b', 'c', 'd'], ['a->b', 'b->c', 'c->d']],
+    ['a service with its callers and callees', ['b'], ['a', 'b', 'c'], ['a->b', 'b->c']],
+    ['several services', ['a', 'd'], ['a', 'b', 'c', 'd'], ['a->b', 'c->d']],
+    ['an unknown service gives an empty map', ['x'], [], []],
+  ])('%s', (_name, services, nodes, edges) => {
+    const focused = focusServiceMap(map, services);
+    expect(focused.nodes.map((n) => n.id)).toEqual(nodes);
+    expect(focused.edges.map((e) => e.id)).toEqual(edges);
+  });
+});
+
+describe('activeToFrame', () => {
+  const res: ActiveResponse = {
+    thresholds: { slow: 3000, verySlow: 8000 },
+    instances: [
+      {
+        service: 'orders',
+        instance: 'orders-1',
+        takenAt: 1000,
+        requests: [
+          { endpoint: 'GET /a', elapsed: 100 },
+          { endpoint: 'GET /b', elapsed: 9000 },
+        ],
+        buckets: { fast: 1, slow: 0, verySlow: 1 },
+      },
+    ],
+  };
+
+  it('gives one row per instance with its equalizer buckets', () => {
+    const frame = activeToFrame('E', res);
+    expect(frame.name).toBe('active');
+    expect(frame.meta?.custom).toEqual({ thresholds: { slow: 3000, verySlow: 8000 } });
+    expect(frame.fields.map((f) => [f.name, f.type])).toEqual([
+      ['takenAt', FieldType.time],
+      ['service', FieldType.string],
+      ['instance', FieldType.string],
+      ['fast', FieldType.number],
+      ['slow', FieldType.number],
+      ['verySlow', FieldType.number],
+      ['total', FieldType.number],
+    ]);
+    expect(values(frame)).toEqual({
+      takenAt: [1000],
+      service: ['orders'],
+      instance: ['orders-1'],
+      fast: [1],
+      slow: [0],
+      verySlow: [1],
+      total: [2],
+    });
+  });
+});
+
+describe('listToFrame', () => {
+  it.each([
+    ['services', 'service'],
+    ['instances', 'instance'],
+    ['endpoints', 'endpoint'],
+  ] as const)('%s → one %s column', (type, field) => {
+    const frame = listToFrame('L', type, ['a', 'b']);
+    expect(frame.name).toBe(type);
+    expect(frame.fields.map((f) => [f.name, f.type, f.values])).toEqual([[field, FieldType.string, ['a', 'b']]]);
   });
 });

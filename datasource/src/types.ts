@@ -1,8 +1,11 @@
 import type { DataQuery, DataSourceJsonData } from '@grafana/data';
+import type { RedGroupBy, TransactionsMode } from '@osprey/model';
 
 export type JvmQueryType = 'threadDumps' | 'threadDump' | 'threadDumpDiff' | 'heapHistogram' | 'heapHistogramDiff';
 
-export type OspreyQueryType = 'xlog' | 'trace' | JvmQueryType;
+export type ListQueryType = 'services' | 'instances' | 'endpoints';
+
+export type OspreyQueryType = 'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | ListQueryType | JvmQueryType;
 
 export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'threadDumps',
@@ -12,15 +15,26 @@ export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'heapHistogramDiff',
 ];
 
+export const LIST_QUERY_TYPES: readonly ListQueryType[] = ['services', 'instances', 'endpoints'];
+
 export function isJvmQueryType(t: OspreyQueryType | undefined): t is JvmQueryType {
   return JVM_QUERY_TYPES.includes(t as JvmQueryType);
 }
+
+export function isListQueryType(t: OspreyQueryType | undefined): t is ListQueryType {
+  return LIST_QUERY_TYPES.includes(t as ListQueryType);
+}
+
+/** The RED series a query draws; all of them when none is chosen. */
+export type RedMetric = 'rate' | 'errorPercent' | 'p50' | 'p90' | 'p99';
+
+export const RED_METRICS: readonly RedMetric[] = ['rate', 'errorPercent', 'p50', 'p90', 'p99'];
 
 /** One panel query. `trace` is what the traceId data link opens in Explore. */
 export interface OspreyQuery extends DataQuery {
   queryType: OspreyQueryType;
   service?: string;
-  /** JVM queries: the instance (JVM) of the service. */
+  /** The instance (host/JVM) of the service. */
   instance?: string;
   /**
    * JVM queries: a thread dump / heap histogram id. Empty = the latest for service + instance. For the
@@ -34,11 +48,34 @@ export interface OspreyQuery extends DataQuery {
   errorsOnly?: boolean;
   limit?: number;
   traceId?: string;
+  userId?: string;
+  /** XLOG: rows, a density grid, or rows unless more than `limit` match (absent = rows). */
+  mode?: TransactionsMode;
+  /** XLOG: keep polling for new transactions after the first answer (LoadingState.Streaming). */
+  live?: boolean;
+  /** RED: one series per service, instance or endpoint (default service). */
+  groupBy?: RedGroupBy;
+  redMetrics?: RedMetric[];
+  /**
+   * Set (with no queryType) by the data links Grafana's Prometheus datasource builds from exemplars
+   * (`exemplarTraceIdDestinations`): the trace id to show.
+   */
+  query?: string;
+}
+
+/** A query as saved or linked → one with a type; an exemplar link becomes a trace query. */
+export function normaliseQuery(q: OspreyQuery): OspreyQuery {
+  if (!q.queryType && typeof q.query === 'string' && q.query.trim() !== '') {
+    return { refId: q.refId, queryType: 'trace', traceId: q.query.trim() };
+  }
+  return q.queryType ? q : { ...q, queryType: 'xlog' };
 }
 
 /** Settings stored in plain jsonData: the backend URL the data proxy route forwards to. */
 export interface OspreyOptions extends DataSourceJsonData {
   url?: string;
+  /** Seconds a single backend request may take before the query fails (default 30). */
+  timeout?: number;
 }
 
 /** Settings Grafana keeps server-side; the route injects the token as a bearer header. */
@@ -50,6 +87,8 @@ export const DEFAULT_QUERY: Partial<OspreyQuery> = {
   queryType: 'xlog',
   errorsOnly: false,
 };
+
+export const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** Path below the datasource's proxy URL that plugin.json's route forwards to the backend. */
 export const ROUTE_PATH = 'osprey';

@@ -1,25 +1,3 @@
-// jsdom lacks browser APIs that @grafana/ui reaches for at import or first render; Grafana's
-// create-plugin jest setup provides the same ones.
-const { TextDecoder, TextEncoder } = require('node:util');
-
-Object.assign(global, { TextDecoder, TextEncoder });
-
-Object.defineProperty(global, 'matchMedia', {
-  writable: true,
-  value: (query) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addListener: () => {},
-    removeListener: () => {},
-    addEventListener: () => {},
-    removeEventListener: () => {},
-    dispatchEvent: () => false,
-  }),
-});
-
-global.ResizeObserver = class ResizeObserver {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-};
+// jsdom lacks browser APIs that @grafana/ui reaches for at import or first render. A setup file
+// must not export a function (jest would call it), hence the separate module.
+require('./install-polyfills')(global);

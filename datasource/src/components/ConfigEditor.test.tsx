@@ -60,4 +60,33 @@ describe('ConfigEditor', () => {
     expect(next.secureJsonFields.token).toBe(false);
     expect(next.secureJsonData.token).toBe('');
   });
+
+  it('never renders a saved token back: Grafana only says it is configured', () => {
+    // What Grafana hands the editor after saving: secureJsonFields says the token exists, no value.
+    const { container } = render(
+      <ConfigEditor options={settings({ secureJsonFields: { token: true } })} onOptionsChange={jest.fn()} />
+    );
+    const inputs = Array.from(container.querySelectorAll('input'));
+    expect(inputs.map((i) => i.value).sort()).toEqual(['', 'configured', 'http://127.0.0.1:4318']);
+    expect(screen.getByDisplayValue('configured')).toHaveAttribute('type', 'text');
+  });
+
+  it('edits the timeout in seconds', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={settings()} onOptionsChange={onOptionsChange} />);
+    const timeout = screen.getByPlaceholderText('30');
+    fireEvent.change(timeout, { target: { value: '5' } });
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { url: 'http://127.0.0.1:4318', timeout: 5 } })
+    );
+  });
+
+  it('an emptied timeout goes back to the default', () => {
+    const onOptionsChange = jest.fn();
+    render(
+      <ConfigEditor options={settings({ jsonData: { url: 'u', timeout: 5 } })} onOptionsChange={onOptionsChange} />
+    );
+    fireEvent.change(screen.getByDisplayValue('5'), { target: { value: '' } });
+    expect(onOptionsChange.mock.calls[0][0].jsonData).toEqual({ url: 'u', timeout: undefined });
+  });
 });

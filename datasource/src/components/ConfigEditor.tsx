@@ -2,7 +2,8 @@ import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { InlineField, Input, SecretInput, Stack, Text } from '@grafana/ui';
 import type { ChangeEvent } from 'react';
 
-import type { OspreyOptions, OspreySecureOptions } from '../types';
+import { DEFAULT_TIMEOUT_SECONDS, type OspreyOptions, type OspreySecureOptions } from '../types';
+import { positiveNumber } from './QueryEditor';
 
 type Props = DataSourcePluginOptionsEditorProps<OspreyOptions, OspreySecureOptions>;
 
@@ -14,6 +15,9 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
 
   const onUrlChange = (event: ChangeEvent<HTMLInputElement>) =>
     onOptionsChange({ ...options, jsonData: { ...jsonData, url: event.target.value } });
+
+  const onTimeoutChange = (event: ChangeEvent<HTMLInputElement>) =>
+    onOptionsChange({ ...options, jsonData: { ...jsonData, timeout: positiveNumber(event.target.value) } });
 
   const onTokenChange = (event: ChangeEvent<HTMLInputElement>) =>
     onOptionsChange({ ...options, secureJsonData: { ...secureJsonData, token: event.target.value } });
@@ -48,6 +52,20 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           placeholder="read token"
           onChange={onTokenChange}
           onReset={onTokenReset}
+        />
+      </InlineField>
+      <InlineField
+        label="Timeout (s)"
+        labelWidth={LABEL_WIDTH}
+        tooltip="A query fails with a timeout error when one backend request takes longer than this"
+      >
+        <Input
+          id="osprey-timeout"
+          type="number"
+          width={12}
+          value={jsonData.timeout ?? ''}
+          placeholder={String(DEFAULT_TIMEOUT_SECONDS)}
+          onChange={onTimeoutChange}
         />
       </InlineField>
     </Stack>

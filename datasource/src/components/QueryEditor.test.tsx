@@ -1,5 +1,5 @@
 import type { DataSourceInstanceSettings } from '@grafana/data';
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 
 import { OspreyDataSource } from '../datasource';
 import type { OspreyOptions, OspreyQuery } from '../types';
@@ -17,7 +17,22 @@ const datasource = new OspreyDataSource({
   meta: { id: 'osprey-apm-datasource' },
 } as DataSourceInstanceSettings<OspreyOptions>);
 
-// No BackendSrv is set here, so loading the service list fails; act() lets that settle inside the test.
+// The Select menu (virtualised by @grafana/ui) watches its options with IntersectionObserver, which jsdom lacks.
+beforeAll(() => {
+  global.IntersectionObserver = class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+    takeRecords() {
+      return [];
+    }
+  } as unknown as typeof IntersectionObserver;
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+// No BackendSrv is set here, so loading options fails unless a test gives the datasource a list;
+// act() lets the loading settle inside the test.
 async function setup(query: Partial<OspreyQuery> = {}) {
   const onChange = jest.fn();
   const onRunQuery = jest.fn();
@@ -36,28 +51,38 @@ async function setup(query: Partial<OspreyQuery> = {}) {
 
 describe('QueryEditor', () => {
   it('shows the saved query', async () => {
-    await setup({ service: '$service', endpoint: 'GET /orders', minElapsed: 250, limit: 100, errorsOnly: true });
+    await setup({
+      service: '$service',
+      endpoint: 'GET /orders',
+      minElapsed: 250,
+      limit: 100,
+      errorsOnly: true,
+      traceId: '$trace',
+      userId: 'u-1',
+    });
     expect(screen.getByText('XLOG')).toBeInTheDocument();
     expect(screen.getByText('$service')).toBeInTheDocument();
-    expect(screen.getByDisplayValue('GET /orders')).toBeInTheDocument();
+    expect(screen.getByText('GET /orders')).toBeInTheDocument();
+    expect(screen.getByDisplayValue('$trace')).toBeInTheDocument();
+    expect(screen.getByDisplayValue('u-1')).toBeInTheDocument();
     expect(screen.getByDisplayValue('250')).toBeInTheDocument();
     expect(screen.getByDisplayValue('100')).toBeInTheDocument();
-    expect(screen.getByRole('switch')).toBeChecked();
+    expect(screen.getAllByRole('switch')[0]).toBeChecked();
   });
 
-  it('runs the query when the endpoint field is left, not on every key', async () => {
+  it('runs the query when the user id field is left, not on every key', async () => {
     const { onChange, onRunQuery } = await setup();
-    const endpoint = screen.getByPlaceholderText('GET /orders');
-    fireEvent.change(endpoint, { target: { value: 'POST /pay' } });
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ endpoint: 'POST /pay' }));
+    const user = screen.getByPlaceholderText('any user');
+    fireEvent.change(user, { target: { value: 'u-42' } });
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ userId: 'u-42' }));
     expect(onRunQuery).not.toHaveBeenCalled();
-    fireEvent.blur(endpoint);
+    fireEvent.blur(user);
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
   it('toggles errors only and reruns', async () => {
     const { onChange, onRunQuery } = await setup();
-    fireEvent.click(screen.getByRole('switch'));
+    fireEvent.click(screen.getAllByRole('switch')[0]);
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ errorsOnly: true }));
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
@@ -66,6 +91,112 @@ describe('QueryEditor', () => {
     const { onChange } = await setup({ minElapsed: 250 });
     fireEvent.change(screen.getByDisplayValue('250'), { target: { value: '' } });
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ minElapsed: undefined }));
+  });
+});
+
+/** Opens a Grafana Select by its input id and picks the option with this label. */
+async function pick(inputId: string, label: string) {
+  const input = document.getElementById(inputId)!;
+  fireEvent.keyDown(input, { key: 'ArrowDown' });
+  const menu = await screen.findByLabelText('Select options menu');
+  fireEvent.click(within(menu).getByText(label));
+}
+
+describe('QueryEditor: switching query types', () => {
+  it('XLOG → RED keeps service and endpoint, drops the row filters, and reruns', async () => {
+    const { onChange, onRunQuery } = await setup({ service: 'orders', endpoint: 'GET /x', minElapsed: 5, live: true });
+    await pick('osprey-query-type', 'RED metrics');
+    expect(onChange).toHaveBeenLastCalledWith({
+      refId: 'A',
+      queryType: 'red',
+      service: 'orders',
+      endpoint: 'GET /x',
+    });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('RED shows group by and metrics, not the XLOG filters', async () => {
+    await setup({ queryType: 'red', groupBy: 'endpoint', redMetrics: ['p99'] });
+    expect(screen.getByRole('radio', { name: 'Endpoint' })).toBeChecked();
+    expect(screen.getByText('p99')).toBeInTheDocument();
+    expect(screen.queryByText('Min elapsed (ms)')).not.toBeInTheDocument();
+    expect(screen.queryByRole('switch')).not.toBeInTheDocument();
+  });
+
+  it('changing RED grouping reruns with the new group', async () => {
+    const { onChange, onRunQuery } = await setup({ queryType: 'red' });
+    fireEvent.click(screen.getByRole('radio', { name: 'Instance' }));
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ groupBy: 'instance' }));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('a trace query only asks for the trace id', async () => {
+    await setup({ queryType: 'trace', traceId: 'abc' });
+    expect(screen.getByDisplayValue('abc')).toBeInTheDocument();
+    expect(screen.queryByText('Service')).not.toBeInTheDocument();
+    expect(screen.queryByText('Endpoint')).not.toBeInTheDocument();
+  });
+
+  it.each([
+    ['serviceMap', 'Service map'],
+    ['active', 'Active services'],
+  ] as const)('%s only filters by service', async (queryType, label) => {
+    await setup({ queryType });
+    expect(screen.getByText(label)).toBeInTheDocument();
+    expect(screen.getByText('Service')).toBeInTheDocument();
+    expect(screen.queryByText('Instance')).not.toBeInTheDocument();
+    expect(screen.queryByText('Endpoint')).not.toBeInTheDocument();
+  });
+
+  it('the services list has no filters at all', async () => {
+    await setup({ queryType: 'services' });
+    expect(screen.queryByText('Service')).not.toBeInTheDocument();
+  });
+});
+
+describe('QueryEditor: XLOG mode and live', () => {
+  it('picks density mode', async () => {
+    const { onChange } = await setup();
+    expect(screen.getByRole('radio', { name: 'Rows' })).toBeChecked();
+    fireEvent.click(screen.getByRole('radio', { name: 'Density' }));
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ mode: 'density' }));
+  });
+
+  it('turns live on; a live query shows rows mode', async () => {
+    const { onChange } = await setup({ mode: 'density' });
+    fireEvent.click(screen.getAllByRole('switch')[1]);
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ live: true }));
+  });
+
+  it('a live query shows rows as its mode', async () => {
+    await setup({ mode: 'density', live: true });
+    expect(screen.getByRole('radio', { name: 'Rows' })).toBeChecked();
+  });
+});
+
+describe('QueryEditor: options from the backend', () => {
+  it('offers the services, and the endpoints and instances of the chosen (variable) service', async () => {
+    const lists: Record<string, string[]> = {
+      services: ['orders', 'payments'],
+      endpoints: ['GET /orders', 'POST /orders'],
+      instances: ['orders-1'],
+    };
+    const listValues = jest.spyOn(datasource, 'listValues').mockImplementation(async (type) => lists[type]);
+    const { onChange } = await setup({ service: '$service' });
+    // The datasource interpolates $service when it loads the lists.
+    expect(listValues).toHaveBeenCalledWith('endpoints', '$service');
+    expect(listValues).toHaveBeenCalledWith('instances', '$service');
+    await pick('osprey-endpoint', 'POST /orders');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ endpoint: 'POST /orders' }));
+    await pick('osprey-service', 'payments');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ service: 'payments' }));
+  });
+
+  it('says why the list is empty when the backend cannot be read', async () => {
+    jest.spyOn(datasource, 'listValues').mockRejectedValue(new Error('HTTP 401'));
+    await setup();
+    fireEvent.keyDown(document.getElementById('osprey-service')!, { key: 'ArrowDown' });
+    expect(await screen.findByText('Could not load services: HTTP 401')).toBeInTheDocument();
   });
 });
 

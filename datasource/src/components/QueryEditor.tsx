@@ -1,17 +1,30 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, InlineSwitch, Input, Select, Stack } from '@grafana/ui';
+import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
+import type { RedGroupBy, TransactionsMode } from '@osprey/model';
 import { type ChangeEvent, useEffect, useState } from 'react';
 
-import type { JvmInstance } from '@osprey/model';
-
 import type { OspreyDataSource } from '../datasource';
-import { isJvmQueryType, type OspreyOptions, type OspreyQuery, type OspreyQueryType } from '../types';
+import {
+  isJvmQueryType,
+  RED_METRICS,
+  type OspreyOptions,
+  type OspreyQuery,
+  type OspreyQueryType,
+  type RedMetric,
+} from '../types';
 import { switchQueryType, usesField } from './queryType';
 
 type Props = QueryEditorProps<OspreyDataSource, OspreyQuery, OspreyOptions>;
 
-const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
-  { label: 'XLOG', value: 'xlog', description: 'One row per finished transaction' },
+export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
+  { label: 'XLOG', value: 'xlog', description: 'One row per finished transaction, or a density grid' },
+  { label: 'RED metrics', value: 'red', description: 'Rate, error %, p50/p90/p99 per service, instance or endpoint' },
+  { label: 'Trace', value: 'trace', description: 'One trace by id, for the Traces panel' },
+  { label: 'Service map', value: 'serviceMap', description: 'Services, databases and calls, for the Node Graph' },
+  { label: 'Active services', value: 'active', description: 'Requests in flight per instance (equalizer)' },
+  { label: 'Services', value: 'services', description: 'List of services' },
+  { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
+  { label: 'Endpoints', value: 'endpoints', description: 'List of endpoints of a service' },
   { label: 'Thread dumps', value: 'threadDumps', description: 'Dumps of the time range (table, annotations)' },
   { label: 'Thread dump', value: 'threadDump', description: 'One dump by id, or the latest of an instance' },
   { label: 'Thread dump diff', value: 'threadDumpDiff', description: 'Two dumps by id, or the latest two' },
@@ -19,12 +32,60 @@ const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
   { label: 'Heap histogram diff', value: 'heapHistogramDiff', description: 'Growth per class between two' },
 ];
 
+const MODES: Array<SelectableValue<TransactionsMode>> = [
+  { label: 'Rows', value: 'rows', description: 'Up to the limit, newest kept' },
+  { label: 'Auto', value: 'auto', description: 'Rows, or a density grid when more than the limit match' },
+  { label: 'Density', value: 'density', description: 'Counts per time × elapsed cell' },
+];
+
+const GROUP_BY: Array<SelectableValue<RedGroupBy>> = [
+  { label: 'Service', value: 'service' },
+  { label: 'Instance', value: 'instance' },
+  { label: 'Endpoint', value: 'endpoint' },
+];
+
+const METRIC_LABELS: Record<RedMetric, string> = {
+  rate: 'Rate',
+  errorPercent: 'Error %',
+  p50: 'p50',
+  p90: 'p90',
+  p99: 'p99',
+};
+
 const option = (v?: string): SelectableValue<string> | null => (v ? { label: v, value: v } : null);
+const toOptions = (values: string[]) => values.map((v) => ({ label: v, value: v }));
 
 /** Parses a number field; empty or non-positive clears the filter. */
 export function positiveNumber(text: string): number | undefined {
   const n = Number(text);
   return text.trim() === '' || !Number.isFinite(n) || n <= 0 ? undefined : n;
+}
+
+/** Options loaded from the backend; a failure is kept as text for the select's "no options" message. */
+function useOptions(load: (() => Promise<Array<SelectableValue<string>>>) | undefined, deps: unknown[]) {
+  const [options, setOptions] = useState<Array<SelectableValue<string>>>([]);
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    if (!load) {
+      return;
+    }
+    let live = true;
+    load().then(
+      (list) => {
+        if (live) {
+          setOptions(list);
+          setError(undefined);
+        }
+      },
+      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err))
+    );
+    return () => {
+      live = false;
+    };
+    // The loaders are recreated every render; what they load depends only on `deps`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  return { options, error };
 }
 
 export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
@@ -36,163 +97,235 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
   };
   const type = query.queryType ?? 'xlog';
   const jvm = isJvmQueryType(type);
+  const uses = (field: Parameters<typeof usesField>[1]) => usesField(type, field);
 
-  // Services come from the backend; template variables such as $service are typed in as custom values.
-  const [services, setServices] = useState<Array<SelectableValue<string>>>([]);
-  const [servicesError, setServicesError] = useState<string>();
-  // JVM queries pick from the JVMs that sent dumps or histograms rather than traced services.
-  const [jvms, setJvms] = useState<JvmInstance[]>([]);
-  useEffect(() => {
-    if (!jvm) {
-      return;
-    }
-    let live = true;
-    datasource.jvmInstances().then(
-      (list) => live && setJvms(list),
-      (err: unknown) => live && setServicesError(err instanceof Error ? err.message : 'JVM instances unavailable')
-    );
-    return () => {
-      live = false;
-    };
-  }, [datasource, jvm]);
-  const serviceOptions = jvm ? [...new Set(jvms.map((j) => j.service))].map((s) => ({ label: s, value: s })) : services;
-  const instanceOptions = jvms
-    .filter((j) => !query.service || j.service === query.service)
-    .map((j) => ({ label: j.instance, value: j.instance, description: j.service }));
-
-  useEffect(() => {
-    if (jvm) {
-      return;
-    }
-    let live = true;
-    datasource.services().then(
-      (list) => live && setServices(list.map((s) => ({ label: s, value: s }))),
-      (err: unknown) => live && setServicesError(err instanceof Error ? err.message : 'services unavailable')
-    );
-    return () => {
-      live = false;
-    };
-  }, [datasource, jvm]);
+  // JVM queries pick from the JVMs that sent dumps or histograms rather than from traced services.
+  const jvms = useOptions(
+    jvm
+      ? async () =>
+          (await datasource.jvmInstances()).map((j) => ({
+            label: j.instance,
+            value: j.instance,
+            description: j.service,
+          }))
+      : undefined,
+    [datasource, jvm]
+  );
+  const services = useOptions(
+    uses('service')
+      ? async () =>
+          jvm
+            ? toOptions([...new Set(jvms.options.map((o) => o.description ?? ''))])
+            : toOptions(await datasource.services())
+      : undefined,
+    [datasource, jvm, jvm && jvms.options, uses('service')]
+  );
+  const instances = useOptions(
+    uses('instance') && !jvm
+      ? async () => toOptions(await datasource.listValues('instances', query.service))
+      : undefined,
+    [datasource, jvm, query.service, uses('instance')]
+  );
+  const endpoints = useOptions(
+    uses('endpoint') ? async () => toOptions(await datasource.listValues('endpoints', query.service)) : undefined,
+    [datasource, query.service, uses('endpoint')]
+  );
+  const instanceOptions = jvm
+    ? jvms.options.filter((o) => !query.service || o.description === query.service)
+    : instances.options;
+  const noOptions = (what: string, error?: string) => (error ? `Could not load ${what}: ${error}` : `No ${what} yet`);
 
   return (
-    <Stack direction="row" wrap="wrap" gap={0}>
-      <InlineField label="Query type" labelWidth={12}>
-        <Select
-          inputId="osprey-query-type"
-          options={QUERY_TYPES}
-          width={22}
-          value={type}
-          onChange={(v) => {
-            onChange(switchQueryType(query, v.value ?? 'xlog'));
-            onRunQuery();
-          }}
-        />
-      </InlineField>
-      <InlineField label="Service" labelWidth={10}>
-        <Select
-          inputId="osprey-service"
-          width={24}
-          options={serviceOptions}
-          // An option object, so a saved value not in the list (e.g. $service) still shows.
-          value={query.service ? { label: query.service, value: query.service } : null}
-          placeholder="All services"
-          allowCustomValue
-          isClearable
-          noOptionsMessage={servicesError ? `Could not load services: ${servicesError}` : 'No services yet'}
-          onChange={(o) => update({ service: o?.value || undefined })}
-        />
-      </InlineField>
-      {usesField(type, 'instance') && (
-        <InlineField label="Instance" labelWidth={10}>
+    <Stack direction="column" gap={0}>
+      <Stack direction="row" wrap="wrap" gap={0}>
+        <InlineField label="Query type" labelWidth={12}>
           <Select
-            inputId="osprey-instance"
-            width={24}
-            options={instanceOptions}
-            value={option(query.instance)}
-            placeholder={type === 'threadDumps' ? 'All instances' : 'Choose an instance'}
-            allowCustomValue
-            isClearable
-            noOptionsMessage="No JVM has sent a dump yet"
-            onChange={(o) => update({ instance: o?.value || undefined })}
+            inputId="osprey-query-type"
+            options={QUERY_TYPES}
+            width={22}
+            value={type}
+            onChange={(v) => {
+              onChange(switchQueryType(query, v.value ?? 'xlog'));
+              onRunQuery();
+            }}
           />
         </InlineField>
-      )}
-      {usesField(type, 'dumpId') && (
-        <InlineField
-          label={usesField(type, 'otherId') ? 'Older id' : 'Id'}
-          labelWidth={10}
-          tooltip="Empty: the latest of the instance (the latest two for a diff)"
-        >
-          <Input
-            id="osprey-dump-id"
-            width={24}
-            value={query.dumpId ?? ''}
-            placeholder="latest"
-            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ dumpId: e.target.value || undefined }, false)}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
-      )}
-      {usesField(type, 'otherId') && (
-        <InlineField label="Newer id" labelWidth={10}>
-          <Input
-            id="osprey-other-id"
-            width={24}
-            value={query.otherId ?? ''}
-            placeholder="latest"
-            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ otherId: e.target.value || undefined }, false)}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
-      )}
-      {usesField(type, 'endpoint') && (
-        <InlineField label="Endpoint" labelWidth={10}>
-          <Input
-            id="osprey-endpoint"
-            width={24}
-            value={query.endpoint ?? ''}
-            placeholder="GET /orders"
-            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ endpoint: e.target.value || undefined }, false)}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
-      )}
-      {usesField(type, 'minElapsed') && (
-        <InlineField label="Min elapsed (ms)" labelWidth={17}>
-          <Input
-            id="osprey-min-elapsed"
-            type="number"
-            width={10}
-            value={query.minElapsed ?? ''}
-            onChange={(e: ChangeEvent<HTMLInputElement>) =>
-              update({ minElapsed: positiveNumber(e.target.value) }, false)
-            }
-            onBlur={onRunQuery}
-          />
-        </InlineField>
-      )}
-      {usesField(type, 'errorsOnly') && (
-        <InlineField label="Errors only" labelWidth={12}>
-          <InlineSwitch
-            id="osprey-errors-only"
-            value={query.errorsOnly ?? false}
-            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ errorsOnly: e.currentTarget.checked })}
-          />
-        </InlineField>
-      )}
-      {usesField(type, 'limit') && (
-        <InlineField label="Limit" labelWidth={8}>
-          <Input
-            id="osprey-limit"
-            type="number"
-            width={10}
-            value={query.limit ?? ''}
-            placeholder={jvm ? '500' : '10000'}
-            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ limit: positiveNumber(e.target.value) }, false)}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
-      )}
+        {uses('service') && (
+          <InlineField label="Service" labelWidth={10}>
+            <Select
+              inputId="osprey-service"
+              width={24}
+              options={services.options}
+              // An option object, so a saved value not in the list (e.g. $service) still shows.
+              value={option(query.service)}
+              placeholder="All services"
+              allowCustomValue
+              isClearable
+              noOptionsMessage={noOptions('services', services.error ?? jvms.error)}
+              onChange={(o) => update({ service: o?.value || undefined })}
+            />
+          </InlineField>
+        )}
+        {uses('instance') && (
+          <InlineField label="Instance" labelWidth={10}>
+            <Select
+              inputId="osprey-instance"
+              width={24}
+              options={instanceOptions}
+              value={option(query.instance)}
+              placeholder={!jvm || type === 'threadDumps' ? 'All instances' : 'Choose an instance'}
+              allowCustomValue
+              isClearable
+              noOptionsMessage={jvm ? 'No JVM has sent a dump yet' : noOptions('instances', instances.error)}
+              onChange={(o) => update({ instance: o?.value || undefined })}
+            />
+          </InlineField>
+        )}
+        {uses('endpoint') && (
+          <InlineField label="Endpoint" labelWidth={10}>
+            <Select
+              inputId="osprey-endpoint"
+              width={28}
+              options={endpoints.options}
+              value={option(query.endpoint)}
+              placeholder="All endpoints"
+              allowCustomValue
+              isClearable
+              noOptionsMessage={noOptions('endpoints', endpoints.error)}
+              onChange={(o) => update({ endpoint: o?.value || undefined })}
+            />
+          </InlineField>
+        )}
+        {uses('dumpId') && (
+          <InlineField
+            label={uses('otherId') ? 'Older id' : 'Id'}
+            labelWidth={10}
+            tooltip="Empty: the latest of the instance (the latest two for a diff)"
+          >
+            <Input
+              id="osprey-dump-id"
+              width={24}
+              value={query.dumpId ?? ''}
+              placeholder="latest"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ dumpId: e.target.value || undefined }, false)}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+        {uses('otherId') && (
+          <InlineField label="Newer id" labelWidth={10}>
+            <Input
+              id="osprey-other-id"
+              width={24}
+              value={query.otherId ?? ''}
+              placeholder="latest"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ otherId: e.target.value || undefined }, false)}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+        {uses('traceId') && (
+          <InlineField label="Trace id" labelWidth={10} tooltip="Hex trace id; variables such as $traceId work">
+            <Input
+              id="osprey-trace-id"
+              width={36}
+              value={query.traceId ?? ''}
+              placeholder={type === 'trace' ? '4bf92f3577b34da6a3ce929d0e0e4736' : 'any trace'}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ traceId: e.target.value || undefined }, false)}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+        {uses('userId') && (
+          <InlineField label="User id" labelWidth={10}>
+            <Input
+              id="osprey-user-id"
+              width={20}
+              value={query.userId ?? ''}
+              placeholder="any user"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ userId: e.target.value || undefined }, false)}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+      </Stack>
+      <Stack direction="row" wrap="wrap" gap={0}>
+        {uses('minElapsed') && (
+          <InlineField label="Min elapsed (ms)" labelWidth={17}>
+            <Input
+              id="osprey-min-elapsed"
+              type="number"
+              width={10}
+              value={query.minElapsed ?? ''}
+              onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                update({ minElapsed: positiveNumber(e.target.value) }, false)
+              }
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+        {uses('errorsOnly') && (
+          <InlineField label="Errors only" labelWidth={12}>
+            <InlineSwitch
+              id="osprey-errors-only"
+              value={query.errorsOnly ?? false}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ errorsOnly: e.currentTarget.checked })}
+            />
+          </InlineField>
+        )}
+        {uses('limit') && (
+          <InlineField label="Limit" labelWidth={8}>
+            <Input
+              id="osprey-limit"
+              type="number"
+              width={10}
+              value={query.limit ?? ''}
+              placeholder={jvm ? '500' : '10000'}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ limit: positiveNumber(e.target.value) }, false)}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+        {uses('mode') && (
+          <InlineField label="Mode" labelWidth={8} disabled={query.live} tooltip="Live queries always fetch rows">
+            <RadioButtonGroup
+              options={MODES}
+              value={query.live ? 'rows' : (query.mode ?? 'rows')}
+              onChange={(mode) => update({ mode })}
+            />
+          </InlineField>
+        )}
+        {uses('live') && (
+          <InlineField label="Live" labelWidth={8} tooltip="Keep adding transactions as they finish (polls every 2 s)">
+            <InlineSwitch
+              id="osprey-live"
+              value={query.live ?? false}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ live: e.currentTarget.checked || undefined })}
+            />
+          </InlineField>
+        )}
+        {uses('groupBy') && (
+          <InlineField label="Group by" labelWidth={10}>
+            <RadioButtonGroup
+              options={GROUP_BY}
+              value={query.groupBy ?? 'service'}
+              onChange={(groupBy) => update({ groupBy })}
+            />
+          </InlineField>
+        )}
+        {uses('redMetrics') && (
+          <InlineField label="Metrics" labelWidth={10}>
+            <MultiSelect<RedMetric>
+              inputId="osprey-red-metrics"
+              width={40}
+              options={RED_METRICS.map((m) => ({ label: METRIC_LABELS[m], value: m }))}
+              value={query.redMetrics ?? []}
+              placeholder="All"
+              onChange={(chosen) => update({ redMetrics: chosen.map((c) => c.value!).filter(Boolean) })}
+            />
+          </InlineField>
+        )}
+      </Stack>
     </Stack>
   );
 }

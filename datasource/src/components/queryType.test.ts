@@ -30,10 +30,34 @@ describe('switchQueryType', () => {
       { refId: 'A', queryType: 'threadDump', instance: 'i1', dumpId: 'a' },
     ],
     [
-      'threadDump → xlog drops the instance',
-      q({ queryType: 'threadDump', service: 'shop', instance: 'i1' }),
+      'threadDump → xlog keeps service and instance, drops the id',
+      q({ queryType: 'threadDump', service: 'shop', instance: 'i1', dumpId: 'td1' }),
       'xlog',
-      { refId: 'A', queryType: 'xlog', service: 'shop' },
+      { refId: 'A', queryType: 'xlog', service: 'shop', instance: 'i1' },
+    ],
+    [
+      'xlog → red keeps the service/instance/endpoint filters, drops row filters',
+      q({ service: 's', instance: 'i', endpoint: 'GET /x', minElapsed: 5, errorsOnly: true, live: true, mode: 'auto' }),
+      'red',
+      { refId: 'A', queryType: 'red', service: 's', instance: 'i', endpoint: 'GET /x' },
+    ],
+    [
+      'red → serviceMap keeps only the service',
+      q({ queryType: 'red', service: 's', endpoint: 'GET /x', groupBy: 'endpoint', redMetrics: ['rate'] }),
+      'serviceMap',
+      { refId: 'A', queryType: 'serviceMap', service: 's' },
+    ],
+    [
+      'xlog → trace keeps the trace id filter as the trace to show',
+      q({ service: 's', traceId: 'abc', userId: 'u1' }),
+      'trace',
+      { refId: 'A', queryType: 'trace', traceId: 'abc' },
+    ],
+    [
+      'services list drops everything',
+      q({ service: 's', limit: 3 }),
+      'services',
+      { refId: 'A', queryType: 'services' },
     ],
     ['xlog → trace drops the service', q({ service: 'shop' }), 'trace', { refId: 'A', queryType: 'trace' }],
   ] as const)('%s', (_name, query, to, expected) => {

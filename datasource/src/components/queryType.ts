@@ -1,18 +1,25 @@
 /** Which query fields each query type uses, so switching type keeps what still applies. */
 import type { OspreyQuery, OspreyQueryType } from '../types';
 
-type QueryField =
-  'service' | 'endpoint' | 'minElapsed' | 'errorsOnly' | 'limit' | 'traceId' | 'instance' | 'dumpId' | 'otherId';
+type QueryField = Exclude<keyof OspreyQuery, 'refId' | 'queryType' | 'hide' | 'key' | 'datasource'>;
 
 export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
-  xlog: ['service', 'endpoint', 'minElapsed', 'errorsOnly', 'limit'],
+  xlog: ['service', 'instance', 'endpoint', 'minElapsed', 'errorsOnly', 'traceId', 'userId', 'limit', 'mode', 'live'],
   trace: ['traceId'],
+  red: ['service', 'instance', 'endpoint', 'groupBy', 'redMetrics'],
+  serviceMap: ['service'],
+  active: ['service'],
+  services: [],
+  instances: ['service'],
+  endpoints: ['service'],
   threadDumps: ['service', 'instance', 'limit'],
   threadDump: ['service', 'instance', 'dumpId'],
   threadDumpDiff: ['service', 'instance', 'dumpId', 'otherId'],
   heapHistogram: ['service', 'instance', 'dumpId'],
   heapHistogramDiff: ['service', 'instance', 'dumpId', 'otherId'],
 };
+
+const ALL_FIELDS = new Set(Object.values(QUERY_FIELDS).flat());
 
 /** Thread-dump ids mean nothing to a histogram query and the other way round. */
 const idFamily = (t: OspreyQueryType) =>
@@ -23,7 +30,7 @@ export function switchQueryType(query: OspreyQuery, to: OspreyQueryType): Osprey
   const from = query.queryType ?? 'xlog';
   const next: OspreyQuery = { ...query, queryType: to };
   const keep = new Set(QUERY_FIELDS[to]);
-  for (const field of new Set([...QUERY_FIELDS.xlog, ...QUERY_FIELDS.trace, ...QUERY_FIELDS.threadDumpDiff])) {
+  for (const field of ALL_FIELDS) {
     const idField = field === 'dumpId' || field === 'otherId';
     if (!keep.has(field) || (idField && idFamily(from) !== idFamily(to))) {
       delete next[field];

@@ -38,7 +38,7 @@ import * as ReactDOM from 'react-dom';
 import { createRoot, Root } from 'react-dom/client';
 import * as jsxRuntime from 'react/jsx-runtime';
 import * as rxjs from 'rxjs';
-import { isObservable, lastValueFrom } from 'rxjs';
+import { from as fromPromise, isObservable, lastValueFrom, take, toArray } from 'rxjs';
 import * as rxjsOperators from 'rxjs/operators';
 
 import { AmdLoader } from './amd';
@@ -130,6 +130,13 @@ let lastRender: Parameters<typeof host.renderPanel> | undefined;
 /** Dashboard refreshes done for "variables-changed" events (the test waits on this count). */
 let refreshes = 0;
 
+/** One packet of a streaming query: its summary, loading state and how many rows repeat a traceId/spanId pair. */
+export interface PacketSummary extends QuerySummary {
+  state?: string;
+  duplicateRows: number;
+  traceIds: string[];
+}
+
 export interface QuerySummary {
   frames: number;
   refId?: string;
@@ -192,6 +199,42 @@ const host = {
     const series = response.data as DataFrame[];
     lastData = { state: response.error ? LoadingState.Error : LoadingState.Done, series, timeRange: range, request };
     return summarise(series, response.error?.message);
+  },
+
+  /**
+   * The first `packets` answers of a query that keeps answering (live XLOG), as Grafana's query
+   * runner receives them; the subscription ends after the last one, as when a panel goes away.
+   */
+  async stream(
+    moduleUrl: string,
+    settings: DataSourceInstanceSettings,
+    targets: DataQueryRequest['targets'],
+    minutes: number,
+    packets: number
+  ): Promise<PacketSummary[]> {
+    const ds = await dataSource(moduleUrl, settings);
+    const to = dateTime();
+    const range: TimeRange = {
+      from: dateTime(to).subtract(minutes, 'minutes'),
+      to,
+      raw: { from: `now-${minutes}m`, to: 'now' },
+    };
+    const result = ds.query(queryRequest(targets, range));
+    const answers = await lastValueFrom(
+      (isObservable(result) ? result : fromPromise(result)).pipe(take(packets), toArray())
+    );
+    return answers.map((response) => {
+      const series = response.data as DataFrame[];
+      const column = (name: string) => series[0]?.fields.find((f) => f.name === name)?.values ?? [];
+      const spans = column('spanId');
+      const keys = column('traceId').map((t, i) => `${t}/${spans[i]}`);
+      return {
+        ...summarise(series, response.error?.message),
+        state: response.state,
+        duplicateRows: keys.length - new Set(keys).size,
+        traceIds: [...new Set(column('traceId').map(String))],
+      };
+    });
   },
 
   /** Renders the panel with the last query's data, the way Grafana's PanelRenderer does. */
