@@ -10,7 +10,7 @@
  * ends in) with 50k transactions at a time, closes it, then starts `osprey serve` on that directory.
  * InfluxDB gets the same transactions over /write in line-protocol batches of 5000.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,8 +32,24 @@ const MINUTE = 60_000;
 /** One latency bucket: a p99 read from the histogram is within this factor of the exact one. */
 const BUCKET_FACTOR = 2 ** (1 / 4);
 
+/**
+ * `words` × 32 bits of hex, scrambled from the index (murmur3's finaliser): as incompressible as
+ * real random ids, which sequential ones would not be, and the same for both peers.
+ */
+function hexId(index: number, words: number): string {
+  let out = '';
+  for (let w = 0; w < words; w++) {
+    let x = Math.imul(index ^ Math.imul(w + 1, 0x9e3779b9), 0x85ebca6b);
+    x ^= x >>> 13;
+    x = Math.imul(x, 0xc2b2ae35);
+    x ^= x >>> 16;
+    out += (x >>> 0).toString(16).padStart(8, '0');
+  }
+  return out;
+}
+
 function traceIdOf(index: number): string {
-  return index.toString(16).padStart(32, '0');
+  return hexId(index, 4);
 }
 
 function toTransaction(tx: BenchTransaction, index: number): Transaction {
@@ -46,13 +62,19 @@ function toTransaction(tx: BenchTransaction, index: number): Transaction {
     status: tx.error ? 'error' : 'ok',
     httpStatus: tx.httpStatus,
     traceId: traceIdOf(index),
-    spanId: (index + 1).toString(16).padStart(16, '0'),
+    spanId: hexId(index + 0x40000000, 2),
     sqlCount: 1,
     sqlTime: tx.sqlTime,
     apiCallCount: 1,
     apiCallTime: tx.apiCallTime,
     kind: 'web',
   };
+}
+
+function directoryBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(path.join(entry.parentPath, entry.name)).size, 0);
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -100,7 +122,10 @@ async function main(): Promise<void> {
     await store.insertBatch([], batch);
     await store.close();
     const ospreyLoadSeconds = (performance.now() - started) / 1000;
-    console.error(`osprey store loaded in ${ospreyLoadSeconds.toFixed(1)} s`);
+    const bytesPerTransaction = directoryBytes(ospreyDir) / TRANSACTIONS;
+    console.error(
+      `osprey store loaded in ${ospreyLoadSeconds.toFixed(1)} s, ${bytesPerTransaction.toFixed(1)} B/transaction on disk`
+    );
 
     const influx = await startInfluxd(mkdtempSync(path.join(scratch, 'influxdb')));
     const osprey = await startOsprey(ospreyDir);
