@@ -5,6 +5,8 @@ import { parse } from 'yaml';
 
 import { PLUGIN_IDS } from '@osprey/model';
 
+import { EXEMPLAR_TRACE_ID_LABEL } from '../../backend/src/metrics/ingest-metrics';
+
 const root = path.resolve(__dirname, '../..');
 const readYaml = (rel: string) => parse(readFileSync(path.join(root, rel), 'utf8'));
 
@@ -82,6 +84,17 @@ describe('provisioning/prometheus', () => {
 });
 
 describe('provisioning/', () => {
+  it('links Prometheus exemplars to the Osprey datasource by the label /metrics puts trace ids in', () => {
+    const file = readYaml('provisioning/datasources/osprey.yaml') as {
+      datasources: Array<{ uid: string; type: string; jsonData?: Record<string, unknown> }>;
+    };
+    const prometheus = file.datasources.find((ds) => ds.type === 'prometheus');
+    const osprey = file.datasources.find((ds) => ds.type === PLUGIN_IDS.datasource);
+    expect(prometheus?.jsonData?.exemplarTraceIdDestinations).toEqual([
+      { name: EXEMPLAR_TRACE_ID_LABEL, datasourceUid: osprey?.uid },
+    ]);
+  });
+
   it('enables the app plugin', () => {
     const { apps } = readYaml('provisioning/plugins/osprey.yaml');
     expect(apps).toEqual([expect.objectContaining({ type: PLUGIN_IDS.app, disabled: false })]);

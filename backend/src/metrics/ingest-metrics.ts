@@ -4,6 +4,9 @@ import { Counter, Histogram, type LabelValues, Registry, type RegistryContentTyp
 import { EndpointCap } from '../export/endpoint-cap';
 import type { IngestObserver, IngestSource } from '../ingest/observer';
 
+/** Exemplar label carrying the trace id; Grafana's Prometheus datasource links it by this name. */
+export const EXEMPLAR_TRACE_ID_LABEL = 'trace_id';
+
 /**
  * Transaction latency buckets, seconds: web-request scale from 5 ms to a minute, with Scouter's
  * active-service edges (3 s, 8 s) so alert rules can count "slow" and "very slow" exactly.
@@ -95,7 +98,7 @@ export class IngestMetrics implements IngestObserver {
             labels: { ...labels, status: tx.status },
             value: seconds,
             // prom-client types exemplar labels as the metric's own label names; they are free-form.
-            exemplarLabels: { trace_id: tx.traceId } as LabelValues<string>,
+            exemplarLabels: { [EXEMPLAR_TRACE_ID_LABEL]: tx.traceId } as LabelValues<string>,
           });
         } else {
           set.duration.observe({ ...labels, status: tx.status }, seconds);
