@@ -357,8 +357,9 @@ export class DuckDbStore implements Store {
   /**
    * Sets parentService on stored transactions whose parent span is in another service, whichever
    * batch brought which span: services export separately, and a callee's server span usually ends,
-   * and is exported, before the caller's client span. Only traces of this group are joined, and
-   * only spans starting within an hour of it, so DuckDB's zonemaps on start_ns/end_time prune the scan.
+   * and is exported, before the caller's client span. The spans of this group's traces (starting
+   * within an hour of it, so zonemaps prune the scan) are picked out first and only they are joined:
+   * joining the whole window made every commit as slow as the hour of spans behind it.
    */
   private async linkParentServices(group: PendingBatch[]): Promise<void> {
     const traceIds = new Set<string>();
@@ -378,16 +379,19 @@ export class DuckDbStore implements Store {
     const from = lo > LINK_WINDOW_NS ? lo - LINK_WINDOW_NS : BigInt(0);
     const to = hi < UINT64_MAX - LINK_WINDOW_NS ? hi + LINK_WINDOW_NS : UINT64_MAX;
     await this.writer.run(
-      `UPDATE transactions AS t SET parent_service = p.service
-       FROM spans AS c, spans AS p
+      `UPDATE transactions AS t SET parent_service = link.parent_service
+       FROM (
+         WITH s AS (
+           SELECT trace_id, span_id, parent_span_id, service FROM spans
+           WHERE start_ns BETWEEN $from AND $to AND trace_id IN (SELECT unnest($traceIds))
+         )
+         SELECT c.trace_id, c.span_id, p.service AS parent_service
+         FROM s AS c JOIN s AS p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+         WHERE p.service <> c.service
+       ) AS link
        WHERE t.parent_service IS NULL
          AND t.end_time >= $fromMs
-         AND t.trace_id IN (SELECT unnest($traceIds))
-         AND c.trace_id = t.trace_id AND c.span_id = t.span_id
-         AND p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
-         AND p.service <> c.service
-         AND c.start_ns BETWEEN $from AND $to
-         AND p.start_ns BETWEEN $from AND $to`,
+         AND t.trace_id = link.trace_id AND t.span_id = link.span_id`,
       { fromMs: Number(from / NANOS_PER_MS), traceIds: listValue([...traceIds]), from, to },
       { fromMs: DOUBLE, traceIds: LIST(VARCHAR), from: UBIGINT, to: UBIGINT }
     );
