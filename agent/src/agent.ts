@@ -187,7 +187,10 @@ export class Agent {
       try {
         jvms = parseJcmdList(await runJcmd(lister.path, ['-l'], config.jcmdTimeoutMs, stop));
       } catch (err) {
-        this.searchState('warn', 'jcmd -l failed; will retry', { error: errorText(err), jcmd: lister.path });
+        // A jcmd cut short by SIGTERM is the shutdown itself, not a failure worth a warning.
+        if (!stop.aborted) {
+          this.searchState('warn', 'jcmd -l failed; will retry', { error: errorText(err), jcmd: lister.path });
+        }
         return undefined;
       }
       const result = matchJvm(jvms, config.target.match);
