@@ -229,6 +229,8 @@ export function XlogPanel(props: PanelProps<XlogOptions>) {
       }
       canvas.width = Math.round(width * dpr);
       canvas.height = Math.round(canvasHeight * dpr);
+      // The window drawn, for tests and debugging of live mode (where it ends now and moves on).
+      canvas.dataset.windowEnd = String(Math.round(layout.x1));
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       const plot = {

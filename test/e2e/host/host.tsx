@@ -289,7 +289,12 @@ const host = {
       name: 'transactions',
       fields: [
         { name: 'endTime', type: grafanaData.FieldType.time, values: rows.map((r) => r.endTime) },
-        { name: 'elapsed', type: grafanaData.FieldType.number, values: rows.map((r) => r.elapsed), config: { unit: 'ms' } },
+        {
+          name: 'elapsed',
+          type: grafanaData.FieldType.number,
+          values: rows.map((r) => r.elapsed),
+          config: { unit: 'ms' },
+        },
         { name: 'service', type: grafanaData.FieldType.string, values: rows.map((r) => r.service) },
         { name: 'status', type: grafanaData.FieldType.string, values: rows.map((r) => r.status) },
       ],
