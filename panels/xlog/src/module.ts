@@ -8,13 +8,14 @@ export const plugin = new PanelPlugin<XlogOptions>(XlogPanel).setPanelOptions((b
     .addRadio({
       path: 'yField',
       name: 'Y axis',
-      description: 'Which time of each transaction sets its height',
+      description: 'Which time of each transaction sets its height (elapsed when the data lacks the chosen one)',
       defaultValue: DEFAULT_OPTIONS.yField,
       settings: {
         options: [
           { value: 'elapsed', label: 'Elapsed' },
           { value: 'sqlTime', label: 'SQL time' },
-          { value: 'apiCallTime', label: 'API call time' },
+          { value: 'apiCallTime', label: 'API time' },
+          { value: 'cpuTime', label: 'CPU' },
         ],
       },
     })
@@ -29,10 +30,51 @@ export const plugin = new PanelPlugin<XlogOptions>(XlogPanel).setPanelOptions((b
         ],
       },
     })
+    .addNumberInput({
+      path: 'yMax',
+      name: 'Y max (ms)',
+      description: 'Top of the y axis; 0 fits the data. Slower transactions sit on the top edge.',
+      defaultValue: DEFAULT_OPTIONS.yMax,
+      settings: { min: 0 },
+    })
+    .addRadio({
+      path: 'colorBy',
+      name: 'Colour by',
+      description: 'Status: ok, slow and error. Service: one colour per service, errors still red.',
+      defaultValue: DEFAULT_OPTIONS.colorBy,
+      settings: {
+        options: [
+          { value: 'status', label: 'Status' },
+          { value: 'service', label: 'Service' },
+        ],
+      },
+    })
+    .addNumberInput({
+      path: 'slowThreshold',
+      name: 'Slow threshold (ms)',
+      description: 'Elapsed at or above this draws in the slow colour; 0 turns it off',
+      defaultValue: DEFAULT_OPTIONS.slowThreshold,
+      settings: { min: 0 },
+      showIf: (o) => o.colorBy === 'status',
+    })
     .addSliderInput({
       path: 'dotSize',
       name: 'Dot size',
       defaultValue: DEFAULT_OPTIONS.dotSize,
       settings: { min: 1, max: 10, step: 1 },
+    })
+    .addNumberInput({
+      path: 'liveBuffer',
+      name: 'Live buffer (dots)',
+      description: 'While following a streaming query, the most dots kept; the oldest arrivals go first',
+      defaultValue: DEFAULT_OPTIONS.liveBuffer,
+      settings: { min: 1000, integer: true },
+    })
+    .addNumberInput({
+      path: 'pageSize',
+      name: 'Rows per page',
+      description: 'Of the table listing a drag-selected box',
+      defaultValue: DEFAULT_OPTIONS.pageSize,
+      settings: { min: 1, integer: true },
     })
 );

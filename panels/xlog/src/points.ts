@@ -1,51 +1,173 @@
 import type { DataFrame, Field } from '@grafana/data';
 
-export type YField = 'elapsed' | 'sqlTime' | 'apiCallTime';
+import { Y_FIELDS, type YField } from './types';
 
-/** Dots as parallel typed arrays: drawing reads them straight, with no object per dot. */
-export interface XlogPoints {
-  x: Float64Array;
-  y: Float64Array;
-  error: Uint8Array;
+/**
+ * The dots of one or more transaction frames as parallel typed arrays: drawing, hit-testing and
+ * selection read them straight, with no object per dot. A missing y value is NaN.
+ */
+export interface XlogColumns {
   count: number;
+  x: Float64Array;
+  /** One column per y field the frames carry; absent when no frame has that field. */
+  y: Partial<Record<YField, Float64Array>>;
+  /** Elapsed is always present: slow colouring and density selection read it whatever the y axis shows. */
+  elapsed: Float64Array;
+  error: Uint8Array;
   errorCount: number;
+  /** Index into `services`. */
+  service: Uint16Array;
+  services: string[];
+  /** Where each dot came from, to list its row: `frames[frame[i]]`, row `row[i]`. */
+  frame: Uint16Array;
+  row: Uint32Array;
+  frames: DataFrame[];
 }
+
+/** One frame's columns, cached per frame object so a streaming query's appended frames are read once. */
+interface FrameColumns {
+  count: number;
+  x: Float64Array;
+  y: Partial<Record<YField, Float64Array>>;
+  error: Uint8Array;
+  service: Uint16Array;
+  services: string[];
+  row: Uint32Array;
+}
+
+const cache = new WeakMap<DataFrame, FrameColumns>();
 
 const fieldByName = (frame: DataFrame, name: string): Field | undefined => frame.fields.find((f) => f.name === name);
 
-/**
- * Reads the XLOG columns of a frame (contract 3). Returns undefined when the frame lacks them, so the
- * panel can say why nothing is drawn. Rows with a missing time or y value are skipped.
- */
-export function framePoints(frame: DataFrame | undefined, yField: YField): XlogPoints | undefined {
-  if (!frame) {
-    return undefined;
-  }
-  const time = fieldByName(frame, 'endTime');
-  const value = fieldByName(frame, yField);
-  if (!time || !value) {
-    return undefined;
-  }
+export function isDensityFrame(frame: DataFrame | undefined): boolean {
+  return frame?.meta?.custom?.density === true;
+}
+
+/** A transaction frame: an `endTime` and an `elapsed` field, and not the density answer. */
+export function isTransactionFrame(frame: DataFrame): boolean {
+  return !isDensityFrame(frame) && !!fieldByName(frame, 'endTime') && !!fieldByName(frame, 'elapsed');
+}
+
+function readFrame(frame: DataFrame): FrameColumns {
+  const time = fieldByName(frame, 'endTime')!;
   const status = fieldByName(frame, 'status');
+  const serviceField = fieldByName(frame, 'service');
+  const yFields = Y_FIELDS.map((name) => [name, fieldByName(frame, name)] as const).filter(([, f]) => f);
   const n = frame.length ?? time.values.length;
   const x = new Float64Array(n);
-  const y = new Float64Array(n);
+  const y: Partial<Record<YField, Float64Array>> = {};
+  for (const [name] of yFields) {
+    y[name] = new Float64Array(n);
+  }
   const error = new Uint8Array(n);
+  const service = new Uint16Array(n);
+  const row = new Uint32Array(n);
+  const services: string[] = [];
+  const serviceIndex = new Map<string, number>();
   let count = 0;
-  let errorCount = 0;
   for (let i = 0; i < n; i++) {
     const t = time.values[i];
-    const v = value.values[i];
-    if (t === null || t === undefined || v === null || v === undefined) {
+    if (t === null || t === undefined) {
       continue;
     }
     x[count] = Number(t);
-    y[count] = Number(v);
-    if (status?.values[i] === 'error') {
-      error[count] = 1;
-      errorCount++;
+    for (const [name, field] of yFields) {
+      const v = field!.values[i];
+      y[name]![count] = v === null || v === undefined ? NaN : Number(v);
     }
+    error[count] = status?.values[i] === 'error' ? 1 : 0;
+    const name = String(serviceField?.values[i] ?? '');
+    let s = serviceIndex.get(name);
+    if (s === undefined) {
+      s = services.length;
+      services.push(name);
+      serviceIndex.set(name, s);
+    }
+    service[count] = s;
+    row[count] = i;
     count++;
   }
-  return { x, y, error, count, errorCount };
+  return { count, x, y, error, service, services, row };
+}
+
+function frameColumns(frame: DataFrame): FrameColumns {
+  let cols = cache.get(frame);
+  // A frame mutated in place (Grafana's StreamingDataFrame grows its columns) is read again.
+  if (!cols || frame.length !== cols.row.length) {
+    cols = readFrame(frame);
+    cache.set(frame, cols);
+  }
+  return cols;
+}
+
+/**
+ * Joins the transaction frames of a panel's series into one set of columns, in frame order. With
+ * `maxDots`, only the last `maxDots` dots are kept (a live buffer drops its oldest arrivals first).
+ * Undefined when no frame is a transaction frame.
+ */
+export function seriesColumns(series: DataFrame[], maxDots = Infinity): XlogColumns | undefined {
+  const frames = series.filter(isTransactionFrame);
+  if (frames.length === 0) {
+    return undefined;
+  }
+  const parts = frames.map(frameColumns);
+  const total = parts.reduce((sum, p) => sum + p.count, 0);
+  const count = Math.min(total, maxDots);
+  let skip = total - count;
+  const present = Y_FIELDS.filter((name) => parts.some((p) => p.y[name]));
+  const cols: XlogColumns = {
+    count,
+    x: new Float64Array(count),
+    y: Object.fromEntries(present.map((name) => [name, new Float64Array(count)])),
+    elapsed: new Float64Array(0),
+    error: new Uint8Array(count),
+    errorCount: 0,
+    service: new Uint16Array(count),
+    services: [],
+    frame: new Uint16Array(count),
+    row: new Uint32Array(count),
+    frames,
+  };
+  const serviceIndex = new Map<string, number>();
+  let at = 0;
+  parts.forEach((p, f) => {
+    const start = Math.min(skip, p.count);
+    skip -= start;
+    const n = p.count - start;
+    if (n === 0) {
+      return;
+    }
+    const end = start + n;
+    cols.x.set(p.x.subarray(start, end), at);
+    for (const name of present) {
+      const target = cols.y[name]!;
+      const source = p.y[name];
+      if (source) {
+        target.set(source.subarray(start, end), at);
+      } else {
+        target.fill(NaN, at, at + n);
+      }
+    }
+    cols.error.set(p.error.subarray(start, end), at);
+    cols.row.set(p.row.subarray(start, end), at);
+    cols.frame.fill(f, at, at + n);
+    const globalOf = p.services.map((name) => {
+      let s = serviceIndex.get(name);
+      if (s === undefined) {
+        s = cols.services.length;
+        cols.services.push(name);
+        serviceIndex.set(name, s);
+      }
+      return s;
+    });
+    for (let i = 0; i < n; i++) {
+      cols.service[at + i] = globalOf[p.service[start + i]];
+    }
+    at += n;
+  });
+  cols.elapsed = cols.y.elapsed!;
+  for (let i = 0; i < count; i++) {
+    cols.errorCount += cols.error[i];
+  }
+  return cols;
 }

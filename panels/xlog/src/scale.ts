@@ -2,6 +2,8 @@
 export interface Scale {
   readonly domain: readonly [number, number];
   toPixel(value: number): number;
+  /** The inverse of toPixel. */
+  fromPixel(pixel: number): number;
   ticks(): number[];
 }
 
@@ -37,6 +39,7 @@ export function linearScale(domain: [number, number], range: [number, number], m
   return {
     domain,
     toPixel: (v) => r0 + (v - d0) * k,
+    fromPixel: (p) => (k === 0 ? d0 : d0 + (p - r0) / k),
     ticks: () => stepTicks(d0, d1, niceStep(d1 - d0, maxTicks)),
   };
 }
@@ -51,6 +54,7 @@ export function logScale(domain: [number, number], range: [number, number]): Sca
   return {
     domain,
     toPixel: (v) => r0 + (Math.log10(Math.max(v, d0)) - l0) * k,
+    fromPixel: (p) => (k === 0 ? d0 : 10 ** (l0 + (p - r0) / k)),
     ticks: () => {
       const ticks: number[] = [];
       for (let p = Math.ceil(l0 - 1e-9); p <= Math.floor(l1 + 1e-9); p++) {

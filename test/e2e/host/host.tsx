@@ -125,10 +125,13 @@ function queryRequest(targets: DataQueryRequest['targets'], range: TimeRange): D
 
 let lastData: PanelData | undefined;
 let root: Root | undefined;
+let updatingInPlace = false;
 let lastQuery: Parameters<typeof host.query> | undefined;
 let lastRender: Parameters<typeof host.renderPanel> | undefined;
 /** Dashboard refreshes done for "variables-changed" events (the test waits on this count). */
 let refreshes = 0;
+/** What panels asked for through onChangeTimeRange (a dashboard would move its time picker). */
+const timeRangeChanges: Array<{ from: number; to: number }> = [];
 
 /** One packet of a streaming query: its summary, loading state and how many rows repeat a traceId/spanId pair. */
 export interface PacketSummary extends QuerySummary {
@@ -273,7 +276,9 @@ const host = {
       onOptionsChange: () => undefined,
       onFieldConfigChange: () => undefined,
       replaceVariables,
-      onChangeTimeRange: () => undefined,
+      onChangeTimeRange: (range) => {
+        timeRangeChanges.push({ from: range.from, to: range.to });
+      },
     });
     const container = document.getElementById('panel');
     if (!container) {
@@ -281,8 +286,11 @@ const host = {
     }
     container.style.width = `${width}px`;
     container.style.height = `${height}px`;
-    root?.unmount();
-    root = createRoot(container);
+    // A new query mounts a fresh panel; a streaming packet updates the mounted one, as in Grafana.
+    if (!root || !updatingInPlace) {
+      root?.unmount();
+      root = createRoot(container);
+    }
     // Like a dashboard: the panel chrome (title bar, padding) hands the panel its inner size.
     root.render(
       <ThemeContext.Provider value={theme}>
@@ -293,6 +301,54 @@ const host = {
       </ThemeContext.Provider>
     );
     return { options };
+  },
+
+  timeRangeChanges() {
+    return [...timeRangeChanges];
+  },
+
+  /** The query's range and the transaction columns the panel was given, to count dots independently. */
+  panelData() {
+    const first = lastData?.series[0];
+    const column = (name: string) => (first?.fields.find((f) => f.name === name)?.values ?? []).map(Number);
+    return {
+      from: lastData?.timeRange.from.valueOf() ?? 0,
+      to: lastData?.timeRange.to.valueOf() ?? 0,
+      endTime: column('endTime'),
+      elapsed: column('elapsed'),
+    };
+  },
+
+  /**
+   * A streaming query's next packet: appends a frame of transactions to the panel's series with
+   * LoadingState.Streaming and renders again, as Grafana's query runner does for a live query.
+   */
+  async streamTransactions(rows: Array<{ endTime: number; elapsed: number; service: string; status: string }>) {
+    if (!lastData || !lastRender) {
+      throw new Error('query and render the panel before streaming into it');
+    }
+    const frame = grafanaData.createDataFrame({
+      refId: 'A',
+      name: 'transactions',
+      fields: [
+        { name: 'endTime', type: grafanaData.FieldType.time, values: rows.map((r) => r.endTime) },
+        {
+          name: 'elapsed',
+          type: grafanaData.FieldType.number,
+          values: rows.map((r) => r.elapsed),
+          config: { unit: 'ms' },
+        },
+        { name: 'service', type: grafanaData.FieldType.string, values: rows.map((r) => r.service) },
+        { name: 'status', type: grafanaData.FieldType.string, values: rows.map((r) => r.status) },
+      ],
+    });
+    lastData = { ...lastData, state: LoadingState.Streaming, series: [...lastData.series, frame] };
+    updatingInPlace = true;
+    try {
+      await host.renderPanel(...lastRender);
+    } finally {
+      updatingInPlace = false;
+    }
   },
 
   setTheme(mode: 'dark' | 'light') {
