@@ -23,3 +23,9 @@ global.ResizeObserver = class ResizeObserver {
   unobserve() {}
   disconnect() {}
 };
+
+// jsdom has no structuredClone (browsers and Node do); dagre's layout clones its options with it.
+if (typeof global.structuredClone !== 'function') {
+  const v8 = require('node:v8');
+  global.structuredClone = (value) => v8.deserialize(v8.serialize(value));
+}
