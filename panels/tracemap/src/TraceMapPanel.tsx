@@ -336,7 +336,7 @@ function MapView(props: MapViewProps) {
       </svg>
       <div className={styles.toolbar}>
         {props.expandedCount > 0 && (
-          <IconButton name="compress-arrows" tooltip="Collapse namespaces again" onClick={props.onCollapseAll} />
+          <IconButton name="sitemap" tooltip="Collapse namespaces again" onClick={props.onCollapseAll} />
         )}
         <IconButton
           name="search-plus"
@@ -346,7 +346,7 @@ function MapView(props: MapViewProps) {
         />
         <IconButton name="search-minus" tooltip="Zoom out" onClick={() => zoomCentre(1 / 1.4)} />
         <IconButton
-          name="expand-arrows"
+          name="home-alt"
           tooltip="Fit the whole map"
           onClick={() => setView(fit)}
           data-testid="osprey-tm-fit"
@@ -395,9 +395,11 @@ export function shapePath(kind: MapNode['kind'], w: number, h: number): string {
 }
 
 function statsLine(n: MapNode): string {
-  if (n.group?.by === 'leaves' || (n.kind !== 'service' && n.subtitle)) {
-    const worst = n.errorRatio ? ` · ${formatPercent(n.errorRatio)} err` : '';
-    return `${n.subtitle ?? ''}${worst}`;
+  if (n.group?.by === 'leaves') {
+    return n.errorRatio === undefined ? '' : `worst ${formatPercent(n.errorRatio)} err`;
+  }
+  if (n.kind !== 'service' && n.subtitle) {
+    return n.errorRatio ? `${n.subtitle} · ${formatPercent(n.errorRatio)} err` : n.subtitle;
   }
   const parts = [
     n.rate !== undefined ? formatRate(n.rate) : undefined,
