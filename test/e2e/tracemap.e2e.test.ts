@@ -243,9 +243,23 @@ describe('a generated 300-service topology', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('a click on a node follows its link to the service dashboard', async () => {
+  it('a drag pans the map without following a link; a click on a node follows its link', async () => {
     await renderMap('Trace map: 300 services');
     await zoomOnto(FAILING, 160);
+    const body = page.locator(`${nodeSelector(FAILING)} [data-testid=osprey-tm-body]`);
+    const before = (await body.boundingBox())!;
+    const x = Math.round(before.x + before.width / 2);
+    const y = Math.round(before.y + before.height / 2);
+    // Pressed on the node itself: a pan, not a click.
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x - 60, y - 40, { steps: 6 });
+    await page.mouse.up();
+    const after = (await body.boundingBox())!;
+    console.log(`drag (-60, -40) px moved the node by (${after.x - before.x}, ${after.y - before.y}) px`);
+    expect(Math.abs(after.x - before.x + 60)).toBeLessThan(1);
+    expect(Math.abs(after.y - before.y + 40)).toBeLessThan(1);
+    expect(new URL(page.url()).pathname).toBe('/');
     // The dashboard Grafana would open; the host has none, so the test answers for it.
     await page.route('**/d/osprey-service**', (route) =>
       route.fulfill({ status: 200, contentType: 'text/html', body: '<title>service dashboard</title>' })

@@ -161,6 +161,7 @@ function MapView(props: MapViewProps) {
   );
 
   const onPointerDown = (event: React.PointerEvent<SVGSVGElement>) => {
+    suppressClick.current = false;
     if (event.button === 0) {
       drag.current = { x: event.clientX, y: event.clientY, moved: false, pointer: event.pointerId };
     }
