@@ -144,7 +144,10 @@ describe('TraceMapPanel', () => {
     const edgeOpacity = Object.fromEntries(
       screen
         .getAllByTestId('osprey-tm-edge')
-        .map((e) => [`${e.dataset.source}->${e.dataset.target}`, e.getAttribute('opacity')])
+        .map((e) => [
+          `${e.dataset.source}->${e.dataset.target}`,
+          e.querySelector('path')!.getAttribute('stroke-opacity'),
+        ])
     );
     expect(edgeOpacity).toEqual({
       'gateway->shop.api': '0.12',

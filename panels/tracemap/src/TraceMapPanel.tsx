@@ -250,14 +250,17 @@ function MapView(props: MapViewProps) {
                 data-testid="osprey-tm-edge"
                 data-source={e.source}
                 data-target={e.target}
-                opacity={near === false ? 0.12 : 1}
+                data-dimmed={near === false}
               >
+                {/* Dimmed by stroke opacity, not group opacity: a group's opacity makes Chromium paint each
+                    long edge into its own offscreen layer, slow and left as dark patches on some rasterisers. */}
                 <path
                   d={e.points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ')}
                   fill="none"
                   stroke={near ? theme.colors.text.primary : stroke}
+                  strokeOpacity={near === false ? 0.12 : 1}
                   strokeWidth={Math.min(4, 1 + Math.log10(1 + (e.rate ?? 0)))}
-                  markerEnd={`url(#${markerId(health)})`}
+                  markerEnd={near === false ? undefined : `url(#${markerId(health)})`}
                 />
                 {showLabel && (
                   <text className={styles.edgeLabel} x={e.label!.x} y={e.label!.y} data-testid="osprey-tm-edge-label">
