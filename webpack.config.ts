@@ -1,6 +1,6 @@
 /**
  * Builds the Osprey plugin suite the way @grafana/create-plugin builds one plugin, once per plugin:
- * the app at dist/, the nested datasource at dist/datasource/, the XLOG panel at dist/panels/xlog/.
+ * the app at dist/, the nested datasource at dist/datasource/, the panels at dist/panels/<name>/.
  * Each module.js is AMD with Grafana's shared modules left external, so the plugin uses the React and
  * @grafana/* instances Grafana already runs.
  */
@@ -23,6 +23,7 @@ const PLUGINS: PluginBuild[] = [
   { dir: 'datasource', out: 'datasource' },
   { dir: 'panels/xlog', out: 'panels/xlog' },
   { dir: 'panels/threaddump', out: 'panels/threaddump' },
+  { dir: 'panels/tracemap', out: 'panels/tracemap' },
 ];
 
 const ROOT = __dirname;

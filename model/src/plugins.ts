@@ -4,4 +4,5 @@ export const PLUGIN_IDS = {
   datasource: 'osprey-apm-datasource',
   xlogPanel: 'osprey-xlog-panel',
   threadDumpPanel: 'osprey-threaddump-panel',
+  traceMapPanel: 'osprey-tracemap-panel',
 } as const;

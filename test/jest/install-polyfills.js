@@ -24,6 +24,12 @@ function install(target) {
     unobserve() {}
     disconnect() {}
   };
+
+  // jsdom has no structuredClone (browsers and Node do); dagre's layout clones its options with it.
+  if (typeof target.structuredClone !== 'function') {
+    const v8 = require('node:v8');
+    target.structuredClone = (value) => v8.deserialize(v8.serialize(value));
+  }
 }
 
 module.exports = install;

@@ -29,6 +29,7 @@ const PLUGINS = [
   { dir: 'datasource', id: PLUGIN_IDS.datasource, type: 'datasource' },
   { dir: 'panels/xlog', id: PLUGIN_IDS.xlogPanel, type: 'panel' },
   { dir: 'panels/threaddump', id: PLUGIN_IDS.threadDumpPanel, type: 'panel' },
+  { dir: 'panels/tracemap', id: PLUGIN_IDS.traceMapPanel, type: 'panel' },
 ];
 
 const readJson = (file: string): PluginJson => JSON.parse(readFileSync(file, 'utf8'));

@@ -13,6 +13,7 @@ import {
   applyFieldOverrides,
   createTheme,
   DataFrame,
+  DataFrameDTO,
   DataQueryRequest,
   DataQueryResponse,
   DataSourceInstanceSettings,
@@ -25,6 +26,7 @@ import {
   PanelProps,
   ScopedVars,
   TimeRange,
+  toDataFrame,
 } from '@grafana/data';
 import * as grafanaI18n from '@grafana/i18n';
 import * as grafanaRuntime from '@grafana/runtime';
@@ -349,6 +351,22 @@ const host = {
     } finally {
       updatingInPlace = false;
     }
+  },
+
+  /**
+   * Panel data given directly instead of by a query (for the trace-map e2e): the frames as a query
+   * would have returned them, over the last `minutes`; renderPanel then draws them.
+   */
+  showFrames(frames: DataFrameDTO[], minutes = 60) {
+    const to = dateTime();
+    const range: TimeRange = {
+      from: dateTime(to).subtract(minutes, 'minutes'),
+      to,
+      raw: { from: `now-${minutes}m`, to: 'now' },
+    };
+    lastQuery = undefined;
+    lastData = { state: LoadingState.Done, series: frames.map((f) => toDataFrame(f)), timeRange: range };
+    return summarise(lastData.series);
   },
 
   setTheme(mode: 'dark' | 'light') {

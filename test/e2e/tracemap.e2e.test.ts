@@ -1,0 +1,275 @@
+/**
+ * End to end in Chromium: the built trace-map panel (dist/panels/tracemap/module.js, loaded by the host's
+ * AMD loader as Grafana loads it) draws a generated 300-service topology given as Node Graph frames:
+ * no two node boxes overlap on the page, the failing service is drawn in the theme's error colour,
+ * wheel zoom keeps the node under the pointer, hover dims non-neighbours, and a click follows the
+ * node's link. Screenshots in the dark and the light theme.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { BrowserContext, chromium, ConsoleMessage, Page } from 'playwright-core';
+
+import { overlappingPairs } from '../../panels/tracemap/src/layout';
+import { generateTopology, topologyFrames } from '../../panels/tracemap/src/testTopology';
+
+import { buildHost, REPO_ROOT } from './host/build';
+import type { OspreyHost } from './host/host';
+import { HostServer, startHostServer } from './server';
+
+jest.setTimeout(120_000);
+
+const APP_ID = 'osprey-apm-app';
+const DIST = path.join(REPO_ROOT, 'dist');
+const PANEL_MODULE = `/public/plugins/${APP_ID}/panels/tracemap/module.js`;
+const ICONS = path.join(REPO_ROOT, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
+const OUT = path.join(REPO_ROOT, 'test-output', 'e2e');
+const PANEL = { width: 1100, height: 640 };
+const FAILING = 'payments.svc-041';
+const SERVICES = 300;
+/** Inter is not in the npm packages; its 404s are the only console errors ignored. */
+const KNOWN_FONT_404 = /\/public\/fonts\/inter\//;
+
+declare global {
+  interface Window {
+    ospreyHost: OspreyHost;
+  }
+}
+
+let server: HostServer | undefined;
+let context: BrowserContext | undefined;
+let profileDir: string | undefined;
+let page: Page;
+const consoleErrors: string[] = [];
+const topology = generateTopology({ services: SERVICES, failing: [FAILING] });
+
+function recordConsole(message: ConsoleMessage) {
+  if (message.type() === 'error' && !KNOWN_FONT_404.test(message.location().url)) {
+    consoleErrors.push(`${message.text()} (${message.location().url})`);
+  }
+}
+
+async function renderMap(title: string): Promise<number> {
+  const started = Date.now();
+  await page.evaluate((frames) => window.ospreyHost.showFrames(frames), topologyFrames(topology));
+  await page.evaluate(([url, size, t]) => window.ospreyHost.renderPanel(url, size.width, size.height, t), [
+    PANEL_MODULE,
+    PANEL,
+    title,
+  ] as const);
+  await page.locator('[data-testid=osprey-tm-panel]').waitFor({ state: 'visible', timeout: 30_000 });
+  return Date.now() - started;
+}
+
+/** Every node's drawn shape box on the page, converted back to layout units by the current zoom. */
+function drawnBoxes() {
+  return page.evaluate(() => {
+    const svg = document.querySelector('[data-testid=osprey-tm-svg]') as SVGSVGElement;
+    const scale = Number(svg.dataset.scale);
+    return [...document.querySelectorAll('[data-testid=osprey-tm-node]')].map((node) => {
+      const r = node.querySelector('[data-testid=osprey-tm-body]')!.getBoundingClientRect();
+      return {
+        id: node.getAttribute('data-id')!,
+        kind: node.getAttribute('data-kind')!,
+        x: r.x / scale,
+        y: r.y / scale,
+        width: r.width / scale,
+        height: r.height / scale,
+      };
+    });
+  });
+}
+
+const nodeSelector = (id: string) => `[data-testid=osprey-tm-node][data-id="${id}"]`;
+
+/**
+ * Wheel-zooms at the node's centre until its box is at least `pixels` wide. Returns how far (px) the
+ * node ended up from where zooming about the pointer puts it: the pointer's layout point stays put,
+ * so the node's offset from the pointer grows by the zoom factor and nothing else.
+ */
+async function zoomOnto(id: string, pixels: number): Promise<number> {
+  const body = page.locator(`${nodeSelector(id)} [data-testid=osprey-tm-body]`);
+  const start = (await body.boundingBox())!;
+  // The browser takes whole pixels for the pointer; the expectation uses the position it really got.
+  const mx = Math.round(start.x + start.width / 2);
+  const my = Math.round(start.y + start.height / 2);
+  await page.mouse.move(mx, my);
+  for (let i = 0; i < 40 && (await body.boundingBox())!.width < pixels; i++) {
+    await page.mouse.wheel(0, -300);
+  }
+  const end = (await body.boundingBox())!;
+  expect(end.width).toBeGreaterThanOrEqual(pixels);
+  const k = end.width / start.width;
+  const expectedX = mx + (start.x + start.width / 2 - mx) * k;
+  const expectedY = my + (start.y + start.height / 2 - my) * k;
+  return Math.hypot(end.x + end.width / 2 - expectedX, end.y + end.height / 2 - expectedY);
+}
+
+/** A CSS colour as the page resolves it (rgb(r, g, b)). */
+function resolved(color: string): Promise<string> {
+  return page.evaluate((c) => {
+    const probe = document.createElement('div');
+    probe.style.color = c;
+    document.body.appendChild(probe);
+    const rgb = getComputedStyle(probe).color;
+    probe.remove();
+    return rgb;
+  }, color);
+}
+
+async function failingStroke(): Promise<string> {
+  return page
+    .locator(`${nodeSelector(FAILING)} [data-testid=osprey-tm-shape]`)
+    .evaluate((el) => getComputedStyle(el).stroke);
+}
+
+beforeAll(async () => {
+  for (const module of ['datasource/plugin.json', 'panels/tracemap/module.js', 'panels/tracemap/plugin.json']) {
+    if (!existsSync(path.join(DIST, module))) {
+      throw new Error(`dist/${module} is missing: run \`npm run build\` first`);
+    }
+  }
+  const hostBuild = await buildHost();
+  console.log(`host bundle: ${hostBuild.bytes} bytes, built in ${hostBuild.millis} ms`);
+  server = await startHostServer({
+    distDir: DIST,
+    hostDir: hostBuild.outDir,
+    iconsDir: ICONS,
+    appId: APP_ID,
+    dataSources: [],
+  });
+  profileDir = await mkdtemp(path.join(os.tmpdir(), 'osprey-e2e-chromium-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1200, height: 760 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', recordConsole);
+  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+  await page.goto(server.url + '/', { timeout: 90_000 });
+  await page.waitForSelector('body[data-host-ready=true]', { state: 'attached', timeout: 90_000 });
+  await mkdir(OUT, { recursive: true });
+});
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  await server?.close().catch(() => undefined);
+  if (profileDir) {
+    await rm(profileDir, { recursive: true, force: true });
+  }
+});
+
+describe('a generated 300-service topology', () => {
+  it('renders every service, leaves grouped, with no overlapping node boxes on the page', async () => {
+    const millis = await renderMap('Trace map: 300 services');
+    const boxes = await drawnBoxes();
+    const services = boxes.filter((b) => b.kind === 'service');
+    console.log(
+      `rendered ${topology.nodes.length} nodes (${services.length} services) as ${boxes.length} boxes in ${millis} ms`
+    );
+    expect(services.map((b) => b.id).sort()).toEqual(
+      topology.nodes
+        .filter((n) => n.type === 'service')
+        .map((n) => n.id)
+        .sort()
+    );
+    // Leaf grouping made fewer boxes than nodes, yet every box is a real, sized shape.
+    expect(boxes.length).toBeLessThan(topology.nodes.length);
+    for (const b of boxes) {
+      expect(b.width).toBeGreaterThan(100);
+      expect(b.height).toBeGreaterThan(30);
+    }
+    expect(overlappingPairs(boxes)).toEqual([]);
+    await expect(page.locator('[data-testid=osprey-tm-status]').textContent()).resolves.toContain(
+      `${SERVICES} services`
+    );
+  });
+
+  it('draws the failing service in the theme’s error colour', async () => {
+    const { error } = await page.evaluate(() => window.ospreyHost.colors());
+    await expect(page.locator(nodeSelector(FAILING)).getAttribute('data-health')).resolves.toBe('crit');
+    const stroke = await failingStroke();
+    console.log(`failing service stroke ${stroke} (theme error ${error})`);
+    expect(stroke).toBe(await resolved(error));
+    // A healthy neighbour is not red.
+    const healthy = await page
+      .locator('[data-testid=osprey-tm-node][data-health=ok] [data-testid=osprey-tm-shape]')
+      .first()
+      .evaluate((el) => getComputedStyle(el).stroke);
+    expect(healthy).not.toBe(stroke);
+  });
+
+  it('wheel-zooms onto the failing service under the pointer; hover dims all but its neighbours', async () => {
+    const drift = await zoomOnto(FAILING, 160);
+    console.log(`zoomed onto ${FAILING}: ${drift.toFixed(2)} px from where zooming about the pointer puts it`);
+    expect(drift).toBeLessThan(3);
+    await page.locator(nodeSelector(FAILING)).hover();
+    const dimmed = await page.locator('[data-testid=osprey-tm-node][data-dimmed=true]').count();
+    const lit = await page.locator('[data-testid=osprey-tm-node][data-dimmed=false]').count();
+    const neighbours = new Set(
+      topology.edges.flatMap((e) => (e.source === FAILING ? [e.target] : e.target === FAILING ? [e.source] : []))
+    );
+    console.log(`hover: ${lit} lit, ${dimmed} dimmed (${neighbours.size} neighbours before grouping)`);
+    expect(lit).toBeGreaterThan(1);
+    expect(lit).toBeLessThanOrEqual(neighbours.size + 1);
+    expect(dimmed).toBeGreaterThan(100);
+    await expect(page.locator('[data-testid=osprey-tm-edge-label]').count()).resolves.toBeGreaterThan(0);
+    const shot = path.join(OUT, 'tracemap-panel.png');
+    await page.locator('#panel').screenshot({ path: shot });
+    console.log(`trace-map screenshot: ${shot}`);
+  });
+
+  it('draws in the light theme too, failing service in its error colour', async () => {
+    await page.evaluate(() => window.ospreyHost.setTheme('light'));
+    await renderMap('Trace map: 300 services (light)');
+    const { error } = await page.evaluate(() => window.ospreyHost.colors());
+    expect(await failingStroke()).toBe(await resolved(error));
+    await zoomOnto(FAILING, 160);
+    const shot = path.join(OUT, 'tracemap-panel-light.png');
+    await page.locator('#panel').screenshot({ path: shot });
+    console.log(`trace-map light screenshot: ${shot}`);
+    await page.evaluate(() => window.ospreyHost.setTheme('dark'));
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('a drag pans the map without following a link; a click on a node follows its link', async () => {
+    await renderMap('Trace map: 300 services');
+    await zoomOnto(FAILING, 160);
+    const body = page.locator(`${nodeSelector(FAILING)} [data-testid=osprey-tm-body]`);
+    const before = (await body.boundingBox())!;
+    const x = Math.round(before.x + before.width / 2);
+    const y = Math.round(before.y + before.height / 2);
+    // Pressed on the node itself: a pan, not a click.
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x - 60, y - 40, { steps: 6 });
+    await page.mouse.up();
+    const after = (await body.boundingBox())!;
+    console.log(`drag (-60, -40) px moved the node by (${after.x - before.x}, ${after.y - before.y}) px`);
+    expect(Math.abs(after.x - before.x + 60)).toBeLessThan(1);
+    expect(Math.abs(after.y - before.y + 40)).toBeLessThan(1);
+    expect(new URL(page.url()).pathname).toBe('/');
+    // The dashboard Grafana would open; the host has none, so the test answers for it.
+    await page.route('**/d/osprey-service**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<title>service dashboard</title>' })
+    );
+    await Promise.all([
+      page.waitForURL(/\/d\/osprey-service\?/, { timeout: 10_000 }),
+      page.locator(nodeSelector(FAILING)).click(),
+    ]);
+    const url = new URL(page.url());
+    expect(url.pathname).toBe('/d/osprey-service');
+    expect(url.searchParams.get('var-service')).toBe(FAILING);
+  });
+});
