@@ -362,6 +362,9 @@ describe('serviceMapToFrames', () => {
       arc__errors: [0.1, 0, 0.1],
       detail__type: ['service', 'service', 'database'],
       detail__requests: [100, 50, 200],
+      detail__rate: [10, 5, 20],
+      detail__errorRatio: [0.1, 0, 0.1],
+      detail__p95: [80, 30, null],
       detail__errors: [10, 0, 20],
     });
   });
@@ -391,7 +394,10 @@ describe('serviceMapToFrames', () => {
       secondarystat: [25, 3],
       detail__calls: [50, 200],
       detail__errors: [0, 20],
+      detail__rate: [5, 20],
+      detail__errorRatio: [0, 0.1],
       detail__p50: [10, 1],
+      detail__p95: [25, 3],
       detail__p99: [40, 8],
     });
   });

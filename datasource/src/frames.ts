@@ -280,6 +280,25 @@ export function serviceMapToFrames(refId: string, map: ServiceMapResponse, ds: D
         values: load.map((l) => l.calls),
         config: { displayName: 'Requests in window' },
       },
+      // The trace-map panel reads health from these (panels/tracemap/src/types.ts NODE_FIELDS).
+      {
+        name: `${NG.detail}rate`,
+        type: FieldType.number,
+        values: load.map((l) => l.calls / seconds),
+        config: { unit: 'reqps', displayName: 'Requests/s' },
+      },
+      {
+        name: `${NG.detail}errorRatio`,
+        type: FieldType.number,
+        values: load.map((l) => fraction(l.errors, l.calls)),
+        config: { unit: 'percentunit', displayName: 'Error ratio' },
+      },
+      {
+        name: `${NG.detail}p95`,
+        type: FieldType.number,
+        values: map.nodes.map((n) => n.p95 ?? null),
+        config: { unit: 'ms', displayName: 'p95' },
+      },
       {
         name: `${NG.detail}errors`,
         type: FieldType.number,
@@ -320,11 +339,30 @@ export function serviceMapToFrames(refId: string, map: ServiceMapResponse, ds: D
         values: map.edges.map((e) => e.errors),
         config: { displayName: 'Errors' },
       },
+      // calls/s, error ratio and p95 again under the names the trace-map panel reads (EDGE_FIELDS).
+      {
+        name: `${NG.detail}rate`,
+        type: FieldType.number,
+        values: map.edges.map((e) => e.rate),
+        config: { unit: 'reqps', displayName: 'Calls/s' },
+      },
+      {
+        name: `${NG.detail}errorRatio`,
+        type: FieldType.number,
+        values: map.edges.map((e) => fraction(e.errors, e.calls)),
+        config: { unit: 'percentunit', displayName: 'Error ratio' },
+      },
       {
         name: `${NG.detail}p50`,
         type: FieldType.number,
         values: map.edges.map((e) => e.p50),
         config: { unit: 'ms', displayName: 'p50' },
+      },
+      {
+        name: `${NG.detail}p95`,
+        type: FieldType.number,
+        values: map.edges.map((e) => e.p95),
+        config: { unit: 'ms', displayName: 'p95' },
       },
       {
         name: `${NG.detail}p99`,

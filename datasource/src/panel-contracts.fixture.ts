@@ -36,6 +36,10 @@ export const NODE_PANEL_FIELDS: Contract = [
   ['arc__errors', 'number'],
   ['detail__type', 'string'],
   ['detail__requests', 'number'],
+  // The trace-map panel's health inputs (panels/tracemap/src/types.ts NODE_FIELDS).
+  ['detail__rate', 'number'],
+  ['detail__errorRatio', 'number'],
+  ['detail__p95', 'number'],
   ['detail__errors', 'number'],
 ];
 
@@ -47,6 +51,9 @@ export const EDGE_PANEL_FIELDS: Contract = [
   ['secondarystat', 'number'],
   ['detail__calls', 'number'],
   ['detail__errors', 'number'],
+  ['detail__rate', 'number'],
+  ['detail__errorRatio', 'number'],
   ['detail__p50', 'number'],
+  ['detail__p95', 'number'],
   ['detail__p99', 'number'],
 ];
