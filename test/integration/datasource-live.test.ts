@@ -59,6 +59,9 @@ async function startBackend(): Promise<Backend> {
       '127.0.0.1',
       '--data-dir',
       dataDir,
+      // Service-map edges appear when a trace settles; a short quiet window keeps the test short.
+      '--settle-ms',
+      '300',
     ],
     {
       cwd: ROOT,
@@ -379,7 +382,13 @@ describe('datasource against a live backend', () => {
   });
 
   it('service map: node and edge frames the Node Graph panel reads', async () => {
-    const res = (await answer(ds, request([{ queryType: 'serviceMap' }]))).get('A')!;
+    const deadline = Date.now() + 15_000;
+    let res = (await answer(ds, request([{ queryType: 'serviceMap' }]))).get('A')!;
+    // Edges are counted once their traces settle (--settle-ms after their last span).
+    while (((res.data[1] as DataFrame | undefined)?.length ?? 0) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      res = (await answer(ds, request([{ queryType: 'serviceMap' }]))).get('A')!;
+    }
     expect(res.errors).toBeUndefined();
     const [nodes, edges] = res.data as DataFrame[];
     expect([nodes.name, edges.name]).toEqual(['nodes', 'edges']);

@@ -70,7 +70,7 @@ export function text(raw: RawQuery, param: string): string | undefined {
   return value;
 }
 
-function rejectUnknown(raw: RawQuery, known: ReadonlySet<string>): void {
+export function rejectUnknown(raw: RawQuery, known: ReadonlySet<string>): void {
   for (const param of Object.keys(raw)) {
     if (!known.has(param)) {
       throw bad(param, 'unknown parameter');
@@ -94,7 +94,8 @@ function oneOf<T extends string>(raw: RawQuery, param: string, allowed: readonly
   return value as T | undefined;
 }
 
-function timeRange(raw: RawQuery): { from: number; to: number } {
+/** `from` and `to`, both required epoch ms, `to` not before `from`. */
+export function timeRange(raw: RawQuery): { from: number; to: number } {
   const from = number(raw, 'from');
   const to = number(raw, 'to');
   if (from === undefined) {
