@@ -5,12 +5,12 @@
  * host has, so the frame is asserted), and a live XLOG query growing over polls without duplicates.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 
 import { TRACE_PANEL_FIELDS } from '../../datasource/src/panel-contracts.fixture';
+import { launchChromium } from './chromium';
 import { startBackend, type Backend } from './backend';
 import { buildHost, REPO_ROOT } from './host/build';
 import type { OspreyHost } from './host/host';
@@ -71,12 +71,7 @@ beforeAll(async () => {
     appId: APP_ID,
     dataSources: [{ uid: DS_UID, jsonData: { url: backend.url }, secureJsonData: { token: TOKENS.read } }],
   });
-  profileDir = await mkdtemp(path.join(os.tmpdir(), 'osprey-ds-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  ({ profileDir, context } = await launchChromium());
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (message) => {
     if (message.type() === 'error' && !KNOWN_FONT_404.test(message.location().url)) {

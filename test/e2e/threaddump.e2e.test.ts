@@ -5,13 +5,13 @@
  * agent (claim, upload, result over the backend's HTTP API).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { BrowserContext, chromium, ConsoleMessage, Page } from 'playwright-core';
+import { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 
 import type { JvmRequest, JvmRequestsResponse, ThreadDumpCreated, ThreadDumpResponse } from '@osprey/model';
 
+import { launchChromium } from './chromium';
 import { Backend, startBackend } from './backend';
 import { buildHost, REPO_ROOT } from './host/build';
 import type { OspreyHost, QuerySummary } from './host/host';
@@ -138,22 +138,7 @@ beforeAll(async () => {
     appId: APP_ID,
     dataSources: [dataSource],
   });
-  profileDir = await mkdtemp(path.join(os.tmpdir(), 'osprey-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1200, height: 760 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  ({ profileDir, context } = await launchChromium({ width: 1200, height: 760 }));
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', recordConsole);
   page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));

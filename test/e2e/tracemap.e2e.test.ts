@@ -6,14 +6,14 @@
  * node's link. Screenshots in the dark and the light theme.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { BrowserContext, chromium, ConsoleMessage, Page } from 'playwright-core';
+import { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 
 import { overlappingPairs } from '../../panels/tracemap/src/layout';
 import { generateTopology, topologyFrames } from '../../panels/tracemap/src/testTopology';
 
+import { launchChromium } from './chromium';
 import { buildHost, REPO_ROOT } from './host/build';
 import type { OspreyHost } from './host/host';
 import { HostServer, startHostServer } from './server';
@@ -139,21 +139,7 @@ beforeAll(async () => {
     appId: APP_ID,
     dataSources: [],
   });
-  profileDir = await mkdtemp(path.join(os.tmpdir(), 'osprey-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1200, height: 760 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  ({ profileDir, context } = await launchChromium({ width: 1200, height: 760 }));
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', recordConsole);
   page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));

@@ -4,11 +4,11 @@
  * read back from its canvas.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { BrowserContext, chromium, ConsoleMessage, Page } from 'playwright-core';
+import { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 
+import { launchChromium } from './chromium';
 import { DemoStack, startDemo, waitForTraffic } from './demo-stack';
 import { buildHost, HostBuild, REPO_ROOT } from './host/build';
 import type { OspreyHost, QuerySummary } from './host/host';
@@ -99,22 +99,7 @@ beforeAll(async () => {
     dataSources: [dataSource(READ_TOKEN, demo.backendUrl)],
   });
 
-  profileDir = await mkdtemp(path.join(os.tmpdir(), 'osprey-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1000, height: 560 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  ({ profileDir, context } = await launchChromium({ width: 1000, height: 560 }));
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', recordConsole);
   page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
