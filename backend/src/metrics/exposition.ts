@@ -1,5 +1,7 @@
 import { Gauge, type OpenMetricsContentType, Registry, type RegistryContentType } from 'prom-client';
 
+import type { ActiveOptions } from '../active/routes';
+import { equalizerBuckets } from '../active/equalizer';
 import { VERSION } from '../server/version';
 import type { Store } from '../store/store';
 import { IngestMetrics } from './ingest-metrics';
@@ -15,17 +17,20 @@ export interface MetricsExposition {
  * A registry per server and format, not prom-client's global one: two servers in one process stay
  * apart. Gauges are read from the store at scrape time: nothing to keep in sync.
  */
-export function createMetricsExposition(store: Store, options: { maxEndpoints: number }): MetricsExposition {
+export function createMetricsExposition(
+  store: Store,
+  options: { maxEndpoints: number; active: ActiveOptions }
+): MetricsExposition {
   const openmetrics = new Registry<OpenMetricsContentType>();
   openmetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const registries: Record<Exposition, Registry<RegistryContentType>> = { prometheus: new Registry(), openmetrics };
   for (const registry of Object.values(registries)) {
-    registerStoreGauges(registry, store);
+    registerStoreGauges(registry, store, options.active);
   }
   return { registries, ingest: new IngestMetrics(Object.values(registries), options.maxEndpoints) };
 }
 
-function registerStoreGauges(registry: Registry<RegistryContentType>, store: Store): void {
+function registerStoreGauges(registry: Registry<RegistryContentType>, store: Store, active: ActiveOptions): void {
   const registers = [registry];
   new Gauge({
     name: 'osprey_build_info',
@@ -50,6 +55,33 @@ function registerStoreGauges(registry: Registry<RegistryContentType>, store: Sto
     },
   });
 
+  // The same buckets and staleness as GET /api/v1/active, so an alert on very slow requests and the
+  // equalizer panel agree; every bucket is set, a zero included, so "none stuck" is a value, not no data.
+  new Gauge({
+    name: 'osprey_active_requests',
+    help: 'In-flight requests in the newest non-stale active-service snapshot of each instance, by equalizer bucket (elapsed when the snapshot was taken).',
+    labelNames: ['service', 'instance', 'bucket'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const snapshot of await store.activeSnapshots({ receivedSince: Date.now() - active.staleAfterMs })) {
+        const buckets = equalizerBuckets(snapshot.requests, active.thresholds);
+        for (const [bucket, count] of Object.entries(buckets)) {
+          this.set({ service: snapshot.service, instance: snapshot.instance, bucket }, count);
+        }
+      }
+    },
+  });
+
+  const thresholds = new Gauge({
+    name: 'osprey_active_threshold_seconds',
+    help: 'Elapsed time from which an in-flight request counts in the slow and verySlow buckets of osprey_active_requests.',
+    labelNames: ['bucket'],
+    registers,
+  });
+  thresholds.set({ bucket: 'slow' }, active.thresholds.slow / 1000);
+  thresholds.set({ bucket: 'verySlow' }, active.thresholds.verySlow / 1000);
+
   new Gauge({
     name: 'osprey_ingest_queue_batches',
     help: 'Batches handed to the store and not yet committed (waiting or in the running group commit).',
@@ -65,6 +97,15 @@ function registerStoreGauges(registry: Registry<RegistryContentType>, store: Sto
     registers,
     collect() {
       this.set(store.backlog().items);
+    },
+  });
+
+  new Gauge({
+    name: 'osprey_ingest_queue_max_items',
+    help: 'Spans and transactions the queue holds before ingest is refused with 503 (--max-queued-spans).',
+    registers,
+    collect() {
+      this.set(store.backlog().maxItems);
     },
   });
 }

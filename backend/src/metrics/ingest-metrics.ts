@@ -21,6 +21,7 @@ class RegistryMetrics {
   readonly errors: Counter<'service' | 'endpoint'>;
   readonly items: Counter<'source'>;
   readonly rejectedBatches: Counter<'source' | 'status'>;
+  readonly rejectedItems: Counter<'source' | 'status'>;
   readonly commit: Histogram<'source'>;
   readonly exemplars: boolean;
 
@@ -56,6 +57,12 @@ class RegistryMetrics {
     this.rejectedBatches = new Counter({
       name: 'osprey_ingest_rejected_batches_total',
       help: 'Batches refused whole, by ingest source and HTTP status.',
+      labelNames: ['source', 'status'],
+      registers,
+    });
+    this.rejectedItems = new Counter({
+      name: 'osprey_ingest_rejected_items_total',
+      help: 'Items (spans, transactions) in batches refused whole, by ingest source and HTTP status; 0 when the body could not be decoded.',
       labelNames: ['source', 'status'],
       registers,
     });
@@ -110,9 +117,11 @@ export class IngestMetrics implements IngestObserver {
     }
   }
 
-  rejected(source: IngestSource, status: number): void {
+  rejected(source: IngestSource, status: number, items: number): void {
+    const labels = { source, status: String(status) };
     for (const set of this.sets) {
-      set.rejectedBatches.inc({ source, status: String(status) });
+      set.rejectedBatches.inc(labels);
+      set.rejectedItems.inc(labels, items);
     }
   }
 }

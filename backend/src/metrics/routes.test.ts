@@ -10,6 +10,7 @@ import { OTHER_ENDPOINT } from '../export/endpoint-cap';
 import { buildServer } from '../server/app';
 import { VERSION } from '../server/version';
 import { DuckDbStore } from '../store/duckdb';
+import { DEFAULT_MAX_QUEUED_ITEMS } from '../store/overload';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'jvm');
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0';
@@ -205,6 +206,62 @@ describe('/metrics', () => {
     expect(text).toContain('osprey_transactions_total{service="cart",endpoint="GET /cart"} 2');
     // ... which must not leak into the Prometheus text served next.
     expect(await (await get('rd')).text()).toContain('# TYPE osprey_transactions_total counter');
+  });
+
+  it('exposes the queue bound beside the queue, so a rule can alert before ingest is refused', async () => {
+    const text = await (await get('rd')).text();
+    expect(sample(text, 'osprey_ingest_queue_max_items')).toBe(DEFAULT_MAX_QUEUED_ITEMS);
+  });
+
+  it('counts in-flight requests of the newest snapshot per instance by equalizer bucket', async () => {
+    const snapshot = (instance: string, elapsed: number[]) =>
+      fetch(`${base}/api/v1/active`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer in', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          service: 'shop',
+          instance,
+          takenAt: Date.now(),
+          requests: elapsed.map((ms) => ({ endpoint: 'GET /slow', elapsed: ms })),
+        }),
+      });
+    expect((await snapshot('shop-1', [10, 9_000])).status).toBe(204);
+    // The newer snapshot of shop-1 replaces the older; 2999/3000 and 7999/8000 sit on the bucket edges.
+    expect((await snapshot('shop-1', [2_999, 3_000, 7_999, 8_000, 60_000])).status).toBe(204);
+    expect((await snapshot('shop-2', [])).status).toBe(204);
+    const text = await (await get('rd')).text();
+    const active = (instance: string, bucket: string) =>
+      sample(text, `osprey_active_requests{service="shop",instance="${instance}",bucket="${bucket}"}`);
+    expect([active('shop-1', 'fast'), active('shop-1', 'slow'), active('shop-1', 'verySlow')]).toEqual([1, 2, 2]);
+    expect([active('shop-2', 'fast'), active('shop-2', 'slow'), active('shop-2', 'verySlow')]).toEqual([0, 0, 0]);
+    expect(sample(text, 'osprey_active_threshold_seconds{bucket="slow"}')).toBe(3);
+    expect(sample(text, 'osprey_active_threshold_seconds{bucket="verySlow"}')).toBe(8);
+  });
+
+  it('applies the configured equalizer thresholds and leaves stale snapshots out', async () => {
+    const tuned = buildServer({
+      store,
+      tokens: { read: 'rd' },
+      active: { thresholds: { slow: 2_000, verySlow: 7_999 }, staleAfterMs: 60_000 },
+    });
+    const stale = buildServer({ store, tokens: { read: 'rd' }, active: { staleAfterMs: 0 } });
+    const scrape = async (app: FastifyInstance) => {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = app.server.address() as AddressInfo;
+      return (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer rd' } })).text();
+    };
+    try {
+      const text = await scrape(tuned);
+      const shop1 = (bucket: string) =>
+        sample(text, `osprey_active_requests{service="shop",instance="shop-1",bucket="${bucket}"}`);
+      expect([shop1('fast'), shop1('slow'), shop1('verySlow')]).toEqual([0, 2, 3]);
+      expect(sample(text, 'osprey_active_threshold_seconds{bucket="verySlow"}')).toBe(7.999);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await scrape(stale)).not.toMatch(/^osprey_active_requests\{/m);
+    } finally {
+      await tuned.close();
+      await stale.close();
+    }
   });
 
   it('passes promtool check metrics', async () => {

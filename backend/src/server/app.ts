@@ -103,8 +103,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     store: options.store.kind,
   }));
 
+  const active: ActiveOptions = {
+    thresholds: options.active?.thresholds ?? DEFAULT_THRESHOLDS,
+    staleAfterMs: options.active?.staleAfterMs ?? DEFAULT_ACTIVE_STALE_MS,
+  };
   const metrics = createMetricsExposition(options.store, {
     maxEndpoints: options.metricsMaxEndpoints ?? DEFAULT_MAX_ENDPOINTS,
+    active,
   });
   const observer = fanOutObserver(options.observer ? [metrics.ingest, options.observer] : [metrics.ingest], (err) =>
     app.log.error({ err }, 'ingest observer failed')
@@ -118,13 +123,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(otlpRoutes, ingest);
     await authenticated.register(zipkinRoutes, ingest);
     await authenticated.register(nativeRoutes, ingest);
-    await authenticated.register(activeRoutes, {
-      ...ingest,
-      active: {
-        thresholds: options.active?.thresholds ?? DEFAULT_THRESHOLDS,
-        staleAfterMs: options.active?.staleAfterMs ?? DEFAULT_ACTIVE_STALE_MS,
-      },
-    });
+    await authenticated.register(activeRoutes, { ...ingest, active });
     await authenticated.register(queryRoutes, {
       store: options.store,
       transactionsRetentionMs: options.retention?.transactions,

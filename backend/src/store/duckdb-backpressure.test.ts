@@ -45,13 +45,13 @@ describe('DuckDbStore writer queue bound', () => {
 
   it('refuses a batch that would pass the bound, storing none of it, and takes it again once drained', async () => {
     const first = store.insertBatch([], batch(0, 6));
-    expect(store.backlog()).toEqual({ batches: 1, items: 6 });
+    expect(store.backlog()).toEqual({ batches: 1, items: 6, maxItems: 10 });
     const second = store.insertBatch([], batch(6, 4));
     const refused = store.insertBatch([], batch(10, 1));
     await expect(refused).rejects.toBeInstanceOf(OverloadedError);
     await expect(refused).rejects.toThrow('ingest queue is full (10 of 10 spans/rows waiting for commit)');
     await Promise.all([first, second]);
-    expect(store.backlog()).toEqual({ batches: 0, items: 0 });
+    expect(store.backlog()).toEqual({ batches: 0, items: 0, maxItems: 10 });
     expect(await count()).toBe(10);
     await store.insertBatch([], batch(10, 1));
     expect(await count()).toBe(11);
@@ -73,7 +73,7 @@ describe('DuckDbStore writer queue bound', () => {
   it('releases the backlog of a failed batch', async () => {
     const bad = { ...tx(1), sqlCount: 2 ** 40 };
     await expect(store.insertBatch([], [bad])).rejects.toThrow();
-    expect(store.backlog()).toEqual({ batches: 0, items: 0 });
+    expect(store.backlog()).toEqual({ batches: 0, items: 0, maxItems: 10 });
   });
 });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Span, Transaction } from '@osprey/model';
 
 import { DuckDbStore } from './duckdb';
+import { DEFAULT_MAX_QUEUED_ITEMS } from './overload';
 
 const TRACE_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const TRACE_B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
@@ -136,7 +137,7 @@ describe('DuckDbStore', () => {
   });
 
   it('reports batches and items waiting for their commit as backlog, and none once committed', async () => {
-    expect(store.backlog()).toEqual({ batches: 0, items: 0 });
+    expect(store.backlog()).toEqual({ batches: 0, items: 0, maxItems: DEFAULT_MAX_QUEUED_ITEMS });
     const batches = Array.from({ length: 5 }, (_, i) =>
       store.insertBatch(
         [span(TRACE_B, (0x100 + i).toString(16).padStart(16, '0'), 'svc', String(5000 + i))],
@@ -144,9 +145,9 @@ describe('DuckDbStore', () => {
       )
     );
     // insertBatch hands over synchronously; the commit runs on the writer afterwards.
-    expect(store.backlog()).toEqual({ batches: 5, items: 10 });
+    expect(store.backlog()).toEqual({ batches: 5, items: 10, maxItems: DEFAULT_MAX_QUEUED_ITEMS });
     await Promise.all(batches);
-    expect(store.backlog()).toEqual({ batches: 0, items: 0 });
+    expect(store.backlog()).toEqual({ batches: 0, items: 0, maxItems: DEFAULT_MAX_QUEUED_ITEMS });
   });
 
   it('rejects a bad batch alone and stores none of it while its neighbours commit', async () => {

@@ -228,7 +228,7 @@ export class DuckDbStore implements Store {
   }
 
   backlog(): Backlog {
-    return { batches: this.queuedBatches, items: this.queuedItems };
+    return { batches: this.queuedBatches, items: this.queuedItems, maxItems: this.maxQueuedItems };
   }
 
   /**

@@ -14,10 +14,12 @@ export class OverloadedError extends Error {
   }
 }
 
-/** What is waiting for (or in) a commit: batches and their spans + rows. */
+/** What is waiting for (or in) a commit: batches and their spans + rows, and the bound on the latter. */
 export interface Backlog {
   batches: number;
   items: number;
+  /** Spans + rows the queue takes before ingest is refused with 503. */
+  maxItems: number;
 }
 
 /** Default bound of the writer queue: roughly 200 MB of spans in memory at worst. */
