@@ -140,13 +140,20 @@ export async function startOsprey(args: string[] = []): Promise<Osprey> {
 
 export interface Prometheus {
   url: string;
-  /** Instant query; the `data.result` of /api/v1/query. */
-  query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
+  /** Instant query (at `time`, epoch seconds, or now); the `data.result` of /api/v1/query. */
+  query(promql: string, time?: number): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
   output(): string;
 }
 
-/** Debian's Prometheus scraping `target` every second with the read token, exemplar storage on. */
-export async function startPrometheus(target: string, bearer: string): Promise<Prometheus> {
+/**
+ * Debian's Prometheus scraping `target` every second with the read token, exemplar storage on,
+ * evaluating `ruleFiles` (absolute paths) every second.
+ */
+export async function startPrometheus(
+  target: string,
+  bearer: string,
+  options: { ruleFiles?: string[] } = {}
+): Promise<Prometheus> {
   const dir = tempDir('osprey-prometheus-');
   const port = await freePort();
   const config = path.join(dir, 'prometheus.yml');
@@ -156,10 +163,13 @@ export async function startPrometheus(target: string, bearer: string): Promise<P
       'global:',
       '  scrape_interval: 1s',
       '  evaluation_interval: 1s',
+      ...(options.ruleFiles?.length ? ['rule_files:', ...options.ruleFiles.map((file) => `  - ${file}`)] : []),
       'scrape_configs:',
       '  - job_name: osprey',
       '    scrape_interval: 1s',
       '    scrape_timeout: 1s',
+      // As provisioning/prometheus/prometheus.yml: Osprey's own `instance` label (the JVM) wins over the target's.
+      '    honor_labels: true',
       '    authorization:',
       '      type: Bearer',
       `      credentials: ${bearer}`,
@@ -188,8 +198,9 @@ export async function startPrometheus(target: string, bearer: string): Promise<P
   return {
     url,
     output,
-    async query(promql) {
-      const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`);
+    async query(promql, time) {
+      const params = new URLSearchParams({ query: promql, ...(time === undefined ? {} : { time: String(time) }) });
+      const res = await fetch(`${url}/api/v1/query?${params}`);
       const body = (await res.json()) as { status: string; error?: string; data: { result: [] } };
       if (body.status !== 'success') {
         throw new Error(`prometheus query ${promql}: ${body.error}`);
