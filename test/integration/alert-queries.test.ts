@@ -86,7 +86,8 @@ describe('alert rule queries on Prometheus scraping a live Osprey', () => {
     );
 
   beforeAll(async () => {
-    osprey = await startOsprey();
+    // The snapshot below must not go stale (30 s by default) on a slow machine before the last query.
+    osprey = await startOsprey(['--active-stale-ms', '600000']);
     prometheus = await startPrometheus(`127.0.0.1:${osprey.port}`, TOKENS.OSPREY_READ_TOKEN, {
       ruleFiles: [PROMETHEUS_RECORDING, PROMETHEUS_ALERTS].map((rel) => path.join(ROOT, rel)),
     });
