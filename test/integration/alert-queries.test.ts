@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { parse } from 'yaml';
 
-import { GRAFANA_RULES, PROMETHEUS_ALERTS } from '../../scripts/src/alerting/generate';
+import { GRAFANA_RULES, PROMETHEUS_ALERTS, PROMETHEUS_RECORDING } from '../../scripts/src/alerting/generate';
 import type { GrafanaRulesFile, PrometheusRuleFile, ThresholdOp } from '../../scripts/src/alerting/grafana-rules';
 import { sendWithSdk, type SentTransaction } from './otel-sender';
 import {
@@ -26,7 +26,6 @@ import {
 
 jest.setTimeout(120_000);
 
-const PROMETHEUS_RECORDING = 'provisioning/prometheus/rules/osprey-recording.yml';
 const readYaml = <T>(rel: string): T => parse(readFileSync(path.join(ROOT, rel), 'utf8')) as T;
 const alerts = readYaml<PrometheusRuleFile>(PROMETHEUS_ALERTS).groups.flatMap((g) => g.rules);
 const recording = readYaml<{ groups: Array<{ rules: Array<{ record: string; expr: string }> }> }>(

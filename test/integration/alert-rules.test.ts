@@ -9,7 +9,12 @@ import path from 'node:path';
 
 import { parse } from 'yaml';
 
-import { GRAFANA_RULES, GRAFANA_RULES_OPTIONS, PROMETHEUS_ALERTS } from '../../scripts/src/alerting/generate';
+import {
+  GRAFANA_RULES,
+  GRAFANA_RULES_OPTIONS,
+  PROMETHEUS_ALERTS,
+  PROMETHEUS_RECORDING,
+} from '../../scripts/src/alerting/generate';
 import {
   EXPRESSION_DATASOURCE_UID,
   type GrafanaRulesFile,
@@ -21,7 +26,6 @@ import {
 
 const root = path.resolve(__dirname, '../..');
 const RULES_DIR = 'provisioning/prometheus/rules';
-const PROMETHEUS_RECORDING = `${RULES_DIR}/osprey-recording.yml`;
 const readYaml = <T>(rel: string): T => parse(readFileSync(path.join(root, rel), 'utf8')) as T;
 
 /** The bundled dashboards' uids, the only targets of the alerts' dashboard links. */

@@ -11,13 +11,14 @@ import { grafanaRulesFile, type PrometheusRuleFile } from './grafana-rules';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const PROMETHEUS_ALERTS = 'provisioning/prometheus/rules/osprey-alerts.yml';
+export const PROMETHEUS_RECORDING = 'provisioning/prometheus/rules/osprey-recording.yml';
 export const GRAFANA_RULES = 'provisioning/alerting/rules.yaml';
 /** Options of the generated file; the test regenerates with the same ones. */
 export const GRAFANA_RULES_OPTIONS = { datasourceUid: 'prometheus', folder: 'Osprey', interval: '1m' };
 
 const HEADER = `# Generated from ${PROMETHEUS_ALERTS} by \`npm run alert-rules\`: edit that file, then regenerate.
 # Grafana-managed alert rules on the Prometheus datasource (uid ${GRAFANA_RULES_OPTIONS.datasourceUid}), which must load
-# provisioning/prometheus/rules/osprey-recording.yml: the alerts read the recorded series.
+# ${PROMETHEUS_RECORDING}: the alerts read the recorded series.
 `;
 
 if (require.main === module) {
