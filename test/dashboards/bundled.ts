@@ -13,7 +13,7 @@ export const DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'provisioning',
 export interface BundledDashboard {
   /** File name inside DASHBOARD_DIR. */
   file: string;
-  json: Dashboard & { uid: string; panels: Panel[] };
+  json: Omit<Dashboard, 'panels'> & { uid: string; panels: Panel[] };
 }
 
 export function bundledDashboards(): BundledDashboard[] {
