@@ -146,12 +146,8 @@ export interface Prometheus {
 }
 
 /** Debian's Prometheus scraping `target` every second with the read token, exemplar storage on. */
-export async function startPrometheus(target: string, bearer: string): Promise<Prometheus> {
-  const dir = tempDir('osprey-prometheus-');
-  const port = await freePort();
-  const config = path.join(dir, 'prometheus.yml');
-  writeFileSync(
-    config,
+export function startPrometheus(target: string, bearer: string): Promise<Prometheus> {
+  return startPrometheusWith(
     [
       'global:',
       '  scrape_interval: 1s',
@@ -168,6 +164,14 @@ export async function startPrometheus(target: string, bearer: string): Promise<P
       '',
     ].join('\n')
   );
+}
+
+/** Debian's Prometheus with the given prometheus.yml, exemplar storage on. */
+export async function startPrometheusWith(configYaml: string): Promise<Prometheus> {
+  const dir = tempDir('osprey-prometheus-');
+  const port = await freePort();
+  const config = path.join(dir, 'prometheus.yml');
+  writeFileSync(config, configYaml);
   const child = spawn(
     '/usr/bin/prometheus',
     [
