@@ -20,6 +20,8 @@ const esModules = [
   'react-colorful',
   'uuid',
   'rxjs',
+  // jsdom resolves yaml's browser build, which is ESM (dashboard-queries.test.ts reads prometheus.yml).
+  'yaml',
 ];
 const moduleNameMapper = { '^@osprey/model$': '<rootDir>/model/src/index.ts' };
 

@@ -28,6 +28,7 @@ const PLUGINS: PluginBuild[] = [
 
 const ROOT = __dirname;
 const DIST = path.join(ROOT, 'dist');
+const DASHBOARDS = path.join(ROOT, 'provisioning', 'dashboards', 'osprey');
 const VERSION = appPackage.version;
 
 /** create-plugin's externals: the modules Grafana's plugin loader shares with every plugin. */
@@ -123,11 +124,15 @@ function pluginConfig({ dir, out }: PluginBuild, production: boolean): Configura
           { from: 'plugin.json', to: '.', transform: (content) => stampPluginJson(content) },
           { from: 'img/**/*', to: '.' },
           ...(isApp
-            ? ['README.md', 'CHANGELOG.md', 'LICENSE'].map((file) => ({
-                from: path.join(ROOT, file),
-                to: '.',
-                noErrorOnMissing: true,
-              }))
+            ? [
+                ...['README.md', 'CHANGELOG.md', 'LICENSE'].map((file) => ({
+                  from: path.join(ROOT, file),
+                  to: '.',
+                  noErrorOnMissing: true,
+                })),
+                // The app's `includes` dashboards are the provisioned ones: one copy in the repository.
+                { from: `${DASHBOARDS}/*.json`, to: 'dashboards/[name][ext]' },
+              ]
             : []),
         ],
       }),

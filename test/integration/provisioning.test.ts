@@ -1,11 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import { parse } from 'yaml';
 
 import { PLUGIN_IDS } from '@osprey/model';
 
 import { EXEMPLAR_TRACE_ID_LABEL } from '../../backend/src/metrics/ingest-metrics';
+import {
+  bundledDashboards,
+  dashboardTargets,
+  linkUrls,
+  referencedVariables,
+  variableQueries,
+} from '../dashboards/bundled';
 
 const root = path.resolve(__dirname, '../..');
 const readYaml = (rel: string) => parse(readFileSync(path.join(root, rel), 'utf8'));
@@ -25,8 +33,37 @@ function composeConfig(): { services: Record<string, ComposeService> } {
 describe('docker-compose.yml', () => {
   const compose = composeConfig();
 
-  it('runs Grafana, the backend, the demo, Prometheus and InfluxDB', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['demo', 'grafana', 'influxdb', 'osprey', 'prometheus']);
+  it('runs Grafana, the backend, the demo, Prometheus, cAdvisor, InfluxDB, Telegraf, MySQL and a watched JVM', () => {
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'cadvisor',
+      'demo',
+      'demo-jvm',
+      'grafana',
+      'influxdb',
+      'jvm-agent',
+      'mysql',
+      'osprey',
+      'prometheus',
+      'telegraf',
+    ]);
+  });
+
+  it('mounts every provisioning folder into Grafana', () => {
+    const targets = (compose.services.grafana.volumes ?? []).map((v) =>
+      typeof v === 'string' ? v.split(':')[1] : v.target
+    );
+    for (const folder of ['datasources', 'plugins', 'dashboards', 'alerting']) {
+      expect(targets).toContain(`/etc/grafana/provisioning/${folder}`);
+    }
+  });
+
+  it("runs the JVM agent in the demo JVM's process namespace, matching its main class, against the backend", () => {
+    const agent = compose.services['jvm-agent'] as ComposeService & { pid?: string; command?: string[] };
+    expect(agent.pid).toBe('service:demo-jvm');
+    const arg = (flag: string) => agent.command?.[agent.command.indexOf(flag) + 1];
+    expect(readFileSync(path.join(root, 'test/fixtures/jvm', `${arg('--match')}.java`), 'utf8')).toContain('main(');
+    expect(new URL(arg('--backend')!).hostname).toBe('osprey');
+    expect(agent.environment?.OSPREY_INGEST_TOKEN).toBeTruthy();
   });
 
   it('lets Grafana load every Osprey plugin unsigned and mounts the built app', () => {
@@ -83,6 +120,27 @@ describe('provisioning/prometheus', () => {
   });
 });
 
+describe('provisioning/telegraf', () => {
+  const conf = parseToml(readFileSync(path.join(root, 'provisioning/telegraf/telegraf.conf'), 'utf8')) as {
+    inputs: Record<string, unknown>;
+    outputs: { influxdb: Array<{ urls: string[]; database: string }> };
+  };
+
+  it('collects cpu, mem, disk, net and mysql', () => {
+    expect(Object.keys(conf.inputs).sort()).toEqual(['cpu', 'disk', 'mem', 'mysql', 'net']);
+  });
+
+  it('writes to the compose influxdb service, into the database the Telegraf datasource reads', () => {
+    const [out] = conf.outputs.influxdb;
+    expect(out.urls.map((u) => new URL(u).hostname)).toEqual(['influxdb']);
+    const ds = readYaml('provisioning/datasources/osprey.yaml').datasources.find(
+      (d: { uid: string }) => d.uid === 'influxdb-telegraf'
+    );
+    expect(ds.jsonData.dbName).toBe(out.database);
+    expect(new URL(ds.url).hostname).toBe('influxdb');
+  });
+});
+
 describe('provisioning/', () => {
   it('links Prometheus exemplars to the Osprey datasource by the label /metrics puts trace ids in', () => {
     const file = readYaml('provisioning/datasources/osprey.yaml') as {
@@ -120,5 +178,75 @@ describe('provisioning/', () => {
         }
       }
     }
+  });
+
+  describe('dashboards', () => {
+    const dashboards = bundledDashboards();
+    const uids = dashboards.map((d) => d.json.uid);
+    const datasourceUids = readYaml('provisioning/datasources/osprey.yaml').datasources.map(
+      (d: { uid: string }) => d.uid
+    );
+
+    it('are the six Osprey dashboards', () => {
+      expect([...uids].sort()).toEqual([
+        'osprey-containers',
+        'osprey-hosts',
+        'osprey-jvm',
+        'osprey-service-map',
+        'osprey-service-overview',
+        'osprey-transactions',
+      ]);
+    });
+
+    it('are all included in the app plugin, each by the file the build copies', () => {
+      const app = JSON.parse(readFileSync(path.join(root, 'app/src/plugin.json'), 'utf8')) as {
+        includes: Array<{ type: string; name: string; path?: string }>;
+      };
+      const included = app.includes.filter((i) => i.type === 'dashboard');
+      expect(included.map((i) => i.path).sort()).toEqual(dashboards.map((d) => `dashboards/${d.file}`).sort());
+      for (const { file, json } of dashboards) {
+        expect(included.find((i) => i.path === `dashboards/${file}`)?.name).toBe(json.title);
+      }
+    });
+
+    it.each(dashboards.map((d) => [d.json.uid, d] as const))(
+      '%s: variables query provisioned datasources; every variable used is defined',
+      (_uid, dashboard) => {
+        for (const { variable } of variableQueries(dashboard)) {
+          expect(datasourceUids).toContain(variable.datasource.uid);
+        }
+        const defined = (dashboard.json.templating?.list ?? []).map((v) => v.name);
+        const used = new Set<string>();
+        // An InfluxDB alias's $tag_x / $col name the series' tags and columns, not variables.
+        for (const { target } of dashboardTargets(dashboard)) {
+          referencedVariables(JSON.stringify({ ...target, alias: undefined })).forEach((v) => used.add(v));
+        }
+        for (const { variable } of variableQueries(dashboard)) {
+          referencedVariables(JSON.stringify(variable.query)).forEach((v) => used.add(v));
+        }
+        linkUrls(dashboard).forEach((url) => referencedVariables(url).forEach((v) => used.add(v)));
+        dashboard.json.panels.forEach((p) => referencedVariables(p.title ?? '').forEach((v) => used.add(v)));
+        // The trace-map panel fills ${name}, ${id} and ${type} with the clicked node's.
+        ['name', 'id', 'type'].forEach((v) => used.delete(v));
+        expect([...used].filter((v) => !defined.includes(v))).toEqual([]);
+      }
+    );
+
+    it.each(dashboards.map((d) => [d.json.uid, d] as const))(
+      '%s: links open existing dashboards and keep the time range',
+      (_uid, dashboard) => {
+        const urls = linkUrls(dashboard);
+        for (const url of urls) {
+          const target = /^\/d\/([\w-]+)/.exec(url)?.[1];
+          expect(uids).toContain(target);
+          expect(url).toContain('${__url_time_range}');
+        }
+        const dashboardLinks = dashboard.json.links ?? [];
+        expect(dashboardLinks).toEqual([
+          expect.objectContaining({ type: 'dashboards', tags: ['osprey'], includeVars: true, keepTime: true }),
+        ]);
+        expect(dashboard.json.tags).toContain('osprey');
+      }
+    );
   });
 });

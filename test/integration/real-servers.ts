@@ -149,16 +149,12 @@ export interface Prometheus {
  * Debian's Prometheus scraping `target` every second with the read token, exemplar storage on,
  * evaluating `ruleFiles` (absolute paths) every second.
  */
-export async function startPrometheus(
+export function startPrometheus(
   target: string,
   bearer: string,
   options: { ruleFiles?: string[] } = {}
 ): Promise<Prometheus> {
-  const dir = tempDir('osprey-prometheus-');
-  const port = await freePort();
-  const config = path.join(dir, 'prometheus.yml');
-  writeFileSync(
-    config,
+  return startPrometheusWith(
     [
       'global:',
       '  scrape_interval: 1s',
@@ -178,6 +174,14 @@ export async function startPrometheus(
       '',
     ].join('\n')
   );
+}
+
+/** Debian's Prometheus with the given prometheus.yml, exemplar storage on. */
+export async function startPrometheusWith(configYaml: string): Promise<Prometheus> {
+  const dir = tempDir('osprey-prometheus-');
+  const port = await freePort();
+  const config = path.join(dir, 'prometheus.yml');
+  writeFileSync(config, configYaml);
   const child = spawn(
     '/usr/bin/prometheus',
     [
