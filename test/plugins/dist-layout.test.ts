@@ -7,6 +7,8 @@ import path from 'node:path';
 
 import { PLUGIN_IDS } from '@osprey/model';
 
+import { bundledDashboards, DASHBOARD_DIR } from '../dashboards/bundled';
+
 const dist = path.resolve(__dirname, '../../dist');
 
 interface PluginJson {
@@ -117,9 +119,21 @@ describe('app includes', () => {
 
   it('nests every plugin of the suite and nothing else', () => {
     const nested = app()
-      .includes?.filter((i) => i.type !== 'page')
+      .includes?.filter((i) => i.type === 'datasource' || i.type === 'panel')
       .map((i) => i.path);
     expect(nested).toEqual(PLUGINS.filter((p) => p.type !== 'app').map((p) => `${p.dir}/plugin.json`));
+  });
+
+  it('ships every bundled dashboard it includes, byte for byte the provisioned one', () => {
+    const included = app()
+      .includes!.filter((i) => i.type === 'dashboard')
+      .map((i) => i.path!);
+    expect(included.map((p) => path.basename(p)).sort()).toEqual(bundledDashboards().map((d) => d.file));
+    for (const rel of included) {
+      expect(readFileSync(path.join(dist, rel), 'utf8')).toBe(
+        readFileSync(path.join(DASHBOARD_DIR, path.basename(rel)), 'utf8')
+      );
+    }
   });
 });
 
