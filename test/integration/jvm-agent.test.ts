@@ -448,7 +448,13 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
           return json.status === 'done' ? json : undefined;
         });
       }
-      const answered = agents.flatMap((a) => jsonLines(a).filter((l) => l.msg === 'on-demand request answered'));
+      // An agent logs "answered" after its finishing call returns, which can be after the request
+      // reads `done`; wait for every line, then check no request was answered twice.
+      const answeredLines = () =>
+        agents.flatMap((a) => jsonLines(a).filter((l) => l.msg === 'on-demand request answered'));
+      const answered = await waitFor('an "answered" line per request', 10_000, () =>
+        answeredLines().length >= ids.length ? answeredLines() : undefined
+      );
       expect(answered.map((l) => l.requestId).sort()).toEqual([...ids].sort());
       for (const agent of agents) {
         agent.child.kill('SIGTERM');
