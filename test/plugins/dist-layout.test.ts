@@ -117,9 +117,18 @@ describe('app includes', () => {
 
   it('nests every plugin of the suite and nothing else', () => {
     const nested = app()
-      .includes?.filter((i) => i.type !== 'page')
+      .includes?.filter((i) => i.type === 'datasource' || i.type === 'panel')
       .map((i) => i.path);
     expect(nested).toEqual(PLUGINS.filter((p) => p.type !== 'app').map((p) => `${p.dir}/plugin.json`));
+  });
+
+  it('ships each included dashboard as the provisioned file, unchanged', () => {
+    const dashboards = app().includes?.filter((i) => i.type === 'dashboard') ?? [];
+    expect(dashboards.length).toBeGreaterThan(0);
+    for (const { path: file } of dashboards) {
+      const provisioned = path.resolve(__dirname, '../../provisioning/dashboards/osprey', path.basename(file!));
+      expect(readFileSync(path.join(dist, file!), 'utf8')).toBe(readFileSync(provisioned, 'utf8'));
+    }
   });
 });
 
