@@ -75,13 +75,6 @@ export interface Targets {
   influxdb: InfluxQuery & { datasource: Datasources['influxdb'] };
 }
 
-/** Grafana's Prometheus variable query (PromVariableQuery; qryType 1 = label values). */
-interface PrometheusVariableQuery {
-  refId: string;
-  qryType: number;
-  query: string;
-}
-
 type QueryVariable<D, Q> = Omit<Json<VariableModel>, 'type' | 'datasource' | 'query'> & {
   type: 'query';
   datasource: D;
@@ -91,7 +84,8 @@ type QueryVariable<D, Q> = Omit<Json<VariableModel>, 'type' | 'datasource' | 'qu
 /** A query variable by its datasource type; the Osprey one in the shape OspreyVariableSupport reads. */
 export interface QueryVariables {
   'osprey-apm-datasource': QueryVariable<Datasources['osprey'], OspreyVariableQuery>;
-  prometheus: QueryVariable<Datasources['prometheus'], PrometheusVariableQuery>;
+  /** A PromQL `label_values(...)` string: Grafana's Prometheus variable support runs it as written. */
+  prometheus: QueryVariable<Datasources['prometheus'], string>;
   influxdb: QueryVariable<Datasources['influxdb'], string>;
 }
 

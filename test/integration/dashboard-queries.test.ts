@@ -289,8 +289,7 @@ async function variableValues(
       return (data[0] as DataFrame).fields[0].values as string[];
     }
     case 'prometheus': {
-      const { query } = variable.query as { query: string };
-      return promLabelValues(prometheus.url, interpolatePromQL(query, vars, w, SCRAPE_MS), w);
+      return promLabelValues(prometheus.url, interpolatePromQL(variable.query as string, vars, w, SCRAPE_MS), w);
     }
     case 'influxdb':
       return tagValues(
