@@ -41,6 +41,17 @@ export function dashboardTargets({ json }: BundledDashboard): DashboardTarget[] 
   );
 }
 
+/** The queries of the dashboard's datasource annotations (error bursts, thread dumps), as targets. */
+export function annotationTargets({ json }: BundledDashboard): DashboardTarget[] {
+  return (json.annotations?.list ?? [])
+    .filter((a) => a.target)
+    .map((a) => ({
+      dashboard: json.uid,
+      panel: `annotation "${a.name}"`,
+      target: { ...a.target, datasource: a.datasource } as DashboardTarget['target'],
+    }));
+}
+
 export interface DashboardVariable {
   dashboard: string;
   variable: VariableModel & { datasource: Required<DataSourceRef> };

@@ -4,7 +4,7 @@
  * and variable query as its datasource reads it. dashboard-schema.test.ts checks every dashboard,
  * panel, target and variable against these with the TypeScript compiler.
  */
-import type { Dashboard, FieldConfig, FieldConfigSource, Panel, VariableModel } from '@grafana/schema';
+import type { AnnotationQuery, Dashboard, FieldConfig, FieldConfigSource, Panel, VariableModel } from '@grafana/schema';
 import type { Options as BarGaugeOptions } from '@grafana/schema/dist/types/raw/composable/bargauge/panelcfg/x/types.gen';
 import type { Options as NodeGraphOptions } from '@grafana/schema/dist/types/raw/composable/nodegraph/panelcfg/x/types.gen';
 import type { Options as StatOptions } from '@grafana/schema/dist/types/raw/composable/stat/panelcfg/x/types.gen';
@@ -35,7 +35,10 @@ export type Json<T> = T extends string
       ? { [K in keyof T]: Json<T[K]> }
       : T;
 
-export type DashboardJson = Json<Dashboard>;
+/** The schema's Dashboard, its annotation queries typed by the schema's generic as Osprey queries. */
+export type DashboardJson = Json<
+  Omit<Dashboard, 'annotations'> & { annotations?: { list?: Array<AnnotationQuery<OspreyQuery>> } }
+>;
 
 /** The provisioned datasources (provisioning/datasources/osprey.yaml). */
 interface Datasources {
@@ -75,13 +78,6 @@ export interface Targets {
   influxdb: InfluxQuery & { datasource: Datasources['influxdb'] };
 }
 
-/** Grafana's Prometheus variable query (PromVariableQuery; qryType 1 = label values). */
-interface PrometheusVariableQuery {
-  refId: string;
-  qryType: number;
-  query: string;
-}
-
 type QueryVariable<D, Q> = Omit<Json<VariableModel>, 'type' | 'datasource' | 'query'> & {
   type: 'query';
   datasource: D;
@@ -91,7 +87,8 @@ type QueryVariable<D, Q> = Omit<Json<VariableModel>, 'type' | 'datasource' | 'qu
 /** A query variable by its datasource type; the Osprey one in the shape OspreyVariableSupport reads. */
 export interface QueryVariables {
   'osprey-apm-datasource': QueryVariable<Datasources['osprey'], OspreyVariableQuery>;
-  prometheus: QueryVariable<Datasources['prometheus'], PrometheusVariableQuery>;
+  /** A PromQL `label_values(...)` string: Grafana's Prometheus variable support runs it as written. */
+  prometheus: QueryVariable<Datasources['prometheus'], string>;
   influxdb: QueryVariable<Datasources['influxdb'], string>;
 }
 

@@ -16,6 +16,7 @@ const GENERATED = path.join(__dirname, '.generated');
 interface DashboardLike {
   panels?: Array<{ type?: string; title?: string; targets?: Array<{ datasource?: { type?: string } }> }>;
   templating?: { list?: Array<{ name: string; type: string; datasource?: { type?: string } }> };
+  annotations?: { list?: Array<{ name: string; datasource?: { type?: string }; target?: object }> };
 }
 
 /** One generated module; `where[i]` says what line i + 1 checks. */
@@ -40,6 +41,12 @@ export function checkModule(json: object): CheckModule {
       add(`${name} target ${i}`, target, `Targets[${JSON.stringify(target.datasource?.type)}]`)
     );
   });
+  for (const annotation of dashboard.annotations?.list ?? []) {
+    if (annotation.target) {
+      const target = { ...annotation.target, datasource: annotation.datasource };
+      add(`annotation "${annotation.name}"`, target, `Targets[${JSON.stringify(annotation.datasource?.type)}]`);
+    }
+  }
   for (const variable of dashboard.templating?.list ?? []) {
     if (variable.type === 'query') {
       add(`variable ${variable.name}`, variable, `QueryVariables[${JSON.stringify(variable.datasource?.type)}]`);

@@ -29,6 +29,7 @@ import { OspreyDataSource } from '../../datasource/src/datasource';
 import type { OspreyOptions, OspreyQuery } from '../../datasource/src/types';
 import type { OspreyVariableSupport } from '../../datasource/src/variables';
 import {
+  annotationTargets,
   bundledDashboards,
   dashboardTargets,
   referencedVariables,
@@ -289,8 +290,7 @@ async function variableValues(
       return (data[0] as DataFrame).fields[0].values as string[];
     }
     case 'prometheus': {
-      const { query } = variable.query as { query: string };
-      return promLabelValues(prometheus.url, interpolatePromQL(query, vars, w, SCRAPE_MS), w);
+      return promLabelValues(prometheus.url, interpolatePromQL(variable.query as string, vars, w, SCRAPE_MS), w);
     }
     case 'influxdb':
       return tagValues(
@@ -436,8 +436,14 @@ describe.each(bundledDashboards().map((d) => [d.json.uid, d] as const))('%s', (_
     vars = await resolveVariables(dashboard, w);
   });
 
+  it('offers values for every variable, from live data', () => {
+    expect(Object.keys(vars)).toEqual((dashboard.json.templating?.list ?? []).map((v) => v.name));
+  });
+
   it.each(
-    dashboardTargets(dashboard).map((t) => [`${t.panel} ${t.target.refId} (${t.target.datasource.type})`, t] as const)
+    [...dashboardTargets(dashboard), ...annotationTargets(dashboard)].map(
+      (t) => [`${t.panel} ${t.target.refId} (${t.target.datasource.type})`, t] as const
+    )
   )('%s answers with data', async (_name, target) => {
     expect(await execute(target, vars, w)).toBeGreaterThan(0);
   });

@@ -8,6 +8,7 @@ import { PLUGIN_IDS } from '@osprey/model';
 
 import { EXEMPLAR_TRACE_ID_LABEL } from '../../backend/src/metrics/ingest-metrics';
 import {
+  annotationTargets,
   bundledDashboards,
   dashboardTargets,
   linkUrls,
@@ -168,6 +169,9 @@ describe('provisioning/', () => {
     for (const file of files) {
       const dashboard = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
       expect(dashboard.uid).toMatch(/^osprey-/);
+      for (const annotation of dashboard.annotations?.list ?? []) {
+        expect(uids).toContain(annotation.datasource.uid);
+      }
       for (const panel of dashboard.panels) {
         expect(uids).toContain(panel.datasource.uid);
         for (const target of panel.targets) {
@@ -218,7 +222,7 @@ describe('provisioning/', () => {
         const defined = (dashboard.json.templating?.list ?? []).map((v) => v.name);
         const used = new Set<string>();
         // An InfluxDB alias's $tag_x / $col name the series' tags and columns, not variables.
-        for (const { target } of dashboardTargets(dashboard)) {
+        for (const { target } of [...dashboardTargets(dashboard), ...annotationTargets(dashboard)]) {
           referencedVariables(JSON.stringify({ ...target, alias: undefined })).forEach((v) => used.add(v));
         }
         for (const { variable } of variableQueries(dashboard)) {

@@ -86,6 +86,16 @@ const BROKEN: Array<{ name: string; break: () => object; where: RegExp; message:
     message: /"relative-ish"/,
   },
   {
+    name: 'annotation query of an unknown type',
+    break: () => {
+      const d = clone('osprey-jvm');
+      d.annotations.list[0].target.queryType = 'deadlocks';
+      return d;
+    },
+    where: /^annotation /,
+    message: /"deadlocks"/,
+  },
+  {
     name: 'panel type nobody provides',
     break: () => {
       const d = clone('osprey-service-map');
