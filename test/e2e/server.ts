@@ -4,6 +4,12 @@
  * /api/datasources/proxy/uid/<uid>/<route path>/* using the route templates from the built
  * datasource plugin.json, filling {{ .JsonData.x }} and {{ .SecureJsonData.x }} server-side as
  * Grafana's data proxy does. The browser never sees the secure values.
+ *
+ * For the app plugin it also stands in for the part of Grafana's HTTP API the app's pages call: the app's
+ * plugin proxy (/api/plugin-proxy/<app id>/<route path>/*, the routes of dist/plugin.json filled from the
+ * app's settings), the app's settings (GET/POST /api/plugins/<app id>/settings, secureJsonData kept here and
+ * answered only as secureJsonFields), and datasources by uid (GET/PUT /api/datasources/uid/<uid>, POST
+ * /api/datasources), which the data proxy then serves. Every call to these is recorded for the test.
  */
 import { readFile } from 'node:fs/promises';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
@@ -26,6 +32,29 @@ export interface ProxiedDataSource {
   uid: string;
   jsonData: Record<string, unknown>;
   secureJsonData: Record<string, string>;
+  /** The rest of a datasource made through the API (POST /api/datasources). */
+  name?: string;
+  type?: string;
+  access?: string;
+  isDefault?: boolean;
+  id?: number;
+  version?: number;
+}
+
+/** An app's plugin settings as Grafana stores them per org. */
+export interface AppSettings {
+  enabled: boolean;
+  pinned: boolean;
+  jsonData: Record<string, unknown>;
+  secureJsonData: Record<string, string>;
+}
+
+/** A call to the Grafana API stand-in, with its JSON body. */
+export interface GrafanaApiCall {
+  method: string;
+  path: string;
+  body?: unknown;
+  status: number;
 }
 
 export interface HostServerOptions {
@@ -34,12 +63,16 @@ export interface HostServerOptions {
   iconsDir: string;
   appId: string;
   dataSources: ProxiedDataSource[];
+  /** The app's settings before any is saved (default: enabled, nothing configured). */
+  appSettings?: AppSettings;
 }
 
 export interface HostServer {
   url: string;
   /** Replaces a datasource's settings, as saving the config page in Grafana would. */
   setDataSource(ds: ProxiedDataSource): void;
+  /** The Grafana API calls received so far (plugin settings and datasources), oldest first. */
+  grafanaApiCalls(): GrafanaApiCall[];
   close(): Promise<void>;
 }
 
@@ -120,7 +153,7 @@ async function proxy(
   req: IncomingMessage,
   res: ServerResponse,
   routes: PluginRoute[],
-  ds: ProxiedDataSource,
+  ds: Pick<ProxiedDataSource, 'jsonData' | 'secureJsonData'>,
   proxyPath: string,
   search: string
 ): Promise<void> {
@@ -150,15 +183,128 @@ async function proxy(
   res.end(out);
 }
 
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** Grafana answers secure settings only as which keys are set. */
+function secureJsonFields(secure: Record<string, string>): Record<string, boolean> {
+  return Object.fromEntries(Object.keys(secure).map((key) => [key, true]));
+}
+
+/** Grafana's merge on update: a secureJsonData key that is absent keeps its stored value. */
+function mergeSecure(stored: Record<string, string>, update: unknown): Record<string, string> {
+  return { ...stored, ...((update as Record<string, string> | undefined) ?? {}) };
+}
+
+/** A datasource as GET /api/datasources/uid/<uid> answers it. */
+function dataSourceDto(ds: ProxiedDataSource) {
+  const { secureJsonData, ...rest } = ds;
+  return { ...rest, secureJsonFields: secureJsonFields(secureJsonData) };
+}
+
+interface PluginJsonFile {
+  routes?: PluginRoute[];
+}
+
 export async function startHostServer(options: HostServerOptions): Promise<HostServer> {
-  const pluginJson = JSON.parse(await readFile(path.join(options.distDir, 'datasource', 'plugin.json'), 'utf8')) as {
-    routes?: PluginRoute[];
+  const readPluginJson = async (relative: string) =>
+    JSON.parse(await readFile(path.join(options.distDir, relative), 'utf8')) as PluginJsonFile &
+      Record<string, unknown>;
+  const routes = (await readPluginJson('datasource/plugin.json')).routes ?? [];
+  const appPluginJson = await readPluginJson('plugin.json');
+  const appRoutes = appPluginJson.routes ?? [];
+  let appSettings: AppSettings = options.appSettings ?? {
+    enabled: true,
+    pinned: true,
+    jsonData: {},
+    secureJsonData: {},
   };
-  const routes = pluginJson.routes ?? [];
   const dataSources = new Map(options.dataSources.map((ds) => [ds.uid, ds]));
+  let nextDataSourceId = 100;
+  const calls: GrafanaApiCall[] = [];
   const pluginPrefix = `/public/plugins/${options.appId}/`;
   const iconPrefix = '/public/build/img/icons/';
   const proxyPattern = /^\/api\/datasources\/proxy\/uid\/([^/]+)\/(.*)$/;
+  const appProxyPrefix = `/api/plugin-proxy/${options.appId}/`;
+  const appSettingsPath = `/api/plugins/${options.appId}/settings`;
+  const dataSourceByUid = /^\/api\/datasources\/uid\/([^/]+)$/;
+
+  /** The Grafana API stand-in; answers as Grafana does, with {message} on errors. */
+  const grafanaApi = async (method: string, pathname: string, body: unknown): Promise<[number, unknown]> => {
+    if (pathname === appSettingsPath && method === 'GET') {
+      const { secureJsonData, ...rest } = appSettings;
+      return [
+        200,
+        {
+          ...appPluginJson,
+          ...rest,
+          module: `${pluginPrefix}module.js`,
+          baseUrl: pluginPrefix.replace(/\/$/, ''),
+          secureJsonFields: secureJsonFields(secureJsonData),
+        },
+      ];
+    }
+    if (pathname === appSettingsPath && method === 'POST') {
+      const update = body as Partial<AppSettings>;
+      appSettings = {
+        enabled: Boolean(update.enabled),
+        pinned: Boolean(update.pinned),
+        jsonData: update.jsonData ?? appSettings.jsonData,
+        secureJsonData: mergeSecure(appSettings.secureJsonData, update.secureJsonData),
+      };
+      return [200, { message: 'Plugin settings updated' }];
+    }
+    const byUid = dataSourceByUid.exec(pathname);
+    if (byUid && (method === 'GET' || method === 'PUT')) {
+      const stored = dataSources.get(byUid[1]);
+      if (!stored) {
+        return [404, { message: 'Data source not found' }];
+      }
+      if (method === 'GET') {
+        return [200, dataSourceDto(stored)];
+      }
+      const update = body as ProxiedDataSource;
+      if (update.version !== undefined && update.version !== stored.version) {
+        return [409, { message: 'Datasource has already been updated by someone else. Please reload and try again' }];
+      }
+      const updated: ProxiedDataSource = {
+        ...stored,
+        ...update,
+        uid: stored.uid,
+        id: stored.id,
+        version: (stored.version ?? 0) + 1,
+        secureJsonData: mergeSecure(stored.secureJsonData, update.secureJsonData),
+      };
+      dataSources.set(updated.uid, updated);
+      return [
+        200,
+        { datasource: dataSourceDto(updated), id: updated.id, message: 'Datasource updated', name: updated.name },
+      ];
+    }
+    if (pathname === '/api/datasources' && method === 'POST') {
+      const create = body as ProxiedDataSource;
+      if (!create.name || !create.type) {
+        return [400, { message: 'name and type are required' }];
+      }
+      if (dataSources.has(create.uid)) {
+        return [409, { message: 'data source with the same uid already exists' }];
+      }
+      const created: ProxiedDataSource = {
+        ...create,
+        jsonData: create.jsonData ?? {},
+        secureJsonData: create.secureJsonData ?? {},
+        id: nextDataSourceId++,
+        version: 1,
+      };
+      dataSources.set(created.uid, created);
+      return [
+        200,
+        { datasource: dataSourceDto(created), id: created.id, message: 'Datasource added', name: created.name },
+      ];
+    }
+    return [404, { message: 'Not found' }];
+  };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host.invalid');
@@ -173,6 +319,15 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
           return;
         }
         await proxy(req, res, routes, ds, proxied[2], url.search);
+      } else if (url.pathname.startsWith(appProxyPrefix)) {
+        await proxy(req, res, appRoutes, appSettings, url.pathname.slice(appProxyPrefix.length), url.search);
+      } else if (url.pathname === appSettingsPath || url.pathname.startsWith('/api/datasources')) {
+        const method = req.method ?? 'GET';
+        const raw = method === 'GET' ? '' : (await readBody(req)).toString('utf8');
+        const body = raw ? (JSON.parse(raw) as unknown) : undefined;
+        const [status, answer] = await grafanaApi(method, url.pathname, body);
+        calls.push({ method, path: url.pathname, ...(body === undefined ? {} : { body }), status });
+        sendJson(res, status, answer);
       } else if (url.pathname === '/') {
         await serveFile(res, options.hostDir, 'index.html');
       } else if (url.pathname.startsWith('/host/')) {
@@ -200,6 +355,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     setDataSource(ds) {
       dataSources.set(ds.uid, ds);
     },
+    grafanaApiCalls: () => calls.map((call) => structuredClone(call)),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
