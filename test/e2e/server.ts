@@ -16,6 +16,8 @@ import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 
+import { type AppSettings, type GrafanaApiCall, GrafanaApiStandIn } from './grafana-api';
+
 export interface PluginRouteHeader {
   name: string;
   content: string;
@@ -39,22 +41,6 @@ export interface ProxiedDataSource {
   isDefault?: boolean;
   id?: number;
   version?: number;
-}
-
-/** An app's plugin settings as Grafana stores them per org. */
-export interface AppSettings {
-  enabled: boolean;
-  pinned: boolean;
-  jsonData: Record<string, unknown>;
-  secureJsonData: Record<string, string>;
-}
-
-/** A call to the Grafana API stand-in, with its JSON body. */
-export interface GrafanaApiCall {
-  method: string;
-  path: string;
-  body?: unknown;
-  status: number;
 }
 
 export interface HostServerOptions {
@@ -187,23 +173,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
 }
 
-/** Grafana answers secure settings only as which keys are set. */
-function secureJsonFields(secure: Record<string, string>): Record<string, boolean> {
-  return Object.fromEntries(Object.keys(secure).map((key) => [key, true]));
-}
-
-/** Grafana's merge on update: a secureJsonData key that is absent keeps its stored value. */
-function mergeSecure(stored: Record<string, string>, update: unknown): Record<string, string> {
-  return { ...stored, ...((update as Record<string, string> | undefined) ?? {}) };
-}
-
-/** A datasource as GET /api/datasources/uid/<uid> answers it. */
-function dataSourceDto(ds: ProxiedDataSource) {
-  const { secureJsonData, ...rest } = ds;
-  return { ...rest, secureJsonFields: secureJsonFields(secureJsonData) };
-}
-
 interface PluginJsonFile {
+  id: string;
   routes?: PluginRoute[];
 }
 
@@ -214,97 +185,17 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   const routes = (await readPluginJson('datasource/plugin.json')).routes ?? [];
   const appPluginJson = await readPluginJson('plugin.json');
   const appRoutes = appPluginJson.routes ?? [];
-  let appSettings: AppSettings = options.appSettings ?? {
-    enabled: true,
-    pinned: true,
-    jsonData: {},
-    secureJsonData: {},
-  };
-  const dataSources = new Map(options.dataSources.map((ds) => [ds.uid, ds]));
-  let nextDataSourceId = 100;
-  const calls: GrafanaApiCall[] = [];
   const pluginPrefix = `/public/plugins/${options.appId}/`;
+  const dataSources = new Map(options.dataSources.map((ds) => [ds.uid, ds]));
+  const grafanaApi = new GrafanaApiStandIn(
+    { ...appPluginJson, module: `${pluginPrefix}module.js`, baseUrl: pluginPrefix.replace(/\/$/, '') },
+    options.appSettings ?? { enabled: true, pinned: true, jsonData: {}, secureJsonData: {} },
+    dataSources
+  );
   const iconPrefix = '/public/build/img/icons/';
   const proxyPattern = /^\/api\/datasources\/proxy\/uid\/([^/]+)\/(.*)$/;
   const appProxyPrefix = `/api/plugin-proxy/${options.appId}/`;
   const appSettingsPath = `/api/plugins/${options.appId}/settings`;
-  const dataSourceByUid = /^\/api\/datasources\/uid\/([^/]+)$/;
-
-  /** The Grafana API stand-in; answers as Grafana does, with {message} on errors. */
-  const grafanaApi = async (method: string, pathname: string, body: unknown): Promise<[number, unknown]> => {
-    if (pathname === appSettingsPath && method === 'GET') {
-      const { secureJsonData, ...rest } = appSettings;
-      return [
-        200,
-        {
-          ...appPluginJson,
-          ...rest,
-          module: `${pluginPrefix}module.js`,
-          baseUrl: pluginPrefix.replace(/\/$/, ''),
-          secureJsonFields: secureJsonFields(secureJsonData),
-        },
-      ];
-    }
-    if (pathname === appSettingsPath && method === 'POST') {
-      const update = body as Partial<AppSettings>;
-      appSettings = {
-        enabled: Boolean(update.enabled),
-        pinned: Boolean(update.pinned),
-        jsonData: update.jsonData ?? appSettings.jsonData,
-        secureJsonData: mergeSecure(appSettings.secureJsonData, update.secureJsonData),
-      };
-      return [200, { message: 'Plugin settings updated' }];
-    }
-    const byUid = dataSourceByUid.exec(pathname);
-    if (byUid && (method === 'GET' || method === 'PUT')) {
-      const stored = dataSources.get(byUid[1]);
-      if (!stored) {
-        return [404, { message: 'Data source not found' }];
-      }
-      if (method === 'GET') {
-        return [200, dataSourceDto(stored)];
-      }
-      const update = body as ProxiedDataSource;
-      if (update.version !== undefined && update.version !== stored.version) {
-        return [409, { message: 'Datasource has already been updated by someone else. Please reload and try again' }];
-      }
-      const updated: ProxiedDataSource = {
-        ...stored,
-        ...update,
-        uid: stored.uid,
-        id: stored.id,
-        version: (stored.version ?? 0) + 1,
-        secureJsonData: mergeSecure(stored.secureJsonData, update.secureJsonData),
-      };
-      dataSources.set(updated.uid, updated);
-      return [
-        200,
-        { datasource: dataSourceDto(updated), id: updated.id, message: 'Datasource updated', name: updated.name },
-      ];
-    }
-    if (pathname === '/api/datasources' && method === 'POST') {
-      const create = body as ProxiedDataSource;
-      if (!create.name || !create.type) {
-        return [400, { message: 'name and type are required' }];
-      }
-      if (dataSources.has(create.uid)) {
-        return [409, { message: 'data source with the same uid already exists' }];
-      }
-      const created: ProxiedDataSource = {
-        ...create,
-        jsonData: create.jsonData ?? {},
-        secureJsonData: create.secureJsonData ?? {},
-        id: nextDataSourceId++,
-        version: 1,
-      };
-      dataSources.set(created.uid, created);
-      return [
-        200,
-        { datasource: dataSourceDto(created), id: created.id, message: 'Datasource added', name: created.name },
-      ];
-    }
-    return [404, { message: 'Not found' }];
-  };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host.invalid');
@@ -320,13 +211,12 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
         }
         await proxy(req, res, routes, ds, proxied[2], url.search);
       } else if (url.pathname.startsWith(appProxyPrefix)) {
-        await proxy(req, res, appRoutes, appSettings, url.pathname.slice(appProxyPrefix.length), url.search);
+        await proxy(req, res, appRoutes, grafanaApi.appSettings, url.pathname.slice(appProxyPrefix.length), url.search);
       } else if (url.pathname === appSettingsPath || url.pathname.startsWith('/api/datasources')) {
         const method = req.method ?? 'GET';
         const raw = method === 'GET' ? '' : (await readBody(req)).toString('utf8');
         const body = raw ? (JSON.parse(raw) as unknown) : undefined;
-        const [status, answer] = await grafanaApi(method, url.pathname, body);
-        calls.push({ method, path: url.pathname, ...(body === undefined ? {} : { body }), status });
+        const [status, answer] = grafanaApi.handle(method, url.pathname, body);
         sendJson(res, status, answer);
       } else if (url.pathname === '/') {
         await serveFile(res, options.hostDir, 'index.html');
@@ -355,7 +245,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     setDataSource(ds) {
       dataSources.set(ds.uid, ds);
     },
-    grafanaApiCalls: () => calls.map((call) => structuredClone(call)),
+    grafanaApiCalls: () => grafanaApi.calls(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
