@@ -4,11 +4,19 @@
  * /api/datasources/proxy/uid/<uid>/<route path>/* using the route templates from the built
  * datasource plugin.json, filling {{ .JsonData.x }} and {{ .SecureJsonData.x }} server-side as
  * Grafana's data proxy does. The browser never sees the secure values.
+ *
+ * For the app plugin it also stands in for the part of Grafana's HTTP API the app's pages call: the app's
+ * plugin proxy (/api/plugin-proxy/<app id>/<route path>/*, the routes of dist/plugin.json filled from the
+ * app's settings), the app's settings (GET/POST /api/plugins/<app id>/settings, secureJsonData kept here and
+ * answered only as secureJsonFields), and datasources by uid (GET/PUT /api/datasources/uid/<uid>, POST
+ * /api/datasources), which the data proxy then serves. Every call to these is recorded for the test.
  */
 import { readFile } from 'node:fs/promises';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
+
+import { type AppSettings, type GrafanaApiCall, GrafanaApiStandIn } from './grafana-api';
 
 export interface PluginRouteHeader {
   name: string;
@@ -26,6 +34,13 @@ export interface ProxiedDataSource {
   uid: string;
   jsonData: Record<string, unknown>;
   secureJsonData: Record<string, string>;
+  /** The rest of a datasource made through the API (POST /api/datasources). */
+  name?: string;
+  type?: string;
+  access?: string;
+  isDefault?: boolean;
+  id?: number;
+  version?: number;
 }
 
 export interface HostServerOptions {
@@ -34,12 +49,16 @@ export interface HostServerOptions {
   iconsDir: string;
   appId: string;
   dataSources: ProxiedDataSource[];
+  /** The app's settings before any is saved (default: enabled, nothing configured). */
+  appSettings?: AppSettings;
 }
 
 export interface HostServer {
   url: string;
   /** Replaces a datasource's settings, as saving the config page in Grafana would. */
   setDataSource(ds: ProxiedDataSource): void;
+  /** The Grafana API calls received so far (plugin settings and datasources), oldest first. */
+  grafanaApiCalls(): GrafanaApiCall[];
   close(): Promise<void>;
 }
 
@@ -120,7 +139,7 @@ async function proxy(
   req: IncomingMessage,
   res: ServerResponse,
   routes: PluginRoute[],
-  ds: ProxiedDataSource,
+  ds: Pick<ProxiedDataSource, 'jsonData' | 'secureJsonData'>,
   proxyPath: string,
   search: string
 ): Promise<void> {
@@ -150,15 +169,33 @@ async function proxy(
   res.end(out);
 }
 
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+interface PluginJsonFile {
+  id: string;
+  routes?: PluginRoute[];
+}
+
 export async function startHostServer(options: HostServerOptions): Promise<HostServer> {
-  const pluginJson = JSON.parse(await readFile(path.join(options.distDir, 'datasource', 'plugin.json'), 'utf8')) as {
-    routes?: PluginRoute[];
-  };
-  const routes = pluginJson.routes ?? [];
-  const dataSources = new Map(options.dataSources.map((ds) => [ds.uid, ds]));
+  const readPluginJson = async (relative: string) =>
+    JSON.parse(await readFile(path.join(options.distDir, relative), 'utf8')) as PluginJsonFile &
+      Record<string, unknown>;
+  const routes = (await readPluginJson('datasource/plugin.json')).routes ?? [];
+  const appPluginJson = await readPluginJson('plugin.json');
+  const appRoutes = appPluginJson.routes ?? [];
   const pluginPrefix = `/public/plugins/${options.appId}/`;
+  const dataSources = new Map(options.dataSources.map((ds) => [ds.uid, ds]));
+  const grafanaApi = new GrafanaApiStandIn(
+    { ...appPluginJson, module: `${pluginPrefix}module.js`, baseUrl: pluginPrefix.replace(/\/$/, '') },
+    options.appSettings ?? { enabled: true, pinned: true, jsonData: {}, secureJsonData: {} },
+    dataSources
+  );
   const iconPrefix = '/public/build/img/icons/';
   const proxyPattern = /^\/api\/datasources\/proxy\/uid\/([^/]+)\/(.*)$/;
+  const appProxyPrefix = `/api/plugin-proxy/${options.appId}/`;
+  const appSettingsPath = `/api/plugins/${options.appId}/settings`;
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host.invalid');
@@ -173,6 +210,14 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
           return;
         }
         await proxy(req, res, routes, ds, proxied[2], url.search);
+      } else if (url.pathname.startsWith(appProxyPrefix)) {
+        await proxy(req, res, appRoutes, grafanaApi.appSettings, url.pathname.slice(appProxyPrefix.length), url.search);
+      } else if (url.pathname === appSettingsPath || url.pathname.startsWith('/api/datasources')) {
+        const method = req.method ?? 'GET';
+        const raw = method === 'GET' ? '' : (await readBody(req)).toString('utf8');
+        const body = raw ? (JSON.parse(raw) as unknown) : undefined;
+        const [status, answer] = grafanaApi.handle(method, url.pathname, body);
+        sendJson(res, status, answer);
       } else if (url.pathname === '/') {
         await serveFile(res, options.hostDir, 'index.html');
       } else if (url.pathname.startsWith('/host/')) {
@@ -200,6 +245,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     setDataSource(ds) {
       dataSources.set(ds.uid, ds);
     },
+    grafanaApiCalls: () => grafanaApi.calls(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -22,7 +22,14 @@ interface PluginJson {
     updated: string;
   };
   dependencies: { grafanaDependency: string; plugins: unknown[] };
-  includes?: Array<{ type: string; name: string; path?: string }>;
+  includes?: Array<{
+    type: string;
+    name: string;
+    path?: string;
+    role?: string;
+    addToNav?: boolean;
+    defaultNav?: boolean;
+  }>;
   routes?: Array<{ path: string; url: string; headers?: Array<{ name: string; content: string }> }>;
 }
 
@@ -137,15 +144,24 @@ describe('app includes', () => {
   });
 });
 
-describe('datasource route', () => {
+describe.each(['datasource/plugin.json', 'plugin.json'])('%s route', (file) => {
   it('forwards /osprey to the configured URL with the secure token as a bearer header', () => {
-    const ds = readJson(path.join(dist, 'datasource/plugin.json'));
-    expect(ds.routes).toEqual([
+    expect(readJson(path.join(dist, file)).routes).toEqual([
       {
         path: 'osprey',
         url: '{{ .JsonData.url }}',
         headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.token }}' }],
       },
+    ]);
+  });
+});
+
+describe('app pages', () => {
+  it('are the getting-started root page for viewers and the configuration page for admins', () => {
+    const pages = readJson(path.join(dist, 'plugin.json')).includes?.filter((i) => i.type === 'page');
+    expect(pages).toEqual([
+      expect.objectContaining({ path: `/a/${PLUGIN_IDS.app}`, role: 'Viewer', addToNav: true, defaultNav: true }),
+      expect.objectContaining({ path: `/plugins/${PLUGIN_IDS.app}`, role: 'Admin', addToNav: true }),
     ]);
   });
 });

@@ -10,6 +10,8 @@ import * as emotionCss from '@emotion/css';
 import * as emotionReact from '@emotion/react';
 import * as grafanaData from '@grafana/data';
 import {
+  AppPlugin,
+  AppPluginMeta,
   applyFieldOverrides,
   createTheme,
   DataFrame,
@@ -30,7 +32,7 @@ import {
 } from '@grafana/data';
 import * as grafanaI18n from '@grafana/i18n';
 import * as grafanaRuntime from '@grafana/runtime';
-import { setAppEvents, setBackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
+import { getBackendSrv, setAppEvents, setBackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
 import * as grafanaSchema from '@grafana/schema';
 import * as grafanaUi from '@grafana/ui';
 import { GlobalStyles, PanelChrome, ThemeContext } from '@grafana/ui';
@@ -39,6 +41,7 @@ import * as React from 'react';
 import * as ReactDOM from 'react-dom';
 import { createRoot, Root } from 'react-dom/client';
 import * as jsxRuntime from 'react/jsx-runtime';
+import { MemoryRouter } from 'react-router-dom-v5-compat';
 import * as rxjs from 'rxjs';
 import { from as fromPromise, isObservable, lastValueFrom, take, toArray } from 'rxjs';
 import * as rxjsOperators from 'rxjs/operators';
@@ -369,6 +372,40 @@ const host = {
     return summarise(lastData.series);
   },
 
+  /** The signed-in user's role, as Grafana's boot data carries it; pages read it when they render. */
+  setUser(orgRole: 'Admin' | 'Editor' | 'Viewer', isGrafanaAdmin = false) {
+    Object.assign(grafanaRuntime.config.bootData.user, { orgRole, isGrafanaAdmin });
+  },
+
+  /**
+   * An app plugin's configuration page as Grafana's plugin page shows it: the module's AppPlugin gets
+   * its meta from GET /api/plugins/<id>/settings, then the config page (first tab) renders with it.
+   */
+  async mountAppConfig(moduleUrl: string, pluginId: string) {
+    const { plugin } = await loadApp(moduleUrl, pluginId);
+    const page = plugin.configPages?.[0];
+    if (!page) {
+      throw new Error(`${moduleUrl} adds no config page`);
+    }
+    const Body = page.body;
+    renderPage(<Body plugin={plugin} query={{}} />, `/plugins/${pluginId}`);
+    return { title: page.title, id: page.id, tabs: plugin.configPages?.length ?? 0 };
+  },
+
+  /** An app plugin's root page, as Grafana renders it at /a/<id>. */
+  async mountAppRoot(moduleUrl: string, pluginId: string) {
+    const { plugin, meta } = await loadApp(moduleUrl, pluginId);
+    const Root = plugin.root;
+    if (!Root) {
+      throw new Error(`${moduleUrl} sets no root page`);
+    }
+    const basename = `/a/${pluginId}`;
+    renderPage(
+      <Root meta={meta} basename={basename} path={basename} query={{}} onNavChanged={() => undefined} />,
+      basename
+    );
+  },
+
   setTheme(mode: 'dark' | 'light') {
     theme = createTheme({ colors: { mode } });
     return { background: theme.colors.background.primary, text: theme.colors.text.primary };
@@ -396,6 +433,37 @@ const host = {
     return { ok, error, okRgba: rgba(ok), errorRgba: rgba(error), background: theme.colors.background.primary };
   },
 };
+
+async function loadApp(moduleUrl: string, pluginId: string) {
+  const plugin = await loadPlugin<AppPlugin>(moduleUrl);
+  const meta = await getBackendSrv().get<AppPluginMeta>(`/api/plugins/${pluginId}/settings`);
+  plugin.meta = meta;
+  plugin.init(meta);
+  return { plugin, meta };
+}
+
+let pageRoot: Root | undefined;
+
+/**
+ * App pages get their own element, so a panel rendered before stays as it was. Grafana renders pages
+ * inside its router; @grafana/ui's links need one (react-router v6 API through v5-compat, as in Grafana).
+ */
+function renderPage(element: React.ReactElement, path: string) {
+  let container = document.getElementById('app-page');
+  if (!container) {
+    container = document.createElement('div');
+    container.id = 'app-page';
+    document.body.appendChild(container);
+  }
+  pageRoot?.unmount();
+  pageRoot = createRoot(container);
+  pageRoot.render(
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+      <MemoryRouter initialEntries={[path]}>{element}</MemoryRouter>
+    </ThemeContext.Provider>
+  );
+}
 
 appEvents.getStream({ type: 'variables-changed' } as never).subscribe(async () => {
   if (lastQuery && lastRender) {
