@@ -154,9 +154,19 @@ describe('provisioning/', () => {
     ]);
   });
 
-  it('enables the app plugin', () => {
+  it('enables the app plugin with the backend URL and token its route needs, the same as the datasource', () => {
     const { apps } = readYaml('provisioning/plugins/osprey.yaml');
-    expect(apps).toEqual([expect.objectContaining({ type: PLUGIN_IDS.app, disabled: false })]);
+    const osprey = readYaml('provisioning/datasources/osprey.yaml').datasources.find(
+      (ds: { type: string }) => ds.type === PLUGIN_IDS.datasource
+    );
+    expect(apps).toEqual([
+      expect.objectContaining({
+        type: PLUGIN_IDS.app,
+        disabled: false,
+        jsonData: { url: osprey.jsonData.url },
+        secureJsonData: { token: osprey.secureJsonData.token },
+      }),
+    ]);
   });
 
   it('has dashboards that use only provisioned datasources and known panel types', () => {
