@@ -199,6 +199,19 @@ describe('DuckDbStore', () => {
     expect(txs.find((t) => t.spanId === sameService.spanId)!.parentService).toBeUndefined();
   });
 
+  it('links a transaction stored before a restart when its caller span comes after it', async () => {
+    const start = BigInt('1763800000000000000');
+    const server = span(TRACE_A, '0000000000000051', 'cart', (start + BigInt(1000)).toString(), {
+      parentSpanId: '00000000000000c1',
+    });
+    await store.insertBatch([server], [tx(1763800000001, { service: 'cart', spanId: server.spanId })]);
+    await store.close();
+    store = await DuckDbStore.open(dir);
+    await store.insertBatch([span(TRACE_A, '00000000000000c1', 'frontend', start.toString(), { kind: 'client' })], []);
+    const txs = (await store.transactions({ from: 0, to: 2e12, limit: 10 })).transactions;
+    expect(txs.map((t) => t.parentService)).toEqual(['frontend']);
+  });
+
   it('keeps committed data across close and reopen', async () => {
     await store.insertBatch([span(TRACE_A, '0000000000000001', 'a', '1763800000123456789')], [tx(7)]);
     await store.close();

@@ -1,17 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import {
-  DOUBLE,
-  DuckDBAppender,
-  DuckDBConnection,
-  DuckDBInstance,
-  type DuckDBValue,
-  LIST,
-  listValue,
-  UBIGINT,
-  VARCHAR,
-} from '@duckdb/node-api';
+import { DuckDBAppender, DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type {
   ActiveSnapshot,
   Attributes,
@@ -43,6 +33,7 @@ import * as active from './duckdb-active';
 import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
 import * as settle from './duckdb-settle';
+import { LINK_SCHEMA, ParentLinker } from './duckdb-links';
 import { deleteOlderThan } from './duckdb-retention';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
@@ -104,11 +95,6 @@ const SCHEMA = [
   )`,
 ];
 
-/** How far apart a parent and child span may start and still be linked across batches. */
-const LINK_WINDOW_NS = BigInt(3600) * BigInt(1_000_000_000);
-const NANOS_PER_MS = BigInt(1_000_000);
-const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
-
 export interface DuckDbStoreOptions {
   /** A trace settles once no span of it arrived for this long (ms); see duckdb-settle.ts. */
   settleMs?: number;
@@ -165,6 +151,7 @@ export class DuckDbStore implements Store {
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
+    private readonly links: ParentLinker,
     private readonly options: DuckDbStoreOptions
   ) {
     this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
@@ -188,11 +175,12 @@ export class DuckDbStore implements Store {
       ...settle.SETTLE_SCHEMA,
       ...red.RED_SCHEMA,
       ...active.ACTIVE_SCHEMA,
+      ...LINK_SCHEMA,
     ]) {
       await writer.run(statement);
     }
     const reader = await instance.connect();
-    return new DuckDbStore(instance, writer, reader, options);
+    return new DuckDbStore(instance, writer, reader, await ParentLinker.load(writer), options);
   }
 
   /** Settles the traces due as of `now` (epoch ms) through the writer queue; resolves with how many. */
@@ -330,6 +318,11 @@ export class DuckDbStore implements Store {
         group.flatMap((batch) => batch.spans),
         Date.now()
       );
+      const applyLinks = await this.links.link(
+        this.writer,
+        group.flatMap((batch) => batch.spans),
+        group.flatMap((batch) => batch.transactions)
+      );
       const txAppender = await this.writer.createAppender('transactions');
       try {
         for (const batch of group) {
@@ -346,55 +339,12 @@ export class DuckDbStore implements Store {
       for (const batch of group) {
         await batch.statements?.(this.writer);
       }
-      await this.linkParentServices(group);
       await this.writer.run('COMMIT');
+      applyLinks();
     } catch (err) {
       await this.writer.run('ROLLBACK');
       throw err;
     }
-  }
-
-  /**
-   * Sets parentService on stored transactions whose parent span is in another service, whichever
-   * batch brought which span: services export separately, and a callee's server span usually ends,
-   * and is exported, before the caller's client span. The spans of this group's traces (starting
-   * within an hour of it, so zonemaps prune the scan) are picked out first and only they are joined:
-   * joining the whole window made every commit as slow as the hour of spans behind it.
-   */
-  private async linkParentServices(group: PendingBatch[]): Promise<void> {
-    const traceIds = new Set<string>();
-    let lo: bigint | undefined;
-    let hi: bigint | undefined;
-    for (const batch of group) {
-      for (const span of batch.spans) {
-        traceIds.add(span.traceId);
-        const start = BigInt(span.startTimeUnixNano);
-        lo = lo === undefined || start < lo ? start : lo;
-        hi = hi === undefined || start > hi ? start : hi;
-      }
-    }
-    if (lo === undefined || hi === undefined) {
-      return;
-    }
-    const from = lo > LINK_WINDOW_NS ? lo - LINK_WINDOW_NS : BigInt(0);
-    const to = hi < UINT64_MAX - LINK_WINDOW_NS ? hi + LINK_WINDOW_NS : UINT64_MAX;
-    await this.writer.run(
-      `UPDATE transactions AS t SET parent_service = link.parent_service
-       FROM (
-         WITH s AS (
-           SELECT trace_id, span_id, parent_span_id, service FROM spans
-           WHERE start_ns BETWEEN $from AND $to AND trace_id IN (SELECT unnest($traceIds))
-         )
-         SELECT c.trace_id, c.span_id, p.service AS parent_service
-         FROM s AS c JOIN s AS p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
-         WHERE p.service <> c.service
-       ) AS link
-       WHERE t.parent_service IS NULL
-         AND t.end_time >= $fromMs
-         AND t.trace_id = link.trace_id AND t.span_id = link.span_id`,
-      { fromMs: Number(from / NANOS_PER_MS), traceIds: listValue([...traceIds]), from, to },
-      { fromMs: DOUBLE, traceIds: LIST(VARCHAR), from: UBIGINT, to: UBIGINT }
-    );
   }
 
   async services(): Promise<string[]> {
