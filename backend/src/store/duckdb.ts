@@ -34,6 +34,7 @@ import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
 import * as settle from './duckdb-settle';
 import { LINK_SCHEMA, ParentLinker } from './duckdb-links';
+import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
 import { deleteOlderThan } from './duckdb-retention';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
@@ -63,7 +64,7 @@ const SCHEMA = [
     duration_ns UBIGINT NOT NULL,
     status VARCHAR NOT NULL,
     status_message VARCHAR,
-    resource JSON NOT NULL,
+    resource_id UBIGINT NOT NULL,
     attributes JSON NOT NULL,
     events JSON NOT NULL
   )`,
@@ -152,6 +153,7 @@ export class DuckDbStore implements Store {
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
     private readonly links: ParentLinker,
+    private readonly resources: ResourceDictionary,
     private readonly options: DuckDbStoreOptions
   ) {
     this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
@@ -176,11 +178,19 @@ export class DuckDbStore implements Store {
       ...red.RED_SCHEMA,
       ...active.ACTIVE_SCHEMA,
       ...LINK_SCHEMA,
+      ...RESOURCE_SCHEMA,
     ]) {
       await writer.run(statement);
     }
     const reader = await instance.connect();
-    return new DuckDbStore(instance, writer, reader, await ParentLinker.load(writer), options);
+    return new DuckDbStore(
+      instance,
+      writer,
+      reader,
+      await ParentLinker.load(writer),
+      await ResourceDictionary.load(writer),
+      options
+    );
   }
 
   /** Settles the traces due as of `now` (epoch ms) through the writer queue; resolves with how many. */
@@ -304,10 +314,14 @@ export class DuckDbStore implements Store {
   private async commit(group: PendingBatch[]): Promise<void> {
     await this.writer.run('BEGIN TRANSACTION');
     try {
+      const resources = await this.resources.store(
+        this.writer,
+        group.flatMap((batch) => batch.spans)
+      );
       const spanAppender = await this.writer.createAppender('spans');
       try {
         for (const batch of group) {
-          batch.spans.forEach((span) => appendSpan(spanAppender, span));
+          batch.spans.forEach((span) => appendSpan(spanAppender, span, resources.ids.get(span.resource)!));
         }
         spanAppender.flushSync();
       } finally {
@@ -341,6 +355,7 @@ export class DuckDbStore implements Store {
       }
       await this.writer.run('COMMIT');
       applyLinks();
+      resources.apply();
     } catch (err) {
       await this.writer.run('ROLLBACK');
       throw err;
@@ -401,7 +416,8 @@ export class DuckDbStore implements Store {
 
   async trace(traceId: string): Promise<Span[]> {
     const result = await this.reader.runAndReadAll(
-      'SELECT * FROM spans WHERE trace_id = $traceId ORDER BY start_ns, span_id',
+      `SELECT s.*, r.resource FROM spans AS s JOIN span_resources AS r ON r.id = s.resource_id
+       WHERE s.trace_id = $traceId ORDER BY s.start_ns, s.span_id`,
       { traceId }
     );
     return result.getRowObjectsJS().map(rowToSpan);
@@ -521,7 +537,7 @@ function appendNullable(appender: DuckDBAppender, value: string | undefined): vo
   }
 }
 
-function appendSpan(a: DuckDBAppender, span: Span): void {
+function appendSpan(a: DuckDBAppender, span: Span, resourceId: bigint): void {
   a.appendVarchar(span.traceId);
   a.appendVarchar(span.spanId);
   appendNullable(a, span.parentSpanId);
@@ -532,7 +548,7 @@ function appendSpan(a: DuckDBAppender, span: Span): void {
   a.appendUBigInt(BigInt(span.durationNano));
   a.appendVarchar(span.status);
   appendNullable(a, span.statusMessage);
-  a.appendVarchar(JSON.stringify(span.resource));
+  a.appendUBigInt(resourceId);
   a.appendVarchar(JSON.stringify(span.attributes));
   a.appendVarchar(JSON.stringify(span.events));
   a.endRow();
