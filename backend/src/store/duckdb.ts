@@ -182,6 +182,7 @@ export class DuckDbStore implements Store {
     ]) {
       await writer.run(statement);
     }
+    await refuseOldSpansTable(writer, instance);
     const reader = await instance.connect();
     return new DuckDbStore(
       instance,
@@ -526,6 +527,24 @@ export class DuckDbStore implements Store {
     this.reader.closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/**
+ * A data dir written before resources moved to `span_resources` still has `spans.resource`; the
+ * appender would fail on every batch with a column-count error, so opening fails instead, saying why.
+ */
+async function refuseOldSpansTable(writer: DuckDBConnection, instance: DuckDBInstance): Promise<void> {
+  const result = await writer.runAndReadAll(
+    "SELECT count(*) FROM information_schema.columns WHERE table_name = 'spans' AND column_name = 'resource'"
+  );
+  if (Number(result.getRows()[0][0]) > 0) {
+    writer.closeSync();
+    instance.closeSync();
+    throw new Error(
+      'the data dir holds spans in the layout before span_resources (a resource column per span): ' +
+        'start with an empty --data-dir'
+    );
   }
 }
 
