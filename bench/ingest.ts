@@ -17,6 +17,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 import { startInfluxd } from './influxdb';
 import { type OtlpBatch, ShopRecorder } from './otlp-batches';
+import { cpuSeconds } from './process-cpu';
 import { BENCH_TOKEN, startOsprey } from './osprey-process';
 import { lineProtocol, shopTransactions } from './workload';
 
@@ -115,8 +116,10 @@ async function main(): Promise<void> {
     const ospreyDir = path.join(scratch, 'osprey');
     const osprey = await startOsprey(ospreyDir);
     let ospreyResult: SendResult;
+    let ospreyCpu: number;
     let txStored = 0;
     try {
+      const cpuBefore = cpuSeconds(osprey.child.pid!);
       ospreyResult = await sendAll(
         batches,
         (b) => b.spans,
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
           await res.arrayBuffer();
         }
       );
+      ospreyCpu = cpuSeconds(osprey.child.pid!) - cpuBefore;
     } finally {
       await osprey.stop();
     }
@@ -146,13 +150,16 @@ async function main(): Promise<void> {
     let influxResult: SendResult;
     let influxPoints: number;
     let influxBytes: number;
+    let influxCpu: number;
     try {
       await influx.query('', 'CREATE DATABASE bench');
+      const cpuBefore = cpuSeconds(influx.child.pid!);
       influxResult = await sendAll(
         influxBatches,
         (b) => b.split('\n').length,
         (b) => influx.write('bench', b)
       );
+      influxCpu = cpuSeconds(influx.child.pid!) - cpuBefore;
       const counted = await influx.query('bench', 'SELECT count("elapsed") FROM transactions');
       influxPoints = Number(counted.results[0].series?.[0].values[0][1] ?? 0);
     } finally {
@@ -180,6 +187,16 @@ async function main(): Promise<void> {
           `${influxResult.seconds.toFixed(1)} s, ${influxResult.failures.length} failed, ${influxPoints.toLocaleString()} counted back)`,
       ],
       ['osprey ÷ influxdb (tx/s)', `${(ospreyTxPerSecond / influxTxPerSecond).toFixed(2)}×`],
+      [
+        'osprey CPU',
+        `${ospreyCpu.toFixed(1)} CPU-s = ${Math.round(ospreyResult.items / ospreyCpu).toLocaleString()} spans ` +
+          `= ${Math.round(txStored / ospreyCpu).toLocaleString()} tx per CPU-second (server process, all threads)`,
+      ],
+      [
+        'influxdb CPU',
+        `${influxCpu.toFixed(1)} CPU-s = ${Math.round(influxResult.items / influxCpu).toLocaleString()} tx per CPU-second`,
+      ],
+      ['osprey ÷ influxdb (tx per CPU-s)', `${(txStored / ospreyCpu / (influxResult.items / influxCpu)).toFixed(2)}×`],
       [
         'osprey on disk',
         `${(fileBytes / 1e6).toFixed(1)} MB = ${(fileBytes / txStored).toFixed(0)} B/transaction incl. its 3 spans`,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { Span, Transaction } from '@osprey/model';
 
 import { DuckDbStore } from './duckdb';
@@ -198,6 +199,35 @@ describe('DuckDbStore', () => {
     const txs = (await store.transactions({ from: 0, to: 2e12, limit: 10 })).transactions;
     expect(txs.find((t) => t.spanId === server.spanId)!.parentService).toBe('frontend');
     expect(txs.find((t) => t.spanId === sameService.spanId)!.parentService).toBeUndefined();
+  });
+
+  it('links a transaction stored before a restart when its caller span comes after it', async () => {
+    const start = BigInt('1763800000000000000');
+    const server = span(TRACE_A, '0000000000000051', 'cart', (start + BigInt(1000)).toString(), {
+      parentSpanId: '00000000000000c1',
+    });
+    await store.insertBatch([server], [tx(1763800000001, { service: 'cart', spanId: server.spanId })]);
+    await store.close();
+    store = await DuckDbStore.open(dir);
+    await store.insertBatch([span(TRACE_A, '00000000000000c1', 'frontend', start.toString(), { kind: 'client' })], []);
+    const txs = (await store.transactions({ from: 0, to: 2e12, limit: 10 })).transactions;
+    expect(txs.map((t) => t.parentService)).toEqual(['frontend']);
+  });
+
+  it('refuses a data dir whose spans still carry a resource column each', async () => {
+    await store.close();
+    const old = mkdtempSync(path.join(tmpdir(), 'osprey-store-old-'));
+    try {
+      const instance = await DuckDBInstance.create(path.join(old, 'osprey.duckdb'));
+      const connection = await instance.connect();
+      await connection.run('CREATE TABLE spans (trace_id VARCHAR, resource JSON)');
+      connection.closeSync();
+      instance.closeSync();
+      await expect(DuckDbStore.open(old)).rejects.toThrow('start with an empty --data-dir');
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+      store = await DuckDbStore.open(dir);
+    }
   });
 
   it('keeps committed data across close and reopen', async () => {

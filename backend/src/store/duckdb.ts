@@ -1,17 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import {
-  DOUBLE,
-  DuckDBAppender,
-  DuckDBConnection,
-  DuckDBInstance,
-  type DuckDBValue,
-  LIST,
-  listValue,
-  UBIGINT,
-  VARCHAR,
-} from '@duckdb/node-api';
+import { DuckDBAppender, DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type {
   ActiveSnapshot,
   Attributes,
@@ -43,6 +33,8 @@ import * as active from './duckdb-active';
 import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
 import * as settle from './duckdb-settle';
+import { LINK_SCHEMA, ParentLinker } from './duckdb-links';
+import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
 import { deleteOlderThan } from './duckdb-retention';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
@@ -72,7 +64,7 @@ const SCHEMA = [
     duration_ns UBIGINT NOT NULL,
     status VARCHAR NOT NULL,
     status_message VARCHAR,
-    resource JSON NOT NULL,
+    resource_id UBIGINT NOT NULL,
     attributes JSON NOT NULL,
     events JSON NOT NULL
   )`,
@@ -103,11 +95,6 @@ const SCHEMA = [
     cpu_time DOUBLE
   )`,
 ];
-
-/** How far apart a parent and child span may start and still be linked across batches. */
-const LINK_WINDOW_NS = BigInt(3600) * BigInt(1_000_000_000);
-const NANOS_PER_MS = BigInt(1_000_000);
-const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
 
 export interface DuckDbStoreOptions {
   /** A trace settles once no span of it arrived for this long (ms); see duckdb-settle.ts. */
@@ -165,6 +152,8 @@ export class DuckDbStore implements Store {
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
+    private readonly links: ParentLinker,
+    private readonly resources: ResourceDictionary,
     private readonly options: DuckDbStoreOptions
   ) {
     this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
@@ -188,11 +177,21 @@ export class DuckDbStore implements Store {
       ...settle.SETTLE_SCHEMA,
       ...red.RED_SCHEMA,
       ...active.ACTIVE_SCHEMA,
+      ...LINK_SCHEMA,
+      ...RESOURCE_SCHEMA,
     ]) {
       await writer.run(statement);
     }
+    await refuseOldSpansTable(writer, instance);
     const reader = await instance.connect();
-    return new DuckDbStore(instance, writer, reader, options);
+    return new DuckDbStore(
+      instance,
+      writer,
+      reader,
+      await ParentLinker.load(writer),
+      await ResourceDictionary.load(writer),
+      options
+    );
   }
 
   /** Settles the traces due as of `now` (epoch ms) through the writer queue; resolves with how many. */
@@ -316,10 +315,14 @@ export class DuckDbStore implements Store {
   private async commit(group: PendingBatch[]): Promise<void> {
     await this.writer.run('BEGIN TRANSACTION');
     try {
+      const resources = await this.resources.store(
+        this.writer,
+        group.flatMap((batch) => batch.spans)
+      );
       const spanAppender = await this.writer.createAppender('spans');
       try {
         for (const batch of group) {
-          batch.spans.forEach((span) => appendSpan(spanAppender, span));
+          batch.spans.forEach((span) => appendSpan(spanAppender, span, resources.ids.get(span.resource)!));
         }
         spanAppender.flushSync();
       } finally {
@@ -329,6 +332,11 @@ export class DuckDbStore implements Store {
         this.writer,
         group.flatMap((batch) => batch.spans),
         Date.now()
+      );
+      const applyLinks = await this.links.link(
+        this.writer,
+        group.flatMap((batch) => batch.spans),
+        group.flatMap((batch) => batch.transactions)
       );
       const txAppender = await this.writer.createAppender('transactions');
       try {
@@ -346,55 +354,13 @@ export class DuckDbStore implements Store {
       for (const batch of group) {
         await batch.statements?.(this.writer);
       }
-      await this.linkParentServices(group);
       await this.writer.run('COMMIT');
+      applyLinks();
+      resources.apply();
     } catch (err) {
       await this.writer.run('ROLLBACK');
       throw err;
     }
-  }
-
-  /**
-   * Sets parentService on stored transactions whose parent span is in another service, whichever
-   * batch brought which span: services export separately, and a callee's server span usually ends,
-   * and is exported, before the caller's client span. The spans of this group's traces (starting
-   * within an hour of it, so zonemaps prune the scan) are picked out first and only they are joined:
-   * joining the whole window made every commit as slow as the hour of spans behind it.
-   */
-  private async linkParentServices(group: PendingBatch[]): Promise<void> {
-    const traceIds = new Set<string>();
-    let lo: bigint | undefined;
-    let hi: bigint | undefined;
-    for (const batch of group) {
-      for (const span of batch.spans) {
-        traceIds.add(span.traceId);
-        const start = BigInt(span.startTimeUnixNano);
-        lo = lo === undefined || start < lo ? start : lo;
-        hi = hi === undefined || start > hi ? start : hi;
-      }
-    }
-    if (lo === undefined || hi === undefined) {
-      return;
-    }
-    const from = lo > LINK_WINDOW_NS ? lo - LINK_WINDOW_NS : BigInt(0);
-    const to = hi < UINT64_MAX - LINK_WINDOW_NS ? hi + LINK_WINDOW_NS : UINT64_MAX;
-    await this.writer.run(
-      `UPDATE transactions AS t SET parent_service = link.parent_service
-       FROM (
-         WITH s AS (
-           SELECT trace_id, span_id, parent_span_id, service FROM spans
-           WHERE start_ns BETWEEN $from AND $to AND trace_id IN (SELECT unnest($traceIds))
-         )
-         SELECT c.trace_id, c.span_id, p.service AS parent_service
-         FROM s AS c JOIN s AS p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
-         WHERE p.service <> c.service
-       ) AS link
-       WHERE t.parent_service IS NULL
-         AND t.end_time >= $fromMs
-         AND t.trace_id = link.trace_id AND t.span_id = link.span_id`,
-      { fromMs: Number(from / NANOS_PER_MS), traceIds: listValue([...traceIds]), from, to },
-      { fromMs: DOUBLE, traceIds: LIST(VARCHAR), from: UBIGINT, to: UBIGINT }
-    );
   }
 
   async services(): Promise<string[]> {
@@ -451,7 +417,8 @@ export class DuckDbStore implements Store {
 
   async trace(traceId: string): Promise<Span[]> {
     const result = await this.reader.runAndReadAll(
-      'SELECT * FROM spans WHERE trace_id = $traceId ORDER BY start_ns, span_id',
+      `SELECT s.*, r.resource FROM spans AS s JOIN span_resources AS r ON r.id = s.resource_id
+       WHERE s.trace_id = $traceId ORDER BY s.start_ns, s.span_id`,
       { traceId }
     );
     return result.getRowObjectsJS().map(rowToSpan);
@@ -563,6 +530,24 @@ export class DuckDbStore implements Store {
   }
 }
 
+/**
+ * A data dir written before resources moved to `span_resources` still has `spans.resource`; the
+ * appender would fail on every batch with a column-count error, so opening fails instead, saying why.
+ */
+async function refuseOldSpansTable(writer: DuckDBConnection, instance: DuckDBInstance): Promise<void> {
+  const result = await writer.runAndReadAll(
+    "SELECT count(*) FROM information_schema.columns WHERE table_name = 'spans' AND column_name = 'resource'"
+  );
+  if (Number(result.getRows()[0][0]) > 0) {
+    writer.closeSync();
+    instance.closeSync();
+    throw new Error(
+      'the data dir holds spans in the layout before span_resources (a resource column per span): ' +
+        'start with an empty --data-dir'
+    );
+  }
+}
+
 function appendNullable(appender: DuckDBAppender, value: string | undefined): void {
   if (value === undefined) {
     appender.appendNull();
@@ -571,7 +556,7 @@ function appendNullable(appender: DuckDBAppender, value: string | undefined): vo
   }
 }
 
-function appendSpan(a: DuckDBAppender, span: Span): void {
+function appendSpan(a: DuckDBAppender, span: Span, resourceId: bigint): void {
   a.appendVarchar(span.traceId);
   a.appendVarchar(span.spanId);
   appendNullable(a, span.parentSpanId);
@@ -582,7 +567,7 @@ function appendSpan(a: DuckDBAppender, span: Span): void {
   a.appendUBigInt(BigInt(span.durationNano));
   a.appendVarchar(span.status);
   appendNullable(a, span.statusMessage);
-  a.appendVarchar(JSON.stringify(span.resource));
+  a.appendUBigInt(resourceId);
   a.appendVarchar(JSON.stringify(span.attributes));
   a.appendVarchar(JSON.stringify(span.events));
   a.endRow();

@@ -1,4 +1,5 @@
 import type { AttributeValue, Attributes, Span, SpanEvent, SpanKind, SpanStatus } from '@osprey/model';
+import Long from 'long';
 
 import { OtlpValidationError } from './errors';
 
@@ -8,8 +9,8 @@ import { OtlpValidationError } from './errors';
  * The input is a plain object in one of two shapes that differ only in scalar encodings:
  * - OTLP/JSON as parsed by JSON.parse: ids are hex strings, int64 are decimal strings or
  *   numbers, bytes are base64 strings, enums are integers (names tolerated);
- * - the protobuf message after protobufjs `toObject({longs: String, enums: Number})`:
- *   ids and bytes are Uint8Array, int64 are decimal strings.
+ * - the protobuf message as protobufjs' `decode` returns it: ids and bytes are Uint8Array, int64
+ *   are Long, unset fields are null (proto3 JSON reads null as unset too).
  * Unknown fields are ignored (OTLP/JSON spec). Any violation throws OtlpValidationError naming
  * the path, so the caller rejects the whole batch.
  */
@@ -43,7 +44,7 @@ function convertSpan(span: Record<string, unknown>, path: string, service: strin
   const traceId = requiredId(span.traceId, 16, `${path}.traceId`);
   const spanId = requiredId(span.spanId, 8, `${path}.spanId`);
   const parentSpanId = optionalId(span.parentSpanId, 8, `${path}.parentSpanId`);
-  const name = span.name === undefined ? '' : asString(span.name, `${path}.name`);
+  const name = absent(span.name) ? '' : asString(span.name, `${path}.name`);
   const kind = SPAN_KINDS[enumValue(span.kind, 'SPAN_KIND_', SPAN_KINDS, `${path}.kind`)];
   const start = uint64(span.startTimeUnixNano, `${path}.startTimeUnixNano`);
   const end = uint64(span.endTimeUnixNano, `${path}.endTimeUnixNano`);
@@ -59,7 +60,7 @@ function convertSpan(span: Record<string, unknown>, path: string, service: strin
     const statusPath = `${path}.status`;
     const s = asObject(span.status, statusPath);
     status = STATUS_CODES[enumValue(s.code, 'STATUS_CODE_', STATUS_CODES, `${statusPath}.code`)];
-    if (s.message !== undefined && s.message !== '') {
+    if (!absent(s.message) && s.message !== '') {
       statusMessage = asString(s.message, `${statusPath}.message`);
     }
   }
@@ -67,7 +68,7 @@ function convertSpan(span: Record<string, unknown>, path: string, service: strin
   forEachElement(span.events, `${path}.events`, (e, eventPath) => {
     const event = asObject(e, eventPath);
     events.push({
-      name: event.name === undefined ? '' : asString(event.name, `${eventPath}.name`),
+      name: absent(event.name) ? '' : asString(event.name, `${eventPath}.name`),
       timeUnixNano: uint64(event.timeUnixNano, `${eventPath}.timeUnixNano`).toString(),
       attributes: convertAttributes(event.attributes, `${eventPath}.attributes`),
     });
@@ -120,24 +121,24 @@ function convertAnyValue(value: unknown, path: string, depth: number): Attribute
     throw new OtlpValidationError(path, `nested deeper than ${MAX_ATTRIBUTE_DEPTH} levels`);
   }
   const v = asObject(value, path);
-  if (v.stringValue !== undefined) {
+  if (!absent(v.stringValue)) {
     return asString(v.stringValue, `${path}.stringValue`);
   }
-  if (v.boolValue !== undefined) {
+  if (!absent(v.boolValue)) {
     if (typeof v.boolValue !== 'boolean') {
       throw new OtlpValidationError(`${path}.boolValue`, 'must be a boolean');
     }
     return v.boolValue;
   }
-  if (v.intValue !== undefined) {
+  if (!absent(v.intValue)) {
     const n = int64(v.intValue, `${path}.intValue`);
     const asNumber = Number(n);
     return Number.isSafeInteger(asNumber) ? asNumber : n.toString();
   }
-  if (v.doubleValue !== undefined) {
+  if (!absent(v.doubleValue)) {
     return doubleValue(v.doubleValue, `${path}.doubleValue`);
   }
-  if (v.arrayValue !== undefined) {
+  if (!absent(v.arrayValue)) {
     const values: AttributeValue[] = [];
     const arrayPath = `${path}.arrayValue`;
     forEachElement(asObject(v.arrayValue, arrayPath).values, `${arrayPath}.values`, (item, itemPath) => {
@@ -145,14 +146,19 @@ function convertAnyValue(value: unknown, path: string, depth: number): Attribute
     });
     return values;
   }
-  if (v.kvlistValue !== undefined) {
+  if (!absent(v.kvlistValue)) {
     const kvPath = `${path}.kvlistValue`;
     return convertAttributes(asObject(v.kvlistValue, kvPath).values, `${kvPath}.values`, depth + 1);
   }
-  if (v.bytesValue !== undefined) {
+  if (!absent(v.bytesValue)) {
     return bytesAsBase64(v.bytesValue, `${path}.bytesValue`);
   }
   return null;
+}
+
+/** Proto3 JSON reads null as the field's default, and protobufjs' messages hold null for unset fields. */
+function absent(value: unknown): value is undefined | null {
+  return value === undefined || value === null;
 }
 
 function forEachElement(list: unknown, path: string, visit: (item: unknown, itemPath: string) => void): void {
@@ -231,6 +237,10 @@ const INT64_MAX = (BigInt(1) << BigInt(63)) - BigInt(1);
  * numbers), so there the double is taken as sent.
  */
 function integer(value: unknown, path: string, exact = true): bigint {
+  if (value instanceof Long) {
+    const bits = (BigInt(value.high >>> 0) << BigInt(32)) | BigInt(value.low >>> 0);
+    return value.unsigned ? bits : BigInt.asIntN(64, bits);
+  }
   if (typeof value === 'string' && /^-?\d+$/.test(value)) {
     return BigInt(value);
   }
