@@ -381,6 +381,7 @@ beforeAll(async () => {
   const pluginDir = tempDir('osprey-dashboard-queries-');
   mkdirSync(path.join(pluginDir, 'datasource'));
   copyFileSync(path.join(ROOT, 'datasource', 'src', 'plugin.json'), path.join(pluginDir, 'datasource', 'plugin.json'));
+  copyFileSync(path.join(ROOT, 'app', 'src', 'plugin.json'), path.join(pluginDir, 'plugin.json'));
   const proxied = { uid: 'osprey', jsonData: { url: osprey.url }, secureJsonData: { token: TOKENS.OSPREY_READ_TOKEN } };
   host = await startHostServer({
     distDir: pluginDir,

@@ -207,6 +207,7 @@ beforeAll(async () => {
   pluginDir = mkdtempSync(path.join(tmpdir(), 'osprey-ds-live-'));
   mkdirSync(path.join(pluginDir, 'datasource'));
   copyFileSync(path.join(ROOT, 'datasource', 'src', 'plugin.json'), path.join(pluginDir, 'datasource', 'plugin.json'));
+  copyFileSync(path.join(ROOT, 'app', 'src', 'plugin.json'), path.join(pluginDir, 'plugin.json'));
   host = await startHostServer({
     distDir: pluginDir,
     hostDir: pluginDir,
