@@ -444,7 +444,9 @@ function clickhouseConfig(
     ['clickhouse-cluster', cluster],
   ] as const) {
     if (value !== undefined && !IDENTIFIER.test(value)) {
-      throw new ConfigError(`--${flag} must be letters, digits and _ (not starting with a digit), got ${JSON.stringify(value)}`);
+      throw new ConfigError(
+        `--${flag} must be letters, digits and _ (not starting with a digit), got ${JSON.stringify(value)}`
+      );
     }
   }
   return {

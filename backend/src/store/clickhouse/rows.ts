@@ -30,14 +30,19 @@ export function spanRow(span: Span): Row {
   };
 }
 
+/**
+ * A `spans` row read with `toString(start_ns) AS start_text, toString(duration_ns) AS duration_text`:
+ * 64-bit integers as text keep every nanosecond (the aliases must differ from the columns, which
+ * an alias would otherwise shadow in WHERE and ORDER BY).
+ */
 export function rowToSpan(row: Row): Span {
   const span: Span = {
     traceId: String(row.trace_id),
     spanId: String(row.span_id),
     name: String(row.name),
     kind: row.kind as SpanKind,
-    startTimeUnixNano: String(row.start_ns),
-    durationNano: String(row.duration_ns),
+    startTimeUnixNano: String(row.start_text),
+    durationNano: String(row.duration_text),
     status: row.status as SpanStatus,
     service: String(row.service),
     resource: JSON.parse(String(row.resource ?? '{}')) as Attributes,

@@ -31,7 +31,11 @@ export function quantileCont(sorted: readonly number[], q: number): number {
  * The service map of [from, to], the answer of the DuckDB store: edges from the per-trace edge rows
  * of every minute starting in [minute of `from`, `to`]; service nodes from the transactions ending in [from, to].
  */
-export async function serviceMap(connection: ClickHouseConnection, from: number, to: number): Promise<ServiceMapResponse> {
+export async function serviceMap(
+  connection: ClickHouseConnection,
+  from: number,
+  to: number
+): Promise<ServiceMapResponse> {
   const firstMinute = Math.floor(from / MINUTE_MS) * MINUTE_MS;
   const edgeRows = await connection.rows(
     `SELECT source, target, any(target_type) AS target_type, any(target_name) AS target_name,
@@ -41,7 +45,8 @@ export async function serviceMap(connection: ClickHouseConnection, from: number,
      GROUP BY source, target, bucket`
   );
   const edges = new Map<string, EdgeAccumulator>();
-  for (const row of edgeRows) {
+  // Rows withdrawn by a later settle of their trace sum to zero calls: no edge.
+  for (const row of edgeRows.filter((edge) => Number(edge.calls) > 0)) {
     const id = `${String(row.source)}->${String(row.target)}`;
     let edge = edges.get(id);
     if (edge === undefined) {
@@ -95,7 +100,13 @@ export async function serviceMap(connection: ClickHouseConnection, from: number,
   const answer: ServiceMapEdge[] = [];
   for (const [id, edge] of edges) {
     ensure({ id: edge.source, type: 'service', name: edge.source, transactions: 0, errors: 0 });
-    const target = ensure({ id: edge.target, type: edge.targetType, name: edge.targetName, transactions: 0, errors: 0 });
+    const target = ensure({
+      id: edge.target,
+      type: edge.targetType,
+      name: edge.targetName,
+      transactions: 0,
+      errors: 0,
+    });
     if (edge.dbSystem !== undefined) {
       target.dbSystem = edge.dbSystem;
     }

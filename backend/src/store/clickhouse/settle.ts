@@ -73,6 +73,41 @@ function parentService(tx: Transaction, spans: Map<string, Span>): string | unde
   return parent !== undefined && parent.service !== tx.service ? parent.service : undefined;
 }
 
+const edgeKey = (row: Row) => JSON.stringify([row.trace_id, row.minute, row.source, row.target, row.bucket]);
+
+/**
+ * Zero rows for the edge rows an earlier settle of these traces wrote that this one no longer has:
+ * a client span settled before its callee's server span arrived counted towards another target
+ * (an external peer); the new version of that row withdraws the call instead of leaving it twice.
+ */
+async function withdrawnEdges(
+  connection: ClickHouseConnection,
+  ids: string,
+  from: bigint,
+  fresh: Row[],
+  through: Map<string, number>
+): Promise<Row[]> {
+  const firstMinute = Math.floor(Number(from / NANOS_PER_MS) / 60_000) * 60_000;
+  const previous = await connection.rows(
+    `SELECT trace_id, minute, source, target, target_type, target_name, db_system, bucket, calls
+     FROM servicemap_edges FINAL WHERE trace_id IN ${ids} AND minute >= ${num(firstMinute)}`
+  );
+  const kept = new Set(fresh.map(edgeKey));
+  return previous
+    .filter(
+      (row) =>
+        Number(row.calls) > 0 && !kept.has(edgeKey({ ...row, minute: Number(row.minute), bucket: Number(row.bucket) }))
+    )
+    .map((row) => ({
+      ...row,
+      minute: Number(row.minute),
+      bucket: Number(row.bucket),
+      calls: 0,
+      errors: 0,
+      version: through.get(String(row.trace_id)) ?? 0,
+    }));
+}
+
 /** Settles the traces due as of `now` (epoch ms); resolves with how many. */
 export async function settleDue(connection: ClickHouseConnection, now: number, rule: SettleRule): Promise<number> {
   const due = await dueTraces(connection, now, rule);
@@ -89,8 +124,8 @@ export async function settleDue(connection: ClickHouseConnection, now: number, r
   const from = lo > TRACE_SPREAD_NS ? lo - TRACE_SPREAD_NS : BigInt(0);
   const to = hi + TRACE_SPREAD_NS;
   const spanRows = await connection.rows(
-    `SELECT trace_id, span_id, parent_span_id, service, name, kind, toString(start_ns) AS start_ns,
-            toString(duration_ns) AS duration_ns, status, attributes
+    `SELECT trace_id, span_id, parent_span_id, service, name, kind, toString(start_ns) AS start_text,
+            toString(duration_ns) AS duration_text, status, attributes
      FROM spans FINAL WHERE trace_id IN ${ids} AND start_ns BETWEEN ${num(from)} AND ${num(to)}`
   );
   const byTrace = new Map<string, Span[]>();
@@ -131,6 +166,7 @@ export async function settleDue(connection: ClickHouseConnection, now: number, r
   }
 
   const through = new Map(due.map((trace) => [trace.traceId, trace.through]));
+  edgeRows.push(...(await withdrawnEdges(connection, ids, from, edgeRows, through)));
   const txRows = await connection.rows(
     `SELECT * FROM transactions FINAL WHERE trace_id IN ${ids} AND end_time >= ${num(Number(from / NANOS_PER_MS))}`
   );
@@ -168,4 +204,3 @@ export async function settleDue(connection: ClickHouseConnection, now: number, r
   );
   return due.length;
 }
-

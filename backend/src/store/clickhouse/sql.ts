@@ -18,7 +18,6 @@ const ESCAPES: Record<string, string> = {
 
 /** A quoted ClickHouse string literal holding exactly `value` (any Unicode, NUL and quotes included). */
 export function str(value: string): string {
-  // eslint-disable-next-line no-control-regex
   return `'${value.replace(/[\\'\0\b\f\r\n\t]/g, (c) => ESCAPES[c])}'`;
 }
 

@@ -273,8 +273,8 @@ export class ClickHouseStore implements Store {
 
   async trace(traceId: string): Promise<Span[]> {
     const rows = await this.connection.rows(
-      `SELECT trace_id, span_id, parent_span_id, service, name, kind, toString(start_ns) AS start_ns,
-              toString(duration_ns) AS duration_ns, status, status_message, resource, attributes, events
+      `SELECT trace_id, span_id, parent_span_id, service, name, kind, toString(start_ns) AS start_text,
+              toString(duration_ns) AS duration_text, status, status_message, resource, attributes, events
        FROM spans FINAL WHERE trace_id = ${str(traceId)} ORDER BY start_ns, span_id`
     );
     return rows.map(rowToSpan);
