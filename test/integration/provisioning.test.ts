@@ -14,6 +14,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   volumes?: Array<string | { source: string; target: string; type: string }>;
   ports?: Array<string | { target: number; published: string | number }>;
+  profiles?: string[];
 }
 
 function composeConfig(): { services: Record<string, ComposeService> } {
@@ -26,7 +27,12 @@ describe('docker-compose.yml', () => {
   const compose = composeConfig();
 
   it('runs Grafana, the backend, the demo, Prometheus and InfluxDB', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['demo', 'grafana', 'influxdb', 'osprey', 'prometheus']);
+    const always = Object.keys(compose.services).filter((name) => compose.services[name].profiles === undefined);
+    expect(always.sort()).toEqual(['demo', 'grafana', 'influxdb', 'osprey', 'prometheus']);
+  });
+
+  it('starts ClickHouse only with the clickhouse profile', () => {
+    expect(compose.services.clickhouse.profiles).toEqual(['clickhouse']);
   });
 
   it('lets Grafana load every Osprey plugin unsigned and mounts the built app', () => {
