@@ -9,6 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
+import {
+  type ClickHouse,
+  type ClickHouseCluster,
+  startClickHouseServer,
+} from '../../backend/src/testing/clickhouse-server';
+
 export const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'backend', 'bin', 'osprey.js');
 export const TOKENS = {
@@ -260,86 +266,12 @@ export async function startInfluxd(httpPort?: number): Promise<Influx> {
   };
 }
 
-export interface ClickHouse {
-  /** HTTP interface, for --clickhouse-url. */
-  url: string;
-  tcpPort: number;
-  /** One statement through the HTTP interface; its text answer. */
-  query(sql: string): Promise<string>;
-  stop(): Promise<number | null>;
-}
+export type { ClickHouse, ClickHouseCluster } from '../../backend/src/testing/clickhouse-server';
 
-/** A `remote_servers` entry naming each shard's native (TCP) port, one replica per shard. */
-export interface ClickHouseCluster {
-  name: string;
-  shardTcpPorts: number[];
-}
-
-/**
- * Debian's clickhouse-server (18.16) with a generated config.xml/users.xml in a temp dir: HTTP and
- * native TCP on free loopback ports (or the given TCP port, so a cluster config can name it before
- * the server starts), interserver HTTP on another, user `default` without password from 127.0.0.1.
- */
+/** Debian's clickhouse-server on free loopback ports (see backend/src/testing/clickhouse-server.ts), stopped by `stopAll`. */
 export async function startClickHouse(cluster?: ClickHouseCluster, tcpPort?: number): Promise<ClickHouse> {
-  const dir = tempDir('osprey-clickhouse-');
-  const httpPort = await freePort();
-  const tcp = tcpPort ?? (await freePort());
-  const interserver = await freePort();
-  const remoteServers =
-    cluster === undefined
-      ? ''
-      : `<remote_servers><${cluster.name}>${cluster.shardTcpPorts
-          .map((port) => `<shard><replica><host>127.0.0.1</host><port>${port}</port></replica></shard>`)
-          .join('')}</${cluster.name}></remote_servers>`;
-  writeFileSync(
-    path.join(dir, 'config.xml'),
-    `<?xml version="1.0"?>
-<yandex>
-  <logger><level>warning</level><console>1</console></logger>
-  <listen_host>127.0.0.1</listen_host>
-  <http_port>${httpPort}</http_port>
-  <tcp_port>${tcp}</tcp_port>
-  <interserver_http_port>${interserver}</interserver_http_port>
-  <path>${dir}/data/</path>
-  <tmp_path>${dir}/tmp/</tmp_path>
-  <user_files_path>${dir}/user_files/</user_files_path>
-  <format_schema_path>${dir}/format_schemas/</format_schema_path>
-  <users_config>users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <mark_cache_size>268435456</mark_cache_size>
-  <uncompressed_cache_size>268435456</uncompressed_cache_size>
-  ${remoteServers}
-</yandex>
-`
-  );
-  writeFileSync(
-    path.join(dir, 'users.xml'),
-    `<?xml version="1.0"?>
-<yandex>
-  <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
-    <profile>default</profile><quota>default</quota></default></users>
-  <quotas><default></default></quotas>
-</yandex>
-`
-  );
-  const child = spawn('/usr/sbin/clickhouse-server', [`--config-file=${path.join(dir, 'config.xml')}`], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const { output } = track(child, 'clickhouse-server');
-  const url = `http://127.0.0.1:${httpPort}`;
-  const query = async (sql: string): Promise<string> => {
-    const res = await fetch(url, { method: 'POST', body: sql });
-    const text = await res.text();
-    if (res.status !== 200) {
-      throw new Error(`clickhouse ${sql}: ${res.status} ${text}`);
-    }
-    return text;
-  };
-  await waitFor(`clickhouse-server ready at ${url} (${output()})`, async () =>
-    (await query('SELECT 1')).trim() === '1' ? true : undefined
-  );
-  return { url, tcpPort: tcp, query, stop: () => stop(child) };
+  const server = await startClickHouseServer(tempDir('osprey-clickhouse-'), freePort, cluster, tcpPort);
+  children.add(server.child);
+  server.child.once('exit', () => children.delete(server.child));
+  return server;
 }

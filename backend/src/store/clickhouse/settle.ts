@@ -35,7 +35,7 @@ interface DueTrace {
   through: number;
 }
 
-/** Records the arrival of spans (epoch ms) — before their transactions, so none is left unsettled. */
+/** Records the arrival of spans (epoch ms); a trace is due only `settleMs` after it, when its batch is long stored. */
 export function recordArrivals(connection: ClickHouseConnection, spans: Span[], arrived: number): Promise<void> {
   return connection.insert(
     'settle_pending',

@@ -200,18 +200,21 @@ export class ClickHouseStore implements Store {
   }
 
   /**
-   * Spans, then their arrival marks (so settling sees every stored span), then transactions,
-   * then the rollups last: they are summed, so they are written only once everything they count is.
+   * Spans, their arrival marks and transactions in parallel (a batch is acknowledged only once all
+   * three are in, and a resend repeats them harmlessly), then the rollups: they are summed, so they
+   * are written only once everything they count is.
    */
   private async writeGroup(group: PendingBatch[]): Promise<void> {
     const spans = group.flatMap((batch) => batch.spans);
     const transactions = group.flatMap((batch) => batch.transactions);
-    await this.connection.insert('spans', spans.map(spanRow));
-    await settle.recordArrivals(this.connection, spans, Date.now());
-    await this.connection.insert(
-      'transactions',
-      transactions.map((tx) => transactionRow(tx, 0))
-    );
+    await Promise.all([
+      this.connection.insert('spans', spans.map(spanRow)),
+      settle.recordArrivals(this.connection, spans, Date.now()),
+      this.connection.insert(
+        'transactions',
+        transactions.map((tx) => transactionRow(tx, 0))
+      ),
+    ]);
     await this.connection.insert('red_rollups', rollupRows(transactions) as unknown as Array<Record<string, unknown>>);
   }
 
