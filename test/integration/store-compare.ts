@@ -83,5 +83,7 @@ export function conformanceCases(workload: Workload): Array<[string, string]> {
     ['instances', '/api/v1/instances'],
     ['endpoints of cart', '/api/v1/endpoints?service=cart'],
     ['service map', `/api/v1/servicemap?${window}`],
+    ['active services', '/api/v1/active'],
+    ['active services of one service', '/api/v1/active?service=cart'],
   ];
 }

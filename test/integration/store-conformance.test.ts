@@ -6,7 +6,7 @@
  * known counts, so two empty answers cannot pass.
  *
  * Not covered because the ClickHouse store answers 501 for them yet: thread dumps, heap
- * histograms, JVM instances and capture requests, active-service snapshots.
+ * histograms, JVM instances and capture requests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +51,28 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
         expect((await postOtlp(backend.url, batch.body)).status).toBe(200);
       }
     }
+    // Active snapshots, the older one of an instance arriving last (a retry after a 503).
+    const now = Date.now();
+    const snapshot = (instance: string, takenAt: number, elapsed: number) => ({
+      service: 'cart',
+      instance,
+      takenAt,
+      requests: [{ endpoint: 'GET /cart', elapsed, traceId: workload.traceIds[0], threadName: 'http-1' }],
+    });
+    for (const body of [
+      snapshot('cart-1', now, 4200),
+      snapshot('cart-2', now - 10, 9000),
+      snapshot('cart-1', now - 5, 100),
+    ]) {
+      for (const backend of [duck, ch]) {
+        const res = await fetch(`${backend.url}/api/v1/active`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` },
+          body: JSON.stringify(body),
+        });
+        expect(res.status).toBe(204);
+      }
+    }
     await waitSettled(duck, workload, 'the DuckDB backend');
     await waitSettled(ch, workload, 'the ClickHouse backend');
   });
@@ -74,6 +96,14 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
       expect(carts.every((tx) => tx.sqlCount === 2 && tx.parentService === 'frontend')).toBe(true);
       const trace = await get<{ spans: Span[] }>(backend, `/api/v1/traces/${workload.traceIds[0]}`);
       expect(new Set(trace.spans.map((span) => span.service))).toEqual(new Set(['frontend', 'cart', 'payment']));
+      const active = await get<{ instances: Array<{ instance: string; requests: Array<{ elapsed: number }> }> }>(
+        backend,
+        '/api/v1/active'
+      );
+      expect(active.instances.map((i) => [i.instance, i.requests[0].elapsed])).toEqual([
+        ['cart-1', 4200],
+        ['cart-2', 9000],
+      ]);
     }
   });
 
@@ -102,6 +132,6 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
       expect(rows.transactions).toEqual([]);
     }
     const tables = await clickhouse.query("SELECT count() FROM system.tables WHERE database = 'conformance'");
-    expect(Number(tables.trim())).toBe(6);
+    expect(Number(tables.trim())).toBe(7);
   });
 });

@@ -87,6 +87,15 @@ export const TABLES: TableSpec[] = [
     order: 'minute, source, target, bucket, trace_id',
     shardKey: 'cityHash64(trace_id)',
   },
+  {
+    // One row per instance after merges: the newest snapshot by takenAt (see active.ts).
+    name: 'active_snapshots',
+    columns: 'service String, instance String, taken_at Float64, received_at Float64, requests String',
+    engine: 'ReplacingMergeTree(taken_at)',
+    partition: 'tuple()',
+    order: 'service, instance',
+    shardKey: 'cityHash64(service, instance)',
+  },
 ];
 
 /** The DDL that creates one table: a MergeTree, or its `_local` MergeTree plus a Distributed over the cluster. */

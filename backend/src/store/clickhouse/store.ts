@@ -33,6 +33,7 @@ import {
   type RollupCompaction,
   type Store,
 } from '../store';
+import * as active from './active';
 import { ClickHouseConnection, type ClickHouseTarget } from './connection';
 import * as red from './red';
 import { dropOlderPartitions } from './retention';
@@ -331,12 +332,12 @@ export class ClickHouseStore implements Store {
     return this.notSupported('JVM instances');
   }
 
-  insertActiveSnapshot(_snapshot: ActiveSnapshot, _receivedAt: number): Promise<void> {
-    return this.notSupported('active-service snapshots');
+  insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void> {
+    return active.insertActiveSnapshot(this.connection, snapshot, receivedAt);
   }
 
-  activeSnapshots(_query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]> {
-    return this.notSupported('active-service snapshots');
+  activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]> {
+    return active.activeSnapshots(this.connection, query);
   }
 
   createJvmRequest(): Promise<JvmRequest> {
