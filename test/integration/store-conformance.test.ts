@@ -5,10 +5,9 @@
  * every read route the ClickHouse store supports — and those answers must hold the workload's
  * known counts, so two empty answers cannot pass.
  *
- * Not covered because the ClickHouse store answers 501 for them yet: thread dumps, heap
- * histograms, JVM instances and capture requests.
+ * Not covered because the ClickHouse store answers 501 for them yet: JVM capture requests.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -23,6 +22,23 @@ jest.setTimeout(180_000);
 
 /** Longer than sending the whole workload takes, so each trace settles once, with all its spans, on both stores. */
 const SETTLE_MS = 4000;
+const JVM_FIXTURES = path.join(__dirname, '..', 'fixtures', 'jvm', 'jdk17');
+/** Set by the receiving backend's clock (or its id generator), so they differ between the two. */
+const VOLATILE = new Set(['id', 'receivedAt', 'takenAt', 'lastThreadDumpAt', 'lastHeapHistogramAt']);
+
+function withoutVolatile(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(withoutVolatile);
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => !VOLATILE.has(key))
+        .map(([key, inner]) => [key, withoutVolatile(inner)])
+    );
+  }
+  return value;
+}
 
 describe('store conformance: DuckDB and ClickHouse answer alike', () => {
   const workload = makeWorkload();
@@ -73,6 +89,20 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
         expect(res.status).toBe(204);
       }
     }
+    for (const backend of [duck, ch]) {
+      for (const [route, file] of [
+        ['threaddumps', 'jcmd-thread-print.txt'],
+        ['threaddumps', 'lock-jstack-l.txt'],
+        ['heaphistograms', 'class_histogram.txt'],
+      ]) {
+        const res = await fetch(`${backend.url}/api/v1/jvm/${route}?service=cart&instance=cart-1`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` },
+          body: readFileSync(path.join(JVM_FIXTURES, file)),
+        });
+        expect(res.status).toBe(201);
+      }
+    }
     await waitSettled(duck, workload, 'the DuckDB backend');
     await waitSettled(ch, workload, 'the ClickHouse backend');
   });
@@ -112,14 +142,42 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
     expect(roundFloats(actual)).toEqual(roundFloats(expected));
   });
 
+  it.each([
+    ['thread dumps', '/api/v1/jvm/threaddumps?service=cart'],
+    ['heap histograms', '/api/v1/jvm/heaphistograms'],
+    ['JVM instances', '/api/v1/jvm/instances'],
+  ])('%s: same content, ids and receive times aside', async (_, route) => {
+    const [expected, actual] = await Promise.all([get(duck, route), get(ch, route)]);
+    expect(JSON.stringify(expected).length).toBeGreaterThan(100);
+    expect(withoutVolatile(actual)).toEqual(withoutVolatile(expected));
+  });
+
+  it('answers each stored dump and histogram by id, raw text included', async () => {
+    for (const backend of [duck, ch]) {
+      const dumps = await get<{ threadDumps: Array<{ id: string }> }>(backend, '/api/v1/jvm/threaddumps');
+      expect(dumps.threadDumps).toHaveLength(2);
+      const raw = await fetch(`${backend.url}/api/v1/jvm/threaddumps/${dumps.threadDumps[1].id}/raw`, {
+        headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}` },
+      });
+      expect(await raw.text()).toBe(readFileSync(path.join(JVM_FIXTURES, 'jcmd-thread-print.txt'), 'utf8'));
+    }
+    const [duckDump, chDump] = await Promise.all(
+      [duck, ch].map(async (backend) => {
+        const list = await get<{ threadDumps: Array<{ id: string }> }>(backend, '/api/v1/jvm/threaddumps');
+        return get(backend, `/api/v1/jvm/threaddumps/${list.threadDumps[0].id}`);
+      })
+    );
+    expect(withoutVolatile(chDump)).toEqual(withoutVolatile(duckDump));
+  });
+
   it('answers 501 naming the feature for what the ClickHouse store lacks', async () => {
-    const res = await fetch(`${ch.url}/api/v1/jvm/threaddumps`, {
+    const res = await fetch(`${ch.url}/api/v1/jvm/requests`, {
       headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}` },
     });
     expect(res.status).toBe(501);
     expect(await res.json()).toEqual({
       error: 'not_implemented',
-      message: 'thread dumps is not supported by the clickhouse store yet',
+      message: 'JVM capture requests is not supported by the clickhouse store yet',
     });
   });
 
@@ -132,6 +190,6 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
       expect(rows.transactions).toEqual([]);
     }
     const tables = await clickhouse.query("SELECT count() FROM system.tables WHERE database = 'conformance'");
-    expect(Number(tables.trim())).toBe(7);
+    expect(Number(tables.trim())).toBe(9);
   });
 });

@@ -88,6 +88,24 @@ export const TABLES: TableSpec[] = [
     shardKey: 'cityHash64(trace_id)',
   },
   {
+    name: 'jvm_thread_dumps',
+    columns: `id String, service String, instance String, taken_at Float64, received_at Float64, format String,
+      jvm_version Nullable(String), summary String, dump String, raw_base64 String, content_type String`,
+    engine: 'MergeTree',
+    partition: `intDiv(toInt64(taken_at), ${MS_DAY})`,
+    order: 'service, instance, taken_at, id',
+    shardKey: 'cityHash64(service, instance)',
+  },
+  {
+    name: 'jvm_heap_histograms',
+    columns: `id String, service String, instance String, taken_at Float64, received_at Float64, total_bytes Float64,
+      total_instances Float64, classes Int32, histogram String, raw_base64 String`,
+    engine: 'MergeTree',
+    partition: `intDiv(toInt64(taken_at), ${MS_DAY})`,
+    order: 'service, instance, taken_at, id',
+    shardKey: 'cityHash64(service, instance)',
+  },
+  {
     // One row per instance after merges: the newest snapshot by takenAt (see active.ts).
     name: 'active_snapshots',
     columns: 'service String, instance String, taken_at Float64, received_at Float64, requests String',

@@ -34,6 +34,7 @@ import {
   type Store,
 } from '../store';
 import * as active from './active';
+import * as jvm from './jvm';
 import { ClickHouseConnection, type ClickHouseTarget } from './connection';
 import * as red from './red';
 import { dropOlderPartitions } from './retention';
@@ -292,44 +293,44 @@ export class ClickHouseStore implements Store {
     return Promise.reject(new NotSupportedError(this.kind, feature));
   }
 
-  insertThreadDump(_dump: NewThreadDump): Promise<void> {
-    return this.notSupported('thread dumps');
+  insertThreadDump(dump: NewThreadDump): Promise<void> {
+    return jvm.insertThreadDump(this.connection, dump);
   }
 
-  threadDumps(_query: JvmListQuery): Promise<ThreadDumpListItem[]> {
-    return this.notSupported('thread dumps');
+  threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]> {
+    return jvm.threadDumps(this.connection, query);
   }
 
-  threadDump(_id: string): Promise<ThreadDumpResponse | undefined> {
-    return this.notSupported('thread dumps');
+  threadDump(id: string): Promise<ThreadDumpResponse | undefined> {
+    return jvm.threadDump(this.connection, id);
   }
 
-  latestThreadDumpId(_service: string, _instance: string): Promise<string | undefined> {
-    return this.notSupported('thread dumps');
+  latestThreadDumpId(service: string, instance: string): Promise<string | undefined> {
+    return jvm.latestId(this.connection, 'jvm_thread_dumps', service, instance);
   }
 
-  threadDumpRaw(_id: string): Promise<{ body: Uint8Array; contentType: string; format: 'text' | 'json' } | undefined> {
-    return this.notSupported('thread dumps');
+  threadDumpRaw(id: string): Promise<{ body: Uint8Array; contentType: string; format: 'text' | 'json' } | undefined> {
+    return jvm.threadDumpRaw(this.connection, id);
   }
 
-  insertHeapHistogram(_histogram: NewHeapHistogram): Promise<void> {
-    return this.notSupported('heap histograms');
+  insertHeapHistogram(histogram: NewHeapHistogram): Promise<void> {
+    return jvm.insertHeapHistogram(this.connection, histogram);
   }
 
-  heapHistograms(_query: JvmListQuery): Promise<HeapHistogramListItem[]> {
-    return this.notSupported('heap histograms');
+  heapHistograms(query: JvmListQuery): Promise<HeapHistogramListItem[]> {
+    return jvm.heapHistograms(this.connection, query);
   }
 
-  heapHistogram(_id: string): Promise<HeapHistogramResponse | undefined> {
-    return this.notSupported('heap histograms');
+  heapHistogram(id: string): Promise<HeapHistogramResponse | undefined> {
+    return jvm.heapHistogram(this.connection, id);
   }
 
-  latestHeapHistogramId(_service: string, _instance: string): Promise<string | undefined> {
-    return this.notSupported('heap histograms');
+  latestHeapHistogramId(service: string, instance: string): Promise<string | undefined> {
+    return jvm.latestId(this.connection, 'jvm_heap_histograms', service, instance);
   }
 
-  jvmInstances(_service?: string): Promise<JvmInstance[]> {
-    return this.notSupported('JVM instances');
+  jvmInstances(service?: string): Promise<JvmInstance[]> {
+    return jvm.jvmInstances(this.connection, service);
   }
 
   insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void> {
