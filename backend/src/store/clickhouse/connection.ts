@@ -1,4 +1,4 @@
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 
 /** Where the store's tables live: one server, or a cluster of shards behind Distributed tables. */
 export interface ClickHouseTarget {
@@ -23,6 +23,8 @@ export class ClickHouseConnection {
       url: target.url,
       database: target.database,
       clickhouse_settings: target.cluster === undefined ? {} : { insert_distributed_sync: 1 },
+      // Every failure reaches the caller as an error, which the server logs as JSON with the request.
+      log: { level: ClickHouseLogLevel.OFF },
     });
   }
 
