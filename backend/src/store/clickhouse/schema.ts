@@ -62,18 +62,20 @@ export const TABLES: TableSpec[] = [
   {
     name: 'settle_pending',
     columns: 'trace_id String, span_id String, start_ns UInt64, arrived Float64',
-    engine: 'ReplacingMergeTree',
+    // Settling reads only recent arrivals: ordered by arrival time, a tick reads a small range of
+    // the primary index, not the day. A resent batch adds rows for the same spans: harmless.
+    engine: 'MergeTree',
     partition: `intDiv(toInt64(arrived), ${MS_DAY})`,
-    order: 'trace_id, span_id, arrived',
+    order: 'arrived, trace_id',
     shardKey: 'cityHash64(trace_id)',
   },
   {
     // `through`: the newest arrival a settle run of this trace covered; later arrivals are unsettled.
     name: 'settle_done',
     columns: 'trace_id String, through Float64',
-    engine: 'ReplacingMergeTree(through)',
+    engine: 'MergeTree',
     partition: `intDiv(toInt64(through), ${MS_DAY})`,
-    order: 'trace_id',
+    order: 'through, trace_id',
     shardKey: 'cityHash64(trace_id)',
   },
   {

@@ -22,8 +22,12 @@ import { num, strList } from './sql';
  * is simply run again.
  */
 
-/** How far back unsettled arrivals are looked for (a backend down longer than this leaves them unsettled). */
-const PENDING_HORIZON_MS = 7 * 86_400_000;
+/**
+ * How far back unsettled arrivals are looked for. While any backend runs, a trace settles at most
+ * `maxWaitMs` (six windows) after its first unsettled arrival, so this only matters when every
+ * backend was down longer than it: the traces of that gap keep their provisional figures.
+ */
+const PENDING_HORIZON_MS = 6 * 3_600_000;
 /** Spans of one trace start within this much of each other (as in the DuckDB store). */
 const TRACE_SPREAD_NS = BigInt(3600) * BigInt(1_000_000_000);
 const NANOS_PER_MS = BigInt(1_000_000);
