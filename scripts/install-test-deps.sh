@@ -2,10 +2,11 @@
 # Installs the Debian packages the test suite drives for real: Chromium for the browser e2e,
 # docker-compose (v1, Debian's) to validate docker-compose.yml without a Docker engine, Prometheus (the server
 # scrapes a real backend; promtool checks its config and the /metrics exposition), InfluxDB 1.x (influxd
-# receives the line-protocol export).
+# receives the line-protocol export), clickhouse-server (18.16 on Debian: the ClickHouse store conformance and
+# two-shard tests).
 set -euo pipefail
 
-packages=(chromium docker-compose prometheus influxdb)
+packages=(chromium docker-compose prometheus influxdb clickhouse-server clickhouse-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -4,7 +4,9 @@ import { ConfigError, parseServeArgs, USAGE } from './config/serve';
 import { InfluxExporter } from './export/influx/exporter';
 import { RetentionJob } from './retention/job';
 import { buildServer } from './server/app';
+import { ClickHouseStore } from './store/clickhouse/store';
 import { DuckDbStore } from './store/duckdb';
+import type { Store } from './store/store';
 
 async function serve(args: string[]): Promise<void> {
   const config = parseServeArgs(args, process.env);
@@ -14,11 +16,14 @@ async function serve(args: string[]): Promise<void> {
   }
   // The store and the InfluxDB export log through the server's logger, which exists once the server is built.
   let app: FastifyInstance | undefined;
-  const store = await DuckDbStore.open(config.dataDir, {
+  const storeOptions = {
     settleMs: config.settleMs,
     maxQueuedItems: config.maxQueuedSpans,
-    onSettleError: (err) => app?.log.error({ err }, 'settling traces failed, retrying on the next tick'),
-  });
+    onSettleError: (err: unknown) => app?.log.error({ err }, 'settling traces failed, retrying on the next tick'),
+  };
+  const store: Store = config.clickhouse
+    ? await ClickHouseStore.open(config.clickhouse, storeOptions)
+    : await DuckDbStore.open(config.dataDir, storeOptions);
   const exporter = config.influx
     ? new InfluxExporter({
         ...config.influx,
@@ -86,7 +91,10 @@ async function serve(args: string[]): Promise<void> {
       'influx export on'
     );
   }
-  server.log.info({ url: `http://${urlHost}:${port}`, dataDir: config.dataDir, store: store.kind }, 'osprey listening');
+  const where = config.clickhouse
+    ? { clickhouse: config.clickhouse.url.replace(/\/\/[^@/]*@/, '//'), database: config.clickhouse.database }
+    : { dataDir: config.dataDir };
+  server.log.info({ url: `http://${urlHost}:${port}`, ...where, store: store.kind }, 'osprey listening');
 }
 
 function main(argv: string[]): void {

@@ -23,6 +23,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   volumes?: Array<string | { source: string; target: string; type: string }>;
   ports?: Array<string | { target: number; published: string | number }>;
+  profiles?: string[];
 }
 
 function composeConfig(): { services: Record<string, ComposeService> } {
@@ -35,7 +36,8 @@ describe('docker-compose.yml', () => {
   const compose = composeConfig();
 
   it('runs Grafana, the backend, the demo, Prometheus, cAdvisor, InfluxDB, Telegraf, MySQL and a watched JVM', () => {
-    expect(Object.keys(compose.services).sort()).toEqual([
+    const always = Object.keys(compose.services).filter((name) => compose.services[name].profiles === undefined);
+    expect(always.sort()).toEqual([
       'cadvisor',
       'demo',
       'demo-jvm',
@@ -47,6 +49,10 @@ describe('docker-compose.yml', () => {
       'prometheus',
       'telegraf',
     ]);
+  });
+
+  it('starts ClickHouse only with the clickhouse profile', () => {
+    expect(compose.services.clickhouse.profiles).toEqual(['clickhouse']);
   });
 
   it('mounts every provisioning folder into Grafana', () => {

@@ -9,6 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
+import {
+  type ClickHouse,
+  type ClickHouseCluster,
+  startClickHouseServer,
+} from '../../backend/src/testing/clickhouse-server';
+
 export const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'backend', 'bin', 'osprey.js');
 export const TOKENS = {
@@ -273,4 +279,14 @@ export async function startInfluxd(httpPort?: number): Promise<Influx> {
     },
     stop: () => stop(child),
   };
+}
+
+export type { ClickHouse, ClickHouseCluster } from '../../backend/src/testing/clickhouse-server';
+
+/** Debian's clickhouse-server on free loopback ports (see backend/src/testing/clickhouse-server.ts), stopped by `stopAll`. */
+export async function startClickHouse(cluster?: ClickHouseCluster, tcpPort?: number): Promise<ClickHouse> {
+  const server = await startClickHouseServer(tempDir('osprey-clickhouse-'), freePort, cluster, tcpPort);
+  children.add(server.child);
+  server.child.once('exit', () => children.delete(server.child));
+  return server;
 }

@@ -27,8 +27,35 @@ describe('parseServeArgs', () => {
       tokens: { ingest: 'i', admin: 'a' },
       retention: { spans: 3 * DAY, transactions: 7 * DAY, rollups: 90 * DAY },
       metricsMaxEndpoints: 500,
+      store: 'duckdb',
     });
   });
+
+  it.each([
+    [
+      'flags',
+      ['--store', 'clickhouse', '--clickhouse-url', 'http://ch:8123', '--clickhouse-database', 'apm'],
+      {},
+      { url: 'http://ch:8123', database: 'apm' },
+    ],
+    [
+      'environment, default database',
+      [],
+      { OSPREY_STORE: 'clickhouse', OSPREY_CLICKHOUSE_URL: 'https://u:p@ch:8443' },
+      { url: 'https://u:p@ch:8443', database: 'osprey' },
+    ],
+    [
+      'flags beat environment',
+      ['--clickhouse-url', 'http://flag:8123', '--clickhouse-cluster', 'shards'],
+      { OSPREY_STORE: 'clickhouse', OSPREY_CLICKHOUSE_URL: 'http://env:8123', OSPREY_CLICKHOUSE_DATABASE: 'env_db' },
+      { url: 'http://flag:8123', database: 'env_db', cluster: 'shards' },
+    ],
+  ] as Array<[string, string[], Record<string, string>, object]>)(
+    'reads the ClickHouse store from %s',
+    (_, args, environment, clickhouse) => {
+      expect(parseServeArgs(args, { ...env, ...environment })).toMatchObject({ store: 'clickhouse', clickhouse });
+    }
+  );
 
   it('reads the export options from flags, or from the environment', () => {
     const args = ['--data-dir', '/d', '--metrics-max-endpoints', '50'];
@@ -84,6 +111,21 @@ describe('parseServeArgs', () => {
   it.each([
     [['--data-dir', '/d'], {}, 'no tokens configured'],
     [[], env, '--data-dir is required'],
+    [['--store', 'postgres'], env, '--store must be duckdb or clickhouse, got "postgres"'],
+    [['--store', 'clickhouse'], env, '--store clickhouse needs --clickhouse-url'],
+    [['--data-dir', '/d', '--clickhouse-url', 'http://ch:8123'], env, 'need --store clickhouse'],
+    [['--store', 'clickhouse', '--clickhouse-url', 'ch:8123x'], env, '--clickhouse-url must be an http(s) URL'],
+    [['--store', 'clickhouse', '--clickhouse-url', 'http://ch/?database=x'], env, 'without query'],
+    [
+      ['--store', 'clickhouse', '--clickhouse-url', 'http://ch', '--clickhouse-database', "a'; DROP"],
+      env,
+      '--clickhouse-database must be letters, digits and _',
+    ],
+    [
+      ['--store', 'clickhouse', '--clickhouse-url', 'http://ch', '--clickhouse-cluster', '1x'],
+      env,
+      '--clickhouse-cluster must be letters',
+    ],
     [['--data-dir', '/d', '--port', '65536'], env, '--port must be an integer from 0 to 65535'],
     [['--data-dir', '/d', '--port', 'abc'], env, '--port must be'],
     [['--data-dir', '/d', '--port=-1'], env, '--port must be'],
@@ -123,6 +165,10 @@ describe('parseServeArgs', () => {
       '--port',
       '--host',
       '--data-dir',
+      '--store',
+      '--clickhouse-url',
+      '--clickhouse-database',
+      '--clickhouse-cluster',
       '--insecure',
       '--max-body-bytes',
       '--retention-spans',
@@ -147,6 +193,10 @@ describe('parseServeArgs', () => {
       'OSPREY_READ_TOKEN',
       'OSPREY_ADMIN_TOKEN',
       'OSPREY_DATA_DIR',
+      'OSPREY_STORE',
+      'OSPREY_CLICKHOUSE_URL',
+      'OSPREY_CLICKHOUSE_DATABASE',
+      'OSPREY_CLICKHOUSE_CLUSTER',
       'OSPREY_SETTLE_MS',
       'OSPREY_INSECURE',
       'OSPREY_MAX_BODY_BYTES',
@@ -204,6 +254,15 @@ retention:
       tokens: { read: 'file-read', ingest: 'file-ingest' },
       retention: { spans: 12 * 3600_000, transactions: 2 * DAY, rollups: 30 * DAY },
       metricsMaxEndpoints: 50,
+      store: 'duckdb',
+    });
+  });
+
+  it('reads the ClickHouse keys of a file', () => {
+    const text = 'store: clickhouse\nclickhouseUrl: http://ch:8123\nclickhouseDatabase: apm\nclickhouseCluster: two\n';
+    expect(parseServeArgs(['--config', '/c/o.yaml'], env, files(text))).toMatchObject({
+      store: 'clickhouse',
+      clickhouse: { url: 'http://ch:8123', database: 'apm', cluster: 'two' },
     });
   });
 

@@ -34,7 +34,21 @@ export interface ServeConfig {
   metricsMaxEndpoints: number;
   /** Present when the InfluxDB export is switched on (--influx-url). */
   influx?: InfluxConfig;
+  /** Which Store keeps the data; `clickhouse` is set exactly when `store` is 'clickhouse'. */
+  store: StoreKind;
+  clickhouse?: ClickHouseConfig;
 }
+
+export type StoreKind = 'duckdb' | 'clickhouse';
+
+export interface ClickHouseConfig {
+  url: string;
+  database: string;
+  /** remote_servers cluster name: the store writes and reads through Distributed tables over its shards. */
+  cluster?: string;
+}
+
+export const DEFAULT_CLICKHOUSE_DATABASE = 'osprey';
 
 export interface InfluxConfig {
   url: string;
@@ -55,7 +69,15 @@ Options:
   --config <file>                 JSON or YAML config file (.json, .yaml, .yml) (env OSPREY_CONFIG)
   --port <n>                      TCP port, 0 picks a free one (default 4318, env OSPREY_PORT)
   --host <addr>                   address to listen on (default 127.0.0.1, env OSPREY_HOST)
-  --data-dir <dir>                where the DuckDB file osprey.duckdb lives (required, env OSPREY_DATA_DIR)
+  --store <duckdb|clickhouse>     where data lives (default duckdb, env OSPREY_STORE)
+  --data-dir <dir>                where the DuckDB file osprey.duckdb lives (required with --store duckdb,
+                                  env OSPREY_DATA_DIR)
+  --clickhouse-url <url>          ClickHouse HTTP interface, user:password@ sent as Basic auth (required with
+                                  --store clickhouse, env OSPREY_CLICKHOUSE_URL)
+  --clickhouse-database <name>    database, created when missing (default ${DEFAULT_CLICKHOUSE_DATABASE},
+                                  env OSPREY_CLICKHOUSE_DATABASE)
+  --clickhouse-cluster <name>     a remote_servers cluster: local tables on the server of --clickhouse-url and
+                                  Distributed tables over every shard (env OSPREY_CLICKHOUSE_CLUSTER)
   --insecure                      serve without authentication (local experiments only; logs a warning;
                                   env OSPREY_INSECURE=true)
   --max-body-bytes <n>            largest request body, compressed or inflated
@@ -100,6 +122,8 @@ Config file keys (all optional; relative dataDir is resolved against the file's 
   port: 4318
   host: 127.0.0.1
   dataDir: ./data
+  store: duckdb
+  clickhouseUrl, clickhouseDatabase, clickhouseCluster: strings as for the flags
   insecure: false
   maxBodyBytes: 16777216
   maxQueuedSpans, settleMs, activeSlowMs, activeVerySlowMs, activeStaleMs, metricsMaxEndpoints: numbers
@@ -125,6 +149,10 @@ const FILE_SCALARS: Record<string, [flag: string, kinds: readonly ScalarKind[]]>
   port: ['port', ['number', 'string']],
   host: ['host', ['string']],
   dataDir: ['data-dir', ['string']],
+  store: ['store', ['string']],
+  clickhouseUrl: ['clickhouse-url', ['string']],
+  clickhouseDatabase: ['clickhouse-database', ['string']],
+  clickhouseCluster: ['clickhouse-cluster', ['string']],
   insecure: ['insecure', ['boolean']],
   maxBodyBytes: ['max-body-bytes', ['number', 'string']],
   settleMs: ['settle-ms', ['number', 'string']],
@@ -245,6 +273,10 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
         port: { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
+        store: { type: 'string' },
+        'clickhouse-url': { type: 'string' },
+        'clickhouse-database': { type: 'string' },
+        'clickhouse-cluster': { type: 'string' },
         insecure: { type: 'boolean' },
         'max-body-bytes': { type: 'string' },
         'settle-ms': { type: 'string' },
@@ -287,8 +319,13 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
   if (host === '') {
     throw new ConfigError('--host must not be empty');
   }
-  const dataDir = setting('data-dir', 'OSPREY_DATA_DIR');
-  if (dataDir === undefined || dataDir === '') {
+  const store = setting('store', 'OSPREY_STORE') ?? 'duckdb';
+  if (store !== 'duckdb' && store !== 'clickhouse') {
+    throw new ConfigError(`--store must be duckdb or clickhouse, got ${JSON.stringify(store)}`);
+  }
+  const clickhouse = clickhouseConfig(store, setting);
+  const dataDir = setting('data-dir', 'OSPREY_DATA_DIR') ?? '';
+  if (store === 'duckdb' && dataDir === '') {
     throw new ConfigError('--data-dir is required (or set OSPREY_DATA_DIR, or dataDir in the config file)');
   }
   const maxBodyBytes = integerOption(
@@ -367,6 +404,55 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
     retention,
     metricsMaxEndpoints,
     ...(influx ? { influx } : {}),
+    store,
+    ...(clickhouse ? { clickhouse } : {}),
+  };
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function clickhouseConfig(
+  store: StoreKind,
+  setting: (flag: string, variable: string) => string | undefined
+): ClickHouseConfig | undefined {
+  const url = setting('clickhouse-url', 'OSPREY_CLICKHOUSE_URL');
+  const database = setting('clickhouse-database', 'OSPREY_CLICKHOUSE_DATABASE');
+  const cluster = setting('clickhouse-cluster', 'OSPREY_CLICKHOUSE_CLUSTER');
+  if (store !== 'clickhouse') {
+    if (url !== undefined || database !== undefined || cluster !== undefined) {
+      throw new ConfigError('--clickhouse-url, --clickhouse-database and --clickhouse-cluster need --store clickhouse');
+    }
+    return undefined;
+  }
+  if (url === undefined || url === '') {
+    throw new ConfigError('--store clickhouse needs --clickhouse-url (or OSPREY_CLICKHOUSE_URL)');
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`--clickhouse-url must be an http(s) URL, got ${JSON.stringify(url)}`);
+  }
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search !== '' || parsed.hash !== '') {
+    throw new ConfigError(
+      `--clickhouse-url must be an http(s) URL without query or fragment, got ${JSON.stringify(url)}`
+    );
+  }
+  // Both names end up in DDL (the database also in the URL): plain identifiers only.
+  for (const [flag, value] of [
+    ['clickhouse-database', database],
+    ['clickhouse-cluster', cluster],
+  ] as const) {
+    if (value !== undefined && !IDENTIFIER.test(value)) {
+      throw new ConfigError(
+        `--${flag} must be letters, digits and _ (not starting with a digit), got ${JSON.stringify(value)}`
+      );
+    }
+  }
+  return {
+    url,
+    database: database ?? DEFAULT_CLICKHOUSE_DATABASE,
+    ...(cluster === undefined ? {} : { cluster }),
   };
 }
 

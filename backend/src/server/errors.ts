@@ -26,6 +26,7 @@ const CODES: Record<number, string> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'too_many_requests',
+  501: 'not_implemented',
   503: 'unavailable',
 };
 

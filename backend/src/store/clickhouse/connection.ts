@@ -1,0 +1,51 @@
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+
+/** Where the store's tables live: one server, or a cluster of shards behind Distributed tables. */
+export interface ClickHouseTarget {
+  url: string;
+  database: string;
+  /** A `remote_servers` cluster name: tables become `<name>_local` + a Distributed `<name>` over the shards. */
+  cluster?: string;
+}
+
+export type Row = Record<string, unknown>;
+
+/**
+ * The HTTP client and the three things the store does with it. `insert_distributed_sync=1` makes
+ * an insert into a Distributed table return only once every shard has written its part, so an
+ * acknowledged batch is on the shards' disks, not in the local forwarding queue.
+ */
+export class ClickHouseConnection {
+  readonly client: ClickHouseClient;
+
+  constructor(readonly target: ClickHouseTarget) {
+    this.client = createClient({
+      url: target.url,
+      database: target.database,
+      clickhouse_settings: target.cluster === undefined ? {} : { insert_distributed_sync: 1 },
+      // Every failure reaches the caller as an error, which the server logs as JSON with the request.
+      log: { level: ClickHouseLogLevel.OFF },
+    });
+  }
+
+  /** A statement without a result (DDL, ALTER). */
+  async command(query: string): Promise<void> {
+    await this.client.command({ query });
+  }
+
+  async rows(query: string): Promise<Row[]> {
+    const result = await this.client.query({ query, format: 'JSONEachRow' });
+    return result.json<Row>();
+  }
+
+  /** Resolves once ClickHouse has written the rows (one block per call for a MergeTree table). */
+  async insert(table: string, values: Row[]): Promise<void> {
+    if (values.length > 0) {
+      await this.client.insert({ table, values, format: 'JSONEachRow' });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

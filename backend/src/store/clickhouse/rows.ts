@@ -1,0 +1,127 @@
+import type {
+  Attributes,
+  Span,
+  SpanEvent,
+  SpanKind,
+  SpanStatus,
+  Transaction,
+  TransactionKind,
+  TransactionStatus,
+} from '@osprey/model';
+
+import type { Row } from './connection';
+
+/** JSONEachRow row of `spans`; UInt64 nanoseconds travel as decimal strings (past 2^53). */
+export function spanRow(span: Span): Row {
+  return {
+    trace_id: span.traceId,
+    span_id: span.spanId,
+    parent_span_id: span.parentSpanId ?? null,
+    service: span.service,
+    name: span.name,
+    kind: span.kind,
+    start_ns: span.startTimeUnixNano,
+    duration_ns: span.durationNano,
+    status: span.status,
+    status_message: span.statusMessage ?? null,
+    resource: JSON.stringify(span.resource),
+    attributes: JSON.stringify(span.attributes),
+    events: JSON.stringify(span.events),
+  };
+}
+
+/**
+ * A `spans` row read with `toString(start_ns) AS start_text, toString(duration_ns) AS duration_text`:
+ * 64-bit integers as text keep every nanosecond (the aliases must differ from the columns, which
+ * an alias would otherwise shadow in WHERE and ORDER BY).
+ */
+export function rowToSpan(row: Row): Span {
+  const span: Span = {
+    traceId: String(row.trace_id),
+    spanId: String(row.span_id),
+    name: String(row.name),
+    kind: row.kind as SpanKind,
+    startTimeUnixNano: String(row.start_text),
+    durationNano: String(row.duration_text),
+    status: row.status as SpanStatus,
+    service: String(row.service),
+    resource: JSON.parse(String(row.resource ?? '{}')) as Attributes,
+    attributes: JSON.parse(String(row.attributes)) as Attributes,
+    events: JSON.parse(String(row.events ?? '[]')) as SpanEvent[],
+  };
+  if (row.parent_span_id !== null && row.parent_span_id !== undefined) {
+    span.parentSpanId = String(row.parent_span_id);
+  }
+  if (row.status_message !== null && row.status_message !== undefined) {
+    span.statusMessage = String(row.status_message);
+  }
+  return span;
+}
+
+/** JSONEachRow row of `transactions`; `version` orders the rewrites of settling (ReplacingMergeTree). */
+export function transactionRow(tx: Transaction, version: number): Row {
+  return {
+    end_time: tx.endTime,
+    elapsed: tx.elapsed,
+    service: tx.service,
+    instance: tx.instance,
+    endpoint: tx.endpoint,
+    status: tx.status,
+    http_status: tx.httpStatus ?? null,
+    error_type: tx.errorType ?? null,
+    error_message: tx.errorMessage ?? null,
+    trace_id: tx.traceId,
+    span_id: tx.spanId,
+    parent_service: tx.parentService ?? null,
+    user_id: tx.userId ?? null,
+    client_ip: tx.clientIp ?? null,
+    sql_count: tx.sqlCount,
+    sql_time: tx.sqlTime,
+    api_call_count: tx.apiCallCount,
+    api_call_time: tx.apiCallTime,
+    kind: tx.kind,
+    thread_name: tx.threadName ?? null,
+    cpu_time: tx.cpuTime ?? null,
+    version,
+  };
+}
+
+const OPTIONAL_STRINGS: Array<[keyof Transaction, string]> = [
+  ['errorType', 'error_type'],
+  ['errorMessage', 'error_message'],
+  ['parentService', 'parent_service'],
+  ['userId', 'user_id'],
+  ['clientIp', 'client_ip'],
+  ['threadName', 'thread_name'],
+];
+
+export function rowToTransaction(row: Row): Transaction {
+  const tx: Transaction = {
+    endTime: Number(row.end_time),
+    elapsed: Number(row.elapsed),
+    service: String(row.service),
+    instance: String(row.instance),
+    endpoint: String(row.endpoint),
+    status: row.status as TransactionStatus,
+    traceId: String(row.trace_id),
+    spanId: String(row.span_id),
+    sqlCount: Number(row.sql_count),
+    sqlTime: Number(row.sql_time),
+    apiCallCount: Number(row.api_call_count),
+    apiCallTime: Number(row.api_call_time),
+    kind: row.kind as TransactionKind,
+  };
+  for (const [field, column] of OPTIONAL_STRINGS) {
+    const value = row[column];
+    if (value !== null && value !== undefined) {
+      (tx as unknown as Record<string, unknown>)[field] = String(value);
+    }
+  }
+  if (row.http_status !== null && row.http_status !== undefined) {
+    tx.httpStatus = Number(row.http_status);
+  }
+  if (row.cpu_time !== null && row.cpu_time !== undefined) {
+    tx.cpuTime = Number(row.cpu_time);
+  }
+  return tx;
+}

@@ -1,0 +1,157 @@
+import { createClient } from '@clickhouse/client';
+
+import type { ClickHouseConnection } from './connection';
+import { str } from './sql';
+
+/**
+ * Tables of the ClickHouse store. ClickHouse 18.16 has no DateTime64 and no TTL, so times are
+ * stored as the model has them (epoch ms as Float64 with the sub-ms fraction, span starts as UInt64
+ * ns) and every table is partitioned by UTC day number: retention drops whole partitions.
+ *
+ * Rows that settling rewrites (transactions, edges) and rows an ingest retry may send twice
+ * (spans) are ReplacingMergeTree keyed by their identity and read with FINAL, because ClickHouse
+ * has no cheap UPDATE: a rewrite is an insert with a higher version. Sharding keys put every row
+ * of a trace on one shard, so FINAL and the per-trace joins of settling see all versions locally.
+ */
+export interface TableSpec {
+  name: string;
+  columns: string;
+  engine: string;
+  partition: string;
+  order: string;
+  /** Distributed sharding expression. */
+  shardKey: string;
+}
+
+const MS_DAY = 86_400_000;
+const NS_DAY = '86400000000000';
+
+export const TABLES: TableSpec[] = [
+  {
+    name: 'spans',
+    columns: `trace_id String, span_id String, parent_span_id Nullable(String), service String, name String,
+      kind String, start_ns UInt64, duration_ns UInt64, status String, status_message Nullable(String),
+      resource String, attributes String, events String`,
+    engine: 'ReplacingMergeTree',
+    partition: `intDiv(start_ns, ${NS_DAY})`,
+    order: 'trace_id, span_id',
+    shardKey: 'cityHash64(trace_id)',
+  },
+  {
+    name: 'transactions',
+    columns: `end_time Float64, elapsed Float64, service String, instance String, endpoint String, status String,
+      http_status Nullable(Int32), error_type Nullable(String), error_message Nullable(String), trace_id String,
+      span_id String, parent_service Nullable(String), user_id Nullable(String), client_ip Nullable(String),
+      sql_count Int32, sql_time Float64, api_call_count Int32, api_call_time Float64, kind String,
+      thread_name Nullable(String), cpu_time Nullable(Float64), version UInt64`,
+    engine: 'ReplacingMergeTree(version)',
+    partition: `intDiv(toInt64(end_time), ${MS_DAY})`,
+    // The XLOG path: one service's window by end time; trace/span make the row identity for FINAL.
+    order: 'service, end_time, trace_id, span_id',
+    shardKey: 'cityHash64(trace_id)',
+  },
+  {
+    name: 'red_rollups',
+    columns: `service String, instance String, endpoint String, minute Float64, bucket UInt16, count UInt32, errors UInt32`,
+    // Background merges sum the rows of one key and bucket: the compaction the DuckDB store runs itself.
+    engine: 'SummingMergeTree((count, errors))',
+    partition: `intDiv(toInt64(minute), ${MS_DAY})`,
+    order: 'service, instance, endpoint, minute, bucket',
+    shardKey: 'rand()',
+  },
+  {
+    name: 'settle_pending',
+    columns: 'trace_id String, span_id String, start_ns UInt64, arrived Float64',
+    // Settling reads only recent arrivals: ordered by arrival time, a tick reads a small range of
+    // the primary index, not the day. A resent batch adds rows for the same spans: harmless.
+    engine: 'MergeTree',
+    partition: `intDiv(toInt64(arrived), ${MS_DAY})`,
+    order: 'arrived, trace_id',
+    shardKey: 'cityHash64(trace_id)',
+  },
+  {
+    // `through`: the newest arrival a settle run of this trace covered; later arrivals are unsettled.
+    name: 'settle_done',
+    columns: 'trace_id String, through Float64',
+    engine: 'MergeTree',
+    partition: `intDiv(toInt64(through), ${MS_DAY})`,
+    order: 'through, trace_id',
+    shardKey: 'cityHash64(trace_id)',
+  },
+  {
+    // One row per trace, minute, edge and bucket, recomputed from all of the trace's spans at each
+    // settle: a second settle (or a second backend settling concurrently) replaces, never adds.
+    name: 'servicemap_edges',
+    columns: `trace_id String, minute Float64, source String, target String, target_type String, target_name String,
+      db_system Nullable(String), bucket Int32, calls Int64, errors Int64, version Float64`,
+    engine: 'ReplacingMergeTree(version)',
+    partition: `intDiv(toInt64(minute), ${MS_DAY})`,
+    order: 'minute, source, target, bucket, trace_id',
+    shardKey: 'cityHash64(trace_id)',
+  },
+  {
+    name: 'jvm_thread_dumps',
+    columns: `id String, service String, instance String, taken_at Float64, received_at Float64, format String,
+      jvm_version Nullable(String), summary String, dump String, raw_base64 String, content_type String`,
+    engine: 'MergeTree',
+    partition: `intDiv(toInt64(taken_at), ${MS_DAY})`,
+    order: 'service, instance, taken_at, id',
+    shardKey: 'cityHash64(service, instance)',
+  },
+  {
+    name: 'jvm_heap_histograms',
+    columns: `id String, service String, instance String, taken_at Float64, received_at Float64, total_bytes Float64,
+      total_instances Float64, classes Int32, histogram String, raw_base64 String`,
+    engine: 'MergeTree',
+    partition: `intDiv(toInt64(taken_at), ${MS_DAY})`,
+    order: 'service, instance, taken_at, id',
+    shardKey: 'cityHash64(service, instance)',
+  },
+  {
+    // One row per instance after merges: the newest snapshot by takenAt (see active.ts).
+    name: 'active_snapshots',
+    columns: 'service String, instance String, taken_at Float64, received_at Float64, requests String',
+    engine: 'ReplacingMergeTree(taken_at)',
+    partition: 'tuple()',
+    order: 'service, instance',
+    shardKey: 'cityHash64(service, instance)',
+  },
+];
+
+/** The DDL that creates one table: a MergeTree, or its `_local` MergeTree plus a Distributed over the cluster. */
+export function createStatements(table: TableSpec, database: string, cluster: string | undefined): string[] {
+  const local = cluster === undefined ? table.name : `${table.name}_local`;
+  const statements = [
+    `CREATE TABLE IF NOT EXISTS ${local} (${table.columns})
+     ENGINE = ${table.engine} PARTITION BY ${table.partition} ORDER BY (${table.order})`,
+  ];
+  if (cluster !== undefined) {
+    statements.push(
+      `CREATE TABLE IF NOT EXISTS ${table.name} AS ${local}
+       ENGINE = Distributed(${str(cluster)}, ${str(database)}, ${str(local)}, ${table.shardKey})`
+    );
+  }
+  return statements;
+}
+
+/** Creates the database and every table that is missing; safe to run from every backend at start. */
+export async function migrate(connection: ClickHouseConnection): Promise<void> {
+  const { database, cluster } = connection.target;
+  // The store's client names the database in every request, so it cannot be the one creating it.
+  const bootstrap = createClient({ url: connection.target.url });
+  try {
+    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}` });
+  } finally {
+    await bootstrap.close();
+  }
+  for (const table of TABLES) {
+    for (const statement of createStatements(table, database, cluster)) {
+      await connection.command(statement);
+    }
+  }
+}
+
+/** A back-quoted identifier: the database name comes from configuration. */
+export function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/[\\`]/g, (c) => `\\${c}`)}\``;
+}

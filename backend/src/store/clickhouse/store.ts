@@ -1,0 +1,375 @@
+import type {
+  ActiveSnapshot,
+  HeapHistogramListItem,
+  HeapHistogramResponse,
+  JvmInstance,
+  JvmRequest,
+  JvmRequestResult,
+  RedQuery,
+  RedResponse,
+  ServiceMapResponse,
+  Span,
+  ThreadDumpListItem,
+  ThreadDumpResponse,
+  Transaction,
+  TransactionQuery,
+  TransactionsResponse,
+} from '@osprey/model';
+
+import { rollupRows } from '../duckdb-red';
+import type { SettleRule } from '../duckdb-settle';
+import { NotSupportedError } from '../not-supported';
+import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
+import {
+  DEFAULT_ELAPSED_BUCKETS,
+  DEFAULT_TIME_BUCKETS,
+  type ActiveSnapshotQuery,
+  type JvmListQuery,
+  type JvmRequestQuery,
+  type JvmRequestUpdate,
+  type NewHeapHistogram,
+  type NewThreadDump,
+  type RetentionTier,
+  type RollupCompaction,
+  type Store,
+} from '../store';
+import * as active from './active';
+import * as jvm from './jvm';
+import { ClickHouseConnection, type ClickHouseTarget } from './connection';
+import * as red from './red';
+import { dropOlderPartitions } from './retention';
+import { rowToSpan, rowToTransaction, spanRow, transactionRow } from './rows';
+import { migrate } from './schema';
+import { serviceMap } from './servicemap';
+import * as settle from './settle';
+import { num, str } from './sql';
+import { transactionDensity, transactionWhere } from './transactions';
+
+export interface ClickHouseStoreOptions {
+  /** A trace settles once no span of it arrived for this long (ms), on any backend of the cluster. */
+  settleMs: number;
+  /** Settle due traces on a timer (default); tests turn it off and call settleDue() themselves. */
+  autoSettle?: boolean;
+  onSettleError?: (err: unknown) => void;
+  /** Spans + rows that may wait for ClickHouse before ingest is refused (OverloadedError). */
+  maxQueuedItems?: number;
+}
+
+/** As in the DuckDB store: a trace that never goes quiet settles after this many windows. */
+const SETTLE_MAX_WAIT_WINDOWS = 6;
+const SETTLE_MAX_TRACES = 2000;
+
+interface PendingBatch {
+  spans: Span[];
+  transactions: Transaction[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The scale-out store: spans, transactions and rollups in ClickHouse (one server, or shards behind
+ * Distributed tables), so several stateless backends can share one cluster.
+ *
+ * Batches that arrive while an insert is running are written together in the next one (group
+ * insert: ClickHouse wants few large inserts). A batch is acknowledged only once ClickHouse
+ * answered every insert of its group: each is one block, written to disk as a new part before the
+ * HTTP answer (on a cluster, on every shard: insert_distributed_sync). ClickHouse does not fsync
+ * parts by default, so an OS crash right after the answer may lose them; replicas are what makes
+ * acknowledged data survive a machine. A batch's tables are written one after another, not in one
+ * transaction: a failed group is answered with an error and resent by the exporter; spans and
+ * transactions are replacing tables keyed by identity, so the resend does not duplicate them.
+ */
+export class ClickHouseStore implements Store {
+  readonly kind = 'clickhouse';
+  private queue: PendingBatch[] = [];
+  private writing = false;
+  private closed = false;
+  private queuedBatches = 0;
+  private queuedItems = 0;
+  private readonly maxQueuedItems: number;
+  private readonly settleRule: SettleRule;
+  private settleTimer: NodeJS.Timeout | undefined;
+  private settling = false;
+
+  private constructor(
+    private readonly connection: ClickHouseConnection,
+    private readonly options: ClickHouseStoreOptions
+  ) {
+    this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
+    this.settleRule = {
+      settleMs: options.settleMs,
+      maxWaitMs: options.settleMs * SETTLE_MAX_WAIT_WINDOWS,
+      maxTraces: SETTLE_MAX_TRACES,
+    };
+    if (options.autoSettle !== false) {
+      const tick = Math.min(1000, Math.max(50, options.settleMs / 4));
+      this.settleTimer = setInterval(() => void this.settleTick(), tick);
+      this.settleTimer.unref();
+    }
+  }
+
+  /** Connects, creates what is missing of the schema, and starts settling. */
+  static async open(target: ClickHouseTarget, options: ClickHouseStoreOptions): Promise<ClickHouseStore> {
+    const connection = new ClickHouseConnection(target);
+    try {
+      await migrate(connection);
+    } catch (err) {
+      await connection.close();
+      throw err;
+    }
+    return new ClickHouseStore(connection, options);
+  }
+
+  settleDue(now = Date.now()): Promise<number> {
+    return settle.settleDue(this.connection, now, this.settleRule);
+  }
+
+  private async settleTick(): Promise<void> {
+    if (this.settling || this.closed) {
+      return;
+    }
+    this.settling = true;
+    try {
+      while (!this.closed && (await this.settleDue()) === this.settleRule.maxTraces) {
+        // A full run may have left more due traces: go on without waiting for the next tick.
+      }
+    } catch (err) {
+      if (!this.closed) {
+        this.options.onSettleError?.(err);
+      }
+    } finally {
+      this.settling = false;
+    }
+  }
+
+  insertBatch(spans: Span[], transactions: Transaction[]): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(new Error('store is closed'));
+    }
+    if (spans.length === 0 && transactions.length === 0) {
+      return Promise.resolve();
+    }
+    const items = spans.length + transactions.length;
+    if (this.queuedItems > 0 && this.queuedItems + items > this.maxQueuedItems) {
+      return Promise.reject(new OverloadedError(this.queuedItems, this.maxQueuedItems));
+    }
+    this.queuedBatches += 1;
+    this.queuedItems += items;
+    return new Promise<void>((resolve, reject) => {
+      const done = () => {
+        this.queuedBatches -= 1;
+        this.queuedItems -= items;
+      };
+      this.queue.push({
+        spans,
+        transactions,
+        resolve: () => {
+          done();
+          resolve();
+        },
+        reject: (err) => {
+          done();
+          reject(err);
+        },
+      });
+      void this.drain();
+    });
+  }
+
+  backlog(): Backlog {
+    return { batches: this.queuedBatches, items: this.queuedItems };
+  }
+
+  private async drain(): Promise<void> {
+    if (this.writing) {
+      return;
+    }
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue;
+        this.queue = [];
+        try {
+          await this.writeGroup(group);
+          group.forEach((batch) => batch.resolve());
+        } catch (err) {
+          group.forEach((batch) => batch.reject(err));
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /**
+   * Spans, their arrival marks and transactions in parallel (a batch is acknowledged only once all
+   * three are in, and a resend repeats them harmlessly), then the rollups: they are summed, so they
+   * are written only once everything they count is.
+   */
+  private async writeGroup(group: PendingBatch[]): Promise<void> {
+    const spans = group.flatMap((batch) => batch.spans);
+    const transactions = group.flatMap((batch) => batch.transactions);
+    await Promise.all([
+      this.connection.insert('spans', spans.map(spanRow)),
+      settle.recordArrivals(this.connection, spans, Date.now()),
+      this.connection.insert(
+        'transactions',
+        transactions.map((tx) => transactionRow(tx, 0))
+      ),
+    ]);
+    await this.connection.insert('red_rollups', rollupRows(transactions) as unknown as Array<Record<string, unknown>>);
+  }
+
+  async services(): Promise<string[]> {
+    const rows = await this.connection.rows('SELECT DISTINCT service FROM spans ORDER BY service');
+    return rows.map((row) => String(row.service));
+  }
+
+  async transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse> {
+    const mode = query.mode ?? 'rows';
+    if (mode === 'density') {
+      return { transactions: [], truncated: false, density: await this.density(query) };
+    }
+    const rows = await this.connection.rows(
+      `SELECT * FROM transactions FINAL WHERE ${transactionWhere(query)}
+       ORDER BY end_time DESC LIMIT ${num(query.limit + 1)}`
+    );
+    const truncated = rows.length > query.limit;
+    if (truncated && mode === 'auto') {
+      return { transactions: [], truncated: true, density: await this.density(query) };
+    }
+    return { transactions: rows.slice(0, query.limit).map(rowToTransaction), truncated };
+  }
+
+  private density(query: TransactionQuery) {
+    return transactionDensity(
+      this.connection,
+      query,
+      query.timeBuckets ?? DEFAULT_TIME_BUCKETS,
+      query.elapsedBuckets ?? DEFAULT_ELAPSED_BUCKETS
+    );
+  }
+
+  red(query: RedQuery, tier: RedResponse['tier']): Promise<RedResponse> {
+    return tier === 'raw'
+      ? red.redFromTransactions(this.connection, query)
+      : red.redFromRollups(this.connection, query);
+  }
+
+  instances(service?: string): Promise<string[]> {
+    return red.names(this.connection, 'instance', service);
+  }
+
+  endpoints(service?: string): Promise<string[]> {
+    return red.names(this.connection, 'endpoint', service);
+  }
+
+  deleteOlderThan(tier: RetentionTier, cutoff: number): Promise<number> {
+    return dropOlderPartitions(this.connection, tier, cutoff);
+  }
+
+  /**
+   * Nothing to do here: red_rollups is a SummingMergeTree, whose background merges add up the
+   * rows of one key and bucket. Reported as an empty run so the retention job's figures stay true.
+   */
+  compactRollups(before: number): Promise<RollupCompaction> {
+    return Promise.resolve({ from: before, to: before, rowsBefore: 0, rowsAfter: 0 });
+  }
+
+  async trace(traceId: string): Promise<Span[]> {
+    const rows = await this.connection.rows(
+      `SELECT trace_id, span_id, parent_span_id, service, name, kind, toString(start_ns) AS start_text,
+              toString(duration_ns) AS duration_text, status, status_message, resource, attributes, events
+       FROM spans FINAL WHERE trace_id = ${str(traceId)} ORDER BY start_ns, span_id`
+    );
+    return rows.map(rowToSpan);
+  }
+
+  serviceMap(from: number, to: number): Promise<ServiceMapResponse> {
+    return serviceMap(this.connection, from, to);
+  }
+
+  private notSupported(feature: string): Promise<never> {
+    return Promise.reject(new NotSupportedError(this.kind, feature));
+  }
+
+  insertThreadDump(dump: NewThreadDump): Promise<void> {
+    return jvm.insertThreadDump(this.connection, dump);
+  }
+
+  threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]> {
+    return jvm.threadDumps(this.connection, query);
+  }
+
+  threadDump(id: string): Promise<ThreadDumpResponse | undefined> {
+    return jvm.threadDump(this.connection, id);
+  }
+
+  latestThreadDumpId(service: string, instance: string): Promise<string | undefined> {
+    return jvm.latestId(this.connection, 'jvm_thread_dumps', service, instance);
+  }
+
+  threadDumpRaw(id: string): Promise<{ body: Uint8Array; contentType: string; format: 'text' | 'json' } | undefined> {
+    return jvm.threadDumpRaw(this.connection, id);
+  }
+
+  insertHeapHistogram(histogram: NewHeapHistogram): Promise<void> {
+    return jvm.insertHeapHistogram(this.connection, histogram);
+  }
+
+  heapHistograms(query: JvmListQuery): Promise<HeapHistogramListItem[]> {
+    return jvm.heapHistograms(this.connection, query);
+  }
+
+  heapHistogram(id: string): Promise<HeapHistogramResponse | undefined> {
+    return jvm.heapHistogram(this.connection, id);
+  }
+
+  latestHeapHistogramId(service: string, instance: string): Promise<string | undefined> {
+    return jvm.latestId(this.connection, 'jvm_heap_histograms', service, instance);
+  }
+
+  jvmInstances(service?: string): Promise<JvmInstance[]> {
+    return jvm.jvmInstances(this.connection, service);
+  }
+
+  insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void> {
+    return active.insertActiveSnapshot(this.connection, snapshot, receivedAt);
+  }
+
+  activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]> {
+    return active.activeSnapshots(this.connection, query);
+  }
+
+  createJvmRequest(): Promise<JvmRequest> {
+    return this.notSupported('JVM capture requests');
+  }
+
+  jvmRequests(_query: JvmRequestQuery, _now: number): Promise<JvmRequest[]> {
+    return this.notSupported('JVM capture requests');
+  }
+
+  jvmRequest(_id: string, _now: number): Promise<JvmRequest | undefined> {
+    return this.notSupported('JVM capture requests');
+  }
+
+  claimJvmRequest(_id: string, _now: number): Promise<JvmRequestUpdate> {
+    return this.notSupported('JVM capture requests');
+  }
+
+  finishJvmRequest(_id: string, _result: JvmRequestResult, _now: number): Promise<JvmRequestUpdate> {
+    return this.notSupported('JVM capture requests');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    clearInterval(this.settleTimer);
+    while (this.writing || this.settling || this.queue.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Scale-out (issue 9, acceptance 2): two Debian clickhouse-server processes on their own loopback
+ * ports form one cluster of two shards (remote_servers); two Osprey backends on --store clickhouse
+ * --clickhouse-cluster, each talking to its own server, create local tables there and Distributed
+ * tables over both. The real OpenTelemetry workload is split by service — frontend and catalog
+ * spans to one backend, cart and payment spans to the other — so every checkout trace spans both
+ * halves. Either backend must then answer exactly what one DuckDB backend that received the whole
+ * workload answers (counts, traces across both halves, map edges), and both shards must hold rows.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import type { Span, TransactionsResponse } from '@osprey/model';
+
+import { type Backend, buildBackend, killAll, postOtlp, startBackend } from './osprey-cli';
+import { type ClickHouse, freePort, startClickHouse, stopAll } from './real-servers';
+import { conformanceCases, get, roundFloats, waitSettled } from './store-compare';
+import { makeWorkload } from './workload/store-workload';
+
+jest.setTimeout(240_000);
+
+/** Longer than sending the whole workload takes, so each trace settles once, with all its spans, on both stores. */
+const SETTLE_MS = 4000;
+const CLUSTER = 'osprey_shards';
+
+describe('two ClickHouse shards behind two backends', () => {
+  const workload = makeWorkload();
+  let dataDir: string;
+  let shards: ClickHouse[];
+  let duck: Backend;
+  let backends: Backend[];
+
+  beforeAll(async () => {
+    buildBackend();
+    dataDir = mkdtempSync(path.join(tmpdir(), 'osprey-shards-'));
+    const tcpPorts = [await freePort(), await freePort()];
+    const cluster = { name: CLUSTER, shardTcpPorts: tcpPorts };
+    shards = [await startClickHouse(cluster, tcpPorts[0]), await startClickHouse(cluster, tcpPorts[1])];
+    duck = await startBackend(path.join(dataDir, 'duck'), ['--settle-ms', String(SETTLE_MS)]);
+    backends = [];
+    for (const [i, shard] of shards.entries()) {
+      backends.push(
+        await startBackend(path.join(dataDir, `unused-${i}`), [
+          '--store',
+          'clickhouse',
+          '--clickhouse-url',
+          shard.url,
+          '--clickhouse-database',
+          'osprey',
+          '--clickhouse-cluster',
+          CLUSTER,
+          '--settle-ms',
+          String(SETTLE_MS),
+        ])
+      );
+    }
+    for (const batch of workload.batches) {
+      expect((await postOtlp(duck.url, batch.body)).status).toBe(200);
+      const half = batch.service === 'frontend' || batch.service === 'catalog' ? 0 : 1;
+      expect((await postOtlp(backends[half].url, batch.body)).status).toBe(200);
+    }
+    await waitSettled(duck, workload, 'the DuckDB backend');
+    await waitSettled(backends[0], workload, 'ClickHouse backend 1');
+  });
+
+  afterAll(async () => {
+    killAll();
+    await stopAll();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('spreads the spans over both shards, none lost or doubled', async () => {
+    const local = await Promise.all(
+      shards.map(async (shard) => Number((await shard.query('SELECT count() FROM osprey.spans_local FINAL')).trim()))
+    );
+    const traces = await Promise.all(
+      workload.traceIds.map((id) => get<{ spans: Span[] }>(duck, `/api/v1/traces/${id}`))
+    );
+    const total = traces.reduce((sum, trace) => sum + trace.spans.length, 0);
+    expect(local[0]).toBeGreaterThan(0);
+    expect(local[1]).toBeGreaterThan(0);
+    expect(local[0] + local[1]).toBe(total);
+  });
+
+  it('settles traces whose spans reached different backends', async () => {
+    for (const backend of backends) {
+      const rows = await get<TransactionsResponse>(
+        backend,
+        `/api/v1/transactions?from=${workload.from}&to=${workload.to}&limit=1000`
+      );
+      expect(rows.transactions).toHaveLength(workload.transactions);
+      const carts = rows.transactions.filter((tx) => tx.service === 'cart');
+      expect(carts.length).toBeGreaterThan(0);
+      expect(carts.every((tx) => tx.sqlCount === 2 && tx.parentService === 'frontend')).toBe(true);
+      const trace = await get<{ spans: Span[] }>(backend, `/api/v1/traces/${workload.traceIds[0]}`);
+      expect(new Set(trace.spans.map((span) => span.service))).toEqual(new Set(['frontend', 'cart', 'payment']));
+    }
+  });
+
+  it.each(conformanceCases(workload))('%s: either backend answers as DuckDB with everything: %s', async (_, route) => {
+    const expected = roundFloats(await get(duck, route));
+    for (const backend of backends) {
+      expect(roundFloats(await get(backend, route))).toEqual(expected);
+    }
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * The ClickHouse store against Debian's clickhouse-server, below the HTTP API: what the
+ * conformance suite cannot force — literals round-tripping through the real SQL parser, a trace
+ * settled twice (a callee's span arriving after the first settle), two backends settling the same
+ * trace at once, a resent batch, retention by partition drop.
+ */
+import type { Span } from '@osprey/model';
+
+import { deriveTransactions } from '../../backend/src/derive/transactions';
+import { ClickHouseConnection } from '../../backend/src/store/clickhouse/connection';
+import { str } from '../../backend/src/store/clickhouse/sql';
+import { ClickHouseStore } from '../../backend/src/store/clickhouse/store';
+import { type ClickHouse, startClickHouse, stopAll } from './real-servers';
+
+jest.setTimeout(60_000);
+
+const SETTLE_MS = 1000;
+const DAY = 86_400_000;
+/** A minute boundary a little in the past, in ms. */
+const MINUTE = Math.floor((Date.now() - 3600_000) / 60_000) * 60_000;
+
+let clickhouse: ClickHouse;
+let database = 0;
+const open: ClickHouseStore[] = [];
+
+/** A store on a database of its own; `shared` opens a second store on the previous one. */
+async function store(shared = false): Promise<ClickHouseStore> {
+  database += shared ? 0 : 1;
+  const opened = await ClickHouseStore.open(
+    { url: clickhouse.url, database: `store_${database}` },
+    { settleMs: SETTLE_MS, autoSettle: false }
+  );
+  open.push(opened);
+  return opened;
+}
+
+function span(traceId: string, spanId: string, service: string, fields: Partial<Span> & { startMs: number }): Span {
+  const { startMs, ...rest } = fields;
+  return {
+    traceId,
+    spanId,
+    name: spanId,
+    kind: 'client',
+    startTimeUnixNano: (BigInt(MINUTE + startMs) * BigInt(1_000_000)).toString(),
+    durationNano: (BigInt(10) * BigInt(1_000_000)).toString(),
+    status: 'unset',
+    service,
+    resource: { 'service.name': service, 'service.instance.id': `${service}-1` },
+    attributes: {},
+    events: [],
+    ...rest,
+  };
+}
+
+/** frontend's server span and its client call to cart, cart's server span, cart's db call. */
+function checkout(traceId: string): { frontend: Span[]; cart: Span[] } {
+  return {
+    frontend: [
+      span(traceId, 'f1', 'frontend', { startMs: 0, kind: 'server', durationNano: '50000000' }),
+      span(traceId, 'f2', 'frontend', { startMs: 1, parentSpanId: 'f1', attributes: { 'server.address': 'cart' } }),
+    ],
+    cart: [
+      span(traceId, 'c1', 'cart', { startMs: 2, kind: 'server', parentSpanId: 'f2' }),
+      span(traceId, 'c2', 'cart', { startMs: 3, parentSpanId: 'c1', attributes: { 'db.system.name': 'postgresql' } }),
+    ],
+  };
+}
+
+const insert = (target: ClickHouseStore, spans: Span[]) => target.insertBatch(spans, deriveTransactions(spans));
+const edges = async (target: ClickHouseStore) =>
+  (await target.serviceMap(MINUTE - 60_000, MINUTE + 120_000)).edges.map((edge) => `${edge.id} ${edge.calls}`);
+
+beforeAll(async () => {
+  clickhouse = await startClickHouse();
+});
+
+afterAll(async () => {
+  await Promise.all(open.map((opened) => opened.close()));
+  await stopAll();
+});
+
+describe('literal SQL', () => {
+  it.each([
+    "it's",
+    'back\\slash',
+    "\\'; DROP TABLE spans; --",
+    "' OR '1'='1",
+    'nul\0byte',
+    'tab\tnew\nline\r',
+    'ünïcødé 🦅 中文',
+    '{p:String}',
+    '$1 ? %s',
+  ])('%j reads back unchanged from the real parser', async (value) => {
+    const connection = new ClickHouseConnection({ url: clickhouse.url, database: 'default' });
+    try {
+      expect(await connection.rows(`SELECT ${str(value)} AS v`)).toEqual([{ v: value }]);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('stores and finds a service named like an injection', async () => {
+    const target = await store();
+    const service = "x'); DROP TABLE spans; --\\";
+    await insert(target, [span('a'.repeat(32), 's1', service, { startMs: 0, kind: 'server' })]);
+    expect(await target.services()).toEqual([service]);
+    const rows = await target.transactions({ from: MINUTE - 1000, to: MINUTE + 1000, service, limit: 10 });
+    expect(rows.transactions.map((tx) => tx.service)).toEqual([service]);
+  });
+});
+
+describe('settling', () => {
+  it('re-settles a trace whose callee arrived late: the call moves from the external peer to the service', async () => {
+    const target = await store();
+    const { frontend, cart } = checkout('b'.repeat(32));
+    await insert(target, frontend);
+    expect(await target.settleDue(Date.now() + SETTLE_MS)).toBe(1);
+    expect(await edges(target)).toEqual(['frontend->ext:cart 1']);
+    await insert(target, cart);
+    expect(await target.settleDue(Date.now() + SETTLE_MS)).toBe(1);
+    expect(await edges(target)).toEqual(['cart->db:postgresql:postgresql 1', 'frontend->cart 1']);
+    const rows = await target.transactions({ from: MINUTE - 1000, to: MINUTE + 60_000, service: 'cart', limit: 10 });
+    expect(rows.transactions.map((tx) => [tx.sqlCount, tx.parentService])).toEqual([[1, 'frontend']]);
+    expect(await target.settleDue(Date.now() + SETTLE_MS)).toBe(0);
+  });
+
+  it('counts a trace once when two backends settle it at the same time', async () => {
+    const first = await store();
+    const second = await store(true);
+    const { frontend, cart } = checkout('c'.repeat(32));
+    await insert(first, frontend);
+    await insert(second, cart);
+    const now = Date.now() + SETTLE_MS;
+    expect(await Promise.all([first.settleDue(now), second.settleDue(now)])).toEqual([1, 1]);
+    for (const target of [first, second]) {
+      expect(await edges(target)).toEqual(['cart->db:postgresql:postgresql 1', 'frontend->cart 1']);
+    }
+  });
+});
+
+describe('writes', () => {
+  it('keeps a resent batch once', async () => {
+    const target = await store();
+    const { frontend, cart } = checkout('d'.repeat(32));
+    for (let i = 0; i < 2; i++) {
+      await insert(target, [...frontend, ...cart]);
+    }
+    expect((await target.trace('d'.repeat(32))).map((s) => s.spanId)).toEqual(['f1', 'f2', 'c1', 'c2']);
+    const rows = await target.transactions({ from: MINUTE - 1000, to: MINUTE + 60_000, limit: 10 });
+    expect(rows.transactions).toHaveLength(2);
+  });
+
+  it('drops whole day partitions older than the cutoff', async () => {
+    const target = await store();
+    const now = Date.now();
+    const old = span('e'.repeat(32), 'old', 'jobs', { startMs: now - 3 * DAY - MINUTE, kind: 'server' });
+    const recent = span('f'.repeat(32), 'new', 'jobs', { startMs: 0, kind: 'server' });
+    await insert(target, [old, recent]);
+    expect(await target.deleteOlderThan('spans', now - 2 * DAY)).toBe(1);
+    expect(await target.trace('e'.repeat(32))).toEqual([]);
+    expect(await target.trace('f'.repeat(32))).toHaveLength(1);
+    expect(await target.deleteOlderThan('spans', now - 2 * DAY)).toBe(0);
+  });
+});

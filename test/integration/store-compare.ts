@@ -1,0 +1,89 @@
+/**
+ * Helpers of the store comparison tests (store-conformance, clickhouse-shards): read routes to
+ * compare, float-order-tolerant comparison, waiting for settling.
+ */
+import type { ServiceMapResponse } from '@osprey/model';
+
+import { type Backend, TOKENS } from './osprey-cli';
+import { waitFor } from './real-servers';
+import type { Workload } from './workload/store-workload';
+
+export async function get<T>(backend: Backend, pathAndQuery: string): Promise<T> {
+  const res = await fetch(`${backend.url}${pathAndQuery}`, {
+    headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}` },
+  });
+  if (res.status !== 200) {
+    throw new Error(`GET ${pathAndQuery}: ${res.status} ${await res.text()}`);
+  }
+  return (await res.json()) as T;
+}
+
+/**
+ * Non-integers to 12 significant digits: sums and interpolations come out of the two databases in
+ * a different order of float operations (13.399 vs 13.399000000000001); anything larger is a real difference.
+ */
+export function roundFloats(value: unknown): unknown {
+  if (typeof value === 'number') {
+    return Number.isInteger(value) ? value : Number(value.toPrecision(12));
+  }
+  if (Array.isArray(value)) {
+    return value.map(roundFloats);
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, roundFloats(inner)]));
+  }
+  return value;
+}
+
+/** Every edge call counted by settled traces. */
+export async function settledCalls(backend: Backend, workload: Workload): Promise<number> {
+  const map = await get<ServiceMapResponse>(backend, `/api/v1/servicemap?from=${workload.from}&to=${workload.to}`);
+  return map.edges.reduce((sum, edge) => sum + edge.calls, 0);
+}
+
+/** Waits until every call of the workload is counted in `backend`'s service map. */
+export function waitSettled(backend: Backend, workload: Workload, name: string): Promise<boolean> {
+  return waitFor(
+    `all ${workload.calls} calls settled on ${name}`,
+    async () => {
+      const calls = await settledCalls(backend, workload);
+      if (calls !== workload.calls) {
+        throw new Error(`${calls} so far`);
+      }
+      return true;
+    },
+    30_000
+  );
+}
+
+/** The read routes compared, with the workload window. */
+export function conformanceCases(workload: Workload): Array<[string, string]> {
+  const window = `from=${workload.from}&to=${workload.to}`;
+  return [
+    ['services', '/api/v1/services'],
+    ['transactions, rows', `/api/v1/transactions?${window}&limit=1000`],
+    [
+      'transactions of one service and endpoint',
+      `/api/v1/transactions?${window}&service=frontend&endpoint=GET%20%2Fcheckout`,
+    ],
+    ['transactions, errors only, min elapsed', `/api/v1/transactions?${window}&errorsOnly=true&minElapsed=30`],
+    ['transactions, truncated rows', `/api/v1/transactions?${window}&limit=5`],
+    ['transactions, density', `/api/v1/transactions?${window}&mode=density&timeBuckets=40&elapsedBuckets=12`],
+    ['transactions, auto past the limit', `/api/v1/transactions?${window}&mode=auto&limit=10`],
+    ['trace, first', `/api/v1/traces/${workload.traceIds[0]}`],
+    ['trace, failed payment', `/api/v1/traces/${workload.traceIds[4]}`],
+    ['trace, browse', `/api/v1/traces/${workload.traceIds[2]}`],
+    ['RED raw by service', `/api/v1/metrics/red?${window}&step=10000&groupBy=service`],
+    [
+      'RED raw by endpoint of one service',
+      `/api/v1/metrics/red?${window}&step=30000&groupBy=endpoint&service=frontend`,
+    ],
+    ['RED rollup by instance', `/api/v1/metrics/red?${window}&step=60000&groupBy=instance`],
+    ['RED rollup, 2-minute step by endpoint', `/api/v1/metrics/red?${window}&step=120000&groupBy=endpoint`],
+    ['instances', '/api/v1/instances'],
+    ['endpoints of cart', '/api/v1/endpoints?service=cart'],
+    ['service map', `/api/v1/servicemap?${window}`],
+    ['active services', '/api/v1/active'],
+    ['active services of one service', '/api/v1/active?service=cart'],
+  ];
+}

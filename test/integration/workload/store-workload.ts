@@ -1,0 +1,157 @@
+/**
+ * A fixed multi-service workload for the store conformance and two-shard tests, made by the real
+ * OpenTelemetry SDK (one tracer provider per service, W3C parent context passed between them) and
+ * serialised by its OTLP protobuf serializer. Times are explicit, so durations and latency buckets
+ * vary the same way on every run; each service's spans come in several batches, callees first, as
+ * separately exporting services send them, so settling has to join spans across batches.
+ *
+ *   frontend GET /checkout → cart GET /cart (2 postgresql queries)
+ *                          → payment POST /pay (1 postgresql query; every 5th fails: 500, no query)
+ *   frontend GET /browse   → catalog GET /items (1 mysql query)
+ */
+import { otlpProtobuf, type SdkSpan } from '../osprey-cli';
+
+export const SERVICES = ['cart', 'catalog', 'frontend', 'payment'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface Workload {
+  /** OTLP protobuf batches in sending order, each of one service. */
+  batches: Array<{ service: ServiceName; body: Uint8Array }>;
+  traceIds: string[];
+  /** Transactions (entry spans) and client calls with a target in the whole workload. */
+  transactions: number;
+  calls: number;
+  from: number;
+  to: number;
+}
+
+const REQUESTS = 40;
+const CHUNKS = 4;
+
+export function makeWorkload(start = Date.now() - 120_000): Workload {
+  const { context, trace, SpanKind, SpanStatusCode } = require('@opentelemetry/api');
+  const { resources, tracing } = require('@opentelemetry/sdk-node');
+  const exporters = new Map<ServiceName, { getFinishedSpans(): SdkSpan[] }>();
+  const tracers = new Map<ServiceName, ReturnType<typeof trace.getTracer>>();
+  for (const service of SERVICES) {
+    const exporter = new tracing.InMemorySpanExporter();
+    const provider = new tracing.BasicTracerProvider({
+      resource: resources.resourceFromAttributes({ 'service.name': service, 'service.instance.id': `${service}-1` }),
+      spanProcessors: [new tracing.SimpleSpanProcessor(exporter)],
+    });
+    exporters.set(service, exporter);
+    tracers.set(service, provider.getTracer('store-workload'));
+  }
+  const tracer = (service: ServiceName) => tracers.get(service)!;
+  const under = (span: unknown) => trace.setSpan(context.active(), span);
+
+  let transactions = 0;
+  let calls = 0;
+  const traceIds: string[] = [];
+  /** A client span to another service and that service's server span, `ms` long, starting at `t`. */
+  const remote = (
+    from: ServiceName,
+    to: ServiceName,
+    parent: unknown,
+    method: string,
+    route: string,
+    t: number,
+    ms: number,
+    body: (server: { setAttribute(k: string, v: unknown): void; setStatus(s: unknown): void }) => boolean
+  ): boolean => {
+    const client = tracer(from).startSpan(
+      method,
+      { kind: SpanKind.CLIENT, startTime: t, attributes: { 'http.request.method': method, 'server.address': to } },
+      under(parent)
+    );
+    const server = tracer(to).startSpan(
+      `${method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        startTime: t + 1,
+        attributes: { 'http.request.method': method, 'http.route': route },
+      },
+      under(client)
+    );
+    const ok = body(server);
+    server.setAttribute('http.response.status_code', ok ? 200 : 500);
+    if (!ok) {
+      server.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
+    }
+    server.end(t + ms - 1);
+    client.setAttribute('http.response.status_code', ok ? 200 : 500);
+    client.end(t + ms);
+    transactions += 1;
+    calls += 1;
+    return ok;
+  };
+  const db = (service: ServiceName, parent: unknown, system: string, table: string, t: number, ms: number) => {
+    tracer(service)
+      .startSpan(
+        `SELECT ${table}`,
+        {
+          kind: SpanKind.CLIENT,
+          startTime: t,
+          attributes: { 'db.system.name': system, 'db.namespace': table, 'db.query.text': `SELECT * FROM ${table}` },
+        },
+        under(parent)
+      )
+      .end(t + ms);
+    calls += 1;
+  };
+
+  for (let i = 0; i < REQUESTS; i++) {
+    const t = start + i * 1500;
+    const ms = 20 + ((i * 37) % 180);
+    const checkout = i % 3 !== 2;
+    const root = tracer('frontend').startSpan(checkout ? 'GET /checkout' : 'GET /browse', {
+      kind: SpanKind.SERVER,
+      startTime: t,
+      attributes: {
+        'http.request.method': 'GET',
+        'http.route': checkout ? '/checkout' : '/browse',
+        'enduser.id': `u-${i % 7}`,
+      },
+    });
+    transactions += 1;
+    let ok = true;
+    if (checkout) {
+      remote('frontend', 'cart', root, 'GET', '/cart', t + 2, ms / 3, (server) => {
+        db('cart', server, 'postgresql', 'cart_items', t + 4, ms / 10);
+        db('cart', server, 'postgresql', 'prices', t + 5 + ms / 10, ms / 12);
+        return true;
+      });
+      ok = remote('frontend', 'payment', root, 'POST', '/pay', t + 3 + ms / 3, ms / 2, (server) => {
+        if (i % 5 === 4) {
+          return false;
+        }
+        db('payment', server, 'postgresql', 'payments', t + 6 + ms / 3, ms / 8);
+        return true;
+      });
+    } else {
+      remote('frontend', 'catalog', root, 'GET', '/items', t + 2, ms / 2, (server) => {
+        db('catalog', server, 'mysql', 'items', t + 3, ms / 5);
+        return true;
+      });
+    }
+    root.setAttribute('http.response.status_code', ok ? 200 : 502);
+    if (!ok) {
+      root.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    root.end(t + ms + 5);
+    traceIds.push(root.spanContext().traceId);
+  }
+
+  const batches: Workload['batches'] = [];
+  for (let chunk = 0; chunk < CHUNKS; chunk++) {
+    for (const service of ['payment', 'cart', 'catalog', 'frontend'] as const) {
+      const spans = exporters.get(service)!.getFinishedSpans();
+      const size = Math.ceil(spans.length / CHUNKS);
+      const part = spans.slice(chunk * size, (chunk + 1) * size);
+      if (part.length > 0) {
+        batches.push({ service, body: otlpProtobuf(part) });
+      }
+    }
+  }
+  return { batches, traceIds, transactions, calls, from: start - 60_000, to: start + REQUESTS * 1500 + 60_000 };
+}
