@@ -177,7 +177,7 @@ export class ClickHouseStore implements Store {
   }
 
   backlog(): Backlog {
-    return { batches: this.queuedBatches, items: this.queuedItems };
+    return { batches: this.queuedBatches, items: this.queuedItems, maxItems: this.maxQueuedItems };
   }
 
   private async drain(): Promise<void> {
