@@ -199,11 +199,14 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
       // run (3.5 s seen on 2 loaded cores) delays one upload and the next, on time, lands right
       // after it. The schedule is fixed-rate from the attach, so by the time of the last upload at
       // most ⌊elapsed / interval⌋ + 1 captures can have started.
+      // The agent logs an upload after the backend answered it, so the log may trail the listing.
       const attachedAt = Date.parse(String(jsonLines(agent).find((l) => l.msg === 'attached to JVM')?.ts));
-      const onSchedule = jsonLines(agent).filter(
-        (l) => l.msg === 'thread dump uploaded' && l.trigger === 'interval' && l.format === 'text'
-      );
-      expect(onSchedule.length).toBeGreaterThanOrEqual(2);
+      const onSchedule = await waitFor('two interval text dumps logged', 10_000, () => {
+        const logged = jsonLines(agent).filter(
+          (l) => l.msg === 'thread dump uploaded' && l.trigger === 'interval' && l.format === 'text'
+        );
+        return logged.length >= 2 ? logged : undefined;
+      });
       const elapsed = Date.parse(String(onSchedule[onSchedule.length - 1].ts)) - attachedAt;
       expect(onSchedule.length).toBeLessThanOrEqual(Math.floor(elapsed / 2000) + 1);
 
