@@ -1,7 +1,8 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import type { RedGroupBy, RedPoint, RedQuery, RedResponse, RedSeries, Transaction } from '@osprey/model';
+import type { RedPoint, RedQuery, RedResponse, Transaction } from '@osprey/model';
 
 import { bucketOf, bucketUpperMs } from '../stats/latency-buckets';
+import { GROUP_COLUMNS, type Row, redPoint, toSeries } from './red-series';
 import type { RollupCompaction } from './store';
 
 export const MINUTE_MS = 60_000;
@@ -140,13 +141,6 @@ async function count(connection: DuckDBConnection, sql: string, values: Record<s
   return Number((await connection.runAndReadAll(sql, values)).getRowObjectsJS()[0].n);
 }
 
-/** Columns a series is keyed by, for each groupBy. */
-const GROUP_COLUMNS: Record<RedGroupBy, Array<'service' | 'instance' | 'endpoint'>> = {
-  service: ['service'],
-  instance: ['service', 'instance'],
-  endpoint: ['service', 'endpoint'],
-};
-
 function filters(query: RedQuery, values: Record<string, DuckDBValue>): string[] {
   const where: string[] = [];
   for (const column of ['service', 'instance', 'endpoint'] as const) {
@@ -157,48 +151,6 @@ function filters(query: RedQuery, values: Record<string, DuckDBValue>): string[]
     }
   }
   return where;
-}
-
-type Row = Record<string, unknown>;
-
-function seriesKey(row: Row, columns: readonly string[]): string {
-  return JSON.stringify(columns.map((column) => String(row[column])));
-}
-
-/** Collects (series key row, point) pairs into series sorted by their key, points by time. */
-function toSeries(
-  points: ReadonlyArray<[Row, RedPoint]>,
-  columns: ReadonlyArray<'service' | 'instance' | 'endpoint'>
-): RedSeries[] {
-  const series = new Map<string, RedSeries>();
-  for (const [row, point] of points) {
-    const key = seriesKey(row, columns);
-    let entry = series.get(key);
-    if (entry === undefined) {
-      entry = { service: String(row.service), points: [] };
-      for (const column of columns.slice(1)) {
-        entry[column] = String(row[column]);
-      }
-      series.set(key, entry);
-    }
-    entry.points.push(point);
-  }
-  return [...series.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, entry]) => ({ ...entry, points: entry.points.sort((a, b) => a.time - b.time) }));
-}
-
-function redPoint(time: number, step: number, n: number, errors: number, p: [number, number, number]): RedPoint {
-  return {
-    time,
-    count: n,
-    rate: n / (step / 1000),
-    errors,
-    errorRatio: n === 0 ? 0 : errors / n,
-    p50: p[0],
-    p90: p[1],
-    p99: p[2],
-  };
 }
 
 /**

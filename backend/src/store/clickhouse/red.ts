@@ -1,61 +1,15 @@
-import type { RedGroupBy, RedPoint, RedQuery, RedResponse, RedSeries } from '@osprey/model';
+import type { RedPoint, RedQuery, RedResponse } from '@osprey/model';
 
 import { quantileMs } from '../../stats/latency-buckets';
 import { MINUTE_MS } from '../duckdb-red';
+import { GROUP_COLUMNS, redPoint, seriesKey, toSeries } from '../red-series';
 import type { ClickHouseConnection, Row } from './connection';
 import { num, str } from './sql';
-
-/** Columns a series is keyed by, for each groupBy (as in the DuckDB store). */
-const GROUP_COLUMNS: Record<RedGroupBy, Array<'service' | 'instance' | 'endpoint'>> = {
-  service: ['service'],
-  instance: ['service', 'instance'],
-  endpoint: ['service', 'endpoint'],
-};
 
 function filters(query: RedQuery): string[] {
   return (['service', 'instance', 'endpoint'] as const)
     .filter((column) => query[column] !== undefined)
     .map((column) => `${column} = ${str(query[column] as string)}`);
-}
-
-function seriesKey(row: Row, columns: readonly string[]): string {
-  return JSON.stringify(columns.map((column) => String(row[column])));
-}
-
-/** (series key row, point) pairs → series sorted by their key, points by time. */
-function toSeries(
-  points: ReadonlyArray<[Row, RedPoint]>,
-  columns: ReadonlyArray<'service' | 'instance' | 'endpoint'>
-): RedSeries[] {
-  const series = new Map<string, RedSeries>();
-  for (const [row, point] of points) {
-    const key = seriesKey(row, columns);
-    let entry = series.get(key);
-    if (entry === undefined) {
-      entry = { service: String(row.service), points: [] };
-      for (const column of columns.slice(1)) {
-        entry[column] = String(row[column]);
-      }
-      series.set(key, entry);
-    }
-    entry.points.push(point);
-  }
-  return [...series.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, entry]) => ({ ...entry, points: entry.points.sort((a, b) => a.time - b.time) }));
-}
-
-function redPoint(time: number, step: number, n: number, errors: number, p: [number, number, number]): RedPoint {
-  return {
-    time,
-    count: n,
-    rate: n / (step / 1000),
-    errors,
-    errorRatio: n === 0 ? 0 : errors / n,
-    p50: p[0],
-    p90: p[1],
-    p99: p[2],
-  };
 }
 
 /** RED from raw transactions ending in [from, to); exact rank-⌈q·n⌉ percentiles (rule of `quantileMs`). */

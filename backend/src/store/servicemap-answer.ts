@@ -1,0 +1,101 @@
+import type { ServiceMapEdge, ServiceMapNode, ServiceMapNodeType, ServiceMapResponse } from '@osprey/model';
+
+import { quantileMs } from '../stats/latency-buckets';
+
+const MINUTE_MS = 60_000;
+
+interface EdgeAccumulator {
+  source: string;
+  target: string;
+  targetType: ServiceMapNodeType;
+  targetName: string;
+  dbSystem?: string;
+  calls: number;
+  errors: number;
+  buckets: Array<[number, number]>;
+}
+
+/**
+ * The service map answer both stores give for [from, to]: `edgeRows` (source, target, target_type,
+ * target_name, db_system, bucket, calls, errors) summed from the rollups of every minute that
+ * starts in [minute of `from`, `to`] (rate is calls per second over those whole minutes), `services` the service nodes of the transactions ending in [from, to]. Nodes the edges
+ * name but `services` lacks (databases, external peers, callers without transactions) are added.
+ */
+export function serviceMapAnswer(
+  from: number,
+  to: number,
+  edgeRows: ReadonlyArray<Record<string, unknown>>,
+  services: readonly ServiceMapNode[]
+): ServiceMapResponse {
+  const edges = new Map<string, EdgeAccumulator>();
+  for (const row of edgeRows) {
+    const id = `${String(row.source)}->${String(row.target)}`;
+    let edge = edges.get(id);
+    if (edge === undefined) {
+      edge = {
+        source: String(row.source),
+        target: String(row.target),
+        targetType: row.target_type as ServiceMapNodeType,
+        targetName: String(row.target_name),
+        calls: 0,
+        errors: 0,
+        buckets: [],
+      };
+      if (row.db_system !== null && row.db_system !== undefined) {
+        edge.dbSystem = String(row.db_system);
+      }
+      edges.set(id, edge);
+    }
+    edge.calls += Number(row.calls);
+    edge.errors += Number(row.errors);
+    edge.buckets.push([Number(row.bucket), Number(row.calls)]);
+  }
+
+  const nodes = new Map<string, ServiceMapNode>(services.map((node) => [node.id, { ...node }]));
+  const ensure = (node: ServiceMapNode): ServiceMapNode => {
+    const known = nodes.get(node.id);
+    if (known !== undefined) {
+      return known;
+    }
+    nodes.set(node.id, node);
+    return node;
+  };
+
+  const firstMinute = Math.floor(from / MINUTE_MS) * MINUTE_MS;
+  const seconds = (Math.floor(to / MINUTE_MS) * MINUTE_MS + MINUTE_MS - firstMinute) / 1000;
+  const answer: ServiceMapEdge[] = [];
+  for (const [id, edge] of edges) {
+    ensure({ id: edge.source, type: 'service', name: edge.source, transactions: 0, errors: 0 });
+    const target = ensure({
+      id: edge.target,
+      type: edge.targetType,
+      name: edge.targetName,
+      transactions: 0,
+      errors: 0,
+    });
+    if (edge.dbSystem !== undefined) {
+      target.dbSystem = edge.dbSystem;
+    }
+    if (target.type !== 'service') {
+      // A database or external peer has no transactions of its own: its errors are the failed calls to it.
+      target.errors += edge.errors;
+    }
+    answer.push({
+      id,
+      source: edge.source,
+      target: edge.target,
+      calls: edge.calls,
+      errors: edge.errors,
+      rate: edge.calls / seconds,
+      p50: quantileMs(edge.buckets, 0.5),
+      p95: quantileMs(edge.buckets, 0.95),
+      p99: quantileMs(edge.buckets, 0.99),
+    });
+  }
+  return {
+    from,
+    to,
+    nodes: [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    edges: answer.sort((a, b) => a.id.localeCompare(b.id)),
+  };
+}
