@@ -38,6 +38,7 @@ import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
 import { deleteOlderThan } from './duckdb-retention';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
+import { rowToTransaction } from './transaction-row';
 import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
@@ -611,45 +612,6 @@ type Row = Record<string, unknown>;
 function optionalString(row: Row, column: string): string | undefined {
   const value = row[column];
   return value === null || value === undefined ? undefined : String(value);
-}
-
-function rowToTransaction(row: Row): Transaction {
-  const tx: Transaction = {
-    endTime: Number(row.end_time),
-    elapsed: Number(row.elapsed),
-    service: String(row.service),
-    instance: String(row.instance),
-    endpoint: String(row.endpoint),
-    status: row.status as TransactionStatus,
-    traceId: String(row.trace_id),
-    spanId: String(row.span_id),
-    sqlCount: Number(row.sql_count),
-    sqlTime: Number(row.sql_time),
-    apiCallCount: Number(row.api_call_count),
-    apiCallTime: Number(row.api_call_time),
-    kind: row.kind as TransactionKind,
-  };
-  const optional: Array<[keyof Transaction, string]> = [
-    ['errorType', 'error_type'],
-    ['errorMessage', 'error_message'],
-    ['parentService', 'parent_service'],
-    ['userId', 'user_id'],
-    ['clientIp', 'client_ip'],
-    ['threadName', 'thread_name'],
-  ];
-  for (const [field, column] of optional) {
-    const value = optionalString(row, column);
-    if (value !== undefined) {
-      (tx as unknown as Record<string, unknown>)[field] = value;
-    }
-  }
-  if (row.http_status !== null && row.http_status !== undefined) {
-    tx.httpStatus = Number(row.http_status);
-  }
-  if (row.cpu_time !== null && row.cpu_time !== undefined) {
-    tx.cpuTime = Number(row.cpu_time);
-  }
-  return tx;
 }
 
 function rowToSpan(row: Row): Span {

@@ -17,6 +17,7 @@ import type {
 } from '@osprey/model';
 
 import { rollupRows } from '../duckdb-red';
+import { rowToTransaction } from '../transaction-row';
 import type { SettleRule } from '../duckdb-settle';
 import { NotSupportedError } from '../not-supported';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
@@ -38,7 +39,7 @@ import * as jvm from './jvm';
 import { ClickHouseConnection, type ClickHouseTarget } from './connection';
 import * as red from './red';
 import { dropOlderPartitions } from './retention';
-import { rowToSpan, rowToTransaction, spanRow, transactionRow } from './rows';
+import { rowToSpan, spanRow, transactionRow } from './rows';
 import { migrate } from './schema';
 import { serviceMap } from './servicemap';
 import * as settle from './settle';
