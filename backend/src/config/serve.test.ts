@@ -25,7 +25,7 @@ describe('parseServeArgs', () => {
       maxQueuedSpans: 200_000,
       active: { thresholds: { slow: 3000, verySlow: 8000 }, staleAfterMs: 30_000 },
       tokens: { ingest: 'i', admin: 'a' },
-      retention: { spans: 3 * DAY, transactions: 7 * DAY, rollups: 90 * DAY },
+      retention: { spans: 3 * DAY, transactions: 7 * DAY, rollups: 90 * DAY, jvm: 30 * DAY },
       metricsMaxEndpoints: 500,
       store: 'duckdb',
     });
@@ -174,6 +174,7 @@ describe('parseServeArgs', () => {
       '--retention-spans',
       '--retention-transactions',
       '--retention-rollups',
+      '--retention-jvm',
       '--settle-ms',
       '--metrics-max-endpoints',
       '--influx-url',
@@ -237,6 +238,7 @@ retention:
   spans: 12h
   transactions: 2d
   rollups: 30d
+  jvm: 14d
 `;
   const files = (text: string) => () => text;
 
@@ -252,7 +254,7 @@ retention:
       active: { thresholds: { slow: 2000, verySlow: 5000 }, staleAfterMs: 10_000 },
       influx: { url: 'http://influx:8086', db: 'apm', intervalMs: 30_000 },
       tokens: { read: 'file-read', ingest: 'file-ingest' },
-      retention: { spans: 12 * 3600_000, transactions: 2 * DAY, rollups: 30 * DAY },
+      retention: { spans: 12 * 3600_000, transactions: 2 * DAY, rollups: 30 * DAY, jvm: 14 * DAY },
       metricsMaxEndpoints: 50,
       store: 'duckdb',
     });
@@ -274,6 +276,7 @@ retention:
         OSPREY_PORT: '2',
         OSPREY_HOST: '::1',
         OSPREY_RETENTION_ROLLUPS: '1w',
+        OSPREY_RETENTION_JVM: '3d',
         OSPREY_READ_TOKEN: 'env-read',
       },
       files(YAML)
@@ -283,7 +286,7 @@ retention:
       host: '::1',
       dataDir: '/c/data',
       tokens: { read: 'env-read', ingest: 'file-ingest' },
-      retention: { spans: 3600_000, transactions: 2 * DAY, rollups: 7 * DAY },
+      retention: { spans: 3600_000, transactions: 2 * DAY, rollups: 7 * DAY, jvm: 3 * DAY },
     });
   });
 
@@ -296,7 +299,7 @@ retention:
         dataDir: '/abs',
         insecure: true,
         tokens: {},
-        retention: { spans: 3 * DAY, transactions: 36 * 3600_000, rollups: 90 * DAY },
+        retention: { spans: 3 * DAY, transactions: 36 * 3600_000, rollups: 90 * DAY, jvm: 30 * DAY },
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -86,6 +86,8 @@ Options:
   --retention-transactions <d>    keep transactions (XLOG rows) this long after they end
                                   (default 7d, env OSPREY_RETENTION_TRANSACTIONS)
   --retention-rollups <duration>  keep per-minute RED rollups this long (default 90d, env OSPREY_RETENTION_ROLLUPS)
+  --retention-jvm <duration>      keep thread dumps, heap histograms and capture requests this long
+                                  (default 30d, env OSPREY_RETENTION_JVM)
   --max-queued-spans <n>          spans + rows waiting for commit before ingest answers 503 with
                                   Retry-After: ${RETRY_AFTER_SECONDS} (default ${DEFAULT_MAX_QUEUED_ITEMS}, env OSPREY_MAX_QUEUED_SPANS)
   --active-slow-ms <n>            equalizer: in-flight requests this old are slow
@@ -129,7 +131,7 @@ Config file keys (all optional; relative dataDir is resolved against the file's 
   maxQueuedSpans, settleMs, activeSlowMs, activeVerySlowMs, activeStaleMs, metricsMaxEndpoints: numbers
   influxUrl, influxDb, influxInterval: strings as for the flags
   tokens: { ingest: "...", read: "...", admin: "..." }
-  retention: { spans: 3d, transactions: 7d, rollups: 90d }
+  retention: { spans: 3d, transactions: 7d, rollups: 90d, jvm: 30d }
 `;
 
 type Env = Record<string, string | undefined>;
@@ -167,7 +169,7 @@ const FILE_SCALARS: Record<string, [flag: string, kinds: readonly ScalarKind[]]>
 };
 const FILE_KEYS = [...Object.keys(FILE_SCALARS), 'tokens', 'retention'];
 const SCOPES = ['ingest', 'read', 'admin'] as const;
-const TIERS: readonly RetentionTier[] = ['spans', 'transactions', 'rollups'];
+const TIERS: readonly RetentionTier[] = ['spans', 'transactions', 'rollups', 'jvm'];
 
 /** A config file's settings as the strings a flag would carry, keyed like the flags. */
 type FileSettings = Partial<Record<string, string>>;
@@ -283,6 +285,7 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
         'retention-spans': { type: 'string' },
         'retention-transactions': { type: 'string' },
         'retention-rollups': { type: 'string' },
+        'retention-jvm': { type: 'string' },
         'metrics-max-endpoints': { type: 'string' },
         'influx-url': { type: 'string' },
         'influx-db': { type: 'string' },

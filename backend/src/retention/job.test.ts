@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type { Span, Transaction } from '@osprey/model';
 
+import { analyzeThreadDump, parseClassHistogram, parseThreadDump } from '../jvm';
 import { DuckDbStore } from '../store/duckdb';
 import { MINUTE_MS } from '../store/duckdb-red';
 import { generateTransactions } from '../testing/generate';
@@ -58,7 +59,7 @@ describe('RetentionJob on DuckDbStore', () => {
     // Two commits over the same hours, so their minutes hold rows for compaction to merge.
     await store.insertBatch(spans.slice(0, 1500), txs.slice(0, 1500));
     await store.insertBatch(spans.slice(1500), txs.slice(1500));
-    const retention: Retention = { spans: 2 * HOUR, transactions: 5 * HOUR, rollups: 8 * HOUR };
+    const retention: Retention = { spans: 2 * HOUR, transactions: 5 * HOUR, rollups: 8 * HOUR, jvm: HOUR };
     const deletes: number[] = [];
     const job = new RetentionJob({
       store: {
@@ -104,7 +105,52 @@ describe('RetentionJob on DuckDbStore', () => {
     expect(await store.compactRollups(NOW - 2 * MINUTE_MS)).toMatchObject({ rowsBefore: 0, from: NOW - 2 * MINUTE_MS });
 
     // A second run at the same time finds nothing more.
-    expect((await job.runOnce()).deleted).toEqual({ spans: 0, transactions: 0, rollups: 0 });
+    expect((await job.runOnce()).deleted).toEqual({ spans: 0, transactions: 0, rollups: 0, jvm: 0 });
+  });
+
+  it('deletes thread dumps, heap histograms and capture requests past the jvm tier, keeping newer ones', async () => {
+    const fixtures = path.resolve(__dirname, '../../../test/fixtures/jvm/jdk17');
+    const dumpText = readFileSync(path.join(fixtures, 'lock-jstack-l.txt'));
+    const histogramText = readFileSync(path.join(fixtures, 'class_histogram.txt'));
+    const analysed = analyzeThreadDump(parseThreadDump(dumpText.toString('utf8')));
+    const histogram = parseClassHistogram(histogramText.toString('utf8'));
+    const target = { service: 'shop', instance: 'shop-1' };
+    for (const [id, takenAt] of [
+      ['dump-old', NOW - 3 * HOUR],
+      ['dump-new', NOW - HOUR / 2],
+    ] as const) {
+      await store.insertThreadDump({
+        id,
+        ...target,
+        takenAt,
+        receivedAt: takenAt,
+        dump: { ...analysed, ...target, takenAt },
+        raw: dumpText,
+        contentType: 'text/plain',
+      });
+      await store.insertHeapHistogram({
+        id: id.replace('dump', 'histogram'),
+        ...target,
+        takenAt,
+        receivedAt: takenAt,
+        histogram: { ...histogram, ...target, takenAt },
+        raw: histogramText,
+      });
+    }
+    await store.createJvmRequest({ id: 'request-old', ...target, kind: 'threaddump', now: NOW - 2 * HOUR });
+    await store.createJvmRequest({ id: 'request-new', ...target, kind: 'threaddump', now: NOW - HOUR / 2 });
+    const job = new RetentionJob({
+      store,
+      retention: { spans: 10 * HOUR, transactions: 10 * HOUR, rollups: 10 * HOUR, jvm: HOUR },
+      now: () => NOW,
+    });
+
+    expect((await job.runOnce()).deleted).toEqual({ spans: 0, transactions: 0, rollups: 0, jvm: 3 });
+    const everything = { ...target, from: 0, to: NOW, limit: 100 };
+    expect((await store.threadDumps(everything)).map((d) => d.id)).toEqual(['dump-new']);
+    expect((await store.heapHistograms(everything)).map((h) => h.id)).toEqual(['histogram-new']);
+    expect((await store.jvmRequests({ ...target }, NOW)).map((r) => r.id)).toEqual(['request-new']);
+    expect(await store.threadDump('dump-old')).toBeUndefined();
   });
 
   it('runs on start and stops cleanly', async () => {
@@ -112,7 +158,7 @@ describe('RetentionJob on DuckDbStore', () => {
     const runs: number[] = [];
     const job = new RetentionJob({
       store,
-      retention: { spans: HOUR, transactions: HOUR, rollups: HOUR },
+      retention: { spans: HOUR, transactions: HOUR, rollups: HOUR, jvm: HOUR },
       now: () => NOW,
       intervalMs: 10,
       onRun: (run) => runs.push(run.deleted.transactions),

@@ -51,7 +51,7 @@ export class RetentionJob {
 
   private async run(): Promise<RetentionRun> {
     const now = this.now();
-    const deleted: Record<RetentionTier, number> = { spans: 0, transactions: 0, rollups: 0 };
+    const deleted: Record<RetentionTier, number> = { spans: 0, transactions: 0, rollups: 0, jvm: 0 };
     for (const tier of Object.keys(deleted) as RetentionTier[]) {
       const cutoff = now - this.options.retention[tier];
       for (;;) {

@@ -5,7 +5,13 @@ export type Retention = Record<RetentionTier, number>;
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export const DEFAULT_RETENTION: Retention = { spans: 3 * DAY_MS, transactions: 7 * DAY_MS, rollups: 90 * DAY_MS };
+export const DEFAULT_RETENTION: Retention = {
+  spans: 3 * DAY_MS,
+  transactions: 7 * DAY_MS,
+  rollups: 90 * DAY_MS,
+  // Thread dumps and heap histograms: a few MB each, taken every 30 s by the agent.
+  jvm: 30 * DAY_MS,
+};
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS };
 

@@ -10,13 +10,19 @@ export const RETENTION_TABLES: Record<RetentionTier, ReadonlyArray<{ table: stri
     { table: 'red_rollups', older: 'minute < $cutoff' },
     { table: 'servicemap_edges', older: 'minute < $cutoff' },
   ],
+  jvm: [
+    { table: 'jvm_thread_dumps', older: 'taken_at < $cutoff' },
+    { table: 'jvm_heap_histograms', older: 'taken_at < $cutoff' },
+    { table: 'jvm_requests', older: 'updated_at < $cutoff' },
+  ],
 };
 
 /**
  * Deletes at most `limit` rows of each table of a tier older than `cutoff` (epoch ms) and returns
  * how many went in all: fewer than `limit` means every table of the tier is done.
  * Bounded so that one call holds the single writer only briefly; the caller repeats until fewer
- * than `limit` came back. A span's age is its start, a transaction's its end, a rollup's its minute.
+ * than `limit` came back. A span's age is its start, a transaction's its end, a rollup's its minute,
+ * a thread dump's or heap histogram's its capture time, a capture request's its last update.
  */
 export async function deleteOlderThan(
   writer: DuckDBConnection,

@@ -77,7 +77,7 @@ export const DEFAULT_TIME_BUCKETS = 300;
 export const DEFAULT_ELAPSED_BUCKETS = 60;
 
 /** Tables with a retention tier: a span's age is its start, a transaction's its end, a rollup's its minute. */
-export type RetentionTier = 'spans' | 'transactions' | 'rollups';
+export type RetentionTier = 'spans' | 'transactions' | 'rollups' | 'jvm';
 
 /** What one rollup compaction did: minutes [from, to) merged, their row count before and after. */
 export interface RollupCompaction {
