@@ -2,11 +2,15 @@
  * The ClickHouse store against Debian's clickhouse-server, below the HTTP API: what the
  * conformance suite cannot force — literals round-tripping through the real SQL parser, a trace
  * settled twice (a callee's span arriving after the first settle), two backends settling the same
- * trace at once, a resent batch, retention by partition drop.
+ * trace at once, a resent batch, retention by partition drop (spans and JVM captures).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { Span } from '@osprey/model';
 
 import { deriveTransactions } from '../../backend/src/derive/transactions';
+import { analyzeThreadDump, parseClassHistogram, parseThreadDump } from '../../backend/src/jvm';
 import { ClickHouseConnection } from '../../backend/src/store/clickhouse/connection';
 import { str } from '../../backend/src/store/clickhouse/sql';
 import { ClickHouseStore } from '../../backend/src/store/clickhouse/store';
@@ -160,5 +164,42 @@ describe('writes', () => {
     expect(await target.trace('e'.repeat(32))).toEqual([]);
     expect(await target.trace('f'.repeat(32))).toHaveLength(1);
     expect(await target.deleteOlderThan('spans', now - 2 * DAY)).toBe(0);
+  });
+
+  it('drops the day partitions of thread dumps and heap histograms past the jvm tier', async () => {
+    const target = await store();
+    const fixtures = path.resolve(__dirname, '../fixtures/jvm/jdk17');
+    const dumpText = readFileSync(path.join(fixtures, 'lock-jstack-l.txt'));
+    const histogramText = readFileSync(path.join(fixtures, 'class_histogram.txt'));
+    const analysed = analyzeThreadDump(parseThreadDump(dumpText.toString('utf8')));
+    const histogram = parseClassHistogram(histogramText.toString('utf8'));
+    const jvm = { service: 'shop', instance: 'shop-1' };
+    const now = Date.now();
+    for (const [id, takenAt] of [
+      ['old', now - 3 * DAY],
+      ['new', now],
+    ] as const) {
+      await target.insertThreadDump({
+        id: `dump-${id}`,
+        ...jvm,
+        takenAt,
+        receivedAt: takenAt,
+        dump: { ...analysed, ...jvm, takenAt },
+        raw: dumpText,
+        contentType: 'text/plain',
+      });
+      await target.insertHeapHistogram({
+        id: `histogram-${id}`,
+        ...jvm,
+        takenAt,
+        receivedAt: takenAt,
+        histogram: { ...histogram, ...jvm, takenAt },
+        raw: histogramText,
+      });
+    }
+    expect(await target.deleteOlderThan('jvm', now - 2 * DAY)).toBe(2);
+    const everything = { ...jvm, from: 0, to: now + DAY, limit: 10 };
+    expect((await target.threadDumps(everything)).map((d) => d.id)).toEqual(['dump-new']);
+    expect((await target.heapHistograms(everything)).map((h) => h.id)).toEqual(['histogram-new']);
   });
 });
