@@ -1,7 +1,5 @@
 import { BLOB, blobValue, type DuckDBConnection, type DuckDBValue, VARCHAR } from '@duckdb/node-api';
 import {
-  type AnalyzedThreadDump,
-  type HeapHistogram,
   type HeapHistogramListItem,
   type HeapHistogramResponse,
   JVM_REQUEST_TIMEOUT_MS,
@@ -12,9 +10,15 @@ import {
   type JvmRequestStatus,
   type ThreadDumpListItem,
   type ThreadDumpResponse,
-  type ThreadDumpSummary,
 } from '@osprey/model';
 
+import {
+  rowToHeapHistogram,
+  rowToHeapHistogramListItem,
+  rowToJvmInstance,
+  rowToThreadDump,
+  rowToThreadDumpListItem,
+} from './jvm-rows';
 import type { JvmListQuery, JvmRequestQuery, JvmRequestUpdate, NewHeapHistogram, NewThreadDump } from './store';
 
 /**
@@ -135,21 +139,7 @@ export async function threadDumps(reader: DuckDBConnection, query: JvmListQuery)
      FROM jvm_thread_dumps WHERE ${where} ORDER BY taken_at DESC, id DESC LIMIT $limit`,
     values
   );
-  return result.getRowObjectsJS().map((row) => {
-    const item: ThreadDumpListItem = {
-      id: String(row.id),
-      service: String(row.service),
-      instance: String(row.instance),
-      takenAt: Number(row.taken_at),
-      receivedAt: Number(row.received_at),
-      format: row.format as 'text' | 'json',
-      summary: JSON.parse(String(row.summary)) as ThreadDumpSummary,
-    };
-    if (row.jvm_version !== null && row.jvm_version !== undefined) {
-      item.jvmVersion = String(row.jvm_version);
-    }
-    return item;
-  });
+  return result.getRowObjectsJS().map(rowToThreadDumpListItem);
 }
 
 export async function threadDump(reader: DuckDBConnection, id: string): Promise<ThreadDumpResponse | undefined> {
@@ -161,14 +151,7 @@ export async function threadDump(reader: DuckDBConnection, id: string): Promise<
   if (row === undefined) {
     return undefined;
   }
-  const dump = JSON.parse(String(row.dump)) as AnalyzedThreadDump;
-  return {
-    ...dump,
-    id: String(row.id),
-    service: String(row.service),
-    instance: String(row.instance),
-    takenAt: Number(row.taken_at),
-  };
+  return rowToThreadDump(row);
 }
 
 export async function threadDumpRaw(
@@ -211,16 +194,7 @@ export async function heapHistograms(reader: DuckDBConnection, query: JvmListQue
      FROM jvm_heap_histograms WHERE ${where} ORDER BY taken_at DESC, id DESC LIMIT $limit`,
     values
   );
-  return result.getRowObjectsJS().map((row) => ({
-    id: String(row.id),
-    service: String(row.service),
-    instance: String(row.instance),
-    takenAt: Number(row.taken_at),
-    receivedAt: Number(row.received_at),
-    totalBytes: Number(row.total_bytes),
-    totalInstances: Number(row.total_instances),
-    classes: Number(row.classes),
-  }));
+  return result.getRowObjectsJS().map(rowToHeapHistogramListItem);
 }
 
 export async function heapHistogram(reader: DuckDBConnection, id: string): Promise<HeapHistogramResponse | undefined> {
@@ -232,14 +206,7 @@ export async function heapHistogram(reader: DuckDBConnection, id: string): Promi
   if (row === undefined) {
     return undefined;
   }
-  const histogram = JSON.parse(String(row.histogram)) as HeapHistogram;
-  return {
-    ...histogram,
-    id: String(row.id),
-    service: String(row.service),
-    instance: String(row.instance),
-    takenAt: Number(row.taken_at),
-  };
+  return rowToHeapHistogram(row);
 }
 
 export async function jvmInstances(reader: DuckDBConnection, service?: string): Promise<JvmInstance[]> {
@@ -252,16 +219,7 @@ export async function jvmInstances(reader: DuckDBConnection, service?: string): 
      ) ${filter} GROUP BY service, instance ORDER BY service, instance`,
     service === undefined ? {} : { service }
   );
-  return result.getRowObjectsJS().map((row) => {
-    const item: JvmInstance = { service: String(row.service), instance: String(row.instance) };
-    if (row.dump_at !== null) {
-      item.lastThreadDumpAt = Number(row.dump_at);
-    }
-    if (row.histogram_at !== null) {
-      item.lastHeapHistogramAt = Number(row.histogram_at);
-    }
-    return item;
-  });
+  return result.getRowObjectsJS().map(rowToJvmInstance);
 }
 
 function rowToRequest(row: Row): JvmRequest {

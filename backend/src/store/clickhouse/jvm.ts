@@ -1,14 +1,18 @@
 import type {
-  AnalyzedThreadDump,
-  HeapHistogram,
   HeapHistogramListItem,
   HeapHistogramResponse,
   JvmInstance,
   ThreadDumpListItem,
   ThreadDumpResponse,
-  ThreadDumpSummary,
 } from '@osprey/model';
 
+import {
+  rowToHeapHistogram,
+  rowToHeapHistogramListItem,
+  rowToJvmInstance,
+  rowToThreadDump,
+  rowToThreadDumpListItem,
+} from '../jvm-rows';
 import type { JvmListQuery, NewHeapHistogram, NewThreadDump } from '../store';
 import type { ClickHouseConnection } from './connection';
 import { num, str } from './sql';
@@ -78,21 +82,7 @@ export async function threadDumps(
     `SELECT id, service, instance, taken_at, received_at, format, jvm_version, summary
      FROM jvm_thread_dumps WHERE ${listWhere(query)} ORDER BY taken_at DESC, id DESC LIMIT ${num(query.limit)}`
   );
-  return rows.map((row) => {
-    const item: ThreadDumpListItem = {
-      id: String(row.id),
-      service: String(row.service),
-      instance: String(row.instance),
-      takenAt: Number(row.taken_at),
-      receivedAt: Number(row.received_at),
-      format: row.format as 'text' | 'json',
-      summary: JSON.parse(String(row.summary)) as ThreadDumpSummary,
-    };
-    if (row.jvm_version !== null && row.jvm_version !== undefined) {
-      item.jvmVersion = String(row.jvm_version);
-    }
-    return item;
-  });
+  return rows.map(rowToThreadDumpListItem);
 }
 
 export async function threadDump(
@@ -105,14 +95,7 @@ export async function threadDump(
   if (row === undefined) {
     return undefined;
   }
-  const dump = JSON.parse(String(row.dump)) as AnalyzedThreadDump;
-  return {
-    ...dump,
-    id: String(row.id),
-    service: String(row.service),
-    instance: String(row.instance),
-    takenAt: Number(row.taken_at),
-  };
+  return rowToThreadDump(row);
 }
 
 export async function threadDumpRaw(
@@ -153,16 +136,7 @@ export async function heapHistograms(
     `SELECT id, service, instance, taken_at, received_at, total_bytes, total_instances, classes
      FROM jvm_heap_histograms WHERE ${listWhere(query)} ORDER BY taken_at DESC, id DESC LIMIT ${num(query.limit)}`
   );
-  return rows.map((row) => ({
-    id: String(row.id),
-    service: String(row.service),
-    instance: String(row.instance),
-    takenAt: Number(row.taken_at),
-    receivedAt: Number(row.received_at),
-    totalBytes: Number(row.total_bytes),
-    totalInstances: Number(row.total_instances),
-    classes: Number(row.classes),
-  }));
+  return rows.map(rowToHeapHistogramListItem);
 }
 
 export async function heapHistogram(
@@ -175,14 +149,7 @@ export async function heapHistogram(
   if (row === undefined) {
     return undefined;
   }
-  const histogram = JSON.parse(String(row.histogram)) as HeapHistogram;
-  return {
-    ...histogram,
-    id: String(row.id),
-    service: String(row.service),
-    instance: String(row.instance),
-    takenAt: Number(row.taken_at),
-  };
+  return rowToHeapHistogram(row);
 }
 
 export async function jvmInstances(connection: ClickHouseConnection, service?: string): Promise<JvmInstance[]> {
@@ -195,14 +162,5 @@ export async function jvmInstances(connection: ClickHouseConnection, service?: s
        SELECT service, instance, CAST(NULL AS Nullable(Float64)), toNullable(taken_at) FROM jvm_heap_histograms
      ) ${filter} GROUP BY service, instance ORDER BY service, instance`
   );
-  return rows.map((row) => {
-    const item: JvmInstance = { service: String(row.service), instance: String(row.instance) };
-    if (row.dump_at !== null && row.dump_at !== undefined) {
-      item.lastThreadDumpAt = Number(row.dump_at);
-    }
-    if (row.histogram_at !== null && row.histogram_at !== undefined) {
-      item.lastHeapHistogramAt = Number(row.histogram_at);
-    }
-    return item;
-  });
+  return rows.map(rowToJvmInstance);
 }
