@@ -42,6 +42,29 @@ export function elapsedEdges(minElapsed: number, maxElapsed: number, buckets: nu
   return Array.from({ length: buckets + 1 }, (_, i) => (i === buckets ? hi : lo * (hi / lo) ** (i / buckets)));
 }
 
+/** The density answer from the (t, e, count, errors) cell rows either store computes. */
+export function densityAnswer(
+  query: TransactionQuery,
+  timeStep: number,
+  edges: number[],
+  rows: ReadonlyArray<Record<string, unknown>>
+): TransactionDensity {
+  const cells = rows.map((row) => ({
+    t: Number(row.t),
+    e: Number(row.e),
+    count: Number(row.count),
+    errors: Number(row.errors),
+  }));
+  return {
+    from: query.from,
+    to: query.to,
+    timeStep,
+    elapsedEdges: edges,
+    cells,
+    total: cells.reduce((sum, cell) => sum + cell.count, 0),
+  };
+}
+
 /**
  * Time × elapsed cell counts of the transactions matching `query`, computed in DuckDB. Time cell i
  * covers [from + i·timeStep, from + (i+1)·timeStep) and the last one also holds `to`; elapsed bucket
@@ -76,18 +99,5 @@ export async function transactionDensity(
       lnRatio: Math.log(edges[elapsedBuckets] / lo),
     }
   );
-  const cells = result.getRowObjectsJS().map((row) => ({
-    t: Number(row.t),
-    e: Number(row.e),
-    count: Number(row.count),
-    errors: Number(row.errors),
-  }));
-  return {
-    from: query.from,
-    to: query.to,
-    timeStep,
-    elapsedEdges: edges,
-    cells,
-    total: cells.reduce((sum, cell) => sum + cell.count, 0),
-  };
+  return densityAnswer(query, timeStep, edges, result.getRowObjectsJS());
 }

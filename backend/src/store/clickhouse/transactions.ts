@@ -1,6 +1,6 @@
 import type { TransactionDensity, TransactionQuery } from '@osprey/model';
 
-import { elapsedEdges } from '../duckdb-transactions';
+import { densityAnswer, elapsedEdges } from '../duckdb-transactions';
 import type { ClickHouseConnection } from './connection';
 import { num, str } from './sql';
 
@@ -57,18 +57,5 @@ export async function transactionDensity(
      FROM transactions FINAL WHERE ${where}
      GROUP BY t, e ORDER BY t, e`
   );
-  const cells = rows.map((row) => ({
-    t: Number(row.t),
-    e: Number(row.e),
-    count: Number(row.count),
-    errors: Number(row.errors),
-  }));
-  return {
-    from: query.from,
-    to: query.to,
-    timeStep,
-    elapsedEdges: edges,
-    cells,
-    total: cells.reduce((sum, cell) => sum + cell.count, 0),
-  };
+  return densityAnswer(query, timeStep, edges, rows);
 }
