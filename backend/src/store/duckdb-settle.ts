@@ -1,9 +1,10 @@
 import { DOUBLE, type DuckDBConnection, INTEGER, LIST, listValue, UBIGINT, VARCHAR } from '@duckdb/node-api';
 import type { Attributes, Span, SpanKind, SpanStatus } from '@osprey/model';
 
-import { settle } from '../derive/settle';
 import type { EdgeRollup } from '../derive/servicemap';
+import { type Settlement, settle, settleWindow } from '../derive/settle';
 import { spanKey } from '../derive/transactions';
+import { SettleMemory, type SettleMemoryOptions, type TraceEntry } from './settle-memory';
 
 /**
  * Settling state and the service-map rollups it produces.
@@ -37,10 +38,7 @@ export const SETTLE_SCHEMA = [
   )`,
 ];
 
-/** Spans of one trace start within this much of each other (as in DuckDbStore's parent linking). */
-const TRACE_SPREAD_NS = BigInt(3600) * BigInt(1_000_000_000);
 const NANOS_PER_MS = BigInt(1_000_000);
-const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
 
 /** Records the arrival of spans (epoch ms); runs inside the ingest group's transaction. */
 export async function recordArrivals(writer: DuckDBConnection, spans: Span[], arrived: number): Promise<void> {
@@ -72,33 +70,68 @@ export interface SettleRule {
   maxTraces: number;
 }
 
+/** Memory of the unsettled traces as `settle_pending` and `spans` hold them at open (see settle-memory.ts). */
+export async function loadSettleMemory(writer: DuckDBConnection, options?: SettleMemoryOptions): Promise<SettleMemory> {
+  const newest = await writer.runAndReadAll('SELECT max(start_ns) FROM spans');
+  const openedMax = newest.getRowsJS()[0][0];
+  const memory = new SettleMemory(
+    openedMax === null || openedMax === undefined ? undefined : BigInt(openedMax as bigint),
+    options
+  );
+  const pending = await writer.runAndReadAll(
+    `SELECT trace_id, min(arrived), max(arrived), min(start_ns), max(start_ns)
+     FROM settle_pending GROUP BY trace_id ORDER BY min(arrived), trace_id`
+  );
+  for (const [traceId, first, last, minStart, maxStart] of pending.getRowsJS()) {
+    memory.restore(
+      String(traceId),
+      Number(first),
+      Number(last),
+      BigInt(minStart as bigint),
+      BigInt(maxStart as bigint)
+    );
+  }
+  return memory;
+}
+
+/** What a settle run did: how many traces it settled, and what to tell memory once it committed. */
+export interface SettleRun {
+  settled: number;
+  committed: () => void;
+}
+
 /**
  * Settles the traces that are due: recomputes the sql/api figures of their transactions from every
- * stored span and appends the edge rollups of their newly arrived client spans. Returns how many
- * traces it settled. Must run inside a write transaction.
+ * stored span and appends the edge rollups of their newly arrived client spans. Traces memory holds
+ * whole settle from memory, the others from `spans` and `settle_pending` (settle-memory.ts says
+ * which). Must run inside a write transaction of its own (no spans stored in it); `committed`
+ * must be called once it committed.
  */
-export async function settleDue(writer: DuckDBConnection, now: number, rule: SettleRule): Promise<number> {
-  const pending = await duePending(writer, now, rule);
-  if (pending.length === 0) {
-    return 0;
+export async function settleDue(
+  writer: DuckDBConnection,
+  memory: SettleMemory,
+  now: number,
+  rule: SettleRule
+): Promise<SettleRun> {
+  const due = memory.due(now, rule);
+  const traces = [...due.fromMemory, ...due.fromDatabase];
+  if (traces.length === 0) {
+    return { settled: 0, committed: () => undefined };
   }
-  const due = new Set<string>();
-  const fresh = new Set<string>();
-  let lo = pending[0].start;
-  let hi = pending[0].start;
-  for (const { traceId, spanId, start } of pending) {
-    due.add(traceId);
-    fresh.add(spanKey(traceId, spanId));
-    lo = start < lo ? start : lo;
-    hi = start > hi ? start : hi;
-  }
-  const traceIds = listValue([...due]);
-  const from = lo > TRACE_SPREAD_NS ? lo - TRACE_SPREAD_NS : BigInt(0);
-  const to = hi < UINT64_MAX - TRACE_SPREAD_NS ? hi + TRACE_SPREAD_NS : UINT64_MAX;
-  const spans = await readSpans(writer, traceIds, from, to);
-  const settlement = settle(spans, fresh);
+  const fromMemory = settle(
+    due.fromMemory.flatMap((entry) => entry.spans!),
+    'all'
+  );
+  const fromDatabase = due.fromDatabase.length > 0 ? await settleFromDatabase(writer, due.fromDatabase) : undefined;
+  const txs = fromDatabase ? [...fromMemory.transactions, ...fromDatabase.transactions] : fromMemory.transactions;
+  const edges = fromDatabase ? [...fromMemory.edges, ...fromDatabase.edges] : fromMemory.edges;
 
-  const txs = settlement.transactions;
+  let lo = traces[0].minStart;
+  let last = traces[0].last;
+  for (const entry of traces) {
+    lo = entry.minStart < lo ? entry.minStart : lo;
+    last = Math.max(last, entry.last);
+  }
   // Only rows whose figures change are rewritten: when a batch held a whole request they are already right.
   if (txs.length > 0) {
     await writer.run(
@@ -118,7 +151,7 @@ export async function settleDue(writer: DuckDBConnection, now: number, rule: Set
         sqlTimes: listValue(txs.map((tx) => tx.sqlTime)),
         apiCounts: listValue(txs.map((tx) => tx.apiCallCount)),
         apiTimes: listValue(txs.map((tx) => tx.apiCallTime)),
-        fromMs: Number(from / NANOS_PER_MS),
+        fromMs: Number(settleWindow(lo, lo).from / NANOS_PER_MS),
       },
       {
         traceIds: LIST(VARCHAR),
@@ -131,47 +164,67 @@ export async function settleDue(writer: DuckDBConnection, now: number, rule: Set
       }
     );
   }
-  await appendEdges(writer, settlement.edges);
+  await appendEdges(writer, edges);
+  // Every pending row of these traces arrived by `last`: newer row groups need no look.
   await writer.run(
-    'DELETE FROM settle_pending WHERE trace_id IN (SELECT unnest($traceIds))',
+    'DELETE FROM settle_pending WHERE arrived <= $last AND trace_id IN (SELECT unnest($traceIds))',
+    { traceIds: listValue(traces.map((entry) => entry.traceId)), last },
+    { traceIds: LIST(VARCHAR), last: DOUBLE }
+  );
+  return { settled: traces.length, committed: () => memory.forget(due) };
+}
+
+/**
+ * Settles from the database: the unsettled spans from `settle_pending`, and each trace's stored
+ * spans starting within TRACE_SPREAD_NS of its own unsettled ones.
+ */
+async function settleFromDatabase(writer: DuckDBConnection, entries: TraceEntry[]): Promise<Settlement> {
+  const traceIds = listValue(entries.map((entry) => entry.traceId));
+  const pending = await writer.runAndReadAll(
+    'SELECT trace_id, span_id, start_ns FROM settle_pending WHERE trace_id IN (SELECT unnest($traceIds))',
     { traceIds },
     { traceIds: LIST(VARCHAR) }
   );
-  return due.size;
+  const fresh = new Set<string>();
+  const windows = new Map<string, { lo: bigint; hi: bigint }>();
+  for (const [traceId, spanId, startNs] of pending.getRowsJS()) {
+    const trace = String(traceId);
+    const start = BigInt(startNs as bigint);
+    fresh.add(spanKey(trace, String(spanId)));
+    const window = windows.get(trace);
+    if (window === undefined) {
+      windows.set(trace, { lo: start, hi: start });
+    } else {
+      window.lo = start < window.lo ? start : window.lo;
+      window.hi = start > window.hi ? start : window.hi;
+    }
+  }
+  if (windows.size === 0) {
+    return { transactions: [], edges: [] };
+  }
+  const traceWindows = new Map<string, { from: bigint; to: bigint }>();
+  let from: bigint | undefined;
+  let to: bigint | undefined;
+  for (const [trace, { lo, hi }] of windows) {
+    const window = settleWindow(lo, hi);
+    traceWindows.set(trace, window);
+    from = from === undefined || window.from < from ? window.from : from;
+    to = to === undefined || window.to > to ? window.to : to;
+  }
+  const spans = await readSpans(writer, listValue([...windows.keys()]), from!, to!, (traceId, start) => {
+    const window = traceWindows.get(traceId)!;
+    return start >= window.from && start <= window.to;
+  });
+  return settle(spans, fresh);
 }
 
-/** The unsettled spans of the traces due (oldest first, at most `maxTraces` traces). */
-async function duePending(
-  writer: DuckDBConnection,
-  now: number,
-  rule: SettleRule
-): Promise<Array<{ traceId: string; spanId: string; start: bigint }>> {
-  const result = await writer.runAndReadAll(
-    `SELECT trace_id, span_id, start_ns
-     FROM settle_pending
-     WHERE trace_id IN (
-       SELECT trace_id
-       FROM settle_pending
-       GROUP BY trace_id
-       HAVING max(arrived) <= $quietBefore OR min(arrived) <= $overdueBefore
-       ORDER BY min(arrived), trace_id
-       LIMIT $limit)`,
-    { quietBefore: now - rule.settleMs, overdueBefore: now - rule.maxWaitMs, limit: rule.maxTraces },
-    { quietBefore: DOUBLE, overdueBefore: DOUBLE, limit: INTEGER }
-  );
-  return result.getRowsJS().map(([traceId, spanId, start]) => ({
-    traceId: String(traceId),
-    spanId: String(spanId),
-    start: BigInt(start as bigint),
-  }));
-}
-
-/** The columns settling needs; resource and events stay in the table. */
+/** The columns settling needs of the spans `inWindow` keeps; resource and events stay in the table. */
 async function readSpans(
   writer: DuckDBConnection,
   traceIds: ReturnType<typeof listValue>,
   from: bigint,
-  to: bigint
+  to: bigint,
+  inWindow: (traceId: string, start: bigint) => boolean
 ): Promise<Span[]> {
   const result = await writer.runAndReadAll(
     `SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns, status, attributes
@@ -180,7 +233,11 @@ async function readSpans(
     { traceIds, from, to },
     { traceIds: LIST(VARCHAR), from: UBIGINT, to: UBIGINT }
   );
-  return result.getRowsJS().map(([traceId, spanId, parent, service, name, kind, start, duration, status, attrs]) => {
+  const spans: Span[] = [];
+  for (const [traceId, spanId, parent, service, name, kind, start, duration, status, attrs] of result.getRowsJS()) {
+    if (!inWindow(String(traceId), BigInt(start as bigint))) {
+      continue;
+    }
     const span: Span = {
       traceId: String(traceId),
       spanId: String(spanId),
@@ -197,8 +254,9 @@ async function readSpans(
     if (parent !== null && parent !== undefined) {
       span.parentSpanId = String(parent);
     }
-    return span;
-  });
+    spans.push(span);
+  }
+  return spans;
 }
 
 async function appendEdges(writer: DuckDBConnection, edges: EdgeRollup[]): Promise<void> {
