@@ -222,6 +222,11 @@ export class DuckDbStore implements Store {
     );
   }
 
+  /** Traces settled since open, from memory and from the database (see settle-memory.ts). */
+  settledFrom(): { memory: number; database: number } {
+    return { ...this.settleMemory.settledFrom };
+  }
+
   private async settleTick(): Promise<void> {
     if (this.settling || this.closed) {
       return;

@@ -109,6 +109,9 @@ export class SettleMemory {
     this.settled = new SettledTraces(options.filterBits, options.filterTraces);
   }
 
+  /** Traces settled so far, by where from. */
+  readonly settledFrom = { memory: 0, database: 0 };
+
   /** Spans held now. */
   heldSpans(): number {
     return this.held;
@@ -181,6 +184,8 @@ export class SettleMemory {
 
   /** The traces of `due` settled (call once the settle run committed): their entries go, the filter notes them. */
   forget(due: DueTraces): void {
+    this.settledFrom.memory += due.fromMemory.length;
+    this.settledFrom.database += due.fromDatabase.length;
     for (const entry of [...due.fromMemory, ...due.fromDatabase]) {
       this.entries.delete(entry.traceId);
       this.held -= entry.spans?.length ?? 0;
