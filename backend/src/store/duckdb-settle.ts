@@ -1,10 +1,10 @@
-import { DOUBLE, type DuckDBConnection, INTEGER, LIST, listValue, UBIGINT, VARCHAR } from '@duckdb/node-api';
+import { type DuckDBAppender, DOUBLE, type DuckDBConnection, UBIGINT } from '@duckdb/node-api';
 import type { Attributes, Span, SpanKind, SpanStatus } from '@osprey/model';
 
 import type { EdgeRollup } from '../derive/servicemap';
 import { type Settlement, settle, settleWindow } from '../derive/settle';
 import { spanKey } from '../derive/transactions';
-import { SettleMemory, type SettleMemoryOptions, type TraceEntry } from './settle-memory';
+import { SettleMemory, type SettleMemoryOptions } from './settle-memory';
 
 /**
  * Settling state and the service-map rollups it produces.
@@ -13,7 +13,8 @@ import { SettleMemory, type SettleMemoryOptions, type TraceEntry } from './settl
  * as the span itself, so after a crash every unsettled trace is still known and settles after the
  * restart. A settle run deletes the rows of the traces it settled in the same transaction that
  * updates their transactions and appends their edge rollups: a trace is settled exactly once per
- * arrival of spans, never half.
+ * arrival of spans, never half. Which traces are due, and most traces' spans, come from memory
+ * (settle-memory.ts), rebuilt from this table at open.
  *
  * `servicemap_edges` keeps per-minute (source, target, latency bucket) call and error counts; it
  * is not tied to the raw spans, so it outlives their retention.
@@ -24,6 +25,20 @@ export const SETTLE_SCHEMA = [
     span_id VARCHAR NOT NULL,
     start_ns UBIGINT NOT NULL,
     arrived DOUBLE NOT NULL
+  )`,
+  // A run's traces and recomputed figures, appended rather than bound as list parameters: binding
+  // lists of a few thousand values cost 4× the whole UPDATE. Temporary: the writer's own, not logged.
+  `CREATE TEMP TABLE IF NOT EXISTS settle_run_traces (
+    trace_id VARCHAR NOT NULL,
+    from_database BOOLEAN NOT NULL
+  )`,
+  `CREATE TEMP TABLE IF NOT EXISTS settle_run_figures (
+    trace_id VARCHAR NOT NULL,
+    span_id VARCHAR NOT NULL,
+    sql_count INTEGER NOT NULL,
+    sql_time DOUBLE NOT NULL,
+    api_call_count INTEGER NOT NULL,
+    api_call_time DOUBLE NOT NULL
   )`,
   `CREATE TABLE IF NOT EXISTS servicemap_edges (
     minute DOUBLE NOT NULL,
@@ -118,11 +133,15 @@ export async function settleDue(
   if (traces.length === 0) {
     return { settled: 0, committed: () => undefined };
   }
+  await append(writer, 'settle_run_traces', traces, (appender, entry, i) => {
+    appender.appendVarchar(entry.traceId);
+    appender.appendBoolean(i >= due.fromMemory.length);
+  });
   const fromMemory = settle(
     due.fromMemory.flatMap((entry) => entry.spans!),
     'all'
   );
-  const fromDatabase = due.fromDatabase.length > 0 ? await settleFromDatabase(writer, due.fromDatabase) : undefined;
+  const fromDatabase = due.fromDatabase.length > 0 ? await settleFromDatabase(writer) : undefined;
   const txs = fromDatabase ? [...fromMemory.transactions, ...fromDatabase.transactions] : fromMemory.transactions;
   const edges = fromDatabase ? [...fromMemory.edges, ...fromDatabase.edges] : fromMemory.edges;
 
@@ -132,58 +151,69 @@ export async function settleDue(
     lo = entry.minStart < lo ? entry.minStart : lo;
     last = Math.max(last, entry.last);
   }
-  // Only rows whose figures change are rewritten: when a batch held a whole request they are already right.
   if (txs.length > 0) {
+    await append(writer, 'settle_run_figures', txs, (appender, tx) => {
+      appender.appendVarchar(tx.traceId);
+      appender.appendVarchar(tx.spanId);
+      appender.appendInteger(tx.sqlCount);
+      appender.appendDouble(tx.sqlTime);
+      appender.appendInteger(tx.apiCallCount);
+      appender.appendDouble(tx.apiCallTime);
+    });
+    // Only rows whose figures change are rewritten: when a batch held a whole request they are already right.
     await writer.run(
       `UPDATE transactions AS t
        SET sql_count = u.sql_count, sql_time = u.sql_time,
            api_call_count = u.api_call_count, api_call_time = u.api_call_time
-       FROM (SELECT unnest($traceIds) AS trace_id, unnest($spanIds) AS span_id,
-                    unnest($sqlCounts) AS sql_count, unnest($sqlTimes) AS sql_time,
-                    unnest($apiCounts) AS api_call_count, unnest($apiTimes) AS api_call_time) AS u
+       FROM settle_run_figures AS u
        WHERE t.end_time >= $fromMs AND t.trace_id = u.trace_id AND t.span_id = u.span_id
          AND (t.sql_count <> u.sql_count OR t.sql_time <> u.sql_time
               OR t.api_call_count <> u.api_call_count OR t.api_call_time <> u.api_call_time)`,
-      {
-        traceIds: listValue(txs.map((tx) => tx.traceId)),
-        spanIds: listValue(txs.map((tx) => tx.spanId)),
-        sqlCounts: listValue(txs.map((tx) => tx.sqlCount)),
-        sqlTimes: listValue(txs.map((tx) => tx.sqlTime)),
-        apiCounts: listValue(txs.map((tx) => tx.apiCallCount)),
-        apiTimes: listValue(txs.map((tx) => tx.apiCallTime)),
-        fromMs: Number(settleWindow(lo, lo).from / NANOS_PER_MS),
-      },
-      {
-        traceIds: LIST(VARCHAR),
-        spanIds: LIST(VARCHAR),
-        sqlCounts: LIST(INTEGER),
-        sqlTimes: LIST(DOUBLE),
-        apiCounts: LIST(INTEGER),
-        apiTimes: LIST(DOUBLE),
-        fromMs: DOUBLE,
-      }
+      { fromMs: Number(settleWindow(lo, lo).from / NANOS_PER_MS) },
+      { fromMs: DOUBLE }
     );
+    await writer.run('DELETE FROM settle_run_figures');
   }
   await appendEdges(writer, edges);
   // Every pending row of these traces arrived by `last`: newer row groups need no look.
   await writer.run(
-    'DELETE FROM settle_pending WHERE arrived <= $last AND trace_id IN (SELECT unnest($traceIds))',
-    { traceIds: listValue(traces.map((entry) => entry.traceId)), last },
-    { traceIds: LIST(VARCHAR), last: DOUBLE }
+    'DELETE FROM settle_pending WHERE arrived <= $last AND trace_id IN (SELECT trace_id FROM settle_run_traces)',
+    { last },
+    { last: DOUBLE }
   );
+  await writer.run('DELETE FROM settle_run_traces');
   return { settled: traces.length, committed: () => memory.forget(due) };
+}
+
+/** Appends rows to a table of the database, or of the writer's temporary tables when its name is `settle_run_*`. */
+async function append<T>(
+  writer: DuckDBConnection,
+  table: string,
+  rows: readonly T[],
+  appendRow: (appender: DuckDBAppender, row: T, index: number) => void
+): Promise<void> {
+  const appender = table.startsWith('settle_run_')
+    ? await writer.createAppender(table, 'main', 'temp')
+    : await writer.createAppender(table);
+  try {
+    rows.forEach((row, index) => {
+      appendRow(appender, row, index);
+      appender.endRow();
+    });
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
 }
 
 /**
  * Settles from the database: the unsettled spans from `settle_pending`, and each trace's stored
  * spans starting within TRACE_SPREAD_NS of its own unsettled ones.
  */
-async function settleFromDatabase(writer: DuckDBConnection, entries: TraceEntry[]): Promise<Settlement> {
-  const traceIds = listValue(entries.map((entry) => entry.traceId));
+async function settleFromDatabase(writer: DuckDBConnection): Promise<Settlement> {
   const pending = await writer.runAndReadAll(
-    'SELECT trace_id, span_id, start_ns FROM settle_pending WHERE trace_id IN (SELECT unnest($traceIds))',
-    { traceIds },
-    { traceIds: LIST(VARCHAR) }
+    `SELECT trace_id, span_id, start_ns FROM settle_pending
+     WHERE trace_id IN (SELECT trace_id FROM settle_run_traces WHERE from_database)`
   );
   const fresh = new Set<string>();
   const windows = new Map<string, { lo: bigint; hi: bigint }>();
@@ -211,7 +241,7 @@ async function settleFromDatabase(writer: DuckDBConnection, entries: TraceEntry[
     from = from === undefined || window.from < from ? window.from : from;
     to = to === undefined || window.to > to ? window.to : to;
   }
-  const spans = await readSpans(writer, listValue([...windows.keys()]), from!, to!, (traceId, start) => {
+  const spans = await readSpans(writer, from!, to!, (traceId, start) => {
     const window = traceWindows.get(traceId)!;
     return start >= window.from && start <= window.to;
   });
@@ -221,7 +251,6 @@ async function settleFromDatabase(writer: DuckDBConnection, entries: TraceEntry[
 /** The columns settling needs of the spans `inWindow` keeps; resource and events stay in the table. */
 async function readSpans(
   writer: DuckDBConnection,
-  traceIds: ReturnType<typeof listValue>,
   from: bigint,
   to: bigint,
   inWindow: (traceId: string, start: bigint) => boolean
@@ -229,9 +258,10 @@ async function readSpans(
   const result = await writer.runAndReadAll(
     `SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns, status, attributes
      FROM spans
-     WHERE trace_id IN (SELECT unnest($traceIds)) AND start_ns BETWEEN $from AND $to`,
-    { traceIds, from, to },
-    { traceIds: LIST(VARCHAR), from: UBIGINT, to: UBIGINT }
+     WHERE trace_id IN (SELECT trace_id FROM settle_run_traces WHERE from_database)
+       AND start_ns BETWEEN $from AND $to`,
+    { from, to },
+    { from: UBIGINT, to: UBIGINT }
   );
   const spans: Span[] = [];
   for (const [traceId, spanId, parent, service, name, kind, start, duration, status, attrs] of result.getRowsJS()) {
@@ -263,26 +293,19 @@ async function appendEdges(writer: DuckDBConnection, edges: EdgeRollup[]): Promi
   if (edges.length === 0) {
     return;
   }
-  const appender = await writer.createAppender('servicemap_edges');
-  try {
-    for (const edge of edges) {
-      appender.appendDouble(edge.minute);
-      appender.appendVarchar(edge.source);
-      appender.appendVarchar(edge.target.id);
-      appender.appendVarchar(edge.target.type);
-      appender.appendVarchar(edge.target.name);
-      if (edge.target.dbSystem === undefined) {
-        appender.appendNull();
-      } else {
-        appender.appendVarchar(edge.target.dbSystem);
-      }
-      appender.appendInteger(edge.bucket);
-      appender.appendBigInt(BigInt(edge.calls));
-      appender.appendBigInt(BigInt(edge.errors));
-      appender.endRow();
+  await append(writer, 'servicemap_edges', edges, (appender, edge) => {
+    appender.appendDouble(edge.minute);
+    appender.appendVarchar(edge.source);
+    appender.appendVarchar(edge.target.id);
+    appender.appendVarchar(edge.target.type);
+    appender.appendVarchar(edge.target.name);
+    if (edge.target.dbSystem === undefined) {
+      appender.appendNull();
+    } else {
+      appender.appendVarchar(edge.target.dbSystem);
     }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+    appender.appendInteger(edge.bucket);
+    appender.appendBigInt(BigInt(edge.calls));
+    appender.appendBigInt(BigInt(edge.errors));
+  });
 }

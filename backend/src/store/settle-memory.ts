@@ -82,10 +82,10 @@ export interface SettleMemoryOptions {
 }
 
 /**
- * 1M lean spans: ~200–300 MB, a minute of unsettled traces at 16k spans/s. The filter: 2 × 32 MB,
- * 20M traces per generation (~1.5 % false positives, each settling from the database), so at
- * least an hour of settled traces is remembered up to ~5,500 traces/s; beyond that more traces
- * settle from the database.
+ * 1M lean spans: a minute of unsettled traces at 16k spans/s. The filter: 2 × 32 MB, 20M traces
+ * per generation (13 bits a trace: ~0.2 % false positives, each settling from the database), so
+ * at least an hour of settled traces is remembered up to ~5,500 traces/s; beyond that the floor
+ * rises faster and more traces settle from the database.
  */
 export const DEFAULT_SETTLE_MEMORY: SettleMemoryOptions = {
   maxSpans: 1_000_000,
