@@ -23,7 +23,7 @@ describe('parseServeArgs', () => {
       maxBodyBytes: 2048,
       settleMs: 500,
       maxQueuedSpans: 200_000,
-      settleMemorySpans: 1_000_000,
+      settleMemorySpans: 500_000,
       active: { thresholds: { slow: 3000, verySlow: 8000 }, staleAfterMs: 30_000 },
       tokens: { ingest: 'i', admin: 'a' },
       retention: { spans: 3 * DAY, transactions: 7 * DAY, rollups: 90 * DAY, jvm: 30 * DAY },
@@ -92,7 +92,7 @@ describe('parseServeArgs', () => {
   it.each([
     ['the flag', ['--settle-memory-spans', '0'], { OSPREY_SETTLE_MEMORY_SPANS: '7' }, 0],
     ['the environment', [], { OSPREY_SETTLE_MEMORY_SPANS: '7' }, 7],
-    ['the default', [], {}, 1_000_000],
+    ['the default', [], {}, 500_000],
   ])('takes the settling memory bound from %s', (_from, args, variables, spans) => {
     expect(parseServeArgs(['--data-dir', '/d', ...args], { ...env, ...variables })).toMatchObject({
       settleMemorySpans: spans,

@@ -302,13 +302,18 @@ describe('DuckDbStore settling from memory and from the database', () => {
       undefined,
       { memory: 1, database: 2 },
     ],
-  ])('%s: the same answer from both', async (_name, steps, bound, expected) => {
-    const fromDatabase = await play(steps, 0);
-    const fromMemory = await play(steps, bound);
-    expect(fromDatabase.settledFrom.memory).toBe(0);
-    expect(fromMemory.settledFrom).toEqual(expected);
-    expect(fromMemory.answer).toEqual(fromDatabase.answer);
-    // Settled: some transaction counts a child that reached the store in another batch, or a call was mapped.
-    expect(fromMemory.answer.map.edges.length).toBeGreaterThan(0);
-  });
+  ])(
+    '%s: the same answer from both',
+    async (_name, steps, bound, expected) => {
+      const fromDatabase = await play(steps, 0);
+      const fromMemory = await play(steps, bound);
+      expect(fromDatabase.settledFrom.memory).toBe(0);
+      expect(fromMemory.settledFrom).toEqual(expected);
+      expect(fromMemory.answer).toEqual(fromDatabase.answer);
+      // Settled: some transaction counts a child that reached the store in another batch, or a call was mapped.
+      expect(fromMemory.answer.map.edges.length).toBeGreaterThan(0);
+    },
+    // Two to four opens of a DuckDB file each: slow on a loaded machine.
+    30_000
+  );
 });
