@@ -91,6 +91,19 @@ describe('SettleMemory', () => {
     expect(ids(memory.due(8100, { ...rule, maxTraces: 2 }))).toEqual({ memory: ['old', 'busy'], database: [] });
   });
 
+  it('finds due traces behind a later one when the clock went back', () => {
+    const memory = new SettleMemory(undefined);
+    memory.add([span('late', 's1', T)], 5000);
+    memory.add([span('early', 's1', T)], 1000);
+    expect(ids(memory.due(2500, rule))).toEqual({ memory: ['early'], database: [] });
+    memory.forget(memory.due(2500, rule));
+    memory.forget(memory.due(6500, rule));
+    // Empty again: the scan may stop at the first entry not due.
+    memory.add([span('a', 's1', T)], 1000);
+    memory.add([span('b', 's1', T)], 5000);
+    expect(ids(memory.due(2500, rule))).toEqual({ memory: ['a'], database: [] });
+  });
+
   it('settles from the database a trace with spans stored before open within the hour', () => {
     const memory = new SettleMemory(T);
     memory.add([span('near', 's1', T + HOUR)], 0);

@@ -96,6 +96,12 @@ export const DEFAULT_SETTLE_MEMORY: SettleMemoryOptions = {
 
 export class SettleMemory {
   private readonly entries = new Map<string, TraceEntry>();
+  /**
+   * Entries were made in order of first arrival (the clock never went back between two), so a scan
+   * for due traces may stop at the first entry that arrived after the quiet window began.
+   */
+  private ordered = true;
+  private newestFirst = -Infinity;
   private held = 0;
   private readonly settled: SettledTraces;
   /** Stored spans start at or before this unless memory knows them (undefined: no such spans). */
@@ -125,7 +131,7 @@ export class SettleMemory {
 
   /** An unsettled trace found in `settle_pending` at open: its spans are not held. */
   restore(traceId: string, first: number, last: number, minStart: bigint, maxStart: bigint): void {
-    this.entries.set(traceId, { traceId, first, last, minStart, maxStart, spans: undefined });
+    this.make({ traceId, first, last, minStart, maxStart, spans: undefined });
   }
 
   /** Spans a commit stored (arrived at `arrived`, epoch ms); call only once the commit succeeded. */
@@ -135,7 +141,7 @@ export class SettleMemory {
       let entry = this.entries.get(span.traceId);
       if (entry === undefined) {
         entry = { traceId: span.traceId, first: arrived, last: arrived, minStart: start, maxStart: start, spans: [] };
-        this.entries.set(span.traceId, entry);
+        this.make(entry);
       } else {
         entry.last = arrived;
         entry.minStart = start < entry.minStart ? start : entry.minStart;
@@ -165,7 +171,7 @@ export class SettleMemory {
     const due: DueTraces = { fromMemory: [], fromDatabase: [] };
     let count = 0;
     for (const entry of this.entries.values()) {
-      if (count === rule.maxTraces) {
+      if (count === rule.maxTraces || (this.ordered && entry.first > Math.max(quietBefore, overdueBefore))) {
         break;
       }
       if (entry.last > quietBefore && entry.first > overdueBefore) {
@@ -189,12 +195,22 @@ export class SettleMemory {
     this.settledFrom.database += due.fromDatabase.length;
     for (const entry of [...due.fromMemory, ...due.fromDatabase]) {
       this.entries.delete(entry.traceId);
+      if (this.entries.size === 0) {
+        this.ordered = true;
+        this.newestFirst = -Infinity;
+      }
       this.held -= entry.spans?.length ?? 0;
       const forgotten = this.settled.add(entry.traceId, entry.maxStart);
       if (forgotten !== undefined) {
         this.raiseFloor(forgotten);
       }
     }
+  }
+
+  private make(entry: TraceEntry): void {
+    this.ordered &&= entry.first >= this.newestFirst;
+    this.newestFirst = Math.max(this.newestFirst, entry.first);
+    this.entries.set(entry.traceId, entry);
   }
 
   /** Retention deleted (or will delete) stored spans starting before `cutoffNs`. */
