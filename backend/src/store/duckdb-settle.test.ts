@@ -221,6 +221,16 @@ describe('DuckDbStore settling', () => {
 /** The same spans with another trace id, so two traces settle side by side. */
 const otherTrace = (spans: Span[]) => spans.map((s) => ({ ...s, traceId: 'dddddddddddddddddddddddddddddddd' }));
 
+/** The spans moved to start `ms` later. */
+const shifted = (spans: Span[], ms: number) =>
+  spans.map((s) => ({
+    ...s,
+    startTimeUnixNano: (BigInt(s.startTimeUnixNano) + BigInt(ms) * BigInt(1_000_000)).toString(),
+  }));
+
+/** Milliseconds from the fixture's minute to two hours from now: a client clock ahead. */
+const AHEAD_MS = Date.now() + 2 * 3600_000 - MINUTE;
+
 type Step = Span[] | 'settle' | 'reopen';
 
 describe('DuckDbStore settling from memory and from the database', () => {
@@ -301,6 +311,18 @@ describe('DuckDbStore settling from memory and from the database', () => {
       [all, 'settle', 'reopen', otherTrace(all), [{ ...query2, spanId: '0000000000000009' }], 'settle'],
       undefined,
       { memory: 1, database: 2 },
+    ],
+    [
+      'a trace from a clock ahead stored before a restart, a new trace and the straggler of the first',
+      [
+        shifted(otherTrace(all), AHEAD_MS),
+        'settle',
+        'reopen',
+        [...all, ...shifted(otherTrace([{ ...query2, spanId: '0000000000000009' }]), AHEAD_MS)],
+        'settle',
+      ],
+      undefined,
+      { memory: 2, database: 1 },
     ],
   ])(
     '%s: the same answer from both',

@@ -1,10 +1,10 @@
-import { type DuckDBAppender, DOUBLE, type DuckDBConnection, UBIGINT } from '@duckdb/node-api';
+import { type DuckDBAppender, DOUBLE, type DuckDBConnection, INTEGER, UBIGINT } from '@duckdb/node-api';
 import type { Attributes, Span, SpanKind, SpanStatus } from '@osprey/model';
 
 import type { EdgeRollup } from '../derive/servicemap';
-import { type Settlement, settle, settleWindow } from '../derive/settle';
+import { type Settlement, settle, settleWindow, TRACE_SPREAD_NS } from '../derive/settle';
 import { spanKey } from '../derive/transactions';
-import { SettleMemory, type SettleMemoryOptions } from './settle-memory';
+import { MAX_AHEAD_TRACES, SettleMemory, type SettleMemoryOptions } from './settle-memory';
 
 /**
  * Settling state and the service-map rollups it produces.
@@ -54,6 +54,7 @@ export const SETTLE_SCHEMA = [
 ];
 
 const NANOS_PER_MS = BigInt(1_000_000);
+const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
 
 /** Records the arrival of spans (epoch ms); runs inside the ingest group's transaction. */
 export async function recordArrivals(writer: DuckDBConnection, spans: Span[], arrived: number): Promise<void> {
@@ -86,12 +87,33 @@ export interface SettleRule {
 }
 
 /** Memory of the unsettled traces as `settle_pending` and `spans` hold them at open (see settle-memory.ts). */
-export async function loadSettleMemory(writer: DuckDBConnection, options?: SettleMemoryOptions): Promise<SettleMemory> {
-  const newest = await writer.runAndReadAll('SELECT max(start_ns) FROM spans');
+export async function loadSettleMemory(
+  writer: DuckDBConnection,
+  options?: SettleMemoryOptions,
+  now = Date.now()
+): Promise<SettleMemory> {
+  const aheadOf = BigInt(Math.floor(now)) * NANOS_PER_MS + TRACE_SPREAD_NS;
+  const aheadRows = await writer.runAndReadAll(
+    'SELECT DISTINCT trace_id FROM spans WHERE start_ns > $aheadOf LIMIT $limit',
+    { aheadOf, limit: MAX_AHEAD_TRACES + 1 },
+    { aheadOf: UBIGINT, limit: INTEGER }
+  );
+  let ahead = aheadRows.getRowsJS().map(([traceId]) => String(traceId));
+  // Too many traces from clocks ahead to remember: they raise the floor, blunt but never wrong.
+  const bound = ahead.length > MAX_AHEAD_TRACES ? UINT64_MAX : aheadOf;
+  ahead = ahead.length > MAX_AHEAD_TRACES ? [] : ahead;
+  const newest = await writer.runAndReadAll(
+    'SELECT max(start_ns) FROM spans WHERE start_ns <= $bound',
+    { bound },
+    {
+      bound: UBIGINT,
+    }
+  );
   const openedMax = newest.getRowsJS()[0][0];
   const memory = new SettleMemory(
     openedMax === null || openedMax === undefined ? undefined : BigInt(openedMax as bigint),
-    options
+    options,
+    ahead
   );
   const pending = await writer.runAndReadAll(
     `SELECT trace_id, min(arrived), max(arrived), min(start_ns), max(start_ns)

@@ -153,6 +153,27 @@ describe('SettleMemory', () => {
     expect(ids(memory.due(9000, rule))).toEqual({ memory: ['d'], database: ['a'] });
   });
 
+  it('remembers exactly the traces from a clock ahead, so they raise no floor for the others', () => {
+    const memory = new SettleMemory(undefined, { ...DEFAULT_SETTLE_MEMORY, filterBits: 2 ** 12, filterTraces: 1 });
+    const now = Number(T / BigInt(1_000_000));
+    memory.add([span('ahead', 's1', T + HOUR * BigInt(24))], 0);
+    memory.add([span('a', 's1', T)], 0);
+    memory.forget(memory.due(5000, rule), now);
+    // Two more generations: a's is forgotten, the floor rises to T, not to a day ahead.
+    ['b', 'c'].forEach((id) => {
+      memory.add([span(id, 's1', T)], 0);
+      memory.forget(memory.due(5000, rule), now);
+    });
+    memory.add([span('ahead', 's2', T + HOUR * BigInt(24)), span('d', 's1', T + HOUR + BigInt(1))], 6000);
+    expect(ids(memory.due(9000, rule))).toEqual({ memory: ['d'], database: ['ahead'] });
+  });
+
+  it('settles from the database the traces found ahead of the clock at open', () => {
+    const memory = new SettleMemory(T, DEFAULT_SETTLE_MEMORY, ['ahead']);
+    memory.add([span('ahead', 's2', T + HOUR * BigInt(48)), span('d', 's1', T + HOUR + BigInt(1))], 0);
+    expect(ids(memory.due(5000, rule))).toEqual({ memory: ['d'], database: ['ahead'] });
+  });
+
   it('settles from the database traces that retention may have thinned', () => {
     const memory = new SettleMemory(undefined);
     memory.add([span('t', 's1', T)], 0);

@@ -13,15 +13,18 @@ import { leanSpan, TRACE_SPREAD_NS } from '../derive/settle';
  *
  * A trace settles from memory only when memory holds every stored span the database path would
  * read, i.e. every stored span of the trace starting within TRACE_SPREAD_NS of its unsettled
- * spans (see `fromMemory`). Stored spans that memory does not hold are:
- * - spans stored before this process opened the store: they start at or before `openedMax`;
+ * spans (see `fromMemory`). Where memory and the database may differ, and how it is known:
+ * - spans stored before this process opened the store start at or before the largest start_ns
+ *   stored then, which becomes the `floor`;
  * - spans of a trace settled earlier (its entry is dropped when it settles): the trace id goes
- *   into a filter of settled traces (`SettledTraces`); once the filter forgets it, its spans
- *   start at or before the filter's `forgottenMax`;
- * - spans deleted by retention: they start before `deletedBefore` (memory holds them, the
- *   database no longer does);
- * - spans past the bound: the entry stops holding spans at all (`spans` undefined) and the
- *   trace settles from the database.
+ *   into a filter of settled traces (`SettledTraces`); when the filter forgets a generation, the
+ *   floor rises to the latest start of its traces' spans;
+ * - spans deleted by retention start before its cutoff, and the floor rises to it;
+ * - past the bound an entry stops holding spans at all (`spans` undefined), so its trace settles
+ *   from the database.
+ * A trace with a span starting more than TRACE_SPREAD_NS after the clock (a client clock ahead)
+ * would raise the floor past every other trace: such traces are remembered exactly instead, and
+ * always settle from the database.
  */
 export interface TraceEntry {
   traceId: string;
@@ -94,6 +97,10 @@ export const DEFAULT_SETTLE_MEMORY: SettleMemoryOptions = {
   filterTraces: 20_000_000,
 };
 
+/** Most traces remembered exactly for a clock ahead; past it they raise the floor instead. */
+export const MAX_AHEAD_TRACES = 100_000;
+const NANOS_PER_MS = BigInt(1_000_000);
+
 export class SettleMemory {
   private readonly entries = new Map<string, TraceEntry>();
   /**
@@ -106,14 +113,21 @@ export class SettleMemory {
   private readonly settled: SettledTraces;
   /** Stored spans start at or before this unless memory knows them (undefined: no such spans). */
   private floor: bigint | undefined;
+  /**
+   * Traces with a span stored that starts after the clock plus TRACE_SPREAD_NS (a client clock
+   * ahead): they always settle from the database, so their spans need not raise the floor.
+   */
+  private readonly ahead: Set<string>;
 
   constructor(
-    /** Largest start_ns stored when the store was opened (undefined: no spans). */
+    /** Largest start_ns stored when the store was opened, leaving out the traces `ahead` (undefined: none). */
     openedMax: bigint | undefined,
-    private readonly options: SettleMemoryOptions = DEFAULT_SETTLE_MEMORY
+    private readonly options: SettleMemoryOptions = DEFAULT_SETTLE_MEMORY,
+    ahead: Iterable<string> = []
   ) {
     this.floor = openedMax;
     this.settled = new SettledTraces(options.filterBits, options.filterTraces);
+    this.ahead = new Set(ahead);
   }
 
   /** Traces settled so far, by where from. */
@@ -182,7 +196,7 @@ export class SettleMemory {
         held: entry.spans !== undefined,
         minStart: entry.minStart,
         floor: this.floor,
-        maybeSettled: this.settled.has(entry.traceId),
+        maybeSettled: this.ahead.has(entry.traceId) || this.settled.has(entry.traceId),
       });
       (memory ? due.fromMemory : due.fromDatabase).push(entry);
     }
@@ -190,7 +204,8 @@ export class SettleMemory {
   }
 
   /** The traces of `due` settled (call once the settle run committed): their entries go, the filter notes them. */
-  forget(due: DueTraces): void {
+  forget(due: DueTraces, now = Date.now()): void {
+    const aheadOf = BigInt(Math.floor(now)) * NANOS_PER_MS + TRACE_SPREAD_NS;
     this.settledFrom.memory += due.fromMemory.length;
     this.settledFrom.database += due.fromDatabase.length;
     for (const entry of [...due.fromMemory, ...due.fromDatabase]) {
@@ -200,6 +215,14 @@ export class SettleMemory {
         this.newestFirst = -Infinity;
       }
       this.held -= entry.spans?.length ?? 0;
+      if (entry.maxStart > aheadOf) {
+        if (this.ahead.size < MAX_AHEAD_TRACES) {
+          this.ahead.add(entry.traceId);
+        } else {
+          this.raiseFloor(entry.maxStart);
+        }
+        continue;
+      }
       const forgotten = this.settled.add(entry.traceId, entry.maxStart);
       if (forgotten !== undefined) {
         this.raiseFloor(forgotten);
