@@ -19,6 +19,7 @@ async function serve(args: string[]): Promise<void> {
   const storeOptions = {
     settleMs: config.settleMs,
     maxQueuedItems: config.maxQueuedSpans,
+    settleMemorySpans: config.settleMemorySpans,
     onSettleError: (err: unknown) => app?.log.error({ err }, 'settling traces failed, retrying on the next tick'),
   };
   const store: Store = config.clickhouse

@@ -23,6 +23,7 @@ describe('parseServeArgs', () => {
       maxBodyBytes: 2048,
       settleMs: 500,
       maxQueuedSpans: 200_000,
+      settleMemorySpans: 500_000,
       active: { thresholds: { slow: 3000, verySlow: 8000 }, staleAfterMs: 30_000 },
       tokens: { ingest: 'i', admin: 'a' },
       retention: { spans: 3 * DAY, transactions: 7 * DAY, rollups: 90 * DAY, jvm: 30 * DAY },
@@ -88,6 +89,16 @@ describe('parseServeArgs', () => {
     ).toMatchObject({ maxQueuedSpans: 50, active: { thresholds: { slow: 1000, verySlow: 2000 }, staleAfterMs: 5000 } });
   });
 
+  it.each([
+    ['the flag', ['--settle-memory-spans', '0'], { OSPREY_SETTLE_MEMORY_SPANS: '7' }, 0],
+    ['the environment', [], { OSPREY_SETTLE_MEMORY_SPANS: '7' }, 7],
+    ['the default', [], {}, 500_000],
+  ])('takes the settling memory bound from %s', (_from, args, variables, spans) => {
+    expect(parseServeArgs(['--data-dir', '/d', ...args], { ...env, ...variables })).toMatchObject({
+      settleMemorySpans: spans,
+    });
+  });
+
   it('falls back to environment and defaults', () => {
     expect(parseServeArgs([], { ...env, OSPREY_DATA_DIR: '/env' })).toMatchObject({
       port: 4318,
@@ -133,6 +144,11 @@ describe('parseServeArgs', () => {
     [['--data-dir', '/d', '--settle-ms', '1.5'], env, '--settle-ms must be an integer from 0 to 3600000'],
     [['--data-dir', '/d'], { ...env, OSPREY_SETTLE_MS: '-1' }, '--settle-ms must be'],
     [['--data-dir', '/d', '--max-queued-spans', '0'], env, '--max-queued-spans must be an integer from 1'],
+    [
+      ['--data-dir', '/d', '--settle-memory-spans', 'many'],
+      env,
+      '--settle-memory-spans must be an integer from 0 to 100000000',
+    ],
     [['--data-dir', '/d', '--active-slow-ms', 'soon'], env, '--active-slow-ms must be'],
     [['--data-dir', '/d', '--active-very-slow-ms', '3000'], env, 'must be greater than --active-slow-ms (3000)'],
     [['--data-dir', '/d'], { ...env, OSPREY_ACTIVE_STALE_MS: '-1' }, '--active-stale-ms must be'],
@@ -181,6 +197,7 @@ describe('parseServeArgs', () => {
       '--influx-db',
       '--influx-interval',
       '--max-queued-spans',
+      '--settle-memory-spans',
       '--active-slow-ms',
       '--active-very-slow-ms',
       '--active-stale-ms',
@@ -209,6 +226,7 @@ describe('parseServeArgs', () => {
       'OSPREY_INFLUX_DB',
       'OSPREY_INFLUX_INTERVAL',
       'OSPREY_MAX_QUEUED_SPANS',
+      'OSPREY_SETTLE_MEMORY_SPANS',
       'OSPREY_ACTIVE_STALE_MS',
     ]) {
       expect(USAGE).toContain(variable);
@@ -224,6 +242,7 @@ dataDir: data
 maxBodyBytes: 4096
 settleMs: 2500
 maxQueuedSpans: 1000
+settleMemorySpans: 5000
 activeSlowMs: 2000
 activeVerySlowMs: 5000
 activeStaleMs: 10000
@@ -251,6 +270,7 @@ retention:
       maxBodyBytes: 4096,
       settleMs: 2500,
       maxQueuedSpans: 1000,
+      settleMemorySpans: 5000,
       active: { thresholds: { slow: 2000, verySlow: 5000 }, staleAfterMs: 10_000 },
       influx: { url: 'http://influx:8086', db: 'apm', intervalMs: 30_000 },
       tokens: { read: 'file-read', ingest: 'file-ingest' },

@@ -9,6 +9,7 @@ import { DEFAULT_RETENTION, parseDuration, type Retention } from '../retention/p
 import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
 import { DEFAULT_MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from '../server/app';
 import { DEFAULT_SETTLE_MS } from '../store/duckdb';
+import { DEFAULT_SETTLE_MEMORY } from '../store/settle-memory';
 import { DEFAULT_MAX_QUEUED_ITEMS } from '../store/overload';
 import type { RetentionTier } from '../store/store';
 import { DEFAULT_ACTIVE_STALE_MS, DEFAULT_THRESHOLDS, type EqualizerThresholds } from '../active/equalizer';
@@ -28,6 +29,8 @@ export interface ServeConfig {
   settleMs: number;
   /** Bound of the writer queue in spans + rows; above it ingest answers 503. */
   maxQueuedSpans: number;
+  /** Spans of unsettled traces held in memory to settle from (DuckDB store); 0 settles from the database. */
+  settleMemorySpans: number;
   active: { thresholds: EqualizerThresholds; staleAfterMs: number };
   tokens: TokenConfig;
   retention: Retention;
@@ -98,6 +101,9 @@ Options:
                                   (default ${DEFAULT_ACTIVE_STALE_MS}, env OSPREY_ACTIVE_STALE_MS)
   --settle-ms <n>                 a trace settles (sql/api counts final, service-map edges counted) once no
                                   span of it arrived for this long (default ${DEFAULT_SETTLE_MS}, env OSPREY_SETTLE_MS)
+  --settle-memory-spans <n>       spans of unsettled traces the DuckDB store holds in memory to settle them
+                                  without reading them back; traces past it settle from the database
+                                  (default ${DEFAULT_SETTLE_MEMORY.maxSpans}, 0 = none, env OSPREY_SETTLE_MEMORY_SPANS)
   --metrics-max-endpoints <n>     distinct endpoint labels per service in /metrics and the InfluxDB export;
                                   the rest count as endpoint="__other__"
                                   (default ${DEFAULT_MAX_ENDPOINTS}, env OSPREY_METRICS_MAX_ENDPOINTS)
@@ -128,7 +134,7 @@ Config file keys (all optional; relative dataDir is resolved against the file's 
   clickhouseUrl, clickhouseDatabase, clickhouseCluster: strings as for the flags
   insecure: false
   maxBodyBytes: 16777216
-  maxQueuedSpans, settleMs, activeSlowMs, activeVerySlowMs, activeStaleMs, metricsMaxEndpoints: numbers
+  maxQueuedSpans, settleMs, settleMemorySpans, activeSlowMs, activeVerySlowMs, activeStaleMs, metricsMaxEndpoints: numbers
   influxUrl, influxDb, influxInterval: strings as for the flags
   tokens: { ingest: "...", read: "...", admin: "..." }
   retention: { spans: 3d, transactions: 7d, rollups: 90d, jvm: 30d }
@@ -158,6 +164,7 @@ const FILE_SCALARS: Record<string, [flag: string, kinds: readonly ScalarKind[]]>
   insecure: ['insecure', ['boolean']],
   maxBodyBytes: ['max-body-bytes', ['number', 'string']],
   settleMs: ['settle-ms', ['number', 'string']],
+  settleMemorySpans: ['settle-memory-spans', ['number', 'string']],
   metricsMaxEndpoints: ['metrics-max-endpoints', ['number', 'string']],
   influxUrl: ['influx-url', ['string']],
   influxDb: ['influx-db', ['string']],
@@ -291,6 +298,7 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
         'influx-db': { type: 'string' },
         'influx-interval': { type: 'string' },
         'max-queued-spans': { type: 'string' },
+        'settle-memory-spans': { type: 'string' },
         'active-slow-ms': { type: 'string' },
         'active-very-slow-ms': { type: 'string' },
         'active-stale-ms': { type: 'string' },
@@ -346,6 +354,13 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
   const option = (name: string, variable: string, fallback: number, min: number, max: number) =>
     integerOption(name, setting(name, variable) ?? String(fallback), min, max);
   const maxQueuedSpans = option('max-queued-spans', 'OSPREY_MAX_QUEUED_SPANS', DEFAULT_MAX_QUEUED_ITEMS, 1, 1e8);
+  const settleMemorySpans = option(
+    'settle-memory-spans',
+    'OSPREY_SETTLE_MEMORY_SPANS',
+    DEFAULT_SETTLE_MEMORY.maxSpans,
+    0,
+    1e8
+  );
   const day = 86_400_000;
   const thresholds = {
     slow: option('active-slow-ms', 'OSPREY_ACTIVE_SLOW_MS', DEFAULT_THRESHOLDS.slow, 1, day),
@@ -402,6 +417,7 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
     maxBodyBytes,
     settleMs,
     maxQueuedSpans,
+    settleMemorySpans,
     active: { thresholds, staleAfterMs },
     tokens,
     retention,

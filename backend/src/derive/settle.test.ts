@@ -5,7 +5,7 @@ import type { Span } from '@osprey/model';
 import { decodeOtlpProtobuf } from '../ingest/otlp/decode';
 import { bucketOf } from '../stats/latency-buckets';
 import { callFailed, callTarget, edgeRollups } from './servicemap';
-import { settle } from './settle';
+import { leanSpan, settle } from './settle';
 import { childrenIndex, deriveTransactions, spanKey } from './transactions';
 
 // The workspace-root otlp-transformer the SDK's exporters use: the spans under test travel the
@@ -344,5 +344,36 @@ describe('settle', () => {
     ]);
     const all = new Set(spans.map((span) => spanKey(span.traceId, span.spanId)));
     expect(settle(spans, all).edges.reduce((sum, edge) => sum + edge.calls, 0)).toBe(11);
+  });
+});
+
+describe('leanSpan', () => {
+  it.each<[string, Span['attributes'], Span['attributes']]>([
+    [
+      'keeps what settling reads',
+      { 'db.system': 'duckdb', 'server.port': 5432 },
+      { 'db.system': 'duckdb', 'server.port': 5432 },
+    ],
+    ['drops what it does not', { 'http.route': '/x', 'enduser.id': 'u', 'thread.name': 't' }, {}],
+    ['NaN as JSON gives it back: null', { 'net.peer.port': Number.NaN }, { 'net.peer.port': null }],
+    ['Infinity too', { 'http.status_code': Number.POSITIVE_INFINITY }, { 'http.status_code': null }],
+    ['an empty string stays', { 'server.address': '' }, { 'server.address': '' }],
+    [
+      'arrays and booleans as stored',
+      { 'db.name': ['a', 1], 'peer.service': true },
+      { 'db.name': ['a', 1], 'peer.service': true },
+    ],
+  ])('%s', (_name, attributes, lean) => {
+    expect(leanSpan({ ...spans[0], attributes }).attributes).toEqual(lean);
+    // The store's JSON column gives back the same values.
+    expect(leanSpan({ ...spans[0], attributes }).attributes).toEqual(
+      JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(lean))))
+    );
+  });
+
+  it('settles to the same transactions and edges as the whole spans', () => {
+    const keys = new Set(spans.map((span) => spanKey(span.traceId, span.spanId)));
+    expect(settle(spans.map(leanSpan), 'all')).toEqual(settle(spans, keys));
+    expect(settle(spans.map(leanSpan), 'all').edges.length).toBe(11);
   });
 });

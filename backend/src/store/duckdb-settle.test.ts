@@ -217,3 +217,125 @@ describe('DuckDbStore settling', () => {
     expect(wide.edges.find((e) => e.id === 'orders->db:duckdb:orders')!.rate).toBe(2 / 120);
   });
 });
+
+/** The same spans with another trace id, so two traces settle side by side. */
+const otherTrace = (spans: Span[]) => spans.map((s) => ({ ...s, traceId: 'dddddddddddddddddddddddddddddddd' }));
+
+/** The spans moved to start `ms` later. */
+const shifted = (spans: Span[], ms: number) =>
+  spans.map((s) => ({
+    ...s,
+    startTimeUnixNano: (BigInt(s.startTimeUnixNano) + BigInt(ms) * BigInt(1_000_000)).toString(),
+  }));
+
+/** Milliseconds from the fixture's minute to two hours from now: a client clock ahead. */
+const AHEAD_MS = Date.now() + 2 * 3600_000 - MINUTE;
+
+type Step = Span[] | 'settle' | 'reopen';
+
+describe('DuckDbStore settling from memory and from the database', () => {
+  const dirs: string[] = [];
+
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  /** Runs the steps on a fresh store; answers every transaction and edge, and where traces settled from. */
+  async function play(steps: Step[], settleMemorySpans?: number) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'osprey-settle-paths-'));
+    dirs.push(dir);
+    const options = { settleMs: SETTLE_MS, autoSettle: false, settleMemorySpans };
+    let store = await DuckDbStore.open(dir, options);
+    const settledFrom = { memory: 0, database: 0 };
+    const count = () => {
+      const now = store.settledFrom();
+      settledFrom.memory += now.memory;
+      settledFrom.database += now.database;
+    };
+    try {
+      for (const step of steps) {
+        if (step === 'settle') {
+          await store.settleDue(Date.now() + SETTLE_MS + 1);
+        } else if (step === 'reopen') {
+          count();
+          await store.close();
+          store = await DuckDbStore.open(dir, options);
+        } else {
+          await store.insertBatch(step, deriveTransactions(step));
+        }
+      }
+      count();
+      const transactions = (await store.transactions({ from: 0, to: Number.MAX_SAFE_INTEGER, limit: 100 }))
+        .transactions;
+      const map = await store.serviceMap(MINUTE, MINUTE + 59_999);
+      return { answer: { transactions, map }, settledFrom };
+    } finally {
+      await store.close();
+    }
+  }
+
+  const all = [gatewayServer, gatewayCall, ordersServer, query1, query2, stockCall, stockServer];
+
+  it.each<[string, Step[], number | undefined, { memory: number; database: number }]>([
+    [
+      'children in batches before and after their entry',
+      [[query1, gatewayCall], [ordersServer, gatewayServer], [query2, stockCall, stockServer], 'settle'],
+      undefined,
+      { memory: 1, database: 0 },
+    ],
+    [
+      'a straggler after the trace settled',
+      [[gatewayServer, gatewayCall, ordersServer, query1], 'settle', [query2, stockCall], 'settle'],
+      undefined,
+      { memory: 1, database: 1 },
+    ],
+    ['the same batch stored twice (an exporter retry)', [all, all, 'settle'], undefined, { memory: 1, database: 0 }],
+    [
+      'the memory bound exceeded by the first of two traces, whose spans make room for the second',
+      [[...all, ...otherTrace([gatewayServer, gatewayCall])], 'settle'],
+      3,
+      { memory: 1, database: 1 },
+    ],
+    [
+      'the memory bound exceeded by the second trace only',
+      [[...otherTrace([gatewayServer, gatewayCall]), ...all], 'settle'],
+      4,
+      { memory: 1, database: 1 },
+    ],
+    [
+      'a restart with pending traces',
+      [[gatewayServer, gatewayCall, ordersServer, query1], 'reopen', [query2, stockCall, stockServer], 'settle'],
+      undefined,
+      { memory: 0, database: 1 },
+    ],
+    [
+      'a new trace within the hour after spans stored before a restart, and a straggler',
+      [all, 'settle', 'reopen', otherTrace(all), [{ ...query2, spanId: '0000000000000009' }], 'settle'],
+      undefined,
+      { memory: 1, database: 2 },
+    ],
+    [
+      'a trace from a clock ahead stored before a restart, a new trace and the straggler of the first',
+      [
+        shifted(otherTrace(all), AHEAD_MS),
+        'settle',
+        'reopen',
+        [...all, ...shifted(otherTrace([{ ...query2, spanId: '0000000000000009' }]), AHEAD_MS)],
+        'settle',
+      ],
+      undefined,
+      { memory: 2, database: 1 },
+    ],
+  ])(
+    '%s: the same answer from both',
+    async (_name, steps, bound, expected) => {
+      const fromDatabase = await play(steps, 0);
+      const fromMemory = await play(steps, bound);
+      expect(fromDatabase.settledFrom.memory).toBe(0);
+      expect(fromMemory.settledFrom).toEqual(expected);
+      expect(fromMemory.answer).toEqual(fromDatabase.answer);
+      // Settled: some transaction counts a child that reached the store in another batch, or a call was mapped.
+      expect(fromMemory.answer.map.edges.length).toBeGreaterThan(0);
+    },
+    // Two to four opens of a DuckDB file each: slow on a loaded machine.
+    30_000
+  );
+});

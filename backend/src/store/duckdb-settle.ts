@@ -1,9 +1,10 @@
-import { DOUBLE, type DuckDBConnection, INTEGER, LIST, listValue, UBIGINT, VARCHAR } from '@duckdb/node-api';
+import { type DuckDBAppender, DOUBLE, type DuckDBConnection, INTEGER, UBIGINT } from '@duckdb/node-api';
 import type { Attributes, Span, SpanKind, SpanStatus } from '@osprey/model';
 
-import { settle } from '../derive/settle';
 import type { EdgeRollup } from '../derive/servicemap';
+import { type Settlement, settle, settleWindow, TRACE_SPREAD_NS } from '../derive/settle';
 import { spanKey } from '../derive/transactions';
+import { MAX_AHEAD_TRACES, SettleMemory, type SettleMemoryOptions } from './settle-memory';
 
 /**
  * Settling state and the service-map rollups it produces.
@@ -12,7 +13,8 @@ import { spanKey } from '../derive/transactions';
  * as the span itself, so after a crash every unsettled trace is still known and settles after the
  * restart. A settle run deletes the rows of the traces it settled in the same transaction that
  * updates their transactions and appends their edge rollups: a trace is settled exactly once per
- * arrival of spans, never half.
+ * arrival of spans, never half. Which traces are due, and most traces' spans, come from memory
+ * (settle-memory.ts), rebuilt from this table at open.
  *
  * `servicemap_edges` keeps per-minute (source, target, latency bucket) call and error counts; it
  * is not tied to the raw spans, so it outlives their retention.
@@ -23,6 +25,20 @@ export const SETTLE_SCHEMA = [
     span_id VARCHAR NOT NULL,
     start_ns UBIGINT NOT NULL,
     arrived DOUBLE NOT NULL
+  )`,
+  // A run's traces and recomputed figures, appended rather than bound as list parameters: binding
+  // lists of a few thousand values cost 4× the whole UPDATE. Temporary: the writer's own, not logged.
+  `CREATE TEMP TABLE IF NOT EXISTS settle_run_traces (
+    trace_id VARCHAR NOT NULL,
+    from_database BOOLEAN NOT NULL
+  )`,
+  `CREATE TEMP TABLE IF NOT EXISTS settle_run_figures (
+    trace_id VARCHAR NOT NULL,
+    span_id VARCHAR NOT NULL,
+    sql_count INTEGER NOT NULL,
+    sql_time DOUBLE NOT NULL,
+    api_call_count INTEGER NOT NULL,
+    api_call_time DOUBLE NOT NULL
   )`,
   `CREATE TABLE IF NOT EXISTS servicemap_edges (
     minute DOUBLE NOT NULL,
@@ -37,8 +53,6 @@ export const SETTLE_SCHEMA = [
   )`,
 ];
 
-/** Spans of one trace start within this much of each other (as in DuckDbStore's parent linking). */
-const TRACE_SPREAD_NS = BigInt(3600) * BigInt(1_000_000_000);
 const NANOS_PER_MS = BigInt(1_000_000);
 const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
 
@@ -72,115 +86,210 @@ export interface SettleRule {
   maxTraces: number;
 }
 
+/** Memory of the unsettled traces as `settle_pending` and `spans` hold them at open (see settle-memory.ts). */
+export async function loadSettleMemory(
+  writer: DuckDBConnection,
+  options?: SettleMemoryOptions,
+  now = Date.now()
+): Promise<SettleMemory> {
+  const aheadOf = BigInt(Math.floor(now)) * NANOS_PER_MS + TRACE_SPREAD_NS;
+  const aheadRows = await writer.runAndReadAll(
+    'SELECT DISTINCT trace_id FROM spans WHERE start_ns > $aheadOf LIMIT $limit',
+    { aheadOf, limit: MAX_AHEAD_TRACES + 1 },
+    { aheadOf: UBIGINT, limit: INTEGER }
+  );
+  let ahead = aheadRows.getRowsJS().map(([traceId]) => String(traceId));
+  // Too many traces from clocks ahead to remember: they raise the floor, blunt but never wrong.
+  const bound = ahead.length > MAX_AHEAD_TRACES ? UINT64_MAX : aheadOf;
+  ahead = ahead.length > MAX_AHEAD_TRACES ? [] : ahead;
+  const newest = await writer.runAndReadAll(
+    'SELECT max(start_ns) FROM spans WHERE start_ns <= $bound',
+    { bound },
+    {
+      bound: UBIGINT,
+    }
+  );
+  const openedMax = newest.getRowsJS()[0][0];
+  const memory = new SettleMemory(
+    openedMax === null || openedMax === undefined ? undefined : BigInt(openedMax as bigint),
+    options,
+    ahead
+  );
+  const pending = await writer.runAndReadAll(
+    `SELECT trace_id, min(arrived), max(arrived), min(start_ns), max(start_ns)
+     FROM settle_pending GROUP BY trace_id ORDER BY min(arrived), trace_id`
+  );
+  for (const [traceId, first, last, minStart, maxStart] of pending.getRowsJS()) {
+    memory.restore(
+      String(traceId),
+      Number(first),
+      Number(last),
+      BigInt(minStart as bigint),
+      BigInt(maxStart as bigint)
+    );
+  }
+  return memory;
+}
+
+/** What a settle run did: how many traces it settled, and what to tell memory once it committed. */
+export interface SettleRun {
+  settled: number;
+  committed: () => void;
+}
+
 /**
  * Settles the traces that are due: recomputes the sql/api figures of their transactions from every
- * stored span and appends the edge rollups of their newly arrived client spans. Returns how many
- * traces it settled. Must run inside a write transaction.
+ * stored span and appends the edge rollups of their newly arrived client spans. Traces memory holds
+ * whole settle from memory, the others from `spans` and `settle_pending` (settle-memory.ts says
+ * which). Must run inside a write transaction of its own (no spans stored in it); `committed`
+ * must be called once it committed.
  */
-export async function settleDue(writer: DuckDBConnection, now: number, rule: SettleRule): Promise<number> {
-  const pending = await duePending(writer, now, rule);
-  if (pending.length === 0) {
-    return 0;
+export async function settleDue(
+  writer: DuckDBConnection,
+  memory: SettleMemory,
+  now: number,
+  rule: SettleRule
+): Promise<SettleRun> {
+  const due = memory.due(now, rule);
+  const traces = [...due.fromMemory, ...due.fromDatabase];
+  if (traces.length === 0) {
+    return { settled: 0, committed: () => undefined };
   }
-  const due = new Set<string>();
-  const fresh = new Set<string>();
-  let lo = pending[0].start;
-  let hi = pending[0].start;
-  for (const { traceId, spanId, start } of pending) {
-    due.add(traceId);
-    fresh.add(spanKey(traceId, spanId));
-    lo = start < lo ? start : lo;
-    hi = start > hi ? start : hi;
-  }
-  const traceIds = listValue([...due]);
-  const from = lo > TRACE_SPREAD_NS ? lo - TRACE_SPREAD_NS : BigInt(0);
-  const to = hi < UINT64_MAX - TRACE_SPREAD_NS ? hi + TRACE_SPREAD_NS : UINT64_MAX;
-  const spans = await readSpans(writer, traceIds, from, to);
-  const settlement = settle(spans, fresh);
+  await append(writer, 'settle_run_traces', traces, (appender, entry, i) => {
+    appender.appendVarchar(entry.traceId);
+    appender.appendBoolean(i >= due.fromMemory.length);
+  });
+  const fromMemory = settle(
+    due.fromMemory.flatMap((entry) => entry.spans!),
+    'all'
+  );
+  const fromDatabase = due.fromDatabase.length > 0 ? await settleFromDatabase(writer) : undefined;
+  const txs = fromDatabase ? [...fromMemory.transactions, ...fromDatabase.transactions] : fromMemory.transactions;
+  const edges = fromDatabase ? [...fromMemory.edges, ...fromDatabase.edges] : fromMemory.edges;
 
-  const txs = settlement.transactions;
-  // Only rows whose figures change are rewritten: when a batch held a whole request they are already right.
+  let lo = traces[0].minStart;
+  let last = traces[0].last;
+  for (const entry of traces) {
+    lo = entry.minStart < lo ? entry.minStart : lo;
+    last = Math.max(last, entry.last);
+  }
   if (txs.length > 0) {
+    await append(writer, 'settle_run_figures', txs, (appender, tx) => {
+      appender.appendVarchar(tx.traceId);
+      appender.appendVarchar(tx.spanId);
+      appender.appendInteger(tx.sqlCount);
+      appender.appendDouble(tx.sqlTime);
+      appender.appendInteger(tx.apiCallCount);
+      appender.appendDouble(tx.apiCallTime);
+    });
+    // Only rows whose figures change are rewritten: when a batch held a whole request they are already right.
     await writer.run(
       `UPDATE transactions AS t
        SET sql_count = u.sql_count, sql_time = u.sql_time,
            api_call_count = u.api_call_count, api_call_time = u.api_call_time
-       FROM (SELECT unnest($traceIds) AS trace_id, unnest($spanIds) AS span_id,
-                    unnest($sqlCounts) AS sql_count, unnest($sqlTimes) AS sql_time,
-                    unnest($apiCounts) AS api_call_count, unnest($apiTimes) AS api_call_time) AS u
+       FROM settle_run_figures AS u
        WHERE t.end_time >= $fromMs AND t.trace_id = u.trace_id AND t.span_id = u.span_id
          AND (t.sql_count <> u.sql_count OR t.sql_time <> u.sql_time
               OR t.api_call_count <> u.api_call_count OR t.api_call_time <> u.api_call_time)`,
-      {
-        traceIds: listValue(txs.map((tx) => tx.traceId)),
-        spanIds: listValue(txs.map((tx) => tx.spanId)),
-        sqlCounts: listValue(txs.map((tx) => tx.sqlCount)),
-        sqlTimes: listValue(txs.map((tx) => tx.sqlTime)),
-        apiCounts: listValue(txs.map((tx) => tx.apiCallCount)),
-        apiTimes: listValue(txs.map((tx) => tx.apiCallTime)),
-        fromMs: Number(from / NANOS_PER_MS),
-      },
-      {
-        traceIds: LIST(VARCHAR),
-        spanIds: LIST(VARCHAR),
-        sqlCounts: LIST(INTEGER),
-        sqlTimes: LIST(DOUBLE),
-        apiCounts: LIST(INTEGER),
-        apiTimes: LIST(DOUBLE),
-        fromMs: DOUBLE,
-      }
+      { fromMs: Number(settleWindow(lo, lo).from / NANOS_PER_MS) },
+      { fromMs: DOUBLE }
     );
+    await writer.run('DELETE FROM settle_run_figures');
   }
-  await appendEdges(writer, settlement.edges);
+  await appendEdges(writer, edges);
+  // Every pending row of these traces arrived by `last`: newer row groups need no look.
   await writer.run(
-    'DELETE FROM settle_pending WHERE trace_id IN (SELECT unnest($traceIds))',
-    { traceIds },
-    { traceIds: LIST(VARCHAR) }
+    'DELETE FROM settle_pending WHERE arrived <= $last AND trace_id IN (SELECT trace_id FROM settle_run_traces)',
+    { last },
+    { last: DOUBLE }
   );
-  return due.size;
+  await writer.run('DELETE FROM settle_run_traces');
+  return { settled: traces.length, committed: () => memory.forget(due) };
 }
 
-/** The unsettled spans of the traces due (oldest first, at most `maxTraces` traces). */
-async function duePending(
+/** Appends rows to a table of the database, or of the writer's temporary tables when its name is `settle_run_*`. */
+async function append<T>(
   writer: DuckDBConnection,
-  now: number,
-  rule: SettleRule
-): Promise<Array<{ traceId: string; spanId: string; start: bigint }>> {
-  const result = await writer.runAndReadAll(
-    `SELECT trace_id, span_id, start_ns
-     FROM settle_pending
-     WHERE trace_id IN (
-       SELECT trace_id
-       FROM settle_pending
-       GROUP BY trace_id
-       HAVING max(arrived) <= $quietBefore OR min(arrived) <= $overdueBefore
-       ORDER BY min(arrived), trace_id
-       LIMIT $limit)`,
-    { quietBefore: now - rule.settleMs, overdueBefore: now - rule.maxWaitMs, limit: rule.maxTraces },
-    { quietBefore: DOUBLE, overdueBefore: DOUBLE, limit: INTEGER }
-  );
-  return result.getRowsJS().map(([traceId, spanId, start]) => ({
-    traceId: String(traceId),
-    spanId: String(spanId),
-    start: BigInt(start as bigint),
-  }));
+  table: string,
+  rows: readonly T[],
+  appendRow: (appender: DuckDBAppender, row: T, index: number) => void
+): Promise<void> {
+  const appender = table.startsWith('settle_run_')
+    ? await writer.createAppender(table, 'main', 'temp')
+    : await writer.createAppender(table);
+  try {
+    rows.forEach((row, index) => {
+      appendRow(appender, row, index);
+      appender.endRow();
+    });
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
 }
 
-/** The columns settling needs; resource and events stay in the table. */
+/**
+ * Settles from the database: the unsettled spans from `settle_pending`, and each trace's stored
+ * spans starting within TRACE_SPREAD_NS of its own unsettled ones.
+ */
+async function settleFromDatabase(writer: DuckDBConnection): Promise<Settlement> {
+  const pending = await writer.runAndReadAll(
+    `SELECT trace_id, span_id, start_ns FROM settle_pending
+     WHERE trace_id IN (SELECT trace_id FROM settle_run_traces WHERE from_database)`
+  );
+  const fresh = new Set<string>();
+  const windows = new Map<string, { lo: bigint; hi: bigint }>();
+  for (const [traceId, spanId, startNs] of pending.getRowsJS()) {
+    const trace = String(traceId);
+    const start = BigInt(startNs as bigint);
+    fresh.add(spanKey(trace, String(spanId)));
+    const window = windows.get(trace);
+    if (window === undefined) {
+      windows.set(trace, { lo: start, hi: start });
+    } else {
+      window.lo = start < window.lo ? start : window.lo;
+      window.hi = start > window.hi ? start : window.hi;
+    }
+  }
+  if (windows.size === 0) {
+    return { transactions: [], edges: [] };
+  }
+  const traceWindows = new Map<string, { from: bigint; to: bigint }>();
+  let from: bigint | undefined;
+  let to: bigint | undefined;
+  for (const [trace, { lo, hi }] of windows) {
+    const window = settleWindow(lo, hi);
+    traceWindows.set(trace, window);
+    from = from === undefined || window.from < from ? window.from : from;
+    to = to === undefined || window.to > to ? window.to : to;
+  }
+  const spans = await readSpans(writer, from!, to!, (traceId, start) => {
+    const window = traceWindows.get(traceId)!;
+    return start >= window.from && start <= window.to;
+  });
+  return settle(spans, fresh);
+}
+
+/** The columns settling needs of the spans `inWindow` keeps; resource and events stay in the table. */
 async function readSpans(
   writer: DuckDBConnection,
-  traceIds: ReturnType<typeof listValue>,
   from: bigint,
-  to: bigint
+  to: bigint,
+  inWindow: (traceId: string, start: bigint) => boolean
 ): Promise<Span[]> {
   const result = await writer.runAndReadAll(
     `SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns, status, attributes
      FROM spans
-     WHERE trace_id IN (SELECT unnest($traceIds)) AND start_ns BETWEEN $from AND $to`,
-    { traceIds, from, to },
-    { traceIds: LIST(VARCHAR), from: UBIGINT, to: UBIGINT }
+     WHERE trace_id IN (SELECT trace_id FROM settle_run_traces WHERE from_database)
+       AND start_ns BETWEEN $from AND $to`,
+    { from, to },
+    { from: UBIGINT, to: UBIGINT }
   );
-  return result.getRowsJS().map(([traceId, spanId, parent, service, name, kind, start, duration, status, attrs]) => {
+  const spans: Span[] = [];
+  for (const [traceId, spanId, parent, service, name, kind, start, duration, status, attrs] of result.getRowsJS()) {
+    if (!inWindow(String(traceId), BigInt(start as bigint))) {
+      continue;
+    }
     const span: Span = {
       traceId: String(traceId),
       spanId: String(spanId),
@@ -197,34 +306,28 @@ async function readSpans(
     if (parent !== null && parent !== undefined) {
       span.parentSpanId = String(parent);
     }
-    return span;
-  });
+    spans.push(span);
+  }
+  return spans;
 }
 
 async function appendEdges(writer: DuckDBConnection, edges: EdgeRollup[]): Promise<void> {
   if (edges.length === 0) {
     return;
   }
-  const appender = await writer.createAppender('servicemap_edges');
-  try {
-    for (const edge of edges) {
-      appender.appendDouble(edge.minute);
-      appender.appendVarchar(edge.source);
-      appender.appendVarchar(edge.target.id);
-      appender.appendVarchar(edge.target.type);
-      appender.appendVarchar(edge.target.name);
-      if (edge.target.dbSystem === undefined) {
-        appender.appendNull();
-      } else {
-        appender.appendVarchar(edge.target.dbSystem);
-      }
-      appender.appendInteger(edge.bucket);
-      appender.appendBigInt(BigInt(edge.calls));
-      appender.appendBigInt(BigInt(edge.errors));
-      appender.endRow();
+  await append(writer, 'servicemap_edges', edges, (appender, edge) => {
+    appender.appendDouble(edge.minute);
+    appender.appendVarchar(edge.source);
+    appender.appendVarchar(edge.target.id);
+    appender.appendVarchar(edge.target.type);
+    appender.appendVarchar(edge.target.name);
+    if (edge.target.dbSystem === undefined) {
+      appender.appendNull();
+    } else {
+      appender.appendVarchar(edge.target.dbSystem);
     }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+    appender.appendInteger(edge.bucket);
+    appender.appendBigInt(BigInt(edge.calls));
+    appender.appendBigInt(BigInt(edge.errors));
+  });
 }

@@ -38,6 +38,7 @@ import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
 import { deleteOlderThan } from './duckdb-retention';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
+import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from './settle-memory';
 import { rowToTransaction } from './transaction-row';
 import {
   DEFAULT_ELAPSED_BUCKETS,
@@ -106,6 +107,8 @@ export interface DuckDbStoreOptions {
   onSettleError?: (err: unknown) => void;
   /** Spans + rows that may wait for a commit before ingest is refused (OverloadedError). */
   maxQueuedItems?: number;
+  /** Most spans of unsettled traces held in memory to settle from (see settle-memory.ts); 0 settles every trace from the database. */
+  settleMemorySpans?: number;
 }
 
 export const DEFAULT_SETTLE_MS = 10_000;
@@ -120,6 +123,10 @@ interface PendingBatch {
   statements?: (writer: DuckDBConnection) => Promise<void>;
   /** Spans + rows it holds, counted against the queue bound. */
   items: number;
+  /** Committed in a transaction of its own, not grouped with other batches. */
+  alone?: boolean;
+  /** Runs once its transaction committed. */
+  committed?: () => void;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -155,6 +162,7 @@ export class DuckDbStore implements Store {
     private readonly reader: DuckDBConnection,
     private readonly links: ParentLinker,
     private readonly resources: ResourceDictionary,
+    private readonly settleMemory: SettleMemory,
     private readonly options: DuckDbStoreOptions
   ) {
     this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
@@ -191,13 +199,32 @@ export class DuckDbStore implements Store {
       reader,
       await ParentLinker.load(writer),
       await ResourceDictionary.load(writer),
+      await settle.loadSettleMemory(writer, {
+        ...DEFAULT_SETTLE_MEMORY,
+        maxSpans: options.settleMemorySpans ?? DEFAULT_SETTLE_MEMORY.maxSpans,
+      }),
       options
     );
   }
 
   /** Settles the traces due as of `now` (epoch ms) through the writer queue; resolves with how many. */
   settleDue(now = Date.now()): Promise<number> {
-    return this.write((writer) => settle.settleDue(writer, now, this.settleRule));
+    let run: settle.SettleRun | undefined;
+    // Alone: memory learns a group's spans only after its COMMIT, so a run grouped with them would
+    // delete their pending rows without having counted them.
+    return this.write(
+      async (writer) => {
+        run = await settle.settleDue(writer, this.settleMemory, now, this.settleRule);
+        return run.settled;
+      },
+      0,
+      { alone: true, committed: () => run?.committed() }
+    );
+  }
+
+  /** Traces settled since open, from memory and from the database (see settle-memory.ts). */
+  settledFrom(): { memory: number; database: number } {
+    return { ...this.settleMemory.settledFrom };
   }
 
   private async settleTick(): Promise<void> {
@@ -237,7 +264,11 @@ export class DuckDbStore implements Store {
    * so they must only depend on the database. `ingestRows` > 0 makes it an ingest write, subject to
    * the queue bound; control writes (capture requests) are tiny and always taken.
    */
-  private write<T>(statements: (writer: DuckDBConnection) => Promise<T>, ingestRows = 0): Promise<T> {
+  private write<T>(
+    statements: (writer: DuckDBConnection) => Promise<T>,
+    ingestRows = 0,
+    hooks: Pick<PendingBatch, 'alone' | 'committed'> = {}
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let result: T;
       this.enqueue(
@@ -248,6 +279,7 @@ export class DuckDbStore implements Store {
             result = await statements(writer);
           },
           items: ingestRows,
+          ...hooks,
           resolve: () => resolve(result),
           reject,
         },
@@ -288,8 +320,8 @@ export class DuckDbStore implements Store {
     this.writing = true;
     try {
       while (this.queue.length > 0) {
-        const group = this.queue;
-        this.queue = [];
+        const alone = this.queue.findIndex((batch) => batch.alone === true);
+        const group = this.queue.splice(0, alone === -1 ? this.queue.length : Math.max(alone, 1));
         try {
           await this.commit(group);
           group.forEach((batch) => this.finish(batch));
@@ -329,10 +361,11 @@ export class DuckDbStore implements Store {
       } finally {
         spanAppender.closeSync();
       }
+      const arrived = Date.now();
       await settle.recordArrivals(
         this.writer,
         group.flatMap((batch) => batch.spans),
-        Date.now()
+        arrived
       );
       const applyLinks = await this.links.link(
         this.writer,
@@ -358,6 +391,10 @@ export class DuckDbStore implements Store {
       await this.writer.run('COMMIT');
       applyLinks();
       resources.apply();
+      group.forEach((batch) => {
+        this.settleMemory.add(batch.spans, arrived);
+        batch.committed?.();
+      });
     } catch (err) {
       await this.writer.run('ROLLBACK');
       throw err;
@@ -409,6 +446,10 @@ export class DuckDbStore implements Store {
   }
 
   deleteOlderThan(tier: RetentionTier, cutoff: number, limit: number): Promise<number> {
+    if (tier === 'spans') {
+      // From now on memory may hold spans the database no longer has: those traces settle from the database.
+      this.settleMemory.spansDeletedBefore(BigInt(Math.ceil(cutoff)) * BigInt(1_000_000));
+    }
     return this.write((writer) => deleteOlderThan(writer, tier, cutoff, limit));
   }
 
