@@ -9,8 +9,7 @@
  *    checkpoint and a final CHECKPOINT (the work a larger threshold only put off), for each
  *    `wal_autocheckpoint` threshold asked for.
  * 3. The whole store step of the same groups (DuckDbStore.insertBatch with their transactions,
- *    settling off, close() included since it checkpoints) at DuckDB's default 16 MB threshold and
- *    at the store's.
+ *    settling off, close() included since it checkpoints) at the same thresholds.
  *
  *   npm run bench:span-write   (BENCH_TX, BENCH_GROUP_BATCHES, BENCH_ROUNDS, BENCH_COMMIT_SPANS,
  *                               BENCH_CHECKPOINTS=16MB,64MB)
@@ -49,7 +48,8 @@ const GROUP_BATCHES = Number(process.env.BENCH_GROUP_BATCHES ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const COMMIT_SPANS = Number(process.env.BENCH_COMMIT_SPANS ?? 300_000);
 const STORE_SPANS = Number(process.env.BENCH_STORE_SPANS ?? 300_000);
-const CHECKPOINTS = (process.env.BENCH_CHECKPOINTS ?? '16MB,64MB,128MB').split(',');
+const COMMIT_ROUNDS = Number(process.env.BENCH_COMMIT_ROUNDS ?? 3);
+const CHECKPOINTS = (process.env.BENCH_CHECKPOINTS ?? '16MB,32MB,64MB,128MB').split(',');
 /** Skips part 1 (the ways into `spans`) when only the COMMIT figures are wanted. */
 const COMMIT_ONLY = process.env.BENCH_COMMIT_ONLY === '1';
 
@@ -449,7 +449,7 @@ async function commitCost(groups: Span[][], ids: ResourceIds, threshold: string)
 }
 
 /** CPU per span of DuckDbStore.insertBatch over STORE_SPANS spans (groups repeated), close() included. */
-async function storeStep(groups: Span[][], transactions: Transaction[][], walCheckpoint?: string): Promise<number> {
+async function storeStep(groups: Span[][], transactions: Transaction[][], walCheckpoint: string): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), 'osprey-bench-spanwrite-'));
   try {
     const store = await DuckDbStore.open(dir, { autoSettle: false, walCheckpoint });
@@ -525,29 +525,35 @@ async function main(): Promise<void> {
   }
 
   console.log(
-    `\nCOMMIT with today's appender, file database, ${COMMIT_SPANS.toLocaleString('en')} spans, µs CPU per span:`
+    `\nCOMMIT with today's appender, file database, ${COMMIT_SPANS.toLocaleString('en')} spans; whole store step ` +
+      `(insertBatch with the groups' transactions, settling off, close() included), ${STORE_SPANS.toLocaleString('en')} ` +
+      `spans; µs CPU per span, medians of ${COMMIT_ROUNDS} rounds:`
   );
+  const transactions = groups.map((group) => deriveTransactions(group));
+  const commits = new Map<string, CommitFigures[]>();
+  const stores = new Map<string, number[]>();
+  // Rounds interleave the thresholds, so load that comes and goes touches them alike.
+  for (let round = 0; round < COMMIT_ROUNDS; round++) {
+    for (const threshold of CHECKPOINTS) {
+      commits.set(threshold, [...(commits.get(threshold) ?? []), await commitCost(groups, ids, threshold)]);
+      stores.set(threshold, [...(stores.get(threshold) ?? []), await storeStep(groups, transactions, threshold)]);
+    }
+  }
+  const baseline = median(stores.get(CHECKPOINTS[0])!);
   for (const threshold of CHECKPOINTS) {
-    const f = await commitCost(groups, ids, threshold);
-    const perSpan = (micros: number) => (micros / f.spans).toFixed(2).padStart(6);
+    const figures = commits.get(threshold)!;
+    const perSpan = (part: (f: CommitFigures) => number) =>
+      median(figures.map((f) => part(f) / f.spans))
+        .toFixed(2)
+        .padStart(6);
+    const store = median(stores.get(threshold)!);
     console.log(
-      `  wal_autocheckpoint ${threshold.padEnd(6)} appends ${perSpan(f.appends)}  ordinary commits ${perSpan(f.ordinary)}  ` +
-        `checkpointing commits ${perSpan(f.checkpointing)} (${f.checkpoints})  final CHECKPOINT ${perSpan(f.final)}  ` +
-        `total ${perSpan(f.appends + f.ordinary + f.checkpointing + f.final)}  ` +
-        `WAL ${f.walBytesPerSpan.toFixed(0)} B/span`
+      `  wal_autocheckpoint ${threshold.padEnd(6)} appends ${perSpan((f) => f.appends)}  ordinary commits ${perSpan((f) => f.ordinary)}  ` +
+        `checkpointing commits ${perSpan((f) => f.checkpointing)} (${figures[0].checkpoints})  final CHECKPOINT ${perSpan((f) => f.final)}  ` +
+        `total ${perSpan((f) => f.appends + f.ordinary + f.checkpointing + f.final)}  WAL ${figures[0].walBytesPerSpan.toFixed(0)} B/span  ` +
+        `| whole store step ${store.toFixed(2).padStart(6)} (${(baseline / store).toFixed(2)}× ${CHECKPOINTS[0]})`
     );
   }
-
-  const transactions = groups.map((group) => deriveTransactions(group));
-  console.log(
-    `\nwhole store step (insertBatch, settling off), ${STORE_SPANS.toLocaleString('en')} spans, µs CPU per span:`
-  );
-  const duckdbDefault = await storeStep(groups, transactions, '16MB');
-  const store = await storeStep(groups, transactions);
-  console.log(`  wal_autocheckpoint 16MB (DuckDB's default) ${duckdbDefault.toFixed(2).padStart(6)}`);
-  console.log(
-    `  the store's threshold                     ${store.toFixed(2).padStart(6)}  ${(duckdbDefault / store).toFixed(2)}×`
-  );
 }
 
 main().catch((err) => {

@@ -106,20 +106,15 @@ export interface DuckDbStoreOptions {
   onSettleError?: (err: unknown) => void;
   /** Spans + rows that may wait for a commit before ingest is refused (OverloadedError). */
   maxQueuedItems?: number;
-  /** WAL size that makes a commit checkpoint (DuckDB's `wal_autocheckpoint`); see WAL_CHECKPOINT. */
+  /**
+   * WAL size that makes a commit checkpoint (DuckDB's `wal_autocheckpoint`, default 16 MB). Larger
+   * values save checkpoint CPU per span but lengthen the WAL replay after a crash; bench:span-write
+   * compares them (bench/README.md).
+   */
   walCheckpoint?: string;
 }
 
 export const DEFAULT_SETTLE_MS = 10_000;
-/**
- * DuckDB's default is 16 MB. A commit group (hundreds to a few thousand rows) is far below a row
- * group (122,880 rows), so its rows go through the WAL and each checkpoint rewrites the tables'
- * partly filled last row groups; at 16 MB (~45k spans) a spans row group was rewritten three times,
- * the later passes costing up to 20× the first. Checkpoint CPU per span: 15 µs at 16 MB, 2.6 µs at
- * 128 MB, final checkpoint included (`npm run bench:span-write`). The price is a longer WAL replay
- * when the process restarts after a crash: ~2.7 s CPU for a full 128 MB WAL against 0.5 s for 16 MB.
- */
-export const WAL_CHECKPOINT = '128MB';
 /** A trace that keeps receiving spans settles anyway once its oldest unsettled span waited this many windows. */
 const SETTLE_MAX_WAIT_WINDOWS = 6;
 const SETTLE_MAX_TRACES = 2000;
@@ -181,9 +176,10 @@ export class DuckDbStore implements Store {
 
   static async open(dataDir: string, options: DuckDbStoreOptions = {}): Promise<DuckDbStore> {
     mkdirSync(dataDir, { recursive: true });
-    const instance = await DuckDBInstance.create(path.join(dataDir, 'osprey.duckdb'), {
-      wal_autocheckpoint: options.walCheckpoint ?? WAL_CHECKPOINT,
-    });
+    const instance = await DuckDBInstance.create(
+      path.join(dataDir, 'osprey.duckdb'),
+      options.walCheckpoint === undefined ? {} : { wal_autocheckpoint: options.walCheckpoint }
+    );
     const writer = await instance.connect();
     for (const statement of [
       ...SCHEMA,
