@@ -109,9 +109,22 @@ export interface DuckDbStoreOptions {
   maxQueuedItems?: number;
   /** Most spans of unsettled traces held in memory to settle from (see settle-memory.ts); 0 settles every trace from the database. */
   settleMemorySpans?: number;
+  /**
+   * WAL size that makes a commit checkpoint (DuckDB's `wal_autocheckpoint`); default WAL_CHECKPOINT.
+   * bench:span-write compares thresholds in one run.
+   */
+  walCheckpoint?: string;
 }
 
 export const DEFAULT_SETTLE_MS = 10_000;
+/**
+ * DuckDB's default is 16 MB. A commit group is far below a row group (122,880 rows), so every span
+ * goes through the WAL and each checkpoint rewrites the tables' partly filled last row groups:
+ * at 128 MB the whole store step cost 1.22–1.42× less CPU per span over three runs, the final
+ * CHECKPOINT included (bench:span-write, bench/README.md). The price: up to 128 MB of rows wait in
+ * memory for the checkpoint, and reopening after a crash replays a full WAL in ~2.7 s instead of 0.5 s.
+ */
+export const WAL_CHECKPOINT = '128MB';
 /** A trace that keeps receiving spans settles anyway once its oldest unsettled span waited this many windows. */
 const SETTLE_MAX_WAIT_WINDOWS = 6;
 const SETTLE_MAX_TRACES = 2000;
@@ -178,7 +191,9 @@ export class DuckDbStore implements Store {
 
   static async open(dataDir: string, options: DuckDbStoreOptions = {}): Promise<DuckDbStore> {
     mkdirSync(dataDir, { recursive: true });
-    const instance = await DuckDBInstance.create(path.join(dataDir, 'osprey.duckdb'));
+    const instance = await DuckDBInstance.create(path.join(dataDir, 'osprey.duckdb'), {
+      wal_autocheckpoint: options.walCheckpoint ?? WAL_CHECKPOINT,
+    });
     const writer = await instance.connect();
     for (const statement of [
       ...SCHEMA,

@@ -1,0 +1,562 @@
+/**
+ * The spans-table write path, in-process CPU per span on the bench's real spans (OTel SDK →
+ * ProtobufTraceSerializer → decodeOtlpProtobuf), every figure from the same run and the same data:
+ *
+ * 1. The write step alone (appends before COMMIT) for each way into `spans`, each group inside
+ *    BEGIN … ROLLBACK on an in-memory database, so COMMIT cost is the same for all and left out.
+ * 2. What COMMIT costs with today's row appender on a file database at steady state: ordinary
+ *    commits (WAL write + fsync + merge into the table), the commits that ran an automatic
+ *    checkpoint and a final CHECKPOINT (the work a larger threshold only put off), for each
+ *    `wal_autocheckpoint` threshold asked for.
+ * 3. The whole store step of the same groups (DuckDbStore.insertBatch with their transactions,
+ *    settling off, close() included since it checkpoints) at the same thresholds.
+ *
+ *   npm run bench:span-write   (BENCH_TX, BENCH_GROUP_BATCHES, BENCH_ROUNDS, BENCH_COMMIT_SPANS,
+ *                               BENCH_CHECKPOINTS=16MB,64MB)
+ *
+ * CPU is process.cpuUsage() (all threads, so DuckDB's workers count too): on a shared machine
+ * wall-clock time swings with the other jobs, CPU per span much less.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+
+import {
+  DuckDBAppender,
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBUBigIntType,
+  DuckDBVarCharType,
+  LIST,
+  listValue,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { decodeOtlpProtobuf, deriveTransactions, DuckDbStore } from '@osprey/backend';
+import type { Attributes, Span, Transaction } from '@osprey/model';
+
+import { ShopRecorder } from './otlp-batches';
+import { shopTransactions } from './workload';
+
+const TRANSACTIONS = Number(process.env.BENCH_TX ?? 20_000);
+/** 170 transactions = 510 spans, the OTel SDK's default export size, as in bench:ingest. */
+const BATCH_TX = 170;
+/** Batches per commit group: with 4 senders the writer mostly finds 1–4 batches waiting. */
+const GROUP_BATCHES = Number(process.env.BENCH_GROUP_BATCHES ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const COMMIT_SPANS = Number(process.env.BENCH_COMMIT_SPANS ?? 300_000);
+const STORE_SPANS = Number(process.env.BENCH_STORE_SPANS ?? 300_000);
+const COMMIT_ROUNDS = Number(process.env.BENCH_COMMIT_ROUNDS ?? 3);
+const CHECKPOINTS = (process.env.BENCH_CHECKPOINTS ?? '16MB,32MB,64MB,128MB').split(',');
+/** Skips part 1 (the ways into `spans`) when only the COMMIT figures are wanted. */
+const COMMIT_ONLY = process.env.BENCH_COMMIT_ONLY === '1';
+
+/** The `spans` table as store/duckdb.ts creates it. */
+const SPANS_TABLE = `CREATE TABLE spans (
+  trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL, parent_span_id VARCHAR, service VARCHAR NOT NULL,
+  name VARCHAR NOT NULL, kind VARCHAR NOT NULL, start_ns UBIGINT NOT NULL, duration_ns UBIGINT NOT NULL,
+  status VARCHAR NOT NULL, status_message VARCHAR, resource_id UBIGINT NOT NULL,
+  attributes JSON NOT NULL, events JSON NOT NULL)`;
+
+type ResourceIds = Map<Attributes, bigint>;
+
+interface Way {
+  name: string;
+  write(writer: DuckDBConnection, spans: Span[], ids: ResourceIds, dir: string): Promise<void>;
+}
+
+function appendNullable(appender: DuckDBAppender, value: string | undefined): void {
+  if (value === undefined) {
+    appender.appendNull();
+  } else {
+    appender.appendVarchar(value);
+  }
+}
+
+async function withAppender(writer: DuckDBConnection, fill: (appender: DuckDBAppender) => void): Promise<void> {
+  const appender = await writer.createAppender('spans');
+  try {
+    fill(appender);
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/** store/duckdb.ts appendSpan as on main. */
+const rowAppender: Way = {
+  name: 'row appender (today)',
+  write: (writer, spans, ids) =>
+    withAppender(writer, (a) => {
+      for (const span of spans) {
+        a.appendVarchar(span.traceId);
+        a.appendVarchar(span.spanId);
+        appendNullable(a, span.parentSpanId);
+        a.appendVarchar(span.service);
+        a.appendVarchar(span.name);
+        a.appendVarchar(span.kind);
+        a.appendUBigInt(BigInt(span.startTimeUnixNano));
+        a.appendUBigInt(BigInt(span.durationNano));
+        a.appendVarchar(span.status);
+        appendNullable(a, span.statusMessage);
+        a.appendUBigInt(ids.get(span.resource)!);
+        a.appendVarchar(JSON.stringify(span.attributes));
+        a.appendVarchar(JSON.stringify(span.events));
+        a.endRow();
+      }
+    }),
+};
+
+/** The times as their decimal strings, cast by the appender: no BigInt per time. */
+const rowAppenderTextTimes: Way = {
+  name: 'row appender, times as text',
+  write: (writer, spans, ids) =>
+    withAppender(writer, (a) => {
+      for (const span of spans) {
+        a.appendVarchar(span.traceId);
+        a.appendVarchar(span.spanId);
+        appendNullable(a, span.parentSpanId);
+        a.appendVarchar(span.service);
+        a.appendVarchar(span.name);
+        a.appendVarchar(span.kind);
+        a.appendVarchar(span.startTimeUnixNano);
+        a.appendVarchar(span.durationNano);
+        a.appendVarchar(span.status);
+        appendNullable(a, span.statusMessage);
+        a.appendUBigInt(ids.get(span.resource)!);
+        a.appendVarchar(JSON.stringify(span.attributes));
+        a.appendVarchar(JSON.stringify(span.events));
+        a.endRow();
+      }
+    }),
+};
+
+const VARCHAR = DuckDBVarCharType.instance;
+const UBIGINT = DuckDBUBigIntType.instance;
+const CHUNK_TYPES: DuckDBType[] = [
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  UBIGINT,
+  UBIGINT,
+  VARCHAR,
+  VARCHAR,
+  UBIGINT,
+  VARCHAR,
+  VARCHAR,
+];
+const COLUMN_VALUES: Array<(span: Span, ids: ResourceIds) => DuckDBValue> = [
+  (s) => s.traceId,
+  (s) => s.spanId,
+  (s) => s.parentSpanId ?? null,
+  (s) => s.service,
+  (s) => s.name,
+  (s) => s.kind,
+  (s) => BigInt(s.startTimeUnixNano),
+  (s) => BigInt(s.durationNano),
+  (s) => s.status,
+  (s) => s.statusMessage ?? null,
+  (s, ids) => ids.get(s.resource)!,
+  (s) => JSON.stringify(s.attributes),
+  (s) => JSON.stringify(s.events),
+];
+
+/** Typed vectors filled column by column (the per-column setters), one appendDataChunk per 2048 rows. */
+const dataChunk: Way = {
+  name: 'appendDataChunk, per-column vectors',
+  write: (writer, spans, ids) =>
+    withAppender(writer, (a) => {
+      for (let from = 0; from < spans.length; from += 2048) {
+        const part = spans.slice(from, from + 2048);
+        const chunk = DuckDBDataChunk.create(CHUNK_TYPES, part.length);
+        COLUMN_VALUES.forEach((value, column) => {
+          const vector = chunk.getColumnVector(column);
+          part.forEach((span, row) => vector.setItem(row, value(span, ids)));
+          vector.flush();
+        });
+        a.appendDataChunk(chunk);
+      }
+    }),
+};
+
+const LIST_COLUMNS = COLUMN_VALUES.map((_v, i) => `unnest($c${i})`).join(', ');
+
+/** One list parameter per column, unnested by DuckDB. */
+const listParameters: Way = {
+  name: 'INSERT … SELECT unnest($list) × 13',
+  async write(writer, spans, ids) {
+    const values: Record<string, DuckDBValue> = {};
+    const types: Record<string, DuckDBType> = {};
+    COLUMN_VALUES.forEach((value, i) => {
+      values[`c${i}`] = listValue(spans.map((span) => value(span, ids)));
+      types[`c${i}`] = LIST(CHUNK_TYPES[i]);
+    });
+    await writer.run(`INSERT INTO spans SELECT ${LIST_COLUMNS}`, values, types);
+  },
+};
+
+const JSON_FIELDS: Record<string, string> = {
+  t: 'VARCHAR',
+  i: 'VARCHAR',
+  p: 'VARCHAR',
+  v: 'VARCHAR',
+  n: 'VARCHAR',
+  k: 'VARCHAR',
+  s: 'UBIGINT',
+  d: 'UBIGINT',
+  st: 'VARCHAR',
+  m: 'VARCHAR',
+  r: 'UBIGINT',
+  a: 'JSON',
+  e: 'JSON',
+};
+const JSON_COLUMNS = Object.keys(JSON_FIELDS);
+
+/** One JSON object per span, times and resource id as bare numbers (yyjson reads uint64 exactly). */
+function spanJson(span: Span, ids: ResourceIds): string {
+  return (
+    `{"t":"${span.traceId}","i":"${span.spanId}"` +
+    (span.parentSpanId === undefined ? '' : `,"p":"${span.parentSpanId}"`) +
+    `,"v":${JSON.stringify(span.service)},"n":${JSON.stringify(span.name)},"k":"${span.kind}"` +
+    `,"s":${span.startTimeUnixNano},"d":${span.durationNano},"st":"${span.status}"` +
+    (span.statusMessage === undefined ? '' : `,"m":${JSON.stringify(span.statusMessage)}`) +
+    `,"r":${ids.get(span.resource)!.toString()},"a":${JSON.stringify(span.attributes)},"e":${JSON.stringify(span.events)}}`
+  );
+}
+
+const fromJson: Way = {
+  name: 'INSERT … SELECT from_json($doc)',
+  async write(writer, spans, ids) {
+    const doc = `[${spans.map((span) => spanJson(span, ids)).join(',')}]`;
+    const structure = JSON.stringify([JSON_FIELDS]);
+    await writer.run(
+      `INSERT INTO spans SELECT ${JSON_COLUMNS.map((c) => `s.${c}`).join(', ')}
+       FROM (SELECT unnest(from_json($doc, '${structure}')) AS s)`,
+      { doc }
+    );
+  },
+};
+
+const FIELD = '\x01';
+const RECORD = '\x02';
+
+/** One text parameter, fields and records split by control characters inside DuckDB. */
+const stringSplit: Way = {
+  name: 'INSERT … SELECT string_split($doc)',
+  async write(writer, spans, ids) {
+    const doc = spans
+      .map((s) =>
+        [
+          s.traceId,
+          s.spanId,
+          s.parentSpanId ?? '',
+          s.service,
+          s.name,
+          s.kind,
+          s.startTimeUnixNano,
+          s.durationNano,
+          s.status,
+          s.statusMessage === undefined ? '' : `=${s.statusMessage}`,
+          ids.get(s.resource)!.toString(),
+          JSON.stringify(s.attributes),
+          JSON.stringify(s.events),
+        ].join(FIELD)
+      )
+      .join(RECORD);
+    await writer.run(
+      `INSERT INTO spans SELECT f[1], f[2], nullif(f[3], ''), f[4], f[5], f[6], f[7]::UBIGINT, f[8]::UBIGINT, f[9],
+         CASE WHEN f[10] = '' THEN NULL ELSE f[10][2:] END, f[11]::UBIGINT, f[12], f[13]
+       FROM (SELECT string_split(r, '${FIELD}') AS f FROM (SELECT unnest(string_split($doc, '${RECORD}')) AS r))`,
+      { doc }
+    );
+  },
+};
+
+let staged = 0;
+
+function jsonColumns(): string {
+  return `{${Object.entries(JSON_FIELDS)
+    .map(([name, type]) => `'${name}': '${type}'`)
+    .join(', ')}}`;
+}
+
+/** A staging file in the data dir, bulk-read by DuckDB, deleted after. */
+const readJson: Way = {
+  name: 'read_json(staging file)',
+  async write(writer, spans, ids, dir) {
+    const file = path.join(dir, `spans-staging-${++staged}.ndjson`);
+    writeFileSync(file, spans.map((span) => spanJson(span, ids)).join('\n'));
+    try {
+      await writer.run(
+        `INSERT INTO spans SELECT ${JSON_COLUMNS.join(', ')}
+         FROM read_json('${file}', format = 'newline_delimited', columns = ${jsonColumns()})`
+      );
+    } finally {
+      unlinkSync(file);
+    }
+  },
+};
+
+function csvText(value: string | undefined): string {
+  return value === undefined ? '' : `"${value.replace(/"/g, '""')}"`;
+}
+
+const readCsv: Way = {
+  name: 'read_csv(staging file)',
+  async write(writer, spans, ids, dir) {
+    const file = path.join(dir, `spans-staging-${++staged}.csv`);
+    const lines = spans.map(
+      (s) =>
+        `${s.traceId},${s.spanId},${s.parentSpanId ?? ''},${csvText(s.service)},${csvText(s.name)},${s.kind},` +
+        `${s.startTimeUnixNano},${s.durationNano},${s.status},${csvText(s.statusMessage)},${ids.get(s.resource)!},` +
+        `${csvText(JSON.stringify(s.attributes))},${csvText(JSON.stringify(s.events))}`
+    );
+    writeFileSync(file, lines.join('\n'));
+    try {
+      await writer.run(
+        `INSERT INTO spans SELECT * FROM read_csv('${file}', header = false, auto_detect = false,
+           quote = '"', escape = '"', columns = ${jsonColumns().replace(/'JSON'/g, "'VARCHAR'")})`
+      );
+    } finally {
+      unlinkSync(file);
+    }
+  },
+};
+
+const WAYS = [rowAppender, rowAppenderTextTimes, dataChunk, listParameters, fromJson, stringSplit, readJson, readCsv];
+
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
+function spanCount(groups: Span[][]): number {
+  return groups.reduce((n, group) => n + group.length, 0);
+}
+
+/** The same rows whichever way wrote them (a sum over every column that could differ). */
+const FINGERPRINT = `SELECT count(*), count(parent_span_id), count(status_message), sum(start_ns)::VARCHAR,
+  sum(duration_ns)::VARCHAR, sum(resource_id)::VARCHAR, sum(length(attributes)), sum(length(events)),
+  sum(length(name) + length(service) + length(kind) + length(status) + length(trace_id) + length(span_id))
+  FROM spans`;
+
+/** Write-step CPU per span of one way, µs; the rows of the last group are checked, then rolled back. */
+async function writeStep(way: Way, groups: Span[][], ids: ResourceIds, dir: string): Promise<[number, string]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const writer = await instance.connect();
+  try {
+    await writer.run(SPANS_TABLE);
+    let cpu = 0;
+    let fingerprint = '';
+    for (const [i, group] of groups.entries()) {
+      await writer.run('BEGIN TRANSACTION');
+      const started = cpuMicros();
+      await way.write(writer, group, ids, dir);
+      cpu += cpuMicros() - started;
+      if (i === groups.length - 1) {
+        fingerprint = (await writer.runAndReadAll(FINGERPRINT)).getRowsJS()[0].join(' ');
+      }
+      await writer.run('ROLLBACK');
+    }
+    return [cpu / spanCount(groups), fingerprint];
+  } finally {
+    writer.closeSync();
+    instance.closeSync();
+  }
+}
+
+interface CommitFigures {
+  appends: number;
+  ordinary: number;
+  checkpointing: number;
+  checkpoints: number;
+  /** The CHECKPOINT after the last commit: what a larger threshold only put off. */
+  final: number;
+  walBytesPerSpan: number;
+  spans: number;
+}
+
+function walSize(file: string): number {
+  try {
+    return statSync(`${file}.wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Today's appender into a file database until `COMMIT_SPANS` spans are stored (the groups
+ * repeated), COMMIT timed alone; a commit after which the WAL shrank ran a checkpoint.
+ */
+async function commitCost(groups: Span[][], ids: ResourceIds, threshold: string): Promise<CommitFigures> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'osprey-bench-spanwrite-'));
+  const file = path.join(dir, 'osprey.duckdb');
+  const instance = await DuckDBInstance.create(file, { wal_autocheckpoint: threshold });
+  const writer = await instance.connect();
+  const f: CommitFigures = {
+    appends: 0,
+    ordinary: 0,
+    checkpointing: 0,
+    checkpoints: 0,
+    final: 0,
+    walBytesPerSpan: 0,
+    spans: 0,
+  };
+  let walWritten = 0;
+  let walSpans = 0;
+  try {
+    await writer.run(SPANS_TABLE);
+    for (let i = 0; f.spans < COMMIT_SPANS; i++) {
+      const group = groups[i % groups.length];
+      await writer.run('BEGIN TRANSACTION');
+      let started = cpuMicros();
+      await rowAppender.write(writer, group, ids, dir);
+      f.appends += cpuMicros() - started;
+      const walBefore = walSize(file);
+      started = cpuMicros();
+      await writer.run('COMMIT');
+      const cpu = cpuMicros() - started;
+      const walAfter = walSize(file);
+      if (walAfter < walBefore) {
+        f.checkpointing += cpu;
+        f.checkpoints += 1;
+      } else {
+        f.ordinary += cpu;
+        walWritten += walAfter - walBefore;
+        walSpans += group.length;
+      }
+      f.spans += group.length;
+    }
+    f.walBytesPerSpan = walWritten / walSpans;
+    const started = cpuMicros();
+    await writer.run('CHECKPOINT');
+    f.final = cpuMicros() - started;
+  } finally {
+    writer.closeSync();
+    instance.closeSync();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return f;
+}
+
+/** CPU per span of DuckDbStore.insertBatch over STORE_SPANS spans (groups repeated), close() included. */
+async function storeStep(groups: Span[][], transactions: Transaction[][], walCheckpoint: string): Promise<number> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'osprey-bench-spanwrite-'));
+  try {
+    const store = await DuckDbStore.open(dir, { autoSettle: false, walCheckpoint });
+    let spans = 0;
+    const started = cpuMicros();
+    for (let i = 0; spans < STORE_SPANS; i++) {
+      await store.insertBatch(groups[i % groups.length], transactions[i % groups.length]);
+      spans += groups[i % groups.length].length;
+    }
+    await store.close();
+    return (cpuMicros() - started) / spans;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const recorder = new ShopRecorder();
+  const batches: Span[][] = [];
+  let inBatch = 0;
+  const now = Date.now();
+  for (const tx of shopTransactions(TRANSACTIONS, now - 3_600_000, now)) {
+    recorder.record(tx);
+    if (++inBatch === BATCH_TX) {
+      batches.push(decodeOtlpProtobuf(recorder.take(inBatch).body));
+      inBatch = 0;
+    }
+  }
+  const groups: Span[][] = [];
+  for (let i = 0; i < batches.length; i += GROUP_BATCHES) {
+    groups.push(batches.slice(i, i + GROUP_BATCHES).flat());
+  }
+  // Resource ids as ResourceDictionary makes them; the same for every way, so outside the timing.
+  const ids: ResourceIds = new Map();
+  for (const span of batches.flat()) {
+    if (!ids.has(span.resource)) {
+      ids.set(span.resource, createHash('sha1').update(JSON.stringify(span.resource)).digest().readBigUInt64BE(0));
+    }
+  }
+  const spans = spanCount(groups);
+  console.log(
+    `${spans.toLocaleString('en')} spans in ${groups.length} groups of ${GROUP_BATCHES} OTLP batches; ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}; ${ROUNDS} rounds, medians`
+  );
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'osprey-bench-spanwrite-'));
+  const cpu = new Map<Way, number[]>();
+  const fingerprints = new Map<Way, string>();
+  try {
+    for (let round = 0; round < (COMMIT_ONLY ? 0 : ROUNDS); round++) {
+      for (const way of WAYS) {
+        const [perSpan, fingerprint] = await writeStep(way, groups, ids, dir);
+        cpu.set(way, [...(cpu.get(way) ?? []), perSpan]);
+        fingerprints.set(way, fingerprint);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const today = median(cpu.get(rowAppender) ?? [0]);
+  console.log('\nwrite step (appends before COMMIT), µs CPU per span:');
+  for (const way of COMMIT_ONLY ? [] : WAYS) {
+    const perSpan = median(cpu.get(way)!);
+    const same =
+      fingerprints.get(way) === fingerprints.get(rowAppender)
+        ? 'same rows'
+        : `ROWS DIFFER: ${fingerprints.get(way)} vs ${fingerprints.get(rowAppender)}`;
+    console.log(
+      `  ${way.name.padEnd(38)} ${perSpan.toFixed(2).padStart(6)}  ${(today / perSpan).toFixed(2)}× today  ${same}`
+    );
+  }
+
+  console.log(
+    `\nCOMMIT with today's appender, file database, ${COMMIT_SPANS.toLocaleString('en')} spans; whole store step ` +
+      `(insertBatch with the groups' transactions, settling off, close() included), ${STORE_SPANS.toLocaleString('en')} ` +
+      `spans; µs CPU per span, medians of ${COMMIT_ROUNDS} rounds:`
+  );
+  const transactions = groups.map((group) => deriveTransactions(group));
+  const commits = new Map<string, CommitFigures[]>();
+  const stores = new Map<string, number[]>();
+  // Rounds interleave the thresholds, so load that comes and goes touches them alike.
+  for (let round = 0; round < COMMIT_ROUNDS; round++) {
+    for (const threshold of CHECKPOINTS) {
+      commits.set(threshold, [...(commits.get(threshold) ?? []), await commitCost(groups, ids, threshold)]);
+      stores.set(threshold, [...(stores.get(threshold) ?? []), await storeStep(groups, transactions, threshold)]);
+    }
+  }
+  const baseline = median(stores.get(CHECKPOINTS[0])!);
+  for (const threshold of CHECKPOINTS) {
+    const figures = commits.get(threshold)!;
+    const perSpan = (part: (f: CommitFigures) => number) =>
+      median(figures.map((f) => part(f) / f.spans))
+        .toFixed(2)
+        .padStart(6);
+    const store = median(stores.get(threshold)!);
+    console.log(
+      `  wal_autocheckpoint ${threshold.padEnd(6)} appends ${perSpan((f) => f.appends)}  ordinary commits ${perSpan((f) => f.ordinary)}  ` +
+        `checkpointing commits ${perSpan((f) => f.checkpointing)} (${figures[0].checkpoints})  final CHECKPOINT ${perSpan((f) => f.final)}  ` +
+        `total ${perSpan((f) => f.appends + f.ordinary + f.checkpointing + f.final)}  WAL ${figures[0].walBytesPerSpan.toFixed(0)} B/span  ` +
+        `| whole store step ${store.toFixed(2).padStart(6)} (${(baseline / store).toFixed(2)}× ${CHECKPOINTS[0]})`
+    );
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
