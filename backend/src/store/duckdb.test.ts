@@ -214,15 +214,27 @@ describe('DuckDbStore', () => {
     expect(txs.map((t) => t.parentService)).toEqual(['frontend']);
   });
 
-  it('refuses a data dir whose spans still carry a resource column each', async () => {
+  it.each([
+    [
+      'spans still carry a resource column each',
+      'CREATE TABLE spans (trace_id VARCHAR, resource JSON)',
+      'span_resources',
+    ],
+    [
+      'transactions still end in epoch-ms DOUBLEs',
+      'CREATE TABLE transactions (end_time DOUBLE, elapsed DOUBLE)',
+      'end_us',
+    ],
+  ])('refuses a data dir whose %s', async (_, oldTable, named) => {
     await store.close();
     const old = mkdtempSync(path.join(tmpdir(), 'osprey-store-old-'));
     try {
       const instance = await DuckDBInstance.create(path.join(old, 'osprey.duckdb'));
       const connection = await instance.connect();
-      await connection.run('CREATE TABLE spans (trace_id VARCHAR, resource JSON)');
+      await connection.run(oldTable);
       connection.closeSync();
       instance.closeSync();
+      await expect(DuckDbStore.open(old)).rejects.toThrow(`before ${named}`);
       await expect(DuckDbStore.open(old)).rejects.toThrow('start with an empty --data-dir');
     } finally {
       rmSync(old, { recursive: true, force: true });
