@@ -1,14 +1,15 @@
 /**
- * Bytes on disk per stored transaction, per column: N bench transactions (bench:red's rows — random
- * 128-bit trace ids, 64-bit span ids, ends spread over 24 h) go through `DuckDbStore.insertBatch`,
- * and the store's directory is measured after close, as bench:red does. Then, in the same run and
- * from the same rows, the table is copied twice into fresh files — as stored, and in the layout
- * before end_us (end_time epoch ms as DOUBLE, status and kind as VARCHAR) — and each copy's
- * segments from `pragma_storage_info` give the bytes per column and the compression DuckDB chose.
+ * Bytes on disk per stored transaction, per column, before and after the end_us layout in the same
+ * run on the same rows: N bench transactions (bench:red's rows — random 128-bit trace ids, 64-bit
+ * span ids, ends spread over 24 h) go through `DuckDbStore.insertBatch` (today's layout) and, as
+ * the peer, through a row appender into the table as it was before (end_time epoch ms as DOUBLE,
+ * status, kind and the hex ids as VARCHAR), in transactions of the same size. Each file is checkpointed, then
+ * measured: the file, the transactions table's blocks, and its segments from `pragma_storage_info`
+ * with the compression DuckDB chose per column.
  *
  *   npm run bench:tx-bytes        (BENCH_TX, default 1,000,000)
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -20,19 +21,75 @@ import { shopTransactions, toTransaction } from './workload';
 
 const TRANSACTIONS = Number(process.env.BENCH_TX ?? 1_000_000);
 const STORE_BATCH = 50_000;
-const LAYOUTS: Array<[string, string]> = [
-  ['as stored', '*'],
-  [
-    'before end_us',
-    `end_us / 1000 AS end_time, * EXCLUDE (end_us, status, kind),
-     status::VARCHAR AS status, kind::VARCHAR AS kind`,
-  ],
-];
+/** The transactions table of c9cb7d8, the layout before end_us. */
+const BEFORE_SCHEMA = `CREATE TABLE transactions (
+  end_time DOUBLE NOT NULL, elapsed DOUBLE NOT NULL, service VARCHAR NOT NULL, instance VARCHAR NOT NULL,
+  endpoint VARCHAR NOT NULL, status VARCHAR NOT NULL, http_status INTEGER, error_type VARCHAR,
+  error_message VARCHAR, trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL, parent_service VARCHAR,
+  user_id VARCHAR, client_ip VARCHAR, sql_count INTEGER NOT NULL, sql_time DOUBLE NOT NULL,
+  api_call_count INTEGER NOT NULL, api_call_time DOUBLE NOT NULL, kind VARCHAR NOT NULL,
+  thread_name VARCHAR, cpu_time DOUBLE)`;
 
-function directoryBytes(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile())
-    .reduce((sum, entry) => sum + statSync(path.join(entry.parentPath, entry.name)).size, 0);
+function* batches(): Generator<Transaction[]> {
+  const to = Math.floor(Date.now() / 60_000) * 60_000;
+  let batch: Transaction[] = [];
+  let index = 0;
+  for (const tx of shopTransactions(TRANSACTIONS, to - 24 * 3_600_000, to)) {
+    batch.push(toTransaction(tx, index++));
+    if (batch.length === STORE_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  yield batch;
+}
+
+async function loadStore(dir: string): Promise<void> {
+  const store = await DuckDbStore.open(dir, { autoSettle: false });
+  for (const batch of batches()) {
+    await store.insertBatch([], batch);
+  }
+  await store.close();
+}
+
+/** The peer: what appendTransaction did before end_us, the bench's rows having no optional strings. */
+async function loadBefore(file: string): Promise<void> {
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  await connection.run(BEFORE_SCHEMA);
+  for (const batch of batches()) {
+    await connection.run('BEGIN TRANSACTION');
+    const a = await connection.createAppender('transactions');
+    for (const tx of batch) {
+      a.appendDouble(tx.endTime);
+      a.appendDouble(tx.elapsed);
+      a.appendVarchar(tx.service);
+      a.appendVarchar(tx.instance);
+      a.appendVarchar(tx.endpoint);
+      a.appendVarchar(tx.status);
+      a.appendInteger(tx.httpStatus!);
+      a.appendNull();
+      a.appendNull();
+      a.appendVarchar(tx.traceId);
+      a.appendVarchar(tx.spanId);
+      a.appendNull();
+      a.appendNull();
+      a.appendNull();
+      a.appendInteger(tx.sqlCount);
+      a.appendDouble(tx.sqlTime);
+      a.appendInteger(tx.apiCallCount);
+      a.appendDouble(tx.apiCallTime);
+      a.appendVarchar(tx.kind);
+      a.appendNull();
+      a.appendNull();
+      a.endRow();
+    }
+    a.flushSync();
+    a.closeSync();
+    await connection.run('COMMIT');
+  }
+  connection.closeSync();
+  instance.closeSync();
 }
 
 interface Segment {
@@ -43,13 +100,13 @@ interface Segment {
 }
 
 /**
- * Bytes per column of table `copy.t`: a segment runs from its offset to the next segment's in the
+ * Bytes per column of the transactions table: a segment runs from its offset to the next segment's in the
  * same block (the last one to the block's end, so a half-empty block counts whole).
  */
 async function columnBytes(connection: DuckDBConnection, blockSize: number): Promise<Map<string, [number, string]>> {
   const segments = (
     await connection.runAndReadAll(
-      "SELECT column_name, compression, block_id, block_offset FROM pragma_storage_info('copy.t')"
+      "SELECT column_name, compression, block_id, block_offset FROM pragma_storage_info('transactions')"
     )
   ).getRowObjectsJS() as unknown as Segment[];
   const blocks = new Map<bigint, Segment[]>();
@@ -78,60 +135,52 @@ async function columnBytes(connection: DuckDBConnection, blockSize: number): Pro
   );
 }
 
+interface Measured {
+  file: number;
+  table: number;
+  columns: Map<string, [number, string]>;
+}
+
+async function measure(file: string): Promise<Measured> {
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  try {
+    await connection.run('CHECKPOINT');
+    const blockSize = Number(
+      (await connection.runAndReadAll('SELECT block_size FROM pragma_database_size()')).getRows()[0][0]
+    );
+    const blocks = Number(
+      (
+        await connection.runAndReadAll(
+          "SELECT count(DISTINCT block_id) FROM pragma_storage_info('transactions') WHERE block_id >= 0"
+        )
+      ).getRows()[0][0]
+    );
+    return { file: statSync(file).size, table: blocks * blockSize, columns: await columnBytes(connection, blockSize) };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'osprey-bench-txbytes-'));
   try {
-    const to = Math.floor(Date.now() / 60_000) * 60_000;
-    const storeDir = path.join(scratch, 'osprey');
-    const store = await DuckDbStore.open(storeDir, { autoSettle: false });
-    let batch: Transaction[] = [];
-    let index = 0;
-    for (const tx of shopTransactions(TRANSACTIONS, to - 24 * 3_600_000, to)) {
-      batch.push(toTransaction(tx, index++));
-      if (batch.length === STORE_BATCH) {
-        await store.insertBatch([], batch);
-        batch = [];
-      }
-    }
-    await store.insertBatch([], batch);
-    await store.close();
+    const beforeFile = path.join(scratch, 'before.duckdb');
+    await loadBefore(beforeFile);
+    await loadStore(path.join(scratch, 'osprey'));
+    const before = await measure(beforeFile);
+    const after = await measure(path.join(scratch, 'osprey', 'osprey.duckdb'));
     const perTx = (bytes: number) => (bytes / TRANSACTIONS).toFixed(2).padStart(6);
-    console.log(`${TRANSACTIONS.toLocaleString('en')} transactions, no spans`);
-    console.log(`store directory after close       ${perTx(directoryBytes(storeDir))} B/transaction`);
-
-    const instance = await DuckDBInstance.create(path.join(storeDir, 'osprey.duckdb'));
-    const connection = await instance.connect();
-    try {
-      const tables: Array<[string, number, Map<string, [number, string]>]> = [];
-      for (const [name, select] of LAYOUTS) {
-        const file = path.join(scratch, `${tables.length}.duckdb`);
-        await connection.run(`ATTACH '${file}' AS copy`);
-        await connection.run(`CREATE TABLE copy.t AS SELECT ${select} FROM transactions`);
-        await connection.run('CHECKPOINT copy');
-        const size = (
-          await connection.runAndReadAll(
-            "SELECT used_blocks, block_size FROM pragma_database_size() WHERE database_name = 'copy'"
-          )
-        ).getRowObjectsJS()[0];
-        const blockSize = Number(size.block_size);
-        tables.push([name, Number(size.used_blocks) * blockSize, await columnBytes(connection, blockSize)]);
-        await connection.run('DETACH copy');
-      }
-      for (const [name, used] of tables) {
-        console.log(`table copy, ${name.padEnd(22)} ${perTx(used)} B/transaction (used blocks)`);
-      }
-      console.log(`\n${'column'.padEnd(16)}${tables.map(([name]) => name.padStart(30)).join('')}`);
-      const columns = [...tables[0][2].keys()];
-      for (const column of columns) {
-        const cells = tables.map(([, , bytes]) => {
-          const [b, compression] = bytes.get(column) ?? bytes.get(column.replace('end_us', 'end_time')) ?? [0, '-'];
-          return `${perTx(b)} ${compression}`.padStart(30);
-        });
-        console.log(`${column.padEnd(16)}${cells.join('')}`);
-      }
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
+    console.log(`${TRANSACTIONS.toLocaleString('en')} transactions, no spans; B/transaction before → end_us layout`);
+    console.log(`transactions table (its blocks)  ${perTx(before.table)} → ${perTx(after.table)}`);
+    console.log(`whole file after CHECKPOINT      ${perTx(before.file)} → ${perTx(after.file)} (after: + red_rollups)`);
+    console.log(`\n${'column'.padEnd(16)}${'before'.padStart(30)}${'end_us layout'.padStart(30)}`);
+    for (const [column, [bytes, compression]] of after.columns) {
+      const [old, oldCompression] = before.columns.get(column === 'end_us' ? 'end_time' : column) ?? [0, '-'];
+      console.log(
+        `${column.padEnd(16)}${`${perTx(old)} ${oldCompression}`.padStart(30)}${`${perTx(bytes)} ${compression}`.padStart(30)}`
+      );
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

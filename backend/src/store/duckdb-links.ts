@@ -198,7 +198,7 @@ async function updateStored(writer: DuckDBConnection, updates: readonly ParentUp
      FROM (SELECT unnest($traceIds) AS trace_id, unnest($spanIds) AS span_id,
                   unnest($parents) AS parent_service) AS u
      WHERE t.end_us BETWEEN $fromUs AND $toUs AND t.parent_service IS NULL
-       AND t.trace_id = u.trace_id AND t.span_id = u.span_id`,
+       AND t.trace_id = hex_trace_id(u.trace_id) AND t.span_id = hex_span_id(u.span_id)`,
     {
       traceIds: listValue(updates.map((u) => u.traceId)),
       spanIds: listValue(updates.map((u) => u.spanId)),

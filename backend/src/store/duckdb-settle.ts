@@ -108,7 +108,8 @@ export async function settleDue(writer: DuckDBConnection, now: number, rule: Set
        FROM (SELECT unnest($traceIds) AS trace_id, unnest($spanIds) AS span_id,
                     unnest($sqlCounts) AS sql_count, unnest($sqlTimes) AS sql_time,
                     unnest($apiCounts) AS api_call_count, unnest($apiTimes) AS api_call_time) AS u
-       WHERE t.end_us >= CAST($fromMs * 1000 AS BIGINT) AND t.trace_id = u.trace_id AND t.span_id = u.span_id
+       WHERE t.end_us >= CAST($fromMs * 1000 AS BIGINT)
+         AND t.trace_id = hex_trace_id(u.trace_id) AND t.span_id = hex_span_id(u.span_id)
          AND (t.sql_count <> u.sql_count OR t.sql_time <> u.sql_time
               OR t.api_call_count <> u.api_call_count OR t.api_call_time <> u.api_call_time)`,
       {

@@ -11,7 +11,6 @@ export function transactionWhere(query: TransactionQuery): { where: string; valu
     ['service', 'service'],
     ['instance', 'instance'],
     ['endpoint', 'endpoint'],
-    ['traceId', 'trace_id'],
     ['userId', 'user_id'],
   ];
   for (const [param, column] of equals) {
@@ -20,6 +19,10 @@ export function transactionWhere(query: TransactionQuery): { where: string; valu
       where.push(`${column} = $${param}`);
       values[param] = value as string;
     }
+  }
+  if (query.traceId !== undefined) {
+    where.push('trace_id = hex_trace_id($traceId)');
+    values.traceId = query.traceId;
   }
   if (query.minElapsed !== undefined) {
     where.push('elapsed >= $minElapsed');

@@ -125,6 +125,16 @@ describe('DuckDbStore', () => {
     expect(await ids({ from: 0, to: 5000, limit: 10, service: "cart' OR '1'='1" })).toEqual([]);
   });
 
+  it.each([
+    ['leading zeros', '00000000000000000000000000000001', '0000000000000001'],
+    ['every bit set', 'ffffffffffffffffffffffffffffffff', 'ffffffffffffffff'],
+    ['high halves only', 'f000000000000000ffffffffffffffff', 'f000000000000000'],
+  ])('stores ids as integers and answers them as the same hex: %s', async (_, traceId, spanId) => {
+    await store.insertBatch([], [tx(1000, { traceId, spanId }), tx(1001, { traceId: TRACE_A })]);
+    const found = await store.transactions({ from: 0, to: 2000, limit: 10, traceId });
+    expect(found.transactions.map((t) => [t.traceId, t.spanId])).toEqual([[traceId, spanId]]);
+  });
+
   it('commits concurrent batches (group commit) and every one is visible once its promise resolves', async () => {
     const batches = Array.from({ length: 50 }, (_, i) =>
       store.insertBatch(
@@ -225,6 +235,7 @@ describe('DuckDbStore', () => {
       'CREATE TABLE transactions (end_time DOUBLE, elapsed DOUBLE)',
       'end_us',
     ],
+    ['transactions keep hex ids', 'CREATE TABLE transactions (end_us BIGINT, trace_id VARCHAR)', 'integer ids'],
   ])('refuses a data dir whose %s', async (_, oldTable, named) => {
     await store.close();
     const old = mkdtempSync(path.join(tmpdir(), 'osprey-store-old-'));
