@@ -20,7 +20,7 @@ import { DuckDbStore } from '@osprey/backend';
 
 import { startInfluxd } from './influxdb';
 import { BENCH_TOKEN, startOsprey } from './osprey-process';
-import { type BenchTransaction, lineProtocol, shopTransactions } from './workload';
+import { lineProtocol, shopTransactions, toTransaction, traceIdOf } from './workload';
 
 const TRANSACTIONS = Number(process.env.BENCH_TX ?? 10_000_000);
 const HOURS = Number(process.env.BENCH_HOURS ?? 24);
@@ -31,45 +31,6 @@ const RUNS = 3;
 const MINUTE = 60_000;
 /** One latency bucket: a p99 read from the histogram is within this factor of the exact one. */
 const BUCKET_FACTOR = 2 ** (1 / 4);
-
-/**
- * `words` × 32 bits of hex, scrambled from the index (murmur3's finaliser): as incompressible as
- * real random ids, which sequential ones would not be, and the same for both peers.
- */
-function hexId(index: number, words: number): string {
-  let out = '';
-  for (let w = 0; w < words; w++) {
-    let x = Math.imul(index ^ Math.imul(w + 1, 0x9e3779b9), 0x85ebca6b);
-    x ^= x >>> 13;
-    x = Math.imul(x, 0xc2b2ae35);
-    x ^= x >>> 16;
-    out += (x >>> 0).toString(16).padStart(8, '0');
-  }
-  return out;
-}
-
-function traceIdOf(index: number): string {
-  return hexId(index, 4);
-}
-
-function toTransaction(tx: BenchTransaction, index: number): Transaction {
-  return {
-    endTime: tx.endTime,
-    elapsed: tx.elapsed,
-    service: tx.service,
-    instance: tx.instance,
-    endpoint: tx.endpoint,
-    status: tx.error ? 'error' : 'ok',
-    httpStatus: tx.httpStatus,
-    traceId: traceIdOf(index),
-    spanId: hexId(index + 0x40000000, 2),
-    sqlCount: 1,
-    sqlTime: tx.sqlTime,
-    apiCallCount: 1,
-    apiCallTime: tx.apiCallTime,
-    kind: 'web',
-  };
-}
 
 function directoryBytes(dir: string): number {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -54,10 +54,10 @@ async function main(): Promise<void> {
     // The peer reads the same file with a connection of its own.
     const instance = await DuckDBInstance.create(path.join(dir, 'osprey.duckdb'));
     const connection = await instance.connect();
-    const rawSql = `SELECT service, floor(end_time / 300000) * 300000 AS time, count(*) AS n,
+    const rawSql = `SELECT service, floor(end_us / 1000 / 300000) * 300000 AS time, count(*) AS n,
         count(*) FILTER (WHERE status = 'error') AS errors,
         quantile_disc(elapsed, [0.5, 0.9, 0.99]) AS p
-      FROM transactions WHERE end_time >= ${FROM} AND end_time < ${FROM + DAY} GROUP BY ALL`;
+      FROM transactions WHERE end_us >= ${FROM * 1000} AND end_us < ${(FROM + DAY) * 1000} GROUP BY ALL`;
     const rawMs = await timeMs(() => connection.runAndReadAll(rawSql));
     const rollupRows = Number(
       (await connection.runAndReadAll('SELECT count(*) AS n FROM red_rollups')).getRowObjectsJS()[0].n

@@ -2,6 +2,7 @@
  * The synthetic shop workload both Osprey and InfluxDB receive: the same transactions, generated
  * from a seed so every run (and both peers in a run) see identical data.
  */
+import type { Transaction } from '@osprey/model';
 
 export interface BenchTransaction {
   /** Epoch ms; unique per transaction, so InfluxDB (one point per series and ms) keeps every one. */
@@ -90,4 +91,44 @@ export function lineProtocol(tx: BenchTransaction, traceId: string): string {
     `elapsed=${tx.elapsed},http_status=${tx.httpStatus}i,sql_count=1i,sql_time=${tx.sqlTime},` +
     `api_call_count=1i,api_call_time=${tx.apiCallTime},trace_id="${traceId}" ${tx.endTime}`
   );
+}
+
+/**
+ * `words` × 32 bits of hex, scrambled from the index (murmur3's finaliser): as incompressible as
+ * real random ids, which sequential ones would not be, and the same for both peers.
+ */
+function hexId(index: number, words: number): string {
+  let out = '';
+  for (let w = 0; w < words; w++) {
+    let x = Math.imul(index ^ Math.imul(w + 1, 0x9e3779b9), 0x85ebca6b);
+    x ^= x >>> 13;
+    x = Math.imul(x, 0xc2b2ae35);
+    x ^= x >>> 16;
+    out += (x >>> 0).toString(16).padStart(8, '0');
+  }
+  return out;
+}
+
+export function traceIdOf(index: number): string {
+  return hexId(index, 4);
+}
+
+/** The stored transaction of a bench row: ids as random as real SDKs make them, one sql and one api call. */
+export function toTransaction(tx: BenchTransaction, index: number): Transaction {
+  return {
+    endTime: tx.endTime,
+    elapsed: tx.elapsed,
+    service: tx.service,
+    instance: tx.instance,
+    endpoint: tx.endpoint,
+    status: tx.error ? 'error' : 'ok',
+    httpStatus: tx.httpStatus,
+    traceId: traceIdOf(index),
+    spanId: hexId(index + 0x40000000, 2),
+    sqlCount: 1,
+    sqlTime: tx.sqlTime,
+    apiCallCount: 1,
+    apiCallTime: tx.apiCallTime,
+    kind: 'web',
+  };
 }

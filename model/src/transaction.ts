@@ -3,7 +3,7 @@
  * Derived from an OpenTelemetry/Zipkin entry span or posted by a native agent.
  */
 export interface Transaction {
-  /** End of the request, epoch milliseconds (fractional part keeps sub-millisecond precision). */
+  /** End of the request, epoch milliseconds; the fraction keeps sub-millisecond precision, to the microsecond. */
   endTime: number;
   /** Duration in milliseconds. */
   elapsed: number;

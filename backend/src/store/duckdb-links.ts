@@ -1,4 +1,4 @@
-import { DOUBLE, type DuckDBConnection, LIST, listValue, UBIGINT, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, type DuckDBConnection, LIST, listValue, UBIGINT, VARCHAR } from '@duckdb/node-api';
 import type { Span, Transaction } from '@osprey/model';
 
 import {
@@ -8,6 +8,7 @@ import {
   type PendingLink,
   resolvePending,
 } from '../derive/parent-links';
+import { msToMicros } from './micros';
 
 /**
  * Transactions still waiting for their parent span, kept in the same transaction as the rows they
@@ -196,16 +197,16 @@ async function updateStored(writer: DuckDBConnection, updates: readonly ParentUp
     `UPDATE transactions AS t SET parent_service = u.parent_service
      FROM (SELECT unnest($traceIds) AS trace_id, unnest($spanIds) AS span_id,
                   unnest($parents) AS parent_service) AS u
-     WHERE t.end_time BETWEEN $from AND $to AND t.parent_service IS NULL
-       AND t.trace_id = u.trace_id AND t.span_id = u.span_id`,
+     WHERE t.end_us BETWEEN $fromUs AND $toUs AND t.parent_service IS NULL
+       AND t.trace_id = hex_trace_id(u.trace_id) AND t.span_id = hex_span_id(u.span_id)`,
     {
       traceIds: listValue(updates.map((u) => u.traceId)),
       spanIds: listValue(updates.map((u) => u.spanId)),
       parents: listValue(updates.map((u) => u.parentService)),
-      from: updates.reduce((min, u) => Math.min(min, u.endTime), Infinity),
-      to: updates.reduce((max, u) => Math.max(max, u.endTime), -Infinity),
+      fromUs: msToMicros(updates.reduce((min, u) => Math.min(min, u.endTime), Infinity)),
+      toUs: msToMicros(updates.reduce((max, u) => Math.max(max, u.endTime), -Infinity)),
     },
-    { traceIds: LIST(VARCHAR), spanIds: LIST(VARCHAR), parents: LIST(VARCHAR), from: DOUBLE, to: DOUBLE }
+    { traceIds: LIST(VARCHAR), spanIds: LIST(VARCHAR), parents: LIST(VARCHAR), fromUs: BIGINT, toUs: BIGINT }
   );
 }
 

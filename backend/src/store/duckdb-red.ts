@@ -2,6 +2,7 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node
 import type { RedPoint, RedQuery, RedResponse, Transaction } from '@osprey/model';
 
 import { bucketOf, bucketUpperMs } from '../stats/latency-buckets';
+import { microsAtLeast } from './micros';
 import { GROUP_COLUMNS, type Row, redPoint, toSeries } from './red-series';
 import type { RollupCompaction } from './store';
 
@@ -159,11 +160,15 @@ function filters(query: RedQuery, values: Record<string, DuckDBValue>): string[]
  */
 export async function redFromTransactions(reader: DuckDBConnection, query: RedQuery): Promise<RedResponse> {
   const columns = GROUP_COLUMNS[query.groupBy];
-  const values: Record<string, DuckDBValue> = { from: query.from, to: query.to, step: query.step };
-  const where = ['end_time >= $from', 'end_time < $to', ...filters(query, values)];
+  const values: Record<string, DuckDBValue> = {
+    fromUs: microsAtLeast(query.from),
+    toUs: microsAtLeast(query.to),
+    step: query.step,
+  };
+  const where = ['end_us >= $fromUs', 'end_us < $toUs', ...filters(query, values)];
   const result = await reader.runAndReadAll(
     `WITH steps AS (
-       SELECT ${columns.join(', ')}, floor(end_time / $step) * $step AS time,
+       SELECT ${columns.join(', ')}, floor(end_us / 1000 / $step) * $step AS time,
               count(*) AS n, count(*) FILTER (WHERE status = 'error') AS errors,
               list_sort(list(elapsed)) AS sorted
        FROM transactions WHERE ${where.join(' AND ')}

@@ -1,11 +1,12 @@
-import { type DuckDBConnection, type DuckDBValue, UBIGINT } from '@duckdb/node-api';
+import { BIGINT, type DuckDBConnection, type DuckDBType, type DuckDBValue, UBIGINT } from '@duckdb/node-api';
 
+import { microsAtLeast } from './micros';
 import type { RetentionTier } from './store';
 
 /** Tables of each retention tier, and the condition that makes a row older than the cutoff (epoch ms). */
 export const RETENTION_TABLES: Record<RetentionTier, ReadonlyArray<{ table: string; older: string }>> = {
   spans: [{ table: 'spans', older: 'start_ns < $cutoffNs' }],
-  transactions: [{ table: 'transactions', older: 'end_time < $cutoff' }],
+  transactions: [{ table: 'transactions', older: 'end_us < $cutoffUs' }],
   rollups: [
     { table: 'red_rollups', older: 'minute < $cutoff' },
     { table: 'servicemap_edges', older: 'minute < $cutoff' },
@@ -30,9 +31,8 @@ export async function deleteOlderThan(
   cutoff: number,
   limit: number
 ): Promise<number> {
-  const cutoffNs = BigInt(Math.max(0, Math.floor(cutoff))) * BigInt(1_000_000);
-  const values: Record<string, DuckDBValue> = tier === 'spans' ? { cutoffNs, limit } : { cutoff, limit };
-  const types = tier === 'spans' ? { cutoffNs: UBIGINT } : undefined;
+  const { values, types } = cutoffParameters(tier, cutoff);
+  values.limit = limit;
   let deleted = 0;
   for (const { table, older } of RETENTION_TABLES[tier]) {
     const result = await writer.run(
@@ -43,4 +43,22 @@ export async function deleteOlderThan(
     deleted += Number(result.rowsChanged);
   }
   return deleted;
+}
+
+/** The cutoff in the unit of the tier's time column: span start ns, transaction end µs, else epoch ms. */
+function cutoffParameters(
+  tier: RetentionTier,
+  cutoff: number
+): { values: Record<string, DuckDBValue>; types?: Record<string, DuckDBType> } {
+  switch (tier) {
+    case 'spans':
+      return {
+        values: { cutoffNs: BigInt(Math.max(0, Math.floor(cutoff))) * BigInt(1_000_000) },
+        types: { cutoffNs: UBIGINT },
+      };
+    case 'transactions':
+      return { values: { cutoffUs: microsAtLeast(cutoff) }, types: { cutoffUs: BIGINT } };
+    default:
+      return { values: { cutoff } };
+  }
 }

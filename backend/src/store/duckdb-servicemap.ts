@@ -1,7 +1,8 @@
-import { DOUBLE, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, type DuckDBConnection } from '@duckdb/node-api';
 import type { ServiceMapNode, ServiceMapResponse } from '@osprey/model';
 
 import { MINUTE_MS } from './duckdb-red';
+import { microsAtLeast, microsAtMost } from './micros';
 import { serviceMapAnswer } from './servicemap-answer';
 
 /**
@@ -25,10 +26,10 @@ export async function serviceMap(reader: DuckDBConnection, from: number, to: num
     `SELECT service, count(*) AS transactions, count(*) FILTER (WHERE status = 'error') AS errors,
             quantile_cont(elapsed, 0.95) AS p95
      FROM transactions
-     WHERE end_time >= $from AND end_time <= $to
+     WHERE end_us >= $fromUs AND end_us <= $toUs
      GROUP BY service`,
-    { from, to },
-    { from: DOUBLE, to: DOUBLE }
+    { fromUs: microsAtLeast(from), toUs: microsAtMost(to) },
+    { fromUs: BIGINT, toUs: BIGINT }
   );
   for (const row of serviceRows.getRowObjectsJS()) {
     const service = String(row.service);

@@ -188,7 +188,8 @@ export async function settleDue(
        SET sql_count = u.sql_count, sql_time = u.sql_time,
            api_call_count = u.api_call_count, api_call_time = u.api_call_time
        FROM settle_run_figures AS u
-       WHERE t.end_time >= $fromMs AND t.trace_id = u.trace_id AND t.span_id = u.span_id
+       WHERE t.end_us >= CAST($fromMs * 1000 AS BIGINT)
+         AND t.trace_id = hex_trace_id(u.trace_id) AND t.span_id = hex_span_id(u.span_id)
          AND (t.sql_count <> u.sql_count OR t.sql_time <> u.sql_time
               OR t.api_call_count <> u.api_call_count OR t.api_call_time <> u.api_call_time)`,
       { fromMs: Number(settleWindow(lo, lo).from / NANOS_PER_MS) },

@@ -1,15 +1,16 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { TransactionDensity, TransactionQuery } from '@osprey/model';
 
+import { microsAtLeast, microsAtMost } from './micros';
+
 /** The WHERE clause (and its parameters) of a transaction window query: end time in [from, to] plus filters. */
 export function transactionWhere(query: TransactionQuery): { where: string; values: Record<string, DuckDBValue> } {
-  const where = ['end_time >= $from', 'end_time <= $to'];
-  const values: Record<string, DuckDBValue> = { from: query.from, to: query.to };
+  const where = ['end_us >= $fromUs', 'end_us <= $toUs'];
+  const values: Record<string, DuckDBValue> = { fromUs: microsAtLeast(query.from), toUs: microsAtMost(query.to) };
   const equals: Array<[keyof TransactionQuery, string]> = [
     ['service', 'service'],
     ['instance', 'instance'],
     ['endpoint', 'endpoint'],
-    ['traceId', 'trace_id'],
     ['userId', 'user_id'],
   ];
   for (const [param, column] of equals) {
@@ -18,6 +19,10 @@ export function transactionWhere(query: TransactionQuery): { where: string; valu
       where.push(`${column} = $${param}`);
       values[param] = value as string;
     }
+  }
+  if (query.traceId !== undefined) {
+    where.push('trace_id = hex_trace_id($traceId)');
+    values.traceId = query.traceId;
   }
   if (query.minElapsed !== undefined) {
     where.push('elapsed >= $minElapsed');
@@ -84,13 +89,14 @@ export async function transactionDensity(
   const edges = elapsedEdges(Number(range.lo ?? 0), Number(range.hi ?? 0), elapsedBuckets);
   const lo = edges[0];
   const result = await reader.runAndReadAll(
-    `SELECT least($tMax, floor((end_time - $from) / $timeStep))::INTEGER AS t,
+    `SELECT least($tMax, floor((end_us / 1000 - $from) / $timeStep))::INTEGER AS t,
             least($eMax, greatest(0, floor($elapsedBuckets * ln(greatest(elapsed, $lo) / $lo) / $lnRatio)))::INTEGER AS e,
             count(*)::INTEGER AS count, (count(*) FILTER (WHERE status = 'error'))::INTEGER AS errors
      FROM transactions WHERE ${where}
      GROUP BY ALL ORDER BY t, e`,
     {
       ...values,
+      from: query.from,
       timeStep,
       tMax: timeBuckets - 1,
       eMax: elapsedBuckets - 1,

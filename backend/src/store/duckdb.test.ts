@@ -125,6 +125,16 @@ describe('DuckDbStore', () => {
     expect(await ids({ from: 0, to: 5000, limit: 10, service: "cart' OR '1'='1" })).toEqual([]);
   });
 
+  it.each([
+    ['leading zeros', '00000000000000000000000000000001', '0000000000000001'],
+    ['every bit set', 'ffffffffffffffffffffffffffffffff', 'ffffffffffffffff'],
+    ['high halves only', 'f000000000000000ffffffffffffffff', 'f000000000000000'],
+  ])('stores ids as integers and answers them as the same hex: %s', async (_, traceId, spanId) => {
+    await store.insertBatch([], [tx(1000, { traceId, spanId }), tx(1001, { traceId: TRACE_A })]);
+    const found = await store.transactions({ from: 0, to: 2000, limit: 10, traceId });
+    expect(found.transactions.map((t) => [t.traceId, t.spanId])).toEqual([[traceId, spanId]]);
+  });
+
   it('commits concurrent batches (group commit) and every one is visible once its promise resolves', async () => {
     const batches = Array.from({ length: 50 }, (_, i) =>
       store.insertBatch(
@@ -214,15 +224,28 @@ describe('DuckDbStore', () => {
     expect(txs.map((t) => t.parentService)).toEqual(['frontend']);
   });
 
-  it('refuses a data dir whose spans still carry a resource column each', async () => {
+  it.each([
+    [
+      'spans still carry a resource column each',
+      'CREATE TABLE spans (trace_id VARCHAR, resource JSON)',
+      'span_resources',
+    ],
+    [
+      'transactions still end in epoch-ms DOUBLEs',
+      'CREATE TABLE transactions (end_time DOUBLE, elapsed DOUBLE)',
+      'end_us',
+    ],
+    ['transactions keep hex ids', 'CREATE TABLE transactions (end_us BIGINT, trace_id VARCHAR)', 'integer ids'],
+  ])('refuses a data dir whose %s', async (_, oldTable, named) => {
     await store.close();
     const old = mkdtempSync(path.join(tmpdir(), 'osprey-store-old-'));
     try {
       const instance = await DuckDBInstance.create(path.join(old, 'osprey.duckdb'));
       const connection = await instance.connect();
-      await connection.run('CREATE TABLE spans (trace_id VARCHAR, resource JSON)');
+      await connection.run(oldTable);
       connection.closeSync();
       instance.closeSync();
+      await expect(DuckDbStore.open(old)).rejects.toThrow(`before ${named}`);
       await expect(DuckDbStore.open(old)).rejects.toThrow('start with an empty --data-dir');
     } finally {
       rmSync(old, { recursive: true, force: true });
