@@ -34,7 +34,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { decodeOtlpProtobuf, deriveTransactions, DuckDbStore } from '@osprey/backend';
+import { appendSpan, decodeOtlpProtobuf, deriveTransactions, DuckDbStore } from '@osprey/backend';
 import type { Attributes, Span, Transaction } from '@osprey/model';
 
 import { ShopRecorder } from './otlp-batches';
@@ -85,26 +85,13 @@ async function withAppender(writer: DuckDBConnection, fill: (appender: DuckDBApp
   }
 }
 
-/** store/duckdb.ts appendSpan as on main. */
+/** The store's own appendSpan (store/duckdb.ts). */
 const rowAppender: Way = {
   name: 'row appender (today)',
   write: (writer, spans, ids) =>
     withAppender(writer, (a) => {
       for (const span of spans) {
-        a.appendVarchar(span.traceId);
-        a.appendVarchar(span.spanId);
-        appendNullable(a, span.parentSpanId);
-        a.appendVarchar(span.service);
-        a.appendVarchar(span.name);
-        a.appendVarchar(span.kind);
-        a.appendUBigInt(BigInt(span.startTimeUnixNano));
-        a.appendUBigInt(BigInt(span.durationNano));
-        a.appendVarchar(span.status);
-        appendNullable(a, span.statusMessage);
-        a.appendUBigInt(ids.get(span.resource)!);
-        a.appendVarchar(JSON.stringify(span.attributes));
-        a.appendVarchar(JSON.stringify(span.events));
-        a.endRow();
+        appendSpan(a, span, ids.get(span.resource)!);
       }
     }),
 };

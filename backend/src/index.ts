@@ -5,7 +5,7 @@ export { decodeOtlpJson, decodeOtlpProtobuf } from './ingest/otlp/decode';
 export { convertExportRequest } from './ingest/otlp/convert';
 export { OtlpValidationError } from './ingest/otlp/errors';
 export { deriveTransactions } from './derive/transactions';
-export { DuckDbStore } from './store/duckdb';
+export { appendSpan, DuckDbStore } from './store/duckdb';
 export { ClickHouseStore } from './store/clickhouse/store';
 export type { Store } from './store/store';
 export { parseTransactionQuery } from './query/params';

@@ -637,7 +637,8 @@ function appendNullable(appender: DuckDBAppender, value: string | undefined): vo
   }
 }
 
-function appendSpan(a: DuckDBAppender, span: Span, resourceId: bigint): void {
+/** One row of `spans`, in the table's column order (exported for bench:span-write's peer). */
+export function appendSpan(a: DuckDBAppender, span: Span, resourceId: bigint): void {
   a.appendVarchar(span.traceId);
   a.appendVarchar(span.spanId);
   appendNullable(a, span.parentSpanId);
