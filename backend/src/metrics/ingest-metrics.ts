@@ -93,26 +93,31 @@ export class IngestMetrics implements IngestObserver {
   }
 
   committed(source: IngestSource, items: number, transactions: readonly Transaction[], commitMs: number): void {
-    const labelled = transactions.map((tx) => ({ tx, endpoint: this.cap.label(tx.service, tx.endpoint) }));
+    const groups = labelGroups(transactions, this.cap);
     for (const set of this.sets) {
       set.items.inc({ source }, items);
       set.commit.observe({ source }, commitMs / 1000);
-      for (const { tx, endpoint } of labelled) {
-        const labels = { service: tx.service, endpoint };
-        const seconds = tx.elapsed / 1000;
-        if (set.exemplars) {
-          set.duration.observe({
-            labels: { ...labels, status: tx.status },
-            value: seconds,
-            // prom-client types exemplar labels as the metric's own label names; they are free-form.
-            exemplarLabels: { [EXEMPLAR_TRACE_ID_LABEL]: tx.traceId } as LabelValues<string>,
-          });
-        } else {
-          set.duration.observe({ ...labels, status: tx.status }, seconds);
-        }
-        set.transactions.inc(labels);
+      for (const group of groups) {
+        const labels = { service: group.service, endpoint: group.endpoint };
+        const histogramLabels = { ...labels, status: group.status };
+        group.seconds.forEach((value, i) => {
+          const traceId = group.exemplars.get(i);
+          if (set.exemplars && traceId !== undefined) {
+            set.duration.observe({
+              labels: histogramLabels,
+              value,
+              // prom-client types exemplar labels as the metric's own label names; they are free-form.
+              exemplarLabels: { [EXEMPLAR_TRACE_ID_LABEL]: traceId } as LabelValues<string>,
+            });
+          } else if (set.exemplars) {
+            set.duration.observe({ labels: histogramLabels, value });
+          } else {
+            set.duration.observe(histogramLabels, value);
+          }
+        });
+        set.transactions.inc(labels, group.seconds.length);
         // Adding 0 still creates the series, so an error ratio reads 0 rather than no data.
-        set.errors.inc(labels, tx.status === 'error' ? 1 : 0);
+        set.errors.inc(labels, group.status === 'error' ? group.seconds.length : 0);
       }
     }
   }
@@ -124,4 +129,60 @@ export class IngestMetrics implements IngestObserver {
       set.rejectedItems.inc(labels, items);
     }
   }
+}
+
+/** One label set's share of a committed batch. */
+export interface LabelGroup {
+  service: string;
+  /** After the endpoint cap. */
+  endpoint: string;
+  status: Transaction['status'];
+  /** Durations in seconds, in batch order. */
+  seconds: number[];
+  /**
+   * Index in `seconds` → trace id, for the last transaction of each histogram bucket: a bucket keeps
+   * only its newest exemplar, so setting the earlier ones would be overwritten work.
+   */
+  exemplars: Map<number, string>;
+}
+
+/** Index of the histogram bucket a duration falls in (prom-client's `le` rule); the last is +Inf. */
+export function durationBucket(seconds: number): number {
+  const index = DURATION_BUCKETS.findIndex((bound) => seconds <= bound);
+  return index === -1 ? DURATION_BUCKETS.length : index;
+}
+
+/**
+ * A batch's transactions grouped by (service, capped endpoint, status), so the counters move once
+ * per label set rather than once per transaction: each prom-client call validates and hashes its labels.
+ */
+export function labelGroups(transactions: readonly Transaction[], cap: EndpointCap): LabelGroup[] {
+  const groups = new Map<string, LabelGroup & { lastInBucket: Map<number, number>; traceIds: string[] }>();
+  for (const tx of transactions) {
+    const endpoint = cap.label(tx.service, tx.endpoint);
+    const key = `${tx.service}\u0000${endpoint}\u0000${tx.status}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = {
+        service: tx.service,
+        endpoint,
+        status: tx.status,
+        seconds: [],
+        exemplars: new Map(),
+        lastInBucket: new Map(),
+        traceIds: [],
+      };
+      groups.set(key, group);
+    }
+    const seconds = tx.elapsed / 1000;
+    group.lastInBucket.set(durationBucket(seconds), group.seconds.length);
+    group.seconds.push(seconds);
+    group.traceIds.push(tx.traceId);
+  }
+  return [...groups.values()].map(({ lastInBucket, traceIds, ...group }) => {
+    for (const index of lastInBucket.values()) {
+      group.exemplars.set(index, traceIds[index]);
+    }
+    return group;
+  });
 }
