@@ -1,12 +1,14 @@
 import type { Attributes, AttributeValue, Span } from '@osprey/model';
 
 import { type EdgeRollup, edgeRollups } from './servicemap';
-import { childrenIndex, type ClientCalls, clientCalls, isEntry, spanKey } from './transactions';
+import { childrenIndex, type ClientCalls, clientCalls, isEntry, nanosToMillis, spanKey } from './transactions';
 
 /** Recomputed sql/api figures of the transaction of one entry span. */
 export interface SettledTransaction extends ClientCalls {
   traceId: string;
   spanId: string;
+  /** The transaction's endTime (epoch ms), as deriving gave it: lets the store find its row by time. */
+  endTime: number;
 }
 
 export interface Settlement {
@@ -23,9 +25,12 @@ export interface Settlement {
  */
 export function settle(spans: Span[], fresh: ReadonlySet<string> | 'all'): Settlement {
   const children = childrenIndex(spans);
-  const transactions = spans
-    .filter(isEntry)
-    .map((entry) => ({ traceId: entry.traceId, spanId: entry.spanId, ...clientCalls(entry, children) }));
+  const transactions = spans.filter(isEntry).map((entry) => ({
+    traceId: entry.traceId,
+    spanId: entry.spanId,
+    endTime: nanosToMillis(BigInt(entry.startTimeUnixNano) + BigInt(entry.durationNano)),
+    ...clientCalls(entry, children),
+  }));
   const counted = fresh === 'all' ? spans : spans.filter((span) => fresh.has(spanKey(span.traceId, span.spanId)));
   return { transactions, edges: edgeRollups(counted, children) };
 }

@@ -6,6 +6,7 @@ import type { Span } from '@osprey/model';
 
 import { deriveTransactions } from '../derive/transactions';
 import { DuckDbStore } from './duckdb';
+import { endWindowMicros } from './duckdb-settle';
 
 const TRACE = 'cccccccccccccccccccccccccccccccc';
 const SETTLE_MS = 1000;
@@ -76,6 +77,26 @@ const stockServer = span('0000000000000007', 'stock', {
   startMs: 41,
   durationMs: 78,
   status: 'error',
+});
+
+describe('endWindowMicros', () => {
+  const settled = (...ends: number[]) =>
+    ends.map((endTime, i) => ({
+      traceId: 't',
+      spanId: String(i),
+      endTime,
+      sqlCount: 0,
+      sqlTime: 0,
+      apiCallCount: 0,
+      apiCallTime: 0,
+    }));
+  it.each([
+    ['one end', [1000.5], [1000499, 1000501]],
+    ['several, out of order', [2000.25, 1000.5, 1500], [1000499, 2000251]],
+    ['sub-µs digits rounded as stored', [1.0004, 1.0006], [999, 1002]],
+  ])('%s → the stored end_us range ± 1 µs', (_name, ends, [from, to]) => {
+    expect(endWindowMicros(settled(...ends))).toEqual({ from: BigInt(from), to: BigInt(to) });
+  });
 });
 
 describe('DuckDbStore settling', () => {

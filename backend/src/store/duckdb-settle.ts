@@ -1,9 +1,10 @@
-import { type DuckDBAppender, DOUBLE, type DuckDBConnection, INTEGER, UBIGINT } from '@duckdb/node-api';
+import { BIGINT, type DuckDBAppender, DOUBLE, type DuckDBConnection, INTEGER, UBIGINT } from '@duckdb/node-api';
 import type { Attributes, Span, SpanKind, SpanStatus } from '@osprey/model';
 
 import type { EdgeRollup } from '../derive/servicemap';
-import { type Settlement, settle, settleWindow, TRACE_SPREAD_NS } from '../derive/settle';
+import { type SettledTransaction, type Settlement, settle, settleWindow, TRACE_SPREAD_NS } from '../derive/settle';
 import { spanKey } from '../derive/transactions';
+import { msToMicros } from './micros';
 import { MAX_AHEAD_TRACES, SettleMemory, type SettleMemoryOptions } from './settle-memory';
 
 /**
@@ -167,12 +168,7 @@ export async function settleDue(
   const txs = fromDatabase ? [...fromMemory.transactions, ...fromDatabase.transactions] : fromMemory.transactions;
   const edges = fromDatabase ? [...fromMemory.edges, ...fromDatabase.edges] : fromMemory.edges;
 
-  let lo = traces[0].minStart;
-  let last = traces[0].last;
-  for (const entry of traces) {
-    lo = entry.minStart < lo ? entry.minStart : lo;
-    last = Math.max(last, entry.last);
-  }
+  const last = Math.max(...traces.map((entry) => entry.last));
   if (txs.length > 0) {
     await append(writer, 'settle_run_figures', txs, (appender, tx) => {
       appender.appendVarchar(tx.traceId);
@@ -182,18 +178,21 @@ export async function settleDue(
       appender.appendInteger(tx.apiCallCount);
       appender.appendDouble(tx.apiCallTime);
     });
-    // Only rows whose figures change are rewritten: when a batch held a whole request they are already right.
+    // Only rows whose figures change are rewritten: when a batch held a whole request they are already
+    // right. Each row ended when its entry span did, so the scan stays within the run's entries' end
+    // times (zonemaps skip the rest) instead of every transaction since the earliest start − 1 h.
+    const ends = endWindowMicros(txs);
     await writer.run(
       `UPDATE transactions AS t
        SET sql_count = u.sql_count, sql_time = u.sql_time,
            api_call_count = u.api_call_count, api_call_time = u.api_call_time
        FROM settle_run_figures AS u
-       WHERE t.end_us >= CAST($fromMs * 1000 AS BIGINT)
+       WHERE t.end_us BETWEEN $fromUs AND $toUs
          AND t.trace_id = hex_trace_id(u.trace_id) AND t.span_id = hex_span_id(u.span_id)
          AND (t.sql_count <> u.sql_count OR t.sql_time <> u.sql_time
               OR t.api_call_count <> u.api_call_count OR t.api_call_time <> u.api_call_time)`,
-      { fromMs: Number(settleWindow(lo, lo).from / NANOS_PER_MS) },
-      { fromMs: DOUBLE }
+      { fromUs: ends.from, toUs: ends.to },
+      { fromUs: BIGINT, toUs: BIGINT }
     );
     await writer.run('DELETE FROM settle_run_figures');
   }
@@ -331,4 +330,19 @@ async function appendEdges(writer: DuckDBConnection, edges: EdgeRollup[]): Promi
     appender.appendBigInt(BigInt(edge.calls));
     appender.appendBigInt(BigInt(edge.errors));
   });
+}
+
+/**
+ * The stored `end_us` range of settled transactions: their rows were appended with msToMicros of
+ * the same endTime, widened by a microsecond each side against rounding the double differently.
+ */
+export function endWindowMicros(txs: readonly SettledTransaction[]): { from: bigint; to: bigint } {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const tx of txs) {
+    const us = msToMicros(tx.endTime);
+    from = Math.min(from, us);
+    to = Math.max(to, us);
+  }
+  return { from: BigInt(from - 1), to: BigInt(to + 1) };
 }
