@@ -92,6 +92,7 @@ const rowAppender: Way = {
     withAppender(writer, (a) => {
       for (const span of spans) {
         appendSpan(a, span, ids.get(span.resource)!);
+        a.endRow();
       }
     }),
 };

@@ -8,6 +8,7 @@ import {
   type PendingLink,
   resolvePending,
 } from '../derive/parent-links';
+import { appendRows } from './duckdb-append';
 import { msToMicros } from './micros';
 
 /**
@@ -227,19 +228,12 @@ async function appendPending(writer: DuckDBConnection, links: readonly PendingLi
   if (links.length === 0) {
     return;
   }
-  const appender = await writer.createAppender('link_pending');
-  try {
-    for (const link of links) {
-      appender.appendVarchar(link.traceId);
-      appender.appendVarchar(link.spanId);
-      appender.appendVarchar(link.parentSpanId);
-      appender.appendVarchar(link.service);
-      appender.appendUBigInt(link.start);
-      appender.appendDouble(link.endTime);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  await appendRows(writer, 'link_pending', links, (appender, link) => {
+    appender.appendVarchar(link.traceId);
+    appender.appendVarchar(link.spanId);
+    appender.appendVarchar(link.parentSpanId);
+    appender.appendVarchar(link.service);
+    appender.appendUBigInt(link.start);
+    appender.appendDouble(link.endTime);
+  });
 }

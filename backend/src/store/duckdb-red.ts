@@ -1,7 +1,8 @@
-import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { RedPoint, RedQuery, RedResponse, Transaction } from '@osprey/model';
 
 import { bucketOf, bucketUpperMs } from '../stats/latency-buckets';
+import { appendRows } from './duckdb-append';
 import { microsAtLeast } from './micros';
 import { GROUP_COLUMNS, type Row, redPoint, toSeries } from './red-series';
 import type { RollupCompaction } from './store';
@@ -70,22 +71,15 @@ export async function appendRollups(writer: DuckDBConnection, transactions: read
   if (transactions.length === 0) {
     return;
   }
-  const appender: DuckDBAppender = await writer.createAppender('red_rollups');
-  try {
-    for (const row of rollupRows(transactions)) {
-      appender.appendVarchar(row.service);
-      appender.appendVarchar(row.instance);
-      appender.appendVarchar(row.endpoint);
-      appender.appendDouble(row.minute);
-      appender.appendUSmallInt(row.bucket);
-      appender.appendUInteger(row.count);
-      appender.appendUInteger(row.errors);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  await appendRows(writer, 'red_rollups', rollupRows(transactions), (appender, row) => {
+    appender.appendVarchar(row.service);
+    appender.appendVarchar(row.instance);
+    appender.appendVarchar(row.endpoint);
+    appender.appendDouble(row.minute);
+    appender.appendUSmallInt(row.bucket);
+    appender.appendUInteger(row.count);
+    appender.appendUInteger(row.errors);
+  });
 }
 
 /** Most minutes one compaction merges, so that it holds the single writer only briefly. */

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Attributes, Span } from '@osprey/model';
 
+import { appendRows } from './duckdb-append';
+
 /**
  * Span resources, stored once each. Every span of a process carries the same resource (service,
  * instance, host, SDK, runtime: ~330 bytes of JSON from the OTel JS SDK), which stored per span
@@ -57,17 +59,10 @@ export class ResourceDictionary {
       }
     }
     if (added.size > 0) {
-      const appender = await writer.createAppender('span_resources');
-      try {
-        for (const [id, json] of added) {
-          appender.appendUBigInt(id);
-          appender.appendVarchar(json);
-          appender.endRow();
-        }
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
+      await appendRows(writer, 'span_resources', added, (appender, [id, json]) => {
+        appender.appendUBigInt(id);
+        appender.appendVarchar(json);
+      });
     }
     return { ids, apply: () => added.forEach((_json, id) => this.known.add(id)) };
   }

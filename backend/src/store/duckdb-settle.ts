@@ -1,9 +1,10 @@
-import { BIGINT, type DuckDBAppender, DOUBLE, type DuckDBConnection, INTEGER, UBIGINT } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, type DuckDBConnection, INTEGER, UBIGINT } from '@duckdb/node-api';
 import type { Attributes, Span, SpanKind, SpanStatus } from '@osprey/model';
 
 import type { EdgeRollup } from '../derive/servicemap';
 import { type SettledTransaction, type Settlement, settle, settleWindow, TRACE_SPREAD_NS } from '../derive/settle';
 import { spanKey } from '../derive/transactions';
+import { appendRows } from './duckdb-append';
 import { msToMicros } from './micros';
 import { MAX_AHEAD_TRACES, SettleMemory, type SettleMemoryOptions } from './settle-memory';
 
@@ -62,19 +63,12 @@ export async function recordArrivals(writer: DuckDBConnection, spans: Span[], ar
   if (spans.length === 0) {
     return;
   }
-  const appender = await writer.createAppender('settle_pending');
-  try {
-    for (const span of spans) {
-      appender.appendVarchar(span.traceId);
-      appender.appendVarchar(span.spanId);
-      appender.appendUBigInt(BigInt(span.startTimeUnixNano));
-      appender.appendDouble(arrived);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  await appendRows(writer, 'settle_pending', spans, (appender, span) => {
+    appender.appendVarchar(span.traceId);
+    appender.appendVarchar(span.spanId);
+    appender.appendUBigInt(BigInt(span.startTimeUnixNano));
+    appender.appendDouble(arrived);
+  });
 }
 
 /** When a trace is due, as of `now` (epoch ms). */
@@ -156,10 +150,16 @@ export async function settleDue(
   if (traces.length === 0) {
     return { settled: 0, committed: () => undefined };
   }
-  await append(writer, 'settle_run_traces', traces, (appender, entry, i) => {
-    appender.appendVarchar(entry.traceId);
-    appender.appendBoolean(i >= due.fromMemory.length);
-  });
+  await appendRows(
+    writer,
+    'settle_run_traces',
+    traces,
+    (appender, entry, i) => {
+      appender.appendVarchar(entry.traceId);
+      appender.appendBoolean(i >= due.fromMemory.length);
+    },
+    { temp: true }
+  );
   const fromMemory = settle(
     due.fromMemory.flatMap((entry) => entry.spans!),
     'all'
@@ -170,14 +170,20 @@ export async function settleDue(
 
   const last = Math.max(...traces.map((entry) => entry.last));
   if (txs.length > 0) {
-    await append(writer, 'settle_run_figures', txs, (appender, tx) => {
-      appender.appendVarchar(tx.traceId);
-      appender.appendVarchar(tx.spanId);
-      appender.appendInteger(tx.sqlCount);
-      appender.appendDouble(tx.sqlTime);
-      appender.appendInteger(tx.apiCallCount);
-      appender.appendDouble(tx.apiCallTime);
-    });
+    await appendRows(
+      writer,
+      'settle_run_figures',
+      txs,
+      (appender, tx) => {
+        appender.appendVarchar(tx.traceId);
+        appender.appendVarchar(tx.spanId);
+        appender.appendInteger(tx.sqlCount);
+        appender.appendDouble(tx.sqlTime);
+        appender.appendInteger(tx.apiCallCount);
+        appender.appendDouble(tx.apiCallTime);
+      },
+      { temp: true }
+    );
     // Only rows whose figures change are rewritten: when a batch held a whole request they are already
     // right. Each row ended when its entry span did, so the scan stays within the run's entries' end
     // times (zonemaps skip the rest) instead of every transaction since the earliest start − 1 h.
@@ -205,27 +211,6 @@ export async function settleDue(
   );
   await writer.run('DELETE FROM settle_run_traces');
   return { settled: traces.length, committed: () => memory.forget(due) };
-}
-
-/** Appends rows to a table of the database, or of the writer's temporary tables when its name is `settle_run_*`. */
-async function append<T>(
-  writer: DuckDBConnection,
-  table: string,
-  rows: readonly T[],
-  appendRow: (appender: DuckDBAppender, row: T, index: number) => void
-): Promise<void> {
-  const appender = table.startsWith('settle_run_')
-    ? await writer.createAppender(table, 'main', 'temp')
-    : await writer.createAppender(table);
-  try {
-    rows.forEach((row, index) => {
-      appendRow(appender, row, index);
-      appender.endRow();
-    });
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
 }
 
 /**
@@ -315,7 +300,7 @@ async function appendEdges(writer: DuckDBConnection, edges: EdgeRollup[]): Promi
   if (edges.length === 0) {
     return;
   }
-  await append(writer, 'servicemap_edges', edges, (appender, edge) => {
+  await appendRows(writer, 'servicemap_edges', edges, (appender, edge) => {
     appender.appendDouble(edge.minute);
     appender.appendVarchar(edge.source);
     appender.appendVarchar(edge.target.id);

@@ -35,6 +35,7 @@ import { serviceMap } from './duckdb-servicemap';
 import * as settle from './duckdb-settle';
 import { LINK_SCHEMA, ParentLinker } from './duckdb-links';
 import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
+import { appendRows } from './duckdb-append';
 import { deleteOlderThan } from './duckdb-retention';
 import { msToMicros } from './micros';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
@@ -373,43 +374,17 @@ export class DuckDbStore implements Store {
   private async commit(group: PendingBatch[]): Promise<void> {
     await this.writer.run('BEGIN TRANSACTION');
     try {
-      const resources = await this.resources.store(
-        this.writer,
-        group.flatMap((batch) => batch.spans)
+      const spans = group.flatMap((batch) => batch.spans);
+      const transactions = group.flatMap((batch) => batch.transactions);
+      const resources = await this.resources.store(this.writer, spans);
+      await appendRows(this.writer, 'spans', spans, (a, span) =>
+        appendSpan(a, span, resources.ids.get(span.resource)!)
       );
-      const spanAppender = await this.writer.createAppender('spans');
-      try {
-        for (const batch of group) {
-          batch.spans.forEach((span) => appendSpan(spanAppender, span, resources.ids.get(span.resource)!));
-        }
-        spanAppender.flushSync();
-      } finally {
-        spanAppender.closeSync();
-      }
       const arrived = Date.now();
-      await settle.recordArrivals(
-        this.writer,
-        group.flatMap((batch) => batch.spans),
-        arrived
-      );
-      const applyLinks = await this.links.link(
-        this.writer,
-        group.flatMap((batch) => batch.spans),
-        group.flatMap((batch) => batch.transactions)
-      );
-      const txAppender = await this.writer.createAppender('transactions');
-      try {
-        for (const batch of group) {
-          batch.transactions.forEach((tx) => appendTransaction(txAppender, tx));
-        }
-        txAppender.flushSync();
-      } finally {
-        txAppender.closeSync();
-      }
-      await red.appendRollups(
-        this.writer,
-        group.flatMap((batch) => batch.transactions)
-      );
+      await settle.recordArrivals(this.writer, spans, arrived);
+      const applyLinks = await this.links.link(this.writer, spans, transactions);
+      await appendRows(this.writer, 'transactions', transactions, appendTransaction);
+      await red.appendRollups(this.writer, transactions);
       for (const batch of group) {
         await batch.statements?.(this.writer);
       }
@@ -637,7 +612,7 @@ function appendNullable(appender: DuckDBAppender, value: string | undefined): vo
   }
 }
 
-/** One row of `spans`, in the table's column order (exported for bench:span-write's peer). */
+/** One row of `spans`, in the table's column order, without ending it (exported for bench:span-write's peer). */
 export function appendSpan(a: DuckDBAppender, span: Span, resourceId: bigint): void {
   a.appendVarchar(span.traceId);
   a.appendVarchar(span.spanId);
@@ -652,7 +627,6 @@ export function appendSpan(a: DuckDBAppender, span: Span, resourceId: bigint): v
   a.appendUBigInt(resourceId);
   a.appendVarchar(JSON.stringify(span.attributes));
   a.appendVarchar(JSON.stringify(span.events));
-  a.endRow();
 }
 
 function appendTransaction(a: DuckDBAppender, tx: Transaction): void {
@@ -685,7 +659,6 @@ function appendTransaction(a: DuckDBAppender, tx: Transaction): void {
   } else {
     a.appendDouble(tx.cpuTime);
   }
-  a.endRow();
 }
 
 type Row = Record<string, unknown>;
