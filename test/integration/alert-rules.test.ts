@@ -27,6 +27,12 @@ import {
 const root = path.resolve(__dirname, '../..');
 const RULES_DIR = 'provisioning/prometheus/rules';
 const readYaml = <T>(rel: string): T => parse(readFileSync(path.join(root, rel), 'utf8')) as T;
+const readJson = <T>(rel: string): T => JSON.parse(readFileSync(path.join(root, rel), 'utf8')) as T;
+
+interface DashboardPanel {
+  id: number;
+  panels?: DashboardPanel[];
+}
 
 /** The bundled dashboards' uids, the only targets of the alerts' dashboard links. */
 const DASHBOARD_UIDS = [
@@ -141,6 +147,26 @@ describe('provisioning/alerting/rules.yaml', () => {
     }
     expect(new Set(grafanaRules.map((r) => r.uid)).size).toBe(grafanaRules.length);
     expect(grafana.apiVersion).toBe(1);
+  });
+
+  it('ties each rule to the dashboard it links to, and to a panel that exists there', () => {
+    const panelIds = (uid: string): number[] => {
+      const file = readdirSync(path.join(root, 'provisioning/dashboards/osprey')).find(
+        (f) => readJson<{ uid: string }>(`provisioning/dashboards/osprey/${f}`).uid === uid
+      );
+      expect(file).toBeDefined();
+      const walk = (panels: DashboardPanel[]): number[] => panels.flatMap((p) => [p.id, ...walk(p.panels ?? [])]);
+      return walk(readJson<{ panels: DashboardPanel[] }>(`provisioning/dashboards/osprey/${file}`).panels);
+    };
+    for (const rule of grafanaRules) {
+      expect(rule.dashboardUid).toBe(/^\/d\/([^?]+)/.exec(rule.annotations.dashboard)?.[1]);
+      if (rule.panelId !== undefined) {
+        expect(panelIds(rule.dashboardUid!)).toContain(rule.panelId);
+      }
+    }
+    expect(grafanaRules.filter((r) => r.panelId !== undefined).map((r) => r.title)).toEqual(
+      Object.keys(GRAFANA_RULES_OPTIONS.panels)
+    );
   });
 
   it('leaves Grafana’s environment expansion nothing to expand', () => {

@@ -14,7 +14,19 @@ export const PROMETHEUS_ALERTS = 'provisioning/prometheus/rules/osprey-alerts.ym
 export const PROMETHEUS_RECORDING = 'provisioning/prometheus/rules/osprey-recording.yml';
 export const GRAFANA_RULES = 'provisioning/alerting/rules.yaml';
 /** Options of the generated file; the test regenerates with the same ones. */
-export const GRAFANA_RULES_OPTIONS = { datasourceUid: 'prometheus', folder: 'Osprey', interval: '1m' };
+export const GRAFANA_RULES_OPTIONS = {
+  datasourceUid: 'prometheus',
+  folder: 'Osprey',
+  interval: '1m',
+  // The ingest alerts have no panel of their own on the dashboards they link to.
+  panels: {
+    OspreyServiceLatencyHigh: 3, // service overview: Latency p50 / p90 / p99 by service
+    OspreyServiceErrorRateHigh: 1, // transactions: XLOG, errors in red
+    OspreyServiceThroughputDrop: 1, // service map: Trace map
+    OspreyJvmDeadlock: 2, // JVM: Deadlocked threads
+    OspreyActiveRequestsStuck: 5, // service overview: Active services (equalizer)
+  },
+};
 
 const HEADER = `# Generated from ${PROMETHEUS_ALERTS} by \`npm run alert-rules\`: edit that file, then regenerate.
 # Grafana-managed alert rules on the Prometheus datasource (uid ${GRAFANA_RULES_OPTIONS.datasourceUid}), which must load

@@ -1,4 +1,12 @@
-import { grafanaAnnotation, grafanaRule, ruleUid, splitCondition, type SplitCondition } from './grafana-rules';
+import {
+  dashboardUidOf,
+  grafanaAnnotation,
+  grafanaRule,
+  grafanaRulesFile,
+  ruleUid,
+  splitCondition,
+  type SplitCondition,
+} from './grafana-rules';
 
 describe('splitCondition', () => {
   it.each<[string, SplitCondition]>([
@@ -80,5 +88,46 @@ describe('grafanaRule', () => {
       expression: 'B',
       conditions: [{ evaluator: { type: 'gt', params: [0] } }],
     });
+  });
+});
+
+describe('dashboardUidOf', () => {
+  it.each<[string | undefined, string | undefined]>([
+    ['/d/osprey-jvm?var-service={{ $labels.service }}', 'osprey-jvm'],
+    ['/d/osprey-hosts', 'osprey-hosts'],
+    ['/d/osprey-hosts/hosts-slug?orgId=1', 'osprey-hosts'],
+    ['https://runbooks.example/x', undefined],
+    [undefined, undefined],
+  ])('%s → %s', (link, uid) => {
+    expect(dashboardUidOf(link)).toBe(uid);
+  });
+});
+
+describe('rule → dashboard and panel', () => {
+  const deadlock = {
+    alert: 'OspreyJvmDeadlock',
+    expr: 'osprey_jvm_deadlocked_threads > 0',
+    labels: { severity: 'critical' },
+    annotations: { summary: 's', dashboard: '/d/osprey-jvm?var-instance={{ $labels.instance }}' },
+  };
+
+  it('ties the rule to the linked dashboard, and to the panel when one is given', () => {
+    expect(grafanaRule(deadlock, 'prom', 2)).toMatchObject({ dashboardUid: 'osprey-jvm', panelId: 2 });
+    const dashboardOnly = grafanaRule(deadlock, 'prom');
+    expect(dashboardOnly.dashboardUid).toBe('osprey-jvm');
+    expect('panelId' in dashboardOnly).toBe(false);
+  });
+
+  it('refuses a panel without a dashboard link, and panels for alerts that do not exist', () => {
+    const unlinked = { ...deadlock, annotations: { summary: 's' } };
+    expect(() => grafanaRule(unlinked, 'prom', 2)).toThrow(
+      'alert OspreyJvmDeadlock: a panel id needs a dashboard annotation linking to /d/<uid>'
+    );
+    const file = { groups: [{ name: 'g', rules: [deadlock] }] };
+    const options = { datasourceUid: 'prom', folder: 'F', interval: '1m' };
+    expect(() => grafanaRulesFile(file, { ...options, panels: { OspreyJvmDeadlok: 2 } })).toThrow(
+      'panels given for alerts that do not exist: OspreyJvmDeadlok'
+    );
+    expect(grafanaRulesFile(file, { ...options, panels: { OspreyJvmDeadlock: 2 } }).groups[0].rules[0].panelId).toBe(2);
   });
 });

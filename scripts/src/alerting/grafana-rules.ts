@@ -34,6 +34,8 @@ export interface GrafanaAlertRule {
   for: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  dashboardUid?: string;
+  panelId?: number;
 }
 
 export interface GrafanaRulesFile {
@@ -77,8 +79,22 @@ export function ruleUid(alert: string): string {
   return alert.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
-export function grafanaRule(rule: PrometheusAlertRule, datasourceUid: string): GrafanaAlertRule {
+/** `/d/osprey-jvm?var-service=…` → `osprey-jvm`; undefined for anything but a dashboard link. */
+export function dashboardUidOf(link: string | undefined): string | undefined {
+  return link === undefined ? undefined : /^\/d\/([^/?#]+)/.exec(link)?.[1];
+}
+
+/**
+ * Grafana ties a rule to the dashboard (and panel) it names: the panel shows the rule's state and
+ * annotations, and notifications carry a link to it. The dashboard is the one the `dashboard`
+ * annotation links to; the panel, when the rule has one there, comes from `panelId`.
+ */
+export function grafanaRule(rule: PrometheusAlertRule, datasourceUid: string, panelId?: number): GrafanaAlertRule {
   const { query, op, threshold } = splitCondition(rule.alert, rule.expr);
+  const dashboardUid = dashboardUidOf(rule.annotations.dashboard);
+  if (panelId !== undefined && dashboardUid === undefined) {
+    throw new Error(`alert ${rule.alert}: a panel id needs a dashboard annotation linking to /d/<uid>`);
+  }
   const expression = { type: '__expr__', uid: EXPRESSION_DATASOURCE_UID };
   return {
     uid: ruleUid(rule.alert),
@@ -123,13 +139,26 @@ export function grafanaRule(rule: PrometheusAlertRule, datasourceUid: string): G
     for: rule.for ?? '0s',
     labels: { ...rule.labels },
     annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, grafanaAnnotation(v)])),
+    ...(dashboardUid === undefined ? {} : { dashboardUid }),
+    ...(panelId === undefined ? {} : { panelId }),
   };
 }
 
 export function grafanaRulesFile(
   prometheus: PrometheusRuleFile,
-  options: { datasourceUid: string; folder: string; interval: string }
+  options: {
+    datasourceUid: string;
+    folder: string;
+    interval: string;
+    /** Alert name → id of the panel, on the dashboard its `dashboard` annotation links to, that shows it. */
+    panels: Record<string, number>;
+  }
 ): GrafanaRulesFile {
+  const alerts = new Set(prometheus.groups.flatMap((g) => g.rules.map((r) => r.alert)));
+  const unknown = Object.keys(options.panels).filter((alert) => !alerts.has(alert));
+  if (unknown.length > 0) {
+    throw new Error(`panels given for alerts that do not exist: ${unknown.join(', ')}`);
+  }
   return {
     apiVersion: 1,
     groups: prometheus.groups.map((group) => ({
@@ -137,7 +166,7 @@ export function grafanaRulesFile(
       name: group.name,
       folder: options.folder,
       interval: options.interval,
-      rules: group.rules.map((rule) => grafanaRule(rule, options.datasourceUid)),
+      rules: group.rules.map((rule) => grafanaRule(rule, options.datasourceUid, options.panels[rule.alert])),
     })),
   };
 }
