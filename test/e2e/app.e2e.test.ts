@@ -7,46 +7,26 @@
  * host server's stand-in for Grafana's datasource API, whose bodies the test asserts, and the datasource it
  * made is then queried through the data proxy.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { type BrowserContext, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 
 import type { HealthResponse, ServicesResponse } from '@osprey/model';
 
 import { startBackend, type Backend } from './backend';
-import { launchChromium } from './chromium';
-import { buildHost, REPO_ROOT } from './host/build';
-import type { OspreyHost } from './host/host';
-import { type HostServer, startHostServer } from './server';
+import { APP_ID, type HostPage, openHostPage, pluginUrl, requireBuilt, stopAll } from './page';
 import { sendShopTraffic } from './shop-traffic';
 
 jest.setTimeout(180_000);
 
-const APP_ID = 'osprey-apm-app';
-const DIST = path.join(REPO_ROOT, 'dist');
-const APP_MODULE = `/public/plugins/${APP_ID}/module.js`;
-const ICONS = path.join(REPO_ROOT, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'e2e');
+const APP_MODULE = pluginUrl('module.js');
 const TOKENS = { read: 'app-e2e-read', ingest: 'app-e2e-ingest', admin: 'app-e2e-admin' };
-// Grafana core serves these; the npm packages lack the fonts and the spinner icon LoadingPlaceholder shows.
-const KNOWN_CORE_ASSET_404 = /\/public\/fonts\/|\/icons\/unicons\/spinner\.svg$/;
 const SETTINGS_PATH = `/api/plugins/${APP_ID}/settings`;
 
-declare global {
-  interface Window {
-    ospreyHost: OspreyHost;
-  }
-}
-
 let backend: Backend;
-let server: HostServer | undefined;
-let context: BrowserContext | undefined;
-let profileDir: string | undefined;
+let host: HostPage | undefined;
 let page: Page;
+let consoleErrors: string[] = [];
 let health: HealthResponse;
 let services: string[];
-const consoleErrors: string[] = [];
 
 async function mountConfig(role: 'Admin' | 'Editor' | 'Viewer' = 'Admin') {
   await page.evaluate(
@@ -65,64 +45,26 @@ async function outcome(testId: string): Promise<string> {
   return (await alert.innerText()).replace(/\s+/g, ' ').trim();
 }
 
-/**
- * Chromium logs every 4xx answer as a console error; the ones a step provokes on purpose are taken out
- * (and must be there), any other stays for afterEach to fail on.
- */
-function takeResourceErrors(status: number, urlPath: string): number {
-  const expected = `status of ${status} `;
-  const taken = consoleErrors.filter((e) => e.includes(expected) && e.includes(urlPath));
-  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !taken.includes(e)));
-  return taken.length;
-}
-
 /** The calls made to the Grafana API stand-in since `from`, bodies included. */
-const callsSince = (from: number) => server!.grafanaApiCalls().slice(from);
+const callsSince = (from: number) => host!.server.grafanaApiCalls().slice(from);
 
 beforeAll(async () => {
-  for (const file of ['module.js', 'plugin.json', 'datasource/plugin.json']) {
-    if (!existsSync(path.join(DIST, file))) {
-      throw new Error(`dist/${file} is missing: run \`npm run build\` first`);
-    }
-  }
-  const hostBuild = await buildHost();
+  requireBuilt(['module.js', 'plugin.json', 'datasource/plugin.json']);
   backend = await startBackend(TOKENS);
   sendShopTraffic(backend.url, TOKENS.ingest, 1);
   health = await backend.call<HealthResponse>('GET', '/health', TOKENS.read);
   ({ services } = await backend.call<ServicesResponse>('GET', '/api/v1/services', TOKENS.read));
-  server = await startHostServer({
-    distDir: DIST,
-    hostDir: hostBuild.outDir,
-    iconsDir: ICONS,
-    appId: APP_ID,
-    dataSources: [],
+  host = await openHostPage({
+    missingAssets: ['fonts', 'spinnerIcon'],
     appSettings: { enabled: true, pinned: true, jsonData: {}, secureJsonData: {} },
+    viewport: { width: 1100, height: 1000 },
   });
-  ({ profileDir, context } = await launchChromium({ width: 1100, height: 1000 }));
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !KNOWN_CORE_ASSET_404.test(message.location().url)) {
-      consoleErrors.push(`${message.text()} (${message.location().url})`);
-    }
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  await page.goto(server.url + '/');
-  await page.waitForSelector('body[data-host-ready=true]', { state: 'attached', timeout: 30_000 });
-  await mkdir(SCREENSHOTS, { recursive: true });
+  ({ page, consoleErrors } = host);
 });
 
-afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await server?.close().catch(() => undefined);
-  await backend?.stop();
-  if (profileDir) {
-    await rm(profileDir, { recursive: true, force: true });
-  }
-});
+afterAll(() => stopAll(host, backend));
 
-afterEach(() => {
-  expect(consoleErrors).toEqual([]);
-});
+afterEach(() => expect(consoleErrors).toEqual([]));
 
 describe('built app plugin in Chromium', () => {
   it('has traffic in the backend before the pages look at it', () => {
@@ -132,7 +74,7 @@ describe('built app plugin in Chromium', () => {
 
   it('config page saves the URL and token as the app settings, the token only in secureJsonData', async () => {
     await mountConfig();
-    const from = server!.grafanaApiCalls().length;
+    const from = host!.server.grafanaApiCalls().length;
     await page.locator('#osprey-app-url').fill(backend.url);
     await page.locator('#osprey-app-token').fill(TOKENS.read);
     await page.getByRole('button', { name: 'Save settings' }).click();
@@ -152,11 +94,11 @@ describe('built app plugin in Chromium', () => {
     expect(await outcome('osprey-app-health')).toContain(
       `Osprey ${health.version} (${health.store}) is up; the token can read ${services.length} service(s).`
     );
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'app-config.png'), fullPage: true });
+    await host!.screenshot('app-config.png', 'page');
   });
 
   it('creates the Osprey datasource, then updates it, through the datasource API', async () => {
-    const from = server!.grafanaApiCalls().length;
+    const from = host!.server.grafanaApiCalls().length;
     await page.getByRole('button', { name: 'Create / update the Osprey datasource' }).click();
     expect(await outcome('osprey-app-datasource')).toContain('The Osprey datasource (uid osprey) was created.');
     const expectedBody = {
@@ -171,9 +113,9 @@ describe('built app plugin in Chromium', () => {
       { method: 'GET', path: '/api/datasources/uid/osprey', status: 404 },
       { method: 'POST', path: '/api/datasources', body: expectedBody, status: 200 },
     ]);
-    expect(takeResourceErrors(404, '/api/datasources/uid/osprey')).toBe(1);
+    expect(host!.takeResourceErrors(404, '/api/datasources/uid/osprey')).toBe(1);
 
-    const second = server!.grafanaApiCalls().length;
+    const second = host!.server.grafanaApiCalls().length;
     await page.getByRole('button', { name: 'Create / update the Osprey datasource' }).click();
     await page.getByText('The Osprey datasource (uid osprey) was updated.').waitFor();
     expect(callsSince(second)).toEqual([
@@ -213,7 +155,7 @@ describe('built app plugin in Chromium', () => {
     await page.getByText('Settings saved').waitFor();
     await page.getByRole('button', { name: 'Test connection' }).click();
     expect(await outcome('osprey-app-health')).toContain('Reading services with the token was refused (401)');
-    expect(takeResourceErrors(401, `/api/plugin-proxy/${APP_ID}/osprey/api/v1/services`)).toBe(1);
+    expect(host!.takeResourceErrors(401, `/api/plugin-proxy/${APP_ID}/osprey/api/v1/services`)).toBe(1);
 
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.locator('#osprey-app-token').fill(TOKENS.read);
@@ -251,6 +193,6 @@ describe('built app plugin in Chromium', () => {
         'osprey-hosts',
       ].map((uid) => `/d/${uid}`)
     );
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'app-getting-started.png'), fullPage: true });
+    await host!.screenshot('app-getting-started.png', 'page');
   });
 });

@@ -4,97 +4,40 @@
  * panel reads it (Grafana's trace view component is in Grafana core, not in the npm packages the
  * host has, so the frame is asserted), and a live XLOG query growing over polls without duplicates.
  */
-import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { type BrowserContext, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 
 import { TRACE_PANEL_FIELDS } from '../../datasource/src/panel-contracts.fixture';
-import { launchChromium } from './chromium';
 import { startBackend, type Backend } from './backend';
-import { buildHost, REPO_ROOT } from './host/build';
-import type { OspreyHost } from './host/host';
-import { type HostServer, startHostServer } from './server';
+import { dataSourceSettings, DS_MODULE, type HostPage, openHostPage, requireBuilt, stopAll } from './page';
 import { sendShopTraffic, type ShopTraces } from './shop-traffic';
 
 jest.setTimeout(180_000);
 
-const APP_ID = 'osprey-apm-app';
-const DIST = path.join(REPO_ROOT, 'dist');
-const DS_MODULE = `/public/plugins/${APP_ID}/datasource/module.js`;
-const ICONS = path.join(REPO_ROOT, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
 const DS_UID = 'osprey-ds-e2e';
 const TOKENS = { read: 'ds-e2e-read', ingest: 'ds-e2e-ingest', admin: 'ds-e2e-admin' };
-const KNOWN_FONT_404 = /\/public\/fonts\//;
-
-declare global {
-  interface Window {
-    ospreyHost: OspreyHost;
-  }
-}
 
 let backend: Backend | undefined;
-let server: HostServer | undefined;
-let context: BrowserContext | undefined;
-let profileDir: string | undefined;
+let host: HostPage | undefined;
 let page: Page;
+let consoleErrors: string[] = [];
 let traffic: ShopTraces;
-const consoleErrors: string[] = [];
 
-function instanceSettings() {
-  return {
-    id: 1,
-    uid: DS_UID,
-    type: 'osprey-apm-datasource',
-    name: 'Osprey',
-    access: 'proxy',
-    url: `/api/datasources/proxy/uid/${DS_UID}`,
-    jsonData: {},
-    readOnly: false,
-    meta: { id: 'osprey-apm-datasource', name: 'Osprey', type: 'datasource', info: {}, module: DS_MODULE, baseUrl: '' },
-  };
-}
+const instanceSettings = () => dataSourceSettings(DS_UID);
 
 beforeAll(async () => {
-  for (const module of ['datasource/module.js', 'datasource/plugin.json']) {
-    if (!existsSync(path.join(DIST, module))) {
-      throw new Error(`dist/${module} is missing: run \`npm run build\` first`);
-    }
-  }
-  const hostBuild = await buildHost();
+  requireBuilt(['datasource/module.js', 'datasource/plugin.json']);
   backend = await startBackend(TOKENS);
   traffic = sendShopTraffic(backend.url, TOKENS.ingest, 1);
-  server = await startHostServer({
-    distDir: DIST,
-    hostDir: hostBuild.outDir,
-    iconsDir: ICONS,
-    appId: APP_ID,
+  host = await openHostPage({
+    missingAssets: ['fonts'],
     dataSources: [{ uid: DS_UID, jsonData: { url: backend.url }, secureJsonData: { token: TOKENS.read } }],
   });
-  ({ profileDir, context } = await launchChromium());
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !KNOWN_FONT_404.test(message.location().url)) {
-      consoleErrors.push(`${message.text()} (${message.location().url})`);
-    }
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  await page.goto(server.url + '/');
-  await page.waitForSelector('body[data-host-ready=true]', { state: 'attached', timeout: 30_000 });
+  ({ page, consoleErrors } = host);
 });
 
-afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await server?.close().catch(() => undefined);
-  await backend?.stop();
-  if (profileDir) {
-    await rm(profileDir, { recursive: true, force: true });
-  }
-});
+afterAll(() => stopAll(host, backend));
 
-afterEach(() => {
-  expect(consoleErrors).toEqual([]);
-});
+afterEach(() => expect(consoleErrors).toEqual([]));
 
 describe('built datasource in Chromium', () => {
   it('a trace query gives the frame the Traces panel reads', async () => {

@@ -4,30 +4,20 @@
  * banner, lock → owner, compare mode, and "Request thread dump" answered by this test acting as the
  * agent (claim, upload, result over the backend's HTTP API).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 
 import type { JvmRequest, JvmRequestsResponse, ThreadDumpCreated, ThreadDumpResponse } from '@osprey/model';
 
-import { launchChromium } from './chromium';
 import { Backend, startBackend } from './backend';
-import { buildHost, REPO_ROOT } from './host/build';
-import type { OspreyHost, QuerySummary } from './host/host';
-import { HostServer, ProxiedDataSource, startHostServer } from './server';
+import { REPO_ROOT } from './host/build';
+import type { QuerySummary } from './host/host';
+import { dataSourceSettings, DS_MODULE, HostPage, openHostPage, pluginUrl, requireBuilt, stopAll } from './page';
 
 jest.setTimeout(180_000);
 
-const APP_ID = 'osprey-apm-app';
-const DIST = path.join(REPO_ROOT, 'dist');
-const DS_MODULE = `/public/plugins/${APP_ID}/datasource/module.js`;
-const PANEL_MODULE = `/public/plugins/${APP_ID}/panels/threaddump/module.js`;
-// @grafana/ui is hoisted to the root node_modules; its icons are what Grafana serves under public/build.
-const ICONS = path.join(REPO_ROOT, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
-const SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'threaddump-panel.png');
-const COMPARE_SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'threaddump-compare.png');
-const LIGHT_SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'threaddump-panel-light.png');
+const PANEL_MODULE = pluginUrl('panels/threaddump/module.js');
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'jvm', 'jdk17');
 const DS_UID = 'osprey-e2e-jvm';
 const TOKENS = { read: 'e2e-jvm-read-0123456789', ingest: 'e2e-jvm-ingest-0123456789', admin: 'e2e-jvm-admin-0123' };
@@ -36,47 +26,15 @@ const INSTANCE = 'shop-1';
 const PANEL = { width: 1100, height: 640 };
 const DS_REF = { uid: DS_UID, type: 'osprey-apm-datasource' };
 
-/**
- * Grafana serves its fonts from public/fonts; Inter (text) and Roboto Mono (the theme's monospace, which
- * the stacks use) are not in the npm packages, so the host answers 404 for them.
- */
-const KNOWN_FONT_404 = /\/public\/fonts\/(inter|roboto)\//;
-
-declare global {
-  interface Window {
-    ospreyHost: OspreyHost;
-  }
-}
-
 let backend: Backend | undefined;
-let server: HostServer | undefined;
-let context: BrowserContext | undefined;
-let profileDir: string | undefined;
+let host: HostPage | undefined;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 const uploaded: string[] = [];
 /** Minutes of the dashboard range: a day, or back to the oldest upload's capture time. */
 let queryMinutes = 24 * 60;
 
-function instanceSettings() {
-  return {
-    id: 2,
-    uid: DS_UID,
-    type: 'osprey-apm-datasource',
-    name: 'Osprey',
-    access: 'proxy',
-    url: `/api/datasources/proxy/uid/${DS_UID}`,
-    jsonData: {},
-    readOnly: false,
-    meta: { id: 'osprey-apm-datasource', name: 'Osprey', type: 'datasource', info: {}, module: DS_MODULE, baseUrl: '' },
-  };
-}
-
-function recordConsole(message: ConsoleMessage) {
-  if (message.type() === 'error' && !KNOWN_FONT_404.test(message.location().url)) {
-    consoleErrors.push(`${message.text()} (${message.location().url})`);
-  }
-}
+const instanceSettings = () => dataSourceSettings(DS_UID, 2);
 
 async function upload(file: string): Promise<ThreadDumpCreated> {
   const body = readFileSync(path.join(FIXTURES, file), 'utf8');
@@ -105,55 +63,25 @@ function runQuery(target: Record<string, unknown>, minutes = queryMinutes): Prom
 }
 
 async function renderPanel(title: string) {
-  await page.evaluate(([url, size, t]) => window.ospreyHost.renderPanel(url, size.width, size.height, t), [
-    PANEL_MODULE,
-    PANEL,
-    title,
-  ] as const);
+  await host!.renderPanel(PANEL_MODULE, PANEL, title);
   await page.locator('[data-testid=osprey-td-panel]').waitFor({ state: 'visible', timeout: 15_000 });
 }
 
 beforeAll(async () => {
-  for (const module of ['datasource/module.js', 'datasource/plugin.json', 'panels/threaddump/module.js']) {
-    if (!existsSync(path.join(DIST, module))) {
-      throw new Error(`dist/${module} is missing: run \`npm run build\` first`);
-    }
-  }
-  const hostBuild = await buildHost();
-  console.log(`host bundle: ${hostBuild.bytes} bytes, built in ${hostBuild.millis} ms`);
+  requireBuilt(['datasource/module.js', 'datasource/plugin.json', 'panels/threaddump/module.js']);
   backend = await startBackend(TOKENS);
   // Two dumps of one JDK 17 JVM (ShopWorkload), jstack -l then jcmd Thread.print: the latter is the latest.
   await upload('jstack-l.txt');
   await upload('jcmd-thread-print.txt');
-
-  const dataSource: ProxiedDataSource = {
-    uid: DS_UID,
-    jsonData: { url: backend.url },
-    secureJsonData: { token: TOKENS.read },
-  };
-  server = await startHostServer({
-    distDir: DIST,
-    hostDir: hostBuild.outDir,
-    iconsDir: ICONS,
-    appId: APP_ID,
-    dataSources: [dataSource],
+  host = await openHostPage({
+    missingAssets: ['interFont', 'robotoMonoFont'],
+    dataSources: [{ uid: DS_UID, jsonData: { url: backend.url }, secureJsonData: { token: TOKENS.read } }],
+    viewport: { width: 1200, height: 760 },
   });
-  ({ profileDir, context } = await launchChromium({ width: 1200, height: 760 }));
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', recordConsole);
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  await page.goto(server.url + '/');
-  await page.waitForSelector('body[data-host-ready=true]', { state: 'attached', timeout: 30_000 });
+  ({ page, consoleErrors } = host);
 });
 
-afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await server?.close().catch(() => undefined);
-  await backend?.stop();
-  if (profileDir) {
-    await rm(profileDir, { recursive: true, force: true });
-  }
-});
+afterAll(() => stopAll(host, backend));
 
 describe('thread-dump list through the data proxy', () => {
   it('lists both uploads, newest first', async () => {
@@ -215,9 +143,7 @@ describe('one dump in the panel', () => {
       undefined,
       { timeout: 5_000 }
     );
-    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
-    await page.locator('#panel').screenshot({ path: SCREENSHOT });
-    console.log(`thread-dump panel screenshot: ${SCREENSHOT}`);
+    await host!.screenshot('threaddump-panel.png');
   });
 
   it('filters by state and searches by frame', async () => {
@@ -268,8 +194,7 @@ describe('light theme', () => {
     );
     expect(luminance(colors.background)).toBeGreaterThan(200);
     expect(luminance(colors.text)).toBeLessThan(100);
-    await page.locator('#panel').screenshot({ path: LIGHT_SCREENSHOT });
-    console.log(`light theme screenshot: ${LIGHT_SCREENSHOT}`);
+    await host!.screenshot('threaddump-panel-light.png');
   });
 });
 
@@ -286,8 +211,7 @@ describe('compare mode', () => {
     const delta = await busy.locator('[data-testid=osprey-td-cpu-delta]').textContent();
     console.log(`report-generator-0 CPU delta: ${delta}`);
     expect(delta).toBe('+351.04 ms');
-    await page.locator('#panel').screenshot({ path: COMPARE_SCREENSHOT });
-    console.log(`compare screenshot: ${COMPARE_SCREENSHOT}`);
+    await host!.screenshot('threaddump-compare.png');
   });
 });
 

@@ -5,59 +5,29 @@
  * wheel zoom keeps the node under the pointer, hover dims non-neighbours, and a click follows the
  * node's link. Screenshots in the dark and the light theme.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 
 import { overlappingPairs } from '../../panels/tracemap/src/layout';
 import { generateTopology, topologyFrames } from '../../panels/tracemap/src/testTopology';
 
-import { launchChromium } from './chromium';
-import { buildHost, REPO_ROOT } from './host/build';
-import type { OspreyHost } from './host/host';
-import { HostServer, startHostServer } from './server';
+import { HostPage, openHostPage, pluginUrl, requireBuilt, stopAll } from './page';
 
 jest.setTimeout(120_000);
 
-const APP_ID = 'osprey-apm-app';
-const DIST = path.join(REPO_ROOT, 'dist');
-const PANEL_MODULE = `/public/plugins/${APP_ID}/panels/tracemap/module.js`;
-const ICONS = path.join(REPO_ROOT, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
-const OUT = path.join(REPO_ROOT, 'test-output', 'e2e');
+const PANEL_MODULE = pluginUrl('panels/tracemap/module.js');
 const PANEL = { width: 1100, height: 640 };
 const FAILING = 'payments.svc-041';
 const SERVICES = 300;
-/** Inter is not in the npm packages; its 404s are the only console errors ignored. */
-const KNOWN_FONT_404 = /\/public\/fonts\/inter\//;
 
-declare global {
-  interface Window {
-    ospreyHost: OspreyHost;
-  }
-}
-
-let server: HostServer | undefined;
-let context: BrowserContext | undefined;
-let profileDir: string | undefined;
+let host: HostPage | undefined;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 const topology = generateTopology({ services: SERVICES, failing: [FAILING] });
-
-function recordConsole(message: ConsoleMessage) {
-  if (message.type() === 'error' && !KNOWN_FONT_404.test(message.location().url)) {
-    consoleErrors.push(`${message.text()} (${message.location().url})`);
-  }
-}
 
 async function renderMap(title: string): Promise<number> {
   const started = Date.now();
   await page.evaluate((frames) => window.ospreyHost.showFrames(frames), topologyFrames(topology));
-  await page.evaluate(([url, size, t]) => window.ospreyHost.renderPanel(url, size.width, size.height, t), [
-    PANEL_MODULE,
-    PANEL,
-    title,
-  ] as const);
+  await host!.renderPanel(PANEL_MODULE, PANEL, title);
   await page.locator('[data-testid=osprey-tm-panel]').waitFor({ state: 'visible', timeout: 30_000 });
   return Date.now() - started;
 }
@@ -125,36 +95,16 @@ async function failingStroke(): Promise<string> {
 }
 
 beforeAll(async () => {
-  for (const module of ['datasource/plugin.json', 'panels/tracemap/module.js', 'panels/tracemap/plugin.json']) {
-    if (!existsSync(path.join(DIST, module))) {
-      throw new Error(`dist/${module} is missing: run \`npm run build\` first`);
-    }
-  }
-  const hostBuild = await buildHost();
-  console.log(`host bundle: ${hostBuild.bytes} bytes, built in ${hostBuild.millis} ms`);
-  server = await startHostServer({
-    distDir: DIST,
-    hostDir: hostBuild.outDir,
-    iconsDir: ICONS,
-    appId: APP_ID,
-    dataSources: [],
+  requireBuilt(['datasource/plugin.json', 'panels/tracemap/module.js', 'panels/tracemap/plugin.json']);
+  host = await openHostPage({
+    missingAssets: ['interFont'],
+    viewport: { width: 1200, height: 760 },
+    loadTimeoutMs: 90_000,
   });
-  ({ profileDir, context } = await launchChromium({ width: 1200, height: 760 }));
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', recordConsole);
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  await page.goto(server.url + '/', { timeout: 90_000 });
-  await page.waitForSelector('body[data-host-ready=true]', { state: 'attached', timeout: 90_000 });
-  await mkdir(OUT, { recursive: true });
+  ({ page, consoleErrors } = host);
 });
 
-afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await server?.close().catch(() => undefined);
-  if (profileDir) {
-    await rm(profileDir, { recursive: true, force: true });
-  }
-});
+afterAll(() => stopAll(host));
 
 describe('a generated 300-service topology', () => {
   it('renders every service, leaves grouped, with no overlapping node boxes on the page', async () => {
@@ -211,9 +161,7 @@ describe('a generated 300-service topology', () => {
     expect(lit).toBeLessThanOrEqual(neighbours.size + 1);
     expect(dimmed).toBeGreaterThan(100);
     await expect(page.locator('[data-testid=osprey-tm-edge-label]').count()).resolves.toBeGreaterThan(0);
-    const shot = path.join(OUT, 'tracemap-panel.png');
-    await page.locator('#panel').screenshot({ path: shot });
-    console.log(`trace-map screenshot: ${shot}`);
+    await host!.screenshot('tracemap-panel.png');
   });
 
   it('draws in the light theme too, failing service in its error colour', async () => {
@@ -222,9 +170,7 @@ describe('a generated 300-service topology', () => {
     const { error } = await page.evaluate(() => window.ospreyHost.colors());
     expect(await failingStroke()).toBe(await resolved(error));
     await zoomOnto(FAILING, 160);
-    const shot = path.join(OUT, 'tracemap-panel-light.png');
-    await page.locator('#panel').screenshot({ path: shot });
-    console.log(`trace-map light screenshot: ${shot}`);
+    await host!.screenshot('tracemap-panel-light.png');
     await page.evaluate(() => window.ospreyHost.setTheme('dark'));
     expect(consoleErrors).toEqual([]);
   });

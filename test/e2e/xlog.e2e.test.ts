@@ -3,118 +3,45 @@
  * (through a data proxy injecting the token from its plugin.json route) → the built XLOG panel,
  * read back from its canvas.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 
-import { launchChromium } from './chromium';
 import { DemoStack, startDemo, waitForTraffic } from './demo-stack';
-import { buildHost, HostBuild, REPO_ROOT } from './host/build';
-import type { OspreyHost, QuerySummary } from './host/host';
-import { HostServer, ProxiedDataSource, startHostServer } from './server';
+import type { QuerySummary } from './host/host';
+import { dataSourceSettings, DS_MODULE, HostPage, openHostPage, pluginUrl, requireBuilt, stopAll } from './page';
+import { ProxiedDataSource } from './server';
 
 jest.setTimeout(240_000);
 
-const APP_ID = 'osprey-apm-app';
-const DIST = path.join(REPO_ROOT, 'dist');
-const DS_MODULE = `/public/plugins/${APP_ID}/datasource/module.js`;
-const PANEL_MODULE = `/public/plugins/${APP_ID}/panels/xlog/module.js`;
-const ICONS = path.join(REPO_ROOT, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
-const SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'xlog-panel.png');
-const SELECTION_SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'xlog-selection.png');
-const LIGHT_SCREENSHOT = path.join(REPO_ROOT, 'test-output', 'e2e', 'xlog-panel-light.png');
+const PANEL_MODULE = pluginUrl('panels/xlog/module.js');
 const DS_UID = 'osprey-e2e';
 const READ_TOKEN = 'e2e-read-token-0123456789';
 const MIN_ROWS = 20;
 const PANEL = { width: 900, height: 420 };
 
-/** Inter is not shipped in the npm packages; Grafana's GlobalStyles asks for it by these URLs. */
-const KNOWN_FONT_404 = /\/public\/fonts\/inter\//;
-/** PanelChrome's streaming indicator icon is served by Grafana but not shipped in @grafana/ui's npm package. */
-const KNOWN_ICON_404 = /\/public\/build\/img\/icons\/mono\/circle-mono\.svg$/;
-
-declare global {
-  interface Window {
-    ospreyHost: OspreyHost;
-  }
-}
-
 let demo: DemoStack | undefined;
-let server: HostServer | undefined;
-let context: BrowserContext | undefined;
-let profileDir: string | undefined;
+let host: HostPage | undefined;
 let page: Page;
-let hostBuild: HostBuild;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 function dataSource(token: string, backendUrl: string): ProxiedDataSource {
   return { uid: DS_UID, jsonData: { url: backendUrl }, secureJsonData: { token } };
 }
 
-function instanceSettings() {
-  return {
-    id: 1,
-    uid: DS_UID,
-    type: 'osprey-apm-datasource',
-    name: 'Osprey',
-    access: 'proxy',
-    url: `/api/datasources/proxy/uid/${DS_UID}`,
-    jsonData: {},
-    readOnly: false,
-    meta: { id: 'osprey-apm-datasource', name: 'Osprey', type: 'datasource', info: {}, module: DS_MODULE, baseUrl: '' },
-  };
-}
-
-function recordConsole(message: ConsoleMessage) {
-  if (message.type() !== 'error') {
-    return;
-  }
-  const where = message.location().url;
-  if (KNOWN_FONT_404.test(where) || KNOWN_ICON_404.test(where)) {
-    return;
-  }
-  consoleErrors.push(`${message.text()} (${where})`);
-}
+const instanceSettings = () => dataSourceSettings(DS_UID);
 
 beforeAll(async () => {
-  for (const module of ['datasource/module.js', 'datasource/plugin.json', 'panels/xlog/module.js']) {
-    if (!existsSync(path.join(DIST, module))) {
-      throw new Error(
-        `dist/${module} is missing: run \`npm run build\` first (the root \`npm test\` builds before jest)`
-      );
-    }
-  }
-  hostBuild = await buildHost();
-  console.log(`host bundle: ${hostBuild.bytes} bytes, built in ${hostBuild.millis} ms`);
-
+  requireBuilt(['datasource/module.js', 'datasource/plugin.json', 'panels/xlog/module.js']);
   demo = await startDemo({ readToken: READ_TOKEN, durationSeconds: 180 });
   await waitForTraffic(demo, { services: 2, errors: 1, timeoutMs: 60_000 });
-
-  server = await startHostServer({
-    distDir: DIST,
-    hostDir: hostBuild.outDir,
-    iconsDir: ICONS,
-    appId: APP_ID,
+  host = await openHostPage({
+    missingAssets: ['interFont', 'streamingIcon'],
     dataSources: [dataSource(READ_TOKEN, demo.backendUrl)],
+    viewport: { width: 1000, height: 560 },
   });
-
-  ({ profileDir, context } = await launchChromium({ width: 1000, height: 560 }));
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', recordConsole);
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  await page.goto(server.url + '/');
-  await page.waitForSelector('body[data-host-ready=true]', { state: 'attached', timeout: 30_000 });
+  ({ page, consoleErrors } = host);
 });
 
-afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await server?.close().catch(() => undefined);
-  await demo?.stop();
-  if (profileDir) {
-    await rm(profileDir, { recursive: true, force: true });
-  }
-});
+afterAll(() => stopAll(host, demo));
 
 describe('datasource health check through the data proxy', () => {
   it('succeeds with the token held server-side', async () => {
@@ -126,7 +53,7 @@ describe('datasource health check through the data proxy', () => {
   });
 
   it('fails with a clear message when the configured token is wrong', async () => {
-    server!.setDataSource(dataSource('not-the-read-token', demo!.backendUrl));
+    host!.server.setDataSource(dataSource('not-the-read-token', demo!.backendUrl));
     try {
       const result = await page.evaluate(
         ([url, settings]) => window.ospreyHost.testDatasource(url, settings as never),
@@ -135,13 +62,9 @@ describe('datasource health check through the data proxy', () => {
       expect(result.status).toBe('error');
       expect(result.message).toMatch(/401|token/i);
       // Chromium logs the refused request itself; that one is expected here and only here.
-      const refused = consoleErrors.filter(
-        (e) => e.includes('status of 401') && e.includes(`/api/datasources/proxy/uid/${DS_UID}/osprey/`)
-      );
-      expect(refused.length).toBeGreaterThan(0);
-      consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !refused.includes(e)));
+      expect(host!.takeResourceErrors(401, `/api/datasources/proxy/uid/${DS_UID}/osprey/`)).toBeGreaterThan(0);
     } finally {
-      server!.setDataSource(dataSource(READ_TOKEN, demo!.backendUrl));
+      host!.server.setDataSource(dataSource(READ_TOKEN, demo!.backendUrl));
     }
   });
 });
@@ -169,10 +92,7 @@ describe('XLOG query and panel', () => {
   });
 
   it('renders every transaction as a dot: blue for ok, red for errors, and nothing fails in the console', async () => {
-    const { options } = await page.evaluate(
-      ([url, size]) => window.ospreyHost.renderPanel(url, size.width, size.height),
-      [PANEL_MODULE, PANEL] as const
-    );
+    const { options } = await host!.renderPanel(PANEL_MODULE, PANEL);
     const canvas = page.locator('[data-testid=osprey-xlog-canvas]');
     await canvas.waitFor({ state: 'visible', timeout: 15_000 });
     // The panel draws in an effect after layout; wait until some dot colour is on the canvas.
@@ -227,9 +147,7 @@ describe('XLOG query and panel', () => {
     expect(counts.ok).toBeGreaterThan(0);
     expect(counts.ok).toBeLessThanOrEqual(okRows * dotArea);
 
-    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
-    await page.locator('#panel').screenshot({ path: SCREENSHOT });
-    console.log(`XLOG panel screenshot: ${SCREENSHOT}`);
+    await host!.screenshot('xlog-panel.png');
     expect(consoleErrors).toEqual([]);
   });
 
@@ -311,8 +229,7 @@ describe('XLOG query and panel', () => {
     expect(href).toContain(traceId);
     expect(href).toContain('"queryType":"trace"');
 
-    await page.locator('#panel').screenshot({ path: SELECTION_SCREENSHOT });
-    console.log(`XLOG selection screenshot: ${SELECTION_SCREENSHOT}`);
+    await host!.screenshot('xlog-selection.png');
     await page.getByRole('button', { name: 'Clear selection' }).click();
     await expect(header.count()).resolves.toBe(0);
   });
@@ -376,10 +293,7 @@ describe('XLOG query and panel', () => {
   it('draws in the light theme with its own colours', async () => {
     await page.evaluate(() => window.ospreyHost.setTheme('light'));
     try {
-      await page.evaluate(([url, size]) => window.ospreyHost.renderPanel(url, size.width, size.height), [
-        PANEL_MODULE,
-        PANEL,
-      ] as const);
+      await host!.renderPanel(PANEL_MODULE, PANEL);
       const colors = await page.evaluate(() => window.ospreyHost.colors());
       await page.waitForFunction(
         (rgba) => {
@@ -396,8 +310,7 @@ describe('XLOG query and panel', () => {
         { timeout: 15_000 }
       );
       expect(await pixelsOf(colors.errorRgba)).toBeGreaterThan(0);
-      await page.locator('#panel').screenshot({ path: LIGHT_SCREENSHOT });
-      console.log(`XLOG light screenshot: ${LIGHT_SCREENSHOT}`);
+      await host!.screenshot('xlog-panel-light.png');
     } finally {
       await page.evaluate(() => window.ospreyHost.setTheme('dark'));
     }

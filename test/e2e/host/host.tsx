@@ -173,6 +173,12 @@ function summarise(series: DataFrame[], error?: string): QuerySummary {
   };
 }
 
+/** The dashboard range "last `minutes` minutes", ending now. */
+function lastMinutes(minutes: number): TimeRange {
+  const to = dateTime();
+  return { from: dateTime(to).subtract(minutes, 'minutes'), to, raw: { from: `now-${minutes}m`, to: 'now' } };
+}
+
 const host = {
   async testDatasource(moduleUrl: string, settings: DataSourceInstanceSettings) {
     const ds = await dataSource(moduleUrl, settings);
@@ -187,12 +193,7 @@ const host = {
   ): Promise<QuerySummary> {
     lastQuery = [moduleUrl, settings, targets, minutes];
     const ds = await dataSource(moduleUrl, settings);
-    const to = dateTime();
-    const range: TimeRange = {
-      from: dateTime(to).subtract(minutes, 'minutes'),
-      to,
-      raw: { from: `now-${minutes}m`, to: 'now' },
-    };
+    const range = lastMinutes(minutes);
     const request = queryRequest(targets, range);
     const result = ds.query(request);
     let response: DataQueryResponse;
@@ -221,12 +222,7 @@ const host = {
     packets: number
   ): Promise<PacketSummary[]> {
     const ds = await dataSource(moduleUrl, settings);
-    const to = dateTime();
-    const range: TimeRange = {
-      from: dateTime(to).subtract(minutes, 'minutes'),
-      to,
-      raw: { from: `now-${minutes}m`, to: 'now' },
-    };
+    const range = lastMinutes(minutes);
     const result = ds.query(queryRequest(targets, range));
     const answers = await lastValueFrom(
       (isObservable(result) ? result : fromPromise(result)).pipe(take(packets), toArray())
@@ -361,12 +357,7 @@ const host = {
    * would have returned them, over the last `minutes`; renderPanel then draws them.
    */
   showFrames(frames: DataFrameDTO[], minutes = 60) {
-    const to = dateTime();
-    const range: TimeRange = {
-      from: dateTime(to).subtract(minutes, 'minutes'),
-      to,
-      raw: { from: `now-${minutes}m`, to: 'now' },
-    };
+    const range = lastMinutes(minutes);
     lastQuery = undefined;
     lastData = { state: LoadingState.Done, series: frames.map((f) => toDataFrame(f)), timeRange: range };
     return summarise(lastData.series);
