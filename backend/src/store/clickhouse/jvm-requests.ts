@@ -23,10 +23,11 @@ import { num, str } from './sql';
  * there: the second of two claims reads `taken` and inserts nothing. DESIGN.md's scale-out store
  * is written by several backends, and ClickHouse offers no compare-and-set to make that atomic
  * across processes (reads and inserts alone cannot reach consensus). The re-read makes concurrent
- * claims through different backends agree on one winner, except when the winner's row carries a
- * later time than a loser inserted after the winner re-read; both are then told `ok`. A request is
- * claimed only by the agent of its JVM, so that takes one agent polling two backends at the same
- * moment, and costs one capture taken twice; every later read answers the one winner.
+ * claims through different backends agree on one winner, except when a claim inserted after
+ * another's re-read carries an earlier time (its backend read `pending` first, or runs a slower
+ * clock): it wins the fold, and both were told `ok`. Only agents of the request's JVM claim it, so
+ * that takes two agents of one JVM polling two backends at the same moment, and costs one capture
+ * taken twice; every later read answers the one winner.
  */
 
 /** A transition as stored: every row repeats the request's fixed fields, so any row describes it. */
