@@ -6,14 +6,16 @@
  * spans to one backend, cart and payment spans to the other — so every checkout trace spans both
  * halves. Either backend must then answer exactly what one DuckDB backend that received the whole
  * workload answers (counts, traces across both halves, map edges), and both shards must hold rows.
+ * JVM capture requests created through either backend spread over both shards, and one created
+ * through one backend is claimed and finished through the other.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { Span, TransactionsResponse } from '@osprey/model';
+import type { JvmRequest, JvmRequestsResponse, Span, TransactionsResponse } from '@osprey/model';
 
-import { type Backend, buildBackend, killAll, postOtlp, startBackend } from './osprey-cli';
+import { type Backend, buildBackend, killAll, postOtlp, startBackend, TOKENS } from './osprey-cli';
 import { type ClickHouse, freePort, startClickHouse, stopAll } from './real-servers';
 import { conformanceCases, get, roundFloats, waitSettled } from './store-compare';
 import { makeWorkload } from './workload/store-workload';
@@ -23,6 +25,21 @@ jest.setTimeout(240_000);
 /** Longer than sending the whole workload takes, so each trace settles once, with all its spans, on both stores. */
 const SETTLE_MS = 4000;
 const CLUSTER = 'osprey_shards';
+
+/** A capture request call with its caller's token: Grafana (read) creates, the agent (ingest) claims and finishes. */
+async function requestCall(
+  backend: Backend,
+  route: string,
+  body?: unknown
+): Promise<{ status: number; json: JvmRequest }> {
+  const token = route === '' ? TOKENS.OSPREY_READ_TOKEN : TOKENS.OSPREY_INGEST_TOKEN;
+  const res = await fetch(`${backend.url}/api/v1/jvm/requests${route}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+  return { status: res.status, json: (await res.json()) as JvmRequest };
+}
 
 describe('two ClickHouse shards behind two backends', () => {
   const workload = makeWorkload();
@@ -102,6 +119,37 @@ describe('two ClickHouse shards behind two backends', () => {
     const expected = roundFloats(await get(duck, route));
     for (const backend of backends) {
       expect(roundFloats(await get(backend, route))).toEqual(expected);
+    }
+  });
+
+  it('shares capture requests: spread over both shards, claimed and finished through the other backend', async () => {
+    const created: JvmRequest[] = [];
+    for (let i = 0; i < 20; i++) {
+      const body = { service: 'jobs', instance: `jobs-${i}`, kind: 'threaddump' };
+      const { status, json } = await requestCall(backends[i % 2], '', body);
+      expect(status).toBe(202);
+      created.push(json);
+    }
+    const local = await Promise.all(
+      shards.map(async (shard) => Number((await shard.query('SELECT count() FROM osprey.jvm_requests_local')).trim()))
+    );
+    expect(local[0]).toBeGreaterThan(0);
+    expect(local[1]).toBeGreaterThan(0);
+    expect(local[0] + local[1]).toBe(created.length);
+    for (const backend of backends) {
+      expect((await get<JvmRequestsResponse>(backend, '/api/v1/jvm/requests?service=jobs')).requests).toEqual(created);
+    }
+    const [first] = created;
+    const claimed = await requestCall(backends[1], `/${first.id}/claim`);
+    expect(claimed).toEqual({ status: 200, json: expect.objectContaining({ id: first.id, status: 'taken' }) });
+    expect((await requestCall(backends[0], `/${first.id}/claim`)).status).toBe(409);
+    const failed = await requestCall(backends[0], `/${first.id}/result`, { error: 'attach failed' });
+    expect(failed).toEqual({
+      status: 200,
+      json: expect.objectContaining({ status: 'failed', error: 'attach failed' }),
+    });
+    for (const backend of backends) {
+      expect(await get<JvmRequest>(backend, `/api/v1/jvm/requests/${first.id}`)).toEqual(failed.json);
     }
   });
 });

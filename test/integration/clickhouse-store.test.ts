@@ -7,13 +7,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { Span } from '@osprey/model';
+import { JVM_REQUEST_TIMEOUT_MS, type Span } from '@osprey/model';
 
 import { deriveTransactions } from '../../backend/src/derive/transactions';
 import { analyzeThreadDump, parseClassHistogram, parseThreadDump } from '../../backend/src/jvm';
 import { ClickHouseConnection } from '../../backend/src/store/clickhouse/connection';
 import { str } from '../../backend/src/store/clickhouse/sql';
 import { ClickHouseStore } from '../../backend/src/store/clickhouse/store';
+import { sortableId } from '../../backend/src/store/ids';
 import { type ClickHouse, startClickHouse, stopAll } from './real-servers';
 
 jest.setTimeout(60_000);
@@ -197,9 +198,86 @@ describe('writes', () => {
         raw: histogramText,
       });
     }
-    expect(await target.deleteOlderThan('jvm', now - 2 * DAY)).toBe(2);
+    for (const [id, requestedAt] of [
+      ['request-old', now - 3 * DAY],
+      ['request-new', now],
+    ] as const) {
+      await target.createJvmRequest({ id, ...jvm, kind: 'threaddump', now: requestedAt });
+    }
+    // A day-old request's rows go with it: its creation and the failure that expired it.
+    expect(await target.jvmRequests({}, now)).toHaveLength(2);
+    expect(await target.deleteOlderThan('jvm', now - 2 * DAY)).toBe(4);
     const everything = { ...jvm, from: 0, to: now + DAY, limit: 10 };
     expect((await target.threadDumps(everything)).map((d) => d.id)).toEqual(['dump-new']);
     expect((await target.heapHistograms(everything)).map((h) => h.id)).toEqual(['histogram-new']);
+    expect((await target.jvmRequests({}, now)).map((r) => [r.id, r.status])).toEqual([['request-new', 'pending']]);
+  });
+});
+
+describe('JVM capture requests (the DuckDB store answers these alike: duckdb-jvm.test.ts)', () => {
+  const T0 = MINUTE;
+  const create = (target: ClickHouseStore, now = T0, instance = 'i-1') =>
+    target.createJvmRequest({ id: sortableId(now), service: 's', instance, kind: 'threaddump', now });
+
+  it('fails a pending request nobody claimed within the timeout, and then refuses its claim', async () => {
+    const target = await store();
+    const old = await create(target, T0);
+    const fresh = await create(target, T0 + 60_000);
+    const later = T0 + JVM_REQUEST_TIMEOUT_MS + 1;
+    expect(await target.jvmRequests({ status: 'pending' }, T0 + JVM_REQUEST_TIMEOUT_MS)).toEqual([old, fresh]);
+    const failed = { ...old, status: 'failed', error: 'no agent took it', updatedAt: later };
+    expect(await target.jvmRequests({}, later)).toEqual([failed, fresh]);
+    // Expired once: a later read keeps the time it failed at.
+    expect(await target.jvmRequest(old.id, later + 1000)).toEqual(failed);
+    expect(await target.claimJvmRequest(old.id, later)).toEqual({ outcome: 'conflict', request: failed });
+    expect(await target.claimJvmRequest(sortableId(), later)).toEqual({ outcome: 'missing' });
+    expect(await target.finishJvmRequest(sortableId(), { resultId: 'x' }, later)).toEqual({ outcome: 'missing' });
+  });
+
+  it('lets exactly one of many concurrent claims win, and a taken request does not expire', async () => {
+    const target = await store();
+    const request = await create(target);
+    // Later claims carry earlier times: a claim must lose to the one taken before it, not to its clock.
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, k) => target.claimJvmRequest(request.id, T0 + 20 - k))
+    );
+    const taken = { ...request, status: 'taken', updatedAt: T0 + 20 };
+    expect(outcomes[0]).toEqual({ outcome: 'ok', request: taken });
+    expect(outcomes.slice(1)).toEqual(Array.from({ length: 19 }, () => ({ outcome: 'conflict', request: taken })));
+    expect(await target.jvmRequest(request.id, T0 + 10 * JVM_REQUEST_TIMEOUT_MS)).toEqual(taken);
+  });
+
+  it('hands a request from one backend to another: claimed on one, finished once on the other', async () => {
+    const first = await store();
+    const second = await store(true);
+    const request = await create(first);
+    const taken = { ...request, status: 'taken', updatedAt: T0 + 1 };
+    expect(await first.claimJvmRequest(request.id, T0 + 1)).toEqual({ outcome: 'ok', request: taken });
+    expect(await second.claimJvmRequest(request.id, T0 + 2)).toEqual({ outcome: 'conflict', request: taken });
+    const done = { ...taken, status: 'done', resultId: 'dump-1', updatedAt: T0 + 3 };
+    expect(await second.finishJvmRequest(request.id, { resultId: 'dump-1' }, T0 + 3)).toEqual({
+      outcome: 'ok',
+      request: done,
+    });
+    expect(await first.finishJvmRequest(request.id, { error: 'late' }, T0 + 4)).toEqual({
+      outcome: 'conflict',
+      request: done,
+    });
+    expect(await first.jvmRequests({ status: 'done' }, T0 + 5)).toEqual([done]);
+  });
+
+  it('filters by service, instance and status, oldest first', async () => {
+    const target = await store();
+    const a = await create(target, T0, 'i-1');
+    const b = await create(target, T0 + 1, 'i-2');
+    const failed = { ...a, status: 'failed', error: 'attach failed', updatedAt: T0 + 2 };
+    expect(await target.finishJvmRequest(a.id, { error: 'attach failed' }, T0 + 2)).toEqual({
+      outcome: 'ok',
+      request: failed,
+    });
+    expect(await target.jvmRequests({ instance: 'i-2' }, T0 + 3)).toEqual([b]);
+    expect(await target.jvmRequests({ service: 's' }, T0 + 3)).toEqual([failed, b]);
+    expect(await target.jvmRequests({ status: 'failed', instance: 'i-2' }, T0 + 3)).toEqual([]);
+    expect(await target.jvmRequests({ service: 'other' }, T0 + 3)).toEqual([]);
   });
 });

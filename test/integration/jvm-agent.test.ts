@@ -4,6 +4,8 @@
  * capturing with their own jcmd, uploading, answering on-demand requests, and outliving its JVM.
  * Temurin 25 runs with `--thread-dump-format both` (text and JSON dumps, virtual threads in the
  * JSON); JDK 17 with `json`, which it does not have, so the agent falls back to text.
+ * On-demand requests are answered through a backend on each store: DuckDB, and ClickHouse
+ * (Debian's clickhouse-server, started here).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -18,6 +20,8 @@ import type {
   ThreadDumpListResponse,
   ThreadDumpResponse,
 } from '@osprey/model';
+
+import { startClickHouse, stopAll } from './real-servers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BACKEND_CLI = path.join(ROOT, 'backend', 'bin', 'osprey.js');
@@ -99,6 +103,8 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
   let dataDir: string;
   let classesDir: string;
   let backendUrl: string;
+  /** A second backend, on the ClickHouse store, for the on-demand requests. */
+  let clickhouseBackendUrl: string;
 
   beforeAll(async () => {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'model', 'backend', 'agent'], {
@@ -113,10 +119,33 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
       [BACKEND_CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir],
       { ...process.env, ...TOKENS }
     );
-    backendUrl = await waitFor('"osprey listening"', 30_000, () => {
-      const ready = jsonLines(backend).find((l) => l.msg === 'osprey listening');
+    const clickhouse = await startClickHouse();
+    const clickhouseBackend = start(
+      process.execPath,
+      [
+        BACKEND_CLI,
+        'serve',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--data-dir',
+        path.join(dataDir, 'unused-by-clickhouse'),
+        '--store',
+        'clickhouse',
+        '--clickhouse-url',
+        clickhouse.url,
+        '--clickhouse-database',
+        'agent',
+      ],
+      { ...process.env, ...TOKENS }
+    );
+    const listening = (proc: Proc) => () => {
+      const ready = jsonLines(proc).find((l) => l.msg === 'osprey listening');
       return ready ? String(ready.url) : undefined;
-    });
+    };
+    backendUrl = await waitFor('"osprey listening"', 30_000, listening(backend));
+    clickhouseBackendUrl = await waitFor('"osprey listening" on ClickHouse', 30_000, listening(clickhouseBackend));
   });
 
   afterAll(async () => {
@@ -125,6 +154,7 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
       child.kill('SIGKILL');
     }
     await Promise.all(exits);
+    await stopAll();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(classesDir, { recursive: true, force: true });
   });
@@ -362,7 +392,19 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
     const tag = `osprey-agent-it-pid-${process.pid}`;
     let jvm: Proc;
     let pid: number;
-    const agentArgs = (...extra: string[]) => [AGENT_CLI, '--backend', backendUrl, '--service', 'lock-pid', ...extra];
+    const argsFor = (url: string, ...extra: string[]) => [
+      AGENT_CLI,
+      '--backend',
+      url,
+      '--service',
+      'lock-pid',
+      ...extra,
+    ];
+    const agentArgs = (...extra: string[]) => argsFor(backendUrl, ...extra);
+    const stores: Array<[string, () => string]> = [
+      ['DuckDB', () => backendUrl],
+      ['ClickHouse', () => clickhouseBackendUrl],
+    ];
     const agentEnv = () => ({ ...process.env, OSPREY_INGEST_TOKEN: TOKENS.OSPREY_INGEST_TOKEN });
 
     beforeAll(async () => {
@@ -391,83 +433,102 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
       expect(json.threadDumps).toHaveLength(1);
     });
 
-    it('a failing jcmd is logged, retried, and an on-demand request is answered with the error', async () => {
-      const broken = start(
-        process.execPath,
-        agentArgs(
-          '--pid',
-          String(pid),
-          '--instance',
-          'broken',
-          '--jcmd',
-          '/bin/false',
-          '--interval',
-          '1s',
-          '--poll',
-          '500ms'
-        ),
-        agentEnv()
-      );
-      const created = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ service: 'lock-pid', instance: 'broken', kind: 'threaddump' }),
-      });
-      const failed = await waitFor('the request to fail', 10_000, async () => {
-        const { json } = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests/${created.json.id}`);
-        return json.status === 'failed' ? json : undefined;
-      });
-      expect(failed.error).toBe(`jcmd ${pid} Thread.print -l failed (exit 1): no output`);
-      await waitFor('two failed periodic dumps', 10_000, () => {
-        const failures = jsonLines(broken).filter((l) => l.msg === 'thread dump failed; retrying next tick');
-        return failures.length >= 2 ? failures : undefined;
-      });
-      expect(broken.child.exitCode).toBeNull();
-      broken.child.kill('SIGTERM');
-      expect(await broken.exited).toBe(0);
-    });
-
-    it('two agents on one instance answer each request exactly once (claim is atomic)', async () => {
-      const args = agentArgs('--pid', String(pid), '--instance', 'pair', '--interval', '1h', '--heap-interval', '1h');
-      const agents = [
-        start(process.execPath, [...args, '--poll', '300ms'], agentEnv()),
-        start(process.execPath, [...args, '--poll', '300ms'], agentEnv()),
-      ];
-      await waitFor('both agents attached', 20_000, () =>
-        agents.every((a) => jsonLines(a).some((l) => l.msg === 'heap histogram uploaded')) ? true : undefined
-      );
-      const ids: string[] = [];
-      for (let i = 0; i < 4; i++) {
+    it.each(stores)(
+      'a failing jcmd is logged, retried, and an on-demand request is answered with the error (%s)',
+      async (_, url) => {
+        const backendUrl = url();
+        const broken = start(
+          process.execPath,
+          argsFor(
+            backendUrl,
+            '--pid',
+            String(pid),
+            '--instance',
+            'broken',
+            '--jcmd',
+            '/bin/false',
+            '--interval',
+            '1s',
+            '--poll',
+            '500ms'
+          ),
+          agentEnv()
+        );
         const created = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ service: 'lock-pid', instance: 'pair', kind: 'threaddump' }),
+          body: JSON.stringify({ service: 'lock-pid', instance: 'broken', kind: 'threaddump' }),
         });
-        ids.push(created.json.id);
-      }
-      for (const id of ids) {
-        await waitFor(`request ${id} done`, 15_000, async () => {
-          const { json } = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests/${id}`);
-          return json.status === 'done' ? json : undefined;
+        const failed = await waitFor('the request to fail', 10_000, async () => {
+          const { json } = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests/${created.json.id}`);
+          return json.status === 'failed' ? json : undefined;
         });
+        expect(failed.error).toBe(`jcmd ${pid} Thread.print -l failed (exit 1): no output`);
+        await waitFor('two failed periodic dumps', 10_000, () => {
+          const failures = jsonLines(broken).filter((l) => l.msg === 'thread dump failed; retrying next tick');
+          return failures.length >= 2 ? failures : undefined;
+        });
+        expect(broken.child.exitCode).toBeNull();
+        broken.child.kill('SIGTERM');
+        expect(await broken.exited).toBe(0);
       }
-      // An agent logs "answered" after its finishing call returns, which can be after the request
-      // reads `done`; wait for every line, then check no request was answered twice.
-      const answeredLines = () =>
-        agents.flatMap((a) => jsonLines(a).filter((l) => l.msg === 'on-demand request answered'));
-      const answered = await waitFor('an "answered" line per request', 10_000, () =>
-        answeredLines().length >= ids.length ? answeredLines() : undefined
-      );
-      expect(answered.map((l) => l.requestId).sort()).toEqual([...ids].sort());
-      for (const agent of agents) {
-        agent.child.kill('SIGTERM');
-        expect(await agent.exited).toBe(0);
+    );
+
+    it.each(stores)(
+      'two agents on one instance answer each request exactly once (claim is atomic, %s)',
+      async (store, url) => {
+        const backendUrl = url();
+        const args = argsFor(
+          backendUrl,
+          '--pid',
+          String(pid),
+          '--instance',
+          'pair',
+          '--interval',
+          '1h',
+          '--heap-interval',
+          '1h'
+        );
+        const agents = [
+          start(process.execPath, [...args, '--poll', '300ms'], agentEnv()),
+          start(process.execPath, [...args, '--poll', '300ms'], agentEnv()),
+        ];
+        await waitFor('both agents attached', 20_000, () =>
+          agents.every((a) => jsonLines(a).some((l) => l.msg === 'heap histogram uploaded')) ? true : undefined
+        );
+        const ids: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          const created = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ service: 'lock-pid', instance: 'pair', kind: 'threaddump' }),
+          });
+          ids.push(created.json.id);
+        }
+        for (const id of ids) {
+          await waitFor(`request ${id} done`, 15_000, async () => {
+            const { json } = await api<JvmRequest>(`${backendUrl}/api/v1/jvm/requests/${id}`);
+            return json.status === 'done' ? json : undefined;
+          });
+        }
+        // An agent logs "answered" after its finishing call returns, which can be after the request
+        // reads `done`; wait for every line, then check no request was answered twice.
+        const answeredLines = () =>
+          agents.flatMap((a) => jsonLines(a).filter((l) => l.msg === 'on-demand request answered'));
+        const answered = await waitFor('an "answered" line per request', 10_000, () =>
+          answeredLines().length >= ids.length ? answeredLines() : undefined
+        );
+        expect(answered.map((l) => l.requestId).sort()).toEqual([...ids].sort());
+        for (const agent of agents) {
+          agent.child.kill('SIGTERM');
+          expect(await agent.exited).toBe(0);
+        }
+        const skipped = agents.flatMap((a) => jsonLines(a).filter((l) => l.msg === 'on-demand request already taken'));
+        process.stdout.write(
+          `two agents (${store}): ${answered.length} answered, ${skipped.length} claims lost to the other (409)\n`
+        );
       }
-      const skipped = agents.flatMap((a) => jsonLines(a).filter((l) => l.msg === 'on-demand request already taken'));
-      process.stdout.write(
-        `two agents: ${answered.length} answered, ${skipped.length} claims lost to the other (409)\n`
-      );
-    });
+    );
 
     it('exits 3 with a clear line when the JVM is gone', async () => {
       const agent = start(process.execPath, agentArgs('--pid', String(pid)), agentEnv());

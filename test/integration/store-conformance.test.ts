@@ -3,9 +3,9 @@
  * sent as the same OTLP batches in the same order to one backend on the DuckDB store and one on
  * the ClickHouse store (Debian's clickhouse-server, started here), must give identical answers on
  * every read route the ClickHouse store supports — and those answers must hold the workload's
- * known counts, so two empty answers cannot pass.
- *
- * Not covered because the ClickHouse store answers 501 for them yet: JVM capture requests.
+ * known counts, so two empty answers cannot pass. JVM capture requests are walked through both
+ * the way Grafana and the agent drive them; their expiry after the timeout is tested at the store
+ * level (duckdb-jvm.test.ts, clickhouse-store.test.ts), where `now` can be chosen.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +38,82 @@ function withoutVolatile(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/** Well formed (24 hex digits), held by no store. */
+const UNKNOWN_ID = '0'.repeat(24);
+
+type Step = [string, number, unknown];
+
+/**
+ * Drives capture requests over HTTP as Grafana (read token) and the agent (ingest token) do, and
+ * answers every step's status and body with what the backend chose itself replaced by placeholders:
+ * the request ids, the thread dump id, and the times, once checked to be the backend's clock's
+ * (requested within the walk, updated no earlier than requested).
+ */
+async function captureWalk(backend: Backend): Promise<Step[]> {
+  const started = Date.now();
+  const steps: Step[] = [];
+  const names = new Map<string, string>();
+  const call = async (step: string, method: string, route: string, token: string, body?: unknown) => {
+    const res = await fetch(`${backend.url}/api/v1/jvm/requests${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer = (await res.json()) as unknown;
+    steps.push([step, res.status, answer]);
+    return answer as { id: string };
+  };
+  const read = TOKENS.OSPREY_READ_TOKEN;
+  const ingest = TOKENS.OSPREY_INGEST_TOKEN;
+  const first = await call('create', 'POST', '', read, { service: 'cart', instance: 'cart-1', kind: 'threaddump' });
+  const second = await call('create', 'POST', '', read, { service: 'cart', instance: 'cart-2', kind: 'heaphistogram' });
+  const dumps = await get<{ threadDumps: Array<{ id: string }> }>(backend, '/api/v1/jvm/threaddumps?instance=cart-1');
+  const dump = dumps.threadDumps[0].id;
+  names.set(first.id, '<first>').set(second.id, '<second>').set(dump, '<dump>');
+  await call('list one instance', 'GET', '?service=cart&instance=cart-1', read);
+  await call('list pending', 'GET', '?status=pending', ingest);
+  await call('list taken of cart-2', 'GET', '?instance=cart-2&status=taken', read);
+  await call('get', 'GET', `/${first.id}`, ingest);
+  await call('claim', 'POST', `/${first.id}/claim`, ingest);
+  await call('claim again', 'POST', `/${first.id}/claim`, ingest);
+  await call('list taken', 'GET', '?status=taken', read);
+  await call('finish', 'POST', `/${first.id}/result`, ingest, { resultId: dump });
+  await call('finish again', 'POST', `/${first.id}/result`, ingest, { resultId: dump });
+  await call('fail the other', 'POST', `/${second.id}/result`, ingest, { error: 'attach failed' });
+  await call('list all', 'GET', '', read);
+  await call('get unknown', 'GET', `/${UNKNOWN_ID}`, read);
+  await call('claim unknown', 'POST', `/${UNKNOWN_ID}/claim`, ingest);
+  await call('finish unknown', 'POST', `/${UNKNOWN_ID}/result`, ingest, { error: 'x' });
+  const finished = Date.now();
+  const placeholders = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      return [...names].reduce((text, [id, name]) => text.replaceAll(id, name), value);
+    }
+    if (Array.isArray(value)) {
+      return value.map(placeholders);
+    }
+    if (value !== null && typeof value === 'object') {
+      const fields = value as Record<string, unknown>;
+      if (typeof fields.requestedAt === 'number') {
+        const { requestedAt, updatedAt } = fields as { requestedAt: number; updatedAt: number };
+        expect(requestedAt).toBeGreaterThanOrEqual(started);
+        expect(updatedAt).toBeGreaterThanOrEqual(requestedAt);
+        expect(updatedAt).toBeLessThanOrEqual(finished);
+      }
+      return Object.fromEntries(
+        Object.entries(fields)
+          .filter(([key]) => key !== 'requestedAt' && key !== 'updatedAt')
+          .map(([key, inner]) => [key, placeholders(inner)])
+      );
+    }
+    return value;
+  };
+  return steps.map(([step, status, answer]) => [step, status, placeholders(answer)]);
 }
 
 describe('store conformance: DuckDB and ClickHouse answer alike', () => {
@@ -170,15 +246,48 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
     expect(withoutVolatile(chDump)).toEqual(withoutVolatile(duckDump));
   });
 
-  it('answers 501 naming the feature for what the ClickHouse store lacks', async () => {
-    const res = await fetch(`${ch.url}/api/v1/jvm/requests`, {
-      headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}` },
+  it('walks a capture request from Grafana through claim and result alike', async () => {
+    const [expected, actual] = await Promise.all([captureWalk(duck), captureWalk(ch)]);
+    expect(actual).toEqual(expected);
+    const request = (instance: string, kind: string, status: string, extra: object = {}) => ({
+      id: instance === 'cart-1' ? '<first>' : '<second>',
+      service: 'cart',
+      instance,
+      kind,
+      status,
+      ...extra,
     });
-    expect(res.status).toBe(501);
-    expect(await res.json()).toEqual({
-      error: 'not_implemented',
-      message: 'JVM capture requests is not supported by the clickhouse store yet',
-    });
+    expect(expected).toEqual([
+      ['create', 202, request('cart-1', 'threaddump', 'pending')],
+      ['create', 202, request('cart-2', 'heaphistogram', 'pending')],
+      ['list one instance', 200, { requests: [request('cart-1', 'threaddump', 'pending')] }],
+      [
+        'list pending',
+        200,
+        { requests: [request('cart-1', 'threaddump', 'pending'), request('cart-2', 'heaphistogram', 'pending')] },
+      ],
+      ['list taken of cart-2', 200, { requests: [] }],
+      ['get', 200, request('cart-1', 'threaddump', 'pending')],
+      ['claim', 200, request('cart-1', 'threaddump', 'taken')],
+      ['claim again', 409, { error: 'conflict', message: 'capture request <first> is taken, cannot claim it' }],
+      ['list taken', 200, { requests: [request('cart-1', 'threaddump', 'taken')] }],
+      ['finish', 200, request('cart-1', 'threaddump', 'done', { resultId: '<dump>' })],
+      ['finish again', 409, { error: 'conflict', message: 'capture request <first> is done, cannot finish it' }],
+      ['fail the other', 200, request('cart-2', 'heaphistogram', 'failed', { error: 'attach failed' })],
+      [
+        'list all',
+        200,
+        {
+          requests: [
+            request('cart-1', 'threaddump', 'done', { resultId: '<dump>' }),
+            request('cart-2', 'heaphistogram', 'failed', { error: 'attach failed' }),
+          ],
+        },
+      ],
+      ['get unknown', 404, { error: 'not_found', message: `no capture request with id ${UNKNOWN_ID}` }],
+      ['claim unknown', 404, { error: 'not_found', message: `no capture request with id ${UNKNOWN_ID}` }],
+      ['finish unknown', 404, { error: 'not_found', message: `no capture request with id ${UNKNOWN_ID}` }],
+    ]);
   });
 
   it('keeps injection attempts inside their literals', async () => {
@@ -190,6 +299,6 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
       expect(rows.transactions).toEqual([]);
     }
     const tables = await clickhouse.query("SELECT count() FROM system.tables WHERE database = 'conformance'");
-    expect(Number(tables.trim())).toBe(9);
+    expect(Number(tables.trim())).toBe(10);
   });
 });

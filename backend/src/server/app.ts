@@ -16,7 +16,6 @@ import { metricsRoutes } from '../metrics/routes';
 import { queryRoutes } from '../query/routes';
 import { serviceMapRoutes } from '../servicemap/routes';
 import type { Retention } from '../retention/policy';
-import { NotSupportedError } from '../store/not-supported';
 import { OverloadedError } from '../store/overload';
 import type { Store } from '../store/store';
 import { codeFor, HttpError } from './errors';
@@ -72,9 +71,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         .status(503)
         .header('retry-after', String(RETRY_AFTER_SECONDS))
         .send({ error: codeFor(503), message: error.message });
-    }
-    if (error instanceof NotSupportedError) {
-      return reply.status(501).send({ error: codeFor(501), message: error.message });
     }
     if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.status(413).send({

@@ -108,6 +108,17 @@ export const TABLES: TableSpec[] = [
     shardKey: 'cityHash64(service, instance)',
   },
   {
+    // One row per transition of a capture request, never rewritten (see jvm-requests.ts). Partitioned
+    // by the request's day, not the transition's, so retention drops a request with all its rows.
+    name: 'jvm_requests',
+    columns: `id String, service String, instance String, kind String, requested_at Float64, status String,
+      at Float64, result_id Nullable(String), error Nullable(String), attempt String`,
+    engine: 'MergeTree',
+    partition: `intDiv(toInt64(requested_at), ${MS_DAY})`,
+    order: 'id, at',
+    shardKey: 'cityHash64(id)',
+  },
+  {
     // One row per instance after merges: the newest snapshot by takenAt (see active.ts).
     name: 'active_snapshots',
     columns: 'service String, instance String, taken_at Float64, received_at Float64, requests String',

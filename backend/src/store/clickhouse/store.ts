@@ -4,6 +4,7 @@ import type {
   HeapHistogramResponse,
   JvmInstance,
   JvmRequest,
+  JvmRequestKind,
   JvmRequestResult,
   RedQuery,
   RedResponse,
@@ -19,7 +20,6 @@ import type {
 import { rollupRows } from '../duckdb-red';
 import { rowToTransaction } from '../transaction-row';
 import type { SettleRule } from '../duckdb-settle';
-import { NotSupportedError } from '../not-supported';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
 import {
   DEFAULT_ELAPSED_BUCKETS,
@@ -36,6 +36,7 @@ import {
 } from '../store';
 import * as active from './active';
 import * as jvm from './jvm';
+import { ClickHouseJvmRequests } from './jvm-requests';
 import { ClickHouseConnection, type ClickHouseTarget } from './connection';
 import * as red from './red';
 import { dropOlderPartitions } from './retention';
@@ -91,12 +92,14 @@ export class ClickHouseStore implements Store {
   private readonly settleRule: SettleRule;
   private settleTimer: NodeJS.Timeout | undefined;
   private settling = false;
+  private readonly requests: ClickHouseJvmRequests;
 
   private constructor(
     private readonly connection: ClickHouseConnection,
     private readonly options: ClickHouseStoreOptions
   ) {
     this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
+    this.requests = new ClickHouseJvmRequests(connection);
     this.settleRule = {
       settleMs: options.settleMs,
       maxWaitMs: options.settleMs * SETTLE_MAX_WAIT_WINDOWS,
@@ -290,10 +293,6 @@ export class ClickHouseStore implements Store {
     return serviceMap(this.connection, from, to);
   }
 
-  private notSupported(feature: string): Promise<never> {
-    return Promise.reject(new NotSupportedError(this.kind, feature));
-  }
-
   insertThreadDump(dump: NewThreadDump): Promise<void> {
     return jvm.insertThreadDump(this.connection, dump);
   }
@@ -342,24 +341,30 @@ export class ClickHouseStore implements Store {
     return active.activeSnapshots(this.connection, query);
   }
 
-  createJvmRequest(): Promise<JvmRequest> {
-    return this.notSupported('JVM capture requests');
+  createJvmRequest(request: {
+    id: string;
+    service: string;
+    instance: string;
+    kind: JvmRequestKind;
+    now: number;
+  }): Promise<JvmRequest> {
+    return this.requests.create(request);
   }
 
-  jvmRequests(_query: JvmRequestQuery, _now: number): Promise<JvmRequest[]> {
-    return this.notSupported('JVM capture requests');
+  jvmRequests(query: JvmRequestQuery, now: number): Promise<JvmRequest[]> {
+    return this.requests.list(query, now);
   }
 
-  jvmRequest(_id: string, _now: number): Promise<JvmRequest | undefined> {
-    return this.notSupported('JVM capture requests');
+  jvmRequest(id: string, now: number): Promise<JvmRequest | undefined> {
+    return this.requests.get(id, now);
   }
 
-  claimJvmRequest(_id: string, _now: number): Promise<JvmRequestUpdate> {
-    return this.notSupported('JVM capture requests');
+  claimJvmRequest(id: string, now: number): Promise<JvmRequestUpdate> {
+    return this.requests.claim(id, now);
   }
 
-  finishJvmRequest(_id: string, _result: JvmRequestResult, _now: number): Promise<JvmRequestUpdate> {
-    return this.notSupported('JVM capture requests');
+  finishJvmRequest(id: string, result: JvmRequestResult, now: number): Promise<JvmRequestUpdate> {
+    return this.requests.finish(id, result, now);
   }
 
   async close(): Promise<void> {
