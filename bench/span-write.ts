@@ -4,10 +4,11 @@
  *
  * 1. The write step alone (appends before COMMIT) for each way into `spans`, each group inside
  *    BEGIN … ROLLBACK on an in-memory database, so COMMIT cost is the same for all and left out.
- * 2. What COMMIT costs with today's row appender on a file database at steady state: ordinary
- *    commits (WAL write + fsync + merge into the table), the commits that ran an automatic
- *    checkpoint and a final CHECKPOINT (the work a larger threshold only put off), for each
- *    `wal_autocheckpoint` threshold asked for.
+ * 2. What COMMIT costs on a file database at steady state: ordinary commits (WAL write + fsync +
+ *    merge into the table), the commits that ran an automatic checkpoint and a final CHECKPOINT
+ *    (the work a larger threshold only put off), for each `wal_autocheckpoint` threshold asked for,
+ *    with today's row appender and with each OTLP request kept as one blob row (as received, or
+ *    gzip'ed) plus a per-(trace, request) index row; then what reading one trace back costs each.
  * 3. The whole store step of the same groups (DuckDbStore.insertBatch with their transactions,
  *    settling off, close() included since it checkpoints) at the same thresholds.
  *
@@ -21,6 +22,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 import {
   DuckDBAppender,
@@ -28,6 +31,7 @@ import {
   DuckDBDataChunk,
   DuckDBInstance,
   DuckDBUBigIntType,
+  DuckDBUHugeIntType,
   DuckDBVarCharType,
   LIST,
   listValue,
@@ -50,6 +54,7 @@ const COMMIT_SPANS = Number(process.env.BENCH_COMMIT_SPANS ?? 300_000);
 const STORE_SPANS = Number(process.env.BENCH_STORE_SPANS ?? 300_000);
 const COMMIT_ROUNDS = Number(process.env.BENCH_COMMIT_ROUNDS ?? 3);
 const CHECKPOINTS = (process.env.BENCH_CHECKPOINTS ?? '16MB,32MB,64MB,128MB').split(',');
+const TRACE_READS = Number(process.env.BENCH_TRACE_READS ?? 1_000);
 /** Skips part 1 (the ways into `spans`) when only the COMMIT figures are wanted. */
 const COMMIT_ONLY = process.env.BENCH_COMMIT_ONLY === '1';
 
@@ -362,6 +367,192 @@ async function writeStep(way: Way, groups: Span[][], ids: ResourceIds, dir: stri
   }
 }
 
+/** One OTLP export request: its body as the SDK serialised it and the spans decoded from it. */
+interface OtlpRequest {
+  body: Uint8Array;
+  spans: Span[];
+}
+
+/** How a layout keeps a commit group's requests, and how it answers trace-by-id. */
+interface Layout {
+  name: string;
+  schema: string[];
+  /** Rows one request adds to each table, to check what was stored. */
+  rows: Record<string, (request: OtlpRequest) => number>;
+  append(writer: DuckDBConnection, group: OtlpRequest[], firstId: bigint, ids: ResourceIds): Promise<void>;
+  /** The trace as the layout hands it to the API, timed. */
+  read(reader: DuckDBConnection, traceId: string): Promise<unknown[]>;
+  /** One comparable line per span of what read() returned, outside the timing. */
+  spanKeys(read: unknown[]): string[];
+}
+
+function byStartThenId(a: Span, b: Span): number {
+  const start = BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano);
+  if (start !== 0n) {
+    return start < 0n ? -1 : 1;
+  }
+  return a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0;
+}
+
+function spanKey(fields: unknown[]): string {
+  return fields.map((field) => (field === null ? '∅' : String(field))).join('\x01');
+}
+
+const RESOURCES_TABLE = 'CREATE TABLE span_resources (id UBIGINT NOT NULL, resource JSON NOT NULL)';
+
+/** Today: a row per span, read as store/duckdb.ts trace() reads it. */
+const spanRows: Layout = {
+  name: 'rows in spans (today)',
+  schema: [SPANS_TABLE, RESOURCES_TABLE],
+  rows: { spans: (request) => request.spans.length },
+  async append(writer, group, _firstId, ids) {
+    await rowAppender.write(
+      writer,
+      group.flatMap((request) => request.spans),
+      ids,
+      ''
+    );
+  },
+  async read(reader, traceId) {
+    const result = await reader.runAndReadAll(
+      `SELECT s.*, r.resource FROM spans AS s JOIN span_resources AS r ON r.id = s.resource_id
+       WHERE s.trace_id = $traceId ORDER BY s.start_ns, s.span_id`,
+      { traceId }
+    );
+    // rowToSpan's JSON.parse of the three JSON columns, so both reads end at spans with objects.
+    return result.getRowObjectsJS().map((row) => ({
+      ...row,
+      resource: JSON.parse(String(row.resource)) as unknown,
+      attributes: JSON.parse(String(row.attributes)) as unknown,
+      events: JSON.parse(String(row.events)) as unknown,
+    }));
+  },
+  spanKeys: (rows) =>
+    (rows as Array<Record<string, unknown>>).map((r) =>
+      spanKey([
+        r.trace_id,
+        r.span_id,
+        r.parent_span_id,
+        r.service,
+        r.name,
+        r.kind,
+        r.start_ns,
+        r.duration_ns,
+        r.status,
+        r.status_message,
+        JSON.stringify(r.resource),
+        JSON.stringify(r.attributes),
+        JSON.stringify(r.events),
+      ])
+    ),
+};
+
+const UHUGEINT = DuckDBUHugeIntType.instance;
+
+function traceIdNumber(traceId: string): bigint {
+  return BigInt(`0x${traceId}`);
+}
+
+/** Each request's body as one row (packed), and a row per trace in it with its first and last start. */
+function blobRows(
+  name: string,
+  pack: (body: Uint8Array) => Uint8Array,
+  unpack: (blob: Uint8Array) => Uint8Array
+): Layout {
+  return {
+    name,
+    schema: [
+      'CREATE TABLE span_requests (id UBIGINT NOT NULL, received_us BIGINT NOT NULL, body BLOB NOT NULL)',
+      `CREATE TABLE span_trace_index (trace_id UHUGEINT NOT NULL, request_id UBIGINT NOT NULL,
+         min_start UBIGINT NOT NULL, max_start UBIGINT NOT NULL)`,
+    ],
+    rows: {
+      span_requests: () => 1,
+      span_trace_index: (request) => new Set(request.spans.map((span) => span.traceId)).size,
+    },
+    async append(writer, group, firstId) {
+      const received = BigInt(Date.now()) * 1000n;
+      const requests = await writer.createAppender('span_requests');
+      const index = await writer.createAppender('span_trace_index');
+      try {
+        for (const [i, request] of group.entries()) {
+          const id = firstId + BigInt(i);
+          requests.appendUBigInt(id);
+          requests.appendBigInt(received);
+          requests.appendBlob(pack(request.body));
+          requests.endRow();
+          const starts = new Map<string, [bigint, bigint]>();
+          for (const span of request.spans) {
+            const start = BigInt(span.startTimeUnixNano);
+            const seen = starts.get(span.traceId);
+            starts.set(
+              span.traceId,
+              seen ? [start < seen[0] ? start : seen[0], start > seen[1] ? start : seen[1]] : [start, start]
+            );
+          }
+          for (const [traceId, [min, max]] of starts) {
+            index.appendUHugeInt(traceIdNumber(traceId));
+            index.appendUBigInt(id);
+            index.appendUBigInt(min);
+            index.appendUBigInt(max);
+            index.endRow();
+          }
+        }
+        requests.flushSync();
+        index.flushSync();
+      } finally {
+        requests.closeSync();
+        index.closeSync();
+      }
+    },
+    async read(reader, traceId) {
+      const result = await reader.runAndReadAll(
+        `SELECT r.body FROM span_trace_index AS i JOIN span_requests AS r ON r.id = i.request_id
+         WHERE i.trace_id = $traceId`,
+        { traceId: traceIdNumber(traceId) },
+        { traceId: UHUGEINT }
+      );
+      return result
+        .getRowsJS()
+        .flatMap(([blob]) => decodeOtlpProtobuf(unpack(blob as Uint8Array)))
+        .filter((span) => span.traceId === traceId)
+        .sort(byStartThenId);
+    },
+    spanKeys: (spans) =>
+      (spans as Span[]).map((s) =>
+        spanKey([
+          s.traceId,
+          s.spanId,
+          s.parentSpanId ?? null,
+          s.service,
+          s.name,
+          s.kind,
+          s.startTimeUnixNano,
+          s.durationNano,
+          s.status,
+          s.statusMessage ?? null,
+          JSON.stringify(s.resource),
+          JSON.stringify(s.attributes),
+          JSON.stringify(s.events),
+        ])
+      ),
+  };
+}
+
+const LAYOUTS = [
+  spanRows,
+  blobRows(
+    'blob per request',
+    (body) => body,
+    (blob) => blob
+  ),
+  blobRows(
+    'blob per request, gzip level 1',
+    (body) => gzipSync(body, { level: 1 }),
+    (blob) => gunzipSync(blob)
+  ),
+];
+
 interface CommitFigures {
   appends: number;
   ordinary: number;
@@ -370,7 +561,13 @@ interface CommitFigures {
   /** The CHECKPOINT after the last commit: what a larger threshold only put off. */
   final: number;
   walBytesPerSpan: number;
+  diskBytesPerSpan: number;
   spans: number;
+  /** Median wall-clock µs of one trace read, and process CPU µs per read. */
+  readMedian: number;
+  readCpu: number;
+  /** Per sampled trace, the spans read back (spanKeys). */
+  traces: Map<string, string>;
 }
 
 function walSize(file: string): number {
@@ -381,11 +578,28 @@ function walSize(file: string): number {
   }
 }
 
+/** The groups commitCost writes, in order: repeated until COMMIT_SPANS spans. */
+function commitSequence(groups: OtlpRequest[][]): OtlpRequest[][] {
+  const sequence: OtlpRequest[][] = [];
+  for (let spans = 0, i = 0; spans < COMMIT_SPANS; i++) {
+    sequence.push(groups[i % groups.length]);
+    spans += groups[i % groups.length].reduce((n, request) => n + request.spans.length, 0);
+  }
+  return sequence;
+}
+
 /**
- * Today's appender into a file database until `COMMIT_SPANS` spans are stored (the groups
- * repeated), COMMIT timed alone; a commit after which the WAL shrank ran a checkpoint.
+ * A layout on a file database until `COMMIT_SPANS` spans are stored, COMMIT timed alone; a
+ * commit after which the WAL shrank ran a checkpoint. Then the stored rows are counted against
+ * what the requests should have added, and the sampled traces read back.
  */
-async function commitCost(groups: Span[][], ids: ResourceIds, threshold: string): Promise<CommitFigures> {
+async function commitCost(
+  layout: Layout,
+  sequence: OtlpRequest[][],
+  ids: ResourceIds,
+  threshold: string,
+  sample: string[]
+): Promise<CommitFigures> {
   const dir = mkdtempSync(path.join(tmpdir(), 'osprey-bench-spanwrite-'));
   const file = path.join(dir, 'osprey.duckdb');
   const instance = await DuckDBInstance.create(file, { wal_autocheckpoint: threshold });
@@ -397,17 +611,31 @@ async function commitCost(groups: Span[][], ids: ResourceIds, threshold: string)
     checkpoints: 0,
     final: 0,
     walBytesPerSpan: 0,
+    diskBytesPerSpan: 0,
     spans: 0,
+    readMedian: 0,
+    readCpu: 0,
+    traces: new Map(),
   };
   let walWritten = 0;
   let walSpans = 0;
+  let requests = 0n;
   try {
-    await writer.run(SPANS_TABLE);
-    for (let i = 0; f.spans < COMMIT_SPANS; i++) {
-      const group = groups[i % groups.length];
+    for (const statement of layout.schema) {
+      await writer.run(statement);
+    }
+    if (layout.schema.includes(RESOURCES_TABLE)) {
+      // Each request decodes its own resource objects: one row per distinct id, as ResourceDictionary keeps.
+      const distinct = new Map([...ids].map(([resource, id]) => [id, JSON.stringify(resource)]));
+      for (const [id, resource] of distinct) {
+        await writer.run('INSERT INTO span_resources VALUES ($id, $resource)', { id, resource }, { id: UBIGINT });
+      }
+    }
+    for (const group of sequence) {
+      const spans = group.reduce((n, request) => n + request.spans.length, 0);
       await writer.run('BEGIN TRANSACTION');
       let started = cpuMicros();
-      await rowAppender.write(writer, group, ids, dir);
+      await layout.append(writer, group, requests, ids);
       f.appends += cpuMicros() - started;
       const walBefore = walSize(file);
       started = cpuMicros();
@@ -420,14 +648,41 @@ async function commitCost(groups: Span[][], ids: ResourceIds, threshold: string)
       } else {
         f.ordinary += cpu;
         walWritten += walAfter - walBefore;
-        walSpans += group.length;
+        walSpans += spans;
       }
-      f.spans += group.length;
+      f.spans += spans;
+      requests += BigInt(group.length);
     }
     f.walBytesPerSpan = walWritten / walSpans;
     const started = cpuMicros();
     await writer.run('CHECKPOINT');
     f.final = cpuMicros() - started;
+    f.diskBytesPerSpan = (statSync(file).size + walSize(file)) / f.spans;
+
+    for (const [table, rows] of Object.entries(layout.rows)) {
+      const expected = sequence.flat().reduce((n, request) => n + rows(request), 0);
+      const stored = Number((await writer.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRowsJS()[0][0]);
+      if (stored !== expected) {
+        throw new Error(`${layout.name}: ${stored} rows in ${table}, the requests should have added ${expected}`);
+      }
+    }
+    const reader = await instance.connect();
+    try {
+      const walls: number[] = [];
+      let cpu = 0;
+      for (const traceId of sample) {
+        const wall = performance.now();
+        const cpuStarted = cpuMicros();
+        const read = await layout.read(reader, traceId);
+        cpu += cpuMicros() - cpuStarted;
+        walls.push((performance.now() - wall) * 1000);
+        f.traces.set(traceId, layout.spanKeys(read).join('\n'));
+      }
+      f.readMedian = median(walls);
+      f.readCpu = cpu / sample.length;
+    } finally {
+      reader.closeSync();
+    }
   } finally {
     writer.closeSync();
     instance.closeSync();
@@ -456,23 +711,25 @@ async function storeStep(groups: Span[][], transactions: Transaction[][], walChe
 
 async function main(): Promise<void> {
   const recorder = new ShopRecorder();
-  const batches: Span[][] = [];
+  const requests: OtlpRequest[] = [];
   let inBatch = 0;
   const now = Date.now();
   for (const tx of shopTransactions(TRANSACTIONS, now - 3_600_000, now)) {
     recorder.record(tx);
     if (++inBatch === BATCH_TX) {
-      batches.push(decodeOtlpProtobuf(recorder.take(inBatch).body));
+      const { body } = recorder.take(inBatch);
+      requests.push({ body, spans: decodeOtlpProtobuf(body) });
       inBatch = 0;
     }
   }
-  const groups: Span[][] = [];
-  for (let i = 0; i < batches.length; i += GROUP_BATCHES) {
-    groups.push(batches.slice(i, i + GROUP_BATCHES).flat());
+  const requestGroups: OtlpRequest[][] = [];
+  for (let i = 0; i < requests.length; i += GROUP_BATCHES) {
+    requestGroups.push(requests.slice(i, i + GROUP_BATCHES));
   }
+  const groups = requestGroups.map((group) => group.flatMap((request) => request.spans));
   // Resource ids as ResourceDictionary makes them; the same for every way, so outside the timing.
   const ids: ResourceIds = new Map();
-  for (const span of batches.flat()) {
+  for (const span of groups.flat()) {
     if (!ids.has(span.resource)) {
       ids.set(span.resource, createHash('sha1').update(JSON.stringify(span.resource)).digest().readBigUInt64BE(0));
     }
@@ -512,36 +769,73 @@ async function main(): Promise<void> {
     );
   }
 
+  const sequence = commitSequence(requestGroups);
+  const written = [...new Set(sequence.flat().flatMap((request) => request.spans.map((span) => span.traceId)))];
+  const sample = Array.from(
+    { length: Math.min(TRACE_READS, written.length) },
+    () => written.splice(Math.floor(Math.random() * written.length), 1)[0]
+  );
   console.log(
-    `\nCOMMIT with today's appender, file database, ${COMMIT_SPANS.toLocaleString('en')} spans; whole store step ` +
-      `(insertBatch with the groups' transactions, settling off, close() included), ${STORE_SPANS.toLocaleString('en')} ` +
-      `spans; µs CPU per span, medians of ${COMMIT_ROUNDS} rounds:`
+    `\nCOMMIT on a file database, ${COMMIT_SPANS.toLocaleString('en')} spans in ${sequence.flat().length} requests, per layout; ` +
+      `whole store step (insertBatch with the groups' transactions, settling off, close() included), ` +
+      `${STORE_SPANS.toLocaleString('en')} spans; µs CPU per span, medians of ${COMMIT_ROUNDS} rounds; ` +
+      `then ${sample.length} random traces read back, median µs wall and mean µs CPU per trace:`
   );
   const transactions = groups.map((group) => deriveTransactions(group));
   const commits = new Map<string, CommitFigures[]>();
   const stores = new Map<string, number[]>();
-  // Rounds interleave the thresholds, so load that comes and goes touches them alike.
+  let differing = 0;
+  // Rounds interleave the thresholds and layouts, so load that comes and goes touches them alike.
   for (let round = 0; round < COMMIT_ROUNDS; round++) {
     for (const threshold of CHECKPOINTS) {
-      commits.set(threshold, [...(commits.get(threshold) ?? []), await commitCost(groups, ids, threshold)]);
+      for (const layout of LAYOUTS) {
+        const figures = await commitCost(layout, sequence, ids, threshold, sample);
+        commits.set(`${threshold} ${layout.name}`, [...(commits.get(`${threshold} ${layout.name}`) ?? []), figures]);
+        differing += differentTraces(commits.get(`${threshold} ${spanRows.name}`)!.at(-1)!, figures, layout);
+      }
       stores.set(threshold, [...(stores.get(threshold) ?? []), await storeStep(groups, transactions, threshold)]);
     }
   }
   const baseline = median(stores.get(CHECKPOINTS[0])!);
   for (const threshold of CHECKPOINTS) {
-    const figures = commits.get(threshold)!;
-    const perSpan = (part: (f: CommitFigures) => number) =>
-      median(figures.map((f) => part(f) / f.spans))
-        .toFixed(2)
-        .padStart(6);
+    for (const layout of LAYOUTS) {
+      const figures = commits.get(`${threshold} ${layout.name}`)!;
+      const perSpan = (part: (f: CommitFigures) => number) =>
+        median(figures.map((f) => part(f) / f.spans))
+          .toFixed(2)
+          .padStart(6);
+      const readFigure = (part: (f: CommitFigures) => number) => median(figures.map(part)).toFixed(0).padStart(5);
+      console.log(
+        `  wal_autocheckpoint ${threshold.padEnd(6)} ${layout.name.padEnd(31)} appends ${perSpan((f) => f.appends)}  ` +
+          `ordinary commits ${perSpan((f) => f.ordinary)}  checkpointing commits ${perSpan((f) => f.checkpointing)} ` +
+          `(${figures[0].checkpoints})  final CHECKPOINT ${perSpan((f) => f.final)}  ` +
+          `total ${perSpan((f) => f.appends + f.ordinary + f.checkpointing + f.final)}  ` +
+          `WAL ${figures[0].walBytesPerSpan.toFixed(0)} B/span  disk ${figures[0].diskBytesPerSpan.toFixed(1)} B/span  ` +
+          `trace read ${readFigure((f) => f.readMedian)} µs (CPU ${readFigure((f) => f.readCpu)})`
+      );
+    }
     const store = median(stores.get(threshold)!);
     console.log(
-      `  wal_autocheckpoint ${threshold.padEnd(6)} appends ${perSpan((f) => f.appends)}  ordinary commits ${perSpan((f) => f.ordinary)}  ` +
-        `checkpointing commits ${perSpan((f) => f.checkpointing)} (${figures[0].checkpoints})  final CHECKPOINT ${perSpan((f) => f.final)}  ` +
-        `total ${perSpan((f) => f.appends + f.ordinary + f.checkpointing + f.final)}  WAL ${figures[0].walBytesPerSpan.toFixed(0)} B/span  ` +
-        `| whole store step ${store.toFixed(2).padStart(6)} (${(baseline / store).toFixed(2)}× ${CHECKPOINTS[0]})`
+      `  wal_autocheckpoint ${threshold.padEnd(6)} whole store step ${store.toFixed(2).padStart(6)} ` +
+        `(${(baseline / store).toFixed(2)}× ${CHECKPOINTS[0]})`
     );
   }
+  if (differing > 0) {
+    console.error(`${differing} trace reads differ from today's spans table`);
+    process.exitCode = 1;
+  }
+}
+
+/** Sampled traces whose spans a layout read back differently from today's table, or not at all. */
+function differentTraces(today: CommitFigures, other: CommitFigures, layout: Layout): number {
+  let differing = 0;
+  for (const [traceId, spans] of today.traces) {
+    if (spans === '' || other.traces.get(traceId) !== spans) {
+      console.error(`${layout.name}: trace ${traceId} read back\n${other.traces.get(traceId)}\ninstead of\n${spans}`);
+      differing += 1;
+    }
+  }
+  return differing;
 }
 
 main().catch((err) => {
