@@ -19,7 +19,14 @@ import {
   rowToThreadDump,
   rowToThreadDumpListItem,
 } from './jvm-rows';
-import type { JvmListQuery, JvmRequestQuery, JvmRequestUpdate, NewHeapHistogram, NewThreadDump } from './store';
+import type {
+  JvmListQuery,
+  JvmRequestQuery,
+  JvmRequestUpdate,
+  NewHeapHistogram,
+  NewJvmRequest,
+  NewThreadDump,
+} from './store';
 
 /**
  * JVM tables. Times are epoch ms as DOUBLE like `transactions`. No PRIMARY KEY: ids are generated
@@ -241,10 +248,7 @@ function rowToRequest(row: Row): JvmRequest {
   return request;
 }
 
-export async function createRequest(
-  writer: DuckDBConnection,
-  r: { id: string; service: string; instance: string; kind: JvmRequestKind; now: number }
-): Promise<JvmRequest> {
+export async function createRequest(writer: DuckDBConnection, r: NewJvmRequest): Promise<JvmRequest> {
   await writer.run(
     `INSERT INTO jvm_requests (id, service, instance, kind, status, requested_at, updated_at)
      VALUES ($id, $service, $instance, $kind, 'pending', $now, $now)`,

@@ -9,7 +9,6 @@ import type {
   HeapHistogramResponse,
   JvmInstance,
   JvmRequest,
-  JvmRequestKind,
   JvmRequestResult,
   ServiceMapResponse,
   RedQuery,
@@ -50,6 +49,7 @@ import {
   type JvmRequestQuery,
   type JvmRequestUpdate,
   type NewHeapHistogram,
+  type NewJvmRequest,
   type NewThreadDump,
   type RetentionTier,
   type RollupCompaction,
@@ -521,13 +521,7 @@ export class DuckDbStore implements Store {
     return active.activeSnapshots(this.reader, query);
   }
 
-  createJvmRequest(request: {
-    id: string;
-    service: string;
-    instance: string;
-    kind: JvmRequestKind;
-    now: number;
-  }): Promise<JvmRequest> {
+  createJvmRequest(request: NewJvmRequest): Promise<JvmRequest> {
     return this.write((writer) => jvm.createRequest(writer, request));
   }
 

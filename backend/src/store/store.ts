@@ -53,6 +53,15 @@ export interface JvmListQuery {
   limit: number;
 }
 
+/** A capture request as Grafana asks for it, made at `now` (epoch ms). */
+export interface NewJvmRequest {
+  id: string;
+  service: string;
+  instance: string;
+  kind: JvmRequestKind;
+  now: number;
+}
+
 export interface JvmRequestQuery {
   service?: string;
   instance?: string;
@@ -145,13 +154,7 @@ export interface Store {
   activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]>;
 
   /** Stores a new pending capture request. */
-  createJvmRequest(request: {
-    id: string;
-    service: string;
-    instance: string;
-    kind: JvmRequestKind;
-    now: number;
-  }): Promise<JvmRequest>;
+  createJvmRequest(request: NewJvmRequest): Promise<JvmRequest>;
   /** Oldest first. Pending requests older than the timeout are failed first (as of `now`). */
   jvmRequests(query: JvmRequestQuery, now: number): Promise<JvmRequest[]>;
   jvmRequest(id: string, now: number): Promise<JvmRequest | undefined>;

@@ -8,7 +8,7 @@ import {
   type JvmRequestStatus,
 } from '@osprey/model';
 
-import type { JvmRequestQuery, JvmRequestUpdate } from '../store';
+import type { JvmRequestQuery, JvmRequestUpdate, NewJvmRequest } from '../store';
 import type { ClickHouseConnection, Row } from './connection';
 import { num, str } from './sql';
 
@@ -146,20 +146,20 @@ export class ClickHouseJvmRequests {
 
   constructor(private readonly connection: ClickHouseConnection) {}
 
-  /** Runs `work` after every transition this backend started before it has finished. */
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(work);
+  /**
+   * Runs `work` once every read or transition this backend started before it has finished and the
+   * requests overdue at `now` have failed.
+   */
+  private serial<T>(now: number, work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(async () => {
+      await this.expire(now);
+      return work();
+    });
     this.tail = run.catch(() => undefined);
     return run;
   }
 
-  async create(r: {
-    id: string;
-    service: string;
-    instance: string;
-    kind: JvmRequestKind;
-    now: number;
-  }): Promise<JvmRequest> {
+  async create(r: NewJvmRequest): Promise<JvmRequest> {
     const row: RequestRow = {
       id: r.id,
       service: r.service,
@@ -177,8 +177,7 @@ export class ClickHouseJvmRequests {
   }
 
   list(query: JvmRequestQuery, now: number): Promise<JvmRequest[]> {
-    return this.serial(async () => {
-      await this.expire(now);
+    return this.serial(now, async () => {
       const where = ['1'];
       if (query.service !== undefined) {
         where.push(`service = ${str(query.service)}`);
@@ -194,25 +193,18 @@ export class ClickHouseJvmRequests {
   }
 
   get(id: string, now: number): Promise<JvmRequest | undefined> {
-    return this.serial(async () => {
-      await this.expire(now);
+    return this.serial(now, async () => {
       const row = await this.current(id);
       return row === undefined ? undefined : rowToRequest(row);
     });
   }
 
   claim(id: string, now: number): Promise<JvmRequestUpdate> {
-    return this.serial(async () => {
-      await this.expire(now);
-      return this.transition(id, now, claim);
-    });
+    return this.serial(now, () => this.transition(id, now, claim));
   }
 
   finish(id: string, result: JvmRequestResult, now: number): Promise<JvmRequestUpdate> {
-    return this.serial(async () => {
-      await this.expire(now);
-      return this.transition(id, now, finish(result));
-    });
+    return this.serial(now, () => this.transition(id, now, finish(result)));
   }
 
   private async current(id: string): Promise<RequestRow | undefined> {

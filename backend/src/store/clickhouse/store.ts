@@ -4,7 +4,6 @@ import type {
   HeapHistogramResponse,
   JvmInstance,
   JvmRequest,
-  JvmRequestKind,
   JvmRequestResult,
   RedQuery,
   RedResponse,
@@ -29,6 +28,7 @@ import {
   type JvmRequestQuery,
   type JvmRequestUpdate,
   type NewHeapHistogram,
+  type NewJvmRequest,
   type NewThreadDump,
   type RetentionTier,
   type RollupCompaction,
@@ -341,13 +341,7 @@ export class ClickHouseStore implements Store {
     return active.activeSnapshots(this.connection, query);
   }
 
-  createJvmRequest(request: {
-    id: string;
-    service: string;
-    instance: string;
-    kind: JvmRequestKind;
-    now: number;
-  }): Promise<JvmRequest> {
+  createJvmRequest(request: NewJvmRequest): Promise<JvmRequest> {
     return this.requests.create(request);
   }
 
