@@ -38,7 +38,14 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { appendSpan, decodeOtlpProtobuf, deriveTransactions, DuckDbStore } from '@osprey/backend';
+import {
+  appendNullable,
+  appendRows,
+  appendSpan,
+  decodeOtlpProtobuf,
+  deriveTransactions,
+  DuckDbStore,
+} from '@osprey/backend';
 import type { Attributes, Span, Transaction } from '@osprey/model';
 
 import { ShopRecorder } from './otlp-batches';
@@ -72,14 +79,6 @@ interface Way {
   write(writer: DuckDBConnection, spans: Span[], ids: ResourceIds, dir: string): Promise<void>;
 }
 
-function appendNullable(appender: DuckDBAppender, value: string | undefined): void {
-  if (value === undefined) {
-    appender.appendNull();
-  } else {
-    appender.appendVarchar(value);
-  }
-}
-
 async function withAppender(writer: DuckDBConnection, fill: (appender: DuckDBAppender) => void): Promise<void> {
   const appender = await writer.createAppender('spans');
   try {
@@ -94,35 +93,27 @@ async function withAppender(writer: DuckDBConnection, fill: (appender: DuckDBApp
 const rowAppender: Way = {
   name: 'row appender (today)',
   write: (writer, spans, ids) =>
-    withAppender(writer, (a) => {
-      for (const span of spans) {
-        appendSpan(a, span, ids.get(span.resource)!);
-        a.endRow();
-      }
-    }),
+    appendRows(writer, 'spans', spans, (a, span) => appendSpan(a, span, ids.get(span.resource)!)),
 };
 
 /** The times as their decimal strings, cast by the appender: no BigInt per time. */
 const rowAppenderTextTimes: Way = {
   name: 'row appender, times as text',
   write: (writer, spans, ids) =>
-    withAppender(writer, (a) => {
-      for (const span of spans) {
-        a.appendVarchar(span.traceId);
-        a.appendVarchar(span.spanId);
-        appendNullable(a, span.parentSpanId);
-        a.appendVarchar(span.service);
-        a.appendVarchar(span.name);
-        a.appendVarchar(span.kind);
-        a.appendVarchar(span.startTimeUnixNano);
-        a.appendVarchar(span.durationNano);
-        a.appendVarchar(span.status);
-        appendNullable(a, span.statusMessage);
-        a.appendUBigInt(ids.get(span.resource)!);
-        a.appendVarchar(JSON.stringify(span.attributes));
-        a.appendVarchar(JSON.stringify(span.events));
-        a.endRow();
-      }
+    appendRows(writer, 'spans', spans, (a, span) => {
+      a.appendVarchar(span.traceId);
+      a.appendVarchar(span.spanId);
+      appendNullable(a, span.parentSpanId);
+      a.appendVarchar(span.service);
+      a.appendVarchar(span.name);
+      a.appendVarchar(span.kind);
+      a.appendVarchar(span.startTimeUnixNano);
+      a.appendVarchar(span.durationNano);
+      a.appendVarchar(span.status);
+      appendNullable(a, span.statusMessage);
+      a.appendUBigInt(ids.get(span.resource)!);
+      a.appendVarchar(JSON.stringify(span.attributes));
+      a.appendVarchar(JSON.stringify(span.events));
     }),
 };
 
@@ -453,6 +444,20 @@ function traceIdNumber(traceId: string): bigint {
   return BigInt(`0x${traceId}`);
 }
 
+/** Each trace's earliest and latest span start among `spans`. */
+function startRanges(spans: Span[]): Map<string, [bigint, bigint]> {
+  const starts = new Map<string, [bigint, bigint]>();
+  for (const span of spans) {
+    const start = BigInt(span.startTimeUnixNano);
+    const seen = starts.get(span.traceId);
+    starts.set(
+      span.traceId,
+      seen ? [start < seen[0] ? start : seen[0], start > seen[1] ? start : seen[1]] : [start, start]
+    );
+  }
+  return starts;
+}
+
 /** Each request's body as one row (packed), and a row per trace in it with its first and last start. */
 function blobRows(
   name: string,
@@ -472,38 +477,20 @@ function blobRows(
     },
     async append(writer, group, firstId) {
       const received = BigInt(Date.now()) * 1000n;
-      const requests = await writer.createAppender('span_requests');
-      const index = await writer.createAppender('span_trace_index');
-      try {
-        for (const [i, request] of group.entries()) {
-          const id = firstId + BigInt(i);
-          requests.appendUBigInt(id);
-          requests.appendBigInt(received);
-          requests.appendBlob(pack(request.body));
-          requests.endRow();
-          const starts = new Map<string, [bigint, bigint]>();
-          for (const span of request.spans) {
-            const start = BigInt(span.startTimeUnixNano);
-            const seen = starts.get(span.traceId);
-            starts.set(
-              span.traceId,
-              seen ? [start < seen[0] ? start : seen[0], start > seen[1] ? start : seen[1]] : [start, start]
-            );
-          }
-          for (const [traceId, [min, max]] of starts) {
-            index.appendUHugeInt(traceIdNumber(traceId));
-            index.appendUBigInt(id);
-            index.appendUBigInt(min);
-            index.appendUBigInt(max);
-            index.endRow();
-          }
-        }
-        requests.flushSync();
-        index.flushSync();
-      } finally {
-        requests.closeSync();
-        index.closeSync();
-      }
+      await appendRows(writer, 'span_requests', group, (a, request, i) => {
+        a.appendUBigInt(firstId + BigInt(i));
+        a.appendBigInt(received);
+        a.appendBlob(pack(request.body));
+      });
+      const traces = group.flatMap((request, i) =>
+        [...startRanges(request.spans)].map(([traceId, range]) => ({ traceId, requestId: firstId + BigInt(i), range }))
+      );
+      await appendRows(writer, 'span_trace_index', traces, (a, { traceId, requestId, range: [min, max] }) => {
+        a.appendUHugeInt(traceIdNumber(traceId));
+        a.appendUBigInt(requestId);
+        a.appendUBigInt(min);
+        a.appendUBigInt(max);
+      });
     },
     async read(reader, traceId) {
       const result = await reader.runAndReadAll(

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { DuckDbStore } from '@osprey/backend';
+import { appendRows, DuckDbStore } from '@osprey/backend';
 import type { Transaction } from '@osprey/model';
 
 import { shopTransactions, toTransaction } from './workload';
@@ -59,8 +59,7 @@ async function loadBefore(file: string): Promise<void> {
   await connection.run(BEFORE_SCHEMA);
   for (const batch of batches()) {
     await connection.run('BEGIN TRANSACTION');
-    const a = await connection.createAppender('transactions');
-    for (const tx of batch) {
+    await appendRows(connection, 'transactions', batch, (a, tx) => {
       a.appendDouble(tx.endTime);
       a.appendDouble(tx.elapsed);
       a.appendVarchar(tx.service);
@@ -82,10 +81,7 @@ async function loadBefore(file: string): Promise<void> {
       a.appendVarchar(tx.kind);
       a.appendNull();
       a.appendNull();
-      a.endRow();
-    }
-    a.flushSync();
-    a.closeSync();
+    });
     await connection.run('COMMIT');
   }
   connection.closeSync();

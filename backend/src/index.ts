@@ -6,6 +6,7 @@ export { convertExportRequest } from './ingest/otlp/convert';
 export { OtlpValidationError } from './ingest/otlp/errors';
 export { deriveTransactions } from './derive/transactions';
 export { appendSpan, DuckDbStore } from './store/duckdb';
+export { appendNullable, appendRows } from './store/duckdb-append';
 export { ClickHouseStore } from './store/clickhouse/store';
 export type { Store } from './store/store';
 export { parseTransactionQuery } from './query/params';

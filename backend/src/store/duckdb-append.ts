@@ -26,3 +26,12 @@ export async function appendRows<T>(
     appender.closeSync();
   }
 }
+
+/** A VARCHAR column that an absent value leaves NULL. */
+export function appendNullable(appender: DuckDBAppender, value: string | undefined): void {
+  if (value === undefined) {
+    appender.appendNull();
+  } else {
+    appender.appendVarchar(value);
+  }
+}

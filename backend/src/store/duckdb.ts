@@ -34,7 +34,7 @@ import { serviceMap } from './duckdb-servicemap';
 import * as settle from './duckdb-settle';
 import { LINK_SCHEMA, ParentLinker } from './duckdb-links';
 import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
-import { appendRows } from './duckdb-append';
+import { appendNullable, appendRows } from './duckdb-append';
 import { deleteOlderThan } from './duckdb-retention';
 import { msToMicros } from './micros';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
@@ -595,14 +595,6 @@ async function refuseOldLayouts(writer: DuckDBConnection, instance: DuckDBInstan
       instance.closeSync();
       throw new Error(`the data dir holds ${layout}: start with an empty --data-dir`);
     }
-  }
-}
-
-function appendNullable(appender: DuckDBAppender, value: string | undefined): void {
-  if (value === undefined) {
-    appender.appendNull();
-  } else {
-    appender.appendVarchar(value);
   }
 }
 
