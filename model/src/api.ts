@@ -35,6 +35,8 @@ export interface TransactionQuery {
   instance?: string;
   endpoint?: string;
   minElapsed?: number;
+  /** Only transactions at most this slow, ms (a drag-selected box's top edge). */
+  maxElapsed?: number;
   errorsOnly?: boolean;
   traceId?: string;
   userId?: string;

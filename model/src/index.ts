@@ -3,3 +3,4 @@ export * from './span';
 export * from './api';
 export * from './plugins';
 export * from './jvm';
+export * from './transaction-columns';

@@ -1,6 +1,8 @@
 import {
   DEFAULT_TRANSACTION_LIMIT,
   MAX_TRANSACTION_LIMIT,
+  parseColumns,
+  type TransactionColumn,
   type RedGroupBy,
   type RedQuery,
   type TransactionQuery,
@@ -18,7 +20,9 @@ const KNOWN = new Set([
   'instance',
   'endpoint',
   'minElapsed',
+  'maxElapsed',
   'errorsOnly',
+  'columns',
   'traceId',
   'userId',
   'limit',
@@ -111,14 +115,24 @@ export function timeRange(raw: RawQuery): { from: number; to: number } {
 }
 
 /** Validates the query string of `GET /api/v1/transactions`; throws a 400 naming the bad parameter. */
-export function parseTransactionQuery(raw: RawQuery): TransactionQuery & { limit: number } {
+export function parseTransactionQuery(
+  raw: RawQuery
+): TransactionQuery & { limit: number; columns?: TransactionColumn[] } {
   rejectUnknown(raw, KNOWN);
   const { from, to } = timeRange(raw);
   const limit = number(raw, 'limit') ?? DEFAULT_TRANSACTION_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRANSACTION_LIMIT) {
     throw bad('limit', `must be an integer from 1 to ${MAX_TRANSACTION_LIMIT}`);
   }
-  const query: TransactionQuery & { limit: number } = { from, to, limit };
+  const query: TransactionQuery & { limit: number; columns?: TransactionColumn[] } = { from, to, limit };
+  const columns = text(raw, 'columns');
+  if (columns !== undefined) {
+    const parsed = parseColumns(columns);
+    if (typeof parsed === 'string') {
+      throw bad('columns', parsed);
+    }
+    query.columns = parsed;
+  }
   const service = text(raw, 'service');
   const instance = text(raw, 'instance');
   const endpoint = text(raw, 'endpoint');
@@ -148,6 +162,13 @@ export function parseTransactionQuery(raw: RawQuery): TransactionQuery & { limit
       throw bad('minElapsed', 'must be >= 0');
     }
     query.minElapsed = minElapsed;
+  }
+  const maxElapsed = number(raw, 'maxElapsed');
+  if (maxElapsed !== undefined) {
+    if (maxElapsed < (minElapsed ?? 0)) {
+      throw bad('maxElapsed', `must be >= ${minElapsed ?? 0} (minElapsed or 0)`);
+    }
+    query.maxElapsed = maxElapsed;
   }
   const errorsOnly = single(raw, 'errorsOnly');
   if (errorsOnly !== undefined) {

@@ -5,7 +5,10 @@ import {
   type InstancesResponse,
   type RedResponse,
   type ServicesResponse,
+  TRANSACTION_COLUMN_NAMES,
   type Trace,
+  type Transaction,
+  type TransactionColumn,
   type TransactionsResponse,
 } from '@osprey/model';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -13,7 +16,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DEFAULT_RETENTION } from '../retention/policy';
 import { HttpError } from '../server/errors';
 import type { Store } from '../store/store';
-import { transactionsToArrow } from './arrow';
+import { windowToArrow } from './arrow';
 import { parseRedQuery, parseServiceFilter, parseTraceId, parseTransactionQuery } from './params';
 import { redTier } from './red-tier';
 
@@ -24,10 +27,39 @@ export interface QueryRoutesOptions {
   now?: () => number;
 }
 
-function wantsArrow(request: FastifyRequest): boolean {
-  return (request.headers.accept ?? '')
-    .split(',')
-    .some((type) => type.split(';')[0].trim() === ARROW_STREAM_MEDIA_TYPE);
+/** The media types an Accept header lists, without parameters. */
+function accepted(request: FastifyRequest): string[] {
+  return (request.headers.accept ?? '').split(',').map((type) => type.split(';')[0].trim().toLowerCase());
+}
+
+/**
+ * Arrow when asked for; JSON when asked for, for any type, or with no Accept; anything else is
+ * refused (406) rather than answered in a format the client said it cannot read.
+ */
+function transactionsFormat(request: FastifyRequest): 'arrow' | 'json' {
+  const types = accepted(request).filter((type) => type !== '');
+  if (types.includes(ARROW_STREAM_MEDIA_TYPE)) {
+    return 'arrow';
+  }
+  if (types.length === 0 || types.some((type) => JSON_TYPES.has(type))) {
+    return 'json';
+  }
+  throw new HttpError(
+    406,
+    'not_acceptable',
+    `the transactions answer is application/json or ${ARROW_STREAM_MEDIA_TYPE}; Accept was ${JSON.stringify(request.headers.accept)}`
+  );
+}
+
+const JSON_TYPES = new Set(['application/json', 'application/*', '*/*']);
+
+/** A row answer keeping only the asked fields (`columns=` on the JSON form). */
+function pickColumns(response: TransactionsResponse, columns: readonly TransactionColumn[]): TransactionsResponse {
+  const transactions = response.transactions.map(
+    (tx) =>
+      Object.fromEntries(columns.filter((c) => tx[c] !== undefined).map((c) => [c, tx[c]])) as unknown as Transaction
+  );
+  return { ...response, transactions };
 }
 
 /**
@@ -51,19 +83,23 @@ export async function queryRoutes(app: FastifyInstance, options: QueryRoutesOpti
     return { endpoints: await store.endpoints(parseServiceFilter(request.query as Record<string, unknown>)) };
   });
 
-  // Arrow carries rows only: a density answer (mode=auto over the limit) stays JSON, which the
+  // The Arrow form is the columnar window (store.transactionWindow): typed columns straight from the
+  // store, streamed in batches. A density answer (mode=auto over the limit) stays JSON, which the
   // client tells by the Content-Type.
   app.get(API_PATHS.transactions, { config: { scope: 'read' } }, async (request, reply) => {
-    const query = parseTransactionQuery(request.query as Record<string, unknown>);
-    const arrow = wantsArrow(request);
-    if (arrow && query.mode === 'density') {
+    const { columns, ...query } = parseTransactionQuery(request.query as Record<string, unknown>);
+    if (transactionsFormat(request) === 'json') {
+      const response = await store.transactions(query);
+      return columns ? pickColumns(response, columns) : response;
+    }
+    if (query.mode === 'density') {
       throw new HttpError(406, 'not_acceptable', `mode=density has no ${ARROW_STREAM_MEDIA_TYPE} form; ask for JSON`);
     }
-    const response: TransactionsResponse = await store.transactions(query);
-    if (arrow && response.density === undefined) {
-      return reply.type(ARROW_STREAM_MEDIA_TYPE).send(Buffer.from(transactionsToArrow(response)));
+    const answer = await store.transactionWindow(query, columns ?? TRANSACTION_COLUMN_NAMES);
+    if (answer.kind === 'density') {
+      return { transactions: [], truncated: true, density: answer.density } satisfies TransactionsResponse;
     }
-    return response;
+    return reply.type(ARROW_STREAM_MEDIA_TYPE).send(windowToArrow(answer));
   });
 
   app.get(API_PATHS.red, { config: { scope: 'read' } }, async (request): Promise<RedResponse> => {

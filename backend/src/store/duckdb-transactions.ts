@@ -28,6 +28,10 @@ export function transactionWhere(query: TransactionQuery): { where: string; valu
     where.push('elapsed >= $minElapsed');
     values.minElapsed = query.minElapsed;
   }
+  if (query.maxElapsed !== undefined) {
+    where.push('elapsed <= $maxElapsed');
+    values.maxElapsed = query.maxElapsed;
+  }
   if (query.errorsOnly) {
     where.push(`status = 'error'`);
   }

@@ -19,6 +19,7 @@ import type {
   SpanStatus,
   Transaction,
   TransactionKind,
+  TransactionColumn,
   TransactionQuery,
   TransactionDensity,
   TransactionsResponse,
@@ -38,9 +39,11 @@ import { appendNullable, appendRows } from './duckdb-append';
 import { deleteOlderThan } from './duckdb-retention';
 import { msToMicros } from './micros';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
+import { transactionWindow } from './duckdb-window';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
 import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from './settle-memory';
 import { rowToTransaction } from './transaction-row';
+import type { WindowAnswer, WindowQuery } from './window';
 import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
@@ -178,6 +181,8 @@ export class DuckDbStore implements Store {
   private settling = false;
   private queuedBatches = 0;
   private queuedItems = 0;
+  /** Connections of window answers still streaming; closed with the store. */
+  private readonly windowReads = new Set<DuckDBConnection>();
   private readonly maxQueuedItems: number;
 
   private constructor(
@@ -427,6 +432,20 @@ export class DuckDbStore implements Store {
     return { transactions: rows.slice(0, query.limit).map(rowToTransaction), truncated };
   }
 
+  async transactionWindow(query: WindowQuery, columns: readonly TransactionColumn[]): Promise<WindowAnswer> {
+    if (query.mode === 'density') {
+      return { kind: 'density', density: await this.density(query) };
+    }
+    // Its own connection: a streaming result is invalidated by the next query on its connection.
+    const connection = await this.instance.connect();
+    this.windowReads.add(connection);
+    const answer = await transactionWindow(connection, query, columns, () => {
+      this.windowReads.delete(connection);
+      connection.closeSync();
+    });
+    return answer.kind === 'rows' ? answer : { kind: 'density', density: await this.density(query) };
+  }
+
   private density(query: TransactionQuery): Promise<TransactionDensity> {
     return transactionDensity(
       this.reader,
@@ -562,6 +581,10 @@ export class DuckDbStore implements Store {
     clearInterval(this.settleTimer);
     while (this.writing || this.settling || this.queue.length > 0) {
       await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    for (const connection of this.windowReads) {
+      connection.interrupt();
+      connection.closeSync();
     }
     this.reader.closeSync();
     this.writer.closeSync();

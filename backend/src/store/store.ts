@@ -16,11 +16,13 @@ import type {
   ThreadDumpListItem,
   ThreadDumpResponse,
   Transaction,
+  TransactionColumn,
   TransactionQuery,
   TransactionsResponse,
 } from '@osprey/model';
 
 import type { Backlog } from './overload';
+import type { WindowAnswer, WindowQuery } from './window';
 
 /** A thread dump as uploaded: the analysed form (with service, instance, takenAt set) and the raw body. */
 export interface NewThreadDump {
@@ -114,6 +116,12 @@ export interface Store {
    * density (or auto with more than `limit` matches) answers the density grid instead of rows.
    */
   transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse>;
+  /**
+   * The same window as columns (window.ts), streamed in batches: all matches when they fit in
+   * `limit`, in storage order, else the newest `limit`; `mode` density, or auto over the limit,
+   * answers the density grid. The batches must be read to the end (or their iterator returned).
+   */
+  transactionWindow(query: WindowQuery, columns: readonly TransactionColumn[]): Promise<WindowAnswer>;
   /**
    * RED series from raw transactions (`raw`: exact percentiles, any step) or from the per-minute
    * rollups (`rollup`: `step` a whole number of minutes, bucket-bound percentiles).

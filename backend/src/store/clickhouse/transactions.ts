@@ -23,6 +23,9 @@ export function transactionWhere(query: TransactionQuery): string {
   if (query.minElapsed !== undefined) {
     where.push(`elapsed >= ${num(query.minElapsed)}`);
   }
+  if (query.maxElapsed !== undefined) {
+    where.push(`elapsed <= ${num(query.maxElapsed)}`);
+  }
   if (query.errorsOnly) {
     where.push(`status = 'error'`);
   }
