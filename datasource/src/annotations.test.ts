@@ -2,7 +2,9 @@ import { createDataFrame, FieldType } from '@grafana/data';
 import type { Transaction } from '@osprey/model';
 
 import { BURST_GAP_MS, clusterInstants, errorBurstEvents } from './annotations';
-import { redToFrames, transactionsToFrame } from './frames';
+import { redToFrames } from './frames';
+import { arrowWindow } from './testing/arrow-window';
+import { windowToFrame } from './window-frame';
 
 describe('clusterInstants', () => {
   it.each([
@@ -43,15 +45,15 @@ describe('errorBurstEvents', () => {
   const ds = { uid: 'osprey', type: 'osprey-apm-datasource' };
 
   it('clusters the error rows of an XLOG frame per service into regions', () => {
-    const frame = transactionsToFrame(
+    const frame = windowToFrame(
       'A',
-      [
+      arrowWindow([
         tx(1000, 'orders', 'error'),
         tx(2000, 'orders', 'ok'),
         tx(5000, 'orders', 'error'),
         tx(5000 + BURST_GAP_MS + 1, 'orders', 'error'),
         tx(3000, 'payments', 'error'),
-      ],
+      ]),
       ds
     );
     const events = errorBurstEvents([frame]);

@@ -2,6 +2,7 @@
 import type { AnnotationEvent, DataFrame, Field } from '@grafana/data';
 
 import { FRAME_NAMES } from './frames';
+import { textAt } from './window-frame';
 
 /** Errors of one service further apart than this start a new burst. */
 export const BURST_GAP_MS = 60_000;
@@ -45,15 +46,15 @@ function event(service: string, burst: Burst, text: string): AnnotationEvent {
 /** Error rows of an XLOG frame, per service, clustered into bursts. */
 export function transactionErrorEvents(frame: DataFrame): AnnotationEvent[] {
   const time = field(frame, 'endTime')?.values ?? [];
-  const status = field(frame, 'status')?.values ?? [];
-  const service = field(frame, 'service')?.values ?? [];
+  const status = field(frame, 'status');
+  const service = field(frame, 'service');
   const byService = new Map<string, number[]>();
-  status.forEach((s, i) => {
-    if (s === 'error') {
-      const name = String(service[i]);
+  for (let i = 0; i < time.length; i++) {
+    if (textAt(status, i) === 'error') {
+      const name = textAt(service, i);
       byService.set(name, [...(byService.get(name) ?? []), Number(time[i])]);
     }
-  });
+  }
   return [...byService].flatMap(([name, times]) =>
     clusterInstants(times, BURST_GAP_MS).map((b) => event(name, b, `${b.count} failed transaction(s)`))
   );

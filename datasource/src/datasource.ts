@@ -11,10 +11,12 @@ import {
   type ScopedVars,
   type TestDataSourceResponse,
 } from '@grafana/data';
-import { getBackendSrv, getTemplateSrv, type FetchResponse } from '@grafana/runtime';
+import { getBackendSrv, getTemplateSrv, type BackendSrvRequest, type FetchResponse } from '@grafana/runtime';
 import {
   API_PATHS,
+  ARROW_STREAM_MEDIA_TYPE,
   JVM_API_PATHS,
+  XLOG_COLUMN_SETS,
   type ActiveResponse,
   type HealthResponse,
   type HeapHistogramListResponse,
@@ -30,7 +32,8 @@ import {
   type ThreadDumpListResponse,
   type ThreadDumpResponse,
   type Trace,
-  type Transaction,
+  type TransactionColumn,
+  type TransactionDensity,
   type TransactionsResponse,
 } from '@osprey/model';
 import {
@@ -58,7 +61,6 @@ import {
   redToFrames,
   serviceMapToFrames,
   traceToFrame,
-  transactionsToFrame,
 } from './frames';
 import { diffPath, instanceParams, jvmTarget, oneCapturePath, type JvmTarget } from './jvm/api';
 import {
@@ -70,7 +72,7 @@ import {
   threadDumpListToFrame,
   threadDumpToFrame,
 } from './jvm/frames';
-import { LIVE_MAX_ROWS, LIVE_POLL_MS, LiveBuffer } from './live';
+import { LIVE_MAX_ROWS, LIVE_POLL_MS, LiveWindow } from './live';
 import {
   ADHOC_KEYS,
   adhocFilters,
@@ -93,6 +95,7 @@ import {
   type OspreyQuery,
 } from './types';
 import { OspreyVariableSupport } from './variables';
+import { keepRows, textAt, windowToFrame } from './window-frame';
 
 /** How long `requestCapture` waits for an agent to fulfil a request, and how often it asks. */
 export const CAPTURE_TIMEOUT_MS = 15_000;
@@ -156,16 +159,49 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
     return !query.hide;
   }
 
-  private get<T>(path: string, params?: Record<string, string>): Observable<FetchResponse<T>> {
+  private get<T>(
+    path: string,
+    params?: Record<string, string>,
+    options: Pick<BackendSrvRequest, 'headers' | 'responseType'> = {}
+  ): Observable<FetchResponse<T>> {
     const seconds = this.timeoutMs / 1000;
     return getBackendSrv()
-      .fetch<T>({ url: `${this.baseUrl}${path}`, method: 'GET', params, showErrorAlert: false })
+      .fetch<T>({ url: `${this.baseUrl}${path}`, method: 'GET', params, showErrorAlert: false, ...options })
       .pipe(
         timeout({
           first: this.timeoutMs,
           with: () => throwError(() => new TimeoutError(`no answer from ${path} within ${seconds} s`)),
         })
       );
+  }
+
+  /**
+   * The XLOG window: Arrow IPC bytes (the columnar answer), or the density grid when mode=auto found
+   * more transactions than the limit (the backend answers that one as JSON).
+   */
+  private getWindow(
+    params: Record<string, string>
+  ): Observable<{ bytes: ArrayBuffer } | { density: TransactionDensity }> {
+    const path = API_PATHS.transactions;
+    return this.get<ArrayBuffer>(path, params, {
+      headers: { Accept: ARROW_STREAM_MEDIA_TYPE },
+      responseType: 'arraybuffer',
+    }).pipe(
+      map((res) => {
+        if ((res.headers.get('content-type') ?? '').startsWith(ARROW_STREAM_MEDIA_TYPE)) {
+          return { bytes: res.data };
+        }
+        const answer = expectShape<TransactionsResponse>(
+          JSON.parse(new TextDecoder().decode(res.data)),
+          'transactions',
+          path
+        );
+        if (!answer.density) {
+          throw new Error(`${path} answered JSON rows where Arrow was asked for`);
+        }
+        return { density: answer.density };
+      })
+    );
   }
 
   /** GET of a JSON answer that must carry `key` (see expectShape). */
@@ -300,65 +336,75 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
     }
   }
 
-  /** Rows, or a density grid when the backend chose one; several filter values are merged by end time. */
+  /**
+   * The XLOG window as Arrow frames (one per combination of multi-value filters: the panel joins
+   * frames), or density grids when the backend chose them.
+   */
   private xlog(q: OspreyQuery, scope: Scope): Observable<DataFrame[]> {
-    const base = transactionParams(q, scope.from, scope.to, (v) => getTemplateSrv().replace(v, scope.scopedVars));
+    const base = this.windowParams(q, scope.from, scope.to, scope);
     const requests = this.fanOut(q, scope, ['service', 'instance', 'endpoint']).map((filters) =>
-      this.getShaped<TransactionsResponse>(API_PATHS.transactions, 'transactions', { ...base, ...filters })
+      this.getWindow({ ...base, ...filters })
     );
     return forkJoin(requests).pipe(
       map((answers) => {
-        const densities = answers.filter((a) => a.density);
+        const densities = answers.flatMap((a) => ('density' in a ? [a.density] : []));
         if (densities.length > 0) {
-          return densities.map((a) => densityToFrame(q.refId, a.density!));
+          return densities.map((density) => densityToFrame(q.refId, density));
         }
-        const rows = this.keepStatus(
-          answers.flatMap((a) => a.transactions),
-          scope.adhoc
+        return answers.map((a) =>
+          this.keepStatus(windowToFrame(q.refId, (a as { bytes: ArrayBuffer }).bytes, this.ref()), scope.adhoc)
         );
-        rows.sort((a, b) => a.endTime - b.endTime);
-        return [transactionsToFrame(q.refId, rows, this.ref())];
       })
     );
   }
 
+  /** The query string of a window request: the query's filters and its column set. */
+  private windowParams(q: OspreyQuery, from: number, to: number, scope: Scope, extra: TransactionColumn[] = []) {
+    const params = transactionParams(q, from, to, (v) => getTemplateSrv().replace(v, scope.scopedVars));
+    const set = XLOG_COLUMN_SETS[q.columns ?? 'dots'];
+    if (q.columns !== 'all' || extra.length > 0) {
+      params.columns = [...new Set([...set, ...extra])].join(',');
+    }
+    return params;
+  }
+
   /** `status = ok` has no backend filter (errorsOnly covers `error`), so it is applied to the rows. */
-  private keepStatus(rows: Transaction[], adhoc: AdhocFilters): Transaction[] {
-    return adhoc.status === 'ok' ? rows.filter((t) => t.status === 'ok') : rows;
+  private keepStatus(frame: DataFrame, adhoc: AdhocFilters): DataFrame {
+    if (adhoc.status !== 'ok') {
+      return frame;
+    }
+    const status = frame.fields.find((f) => f.name === 'status');
+    return keepRows(frame, (i) => textAt(status, i) === 'ok');
   }
 
   /**
    * Live XLOG (query option `live`): the range's transactions first, then every LIVE_POLL_MS the ones
-   * that ended since the newest seen, until the panel unsubscribes. Each packet carries the whole
-   * bounded buffer under the query's key, with LoadingState.Streaming; a failed poll is reported
-   * and the next poll tries again.
+   * that ended since the newest seen (less the overlap, see live.ts), until the panel unsubscribes.
+   * Each poll's new rows are a frame of their own, so the panel reads only what is new; packets
+   * carry the window's frames under the query's key, with LoadingState.Streaming. A failed poll
+   * is reported and the next poll tries again.
    */
   private liveXlog(q: OspreyQuery, scope: Scope): Observable<DataQueryResponse> {
     const maxRows = Math.min(q.limit && q.limit > 0 ? q.limit : LIVE_MAX_ROWS, LIVE_MAX_ROWS);
-    const buffer = new LiveBuffer(maxRows, scope.from);
+    const live = new LiveWindow(maxRows, scope.from);
     const combos = this.fanOut(q, scope, ['service', 'instance', 'endpoint']);
     const packet = (error?: DataQueryError): DataQueryResponse => ({
-      data: [transactionsToFrame(q.refId, buffer.transactions(), this.ref())],
+      data: live.data(),
       key: q.refId,
       state: LoadingState.Streaming,
       ...(error ? { error, errors: [error] } : {}),
     });
     return timer(0, LIVE_POLL_MS).pipe(
       exhaustMap(() => {
-        const to = Math.max(Date.now(), buffer.cursor());
-        const base = transactionParams(q, buffer.cursor(), to, (v) => getTemplateSrv().replace(v, scope.scopedVars));
-        return forkJoin(
-          combos.map((filters) =>
-            this.getShaped<TransactionsResponse>(API_PATHS.transactions, 'transactions', { ...base, ...filters })
-          )
-        ).pipe(
+        const to = Math.max(Date.now(), live.cursor());
+        const base = this.windowParams(q, live.cursor(), to, scope, ['endTime', 'spanId']);
+        return forkJoin(combos.map((filters) => this.getWindow({ ...base, ...filters }))).pipe(
           map((answers) => {
-            buffer.add(
-              this.keepStatus(
-                answers.flatMap((a) => a.transactions),
-                scope.adhoc
-              )
-            );
+            for (const answer of answers) {
+              if ('bytes' in answer) {
+                live.add(this.keepStatus(windowToFrame(q.refId, answer.bytes, this.ref()), scope.adhoc));
+              }
+            }
             return packet();
           }),
           catchError((err: unknown) =>

@@ -1,5 +1,5 @@
 import { FieldType } from '@grafana/data';
-import type { ActiveResponse, RedResponse, ServiceMapResponse, Trace, Transaction } from '@osprey/model';
+import type { ActiveResponse, RedResponse, ServiceMapResponse, Trace } from '@osprey/model';
 
 import {
   activeToFrame,
@@ -11,84 +11,10 @@ import {
   redToFrames,
   serviceMapToFrames,
   traceToFrame,
-  transactionsToFrame,
 } from './frames';
 import { EDGE_PANEL_FIELDS, NODE_PANEL_FIELDS, TRACE_PANEL_FIELDS } from './panel-contracts.fixture';
 
-const tx = (over: Partial<Transaction>): Transaction => ({
-  endTime: 1_763_800_000_123.5,
-  elapsed: 42.25,
-  service: 'orders',
-  instance: 'orders-1',
-  endpoint: 'GET /orders',
-  status: 'ok',
-  httpStatus: 200,
-  traceId: '0af7651916cd43dd8448eb211c80319c',
-  spanId: 'b7ad6b7169203331',
-  sqlCount: 2,
-  sqlTime: 10,
-  apiCallCount: 1,
-  apiCallTime: 20,
-  kind: 'web',
-  ...over,
-});
-
 const ds = { uid: 'osprey-uid', type: 'osprey-apm-datasource' };
-
-describe('transactionsToFrame', () => {
-  const rows = [tx({}), tx({ status: 'error', httpStatus: undefined, elapsed: 900, service: 'payments' })];
-  const frame = transactionsToFrame('A', rows, ds);
-
-  it('has the contract fields in order with their types', () => {
-    expect(frame.fields.map((f) => [f.name, f.type])).toEqual([
-      ['endTime', FieldType.time],
-      ['elapsed', FieldType.number],
-      ['service', FieldType.string],
-      ['instance', FieldType.string],
-      ['endpoint', FieldType.string],
-      ['status', FieldType.string],
-      ['httpStatus', FieldType.number],
-      ['traceId', FieldType.string],
-      ['spanId', FieldType.string],
-      ['sqlCount', FieldType.number],
-      ['sqlTime', FieldType.number],
-      ['apiCallCount', FieldType.number],
-      ['apiCallTime', FieldType.number],
-      ['userId', FieldType.string],
-    ]);
-  });
-
-  it('keeps refId, row values and leaves the visualisation to the user', () => {
-    expect(frame.refId).toBe('A');
-    expect(frame.length).toBe(2);
-    expect(frame.meta?.preferredVisualisationType).toBeUndefined();
-    const byName = Object.fromEntries(frame.fields.map((f) => [f.name, f.values]));
-    expect(byName.endTime).toEqual([1_763_800_000_123.5, 1_763_800_000_123.5]);
-    expect(byName.elapsed).toEqual([42.25, 900]);
-    expect(byName.status).toEqual(['ok', 'error']);
-    expect(byName.service).toEqual(['orders', 'payments']);
-    expect(byName.httpStatus).toEqual([200, null]);
-  });
-
-  it('marks times in ms', () => {
-    const units = Object.fromEntries(frame.fields.map((f) => [f.name, f.config.unit]));
-    expect(units).toMatchObject({ elapsed: 'ms', sqlTime: 'ms', apiCallTime: 'ms' });
-  });
-
-  it('links each trace id to a trace query on the same datasource', () => {
-    const link = frame.fields.find((f) => f.name === 'traceId')!.config.links![0];
-    expect(link.internal).toMatchObject({
-      datasourceUid: 'osprey-uid',
-      query: { queryType: 'trace', traceId: '${__value.raw}' },
-    });
-  });
-
-  it('builds an empty frame with the same fields for no transactions', () => {
-    const empty = transactionsToFrame('B', [], ds);
-    expect(empty.length).toBe(0);
-    expect(empty.fields).toHaveLength(14);
-  });
-});
 
 describe('nanosToMillis', () => {
   it.each([

@@ -15,7 +15,6 @@ import type {
   Span,
   Trace,
   TransactionDensity,
-  Transaction,
 } from '@osprey/model';
 
 import { RED_METRICS, type ListQueryType, type OspreyQuery, type RedMetric } from './types';
@@ -54,32 +53,6 @@ export function redLink(ds: DatasourceRef): DataLink {
     queryType: 'red',
     service: '${__data.fields.id}',
     groupBy: 'endpoint',
-  });
-}
-
-/** Transactions → the XLOG frame (field names and order are contract 2; later fields only appended). */
-export function transactionsToFrame(refId: string, transactions: Transaction[], ds: DatasourceRef): DataFrame {
-  const column = <K extends keyof Transaction>(key: K) => transactions.map((t) => t[key]);
-  const traceLinks = { links: [traceLink(ds)] };
-  return createDataFrame({
-    refId,
-    name: FRAME_NAMES.transactions,
-    fields: [
-      { name: 'endTime', type: FieldType.time, values: column('endTime') },
-      { name: 'elapsed', type: FieldType.number, values: column('elapsed'), config: { unit: 'ms' } },
-      { name: 'service', type: FieldType.string, values: column('service') },
-      { name: 'instance', type: FieldType.string, values: column('instance') },
-      { name: 'endpoint', type: FieldType.string, values: column('endpoint') },
-      { name: 'status', type: FieldType.string, values: column('status') },
-      { name: 'httpStatus', type: FieldType.number, values: transactions.map((t) => t.httpStatus ?? null) },
-      { name: 'traceId', type: FieldType.string, values: column('traceId'), config: traceLinks },
-      { name: 'spanId', type: FieldType.string, values: column('spanId') },
-      { name: 'sqlCount', type: FieldType.number, values: column('sqlCount') },
-      { name: 'sqlTime', type: FieldType.number, values: column('sqlTime'), config: { unit: 'ms' } },
-      { name: 'apiCallCount', type: FieldType.number, values: column('apiCallCount') },
-      { name: 'apiCallTime', type: FieldType.number, values: column('apiCallTime'), config: { unit: 'ms' } },
-      { name: 'userId', type: FieldType.string, values: transactions.map((t) => t.userId ?? null) },
-    ],
   });
 }
 

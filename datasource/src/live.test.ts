@@ -1,11 +1,13 @@
-import type { Transaction } from '@osprey/model';
+import { XLOG_DOT_COLUMNS, type Transaction } from '@osprey/model';
 
-import { LiveBuffer } from './live';
+import { LIVE_MAX_FRAMES, LIVE_OVERLAP_MS, LiveWindow } from './live';
+import { arrowWindow } from './testing/arrow-window';
+import { textAt, windowToFrame } from './window-frame';
 
-const tx = (endTime: number, spanId = `s${endTime}`): Transaction => ({
+const tx = (endTime: number, spanId = `s${endTime}`, service = 'orders'): Transaction => ({
   endTime,
   elapsed: 1,
-  service: 'orders',
+  service,
   instance: 'orders-1',
   endpoint: 'GET /',
   status: 'ok',
@@ -18,34 +20,60 @@ const tx = (endTime: number, spanId = `s${endTime}`): Transaction => ({
   kind: 'web',
 });
 
-describe('LiveBuffer', () => {
+const ds = { uid: 'osprey', type: 'osprey-apm-datasource' };
+const poll = (rows: Transaction[]) => windowToFrame('A', arrowWindow(rows, [...XLOG_DOT_COLUMNS, 'spanId']), ds);
+const ends = (live: LiveWindow) =>
+  live.data().flatMap((f) => Array.from(f.fields.find((x) => x.name === 'endTime')!.values as ArrayLike<number>));
+
+describe('LiveWindow', () => {
   it('starts its cursor at the range start', () => {
-    expect(new LiveBuffer(10, 500).cursor()).toBe(500);
+    expect(new LiveWindow(10, 500).cursor()).toBe(500);
   });
 
-  it('counts only new rows and de-duplicates the overlap of two polls', () => {
-    const buffer = new LiveBuffer(10, 0);
-    expect(buffer.add([tx(1000.4), tx(1000.9)])).toBe(2);
-    expect(buffer.cursor()).toBe(1000);
-    // The next poll starts at the whole millisecond, so it sees 1000.9 again.
-    expect(buffer.add([tx(1000.9), tx(1200)])).toBe(1);
-    expect(buffer.transactions().map((t) => t.endTime)).toEqual([1000.4, 1000.9, 1200]);
-    expect(buffer.cursor()).toBe(1200);
+  it('re-reads the overlap before the newest end time and keeps only rows it has not seen', () => {
+    const live = new LiveWindow(100, 0);
+    expect(live.add(poll([tx(20_000.4), tx(20_000.9)]))).toBe(2);
+    expect(live.cursor()).toBe(20_000 - LIVE_OVERLAP_MS);
+    // A transaction that ended before the newest one but arrived later is still picked up.
+    expect(live.add(poll([tx(20_000.9), tx(19_000, 'late'), tx(21_000)]))).toBe(2);
+    expect(ends(live)).toEqual([20_000.4, 20_000.9, 19_000, 21_000]);
+    expect(live.data()).toHaveLength(2);
   });
 
-  it('keeps the same span of two traces apart', () => {
-    const buffer = new LiveBuffer(10, 0);
-    buffer.add([
-      { ...tx(1, 'a'), traceId: 'x' },
-      { ...tx(1, 'a'), traceId: 'y' },
-    ]);
-    expect(buffer.transactions()).toHaveLength(2);
+  it('adds no frame for a poll with nothing new', () => {
+    const live = new LiveWindow(100, 0);
+    live.add(poll([tx(5)]));
+    expect(live.add(poll([tx(5)]))).toBe(0);
+    expect(live.data()).toHaveLength(1);
   });
 
-  it('drops the oldest rows beyond its bound but keeps the cursor', () => {
-    const buffer = new LiveBuffer(2, 0);
-    buffer.add([tx(3), tx(1), tx(2)]);
-    expect(buffer.transactions().map((t) => t.endTime)).toEqual([2, 3]);
-    expect(buffer.cursor()).toBe(3);
+  it('drops whole oldest frames beyond its bound', () => {
+    const live = new LiveWindow(2, 0);
+    live.add(poll([tx(1), tx(2)]));
+    live.add(poll([tx(3)]));
+    live.add(poll([tx(4)]));
+    expect(ends(live)).toEqual([3, 4]);
+  });
+
+  it('joins poll frames beyond LIVE_MAX_FRAMES, the first frame kept as it is', () => {
+    const live = new LiveWindow(1000, 0);
+    const first = poll([tx(1), tx(2)]);
+    live.add(first);
+    for (let i = 0; i < LIVE_MAX_FRAMES; i++) {
+      live.add(poll([tx(10 + i, `p${i}`, `svc-${i % 3}`)]));
+    }
+    expect(live.data()).toHaveLength(2);
+    expect(live.data()[0].fields[0].values).toBe(first.fields[0].values);
+    const joined = live.data()[1];
+    const service = joined.fields.find((f) => f.name === 'service');
+    expect(Array.from({ length: joined.length }, (_, i) => textAt(service, i))).toEqual(
+      Array.from({ length: LIVE_MAX_FRAMES }, (_, i) => `svc-${i % 3}`)
+    );
+  });
+
+  it('refuses a frame without span ids', () => {
+    expect(() => new LiveWindow(10, 0).add(windowToFrame('A', arrowWindow([tx(1)], XLOG_DOT_COLUMNS), ds))).toThrow(
+      'spanId'
+    );
   });
 });

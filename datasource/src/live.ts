@@ -1,20 +1,33 @@
 /**
- * Live XLOG: the transactions seen so far, polled with a since-cursor. Polls overlap by up to a
- * millisecond (the backend's `from` is whole ms, endTimes are fractional), so rows are keyed by
- * traceId + spanId; memory stays bounded by dropping the oldest rows.
+ * Live XLOG: the window's frames so far, polled with a since-cursor. Each poll's answer becomes a
+ * frame of its own (the panel reads a frame once and keeps it), so a poll costs what its new rows
+ * cost. Polls re-read LIVE_OVERLAP_MS before the newest end time seen, because a transaction can
+ * reach the backend after later-ending ones did (the OpenTelemetry SDK exports every 5 s by
+ * default); the re-read rows are dropped by span id.
  */
-import type { Transaction } from '@osprey/model';
+import type { DataFrame } from '@grafana/data';
+
+import { concatFrames } from './concat-frames';
+import { keepRows } from './window-frame';
 
 /** How often a live XLOG query asks for new transactions. */
 export const LIVE_POLL_MS = 2000;
 
+/** How far before the newest end time seen each poll reads again. */
+export const LIVE_OVERLAP_MS = 10_000;
+
 /** Rows a live query keeps at most (its `limit` when smaller). */
-export const LIVE_MAX_ROWS = 10_000;
+export const LIVE_MAX_ROWS = 1_000_000;
 
-const key = (t: Transaction) => `${t.traceId}/${t.spanId}`;
+/** Frames a live answer carries at most: older small poll frames are joined into one. */
+export const LIVE_MAX_FRAMES = 8;
 
-export class LiveBuffer {
-  private readonly rows = new Map<string, Transaction>();
+const fieldValues = (frame: DataFrame, name: string) => frame.fields.find((f) => f.name === name)?.values;
+
+export class LiveWindow {
+  private frames: DataFrame[] = [];
+  /** Span ids of the rows inside the overlap, with their end times (older ones are forgotten). */
+  private recent = new Map<string, number>();
   private newest = -Infinity;
 
   constructor(
@@ -22,33 +35,61 @@ export class LiveBuffer {
     private readonly start: number
   ) {}
 
-  /** Adds a poll's answer; returns how many rows were new. */
-  add(transactions: Transaction[]): number {
-    let added = 0;
-    for (const t of transactions) {
-      const k = key(t);
-      if (!this.rows.has(k)) {
-        this.rows.set(k, t);
-        added++;
-      }
-      this.newest = Math.max(this.newest, t.endTime);
+  /** Adds a poll's frame (it must carry endTime and spanId); returns how many rows were new. */
+  add(frame: DataFrame): number {
+    const time = fieldValues(frame, 'endTime');
+    const spans = fieldValues(frame, 'spanId');
+    if (!time || !spans) {
+      throw new Error('a live XLOG frame needs endTime and spanId');
     }
-    if (this.rows.size > this.maxRows) {
-      const oldestFirst = [...this.rows.entries()].sort((a, b) => a[1].endTime - b[1].endTime);
-      for (const [k] of oldestFirst.slice(0, this.rows.size - this.maxRows)) {
-        this.rows.delete(k);
+    const floor = this.cursor();
+    const fresh = keepRows(frame, (i) => {
+      const t = Number(time[i]);
+      return t < floor || !this.recent.has(String(spans[i]));
+    });
+    const freshTime = fieldValues(fresh, 'endTime')!;
+    const freshSpans = fieldValues(fresh, 'spanId')!;
+    for (let i = 0; i < fresh.length; i++) {
+      const t = Number(freshTime[i]);
+      this.newest = Math.max(this.newest, t);
+      this.recent.set(String(freshSpans[i]), t);
+    }
+    const keepFrom = this.cursor();
+    for (const [span, t] of this.recent) {
+      if (t < keepFrom) {
+        this.recent.delete(span);
       }
     }
-    return added;
+    if (fresh.length > 0) {
+      this.frames.push(fresh);
+      this.trim();
+    }
+    return fresh.length;
   }
 
-  /** `from` of the next poll: the newest endTime seen (whole ms, so the overlap is re-read and de-duplicated). */
+  /** `from` of the next poll: the overlap before the newest end time seen, or the range's start. */
   cursor(): number {
-    return Number.isFinite(this.newest) ? Math.floor(this.newest) : this.start;
+    return Number.isFinite(this.newest) ? Math.max(this.start, Math.floor(this.newest - LIVE_OVERLAP_MS)) : this.start;
   }
 
-  /** Rows oldest first. */
-  transactions(): Transaction[] {
-    return [...this.rows.values()].sort((a, b) => a.endTime - b.endTime);
+  /** The frames to show, oldest poll first. */
+  data(): DataFrame[] {
+    return this.frames;
+  }
+
+  rows(): number {
+    return this.frames.reduce((sum, f) => sum + f.length, 0);
+  }
+
+  /** Drops the oldest whole frames beyond maxRows; joins the small newer ones beyond LIVE_MAX_FRAMES. */
+  private trim(): void {
+    while (this.frames.length > 1 && this.rows() - this.frames[0].length >= this.maxRows) {
+      this.frames.shift();
+    }
+    if (this.frames.length > LIVE_MAX_FRAMES) {
+      // The first frame (the range's answer, the large one) stays as it is; the poll frames after it join.
+      const [first, ...polls] = this.frames;
+      this.frames = [first, concatFrames(polls)];
+    }
   }
 }

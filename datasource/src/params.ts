@@ -86,6 +86,9 @@ export function transactionParams(
   if (query.minElapsed !== undefined && query.minElapsed > 0) {
     params.minElapsed = String(query.minElapsed);
   }
+  if (query.maxElapsed !== undefined && Number.isFinite(query.maxElapsed)) {
+    params.maxElapsed = String(query.maxElapsed);
+  }
   if (query.errorsOnly) {
     params.errorsOnly = 'true';
   }

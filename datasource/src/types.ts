@@ -1,5 +1,5 @@
 import type { DataQuery, DataSourceJsonData } from '@grafana/data';
-import type { RedGroupBy, TransactionsMode } from '@osprey/model';
+import type { RedGroupBy, TransactionsMode, XlogColumnSet } from '@osprey/model';
 
 export type JvmQueryType = 'threadDumps' | 'threadDump' | 'threadDumpDiff' | 'heapHistogram' | 'heapHistogramDiff';
 
@@ -51,6 +51,13 @@ export interface OspreyQuery extends DataQuery {
   userId?: string;
   /** XLOG: rows, a density grid, or rows unless more than `limit` match (absent = rows). */
   mode?: TransactionsMode;
+  /**
+   * XLOG: the fields asked for (model's XLOG_COLUMN_SETS): `dots` (default) what the XLOG panel
+   * draws, `timings` also SQL/API/CPU time for its y-axis switch, `all` every field (tables).
+   */
+  columns?: XlogColumnSet;
+  /** XLOG: only transactions at most this slow, ms (a drag-selected box's top). */
+  maxElapsed?: number;
   /** XLOG: keep polling for new transactions after the first answer (LoadingState.Streaming). */
   live?: boolean;
   /** RED: one series per service, instance or endpoint (default service). */

@@ -82,3 +82,15 @@ export function parseColumns(text: string): TransactionColumn[] | string {
   }
   return TRANSACTION_COLUMN_NAMES.filter((name) => names.includes(name));
 }
+
+/**
+ * The column sets an XLOG query asks for: `dots` what the panel draws, `timings` also the SQL, API
+ * and CPU times its y-axis switch shows, `all` every field (tables, a drag-selected box's list).
+ */
+export const XLOG_COLUMN_SETS = {
+  dots: XLOG_DOT_COLUMNS,
+  timings: [...XLOG_DOT_COLUMNS, 'sqlTime', 'apiCallTime', 'cpuTime'],
+  all: TRANSACTION_COLUMN_NAMES,
+} as const satisfies Record<string, readonly TransactionColumn[]>;
+
+export type XlogColumnSet = keyof typeof XLOG_COLUMN_SETS;

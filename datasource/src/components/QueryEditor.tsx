@@ -1,6 +1,6 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
-import type { RedGroupBy, TransactionsMode } from '@osprey/model';
+import type { RedGroupBy, TransactionsMode, XlogColumnSet } from '@osprey/model';
 import { type ChangeEvent, useEffect, useState } from 'react';
 
 import type { OspreyDataSource } from '../datasource';
@@ -36,6 +36,12 @@ const MODES: Array<SelectableValue<TransactionsMode>> = [
   { label: 'Rows', value: 'rows', description: 'Up to the limit, newest kept' },
   { label: 'Auto', value: 'auto', description: 'Rows, or a density grid when more than the limit match' },
   { label: 'Density', value: 'density', description: 'Counts per time × elapsed cell' },
+];
+
+const COLUMN_SETS: Array<SelectableValue<XlogColumnSet>> = [
+  { label: 'Dots', value: 'dots', description: 'What the XLOG panel draws: end time, elapsed, status, service' },
+  { label: '+ Timings', value: 'timings', description: 'Also SQL, API and CPU time, for the XLOG y-axis switch' },
+  { label: 'All fields', value: 'all', description: 'Every transaction field (trace id, endpoint, user…), for tables' },
 ];
 
 const GROUP_BY: Array<SelectableValue<RedGroupBy>> = [
@@ -292,6 +298,15 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               options={MODES}
               value={query.live ? 'rows' : (query.mode ?? 'rows')}
               onChange={(mode) => update({ mode })}
+            />
+          </InlineField>
+        )}
+        {uses('columns') && (
+          <InlineField label="Columns" labelWidth={10} tooltip="The fields each transaction brings; fewer load faster">
+            <RadioButtonGroup
+              options={COLUMN_SETS}
+              value={query.columns ?? 'dots'}
+              onChange={(columns) => update({ columns })}
             />
           </InlineField>
         )}

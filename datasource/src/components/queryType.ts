@@ -4,7 +4,19 @@ import type { OspreyQuery, OspreyQueryType } from '../types';
 type QueryField = Exclude<keyof OspreyQuery, 'refId' | 'queryType' | 'hide' | 'key' | 'datasource'>;
 
 export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
-  xlog: ['service', 'instance', 'endpoint', 'minElapsed', 'errorsOnly', 'traceId', 'userId', 'limit', 'mode', 'live'],
+  xlog: [
+    'service',
+    'instance',
+    'endpoint',
+    'minElapsed',
+    'errorsOnly',
+    'traceId',
+    'userId',
+    'limit',
+    'mode',
+    'columns',
+    'live',
+  ],
   trace: ['traceId'],
   red: ['service', 'instance', 'endpoint', 'groupBy', 'redMetrics'],
   serviceMap: ['service'],

@@ -1,6 +1,7 @@
 import { css } from '@emotion/css';
 import {
   dateTimeFormat,
+  FieldType,
   getLinksSupplier,
   type DataFrame,
   type GrafanaTheme2,
@@ -29,9 +30,14 @@ export interface SelectedRow {
   row: number;
 }
 
+/** A string field's value, or an enum field's text (the datasource's dictionary columns). */
 const stringAt = (frame: DataFrame, name: string, row: number): string => {
-  const value = frame.fields.find((f) => f.name === name)?.values[row];
-  return value === null || value === undefined ? '' : String(value);
+  const field = frame.fields.find((f) => f.name === name);
+  const value = field?.values[row];
+  if (value === null || value === undefined) {
+    return '';
+  }
+  return field!.type === FieldType.enum ? (field!.config.type?.enum?.text?.[Number(value)] ?? '') : String(value);
 };
 
 /** Rows for the dots at `indexes` (in that order). */

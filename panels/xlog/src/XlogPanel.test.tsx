@@ -232,4 +232,66 @@ describe('XlogPanel', () => {
       expect(within(screen.getByRole('table')).getAllByRole('row')).toHaveLength(3);
     });
   });
+
+  describe("dot columns without row details (the datasource's Arrow window)", () => {
+    // What the datasource's dots answer looks like: typed arrays, status and service as enums
+    // (Field.values is typed as an array; Grafana reads it by index).
+    const typed = (values: ArrayLike<number>) => values as unknown as number[];
+    const dots = createDataFrame({
+      fields: [
+        {
+          name: 'endTime',
+          type: FieldType.time,
+          values: typed(Float64Array.from([40_000, 41_000, 42_000, 50_000], (t) => T0 + t)),
+        },
+        { name: 'elapsed', type: FieldType.number, values: typed(Float32Array.from([20, 30, 5000, 40])) },
+        {
+          name: 'status',
+          type: FieldType.enum,
+          values: typed(Int8Array.from([0, 1, 0, 0])),
+          config: { type: { enum: { text: ['ok', 'error'] } } },
+        },
+        {
+          name: 'service',
+          type: FieldType.enum,
+          values: typed(Int8Array.from([1, 1, 0, 1])),
+          config: { type: { enum: { text: ['b', 'a'] } } },
+        },
+      ],
+    });
+    const queries: DataQueryRequest[] = [];
+    beforeAll(() => {
+      const ds = {
+        query: (request: DataQueryRequest) => {
+          queries.push(request);
+          return of({
+            data: [
+              transactions([
+                [40_000, 20, 'a', 'ok'],
+                [41_000, 30, 'a', 'error'],
+              ]),
+            ],
+          });
+        },
+      } as unknown as DataSourceApi;
+      setDataSourceSrv({ get: async () => ds } as unknown as DataSourceSrv);
+    });
+
+    it('draws and counts the dots, and asks the datasource for the rows of a dragged box', async () => {
+      const request = {
+        requestId: 'r',
+        targets: [{ refId: 'A', datasource: { uid: 'osprey' } }],
+      } as unknown as DataQueryRequest;
+      render(<XlogPanel {...props({ series: [dots], request }, { yScale: 'linear', yMax: 100 })} />);
+      expect(screen.getByTestId('osprey-xlog-canvas')).toHaveAttribute('data-dots', '4');
+      expect(screen.getByTestId('osprey-xlog-legend')).toHaveTextContent('error 1');
+      drag(xOf(35_000), 1, xOf(45_000), 10_000);
+      await waitFor(() => expect(screen.getAllByText('GET /x')).toHaveLength(2));
+      // Counted from the dots: 20 ms and 30 ms are in the box, 5000 ms is above it.
+      expect(screen.getByTestId('osprey-xlog-selection')).toHaveAttribute('data-count', '2');
+      expect(queries).toHaveLength(1);
+      expect(queries[0].targets[0]).toMatchObject({ queryType: 'xlog', mode: 'rows', columns: 'all' });
+      expect(within(screen.getByRole('table')).getAllByRole('row')).toHaveLength(3);
+    });
+  });
 });

@@ -49,6 +49,11 @@ interface Selection {
   error?: string;
   /** Density mode: what the cells under the box count (shown while the rows load, or if they cannot). */
   cells?: { cells: number; transactions: number; errors: number };
+  /**
+   * Dots without row details (the datasource's dot columns): the box the rows are asked for, its
+   * floor raised to the slowest listed dot. `total` is then the dots counted here.
+   */
+  ask?: DataBox;
 }
 
 /** What the canvas shows now: hover reads the hit grid of exactly these columns. */
@@ -352,16 +357,19 @@ export function XlogPanel(props: PanelProps<XlogOptions>) {
       return;
     }
     let cancelled = false;
-    const box = selection.box;
-    fetchBoxFrames(request, box).then(
+    const { box, ask } = selection;
+    fetchBoxFrames(request, ask ?? box).then(
       (frames) => {
         const fetched = seriesColumns(frames);
         if (cancelled) {
           return;
         }
-        const inside = fetched ? selectInBox(fetched.x, fetched.elapsed, fetched.count, box) : new Uint32Array(0);
-        const rows = fetched ? selectedRows(fetched, slowestFirst(inside, fetched.elapsed, MAX_LISTED), 'elapsed') : [];
-        setSelection((s) => (s?.box === box ? { ...s, loading: false, total: inside.length, rows } : s));
+        const y = (ask && fetched?.y[yField]) || fetched?.elapsed;
+        const inside = fetched && y ? selectInBox(fetched.x, y, fetched.count, box) : new Uint32Array(0);
+        const rows =
+          fetched && y ? selectedRows(fetched, slowestFirst(inside, y, MAX_LISTED), ask ? yField : 'elapsed') : [];
+        const total = ask ? selection.total : inside.length;
+        setSelection((s) => (s?.box === box ? { ...s, loading: false, total, rows } : s));
       },
       (err: unknown) => {
         if (!cancelled) {
@@ -373,11 +381,16 @@ export function XlogPanel(props: PanelProps<XlogOptions>) {
     return () => {
       cancelled = true;
     };
-  }, [selection, request]);
+  }, [selection, request, yField]);
 
   const select = useCallback(
     (box: DataBox) => {
-      if (cols && yValues) {
+      if (cols && yValues && !hasRowDetails(cols)) {
+        const inside = selectInBox(cols.x, yValues, cols.count, box);
+        // The backend filters by elapsed only: another y axis asks for the box's time range.
+        const ask = yField === 'elapsed' ? slowestBox(cols, inside, box) : { ...box, low: -Infinity, high: Infinity };
+        setSelection({ box, total: inside.length, rows: [], loading: !!request, ask });
+      } else if (cols && yValues) {
         const inside = selectInBox(cols.x, yValues, cols.count, box);
         const rows = selectedRows(cols, slowestFirst(inside, yValues, MAX_LISTED), yField);
         setSelection({ box, total: inside.length, rows });
@@ -555,6 +568,25 @@ export function XlogPanel(props: PanelProps<XlogOptions>) {
       )}
     </div>
   );
+}
+
+/** Frames that carry what a listed row shows (the trace id); the datasource's dot columns do not. */
+function hasRowDetails(cols: XlogColumns): boolean {
+  return cols.frames.every((f) => f.fields.some((field) => field.name === 'traceId'));
+}
+
+/**
+ * The box to ask the datasource for when the dots carry no row details: its floor raised to the
+ * MAX_LISTED-th slowest dot inside (less float32 rounding), so the answer holds the rows worth
+ * listing, not the first rows of a dense box.
+ */
+function slowestBox(cols: XlogColumns, inside: Uint32Array, box: DataBox): DataBox {
+  const slowest = slowestFirst(inside, cols.elapsed, MAX_LISTED);
+  if (slowest.length < MAX_LISTED) {
+    return box;
+  }
+  const floor = cols.elapsed[slowest[slowest.length - 1]] * (1 - 1e-6);
+  return { ...box, low: Math.max(box.low, floor) };
 }
 
 function selectionSummary(s: Selection): string {

@@ -30,6 +30,7 @@ describe('boxRequest', () => {
         service: 'shop',
         datasource: { uid: 'osprey' },
         mode: 'rows',
+        columns: 'all',
         live: false,
         limit: BOX_FETCH_LIMIT,
         ...bounds,

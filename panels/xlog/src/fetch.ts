@@ -13,12 +13,13 @@ interface BoxQuery extends DataQuery {
   mode?: string;
   live?: boolean;
   limit?: number;
+  columns?: string;
 }
 
 /**
  * The query that lists a box's transactions: the panel's own XLOG query (same filters), narrowed to
- * the box's time range and elapsed floor, asking for rows. `maxElapsed` is sent for datasources that
- * honour it; the panel trims to the box either way.
+ * the box's time range and elapsed range, asking for rows with every field. The panel trims to the
+ * box either way (the time range is widened to whole milliseconds).
  */
 export function boxRequest(request: DataQueryRequest, box: DataBox): DataQueryRequest<BoxQuery> {
   const target = (request.targets.find((t) => !t.hide) ?? request.targets[0]) as BoxQuery;
@@ -34,6 +35,7 @@ export function boxRequest(request: DataQueryRequest, box: DataBox): DataQueryRe
         refId: 'box',
         queryType: 'xlog',
         mode: 'rows',
+        columns: 'all',
         live: false,
         limit: BOX_FETCH_LIMIT,
         ...(box.low > 0 ? { minElapsed: Math.floor(box.low) } : {}),

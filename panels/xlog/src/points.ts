@@ -1,4 +1,4 @@
-import type { DataFrame, Field } from '@grafana/data';
+import { FieldType, type DataFrame, type Field } from '@grafana/data';
 
 import { Y_FIELDS, type YField } from './types';
 
@@ -35,7 +35,7 @@ interface FrameColumns {
   row: Uint32Array;
 }
 
-const cache = new WeakMap<DataFrame, FrameColumns>();
+const cache = new WeakMap<object, FrameColumns>();
 
 const fieldByName = (frame: DataFrame, name: string): Field | undefined => frame.fields.find((f) => f.name === name);
 
@@ -48,12 +48,38 @@ export function isTransactionFrame(frame: DataFrame): boolean {
   return !isDensityFrame(frame) && !!fieldByName(frame, 'endTime') && !!fieldByName(frame, 'elapsed');
 }
 
+/**
+ * A string or enum field as codes into a list of names: an enum field (the datasource's dictionary
+ * columns) already is one; a string field is coded here.
+ */
+function codesOf(field: Field | undefined, n: number): { code: (i: number) => number; names: string[] } {
+  if (field?.type === FieldType.enum) {
+    const values = field.values as ArrayLike<number>;
+    return { code: (i) => values[i], names: [...(field.config.type?.enum?.text ?? [])] };
+  }
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const codes = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const name = String(field?.values[i] ?? '');
+    let c = index.get(name);
+    if (c === undefined) {
+      c = names.length;
+      names.push(name);
+      index.set(name, c);
+    }
+    codes[i] = c;
+  }
+  return { code: (i) => codes[i], names };
+}
+
 function readFrame(frame: DataFrame): FrameColumns {
   const time = fieldByName(frame, 'endTime')!;
-  const status = fieldByName(frame, 'status');
-  const serviceField = fieldByName(frame, 'service');
   const yFields = Y_FIELDS.map((name) => [name, fieldByName(frame, name)] as const).filter(([, f]) => f);
   const n = frame.length ?? time.values.length;
+  const status = codesOf(fieldByName(frame, 'status'), n);
+  const isError = status.names.map((name) => (name === 'error' ? 1 : 0));
+  const serviceCodes = codesOf(fieldByName(frame, 'service'), n);
   const x = new Float64Array(n);
   const y: Partial<Record<YField, Float64Array>> = {};
   for (const [name] of yFields) {
@@ -62,11 +88,13 @@ function readFrame(frame: DataFrame): FrameColumns {
   const error = new Uint8Array(n);
   const service = new Uint16Array(n);
   const row = new Uint32Array(n);
+  // Services are numbered in order of first appearance among the dots kept, as before enums.
   const services: string[] = [];
-  const serviceIndex = new Map<string, number>();
+  const serviceIndex = new Map<number, number>();
+  const times = time.values as ArrayLike<number | null>;
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const t = time.values[i];
+    const t = times[i];
     if (t === null || t === undefined) {
       continue;
     }
@@ -75,13 +103,13 @@ function readFrame(frame: DataFrame): FrameColumns {
       const v = field!.values[i];
       y[name]![count] = v === null || v === undefined ? NaN : Number(v);
     }
-    error[count] = status?.values[i] === 'error' ? 1 : 0;
-    const name = String(serviceField?.values[i] ?? '');
-    let s = serviceIndex.get(name);
+    error[count] = isError[status.code(i)] ?? 0;
+    const code = serviceCodes.code(i);
+    let s = serviceIndex.get(code);
     if (s === undefined) {
       s = services.length;
-      services.push(name);
-      serviceIndex.set(name, s);
+      services.push(serviceCodes.names[code] ?? '');
+      serviceIndex.set(code, s);
     }
     service[count] = s;
     row[count] = i;
@@ -91,11 +119,14 @@ function readFrame(frame: DataFrame): FrameColumns {
 }
 
 function frameColumns(frame: DataFrame): FrameColumns {
-  let cols = cache.get(frame);
+  // Keyed by the time column, not the frame: Grafana copies frames (field overrides) on every
+  // packet of a streaming query, but the columns' arrays stay the same objects.
+  const key = fieldByName(frame, 'endTime')!.values;
+  let cols = cache.get(key);
   // A frame mutated in place (Grafana's StreamingDataFrame grows its columns) is read again.
   if (!cols || frame.length !== cols.row.length) {
     cols = readFrame(frame);
-    cache.set(frame, cols);
+    cache.set(key, cols);
   }
   return cols;
 }
