@@ -10,7 +10,7 @@ export { appendNullable, appendRows } from './store/duckdb-append';
 export { ClickHouseStore } from './store/clickhouse/store';
 export type { Store } from './store/store';
 export { parseTransactionQuery } from './query/params';
-export { parseServeArgs, ConfigError, USAGE, type ServeConfig } from './config/serve';
+export { parseServeArgs, ConfigError, DEFAULT_CLICKHOUSE_DATABASE, USAGE, type ServeConfig } from './config/serve';
 export * from './jvm';
 export { RetentionJob } from './retention/job';
 export { DEFAULT_RETENTION, parseDuration, type Retention } from './retention/policy';

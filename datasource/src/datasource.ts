@@ -115,6 +115,16 @@ const LIST_PATHS: Record<ListQueryType, { path: string; key: string }> = {
   endpoints: { path: API_PATHS.endpoints, key: 'endpoints' },
 };
 
+/** Bytes of a JSON answer as its value, or as the text when it is not JSON (errors quote it). */
+function jsonOf(bytes: ArrayBuffer): unknown {
+  const text = new TextDecoder().decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** A variable referenced in `text` (as $x, ${x...} or [[x]]) whose current value is "All". */
 function refersToAll(text: string, scopedVars: ScopedVars): boolean {
   return getTemplateSrv()
@@ -191,15 +201,18 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
         if ((res.headers.get('content-type') ?? '').startsWith(ARROW_STREAM_MEDIA_TYPE)) {
           return { bytes: res.data };
         }
-        const answer = expectShape<TransactionsResponse>(
-          JSON.parse(new TextDecoder().decode(res.data)),
-          'transactions',
-          path
-        );
+        const answer = expectShape<TransactionsResponse>(jsonOf(res.data), 'transactions', path);
         if (!answer.density) {
           throw new Error(`${path} answered JSON rows where Arrow was asked for`);
         }
         return { density: answer.density };
+      }),
+      // Error bodies arrive as bytes too; the messages read them as the JSON they are.
+      catchError((err: unknown) => {
+        const data = (err as { data?: unknown } | undefined)?.data;
+        // (By tag, not instanceof: the buffer may come from another realm, e.g. a test's fetch.)
+        const bytes = Object.prototype.toString.call(data) === '[object ArrayBuffer]';
+        return throwError(() => (bytes ? { ...(err as object), data: jsonOf(data as ArrayBuffer) } : err));
       })
     );
   }

@@ -72,9 +72,9 @@ export class LiveWindow {
     return Number.isFinite(this.newest) ? Math.max(this.start, Math.floor(this.newest - LIVE_OVERLAP_MS)) : this.start;
   }
 
-  /** The frames to show, oldest poll first. */
+  /** The frames to show, oldest poll first (a copy: a packet keeps what it carried). */
   data(): DataFrame[] {
-    return this.frames;
+    return [...this.frames];
   }
 
   rows(): number {

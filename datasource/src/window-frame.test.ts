@@ -41,10 +41,10 @@ describe('windowToFrame', () => {
     expect(dots.fields.map((f) => [f.name, f.type])).toEqual([
       ['endTime', FieldType.time],
       ['elapsed', FieldType.number],
-      ['status', FieldType.enum],
       ['service', FieldType.enum],
+      ['status', FieldType.enum],
     ]);
-    const [endTime, elapsed, status] = dots.fields;
+    const [endTime, elapsed, , status] = dots.fields;
     expect(endTime.values).toBeInstanceOf(Float64Array);
     expect(elapsed.values).toBeInstanceOf(Float32Array);
     expect(status.values).toBeInstanceOf(Int8Array);

@@ -54,7 +54,7 @@ export const TRANSACTION_COLUMN_NAMES = Object.keys(TRANSACTION_COLUMNS) as Tran
  * What the XLOG panel draws a dot from: where (end time, elapsed), its colour (status, service).
  * The y-axis switch adds sqlTime / apiCallTime / cpuTime.
  */
-export const XLOG_DOT_COLUMNS: readonly TransactionColumn[] = ['endTime', 'elapsed', 'status', 'service'];
+export const XLOG_DOT_COLUMNS: readonly TransactionColumn[] = ['endTime', 'elapsed', 'service', 'status'];
 
 /** Schema metadata keys of the window answer. */
 export const WINDOW_METADATA = {

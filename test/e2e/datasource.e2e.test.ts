@@ -59,7 +59,7 @@ describe('built datasource in Chromium', () => {
         window.ospreyHost.stream(
           url,
           settings as never,
-          [{ refId: 'A', queryType: 'xlog', live: true } as never],
+          [{ refId: 'A', queryType: 'xlog', live: true, columns: 'all' } as never],
           10,
           3
         ),

@@ -25,12 +25,14 @@ import {
   type TypedVariableModel,
 } from '@grafana/data';
 import { setBackendSrv, setTemplateSrv, type TemplateSrv } from '@grafana/runtime';
-import { API_PATHS } from '@osprey/model';
+import { API_PATHS, TRANSACTION_COLUMN_NAMES } from '@osprey/model';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 
+import { concatFrames } from '../../datasource/src/concat-frames';
 import { OspreyDataSource } from '../../datasource/src/datasource';
 import { EDGE_PANEL_FIELDS, NODE_PANEL_FIELDS, TRACE_PANEL_FIELDS } from '../../datasource/src/panel-contracts.fixture';
 import type { OspreyOptions, OspreyQuery } from '../../datasource/src/types';
+import { textAt } from '../../datasource/src/window-frame';
 import { HostBackendSrv } from '../e2e/host/backend-srv';
 import { sendShopTraffic } from '../e2e/shop-traffic';
 import { startHostServer, type HostServer, type ProxiedDataSource } from '../e2e/server';
@@ -197,7 +199,15 @@ async function answer(
   return new Map(packets.map((p) => [p.key!, p]));
 }
 
-const byName = (frame: DataFrame) => Object.fromEntries(frame.fields.map((f) => [f.name, f.values]));
+/** Each field's values by name, enum fields as their text (what a table shows). */
+const byName = (frame: DataFrame) =>
+  Object.fromEntries(
+    frame.fields.map((f) => [
+      f.name,
+      Array.from({ length: frame.length }, (_, i) => (f.type === 'enum' ? textAt(f, i) : f.values[i])),
+    ])
+  );
+const rowsOf = (frames: DataFrame[]) => frames.reduce((sum, f) => sum + f.length, 0);
 
 let ds: OspreyDataSource;
 
@@ -250,29 +260,29 @@ describe('datasource against a live backend', () => {
     expect(byName(answers.get('C')!.data[0])).toEqual({ service: ['frontend', 'orders'] });
   });
 
-  it('XLOG rows: contract fields, one row per entry span, trace links into Explore', async () => {
+  it('XLOG dots: the four columns the panel draws, typed, one row per entry span', async () => {
     const [frame] = (await answer(ds, request([{}]))).get('A')!.data as DataFrame[];
     expect(frame.name).toBe('transactions');
-    expect(frame.fields.map((f) => f.name)).toEqual([
-      'endTime',
-      'elapsed',
-      'service',
-      'instance',
-      'endpoint',
-      'status',
-      'httpStatus',
-      'traceId',
-      'spanId',
-      'sqlCount',
-      'sqlTime',
-      'apiCallCount',
-      'apiCallTime',
-      'userId',
+    expect(frame.fields.map((f) => [f.name, f.type])).toEqual([
+      ['endTime', 'time'],
+      ['elapsed', 'number'],
+      ['service', 'enum'],
+      ['status', 'enum'],
     ]);
+    expect(frame.fields[0].values).toBeInstanceOf(Float64Array);
+    expect(frame.fields[1].values).toBeInstanceOf(Float32Array);
+    const rows = byName(frame);
+    expect([...rows.service].sort()).toEqual(['frontend', 'frontend', 'orders', 'orders']);
+    expect([...rows.status].sort()).toEqual(['error', 'error', 'ok', 'ok']);
+    expect(frame.meta?.custom).toEqual({ matched: 4, truncated: false });
+  });
+
+  it('XLOG with all fields: every Transaction field, trace links into Explore', async () => {
+    const [frame] = (await answer(ds, request([{ columns: 'all' }]))).get('A')!.data as DataFrame[];
+    expect(frame.fields.map((f) => f.name)).toEqual(TRANSACTION_COLUMN_NAMES);
     const rows = byName(frame);
     expect(frame.length).toBe(4);
     expect([...rows.service].sort()).toEqual(['frontend', 'frontend', 'orders', 'orders']);
-    expect(rows.endTime).toEqual([...rows.endTime].sort((a, b) => a - b));
     const failed = rows.traceId
       .map((t, i) => [t, rows.service[i], rows.status[i]])
       .filter(([t]) => t === traffic.failed);
@@ -286,7 +296,7 @@ describe('datasource against a live backend', () => {
 
   it('filters: multi-value variable fans out, All means no filter, scoped vars win, errors only', async () => {
     const count = async (q: Partial<OspreyQuery>, scopedVars: ScopedVars = {}) =>
-      ((await answer(ds, request([q], { scopedVars }))).get('A')!.data[0] as DataFrame).length;
+      rowsOf((await answer(ds, request([q], { scopedVars }))).get('A')!.data as DataFrame[]);
     expect(await count({ service: '$svc' })).toBe(4);
     expect(await count({ service: '$all' })).toBe(4);
     expect(await count({ service: '$one' })).toBe(2);
@@ -341,9 +351,9 @@ describe('datasource against a live backend', () => {
     const packets: DataQueryResponse[] = [];
     const first = await firstValueFrom(ds.query(request([{ live: true }])));
     expect(first.state).toBe('Streaming');
-    const startRows = (first.data[0] as DataFrame).length;
+    const startRows = rowsOf(first.data as DataFrame[]);
     expect(startRows).toBeGreaterThanOrEqual(4);
-    const stream = ds.query(request([{ live: true }])).pipe(take(3));
+    const stream = ds.query(request([{ live: true, columns: 'all' }])).pipe(take(3));
     const done = lastValueFrom(stream.pipe(toArray())).then((all) => packets.push(...all));
     // Lands between the first and the third poll: the buffer must grow by exactly the new rows.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -354,8 +364,10 @@ describe('datasource against a live backend', () => {
       ['A', 'Streaming'],
       ['A', 'Streaming'],
     ]);
-    expect((packets[0].data[0] as DataFrame).length).toBe(startRows);
-    const last = byName(packets[2].data[0] as DataFrame);
+    expect(rowsOf(packets[0].data as DataFrame[])).toBe(startRows);
+    // A frame per poll that brought rows: the range's answer, then the new traffic.
+    expect(packets[2].data.length).toBe(2);
+    const last = byName(concatFrames(packets[2].data as DataFrame[]));
     const keys = last.traceId.map((t, i) => `${t}/${last.spanId[i]}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.length).toBe(startRows + 4);

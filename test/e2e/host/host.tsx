@@ -21,6 +21,8 @@ import {
   DataSourceInstanceSettings,
   dateTime,
   EventBusSrv,
+  Field,
+  FieldType,
   getDefaultTimeRange,
   LoadingState,
   PanelData,
@@ -138,7 +140,7 @@ let refreshes = 0;
 /** What panels asked for through onChangeTimeRange (a dashboard would move its time picker). */
 const timeRangeChanges: Array<{ from: number; to: number }> = [];
 
-/** One packet of a streaming query: its summary, loading state and how many rows repeat a traceId/spanId pair. */
+/** One packet of a streaming query: its summary, loading state and how many rows repeat a span id. */
 export interface PacketSummary extends QuerySummary {
   state?: string;
   duplicateRows: number;
@@ -155,22 +157,54 @@ export interface QuerySummary {
   error?: string;
 }
 
+/** A field's values as text: an enum field's codes through its enum names, like Grafana's display. */
+function textValues(field: Field | undefined): string[] {
+  if (!field) {
+    return [];
+  }
+  const values = Array.from(field.values as ArrayLike<unknown>);
+  const names = field.config.type?.enum?.text;
+  return field.type === FieldType.enum && names ? values.map((code) => names[Number(code)]) : values.map(String);
+}
+
+/** One column across every frame of an answer (a live XLOG answer is a frame per poll). */
+function columnText(series: DataFrame[], name: string): string[] {
+  return series.flatMap((frame) => textValues(frame.fields.find((f) => f.name === name)));
+}
+
 function summarise(series: DataFrame[], error?: string): QuerySummary {
   const first = series[0];
-  const column = (name: string) => first?.fields.find((f) => f.name === name)?.values ?? [];
   const statusCounts: Record<string, number> = {};
-  for (const status of column('status')) {
-    statusCounts[String(status)] = (statusCounts[String(status)] ?? 0) + 1;
+  for (const status of columnText(series, 'status')) {
+    statusCounts[status] = (statusCounts[status] ?? 0) + 1;
   }
   return {
     frames: series.length,
     refId: first?.refId,
     fields: first?.fields.map((f) => ({ name: f.name, type: f.type, unit: f.config.unit })) ?? [],
-    rows: first?.length ?? 0,
-    services: [...new Set(column('service').map(String))].sort(),
+    rows: series.reduce((sum, frame) => sum + frame.length, 0),
+    services: [...new Set(columnText(series, 'service'))].sort(),
     statusCounts,
     error,
   };
+}
+
+/** Runs a request the way Grafana's query runner does and keeps its answer as the panel's data. */
+async function runQuery(ds: DataSourceLike, targets: DataQueryRequest['targets'], range: TimeRange) {
+  const request = queryRequest(targets, range);
+  const result = ds.query(request);
+  let response: DataQueryResponse;
+  try {
+    response = isObservable(result) ? await lastValueFrom(result) : await result;
+  } catch (err) {
+    // Grafana's query runner turns a failed query into an error on the panel data.
+    const message = err instanceof Error ? err.message : String(err);
+    lastData = { state: LoadingState.Error, series: [], timeRange: range, request, error: { message } };
+    return summarise([], message);
+  }
+  const series = response.data as DataFrame[];
+  lastData = { state: response.error ? LoadingState.Error : LoadingState.Done, series, timeRange: range, request };
+  return summarise(series, response.error?.message);
 }
 
 /** The dashboard range "last `minutes` minutes", ending now. */
@@ -192,22 +226,28 @@ const host = {
     minutes: number
   ): Promise<QuerySummary> {
     lastQuery = [moduleUrl, settings, targets, minutes];
-    const ds = await dataSource(moduleUrl, settings);
-    const range = lastMinutes(minutes);
-    const request = queryRequest(targets, range);
-    const result = ds.query(request);
-    let response: DataQueryResponse;
-    try {
-      response = isObservable(result) ? await lastValueFrom(result) : await result;
-    } catch (err) {
-      // Grafana's query runner turns a failed query into an error on the panel data.
-      const message = err instanceof Error ? err.message : String(err);
-      lastData = { state: LoadingState.Error, series: [], timeRange: range, request, error: { message } };
-      return summarise([], message);
-    }
-    const series = response.data as DataFrame[];
-    lastData = { state: response.error ? LoadingState.Error : LoadingState.Done, series, timeRange: range, request };
-    return summarise(series, response.error?.message);
+    return runQuery(await dataSource(moduleUrl, settings), targets, lastMinutes(minutes));
+  },
+
+  /** The same over a fixed range (epoch ms), for runs that must see exactly the data they stored. */
+  async queryRange(
+    moduleUrl: string,
+    settings: DataSourceInstanceSettings,
+    targets: DataQueryRequest['targets'],
+    from: number,
+    to: number
+  ): Promise<QuerySummary> {
+    const range = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
+    return runQuery(await dataSource(moduleUrl, settings), targets, range);
+  },
+
+  /**
+   * Frames built in the page itself become the panel's data, as if a query had answered them (the
+   * XLOG bench's JSON peer builds its frame this way); no frames clears the data.
+   */
+  showFrames(series: DataFrame[], from: number, to: number) {
+    const range = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
+    lastData = { state: LoadingState.Done, series: series.map(toDataFrame), timeRange: range };
   },
 
   /**
@@ -229,14 +269,12 @@ const host = {
     );
     return answers.map((response) => {
       const series = response.data as DataFrame[];
-      const column = (name: string) => series[0]?.fields.find((f) => f.name === name)?.values ?? [];
-      const spans = column('spanId');
-      const keys = column('traceId').map((t, i) => `${t}/${spans[i]}`);
+      const spans = columnText(series, 'spanId');
       return {
         ...summarise(series, response.error?.message),
         state: response.state,
-        duplicateRows: keys.length - new Set(keys).size,
-        traceIds: [...new Set(column('traceId').map(String))],
+        duplicateRows: spans.length - new Set(spans).size,
+        traceIds: [...new Set(columnText(series, 'traceId'))],
       };
     });
   },
@@ -310,8 +348,9 @@ const host = {
 
   /** The query's range and the transaction columns the panel was given, to count dots independently. */
   panelData() {
-    const first = lastData?.series[0];
-    const column = (name: string) => (first?.fields.find((f) => f.name === name)?.values ?? []).map(Number);
+    const series = lastData?.series ?? [];
+    const column = (name: string) =>
+      series.flatMap((frame) => Array.from(frame.fields.find((f) => f.name === name)?.values ?? [], Number));
     return {
       from: lastData?.timeRange.from.valueOf() ?? 0,
       to: lastData?.timeRange.to.valueOf() ?? 0,

@@ -1,0 +1,329 @@
+/**
+ * The XLOG window end to end: a store of 1,000,000 generated transactions behind `osprey serve`,
+ * the built datasource and XLOG panel in Chromium on the e2e host page, through its data proxy.
+ * Timed from the query's start to the frames the datasource answers, and on to the panel's first
+ * full render; with the bytes on the wire per transaction and the page's heap. The peer, in the
+ * same run on the same page: the JSON rows answer (every field, `Accept: application/json`),
+ * parsed and pivoted into a frame of arrays as the datasource did before the Arrow window.
+ *
+ *   npm run bench:xlog-window                 # DuckDB and ClickHouse
+ *   BENCH_STORES=duckdb npm run bench:xlog-window
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import {
+  ClickHouseStore,
+  DEFAULT_CLICKHOUSE_DATABASE,
+  DuckDbStore,
+  generateTransactions,
+  startClickHouseServer,
+} from '@osprey/backend';
+import type { Store } from '@osprey/backend';
+import type { Transaction } from '@osprey/model';
+
+import { dataSourceSettings, DS_MODULE, openHostPage, pluginUrl, requireBuilt, type HostPage } from '../test/e2e/page';
+import { BENCH_TOKEN, startOsprey, type OspreyProcess } from './osprey-process';
+
+const PANEL_MODULE = pluginUrl('panels/xlog/module.js');
+const PANEL = { width: 1200, height: 500 };
+const DS_UID = 'osprey-bench';
+const TOTAL = 1_000_000;
+const SPAN_MS = 15 * 60_000;
+/** The 100k window: the last tenth of the stored span. */
+const WINDOWS = [
+  { name: '100k', share: 0.1 },
+  { name: '1M', share: 1 },
+];
+const RUNS = 5;
+const INSERT_CHUNK = 50_000;
+
+interface Figures {
+  rows: number;
+  /** Query start → the datasource's frames. */
+  framesMs: number;
+  /** Query start → the panel drawn with every dot. */
+  renderMs: number;
+  bytes: number;
+  /** JS heap plus array buffers in use with the window shown, after a GC, above the empty page. */
+  heapBytes: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Seeded transactions ending in [from, from + SPAN_MS), stored in end order as they would arrive. */
+async function fill(store: Store, from: number): Promise<void> {
+  const all: Transaction[] = generateTransactions({
+    seed: 16,
+    count: TOTAL,
+    from,
+    spanMs: SPAN_MS,
+    services: ['cart', 'pay', 'search', 'stock', 'auth'],
+    instancesPerService: 3,
+    errorRatio: 0.02,
+  }).sort((a, b) => a.endTime - b.endTime);
+  for (let i = 0; i < all.length; i += INSERT_CHUNK) {
+    await store.insertBatch([], all.slice(i, i + INSERT_CHUNK));
+  }
+}
+
+async function heapInUse(host: HostPage): Promise<number> {
+  const cdp = await host.page.context().newCDPSession(host.page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
+  await cdp.detach();
+  return usage.usedSize + (usage.backingStorageSize ?? 0);
+}
+
+/** Waits in the page until the panel's canvas holds `rows` dots and a frame was painted after it. */
+async function rendered(host: HostPage, rows: number): Promise<void> {
+  await host.page.waitForFunction(
+    (want) => document.querySelector('[data-testid=osprey-xlog-canvas]')?.getAttribute('data-dots') === String(want),
+    rows,
+    { timeout: 300_000, polling: 'raf' }
+  );
+}
+
+/** The datasource's Arrow path: queryRange → frames, then the panel. */
+async function arrowRun(host: HostPage, from: number, to: number): Promise<Figures> {
+  await host.page.evaluate(() => {
+    window.ospreyHost.showFrames([], 0, 1);
+    performance.clearResourceTimings();
+  });
+  const empty = await heapInUse(host);
+  const started = await host.page.evaluate(() => performance.now());
+  const summary = await host.page.evaluate(
+    ([url, settings, uid, f, t]) =>
+      window.ospreyHost.queryRange(
+        url,
+        settings as never,
+        [{ refId: 'A', queryType: 'xlog', limit: 1_000_000, datasource: { uid } } as never],
+        f,
+        t
+      ),
+    [DS_MODULE, dataSourceSettings(DS_UID), DS_UID, from, to] as const
+  );
+  if (summary.error) {
+    throw new Error(summary.error);
+  }
+  const framesAt = await host.page.evaluate(() => performance.now());
+  await host.renderPanel(PANEL_MODULE, PANEL);
+  await rendered(host, summary.rows);
+  const doneAt = await host.page.evaluate(() => performance.now());
+  return {
+    rows: summary.rows,
+    framesMs: framesAt - started,
+    renderMs: doneAt - started,
+    bytes: await wireBytes(host),
+    heapBytes: (await heapInUse(host)) - empty,
+  };
+}
+
+/**
+ * The peer: the JSON rows answer through the same proxy, parsed, pivoted into a frame of arrays
+ * with every field (what the datasource built before), then the same panel.
+ */
+async function jsonRun(host: HostPage, from: number, to: number): Promise<Figures> {
+  await host.page.evaluate(() => {
+    window.ospreyHost.showFrames([], 0, 1);
+    performance.clearResourceTimings();
+  });
+  const empty = await heapInUse(host);
+  const timing = await host.page.evaluate(
+    async ([uid, f, t]) => {
+      const started = performance.now();
+      const url = `/api/datasources/proxy/uid/${uid}/osprey/api/v1/transactions?from=${f}&to=${t}&limit=1000000`;
+      const response = await fetch(url, { headers: { Accept: 'application/json' } });
+      const body = (await response.json()) as { transactions: Array<Record<string, unknown>> };
+      const rows = body.transactions;
+      const names = [
+        'endTime',
+        'elapsed',
+        'service',
+        'instance',
+        'endpoint',
+        'status',
+        'httpStatus',
+        'traceId',
+        'spanId',
+        'sqlCount',
+        'sqlTime',
+        'apiCallCount',
+        'apiCallTime',
+        'userId',
+      ];
+      const fields = names.map((name) => ({
+        name,
+        type: name === 'endTime' ? 'time' : typeof rows[0]?.[name] === 'number' ? 'number' : 'string',
+        config: {},
+        values: rows.map((row) => row[name] ?? null),
+      }));
+      window.ospreyHost.showFrames([{ name: 'transactions', fields, length: rows.length } as never], f, t);
+      return { started, framesAt: performance.now(), rows: rows.length };
+    },
+    [DS_UID, from, to] as const
+  );
+  await host.renderPanel(PANEL_MODULE, PANEL);
+  await rendered(host, timing.rows);
+  const doneAt = await host.page.evaluate(() => performance.now());
+  return {
+    rows: timing.rows,
+    framesMs: timing.framesAt - timing.started,
+    renderMs: doneAt - timing.started,
+    bytes: await wireBytes(host),
+    heapBytes: (await heapInUse(host)) - empty,
+  };
+}
+
+/** Body bytes of the last transactions answer the page received. */
+function wireBytes(host: HostPage): Promise<number> {
+  return host.page.evaluate(() => {
+    const entries = performance
+      .getEntriesByType('resource')
+      .filter((e) => e.name.includes('/api/v1/transactions')) as PerformanceResourceTiming[];
+    return entries[entries.length - 1]?.encodedBodySize ?? 0;
+  });
+}
+
+function print(store: string, window: string, arrow: Figures, json: Figures): void {
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  const rows = [
+    ['rows', String(arrow.rows), String(json.rows)],
+    ['query → frames', `${arrow.framesMs.toFixed(0)} ms`, `${json.framesMs.toFixed(0)} ms`],
+    ['query → rendered panel', `${arrow.renderMs.toFixed(0)} ms`, `${json.renderMs.toFixed(0)} ms`],
+    ['bytes on the wire', mb(arrow.bytes), mb(json.bytes)],
+    ['bytes / transaction', (arrow.bytes / arrow.rows).toFixed(1), (json.bytes / json.rows).toFixed(1)],
+    ['browser heap held', mb(arrow.heapBytes), mb(json.heapBytes)],
+  ];
+  console.log(`\n${store}, ${window} window: Arrow window (median of ${RUNS}) vs JSON rows peer`);
+  for (const [what, a, j] of rows) {
+    console.log(`  ${what.padEnd(24)} ${a.padStart(12)} ${j.padStart(12)}`);
+  }
+  console.log(`  ${'JSON / Arrow, rendered'.padEnd(24)} ${(json.renderMs / arrow.renderMs).toFixed(1).padStart(11)}×`);
+}
+
+function medianFigures(runs: Figures[]): Figures {
+  return {
+    rows: runs[0].rows,
+    framesMs: median(runs.map((r) => r.framesMs)),
+    renderMs: median(runs.map((r) => r.renderMs)),
+    bytes: median(runs.map((r) => r.bytes)),
+    heapBytes: median(runs.map((r) => r.heapBytes)),
+  };
+}
+
+async function measure(store: string, osprey: OspreyProcess, from: number): Promise<void> {
+  const host = await openHostPage({
+    missingAssets: ['fonts'],
+    dataSources: [{ uid: DS_UID, jsonData: { url: osprey.url }, secureJsonData: { token: BENCH_TOKEN } }],
+    viewport: { width: 1300, height: 700 },
+  });
+  try {
+    const to = from + SPAN_MS;
+    for (const window of WINDOWS) {
+      const start = to - SPAN_MS * window.share;
+      await arrowRun(host, start, to);
+      const arrow: Figures[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        arrow.push(await arrowRun(host, start, to));
+      }
+      // The peer's 1M answer takes tens of seconds a run: one run after one warm-up.
+      const jsonRuns = window.share === 1 ? 1 : RUNS;
+      const json: Figures[] = [];
+      for (let i = 0; i < jsonRuns; i++) {
+        json.push(await jsonRun(host, start, to));
+      }
+      print(store, window.name, medianFigures(arrow), medianFigures(json));
+    }
+    if (host.consoleErrors.length > 0) {
+      throw new Error(`console errors: ${host.consoleErrors.join('\n')}`);
+    }
+  } finally {
+    await host.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  requireBuilt(['datasource/module.js', 'panels/xlog/module.js']);
+  const stores = (process.env.BENCH_STORES ?? 'duckdb,clickhouse').split(',');
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
+  console.log(
+    `xlog-window bench: ${new Date().toISOString()}, commit ${commit}, ${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`
+  );
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'osprey-xlog-window-'));
+  const from = Date.now() - SPAN_MS - 60_000;
+  try {
+    if (stores.includes('duckdb')) {
+      const dir = path.join(scratch, 'duckdb');
+      const started = Date.now();
+      const store = await DuckDbStore.open(dir, { autoSettle: false });
+      await fill(store, from);
+      await store.close();
+      console.log(`DuckDB filled with ${TOTAL} transactions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const osprey = await startOsprey(dir);
+      try {
+        await measure('DuckDB', osprey, from);
+      } finally {
+        await osprey.stop();
+      }
+    }
+    if (stores.includes('clickhouse')) {
+      const chDir = path.join(scratch, 'clickhouse');
+      mkdirSync(chDir);
+      const server = await startClickHouseServer(chDir, freePort);
+      try {
+        const started = Date.now();
+        const store = await ClickHouseStore.open(
+          { url: server.url, database: DEFAULT_CLICKHOUSE_DATABASE },
+          { settleMs: 10_000, autoSettle: false }
+        );
+        await fill(store, from);
+        await store.close();
+        console.log(`ClickHouse filled with ${TOTAL} transactions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const osprey = await startOsprey(path.join(scratch, 'unused'), [
+          '--store',
+          'clickhouse',
+          '--clickhouse-url',
+          server.url,
+        ]);
+        try {
+          await measure('ClickHouse', osprey, from);
+        } finally {
+          await osprey.stop();
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+    console.log(
+      `\nload after: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
