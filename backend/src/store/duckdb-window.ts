@@ -12,6 +12,7 @@ import { TRANSACTION_COLUMNS, type TransactionColumn } from '@osprey/model';
 import { transactionWhere } from './duckdb-transactions';
 import {
   freeDictionaries,
+  storeColumn,
   windowColumns,
   WindowBatcher,
   type ChunkColumn,
@@ -30,8 +31,6 @@ const SQL_TYPE: Record<Exclude<ValueKind, 'str'>, string> = {
   i8: 'TINYINT',
 };
 
-const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
 /** The SELECT expression of one window column; free dictionaries are looked up in `$dict_<name>`. */
 function expression(column: WindowColumn): string {
   const source = (() => {
@@ -47,8 +46,8 @@ function expression(column: WindowColumn): string {
         return `enum_code(${column.name})`;
       default:
         return column.dictionary
-          ? `list_position($dict_${column.name}, ${snake(column.name)}) - 1`
-          : snake(column.name);
+          ? `list_position($dict_${column.name}, ${storeColumn(column.name)}) - 1`
+          : storeColumn(column.name);
     }
   })();
   return column.kind === 'str' ? source : `(${source})::${SQL_TYPE[column.kind]}`;
@@ -93,7 +92,7 @@ export async function transactionWindow(
     const summary = (
       await connection.runAndReadAll(
         `SELECT count(*)::BIGINT AS matched${free
-          .map((name) => `, list(DISTINCT ${snake(name)} ORDER BY ${snake(name)}) AS ${name}`)
+          .map((name) => `, list(DISTINCT ${storeColumn(name)} ORDER BY ${storeColumn(name)}) AS ${name}`)
           .join('')} FROM transactions WHERE ${where}`,
         values
       )
