@@ -16,6 +16,7 @@ import {
   windowColumns,
   WindowBatcher,
   type ChunkColumn,
+  type OverLimit,
   type TransactionWindow,
   type ValueKind,
   type WindowBatch,
@@ -73,7 +74,7 @@ export async function transactionWindow(
   query: WindowQuery,
   names: readonly TransactionColumn[],
   release: () => void
-): Promise<TransactionWindow | { kind: 'over-limit'; matched: number }> {
+): Promise<TransactionWindow | OverLimit> {
   let open = true;
   const end = async (ok: boolean) => {
     if (open) {
