@@ -5,7 +5,8 @@
  * tables over both. The real OpenTelemetry workload is split by service — frontend and catalog
  * spans to one backend, cart and payment spans to the other — so every checkout trace spans both
  * halves. Either backend must then answer exactly what one DuckDB backend that received the whole
- * workload answers (counts, traces across both halves, map edges), and both shards must hold rows.
+ * workload answers (counts, traces across both halves, map edges, the Arrow window), and both
+ * shards must hold rows.
  * JVM capture requests created through either backend spread over both shards, and one created
  * through one backend is claimed and finished through the other.
  */
@@ -17,7 +18,7 @@ import type { JvmRequest, JvmRequestsResponse, Span, TransactionsResponse } from
 
 import { type Backend, buildBackend, killAll, postOtlp, startBackend, TOKENS } from './osprey-cli';
 import { type ClickHouse, freePort, startClickHouse, stopAll } from './real-servers';
-import { conformanceCases, get, roundFloats, waitSettled } from './store-compare';
+import { conformanceCases, get, getWindow, roundFloats, waitSettled, windowCases } from './store-compare';
 import { makeWorkload } from './workload/store-workload';
 
 jest.setTimeout(240_000);
@@ -119,6 +120,14 @@ describe('two ClickHouse shards behind two backends', () => {
     const expected = roundFloats(await get(duck, route));
     for (const backend of backends) {
       expect(roundFloats(await get(backend, route))).toEqual(expected);
+    }
+  });
+
+  it.each(windowCases(workload))('Arrow window, %s: either backend answers as DuckDB', async (_, route) => {
+    const expected = await getWindow(duck, route);
+    expect(expected.rows.length).toBeGreaterThan(0);
+    for (const backend of backends) {
+      expect(await getWindow(backend, route)).toEqual(expected);
     }
   });
 

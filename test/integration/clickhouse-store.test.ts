@@ -15,6 +15,8 @@ import { ClickHouseConnection } from '../../backend/src/store/clickhouse/connect
 import { str } from '../../backend/src/store/clickhouse/sql';
 import { ClickHouseStore } from '../../backend/src/store/clickhouse/store';
 import { sortableId } from '../../backend/src/store/ids';
+import type { WindowAnswer } from '../../backend/src/store/window';
+import { generateTransactions } from '../../backend/src/testing/generate';
 import { type ClickHouse, startClickHouse, stopAll } from './real-servers';
 
 jest.setTimeout(60_000);
@@ -211,6 +213,61 @@ describe('writes', () => {
     expect((await target.threadDumps(everything)).map((d) => d.id)).toEqual(['dump-new']);
     expect((await target.heapHistograms(everything)).map((h) => h.id)).toEqual(['histogram-new']);
     expect((await target.jvmRequests({}, now)).map((r) => [r.id, r.status])).toEqual([['request-new', 'pending']]);
+  });
+});
+
+describe('the XLOG window', () => {
+  async function rowsOf(answer: WindowAnswer): Promise<Array<Array<string | null>>> {
+    if (answer.kind !== 'rows') {
+      throw new Error(`a ${answer.kind} answer`);
+    }
+    const rows: Array<Array<string | null>> = [];
+    for await (const batch of answer.batches) {
+      for (let i = 0; i < batch.length; i++) {
+        rows.push(
+          answer.columns.map(({ dictionary }, c) => {
+            const value = batch.columns[c].values[i];
+            return dictionary ? dictionary[value as number] : (value as string | null);
+          })
+        );
+      }
+    }
+    return rows.sort();
+  }
+
+  it('counts a resent batch once, as transactions() does', async () => {
+    const target = await store();
+    const { frontend, cart } = checkout('9'.repeat(32));
+    for (let i = 0; i < 2; i++) {
+      await insert(target, [...frontend, ...cart]);
+    }
+    const answer = await target.transactionWindow({ from: MINUTE - 1000, to: MINUTE + 60_000, limit: 10 }, [
+      'service',
+      'spanId',
+    ]);
+    expect(answer).toMatchObject({ matched: 2, truncated: false });
+    expect(await rowsOf(answer)).toEqual([
+      ['cart', 'c1'],
+      ['frontend', 'f1'],
+    ]);
+  });
+
+  it('codes a dictionary whose literals outgrow the default 256 KiB max_query_size', async () => {
+    const target = await store();
+    const endpoints = Array.from({ length: 12_000 }, (_, i) => `GET /catalog/items/${String(i).padStart(5, '0')}`);
+    const transactions = generateTransactions({ seed: 3, count: endpoints.length, from: MINUTE, spanMs: 60_000 }).map(
+      (tx, i) => ({ ...tx, endpoint: endpoints[i] })
+    );
+    await target.insertBatch([], transactions);
+    const answer = await target.transactionWindow({ from: MINUTE, to: MINUTE + 60_000, limit: 20_000 }, [
+      'endpoint',
+      'traceId',
+    ]);
+    expect(answer).toMatchObject({
+      matched: endpoints.length,
+      columns: [{ kind: 'i16', dictionary: endpoints }, { kind: 'str' }],
+    });
+    expect(await rowsOf(answer)).toEqual(transactions.map((tx) => [tx.endpoint, tx.traceId]).sort());
   });
 });
 

@@ -1,21 +1,53 @@
 /**
  * Helpers of the store comparison tests (store-conformance, clickhouse-shards): read routes to
- * compare, float-order-tolerant comparison, waiting for settling.
+ * compare (JSON and the Arrow window), float-order-tolerant comparison, waiting for settling.
  */
-import type { ServiceMapResponse } from '@osprey/model';
+import { ARROW_STREAM_MEDIA_TYPE, type ServiceMapResponse, WINDOW_METADATA } from '@osprey/model';
+import { DataType, tableFromIPC } from 'apache-arrow';
 
 import { type Backend, TOKENS } from './osprey-cli';
 import { waitFor } from './real-servers';
 import type { Workload } from './workload/store-workload';
 
-export async function get<T>(backend: Backend, pathAndQuery: string): Promise<T> {
+async function read(backend: Backend, pathAndQuery: string, accept?: string): Promise<Response> {
   const res = await fetch(`${backend.url}${pathAndQuery}`, {
-    headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}` },
+    headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}`, ...(accept ? { accept } : {}) },
   });
   if (res.status !== 200) {
     throw new Error(`GET ${pathAndQuery}: ${res.status} ${await res.text()}`);
   }
-  return (await res.json()) as T;
+  return res;
+}
+
+export async function get<T>(backend: Backend, pathAndQuery: string, accept?: string): Promise<T> {
+  return (await (await read(backend, pathAndQuery, accept)).json()) as T;
+}
+
+/**
+ * The Arrow window answer of `pathAndQuery` laid out for comparison: fields with their types,
+ * the metadata, each dictionary in its order, the rows as value arrays — sorted unless truncated,
+ * since a window that fits comes in each store's storage order.
+ */
+export async function getWindow(backend: Backend, pathAndQuery: string) {
+  const res = await read(backend, pathAndQuery, ARROW_STREAM_MEDIA_TYPE);
+  if (res.headers.get('content-type') !== ARROW_STREAM_MEDIA_TYPE) {
+    throw new Error(`GET ${pathAndQuery}: ${res.headers.get('content-type')}, not Arrow: ${await res.text()}`);
+  }
+  const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
+  const fields = table.schema.fields;
+  const truncated = table.schema.metadata.get(WINDOW_METADATA.truncated);
+  const rows = table.toArray().map((row: Record<string, unknown>) => fields.map((field) => row[field.name]));
+  return {
+    fields: fields.map((field) => `${field.name}: ${field.type}${field.nullable ? ' | null' : ''}`),
+    truncated,
+    matched: Number(table.schema.metadata.get(WINDOW_METADATA.matched)),
+    dictionaries: Object.fromEntries(
+      fields
+        .filter((field) => DataType.isDictionary(field.type))
+        .map((field) => [field.name, [...(table.getChild(field.name)!.data[0].dictionary ?? [])]])
+    ),
+    rows: truncated === 'true' ? rows : rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+  };
 }
 
 /**
@@ -54,6 +86,30 @@ export function waitSettled(backend: Backend, workload: Workload, name: string):
     },
     30_000
   );
+}
+
+/** Rows of a truncated window case. */
+export const WINDOW_CASE_LIMIT = 5;
+
+/**
+ * The Arrow window routes compared, with what each answers: all the workload, part of it, or the
+ * newest WINDOW_CASE_LIMIT of all (truncated). `columns=` picks fields; the box is an XLOG
+ * drag-selection (an elapsed range).
+ */
+export function windowCases(workload: Workload): Array<[string, string, 'all' | 'part' | 'newest']> {
+  const window = `/api/v1/transactions?from=${workload.from}&to=${workload.to}`;
+  const dots = 'columns=endTime,elapsed,status,service';
+  return [
+    ['all columns', `${window}&limit=1000`, 'all'],
+    ['the dot columns', `${window}&limit=1000&${dots}`, 'all'],
+    [
+      'a box of elapsed times, one service',
+      `${window}&limit=1000&minElapsed=30&maxElapsed=90&service=frontend`,
+      'part',
+    ],
+    ['a box of elapsed times', `${window}&limit=1000&minElapsed=30&maxElapsed=90&columns=endTime,elapsed,kind`, 'part'],
+    ['truncated: the newest rows, in order', `${window}&limit=${WINDOW_CASE_LIMIT}&${dots},traceId`, 'newest'],
+  ];
 }
 
 /** The read routes compared, with the workload window. */

@@ -11,11 +11,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { ServicesResponse, Span, TransactionsResponse } from '@osprey/model';
+import { ARROW_STREAM_MEDIA_TYPE, type ServicesResponse, type Span, type TransactionsResponse } from '@osprey/model';
 
 import { type Backend, buildBackend, killAll, postOtlp, startBackend, TOKENS } from './osprey-cli';
 import { type ClickHouse, startClickHouse, stopAll } from './real-servers';
-import { conformanceCases, get, roundFloats, waitSettled } from './store-compare';
+import {
+  conformanceCases,
+  get,
+  getWindow,
+  roundFloats,
+  waitSettled,
+  WINDOW_CASE_LIMIT,
+  windowCases,
+} from './store-compare';
 import { makeWorkload, SERVICES } from './workload/store-workload';
 
 jest.setTimeout(180_000);
@@ -216,6 +224,31 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
   it.each(conformanceCases(workload))('%s: %s', async (_, route) => {
     const [expected, actual] = await Promise.all([get(duck, route), get(ch, route)]);
     expect(roundFloats(actual)).toEqual(roundFloats(expected));
+  });
+
+  describe('the XLOG window as Arrow', () => {
+    it.each(windowCases(workload))('%s: the same fields, dictionaries and rows', async (_, route, shape) => {
+      const [expected, actual] = await Promise.all([getWindow(duck, route), getWindow(ch, route)]);
+      if (shape === 'part') {
+        expect(expected.matched).toBeGreaterThan(WINDOW_CASE_LIMIT);
+        expect(expected.matched).toBeLessThan(workload.transactions);
+      } else {
+        expect(expected.matched).toBe(workload.transactions);
+      }
+      expect(expected.truncated).toBe(String(shape === 'newest'));
+      expect(expected.rows).toHaveLength(shape === 'newest' ? WINDOW_CASE_LIMIT : expected.matched);
+      expect(actual).toEqual(expected);
+    });
+
+    it('mode=auto past the limit: the same density grid, as JSON', async () => {
+      const window = `from=${workload.from}&to=${workload.to}`;
+      const route = `/api/v1/transactions?${window}&mode=auto&limit=10&timeBuckets=40&elapsedBuckets=12`;
+      const [expected, actual] = await Promise.all(
+        [duck, ch].map((backend) => get<TransactionsResponse>(backend, route, ARROW_STREAM_MEDIA_TYPE))
+      );
+      expect(expected.density?.total).toBe(workload.transactions);
+      expect(roundFloats(actual)).toEqual(roundFloats(expected));
+    });
   });
 
   it.each([

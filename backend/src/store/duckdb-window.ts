@@ -12,9 +12,11 @@ import { TRANSACTION_COLUMNS, type TransactionColumn } from '@osprey/model';
 import { transactionWhere } from './duckdb-transactions';
 import {
   freeDictionaries,
+  storeColumn,
   windowColumns,
   WindowBatcher,
   type ChunkColumn,
+  type OverLimit,
   type TransactionWindow,
   type ValueKind,
   type WindowBatch,
@@ -29,8 +31,6 @@ const SQL_TYPE: Record<Exclude<ValueKind, 'str'>, string> = {
   i16: 'SMALLINT',
   i8: 'TINYINT',
 };
-
-const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** The SELECT expression of one window column; free dictionaries are looked up in `$dict_<name>`. */
 function expression(column: WindowColumn): string {
@@ -47,8 +47,8 @@ function expression(column: WindowColumn): string {
         return `enum_code(${column.name})`;
       default:
         return column.dictionary
-          ? `list_position($dict_${column.name}, ${snake(column.name)}) - 1`
-          : snake(column.name);
+          ? `list_position($dict_${column.name}, ${storeColumn(column.name)}) - 1`
+          : storeColumn(column.name);
     }
   })();
   return column.kind === 'str' ? source : `(${source})::${SQL_TYPE[column.kind]}`;
@@ -74,7 +74,7 @@ export async function transactionWindow(
   query: WindowQuery,
   names: readonly TransactionColumn[],
   release: () => void
-): Promise<TransactionWindow | { kind: 'over-limit'; matched: number }> {
+): Promise<TransactionWindow | OverLimit> {
   let open = true;
   const end = async (ok: boolean) => {
     if (open) {
@@ -93,7 +93,7 @@ export async function transactionWindow(
     const summary = (
       await connection.runAndReadAll(
         `SELECT count(*)::BIGINT AS matched${free
-          .map((name) => `, list(DISTINCT ${snake(name)} ORDER BY ${snake(name)}) AS ${name}`)
+          .map((name) => `, list(DISTINCT ${storeColumn(name)} ORDER BY ${storeColumn(name)}) AS ${name}`)
           .join('')} FROM transactions WHERE ${where}`,
         values
       )

@@ -43,7 +43,7 @@ import { transactionWindow } from './duckdb-window';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
 import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from './settle-memory';
 import { rowToTransaction } from './transaction-row';
-import type { WindowAnswer, WindowQuery } from './window';
+import { windowAnswer, type WindowAnswer, type WindowQuery } from './window';
 import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
@@ -432,18 +432,20 @@ export class DuckDbStore implements Store {
     return { transactions: rows.slice(0, query.limit).map(rowToTransaction), truncated };
   }
 
-  async transactionWindow(query: WindowQuery, columns: readonly TransactionColumn[]): Promise<WindowAnswer> {
-    if (query.mode === 'density') {
-      return { kind: 'density', density: await this.density(query) };
-    }
-    // Its own connection: a streaming result is invalidated by the next query on its connection.
-    const connection = await this.instance.connect();
-    this.windowReads.add(connection);
-    const answer = await transactionWindow(connection, query, columns, () => {
-      this.windowReads.delete(connection);
-      connection.closeSync();
-    });
-    return answer.kind === 'rows' ? answer : { kind: 'density', density: await this.density(query) };
+  transactionWindow(query: WindowQuery, columns: readonly TransactionColumn[]): Promise<WindowAnswer> {
+    return windowAnswer(
+      query,
+      () => this.density(query),
+      async () => {
+        // Its own connection: a streaming result is invalidated by the next query on its connection.
+        const connection = await this.instance.connect();
+        this.windowReads.add(connection);
+        return transactionWindow(connection, query, columns, () => {
+          this.windowReads.delete(connection);
+          connection.closeSync();
+        });
+      }
+    );
   }
 
   private density(query: TransactionQuery): Promise<TransactionDensity> {

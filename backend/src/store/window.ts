@@ -51,6 +51,28 @@ export interface WindowDensity {
 
 export type WindowAnswer = TransactionWindow | WindowDensity;
 
+/** A store's window read that counted more matches than mode=auto allows rows for. */
+export interface OverLimit {
+  kind: 'over-limit';
+  matched: number;
+}
+
+/**
+ * Both stores' transactionWindow around their read: mode=density answers the grid without reading
+ * rows, and so does a read that found mode=auto over the limit.
+ */
+export async function windowAnswer(
+  query: WindowQuery,
+  density: () => Promise<TransactionDensity>,
+  read: () => Promise<TransactionWindow | OverLimit>
+): Promise<WindowAnswer> {
+  if (query.mode === 'density') {
+    return { kind: 'density', density: await density() };
+  }
+  const answer = await read();
+  return answer.kind === 'rows' ? answer : { kind: 'density', density: await density() };
+}
+
 export type WindowQuery = TransactionQuery & { limit: number };
 
 /**
@@ -94,6 +116,11 @@ export function windowColumns(
     const dictionary = spec.values ? [...spec.values] : (dictionaries[name] ?? []);
     return { name, kind: columnKind(name, dictionary.length), dictionary };
   });
+}
+
+/** The `transactions` column holding a field, in both stores: the field's name in snake_case. */
+export function storeColumn(name: TransactionColumn): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 /** Columns whose dictionary the store must read from the data (not fixed by the model). */
@@ -147,18 +174,32 @@ export class WindowBatcher {
   /** Adds `count` rows; returns the batches that filled up meanwhile. */
   push(chunk: readonly ChunkColumn[], count: number): WindowBatch[] {
     const full: WindowBatch[] = [];
-    let offset = 0;
-    while (offset < count) {
-      this.batch ??= this.fresh();
-      const n = Math.min(count - offset, this.rows - this.filled);
-      this.batch.columns.forEach((target, c) => copy(target, chunk[c], offset, n, this.filled));
-      this.filled += n;
+    for (let offset = 0; offset < count;) {
+      const { columns, at, room } = this.open();
+      const n = Math.min(count - offset, room);
+      columns.forEach((target, c) => copy(target, chunk[c], offset, n, at));
       offset += n;
-      if (this.filled === this.rows) {
-        full.push(this.finish(this.rows));
+      const batch = this.commit(n);
+      if (batch) {
+        full.push(batch);
       }
     }
     return full;
+  }
+
+  /**
+   * The batch being filled, for a decoder that writes rows into its arrays itself (ClickHouse's
+   * RowBinary): rows `at` to `at + room - 1` are free. `commit` then counts the rows written.
+   */
+  open(): { columns: WindowColumnData[]; at: number; room: number } {
+    this.batch ??= this.fresh();
+    return { columns: this.batch.columns, at: this.filled, room: this.rows - this.filled };
+  }
+
+  /** Counts `n` rows written into open()'s batch; returns the batch if that filled it. */
+  commit(n: number): WindowBatch | undefined {
+    this.filled += n;
+    return this.filled === this.rows ? this.finish(this.rows) : undefined;
   }
 
   /** The partly filled last batch, if any rows wait. */

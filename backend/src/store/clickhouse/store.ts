@@ -12,6 +12,7 @@ import type {
   ThreadDumpListItem,
   ThreadDumpResponse,
   Transaction,
+  TransactionColumn,
   TransactionQuery,
   TransactionsResponse,
 } from '@osprey/model';
@@ -34,6 +35,7 @@ import {
   type RollupCompaction,
   type Store,
 } from '../store';
+import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
 import * as active from './active';
 import * as jvm from './jvm';
 import { ClickHouseJvmRequests } from './jvm-requests';
@@ -46,6 +48,7 @@ import { serviceMap } from './servicemap';
 import * as settle from './settle';
 import { num, str } from './sql';
 import { transactionDensity, transactionWhere } from './transactions';
+import { transactionWindow } from './window';
 
 export interface ClickHouseStoreOptions {
   /** A trace settles once no span of it arrived for this long (ms), on any backend of the cluster. */
@@ -243,6 +246,14 @@ export class ClickHouseStore implements Store {
       return { transactions: [], truncated: true, density: await this.density(query) };
     }
     return { transactions: rows.slice(0, query.limit).map(rowToTransaction), truncated };
+  }
+
+  transactionWindow(query: WindowQuery, columns: readonly TransactionColumn[]): Promise<WindowAnswer> {
+    return windowAnswer(
+      query,
+      () => this.density(query),
+      () => transactionWindow(this.connection, query, columns)
+    );
   }
 
   private density(query: TransactionQuery) {
