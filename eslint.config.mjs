@@ -1,4 +1,6 @@
 import grafanaConfig from '@grafana/eslint-config';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
 
 export default [
   {
@@ -10,6 +12,25 @@ export default [
     rules: {
       'react/prop-types': 'off',
       'react/react-in-jsx-scope': 'off',
+    },
+  },
+  {
+    // No file may import (at run time) a module that imports it back, in any package or across
+    // packages: @osprey/* resolve to their sources through tsconfig.json's paths. Followed: imports
+    // and re-exports; type-only imports are erased by the compiler and do not count; require() calls
+    // are not followed.
+    files: ['**/*.{ts,tsx,js,mjs,cjs}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs', '.cjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      // Third-party code cannot import ours back: not parsed (ignoreExternal would also skip the
+      // workspace packages, being outside the importing file's package).
+      'import-x/ignore': ['node_modules'],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
     },
   },
 ];

@@ -5,7 +5,7 @@ import { OspreyDataSource } from './datasource';
 import { describeFetchError, expectShape, TimeoutError } from './errors';
 import { threadDumpListToFrame } from './jvm/frames';
 import { normaliseQuery, type OspreyOptions, type OspreyQuery } from './types';
-import { toVariableQuery } from './variables';
+import { toVariableQuery } from './variable-query';
 
 describe('describeFetchError', () => {
   const fetchError = (status: number, data?: unknown) => ({ status, data: data ?? {}, config: {} });

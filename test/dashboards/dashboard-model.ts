@@ -18,7 +18,7 @@ import type {
 } from '@grafana/schema/dist/types/raw/composable/timeseries/panelcfg/x/types.gen';
 
 import type { OspreyQuery } from '../../datasource/src/types';
-import type { OspreyVariableQuery } from '../../datasource/src/variables';
+import type { OspreyVariableQuery } from '../../datasource/src/variable-query';
 import type { ThreadDumpOptions } from '../../panels/threaddump/src/types';
 import type { TraceMapOptions } from '../../panels/tracemap/src/types';
 import type { XlogOptions } from '../../panels/xlog/src/types';

@@ -3,7 +3,8 @@
  * live `osprey serve` that the real OTel SDK, an active-service snapshot, a thread dump with a
  * deadlock and a refused batch fed. Prometheus loads the rule files as docker-compose does; each
  * Grafana rule (query, then threshold on the last value) must pick exactly the series the
- * Prometheus alert does, on the same data at the same instant.
+ * Prometheus alert does, on the same data at the same instant. Before any of that data, every
+ * metric the rules read is exposed and the ingest alerts' queries already have their series, at 0.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -41,11 +42,14 @@ const EXPECTED_FIRING: Record<string, Array<Record<string, string>>> = {
   OspreyActiveRequestsStuck: [{ service: 'shop', instance: 'shop-1' }],
   OspreyIngestRejected: [{ source: 'otlp', status: '400' }],
 };
+/** The query with no series here: the throughput an hour ago (Prometheus started seconds ago). */
+const NO_SERIES = ['OspreyServiceThroughputDrop'];
 /**
- * Queries with no series here: the throughput an hour ago (Prometheus started seconds ago) and the
- * 503 refusals (the queue never filled, so that counter was never created).
+ * The queries that have series before any service or JVM reported: the ingest ones, whose series
+ * Osprey exposes at 0 from the start so that increase() sees the first refusal. The others are per
+ * service or instance and cannot exist before it sends.
  */
-const NO_SERIES = ['OspreyServiceThroughputDrop', 'OspreyIngestQueueFull'];
+const SERIES_AT_START = ['OspreyIngestRejected', 'OspreyIngestQueueFull', 'OspreyIngestQueueFilling'];
 
 /** Four fast shop requests in five, one error in five; every slow request takes 4 s. */
 function traffic(): SentTransaction[] {
@@ -65,9 +69,22 @@ const key = (labels: Labels) =>
     )
   );
 
+/** Every sample name an exposition in Prometheus text offers, from its `# TYPE` lines. */
+function sampleNames(exposition: string): Set<string> {
+  const names = new Set<string>();
+  for (const [, name, type] of exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    const suffixes = type === 'histogram' ? ['_bucket', '_sum', '_count'] : [''];
+    suffixes.forEach((suffix) => names.add(`${name}${suffix}`));
+  }
+  return names;
+}
+
 describe('alert rule queries on Prometheus scraping a live Osprey', () => {
   let osprey: Osprey;
   let prometheus: Prometheus;
+  /** /metrics and an instant Prometheus had scraped it twice, both before any batch was sent. */
+  let exposedAtStart: string;
+  let start: number;
 
   const post = async (pathAndQuery: string, body: string, contentType: string) => {
     const res = await fetch(`${osprey.url}${pathAndQuery}`, {
@@ -90,16 +107,25 @@ describe('alert rule queries on Prometheus scraping a live Osprey', () => {
     prometheus = await startPrometheus(`127.0.0.1:${osprey.port}`, TOKENS.OSPREY_READ_TOKEN, {
       ruleFiles: [PROMETHEUS_RECORDING, PROMETHEUS_ALERTS].map((rel) => path.join(ROOT, rel)),
     });
-    // rate() and increase() see only what a counter gained between scrapes: create the series, let
-    // Prometheus scrape them, then add to them.
+    exposedAtStart = await (
+      await fetch(`${osprey.url}/metrics`, { headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}` } })
+    ).text();
+    // increase() needs two samples in its window.
+    start = await waitFor('prometheus to scrape the idle backend twice', async () => {
+      const now = Date.now() / 1000;
+      const [scrapes] = await prometheus.query('count_over_time(up{job="osprey"}[1m])', now);
+      return Number(scrapes?.value[1]) >= 2 ? now : undefined;
+    });
+    // rate() sees only what a counter gained between scrapes: a service's series are created by its
+    // first batch, so let Prometheus scrape them, then add to them. The refusal counters exist at 0
+    // from the start: one refused batch is enough.
     sendWithSdk(osprey.url, TOKENS.OSPREY_INGEST_TOKEN, traffic());
     expect(await badBatch()).toBe(400);
     await waitFor('prometheus to scrape the first batches', async () => {
-      const series = await prometheus.query('osprey_transactions_total or osprey_ingest_rejected_batches_total');
-      return series.length === 3 ? true : undefined;
+      const series = await prometheus.query('osprey_transactions_total');
+      return series.length === 2 ? true : undefined;
     });
     sendWithSdk(osprey.url, TOKENS.OSPREY_INGEST_TOKEN, traffic());
-    expect(await badBatch()).toBe(400);
     const dump = readFileSync(path.join(ROOT, 'test/fixtures/jvm/jdk17/jstack-l.txt'));
     expect(await post('/api/v1/jvm/threaddumps?service=shop&instance=shop-1', dump.toString(), 'text/plain')).toBe(201);
     const snapshot = {
@@ -124,6 +150,35 @@ describe('alert rule queries on Prometheus scraping a live Osprey', () => {
     }
     return result;
   }
+
+  it('reads only metrics Osprey exposes; before any batch only the ingest queries have series, all 0', async () => {
+    const exposed = sampleNames(exposedAtStart);
+    const read = [...recording, ...alerts].flatMap((rule) =>
+      [...rule.expr.matchAll(/(?<![\w:])osprey_\w+(?![\w:])/g)].map((m) => m[0])
+    );
+    // Recorded series (level:metric:operations) are left out: 'returns data for every recording rule' checks them.
+    expect([...new Set(read)].sort()).toEqual([
+      'osprey_active_requests',
+      'osprey_ingest_queue_items',
+      'osprey_ingest_queue_max_items',
+      'osprey_ingest_rejected_batches_total',
+      'osprey_jvm_deadlocked_threads',
+      'osprey_transaction_duration_seconds_bucket',
+      'osprey_transaction_errors_total',
+      'osprey_transactions_total',
+    ]);
+    expect(read.filter((name) => !exposed.has(name))).toEqual([]);
+
+    for (const rule of grafanaRules) {
+      const query = String(rule.data.find((q) => q.refId === 'A')!.model.expr);
+      const values = new Set((await prometheus.query(query, start)).map((s) => s.value[1]));
+      expect({ rule: rule.title, values: [...values] }).toEqual({
+        rule: rule.title,
+        values: SERIES_AT_START.includes(rule.title) ? ['0'] : [],
+      });
+    }
+    expect(Object.values(await firing(start)).flat()).toEqual([]);
+  });
 
   const expectedFiring = () =>
     Object.fromEntries(alerts.map((r) => [r.alert, (EXPECTED_FIRING[r.alert] ?? []).map(key).sort()]));

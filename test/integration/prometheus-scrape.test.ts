@@ -1,7 +1,8 @@
 /**
  * Debian's Prometheus scrapes a real `osprey serve` (bearer token in its scrape config, 1 s
  * interval) that the real OpenTelemetry SDK fed; what Prometheus stored must equal what the backend
- * itself reports through GET /api/v1/transactions, exemplars included.
+ * itself reports through GET /api/v1/transactions, exemplars included; the first refused batch
+ * shows in increase().
  */
 import { execFileSync } from 'node:child_process';
 
@@ -146,5 +147,24 @@ describe('Prometheus scraping /metrics (real prometheus, real osprey, real OTel 
     const text = await res.text();
     expect(text).toContain('osprey_transactions_total{service="checkout",endpoint="GET /cart"} 16');
     expect(execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' })).toBe('');
+  });
+
+  it('shows the first refused batch to increase(): its series was scraped at 0 before it', async () => {
+    const series = 'osprey_ingest_rejected_batches_total{source="otlp",status="400"}';
+    await waitFor(`prometheus to scrape ${series} at 0`, async () => {
+      const rows = await prometheus.query(series);
+      return rows.length === 1 && rows[0].value[1] === '0' ? true : undefined;
+    });
+    const refused = await fetch(`${osprey.url}/v1/traces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz' }] }] }] }),
+    });
+    expect(refused.status).toBe(400);
+    const increase = await waitFor('increase() to see the refused batch', async () => {
+      const rows = await prometheus.query(`increase(${series}[1m])`);
+      return rows.length === 1 && Number(rows[0].value[1]) > 0 ? Number(rows[0].value[1]) : undefined;
+    });
+    expect(increase).toBeGreaterThan(0);
   });
 });

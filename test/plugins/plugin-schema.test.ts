@@ -52,6 +52,20 @@ describe('plugin.json files in dist/', () => {
   });
 });
 
+describe('datasource/plugin.json', () => {
+  // Grafana offers only tracing datasources in its trace-link pickers (Prometheus exemplars, Loki
+  // derived fields); streaming says queries may stay open (live XLOG, LoadingState.Streaming).
+  it('declares what the datasource does: metrics, annotations, tracing, streaming, no backend', () => {
+    expect(readJson('datasource/plugin.json')).toMatchObject({
+      metrics: true,
+      annotations: true,
+      tracing: true,
+      streaming: true,
+      backend: false,
+    });
+  });
+});
+
 type Json = Record<string, any>;
 
 describe('a broken plugin.json fails the schema', () => {

@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
 import { DuckDbStore } from '../store/duckdb';
-import type { IngestObserver, IngestSource } from './observer';
+import { INGEST_REJECT_STATUSES, type IngestObserver, type IngestSource } from './observer';
 
 jest.setTimeout(30_000);
 
@@ -24,6 +24,9 @@ const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 type Call = [string, ...unknown[]];
 
+/** Every refusal status any test in this file was answered, for the last test. */
+const refusedWith = new Set<number>();
+
 /** Remembers what the routes reported, in order. */
 class RecordingObserver implements IngestObserver {
   calls: Call[] = [];
@@ -32,6 +35,7 @@ class RecordingObserver implements IngestObserver {
   }
   rejected(source: IngestSource, status: number, items: number): void {
     this.calls.push(['rejected', source, status, items]);
+    refusedWith.add(status);
   }
 }
 
@@ -336,10 +340,14 @@ describe('ingest routes', () => {
       ]);
     });
 
-    it('reports refusals before the handler (no token) as rejected batches', async () => {
+    it('reports refusals before the handler (no token, a token without the ingest scope) as rejected batches', async () => {
       const res = await fetch(`${base}/api/v2/spans`, { method: 'POST', body: '[]' });
       expect(res.status).toBe(401);
-      expect(observer.calls).toEqual([['rejected', 'zipkin', 401, 0]]);
+      expect((await post('/v1/traces', otlpJsonSpan({}), { authorization: 'Bearer rd' })).status).toBe(403);
+      expect(observer.calls).toEqual([
+        ['rejected', 'zipkin', 401, 0],
+        ['rejected', 'otlp', 403, 0],
+      ]);
     });
 
     it.each([
@@ -419,4 +427,32 @@ describe('ingest under a full writer queue', () => {
       ['committed', 'native', 2, 2],
     ]);
   });
+});
+
+describe('ingest into a store that fails', () => {
+  it('answers 500 and reports the batch as rejected', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'osprey-failing-'));
+    const store = await DuckDbStore.open(dir);
+    await store.close();
+    const observer = new RecordingObserver();
+    const app = buildServer({ store, tokens: { ingest: 'in' }, observer });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const res = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/transactions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer in', 'content-type': 'application/json' },
+        body: JSON.stringify([tx(1)]),
+      });
+      expect(res.status).toBe(500);
+      expect(observer.calls).toEqual([['rejected', 'native', 500, 1]]);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// Runs last: /metrics pre-registers INGEST_REJECT_STATUSES, so the list must be what the routes answer.
+it('refuses batches with exactly the statuses INGEST_REJECT_STATUSES lists', () => {
+  expect([...refusedWith].sort((a, b) => a - b)).toEqual([...INGEST_REJECT_STATUSES]);
 });

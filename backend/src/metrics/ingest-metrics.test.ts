@@ -2,9 +2,33 @@ import type { Transaction } from '@osprey/model';
 import { Histogram, type LabelValues, Registry } from 'prom-client';
 
 import { EndpointCap } from '../export/endpoint-cap';
+import { INGEST_REJECT_STATUSES, INGEST_SOURCES } from '../ingest/observer';
 import { DURATION_BUCKETS, durationBucket, IngestMetrics, labelGroups } from './ingest-metrics';
 
 describe('IngestMetrics.rejected', () => {
+  it('has every source and refusal status at 0 before the first batch, so increase() sees the first', async () => {
+    const registry = new Registry();
+    new IngestMetrics([registry], 10);
+    const text = await registry.metrics();
+    const zeros = (name: string) =>
+      text.split('\n').filter((line) => line.startsWith(`${name}{`) && line.endsWith('} 0'));
+    expect(zeros('osprey_ingest_rejected_batches_total')).toHaveLength(
+      INGEST_SOURCES.length * INGEST_REJECT_STATUSES.length
+    );
+    expect(zeros('osprey_ingest_rejected_items_total')).toHaveLength(
+      INGEST_SOURCES.length * INGEST_REJECT_STATUSES.length
+    );
+    for (const source of INGEST_SOURCES) {
+      expect(text).toContain(`osprey_ingest_received_items_total{source="${source}"} 0\n`);
+      expect(text).toContain(`osprey_ingest_commit_seconds_count{source="${source}"} 0\n`);
+      for (const status of INGEST_REJECT_STATUSES) {
+        expect(text).toContain(`osprey_ingest_rejected_batches_total{source="${source}",status="${status}"} 0\n`);
+      }
+    }
+    // Per-service series wait for the service's first batch: its name is not known before.
+    expect(text).not.toMatch(/^osprey_transactions_total\{/m);
+  });
+
   it('counts the refused batch and the spans in it, by source and status', async () => {
     const registry = new Registry();
     const metrics = new IngestMetrics([registry], 10);

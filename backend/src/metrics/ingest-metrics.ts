@@ -2,7 +2,7 @@ import type { Transaction } from '@osprey/model';
 import { Counter, Histogram, type LabelValues, Registry, type RegistryContentType } from 'prom-client';
 
 import { EndpointCap } from '../export/endpoint-cap';
-import type { IngestObserver, IngestSource } from '../ingest/observer';
+import { INGEST_REJECT_STATUSES, INGEST_SOURCES, type IngestObserver, type IngestSource } from '../ingest/observer';
 
 /** Exemplar label carrying the trace id; Grafana's Prometheus datasource links it by this name. */
 export const EXEMPLAR_TRACE_ID_LABEL = 'trace_id';
@@ -73,6 +73,17 @@ class RegistryMetrics {
       buckets: COMMIT_BUCKETS,
       registers,
     });
+    // Every ingest series exists at 0 from the start: a series that first appears at 1 gives
+    // increase() and rate() nothing to compare with, so the first refusal would go unseen.
+    for (const source of INGEST_SOURCES) {
+      this.items.inc({ source }, 0);
+      this.commit.zero({ source });
+      for (const status of INGEST_REJECT_STATUSES) {
+        const labels = { source, status: String(status) };
+        this.rejectedBatches.inc(labels, 0);
+        this.rejectedItems.inc(labels, 0);
+      }
+    }
   }
 }
 
@@ -81,7 +92,8 @@ class RegistryMetrics {
  * refused. Each registry (Prometheus text, OpenMetrics) gets its own metric objects: prom-client
  * refuses exemplars outside OpenMetrics, and its OpenMetrics writer renames a counter object in
  * place (drops `_total`), which would leak into the other registry's text if they shared one.
- * Counters start at zero with the process; Prometheus' rate() handles the reset.
+ * Counters start at zero with the process; Prometheus' rate() handles the reset. The ingest series
+ * (per source, per refusal status) exist from the start; the per-service ones from a service's first batch.
  */
 export class IngestMetrics implements IngestObserver {
   private readonly cap: EndpointCap;

@@ -2,7 +2,7 @@ import { InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 import { type ChangeEvent, useState } from 'react';
 
 import type { ListQueryType } from '../types';
-import { toVariableQuery, type OspreyVariableQuery } from '../variables';
+import { toVariableQuery, type OspreyVariableQuery } from '../variable-query';
 
 interface Props {
   query: OspreyVariableQuery;
