@@ -21,8 +21,8 @@ import {
   DuckDbStore,
   generateTransactions,
   startClickHouseServer,
+  type Store,
 } from '@osprey/backend';
-import type { Store } from '@osprey/backend';
 import type { Transaction } from '@osprey/model';
 
 import { dataSourceSettings, DS_MODULE, openHostPage, pluginUrl, requireBuilt, type HostPage } from '../test/e2e/page';
@@ -101,7 +101,7 @@ async function rendered(host: HostPage, rows: number): Promise<void> {
 /** The datasource's Arrow path: queryRange → frames, then the panel. */
 async function arrowRun(host: HostPage, from: number, to: number): Promise<Figures> {
   await host.page.evaluate(() => {
-    window.ospreyHost.showFrames([], 0, 1);
+    window.ospreyHost.showFrames([], { from: 0, to: 1 });
     performance.clearResourceTimings();
   });
   const empty = await heapInUse(host);
@@ -139,7 +139,7 @@ async function arrowRun(host: HostPage, from: number, to: number): Promise<Figur
  */
 async function jsonRun(host: HostPage, from: number, to: number): Promise<Figures> {
   await host.page.evaluate(() => {
-    window.ospreyHost.showFrames([], 0, 1);
+    window.ospreyHost.showFrames([], { from: 0, to: 1 });
     performance.clearResourceTimings();
   });
   const empty = await heapInUse(host);
@@ -172,7 +172,7 @@ async function jsonRun(host: HostPage, from: number, to: number): Promise<Figure
         config: {},
         values: rows.map((row) => row[name] ?? null),
       }));
-      window.ospreyHost.showFrames([{ name: 'transactions', fields, length: rows.length } as never], f, t);
+      window.ospreyHost.showFrames([{ name: 'transactions', fields } as never], { from: f, to: t });
       return { started, framesAt: performance.now(), rows: rows.length };
     },
     [DS_UID, from, to] as const

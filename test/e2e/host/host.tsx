@@ -207,6 +207,10 @@ async function runQuery(ds: DataSourceLike, targets: DataQueryRequest['targets']
   return summarise(series, response.error?.message);
 }
 
+function fixedRange(from: number, to: number): TimeRange {
+  return { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
+}
+
 /** The dashboard range "last `minutes` minutes", ending now. */
 function lastMinutes(minutes: number): TimeRange {
   const to = dateTime();
@@ -237,17 +241,7 @@ const host = {
     from: number,
     to: number
   ): Promise<QuerySummary> {
-    const range = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
-    return runQuery(await dataSource(moduleUrl, settings), targets, range);
-  },
-
-  /**
-   * Frames built in the page itself become the panel's data, as if a query had answered them (the
-   * XLOG bench's JSON peer builds its frame this way); no frames clears the data.
-   */
-  showFrames(series: DataFrame[], from: number, to: number) {
-    const range = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
-    lastData = { state: LoadingState.Done, series: series.map(toDataFrame), timeRange: range };
+    return runQuery(await dataSource(moduleUrl, settings), targets, fixedRange(from, to));
   },
 
   /**
@@ -392,11 +386,12 @@ const host = {
   },
 
   /**
-   * Panel data given directly instead of by a query (for the trace-map e2e): the frames as a query
-   * would have returned them, over the last `minutes`; renderPanel then draws them.
+   * Panel data given directly instead of by a query (the trace-map e2e, the XLOG bench's JSON peer):
+   * the frames as a query would have returned them, over the last `minutes` or a fixed range (epoch
+   * ms); renderPanel then draws them.
    */
-  showFrames(frames: DataFrameDTO[], minutes = 60) {
-    const range = lastMinutes(minutes);
+  showFrames(frames: DataFrameDTO[], window: number | { from: number; to: number } = 60) {
+    const range = typeof window === 'number' ? lastMinutes(window) : fixedRange(window.from, window.to);
     lastQuery = undefined;
     lastData = { state: LoadingState.Done, series: frames.map((f) => toDataFrame(f)), timeRange: range };
     return summarise(lastData.series);
