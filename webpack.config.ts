@@ -28,7 +28,6 @@ const PLUGINS: PluginBuild[] = [
 
 const ROOT = __dirname;
 const DIST = path.join(ROOT, 'dist');
-const DASHBOARDS = path.join(ROOT, 'provisioning', 'dashboards', 'osprey');
 const VERSION = appPackage.version;
 
 /** create-plugin's externals: the modules Grafana's plugin loader shares with every plugin. */
@@ -130,8 +129,8 @@ function pluginConfig({ dir, out }: PluginBuild, production: boolean): Configura
                   to: '.',
                   noErrorOnMissing: true,
                 })),
-                // The app's `includes` dashboards are the provisioned ones: one copy in the repository.
-                { from: `${DASHBOARDS}/*.json`, to: 'dashboards/[name][ext]' },
+                // The app's `dashboard` includes: Grafana imports them when the app is enabled.
+                { from: 'dashboards/*.json', to: '.' },
               ]
             : []),
         ],
