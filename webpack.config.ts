@@ -8,6 +8,7 @@ import CopyWebpackPlugin from 'copy-webpack-plugin';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Configuration, ExternalItemFunctionData } from 'webpack';
+import { parse as parseYaml } from 'yaml';
 
 import appPackage from './app/package.json';
 
@@ -106,6 +107,8 @@ function pluginConfig({ dir, out }: PluginBuild, production: boolean): Configura
             },
           },
         },
+        // provisioning/alerting/rules.yaml, which the app installs: parsed here, so the bundle holds plain data.
+        { test: /\.ya?ml$/, type: 'json', parser: { parse: parseYaml } },
       ],
     },
     output: {
