@@ -4,6 +4,7 @@
  */
 const transform = {
   '^.+\\.(t|j)sx?$|^.+\\.mjs$': ['@swc/jest', { jsc: { transform: { react: { runtime: 'automatic' } } } }],
+  '^.+\\.ya?ml$': '<rootDir>/test/jest/yaml-transform.js',
 };
 // ES-module-only packages that @grafana/data and @grafana/ui import; jest must transform them.
 const esModules = [

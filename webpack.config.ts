@@ -8,6 +8,7 @@ import CopyWebpackPlugin from 'copy-webpack-plugin';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Configuration, ExternalItemFunctionData } from 'webpack';
+import { parse as parseYaml } from 'yaml';
 
 import appPackage from './app/package.json';
 
@@ -28,7 +29,6 @@ const PLUGINS: PluginBuild[] = [
 
 const ROOT = __dirname;
 const DIST = path.join(ROOT, 'dist');
-const DASHBOARDS = path.join(ROOT, 'provisioning', 'dashboards', 'osprey');
 const VERSION = appPackage.version;
 
 /** create-plugin's externals: the modules Grafana's plugin loader shares with every plugin. */
@@ -107,6 +107,8 @@ function pluginConfig({ dir, out }: PluginBuild, production: boolean): Configura
             },
           },
         },
+        // provisioning/alerting/rules.yaml, which the app installs: parsed here, so the bundle holds plain data.
+        { test: /\.ya?ml$/, type: 'json', parser: { parse: parseYaml } },
       ],
     },
     output: {
@@ -130,8 +132,8 @@ function pluginConfig({ dir, out }: PluginBuild, production: boolean): Configura
                   to: '.',
                   noErrorOnMissing: true,
                 })),
-                // The app's `includes` dashboards are the provisioned ones: one copy in the repository.
-                { from: `${DASHBOARDS}/*.json`, to: 'dashboards/[name][ext]' },
+                // The app's `dashboard` includes: Grafana imports them when the app is enabled.
+                { from: 'dashboards/*.json', to: '.' },
               ]
             : []),
         ],

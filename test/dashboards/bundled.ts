@@ -1,5 +1,5 @@
 /**
- * The bundled dashboards (provisioning/dashboards/osprey/*.json, also shipped in the app) and what
+ * The bundled dashboards (app/src/dashboards/*.json, the app's `dashboard` includes) and what
  * their tests need from them: every panel target with its datasource, every variable query, every
  * link URL. Shared by the schema, provisioning and query-execution tests.
  */
@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import type { Dashboard, DataSourceRef, Panel, VariableModel } from '@grafana/schema';
 
-export const DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'provisioning', 'dashboards', 'osprey');
+export const DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'app', 'src', 'dashboards');
 
 export interface BundledDashboard {
   /** File name inside DASHBOARD_DIR. */

@@ -5,14 +5,23 @@
  * and the services list reach it only through the app's plugin route, which the host server fills from
  * the saved settings as Grafana's plugin proxy does. "Create / update the Osprey datasource" calls the
  * host server's stand-in for Grafana's datasource API, whose bodies the test asserts, and the datasource it
- * made is then queried through the data proxy.
+ * made is then queried through the data proxy. "Install alert rules" calls its stand-in for the folder and
+ * alerting provisioning API, which checks each body against the documented model; the test asserts the
+ * bodies against provisioning/alerting/rules.yaml.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { type Page } from 'playwright-core';
+import { parse } from 'yaml';
 
 import type { HealthResponse, ServicesResponse } from '@osprey/model';
 
+import type { GrafanaRulesFile } from '../../scripts/src/alerting/grafana-rules';
+
 import { startBackend, type Backend } from './backend';
+import type { GrafanaApiCall } from './grafana-api';
 import { APP_ID, type HostPage, openHostPage, pluginUrl, requireBuilt, stopAll } from './page';
+import { REPO_ROOT } from './host/build';
 import { sendShopTraffic } from './shop-traffic';
 
 jest.setTimeout(180_000);
@@ -47,6 +56,39 @@ async function outcome(testId: string): Promise<string> {
 
 /** The calls made to the Grafana API stand-in since `from`, bodies included. */
 const callsSince = (from: number) => host!.server.grafanaApiCalls().slice(from);
+
+const RULES_API = '/api/v1/provisioning/alert-rules';
+const EDITABLE_IN_UI = { 'X-Disable-Provenance': 'true' };
+const rulesFile = parse(
+  readFileSync(path.join(REPO_ROOT, 'provisioning/alerting/rules.yaml'), 'utf8')
+) as GrafanaRulesFile;
+const [ruleGroup] = rulesFile.groups;
+const GROUP_API = `/api/v1/provisioning/folder/osprey/rule-groups/${ruleGroup.name}`;
+
+/**
+ * The ProvisionedAlertRule bodies the alerting provisioning API documents for the file's rules: its fields,
+ * the folder by uid, the group by name, the org, and the file's dashboardUid/panelId as the
+ * `__dashboardUid__`/`__panelId__` annotations, which Grafana takes only together.
+ */
+const ruleBodies = ruleGroup.rules.map(({ dashboardUid, panelId, ...rule }) => ({
+  ...rule,
+  folderUID: 'osprey',
+  ruleGroup: ruleGroup.name,
+  orgID: 1,
+  annotations: {
+    ...rule.annotations,
+    ...(panelId === undefined ? {} : { __dashboardUid__: dashboardUid, __panelId__: String(panelId) }),
+  },
+}));
+
+async function installAlertRules(expectedText: string): Promise<GrafanaApiCall[]> {
+  const from = host!.server.grafanaApiCalls().length;
+  await page.getByRole('button', { name: 'Install alert rules' }).click();
+  await page.getByTestId('osprey-app-alert-rules').getByText(expectedText).waitFor();
+  return callsSince(from);
+}
+
+const writes = (calls: GrafanaApiCall[]) => calls.filter((c) => c.method !== 'GET');
 
 beforeAll(async () => {
   requireBuilt(['module.js', 'plugin.json', 'datasource/plugin.json']);
@@ -164,10 +206,77 @@ describe('built app plugin in Chromium', () => {
     await page.getByText(`Osprey ${health.version} (${health.store}) is up`).waitFor();
   });
 
-  it('does not offer the datasource action to an Editor', async () => {
+  it('installs the alert rules: the folder made by uid, then every rule created in it, editable in Grafana', async () => {
+    await mountConfig();
+    const calls = await installAlertRules(`Alert rules installed: ${ruleBodies.length} created.`);
+    expect(calls).toEqual([
+      ...ruleBodies.map((r) => ({ method: 'GET', path: `${RULES_API}/${r.uid}`, status: 404 })),
+      { method: 'GET', path: '/api/folders/osprey', status: 404 },
+      { method: 'POST', path: '/api/folders', body: { uid: 'osprey', title: 'Osprey' }, status: 200 },
+      ...ruleBodies.map((body) => ({ method: 'POST', path: RULES_API, headers: EDITABLE_IN_UI, body, status: 201 })),
+      { method: 'GET', path: GROUP_API, status: 200 },
+    ]);
+    for (const { uid } of ruleBodies) {
+      expect(host!.takeResourceErrors(404, `${RULES_API}/${uid}`)).toBe(1);
+      expect(host!.server.alerting.alertRule(uid)).toMatchObject({ folderUID: 'osprey', provenance: '' });
+    }
+    expect(host!.takeResourceErrors(404, '/api/folders/osprey')).toBe(1);
+    const outcome = await page.getByTestId('osprey-app-alert-rules').innerText();
+    expect(outcome).toContain('Folder Osprey (uid osprey): created');
+    expect(outcome).toContain(`Rule group ${ruleGroup.name}: every 60s`);
+    await host!.screenshot('app-alert-rules.png', 'page');
+  });
+
+  it('installing again changes nothing and says so, with no write request', async () => {
+    const calls = await installAlertRules(
+      `Nothing changed: the alert rules are already installed as shipped (${ruleBodies.length} unchanged).`
+    );
+    expect(calls).toHaveLength(ruleBodies.length + 1);
+    expect(writes(calls)).toEqual([]);
+  });
+
+  it('updates only the rule someone changed in Grafana, keeping its pause', async () => {
+    const [, second] = ruleBodies;
+    host!.server.alerting.editAlertRule(second.uid, (rule) => {
+      rule.data[2].model.conditions = [{ evaluator: { type: 'gt', params: [0.5] } }];
+      rule.isPaused = true;
+    });
+    const calls = await installAlertRules(`Alert rules installed: 1 updated, ${ruleBodies.length - 1} unchanged.`);
+    expect(writes(calls)).toEqual([
+      {
+        method: 'PUT',
+        path: `${RULES_API}/${second.uid}`,
+        headers: EDITABLE_IN_UI,
+        body: { ...second, isPaused: true },
+        status: 200,
+      },
+    ]);
+    expect(host!.server.alerting.alertRule(second.uid)?.data[2].model.conditions).toEqual(
+      second.data[2].model.conditions
+    );
+  });
+
+  it("sets the group's evaluation interval back when it differs from the file's", async () => {
+    host!.server.alerting.setGroupInterval('osprey', ruleGroup.name, 300);
+    const calls = await installAlertRules(`Rule group ${ruleGroup.name} set to evaluate every 60s.`);
+    expect(writes(calls)).toEqual([
+      {
+        method: 'PUT',
+        path: GROUP_API,
+        headers: EDITABLE_IN_UI,
+        body: expect.objectContaining({ title: ruleGroup.name, folderUid: 'osprey', interval: 60 }),
+        status: 200,
+      },
+    ]);
+    expect((writes(calls)[0].body as { rules: unknown[] }).rules).toHaveLength(ruleBodies.length);
+  });
+
+  it('does not offer the datasource or the alert rules to an Editor', async () => {
     await mountConfig('Editor');
     await page.getByText('An organization admin can create the Osprey datasource').waitFor();
+    await page.getByText('An organization admin can install the Osprey alert rules').waitFor();
     expect(await page.getByRole('button', { name: /Create \/ update/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Install alert rules' }).count()).toBe(0);
   });
 
   it('getting-started page shows the backend, the datasource, the services and the dashboards', async () => {

@@ -138,3 +138,148 @@ describe('datasources by uid', () => {
     ]);
   });
 });
+
+describe('folders and alerting provisioning', () => {
+  const RULES = '/api/v1/provisioning/alert-rules';
+  const GROUP = '/api/v1/provisioning/folder/osprey/rule-groups/osprey-alerts';
+  const EDITABLE = { 'x-disable-provenance': 'true' };
+  /** A ProvisionedAlertRule as the alerting provisioning API documents it: a query, a threshold on it. */
+  const rule = {
+    uid: 'osprey-jvm-deadlock',
+    title: 'OspreyJvmDeadlock',
+    ruleGroup: 'osprey-alerts',
+    folderUID: 'osprey',
+    orgID: 1,
+    condition: 'B',
+    for: '5m',
+    noDataState: 'OK',
+    execErrState: 'Error',
+    labels: { severity: 'critical' },
+    annotations: { summary: 'deadlock', __dashboardUid__: 'osprey-jvm', __panelId__: '2' },
+    data: [
+      {
+        refId: 'A',
+        relativeTimeRange: { from: 600, to: 0 },
+        datasourceUid: 'prometheus',
+        model: { refId: 'A', expr: 'osprey_jvm_deadlocked_threads' },
+      },
+      {
+        refId: 'B',
+        datasourceUid: '__expr__',
+        model: {
+          refId: 'B',
+          type: 'threshold',
+          expression: 'A',
+          conditions: [{ evaluator: { type: 'gt', params: [0] } }],
+        },
+      },
+    ],
+  };
+
+  function withFolder() {
+    const { api } = standIn();
+    expect(api.handle('POST', '/api/folders', { uid: 'osprey', title: 'Osprey' })[0]).toBe(200);
+    return api;
+  }
+
+  it('answers a missing folder 404, makes it by uid, and refuses the uid a second time with 412', () => {
+    const { api } = standIn();
+    expect(api.handle('GET', '/api/folders/osprey', undefined)[0]).toBe(404);
+    expect(api.handle('POST', '/api/folders', { uid: 'osprey', title: 'Osprey' })).toEqual([
+      200,
+      expect.objectContaining({ uid: 'osprey', title: 'Osprey', version: 1 }),
+    ]);
+    expect(api.handle('GET', '/api/folders/osprey', undefined)[0]).toBe(200);
+    expect(api.handle('POST', '/api/folders', { uid: 'osprey', title: 'Other' })[0]).toBe(412);
+    expect(api.handle('POST', '/api/folders', { uid: 'x' })[0]).toBe(400);
+  });
+
+  it('creates a documented rule, stores it as Grafana does, and answers it by uid', () => {
+    const api = withFolder();
+    expect(api.handle('GET', `${RULES}/${rule.uid}`, undefined)).toEqual([404, '']);
+    const [status, created] = api.handle('POST', RULES, rule, EDITABLE);
+    expect(status).toBe(201);
+    expect(created).toEqual({
+      ...rule,
+      id: expect.any(Number),
+      updated: expect.any(String),
+      provenance: '',
+      isPaused: false,
+      data: [
+        { ...rule.data[0], queryType: '', model: { ...rule.data[0].model, intervalMs: 1000, maxDataPoints: 43200 } },
+        {
+          ...rule.data[1],
+          queryType: '',
+          relativeTimeRange: { from: 0, to: 0 },
+          model: { ...rule.data[1].model, intervalMs: 1000, maxDataPoints: 43200 },
+        },
+      ],
+    });
+    expect(api.handle('GET', `${RULES}/${rule.uid}`, undefined)).toEqual([200, created]);
+    expect(api.calls().map((c) => [c.method, c.path, c.headers, c.status])).toEqual([
+      ['POST', '/api/folders', undefined, 200],
+      ['GET', `${RULES}/${rule.uid}`, undefined, 404],
+      ['POST', RULES, { 'X-Disable-Provenance': 'true' }, 201],
+      ['GET', `${RULES}/${rule.uid}`, undefined, 200],
+    ]);
+  });
+
+  it('refuses a create for a uid Grafana has, as its unique constraint does', () => {
+    const api = withFolder();
+    api.handle('POST', RULES, rule, EDITABLE);
+    expect(api.handle('POST', RULES, { ...rule, title: 'Another' }, EDITABLE)).toEqual([
+      400,
+      { message: expect.stringContaining('already exists') },
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['without a title', { title: undefined }, 'title is required'],
+    ['without a group', { ruleGroup: '' }, 'ruleGroup is required'],
+    ['without an org', { orgID: undefined }, 'orgID is required'],
+    ['with a "for" that is no duration', { for: '5 minutes' }, 'for is required'],
+    ['with an unknown no-data state', { noDataState: 'Ok' }, 'noDataState must be one of'],
+    ['with a condition naming no query', { condition: 'C' }, 'condition C names no query'],
+    ['with the file format’s dashboardUid', { dashboardUid: 'osprey-jvm' }, 'has no field dashboardUid'],
+    [
+      'with a dashboard annotation but no panel',
+      { annotations: { __dashboardUid__: 'osprey-jvm' } },
+      'both annotations __dashboardUid__ and __panelId__',
+    ],
+    [
+      'with a datasource query without a time range',
+      { data: [{ ...rule.data[0], relativeTimeRange: undefined }, rule.data[1]] },
+      'invalid relative time range',
+    ],
+    ['in a folder Grafana does not have', { folderUID: 'nowhere' }, 'folder nowhere does not exist'],
+  ])('refuses a rule %s with 400', (_name, change, problem) => {
+    const api = withFolder();
+    const [status, answer] = api.handle('POST', RULES, { ...rule, ...change }, EDITABLE);
+    expect(status).toBe(400);
+    expect((answer as { message: string }).message).toContain(problem);
+  });
+
+  it('updates a rule by uid, 404 for a missing one, and will not take a provenance away', () => {
+    const api = withFolder();
+    expect(api.handle('PUT', `${RULES}/${rule.uid}`, rule, EDITABLE)).toEqual([404, '']);
+    api.handle('POST', RULES, rule);
+    expect(api.alerting.alertRule(rule.uid)?.provenance).toBe('api');
+    expect(api.handle('PUT', `${RULES}/${rule.uid}`, { ...rule, for: '10m' }, EDITABLE)).toEqual([
+      400,
+      { message: "cannot change provenance from 'api' to ''" },
+    ]);
+    expect(api.handle('PUT', `${RULES}/${rule.uid}`, { ...rule, for: '10m' })[0]).toBe(200);
+    expect(api.alerting.alertRule(rule.uid)?.for).toBe('10m');
+  });
+
+  it('puts a new group at the default interval of 1m and sets it through the group, keeping its rules', () => {
+    const api = withFolder();
+    expect(api.handle('GET', GROUP, undefined)[0]).toBe(404);
+    api.handle('POST', RULES, rule, EDITABLE);
+    const [, group] = api.handle('GET', GROUP, undefined);
+    expect(group).toEqual({ title: 'osprey-alerts', folderUid: 'osprey', interval: 60, rules: [expect.any(Object)] });
+    expect(api.handle('PUT', GROUP, { ...(group as object), interval: 15 }, EDITABLE)[0]).toBe(400);
+    expect(api.handle('PUT', GROUP, { ...(group as object), interval: 120 }, EDITABLE)[0]).toBe(200);
+    expect(api.handle('GET', GROUP, undefined)[1]).toMatchObject({ interval: 120, rules: [{ uid: rule.uid }] });
+  });
+});

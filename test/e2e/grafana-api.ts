@@ -1,10 +1,12 @@
 /**
  * The part of Grafana's HTTP API the app's pages call, for the host server: the app's plugin settings
- * (GET/POST /api/plugins/<app id>/settings) and datasources by uid (GET/PUT /api/datasources/uid/<uid>,
- * POST /api/datasources). Answers are shaped as Grafana's, `{message}` on errors; secure values are kept
- * here and only ever answered as `secureJsonFields`. Datasources live in the map the data proxy reads, so
- * one made here is then served by the proxy. Every call is recorded for the tests.
+ * (GET/POST /api/plugins/<app id>/settings), datasources by uid (GET/PUT /api/datasources/uid/<uid>,
+ * POST /api/datasources), and folders and alerting provisioning (grafana-api-alerting.ts). Answers are shaped
+ * as Grafana's, `{message}` on errors; secure values are kept here and only ever answered as
+ * `secureJsonFields`. Datasources live in the map the data proxy reads, so one made here is then served by the
+ * proxy. Every call is recorded for the tests.
  */
+import { AlertingStandIn } from './grafana-api-alerting';
 import type { ProxiedDataSource } from './server';
 
 /** An app's plugin settings as Grafana stores them per org. */
@@ -15,13 +17,17 @@ export interface AppSettings {
   secureJsonData: Record<string, string>;
 }
 
-/** A call to the stand-in, with its JSON body and the status it got. */
+/** A call to the stand-in, with its JSON body, the headers Grafana's API reads, and the status it got. */
 export interface GrafanaApiCall {
   method: string;
   path: string;
+  headers?: Record<string, string>;
   body?: unknown;
   status: number;
 }
+
+/** The request headers whose presence changes what Grafana does, as the API documents them. */
+const READ_HEADERS = ['X-Disable-Provenance'];
 
 /** Grafana answers secure settings only as which keys are set. */
 function secureJsonFields(secure: Record<string, string>): Record<string, boolean> {
@@ -40,8 +46,11 @@ function dataSourceDto(ds: ProxiedDataSource) {
 }
 
 const DATASOURCE_BY_UID = /^\/api\/datasources\/uid\/([^/]+)$/;
+const SERVED = /^\/api\/(datasources(\/|$)|folders(\/|$)|v1\/provisioning\/)/;
 
 export class GrafanaApiStandIn {
+  /** Folders and alert rules, which a test may read and change as a Grafana user would. */
+  readonly alerting = new AlertingStandIn();
   private readonly recorded: GrafanaApiCall[] = [];
   private nextDataSourceId = 100;
   private readonly settingsPath: string;
@@ -64,9 +73,34 @@ export class GrafanaApiStandIn {
     return this.recorded.map((call) => structuredClone(call));
   }
 
-  handle(method: string, pathname: string, body: unknown): [number, unknown] {
-    const [status, answer] = this.answer(method, pathname, body);
-    this.recorded.push({ method, path: pathname, ...(body === undefined ? {} : { body }), status });
+  /** Whether a request path is part of the API this stands in for. */
+  serves(pathname: string): boolean {
+    return pathname === this.settingsPath || SERVED.test(pathname);
+  }
+
+  /** Answers a request; `headers` as Node gives them, names in lower case. */
+  handle(
+    method: string,
+    pathname: string,
+    body: unknown,
+    headers: Record<string, string | string[] | undefined> = {}
+  ): [number, unknown] {
+    const read = Object.fromEntries(
+      READ_HEADERS.flatMap((name) => {
+        const value = headers[name.toLowerCase()];
+        return value === undefined ? [] : [[name, String(value)]];
+      })
+    );
+    const disableProvenance = 'X-Disable-Provenance' in read;
+    const [status, answer] =
+      this.alerting.answer(method, pathname, body, disableProvenance) ?? this.answer(method, pathname, body);
+    this.recorded.push({
+      method,
+      path: pathname,
+      ...(Object.keys(read).length === 0 ? {} : { headers: read }),
+      ...(body === undefined ? {} : { body }),
+      status,
+    });
     return [status, answer];
   }
 

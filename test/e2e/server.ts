@@ -8,8 +8,9 @@
  * For the app plugin it also stands in for the part of Grafana's HTTP API the app's pages call: the app's
  * plugin proxy (/api/plugin-proxy/<app id>/<route path>/*, the routes of dist/plugin.json filled from the
  * app's settings), the app's settings (GET/POST /api/plugins/<app id>/settings, secureJsonData kept here and
- * answered only as secureJsonFields), and datasources by uid (GET/PUT /api/datasources/uid/<uid>, POST
- * /api/datasources), which the data proxy then serves. Every call to these is recorded for the test.
+ * answered only as secureJsonFields), datasources by uid (GET/PUT /api/datasources/uid/<uid>, POST
+ * /api/datasources), which the data proxy then serves, and folders and alerting provisioning (/api/folders,
+ * /api/v1/provisioning). Every call to these is recorded for the test.
  */
 import { readFile } from 'node:fs/promises';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +18,7 @@ import { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { type AppSettings, type GrafanaApiCall, GrafanaApiStandIn } from './grafana-api';
+import type { AlertingStandIn } from './grafana-api-alerting';
 
 export interface PluginRouteHeader {
   name: string;
@@ -57,8 +59,10 @@ export interface HostServer {
   url: string;
   /** Replaces a datasource's settings, as saving the config page in Grafana would. */
   setDataSource(ds: ProxiedDataSource): void;
-  /** The Grafana API calls received so far (plugin settings and datasources), oldest first. */
+  /** The Grafana API calls received so far (plugin settings, datasources, folders, alerting), oldest first. */
   grafanaApiCalls(): GrafanaApiCall[];
+  /** Grafana's folders and alert rules as the stand-in holds them. */
+  alerting: AlertingStandIn;
   close(): Promise<void>;
 }
 
@@ -212,11 +216,11 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
         await proxy(req, res, routes, ds, proxied[2], url.search);
       } else if (url.pathname.startsWith(appProxyPrefix)) {
         await proxy(req, res, appRoutes, grafanaApi.appSettings, url.pathname.slice(appProxyPrefix.length), url.search);
-      } else if (url.pathname === appSettingsPath || url.pathname.startsWith('/api/datasources')) {
+      } else if (grafanaApi.serves(url.pathname)) {
         const method = req.method ?? 'GET';
         const raw = method === 'GET' ? '' : (await readBody(req)).toString('utf8');
         const body = raw ? (JSON.parse(raw) as unknown) : undefined;
-        const [status, answer] = grafanaApi.handle(method, url.pathname, body);
+        const [status, answer] = grafanaApi.handle(method, url.pathname, body, req.headers);
         sendJson(res, status, answer);
       } else if (url.pathname === '/') {
         await serveFile(res, options.hostDir, 'index.html');
@@ -246,6 +250,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       dataSources.set(ds.uid, ds);
     },
     grafanaApiCalls: () => grafanaApi.calls(),
+    alerting: grafanaApi.alerting,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

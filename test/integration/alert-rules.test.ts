@@ -23,11 +23,11 @@ import {
   type PrometheusRuleFile,
   type ThresholdOp,
 } from '../../scripts/src/alerting/grafana-rules';
+import { bundledDashboards } from '../dashboards/bundled';
 
 const root = path.resolve(__dirname, '../..');
 const RULES_DIR = 'provisioning/prometheus/rules';
 const readYaml = <T>(rel: string): T => parse(readFileSync(path.join(root, rel), 'utf8')) as T;
-const readJson = <T>(rel: string): T => JSON.parse(readFileSync(path.join(root, rel), 'utf8')) as T;
 
 interface DashboardPanel {
   id: number;
@@ -151,12 +151,10 @@ describe('provisioning/alerting/rules.yaml', () => {
 
   it('ties each rule to the dashboard it links to, and to a panel that exists there', () => {
     const panelIds = (uid: string): number[] => {
-      const file = readdirSync(path.join(root, 'provisioning/dashboards/osprey')).find(
-        (f) => readJson<{ uid: string }>(`provisioning/dashboards/osprey/${f}`).uid === uid
-      );
-      expect(file).toBeDefined();
+      const dashboard = bundledDashboards().find((d) => d.json.uid === uid);
+      expect(dashboard).toBeDefined();
       const walk = (panels: DashboardPanel[]): number[] => panels.flatMap((p) => [p.id, ...walk(p.panels ?? [])]);
-      return walk(readJson<{ panels: DashboardPanel[] }>(`provisioning/dashboards/osprey/${file}`).panels);
+      return walk(dashboard!.json.panels as DashboardPanel[]);
     };
     for (const rule of grafanaRules) {
       expect(rule.dashboardUid).toBe(/^\/d\/([^?]+)/.exec(rule.annotations.dashboard)?.[1]);

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 import { PLUGIN_IDS } from '@osprey/model';
 
@@ -10,6 +12,7 @@ import { EXEMPLAR_TRACE_ID_LABEL } from '../../backend/src/metrics/ingest-metric
 import {
   annotationTargets,
   bundledDashboards,
+  DASHBOARD_DIR,
   dashboardTargets,
   linkUrls,
   referencedVariables,
@@ -30,6 +33,72 @@ function composeConfig(): { services: Record<string, ComposeService> } {
   // docker-compose validates against the Compose schema without needing a Docker engine.
   const out = execFileSync('docker-compose', ['config'], { cwd: root, encoding: 'utf8' });
   return parse(out);
+}
+
+interface BindMount {
+  source: string;
+  target: string;
+}
+
+/** A service's bind mounts with absolute host paths (the short form is relative to the compose file). */
+function bindMounts(service: ComposeService): BindMount[] {
+  return (service.volumes ?? []).flatMap((v) => {
+    if (typeof v !== 'string') {
+      return v.type === 'bind' ? [{ source: v.source, target: v.target }] : [];
+    }
+    const [source, target] = v.split(':');
+    return [{ source: path.resolve(root, source), target }];
+  });
+}
+
+/** Where a path inside the container comes from on the host, by the deepest mount holding it. */
+function hostPath(mounts: BindMount[], containerPath: string): string | undefined {
+  const mount = mounts
+    .filter((m) => containerPath === m.target || containerPath.startsWith(`${m.target}/`))
+    .sort((a, b) => b.target.length - a.target.length)[0];
+  return mount && path.join(mount.source, containerPath.slice(mount.target.length));
+}
+
+const readJsonFile = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
+const dashboardUid = (file: string) => readJsonFile<{ uid: string }>(file).uid;
+
+interface DashboardProviders {
+  providers?: Array<{ options: { path: string } }>;
+}
+
+/** The uids of the dashboards Grafana's file provisioning loads from the provider files under `providerDir`. */
+function provisionedUids(mounts: BindMount[], providerDir: string | undefined): string[] {
+  const providerFiles =
+    providerDir && existsSync(providerDir) ? readdirSync(providerDir).filter((f) => /\.ya?ml$/.test(f)) : [];
+  return providerFiles.flatMap((file) => {
+    const { providers = [] } = parse(readFileSync(path.join(providerDir!, file), 'utf8')) as DashboardProviders;
+    return providers.flatMap(({ options }) => {
+      const dir = hostPath(mounts, options.path);
+      const files = dir ? (readdirSync(dir, { recursive: true }) as string[]) : [];
+      return files.filter((f) => f.endsWith('.json')).map((f) => dashboardUid(path.join(dir!, f)));
+    });
+  });
+}
+
+/**
+ * The dashboard uids a Grafana service gets each way: from the `dashboard` includes of the Osprey app it loads
+ * (Grafana imports them into the General folder when the app is enabled, again when the app's version changes,
+ * and deletes them when it is disabled) and from the file providers of its dashboard provisioning (saved into
+ * the provider's folder, saved again whenever a file changes). A uid in both is one dashboard two owners fight
+ * over: whichever saves second overwrites the other's copy or is refused ("Cannot save provisioned dashboard").
+ */
+function grafanaDashboardUids(service: ComposeService): { included: string[]; provisioned: string[] } {
+  const mounts = bindMounts(service);
+  const mountedApp = hostPath(mounts, `/var/lib/grafana/plugins/${PLUGIN_IDS.app}`);
+  // Compose mounts the build: webpack copies app/src/plugin.json and app/src/dashboards/ into dist/ as they are.
+  const appDir = mountedApp === path.join(root, 'dist') ? path.join(root, 'app/src') : mountedApp;
+  const includes = appDir
+    ? readJsonFile<{ includes: Array<{ type: string; path: string }> }>(path.join(appDir, 'plugin.json')).includes
+    : [];
+  return {
+    included: includes.filter((i) => i.type === 'dashboard').map((i) => dashboardUid(path.join(appDir!, i.path))),
+    provisioned: provisionedUids(mounts, hostPath(mounts, '/etc/grafana/provisioning/dashboards')),
+  };
 }
 
 describe('docker-compose.yml', () => {
@@ -55,12 +124,44 @@ describe('docker-compose.yml', () => {
     expect(compose.services.clickhouse.profiles).toEqual(['clickhouse']);
   });
 
-  it('mounts every provisioning folder into Grafana', () => {
-    const targets = (compose.services.grafana.volumes ?? []).map((v) =>
-      typeof v === 'string' ? v.split(':')[1] : v.target
-    );
-    for (const folder of ['datasources', 'plugins', 'dashboards', 'alerting']) {
+  it('mounts the datasource, app and alerting provisioning into Grafana', () => {
+    const targets = bindMounts(compose.services.grafana).map((m) => m.target);
+    for (const folder of ['datasources', 'plugins', 'alerting']) {
       expect(targets).toContain(`/etc/grafana/provisioning/${folder}`);
+    }
+  });
+
+  it("gets the Osprey dashboards from the app's includes alone, none also file-provisioned", () => {
+    const { included, provisioned } = grafanaDashboardUids(compose.services.grafana);
+    expect(included.sort()).toEqual(
+      bundledDashboards()
+        .map((d) => d.json.uid)
+        .sort()
+    );
+    expect(provisioned).toEqual([]);
+  });
+
+  it('would give every app-included dashboard two owners if a file provider loaded the same files', async () => {
+    // The set-up before this rule: a file provider over the same dashboards, mounted beside the app.
+    const providers = await mkdtemp(path.join(os.tmpdir(), 'osprey-dashboard-providers-'));
+    try {
+      const provider = {
+        name: 'Osprey',
+        type: 'file',
+        options: { path: '/etc/grafana/provisioning/dashboards/osprey' },
+      };
+      writeFileSync(path.join(providers, 'osprey.yaml'), stringify({ apiVersion: 1, providers: [provider] }));
+      const both = {
+        volumes: [
+          ...(compose.services.grafana.volumes ?? []),
+          `${providers}:/etc/grafana/provisioning/dashboards:ro`,
+          `${DASHBOARD_DIR}:/etc/grafana/provisioning/dashboards/osprey:ro`,
+        ],
+      };
+      const { included, provisioned } = grafanaDashboardUids(both);
+      expect(provisioned.filter((uid) => included.includes(uid)).sort()).toEqual(included.sort());
+    } finally {
+      await rm(providers, { recursive: true, force: true });
     }
   });
 
@@ -179,11 +280,10 @@ describe('provisioning/', () => {
     const uids = new Set(
       readYaml('provisioning/datasources/osprey.yaml').datasources.map((d: { uid: string }) => d.uid)
     );
-    const dir = path.join(root, 'provisioning/dashboards/osprey');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const files = readdirSync(DASHBOARD_DIR).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
-      const dashboard = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+      const dashboard = JSON.parse(readFileSync(path.join(DASHBOARD_DIR, file), 'utf8'));
       expect(dashboard.uid).toMatch(/^osprey-/);
       for (const annotation of dashboard.annotations?.list ?? []) {
         expect(uids).toContain(annotation.datasource.uid);

@@ -131,7 +131,7 @@ describe('app includes', () => {
     expect(nested).toEqual(PLUGINS.filter((p) => p.type !== 'app').map((p) => `${p.dir}/plugin.json`));
   });
 
-  it('ships every bundled dashboard it includes, byte for byte the provisioned one', () => {
+  it('ships every bundled dashboard it includes, byte for byte as in app/src/dashboards', () => {
     const included = app()
       .includes!.filter((i) => i.type === 'dashboard')
       .map((i) => i.path!);

@@ -47,15 +47,19 @@ describe('AppConfig', () => {
   });
 
   it.each([
-    { orgRole: 'Admin', isGrafanaAdmin: false, shown: true },
-    { orgRole: 'Viewer', isGrafanaAdmin: true, shown: true },
-    { orgRole: 'Editor', isGrafanaAdmin: false, shown: false },
+    { orgRole: 'Admin', isGrafanaAdmin: false, datasource: true, alertRules: true },
+    { orgRole: 'Viewer', isGrafanaAdmin: true, datasource: true, alertRules: false },
+    { orgRole: 'Editor', isGrafanaAdmin: false, datasource: false, alertRules: false },
   ])(
-    'offers the datasource action to $orgRole (server admin $isGrafanaAdmin): $shown',
-    ({ orgRole, isGrafanaAdmin, shown }) => {
+    'offers $orgRole (server admin $isGrafanaAdmin) the datasource action: $datasource, the alert rules: $alertRules',
+    ({ orgRole, isGrafanaAdmin, datasource, alertRules }) => {
       config.bootData.user = { ...original, orgRole: orgRole as never, isGrafanaAdmin };
       render(<AppConfig plugin={appPlugin({})} query={{}} />);
-      expect(screen.queryByRole('button', { name: /Create \/ update the Osprey datasource/ }) !== null).toBe(shown);
+      expect(screen.queryByRole('button', { name: /Create \/ update the Osprey datasource/ }) !== null).toBe(
+        datasource
+      );
+      expect(screen.queryByRole('button', { name: 'Install alert rules' }) !== null).toBe(alertRules);
+      expect(screen.queryByText(/An organization admin can install the Osprey alert rules/) !== null).toBe(!alertRules);
     }
   );
 

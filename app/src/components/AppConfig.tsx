@@ -1,14 +1,29 @@
 import { css } from '@emotion/css';
 import type { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps } from '@grafana/data';
 import { config } from '@grafana/runtime';
-import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack, Text, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Button,
+  Field,
+  FieldSet,
+  type IconName,
+  Input,
+  SecretInput,
+  Stack,
+  Text,
+  useStyles2,
+} from '@grafana/ui';
 import { type ChangeEvent, type FormEvent, useState } from 'react';
 
+import { BUNDLED_SUMMARY } from '../alert-rules';
 import {
   backendStatus,
+  canInstallAlertRules,
   canManageDataSources,
+  describeAlertRulesInstall,
   describeBackendStatus,
   describeGrafanaError,
+  installAlertRules,
   saveAppSettings,
   upsertOspreyDataSource,
 } from '../grafana-api';
@@ -19,11 +34,14 @@ export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppJsonData>>;
 interface Outcome {
   severity: 'success' | 'error';
   text: string;
+  /** One line per thing the action touched. */
+  details?: string[];
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ maxWidth: 720 }),
   outcome: css({ marginTop: theme.spacing(2) }),
+  details: css({ margin: theme.spacing(1, 0, 0), paddingLeft: theme.spacing(3) }),
 });
 
 function OutcomeAlert({ outcome, testId }: { outcome?: Outcome; testId: string }) {
@@ -35,8 +53,56 @@ function OutcomeAlert({ outcome, testId }: { outcome?: Outcome; testId: string }
     <div className={styles.outcome} data-testid={testId}>
       <Alert severity={outcome.severity} title={outcome.severity === 'success' ? 'Done' : 'Failed'}>
         {outcome.text}
+        {outcome.details && (
+          <ul className={styles.details}>
+            {outcome.details.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        )}
       </Alert>
     </div>
+  );
+}
+
+interface RestrictedActionProps {
+  allowed: boolean;
+  description: string;
+  /** Shown instead of the button to a user who may not take the action. */
+  notAllowed: string;
+  label: string;
+  icon: IconName;
+  busy: boolean;
+  onClick: () => void;
+  outcome?: Outcome;
+  testId: string;
+}
+
+/** An action only some users may take: what it does, its button and outcome, or who can take it. */
+function RestrictedAction({
+  allowed,
+  description,
+  notAllowed,
+  label,
+  icon,
+  busy,
+  onClick,
+  outcome,
+  testId,
+}: RestrictedActionProps) {
+  if (!allowed) {
+    return <Text color="secondary">{notAllowed}</Text>;
+  }
+  return (
+    <Stack direction="column" gap={1}>
+      <Text color="secondary">{description}</Text>
+      <div>
+        <Button type="button" variant="secondary" icon={icon} disabled={busy} onClick={onClick}>
+          {label}
+        </Button>
+      </div>
+      <OutcomeAlert outcome={outcome} testId={testId} />
+    </Stack>
   );
 }
 
@@ -59,7 +125,8 @@ export function AppConfig({ plugin }: AppConfigProps) {
   const [saved, setSaved] = useState<Outcome>();
   const [health, setHealth] = useState<Outcome>();
   const [datasource, setDatasource] = useState<Outcome>();
-  const mayManageDataSources = canManageDataSources(config.bootData.user);
+  const [alertRules, setAlertRules] = useState<Outcome>();
+  const { user } = config.bootData;
 
   const run = async (action: () => Promise<Outcome>, show: (o: Outcome) => void) => {
     setBusy(true);
@@ -102,6 +169,12 @@ export function AppConfig({ plugin }: AppConfigProps) {
         text: `The Osprey datasource (uid ${DATASOURCE_UID}) was ${action}${token === '' ? '; its token was kept' : ''}.`,
       };
     }, setDatasource);
+
+  const onAlertRules = () =>
+    run(
+      async () => ({ severity: 'success', ...describeAlertRulesInstall(await installAlertRules(user.orgId)) }),
+      setAlertRules
+    );
 
   // Grafana builds its navigation at page load, so enabling the app reloads the page, as create-plugin's template does.
   const onEnable = () =>
@@ -165,22 +238,30 @@ export function AppConfig({ plugin }: AppConfigProps) {
         </FieldSet>
       </form>
       <FieldSet label="Osprey datasource">
-        {mayManageDataSources ? (
-          <Stack direction="column" gap={1}>
-            <Text color="secondary">
-              Creates the datasource the bundled dashboards use (uid {DATASOURCE_UID}) with the URL above, or points the
-              existing one at it. Type the token to give it to the datasource too.
-            </Text>
-            <div>
-              <Button type="button" variant="secondary" icon="database" disabled={busy} onClick={onDataSource}>
-                Create / update the Osprey datasource
-              </Button>
-            </div>
-            <OutcomeAlert outcome={datasource} testId="osprey-app-datasource" />
-          </Stack>
-        ) : (
-          <Text color="secondary">An organization admin can create the Osprey datasource from this page.</Text>
-        )}
+        <RestrictedAction
+          allowed={canManageDataSources(user)}
+          description={`Creates the datasource the bundled dashboards use (uid ${DATASOURCE_UID}) with the URL above, or points the existing one at it. Type the token to give it to the datasource too.`}
+          notAllowed="An organization admin can create the Osprey datasource from this page."
+          label="Create / update the Osprey datasource"
+          icon="database"
+          busy={busy}
+          onClick={onDataSource}
+          outcome={datasource}
+          testId="osprey-app-datasource"
+        />
+      </FieldSet>
+      <FieldSet label="Osprey alert rules">
+        <RestrictedAction
+          allowed={canInstallAlertRules(user)}
+          description={`Installs the ${BUNDLED_SUMMARY.rules} Grafana-managed alert rules Osprey ships into the folder ${BUNDLED_SUMMARY.folders.join(', ')} through Grafana's alerting provisioning API. They query the Prometheus datasource with uid ${BUNDLED_SUMMARY.datasources.join(', ')}, which must scrape Osprey and load its recording rules. They stay editable in Grafana; installing again changes only the rules that differ from the shipped ones.`}
+          notAllowed="An organization admin can install the Osprey alert rules from this page."
+          label="Install alert rules"
+          icon="bell"
+          busy={busy}
+          onClick={onAlertRules}
+          outcome={alertRules}
+          testId="osprey-app-alert-rules"
+        />
       </FieldSet>
     </div>
   );

@@ -10,7 +10,7 @@ win.grafanaBootData = {
     datasources: {},
     panels: {},
   },
-  user: { theme: 'dark', lightTheme: false, timezone: 'browser', locale: 'en-US', language: 'en-US' },
+  user: { orgId: 1, theme: 'dark', lightTheme: false, timezone: 'browser', locale: 'en-US', language: 'en-US' },
   navTree: [],
   assets: { dark: '', light: '' },
 };
