@@ -4,7 +4,8 @@ import { Alert, Badge, LoadingPlaceholder, Stack, Text, TextLink, useStyles2 } f
 import { PLUGIN_IDS } from '@osprey/model';
 import { useEffect, useState } from 'react';
 
-import { type BackendStatus, backendStatus, describeGrafanaError, findOspreyDataSource } from './grafana-api';
+import type { BackendStatus } from '../../datasource/src/client';
+import { backendStatus, describeGrafanaError, findOspreyDataSource } from './grafana-api';
 import { CONFIG_PAGE_URL, DASHBOARDS, DATASOURCE_UID } from './settings';
 
 const getStyles = (theme: GrafanaTheme2) => ({

@@ -4,10 +4,11 @@
  */
 import type { DataSourceSettings } from '@grafana/data';
 import { getBackendSrv, isFetchError } from '@grafana/runtime';
-import { API_PATHS, PLUGIN_IDS, type HealthResponse, type ServicesResponse } from '@osprey/model';
+import { PLUGIN_IDS } from '@osprey/model';
 import { lastValueFrom } from 'rxjs';
 
-import { describeFetchError, expectShape } from '../../datasource/src/errors';
+import { backendStatus as readBackendStatus, type BackendStatus, OspreyClient } from '../../datasource/src/client';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../datasource/src/types';
 import {
   type AlertRuleGroup,
   type BundledGroup,
@@ -26,12 +27,6 @@ import {
   DATASOURCE_NAME,
   DATASOURCE_UID,
 } from './settings';
-
-/** What the pages say about the backend: its /health answer and the services the token can read. */
-export interface BackendStatus {
-  health: HealthResponse;
-  services: string[];
-}
 
 async function get<T>(url: string): Promise<T> {
   const response = await lastValueFrom(getBackendSrv().fetch<T>({ url, method: 'GET', showErrorAlert: false }));
@@ -69,28 +64,9 @@ async function step<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Health, then services with the token: the first proves the URL, the second the token's read scope. */
-export async function backendStatus(): Promise<BackendStatus> {
-  let health: HealthResponse;
-  try {
-    health = expectShape<HealthResponse>(await get(BACKEND_ROUTE + API_PATHS.health), 'version', API_PATHS.health);
-  } catch (err) {
-    throw new Error(describeFetchError(err, 'Health check'));
-  }
-  try {
-    const { services } = expectShape<ServicesResponse>(
-      await get(BACKEND_ROUTE + API_PATHS.services),
-      'services',
-      API_PATHS.services
-    );
-    return { health, services };
-  } catch (err) {
-    throw new Error(describeFetchError(err, 'Reading services with the token'));
-  }
-}
-
-export function describeBackendStatus({ health, services }: BackendStatus): string {
-  return `Osprey ${health.version} (${health.store}) is up; the token can read ${services.length} service(s).`;
+/** The backend's health and the services the token can read, through the app's plugin route (the datasource's client). */
+export function backendStatus(): Promise<BackendStatus> {
+  return readBackendStatus(new OspreyClient(BACKEND_ROUTE, DEFAULT_TIMEOUT_SECONDS * 1000));
 }
 
 /** A failed Grafana API call as a sentence: Grafana answers errors with `{message}`. */

@@ -11,48 +11,19 @@ import {
   type ScopedVars,
   type TestDataSourceResponse,
 } from '@grafana/data';
-import { getBackendSrv, getTemplateSrv, type BackendSrvRequest, type FetchResponse } from '@grafana/runtime';
+import { getBackendSrv, getTemplateSrv, type BackendSrv } from '@grafana/runtime';
 import {
-  API_PATHS,
-  ARROW_STREAM_MEDIA_TYPE,
-  JVM_API_PATHS,
   XLOG_COLUMN_SETS,
-  type ActiveResponse,
-  type HealthResponse,
-  type HeapHistogramListResponse,
-  type HeapHistogramResponse,
-  type HistogramDiff,
-  type JvmInstancesResponse,
   type JvmInstance,
   type JvmRequest,
   type JvmRequestKind,
-  type RedResponse,
-  type ServiceMapResponse,
-  type ThreadDumpDiff,
-  type ThreadDumpListResponse,
-  type ThreadDumpResponse,
-  type Trace,
   type TransactionColumn,
-  type TransactionDensity,
-  type TransactionsResponse,
 } from '@osprey/model';
-import {
-  catchError,
-  defer,
-  exhaustMap,
-  forkJoin,
-  lastValueFrom,
-  map,
-  merge,
-  Observable,
-  of,
-  throwError,
-  timeout,
-  timer,
-} from 'rxjs';
+import { catchError, defer, exhaustMap, forkJoin, lastValueFrom, map, merge, Observable, of, timer } from 'rxjs';
 
 import { errorBurstEvents } from './annotations';
-import { describeFetchError, expectShape, TimeoutError } from './errors';
+import { backendStatus, describeBackendStatus, OspreyClient } from './client';
+import { describeFetchError } from './errors';
 import {
   activeToFrame,
   densityToFrame,
@@ -62,7 +33,7 @@ import {
   serviceMapToFrames,
   traceToFrame,
 } from './frames';
-import { diffPath, instanceParams, jvmTarget, oneCapturePath, type JvmTarget } from './jvm/api';
+import { instanceParams, jvmTarget, type JvmTarget } from './jvm/api';
 import {
   heapHistogramDiffToFrame,
   heapHistogramToFrame,
@@ -109,21 +80,12 @@ interface Scope {
   adhoc: AdhocFilters;
 }
 
-const LIST_PATHS: Record<ListQueryType, { path: string; key: string }> = {
-  services: { path: API_PATHS.services, key: 'services' },
-  instances: { path: API_PATHS.instances, key: 'instances' },
-  endpoints: { path: API_PATHS.endpoints, key: 'endpoints' },
+/** The backend's answer to a services / instances / endpoints list request. */
+const LISTS: Record<ListQueryType, (client: OspreyClient, service?: string) => Observable<string[]>> = {
+  services: (client) => client.services().pipe(map((res) => res.services)),
+  instances: (client, service) => client.instances(service).pipe(map((res) => res.instances)),
+  endpoints: (client, service) => client.endpoints(service).pipe(map((res) => res.endpoints)),
 };
-
-/** Bytes of a JSON answer as its value, or as the text when it is not JSON (errors quote it). */
-function jsonOf(bytes: ArrayBuffer): unknown {
-  const text = new TextDecoder().decode(bytes);
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
 
 /** A variable referenced in `text` (as $x, ${x...} or [[x]]) whose current value is "All". */
 function refersToAll(text: string, scopedVars: ScopedVars): boolean {
@@ -140,13 +102,15 @@ function refersToAll(text: string, scopedVars: ScopedVars): boolean {
 }
 
 export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> {
-  private readonly baseUrl: string;
-  private readonly timeoutMs: number;
+  private readonly client: OspreyClient;
 
-  constructor(instanceSettings: DataSourceInstanceSettings<OspreyOptions>) {
+  constructor(instanceSettings: DataSourceInstanceSettings<OspreyOptions>, backendSrv: BackendSrv = getBackendSrv()) {
     super(instanceSettings);
-    this.baseUrl = `${instanceSettings.url ?? ''}/${ROUTE_PATH}`;
-    this.timeoutMs = (instanceSettings.jsonData.timeout || DEFAULT_TIMEOUT_SECONDS) * 1000;
+    this.client = new OspreyClient(
+      `${instanceSettings.url ?? ''}/${ROUTE_PATH}`,
+      (instanceSettings.jsonData.timeout || DEFAULT_TIMEOUT_SECONDS) * 1000,
+      backendSrv
+    );
     this.variables = new OspreyVariableSupport(this);
     // Annotations: error bursts (RED or XLOG queries) and thread dumps / deadlocks (a `threadDumps` query).
     this.annotations = {
@@ -167,63 +131,6 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
 
   override filterQuery(query: OspreyQuery): boolean {
     return !query.hide;
-  }
-
-  private get<T>(
-    path: string,
-    params?: Record<string, string>,
-    options: Pick<BackendSrvRequest, 'headers' | 'responseType'> = {}
-  ): Observable<FetchResponse<T>> {
-    const seconds = this.timeoutMs / 1000;
-    return getBackendSrv()
-      .fetch<T>({ url: `${this.baseUrl}${path}`, method: 'GET', params, showErrorAlert: false, ...options })
-      .pipe(
-        timeout({
-          first: this.timeoutMs,
-          with: () => throwError(() => new TimeoutError(`no answer from ${path} within ${seconds} s`)),
-        })
-      );
-  }
-
-  /**
-   * The XLOG window: Arrow IPC bytes (the columnar answer), or the density grid when mode=auto found
-   * more transactions than the limit (the backend answers that one as JSON).
-   */
-  private getWindow(
-    params: Record<string, string>
-  ): Observable<{ bytes: ArrayBuffer } | { density: TransactionDensity }> {
-    const path = API_PATHS.transactions;
-    return this.get<ArrayBuffer>(path, params, {
-      headers: { Accept: ARROW_STREAM_MEDIA_TYPE },
-      responseType: 'arraybuffer',
-    }).pipe(
-      map((res) => {
-        if ((res.headers.get('content-type') ?? '').startsWith(ARROW_STREAM_MEDIA_TYPE)) {
-          return { bytes: res.data };
-        }
-        const answer = expectShape<TransactionsResponse>(jsonOf(res.data), 'transactions', path);
-        if (!answer.density) {
-          throw new Error(`${path} answered JSON rows where Arrow was asked for`);
-        }
-        return { density: answer.density };
-      }),
-      // Error bodies arrive as bytes too; the messages read them as the JSON they are.
-      catchError((err: unknown) => {
-        const data = (err as { data?: unknown } | undefined)?.data;
-        // (By tag, not instanceof: the buffer may come from another realm, e.g. a test's fetch.)
-        const bytes = Object.prototype.toString.call(data) === '[object ArrayBuffer]';
-        return throwError(() => (bytes ? { ...(err as object), data: jsonOf(data as ArrayBuffer) } : err));
-      })
-    );
-  }
-
-  /** GET of a JSON answer that must carry `key` (see expectShape). */
-  private getShaped<T>(path: string, key: string, params?: Record<string, string>): Observable<T> {
-    return this.get<unknown>(path, params).pipe(map((res) => expectShape<T>(res.data, key, path)));
-  }
-
-  private async getJson<T>(path: string, params?: Record<string, string>): Promise<T> {
-    return (await lastValueFrom(this.get<T>(path, params))).data;
   }
 
   private ref() {
@@ -307,41 +214,28 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
         if (!ids) {
           throw new Error('a trace query needs a trace id');
         }
-        return forkJoin(
-          ids.map((id) =>
-            this.getShaped<Trace>(`${API_PATHS.traces}/${encodeURIComponent(id)}`, 'spans').pipe(
-              map((trace) => traceToFrame(q.refId, trace))
-            )
-          )
-        );
+        return forkJoin(ids.map((id) => this.client.trace(id).pipe(map((trace) => traceToFrame(q.refId, trace)))));
       }
       case 'red': {
         const groupBy = q.groupBy ?? 'service';
         return forkJoin(
           this.fanOut(q, scope, ['service', 'instance', 'endpoint']).map((filters) =>
-            this.getShaped<RedResponse>(API_PATHS.red, 'series', {
-              from: String(from),
-              to: String(to),
-              step: String(step),
-              groupBy,
-              ...filters,
-            }).pipe(map((res) => redToFrames(q.refId, res, { from, to }, q.redMetrics)))
+            this.client
+              .red({ from, to, step, groupBy, ...filters })
+              .pipe(map((res) => redToFrames(q.refId, res, { from, to }, q.redMetrics)))
           )
         ).pipe(map((parts) => parts.flat()));
       }
       case 'serviceMap': {
         const services = this.filter(q, 'service', scope);
-        return this.getShaped<ServiceMapResponse>(API_PATHS.serviceMap, 'nodes', {
-          from: String(from),
-          to: String(to),
-        }).pipe(map((res) => serviceMapToFrames(q.refId, focusServiceMap(res, services), this.ref())));
+        return this.client
+          .serviceMap(from, to)
+          .pipe(map((res) => serviceMapToFrames(q.refId, focusServiceMap(res, services), this.ref())));
       }
       case 'active':
         return forkJoin(
           this.fanOut(q, scope, ['service']).map((filters) =>
-            this.getShaped<ActiveResponse>(API_PATHS.active, 'instances', filters).pipe(
-              map((res) => activeToFrame(q.refId, res))
-            )
+            this.client.active(filters.service).pipe(map((res) => activeToFrame(q.refId, res)))
           )
         );
       default:
@@ -356,7 +250,7 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   private xlog(q: OspreyQuery, scope: Scope): Observable<DataFrame[]> {
     const base = this.windowParams(q, scope.from, scope.to, scope);
     const requests = this.fanOut(q, scope, ['service', 'instance', 'endpoint']).map((filters) =>
-      this.getWindow({ ...base, ...filters })
+      this.client.window({ ...base, ...filters })
     );
     return forkJoin(requests).pipe(
       map((answers) => {
@@ -411,7 +305,7 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
       exhaustMap(() => {
         const to = Math.max(Date.now(), live.cursor());
         const base = this.windowParams(q, live.cursor(), to, scope, ['endTime', 'spanId']);
-        return forkJoin(combos.map((filters) => this.getWindow({ ...base, ...filters }))).pipe(
+        return forkJoin(combos.map((filters) => this.client.window({ ...base, ...filters }))).pipe(
           map((answers) => {
             for (const answer of answers) {
               if ('bytes' in answer) {
@@ -430,13 +324,10 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
 
   /** A services / instances / endpoints list; instances and endpoints per selected service. */
   private list(type: ListQueryType, q: OspreyQuery, scope: Scope): Observable<string[]> {
-    const { path, key } = LIST_PATHS[type];
     const services = type === 'services' ? undefined : this.filter(q, 'service', scope);
-    return forkJoin(
-      (services ?? [undefined]).map((service) =>
-        this.getShaped<Record<string, string[]>>(path, key, service ? { service } : {}).pipe(map((res) => res[key]))
-      )
-    ).pipe(map((lists) => [...new Set(lists.flat())].sort()));
+    return forkJoin((services ?? [undefined]).map((service) => LISTS[type](this.client, service))).pipe(
+      map((lists) => [...new Set(lists.flat())].sort())
+    );
   }
 
   /** Values for the query editor's selects, variables and ad hoc filters; `service` may hold variables. */
@@ -446,41 +337,30 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   }
 
   private async jvmFrame(q: OspreyQuery, t: JvmTarget, from: number, to: number): Promise<DataFrame> {
-    const { threadDumps, heapHistograms } = JVM_API_PATHS;
+    const { client } = this;
     switch (q.queryType) {
       case 'threadDumps': {
-        const params = { ...instanceParams(t), from: String(from), to: String(to), limit: String(q.limit ?? 500) };
-        const res = await this.getJson<ThreadDumpListResponse>(threadDumps, params);
+        const res = await lastValueFrom(client.threadDumps({ ...instanceParams(t), from, to, limit: q.limit ?? 500 }));
         return threadDumpListToFrame(q.refId, res.threadDumps);
       }
-      case 'threadDump': {
-        const { path, params } = oneCapturePath(threadDumps, t, 'thread dump');
-        return threadDumpToFrame(q.refId, await this.getJson<ThreadDumpResponse>(path, params));
-      }
+      case 'threadDump':
+        return threadDumpToFrame(q.refId, await lastValueFrom(client.threadDump(t)));
       case 'threadDumpDiff': {
         const [a, b] = await this.pairOfIds(
           t,
-          async () =>
-            (await this.getJson<ThreadDumpListResponse>(threadDumps, { ...instanceParams(t), limit: '2' })).threadDumps
+          async () => (await lastValueFrom(client.threadDumps({ ...instanceParams(t), limit: 2 }))).threadDumps
         );
-        const diff = await this.getJson<ThreadDumpDiff>(diffPath(threadDumps, a, b));
+        const diff = await lastValueFrom(client.threadDumpDiff(a, b));
         return threadDumpDiffToFrame(q.refId, diff, { a, b, service: t.service, instance: t.instance });
       }
-      case 'heapHistogram': {
-        const { path, params } = oneCapturePath(heapHistograms, t, 'heap histogram');
-        return heapHistogramToFrame(q.refId, await this.getJson<HeapHistogramResponse>(path, params));
-      }
+      case 'heapHistogram':
+        return heapHistogramToFrame(q.refId, await lastValueFrom(client.heapHistogram(t)));
       case 'heapHistogramDiff': {
         const [a, b] = await this.pairOfIds(
           t,
-          async () =>
-            (await this.getJson<HeapHistogramListResponse>(heapHistograms, { ...instanceParams(t), limit: '2' }))
-              .heapHistograms
+          async () => (await lastValueFrom(client.heapHistograms({ ...instanceParams(t), limit: 2 }))).heapHistograms
         );
-        return heapHistogramDiffToFrame(q.refId, await this.getJson<HistogramDiff>(diffPath(heapHistograms, a, b)), {
-          a,
-          b,
-        });
+        return heapHistogramDiffToFrame(q.refId, await lastValueFrom(client.heapHistogramDiff(a, b)), { a, b });
       }
       default:
         throw new Error(`Unknown Osprey query type "${q.queryType}"`);
@@ -504,8 +384,7 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
 
   /** JVMs that sent dumps or histograms, for the query editor's selects. */
   async jvmInstances(service?: string): Promise<JvmInstance[]> {
-    const params: Record<string, string> = service ? { service } : {};
-    return (await this.getJson<JvmInstancesResponse>(JVM_API_PATHS.instances, params)).instances;
+    return (await lastValueFrom(this.client.jvmInstances(service))).instances;
   }
 
   /**
@@ -518,15 +397,8 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
     kind: JvmRequestKind,
     timeoutMs = CAPTURE_TIMEOUT_MS
   ): Promise<JvmRequest> {
-    const created = await lastValueFrom(
-      getBackendSrv().fetch<JvmRequest>({
-        url: `${this.baseUrl}${JVM_API_PATHS.requests}`,
-        method: 'POST',
-        data: { service, instance, kind },
-      })
-    );
+    let request = await lastValueFrom(this.client.createCaptureRequest({ service, instance, kind }));
     const deadline = Date.now() + timeoutMs;
-    let request = created.data;
     while (request.status !== 'done' && request.status !== 'failed') {
       if (Date.now() >= deadline) {
         throw new Error(
@@ -534,7 +406,7 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
         );
       }
       await new Promise((resolve) => setTimeout(resolve, CAPTURE_POLL_MS));
-      request = await this.getJson<JvmRequest>(`${JVM_API_PATHS.requests}/${encodeURIComponent(request.id)}`);
+      request = await lastValueFrom(this.client.captureRequest(request.id));
     }
     if (request.status === 'failed') {
       throw new Error(`The ${kind} request for ${service}/${instance} failed: ${request.error ?? 'no reason given'}`);
@@ -573,21 +445,10 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   }
 
   override async testDatasource(): Promise<TestDataSourceResponse> {
-    let health: HealthResponse;
     try {
-      health = await lastValueFrom(this.getShaped<HealthResponse>(API_PATHS.health, 'version'));
+      return { status: 'success', message: describeBackendStatus(await backendStatus(this.client)) };
     } catch (err) {
-      return { status: 'error', message: describeFetchError(err, 'Health check') };
+      return { status: 'error', message: err instanceof Error ? err.message : String(err) };
     }
-    let services: string[];
-    try {
-      services = await this.services();
-    } catch (err) {
-      return { status: 'error', message: describeFetchError(err, 'Reading services with the token') };
-    }
-    return {
-      status: 'success',
-      message: `Osprey ${health.version} (${health.store}) is up; the token can read ${services.length} service(s).`,
-    };
   }
 }

@@ -15,13 +15,13 @@ import {
 } from '@grafana/ui';
 import { type ChangeEvent, type FormEvent, useState } from 'react';
 
+import { describeBackendStatus } from '../../../datasource/src/client';
 import { BUNDLED_SUMMARY } from '../alert-rules';
 import {
   backendStatus,
   canInstallAlertRules,
   canManageDataSources,
   describeAlertRulesInstall,
-  describeBackendStatus,
   describeGrafanaError,
   installAlertRules,
   saveAppSettings,
