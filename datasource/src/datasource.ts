@@ -1,6 +1,7 @@
 import {
   DataSourceApi,
   LoadingState,
+  type AdHocVariableFilter,
   type AnnotationEvent,
   type DataFrame,
   type DataQueryError,
@@ -11,7 +12,7 @@ import {
   type ScopedVars,
   type TestDataSourceResponse,
 } from '@grafana/data';
-import { getBackendSrv, getTemplateSrv, type BackendSrv } from '@grafana/runtime';
+import { getBackendSrv, getTemplateSrv, type BackendSrv, type TemplateSrv } from '@grafana/runtime';
 import {
   XLOG_COLUMN_SETS,
   type JvmInstance,
@@ -44,27 +45,18 @@ import {
   threadDumpToFrame,
 } from './jvm/frames';
 import { LIVE_MAX_ROWS, LIVE_POLL_MS, LiveWindow } from './live';
-import {
-  ADHOC_KEYS,
-  adhocFilters,
-  combinations,
-  filterValues,
-  MULTI_SEPARATOR,
-  redStep,
-  transactionParams,
-  type AdhocFilters,
-} from './params';
+import { ADHOC_KEYS, adhocFilters, combinations, filterValues, redStep, transactionParams } from './params';
 import {
   DEFAULT_QUERY,
   DEFAULT_TIMEOUT_SECONDS,
   isJvmQueryType,
   isListQueryType,
-  normaliseQuery,
   ROUTE_PATH,
   type ListQueryType,
   type OspreyOptions,
   type OspreyQuery,
 } from './types';
+import { interpolateQuery } from './template';
 import { OspreyVariableSupport } from './variables';
 import { keepRows, textAt, windowToFrame } from './window-frame';
 
@@ -72,12 +64,19 @@ import { keepRows, textAt, windowToFrame } from './window-frame';
 export const CAPTURE_TIMEOUT_MS = 15_000;
 export const CAPTURE_POLL_MS = 500;
 
-/** What one query of a request filters by, once variables and ad hoc filters are applied. */
+/** What one query of a request reads besides its fields. */
 interface Scope {
   from: number;
   to: number;
-  scopedVars: ScopedVars;
-  adhoc: AdhocFilters;
+  /** The ad hoc `status` filter. */
+  status?: 'ok' | 'error';
+}
+
+type FilterKey = 'service' | 'instance' | 'endpoint';
+
+/** One filter set per combination of the values the (interpolated) query's filters select. */
+function fanOut(q: OspreyQuery, keys: FilterKey[]) {
+  return combinations(Object.fromEntries(keys.map((k) => [k, filterValues(q[k])])));
 }
 
 /** The backend's answer to a services / instances / endpoints list request. */
@@ -87,24 +86,14 @@ const LISTS: Record<ListQueryType, (client: OspreyClient, service?: string) => O
   endpoints: (client, service) => client.endpoints(service).pipe(map((res) => res.endpoints)),
 };
 
-/** A variable referenced in `text` (as $x, ${x...} or [[x]]) whose current value is "All". */
-function refersToAll(text: string, scopedVars: ScopedVars): boolean {
-  return getTemplateSrv()
-    .getVariables()
-    .some((v) => {
-      const used = new RegExp(`\\$${v.name}\\b|\\$\\{${v.name}[}:]|\\[\\[${v.name}\\]\\]`).test(text);
-      if (!used || scopedVars[v.name] || !('current' in v)) {
-        return false;
-      }
-      const value = (v.current as { value?: string | string[] } | undefined)?.value;
-      return Array.isArray(value) ? value.includes('$__all') : value === '$__all';
-    });
-}
-
 export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> {
   private readonly client: OspreyClient;
 
-  constructor(instanceSettings: DataSourceInstanceSettings<OspreyOptions>, backendSrv: BackendSrv = getBackendSrv()) {
+  constructor(
+    instanceSettings: DataSourceInstanceSettings<OspreyOptions>,
+    private readonly templateSrv: TemplateSrv = getTemplateSrv(),
+    backendSrv: BackendSrv = getBackendSrv()
+  ) {
     super(instanceSettings);
     this.client = new OspreyClient(
       `${instanceSettings.url ?? ''}/${ROUTE_PATH}`,
@@ -137,32 +126,20 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
     return { uid: this.uid, type: this.type };
   }
 
-  /** A string field with variables replaced; several values of a multi-value variable are joined by MULTI_SEPARATOR. */
-  private interpolate(text: string | undefined, scopedVars: ScopedVars): string {
-    if (!text) {
-      return '';
-    }
-    return getTemplateSrv().replace(text, scopedVars, (value: string | string[]) =>
-      Array.isArray(value) ? value.join(MULTI_SEPARATOR) : value
-    );
+  /**
+   * The query with its dashboard variables and the request's ad hoc filters applied, as query() runs
+   * it (see template.ts): Grafana's query inspector, Explore and alerting read queries this way.
+   */
+  applyTemplateVariables(query: OspreyQuery, scopedVars: ScopedVars, filters?: AdHocVariableFilter[]): OspreyQuery {
+    return interpolateQuery(this.templateSrv, query, scopedVars, filters);
   }
 
-  /** The values a filter field selects (undefined = no filter), an ad hoc filter on the same key winning. */
-  private filter(q: OspreyQuery, key: 'service' | 'instance' | 'endpoint', scope: Scope): string[] | undefined {
-    const adhoc = scope.adhoc[key];
-    if (adhoc) {
-      return [adhoc];
-    }
-    const text = q[key];
-    if (!text || refersToAll(text, scope.scopedVars)) {
-      return undefined;
-    }
-    return filterValues(this.interpolate(text, scope.scopedVars));
-  }
-
-  /** One request per combination of the multi-value filters this query type uses. */
-  private fanOut(q: OspreyQuery, scope: Scope, keys: Array<'service' | 'instance' | 'endpoint'>) {
-    return combinations(Object.fromEntries(keys.map((k) => [k, this.filter(q, k, scope)])));
+  override interpolateVariablesInQueries(
+    queries: OspreyQuery[],
+    scopedVars: ScopedVars,
+    filters?: AdHocVariableFilter[]
+  ): OspreyQuery[] {
+    return queries.map((q) => ({ ...this.applyTemplateVariables(q, scopedVars, filters), datasource: this.getRef() }));
   }
 
   override query(request: DataQueryRequest<OspreyQuery>): Observable<DataQueryResponse> {
@@ -172,7 +149,7 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
     }
     // Each query answers under its own key, so Grafana keeps every query's frames and errors apart
     // and a live query's later packets replace only its own frames.
-    return merge(...targets.map((q) => this.answer(normaliseQuery(q), request)));
+    return merge(...targets.map((q) => this.answer(q, request)));
   }
 
   private answer(q: OspreyQuery, request: DataQueryRequest<OspreyQuery>): Observable<DataQueryResponse> {
@@ -182,17 +159,17 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
       return of<DataQueryResponse>({ data: [], key: q.refId, state: LoadingState.Error, error, errors: [error] });
     };
     return defer(() => {
+      const query = this.applyTemplateVariables(q, request.scopedVars ?? {}, request.filters);
       const scope: Scope = {
         from: request.range.from.valueOf(),
         to: request.range.to.valueOf(),
-        scopedVars: request.scopedVars ?? {},
-        adhoc: adhocFilters(request.filters),
+        status: adhocFilters(request.filters).status,
       };
-      if (q.queryType === 'xlog' && q.live) {
-        return this.liveXlog(q, scope);
+      if (query.queryType === 'xlog' && query.live) {
+        return this.liveXlog(query, scope);
       }
       const step = redStep(scope.from, scope.to, request.intervalMs, request.maxDataPoints);
-      return this.frames(q, scope, step).pipe(
+      return this.frames(query, scope, step).pipe(
         map((data): DataQueryResponse => ({ data, key: q.refId, state: LoadingState.Done }))
       );
     }).pipe(catchError(failed));
@@ -202,15 +179,15 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
     const { from, to } = scope;
     const type = q.queryType ?? 'xlog';
     if (isJvmQueryType(type)) {
-      const target = jvmTarget(q, (v) => getTemplateSrv().replace(v, scope.scopedVars));
+      const target = jvmTarget(q);
       return defer(() => this.jvmFrame(q, target, from, to)).pipe(map((f) => [f]));
     }
     if (isListQueryType(type)) {
-      return this.list(type, q, scope).pipe(map((values) => [listToFrame(q.refId, type, values)]));
+      return this.list(type, q).pipe(map((values) => [listToFrame(q.refId, type, values)]));
     }
     switch (type) {
       case 'trace': {
-        const ids = filterValues(this.interpolate(q.traceId, scope.scopedVars));
+        const ids = filterValues(q.traceId);
         if (!ids) {
           throw new Error('a trace query needs a trace id');
         }
@@ -219,7 +196,7 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
       case 'red': {
         const groupBy = q.groupBy ?? 'service';
         return forkJoin(
-          this.fanOut(q, scope, ['service', 'instance', 'endpoint']).map((filters) =>
+          fanOut(q, ['service', 'instance', 'endpoint']).map((filters) =>
             this.client
               .red({ from, to, step, groupBy, ...filters })
               .pipe(map((res) => redToFrames(q.refId, res, { from, to }, q.redMetrics)))
@@ -227,14 +204,14 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
         ).pipe(map((parts) => parts.flat()));
       }
       case 'serviceMap': {
-        const services = this.filter(q, 'service', scope);
+        const services = filterValues(q.service);
         return this.client
           .serviceMap(from, to)
           .pipe(map((res) => serviceMapToFrames(q.refId, focusServiceMap(res, services), this.ref())));
       }
       case 'active':
         return forkJoin(
-          this.fanOut(q, scope, ['service']).map((filters) =>
+          fanOut(q, ['service']).map((filters) =>
             this.client.active(filters.service).pipe(map((res) => activeToFrame(q.refId, res)))
           )
         );
@@ -248,8 +225,8 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
    * frames), or density grids when the backend chose them.
    */
   private xlog(q: OspreyQuery, scope: Scope): Observable<DataFrame[]> {
-    const base = this.windowParams(q, scope.from, scope.to, scope);
-    const requests = this.fanOut(q, scope, ['service', 'instance', 'endpoint']).map((filters) =>
+    const base = this.windowParams(q, scope.from, scope.to);
+    const requests = fanOut(q, ['service', 'instance', 'endpoint']).map((filters) =>
       this.client.window({ ...base, ...filters })
     );
     return forkJoin(requests).pipe(
@@ -259,15 +236,15 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
           return densities.map((density) => densityToFrame(q.refId, density));
         }
         return answers.map((a) =>
-          this.keepStatus(windowToFrame(q.refId, (a as { bytes: ArrayBuffer }).bytes, this.ref()), scope.adhoc)
+          this.keepStatus(windowToFrame(q.refId, (a as { bytes: ArrayBuffer }).bytes, this.ref()), scope.status)
         );
       })
     );
   }
 
   /** The query string of a window request: the query's filters and its column set. */
-  private windowParams(q: OspreyQuery, from: number, to: number, scope: Scope, extra: TransactionColumn[] = []) {
-    const params = transactionParams(q, from, to, (v) => getTemplateSrv().replace(v, scope.scopedVars));
+  private windowParams(q: OspreyQuery, from: number, to: number, extra: TransactionColumn[] = []) {
+    const params = transactionParams(q, from, to);
     const set = XLOG_COLUMN_SETS[q.columns ?? 'dots'];
     if (q.columns !== 'all' || extra.length > 0) {
       params.columns = [...new Set([...set, ...extra])].join(',');
@@ -276,12 +253,12 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   }
 
   /** `status = ok` has no backend filter (errorsOnly covers `error`), so it is applied to the rows. */
-  private keepStatus(frame: DataFrame, adhoc: AdhocFilters): DataFrame {
-    if (adhoc.status !== 'ok') {
+  private keepStatus(frame: DataFrame, status: Scope['status']): DataFrame {
+    if (status !== 'ok') {
       return frame;
     }
-    const status = frame.fields.find((f) => f.name === 'status');
-    return keepRows(frame, (i) => textAt(status, i) === 'ok');
+    const field = frame.fields.find((f) => f.name === 'status');
+    return keepRows(frame, (i) => textAt(field, i) === 'ok');
   }
 
   /**
@@ -294,7 +271,7 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   private liveXlog(q: OspreyQuery, scope: Scope): Observable<DataQueryResponse> {
     const maxRows = Math.min(q.limit && q.limit > 0 ? q.limit : LIVE_MAX_ROWS, LIVE_MAX_ROWS);
     const live = new LiveWindow(maxRows, scope.from);
-    const combos = this.fanOut(q, scope, ['service', 'instance', 'endpoint']);
+    const combos = fanOut(q, ['service', 'instance', 'endpoint']);
     const packet = (error?: DataQueryError): DataQueryResponse => ({
       data: live.data(),
       key: q.refId,
@@ -304,12 +281,12 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
     return timer(0, LIVE_POLL_MS).pipe(
       exhaustMap(() => {
         const to = Math.max(Date.now(), live.cursor());
-        const base = this.windowParams(q, live.cursor(), to, scope, ['endTime', 'spanId']);
+        const base = this.windowParams(q, live.cursor(), to, ['endTime', 'spanId']);
         return forkJoin(combos.map((filters) => this.client.window({ ...base, ...filters }))).pipe(
           map((answers) => {
             for (const answer of answers) {
               if ('bytes' in answer) {
-                live.add(this.keepStatus(windowToFrame(q.refId, answer.bytes, this.ref()), scope.adhoc));
+                live.add(this.keepStatus(windowToFrame(q.refId, answer.bytes, this.ref()), scope.status));
               }
             }
             return packet();
@@ -323,8 +300,8 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   }
 
   /** A services / instances / endpoints list; instances and endpoints per selected service. */
-  private list(type: ListQueryType, q: OspreyQuery, scope: Scope): Observable<string[]> {
-    const services = type === 'services' ? undefined : this.filter(q, 'service', scope);
+  private list(type: ListQueryType, q: OspreyQuery): Observable<string[]> {
+    const services = type === 'services' ? undefined : filterValues(q.service);
     return forkJoin((services ?? [undefined]).map((service) => LISTS[type](this.client, service))).pipe(
       map((lists) => [...new Set(lists.flat())].sort())
     );
@@ -332,8 +309,8 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
 
   /** Values for the query editor's selects, variables and ad hoc filters; `service` may hold variables. */
   async listValues(type: ListQueryType, service?: string, scopedVars: ScopedVars = {}): Promise<string[]> {
-    const q: OspreyQuery = { refId: 'list', queryType: type, service };
-    return lastValueFrom(this.list(type, q, { from: 0, to: 0, scopedVars, adhoc: {} }));
+    const q = this.applyTemplateVariables({ refId: 'list', queryType: type, service }, scopedVars);
+    return lastValueFrom(this.list(type, q));
   }
 
   private async jvmFrame(q: OspreyQuery, t: JvmTarget, from: number, to: number): Promise<DataFrame> {

@@ -9,10 +9,17 @@ import {
   redStep,
   transactionParams,
 } from './params';
+import { interpolateQuery } from './template';
 import type { OspreyQuery } from './types';
 
 const variables: Record<string, string> = { $trace: 'abc123', $user: 'u-7', $none: '' };
 const interpolate = (v: string) => v.replace(/\$\w+/g, (name) => variables[name] ?? name);
+const templateSrv = {
+  replace: (v = '') => interpolate(v),
+  getVariables: () => [],
+  containsTemplate: () => false,
+  updateTimeRange: () => {},
+};
 const q = (over: Partial<OspreyQuery>): OspreyQuery => ({ refId: 'A', queryType: 'xlog', ...over });
 
 describe('filterValues', () => {
@@ -101,7 +108,7 @@ describe('transactionParams', () => {
     ['rows mode is the default and left out', q({ mode: 'rows' }), {}],
     ['live queries always fetch rows', q({ mode: 'density', live: true }), {}],
   ])('%s', (_name, query, expected) => {
-    const params = transactionParams(query, 1000.7, 2000.2, interpolate);
+    const params = transactionParams(interpolateQuery(templateSrv, query, {}), 1000.7, 2000.2);
     expect(params).toMatchObject({ from: '1000', to: '2001', ...expected });
     const optional = ['minElapsed', 'errorsOnly', 'traceId', 'userId', 'mode'];
     for (const key of optional.filter((k) => !(k in expected))) {

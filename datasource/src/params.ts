@@ -75,13 +75,11 @@ export function adhocFilters(filters: AdHocVariableFilter[] | undefined): AdhocF
   return out;
 }
 
-/** Fixed part (without service/instance/endpoint, which fan out) of GET /api/v1/transactions. */
-export function transactionParams(
-  query: OspreyQuery,
-  from: number,
-  to: number,
-  interpolate: (v: string) => string
-): Record<string, string> {
+/**
+ * Fixed part (without service/instance/endpoint, which fan out) of GET /api/v1/transactions, from a
+ * query with its variables applied (template.ts).
+ */
+export function transactionParams(query: OspreyQuery, from: number, to: number): Record<string, string> {
   const params: Record<string, string> = { from: String(Math.floor(from)), to: String(Math.ceil(to)) };
   if (query.minElapsed !== undefined && query.minElapsed > 0) {
     params.minElapsed = String(query.minElapsed);
@@ -92,11 +90,11 @@ export function transactionParams(
   if (query.errorsOnly) {
     params.errorsOnly = 'true';
   }
-  const traceId = query.traceId ? interpolate(query.traceId).trim() : '';
+  const traceId = query.traceId?.trim() ?? '';
   if (traceId) {
     params.traceId = traceId;
   }
-  const userId = query.userId ? interpolate(query.userId).trim() : '';
+  const userId = query.userId?.trim() ?? '';
   if (userId) {
     params.userId = userId;
   }

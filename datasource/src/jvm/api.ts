@@ -1,9 +1,7 @@
 /** Paths and parameters of the JVM API calls the datasource makes (pure, so they are testable). */
 import type { OspreyQuery } from '../types';
 
-type Interpolate = (value: string) => string;
-
-/** A query's service/instance/ids after template variables, blanks dropped. */
+/** A query's service/instance/ids (its variables applied, see template.ts), trimmed, blanks dropped. */
 export interface JvmTarget {
   service?: string;
   instance?: string;
@@ -11,8 +9,8 @@ export interface JvmTarget {
   otherId?: string;
 }
 
-export function jvmTarget(q: OspreyQuery, interpolate: Interpolate): JvmTarget {
-  const value = (v?: string) => (v ? interpolate(v).trim() || undefined : undefined);
+export function jvmTarget(q: OspreyQuery): JvmTarget {
+  const value = (v?: string) => v?.trim() || undefined;
   return { service: value(q.service), instance: value(q.instance), dumpId: value(q.dumpId), otherId: value(q.otherId) };
 }
 
