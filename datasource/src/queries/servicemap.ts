@@ -1,0 +1,13 @@
+/** The service map as Node Graph frames, focused on the selected services. */
+import { map } from 'rxjs';
+
+import { focusServiceMap, serviceMapToFrames } from '../frames';
+import { filterValues } from '../params';
+import type { QueryHandler } from './context';
+
+export const serviceMap: QueryHandler = (q, { client, ref, from, to }) => {
+  const services = filterValues(q.service);
+  return client
+    .serviceMap(from, to)
+    .pipe(map((res) => serviceMapToFrames(q.refId, focusServiceMap(res, services), ref)));
+};
