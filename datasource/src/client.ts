@@ -104,6 +104,14 @@ export class OspreyClient {
     return this.json<T>(path, key, { params });
   }
 
+  /** One dump or histogram (below `base`); a target naming neither an id nor a JVM fails unasked. */
+  private oneCapture<T>(base: string, key: string, target: JvmTarget, what: string): Observable<T> {
+    return defer(() => {
+      const { path, params } = oneCapturePath(base, target, what);
+      return this.get<T>(path, key, params);
+    });
+  }
+
   health(): Observable<HealthResponse> {
     return this.get(API_PATHS.health, 'version');
   }
@@ -180,10 +188,7 @@ export class OspreyClient {
 
   /** One dump by id, or the latest of service + instance. */
   threadDump(target: JvmTarget): Observable<ThreadDumpResponse> {
-    return defer(() => {
-      const { path, params } = oneCapturePath(JVM_API_PATHS.threadDumps, target, 'thread dump');
-      return this.get<ThreadDumpResponse>(path, 'threads', params);
-    });
+    return this.oneCapture(JVM_API_PATHS.threadDumps, 'threads', target, 'thread dump');
   }
 
   threadDumpDiff(older: string, newer: string): Observable<ThreadDumpDiff> {
@@ -197,10 +202,7 @@ export class OspreyClient {
 
   /** One histogram by id, or the latest of service + instance. */
   heapHistogram(target: JvmTarget): Observable<HeapHistogramResponse> {
-    return defer(() => {
-      const { path, params } = oneCapturePath(JVM_API_PATHS.heapHistograms, target, 'heap histogram');
-      return this.get<HeapHistogramResponse>(path, 'rows', params);
-    });
+    return this.oneCapture(JVM_API_PATHS.heapHistograms, 'rows', target, 'heap histogram');
   }
 
   heapHistogramDiff(older: string, newer: string): Observable<HistogramDiff> {

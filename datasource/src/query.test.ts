@@ -12,7 +12,6 @@ import {
   type RedResponse,
   type ServiceMapResponse,
   type Trace,
-  type Transaction,
   type TransactionsResponse,
 } from '@osprey/model';
 import { lastValueFrom, take, toArray } from 'rxjs';
@@ -21,28 +20,12 @@ import { LIVE_OVERLAP_MS, LIVE_POLL_MS } from './live';
 import { TRACE_PANEL_FIELDS } from './panel-contracts.fixture';
 import { arrowWindow } from './testing/arrow-window';
 import { answer, answers, queryRequest, RANGE, testDataSource } from './testing/query-request';
+import { transaction } from './testing/transaction';
 import { textAt } from './window-frame';
 
 const WINDOW = '/api/v1/transactions';
 const from = String(RANGE.from);
 const to = String(RANGE.to);
-
-const tx = (endTime: number, over: Partial<Transaction> = {}): Transaction => ({
-  endTime,
-  elapsed: 120,
-  service: 'orders',
-  instance: 'orders-1',
-  endpoint: 'GET /orders',
-  status: 'ok',
-  traceId: `t${endTime}`,
-  spanId: `s${endTime}`,
-  sqlCount: 1,
-  sqlTime: 8,
-  apiCallCount: 0,
-  apiCallTime: 0,
-  kind: 'web',
-  ...over,
-});
 
 /** Each field's values by name, enum fields as their text (what a table shows). */
 const byName = (frame: DataFrame) =>
@@ -55,7 +38,10 @@ const byName = (frame: DataFrame) =>
 const types = (frame: DataFrame) => frame.fields.map((f) => [f.name, f.type]);
 
 describe('XLOG', () => {
-  const rows = [tx(RANGE.from + 1000), tx(RANGE.from + 2000, { service: 'frontend', status: 'error', elapsed: 900 })];
+  const rows = [
+    transaction(RANGE.from + 1000),
+    transaction(RANGE.from + 2000, { service: 'frontend', status: 'error', elapsed: 900 }),
+  ];
 
   it('dots: the four columns the panel draws, asked for as Arrow', async () => {
     const { ds, backend } = testDataSource();
@@ -170,8 +156,8 @@ describe('live XLOG', () => {
 
   it('streams the range first, then what ended since the newest row less the overlap, each poll new rows only', async () => {
     const { ds, backend } = testDataSource();
-    const first = [tx(RANGE.to - 5000), tx(RANGE.to - 1000)];
-    const second = [tx(RANGE.to - 1000), tx(RANGE.to + 500, { service: 'frontend' })];
+    const first = [transaction(RANGE.to - 5000), transaction(RANGE.to - 1000)];
+    const second = [transaction(RANGE.to - 1000), transaction(RANGE.to + 500, { service: 'frontend' })];
     let polls = 0;
     backend.on(WINDOW, () => ({ arrow: arrowWindow(polls++ === 0 ? first : second, [...XLOG_DOT_COLUMNS, 'spanId']) }));
     const done = lastValueFrom(ds.query(queryRequest([{ live: true, mode: 'density' }])).pipe(take(2), toArray()));

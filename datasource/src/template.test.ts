@@ -3,12 +3,13 @@
  * query() sends for multi-value, "All" and scoped (repeated panel) values.
  */
 import type { AdHocVariableFilter, DataFrame, ScopedVars } from '@grafana/data';
-import { XLOG_DOT_COLUMNS, type RedResponse, type Transaction } from '@osprey/model';
+import { XLOG_DOT_COLUMNS, type RedResponse } from '@osprey/model';
 
 import { MAX_FAN_OUT, MULTI_SEPARATOR } from './params';
 import { arrowWindow } from './testing/arrow-window';
 import { answer, queryRequest, testDataSource } from './testing/query-request';
 import type { TestVariable } from './testing/template-srv';
+import { transaction } from './testing/transaction';
 import type { OspreyQuery } from './types';
 
 const VARIABLES: Record<string, TestVariable> = {
@@ -21,26 +22,10 @@ const VARIABLES: Record<string, TestVariable> = {
   blank: '',
 };
 
-const tx: Transaction = {
-  endTime: 1,
-  elapsed: 1,
-  service: 'orders',
-  instance: 'orders-1',
-  endpoint: 'GET /a',
-  status: 'ok',
-  traceId: 't',
-  spanId: 's',
-  sqlCount: 0,
-  sqlTime: 0,
-  apiCallCount: 0,
-  apiCallTime: 0,
-  kind: 'web',
-};
-
 /** The XLOG query's window requests: the filters each one sends. */
 async function windowFilters(query: Partial<OspreyQuery>, extra: Parameters<typeof queryRequest>[1] = {}) {
   const { ds, backend } = testDataSource(VARIABLES);
-  backend.on('/api/v1/transactions', { arrow: arrowWindow([tx], XLOG_DOT_COLUMNS) });
+  backend.on('/api/v1/transactions', { arrow: arrowWindow([transaction(1)], XLOG_DOT_COLUMNS) });
   const res = await answer(ds, queryRequest([query], extra));
   expect(res.errors).toBeUndefined();
   expect(res.data).toHaveLength(backend.requests.length);
