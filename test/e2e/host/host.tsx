@@ -147,6 +147,16 @@ export interface PacketSummary extends QuerySummary {
   traceIds: string[];
 }
 
+export interface LiveRun {
+  /** Each packet: rows across its frames, window-answer bytes received since the packet before. */
+  packets: Array<{ rows: number; bytes: number; error?: string }>;
+  frameGapsMs: number[];
+  /** Dots the panel holds at the end. */
+  dots: number;
+  /** Start of the query's range, epoch ms. */
+  from: number;
+}
+
 export interface QuerySummary {
   frames: number;
   refId?: string;
@@ -271,6 +281,72 @@ const host = {
         traceIds: [...new Set(columnText(series, 'traceId'))],
       };
     });
+  },
+
+  /**
+   * A live query feeding a rendered panel for `durationMs`, as a dashboard panel in Grafana gets it:
+   * every packet replaces the panel's data and re-renders the mounted panel. Records each packet's
+   * rows and the bytes of the window answers since the one before, and the gaps between animation
+   * frames from the first packet's render on (how smooth the mounted panel stays as rows arrive).
+   */
+  async live(
+    moduleUrl: string,
+    settings: DataSourceInstanceSettings,
+    targets: DataQueryRequest['targets'],
+    minutes: number,
+    panelModule: string,
+    size: { width: number; height: number },
+    durationMs: number
+  ): Promise<LiveRun> {
+    const ds = await dataSource(moduleUrl, settings);
+    const range = lastMinutes(minutes);
+    const request = queryRequest(targets, range);
+    const result = ds.query(request);
+    const packets: LiveRun['packets'] = [];
+    const gaps: number[] = [];
+    let running = true;
+    let last = 0;
+    const tick = (now: number) => {
+      if (last > 0) {
+        gaps.push(now - last);
+      }
+      last = now;
+      if (running) {
+        requestAnimationFrame(tick);
+      }
+    };
+    let seen = 0;
+    let rendering = Promise.resolve();
+    const subscription = (isObservable(result) ? result : fromPromise(result)).subscribe((response) => {
+      const series = response.data as DataFrame[];
+      const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const answers = entries.filter((e) => e.name.includes('/api/v1/transactions')).slice(seen);
+      seen += answers.length;
+      packets.push({
+        rows: series.reduce((sum, f) => sum + f.length, 0),
+        bytes: answers.reduce((sum, e) => sum + e.encodedBodySize, 0),
+        error: response.error?.message,
+      });
+      lastData = { state: response.state ?? LoadingState.Streaming, series, timeRange: range, request };
+      rendering = rendering.then(async () => {
+        const mounted = updatingInPlace || packets.length > 1;
+        updatingInPlace = mounted;
+        try {
+          await host.renderPanel(panelModule, size.width, size.height);
+        } finally {
+          updatingInPlace = false;
+        }
+        if (!mounted) {
+          requestAnimationFrame(tick);
+        }
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, durationMs));
+    subscription.unsubscribe();
+    running = false;
+    await rendering;
+    const dots = Number(document.querySelector('[data-testid=osprey-xlog-canvas]')?.getAttribute('data-dots') ?? 0);
+    return { packets, frameGapsMs: gaps, dots, from: range.from.valueOf() };
   },
 
   /** Renders the panel with the last query's data, the way Grafana's PanelRenderer does. */
