@@ -199,6 +199,68 @@ function summarise(series: DataFrame[], error?: string): QuerySummary {
   };
 }
 
+/** Renders a panel with the last query's data, the way Grafana's PanelRenderer does. */
+async function renderInto(moduleUrl: string, width: number, height: number, title = 'XLOG: transactions') {
+  const plugin = await loadPlugin<PanelPlugin>(moduleUrl);
+  const Panel = plugin.panel;
+  if (!Panel) {
+    throw new Error(`${moduleUrl} has no panel component`);
+  }
+  const data = lastData ?? { state: LoadingState.Done, series: [], timeRange: getDefaultTimeRange() };
+  const fieldConfig = plugin.fieldConfigDefaults;
+  const replaceVariables = (value: string, scopedVars?: ScopedVars) => templateSrv.replace(value, scopedVars);
+  const series = applyFieldOverrides({
+    data: data.series,
+    fieldConfig,
+    fieldConfigRegistry: plugin.fieldConfigRegistry,
+    replaceVariables,
+    theme,
+    timeZone: 'browser',
+  });
+  const options = lodash.cloneDeep(plugin.defaults);
+  const panelProps = (innerWidth: number, innerHeight: number): PanelProps => ({
+    id: 1,
+    title,
+    data: { ...data, series },
+    timeRange: data.timeRange,
+    timeZone: 'browser',
+    options,
+    fieldConfig,
+    transparent: false,
+    width: innerWidth,
+    height: innerHeight,
+    renderCounter: 0,
+    eventBus: new EventBusSrv(),
+    onOptionsChange: () => undefined,
+    onFieldConfigChange: () => undefined,
+    replaceVariables,
+    onChangeTimeRange: (range) => {
+      timeRangeChanges.push({ from: range.from, to: range.to });
+    },
+  });
+  const container = document.getElementById('panel');
+  if (!container) {
+    throw new Error('host page has no #panel element');
+  }
+  container.style.width = `${width}px`;
+  container.style.height = `${height}px`;
+  // A new query mounts a fresh panel; a streaming packet updates the mounted one, as in Grafana.
+  if (!root || !updatingInPlace) {
+    root?.unmount();
+    root = createRoot(container);
+  }
+  // Like a dashboard: the panel chrome (title bar, padding) hands the panel its inner size.
+  root.render(
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+      <PanelChrome title={title} width={width} height={height} loadingState={data.state}>
+        {(innerWidth, innerHeight) => <Panel {...panelProps(innerWidth, innerHeight)} />}
+      </PanelChrome>
+    </ThemeContext.Provider>
+  );
+  return { options };
+}
+
 /** Runs a request the way Grafana's query runner does and keeps its answer as the panel's data. */
 async function runQuery(ds: DataSourceLike, targets: DataQueryRequest['targets'], range: TimeRange) {
   const request = queryRequest(targets, range);
@@ -352,64 +414,23 @@ const host = {
   /** Renders the panel with the last query's data, the way Grafana's PanelRenderer does. */
   async renderPanel(moduleUrl: string, width: number, height: number, title = 'XLOG: transactions') {
     lastRender = [moduleUrl, width, height, title];
-    const plugin = await loadPlugin<PanelPlugin>(moduleUrl);
-    const Panel = plugin.panel;
-    if (!Panel) {
-      throw new Error(`${moduleUrl} has no panel component`);
+    return renderInto(moduleUrl, width, height, title);
+  },
+
+  /**
+   * The mounted panel gets the last query's data, as a dashboard panel does when its query answers
+   * (it was mounted, loading, before); renders fresh when nothing is mounted.
+   */
+  async updatePanel() {
+    if (!lastRender) {
+      throw new Error('render the panel once before updating it');
     }
-    const data = lastData ?? { state: LoadingState.Done, series: [], timeRange: getDefaultTimeRange() };
-    const fieldConfig = plugin.fieldConfigDefaults;
-    const replaceVariables = (value: string, scopedVars?: ScopedVars) => templateSrv.replace(value, scopedVars);
-    const series = applyFieldOverrides({
-      data: data.series,
-      fieldConfig,
-      fieldConfigRegistry: plugin.fieldConfigRegistry,
-      replaceVariables,
-      theme,
-      timeZone: 'browser',
-    });
-    const options = lodash.cloneDeep(plugin.defaults);
-    const panelProps = (innerWidth: number, innerHeight: number): PanelProps => ({
-      id: 1,
-      title,
-      data: { ...data, series },
-      timeRange: data.timeRange,
-      timeZone: 'browser',
-      options,
-      fieldConfig,
-      transparent: false,
-      width: innerWidth,
-      height: innerHeight,
-      renderCounter: 0,
-      eventBus: new EventBusSrv(),
-      onOptionsChange: () => undefined,
-      onFieldConfigChange: () => undefined,
-      replaceVariables,
-      onChangeTimeRange: (range) => {
-        timeRangeChanges.push({ from: range.from, to: range.to });
-      },
-    });
-    const container = document.getElementById('panel');
-    if (!container) {
-      throw new Error('host page has no #panel element');
+    updatingInPlace = true;
+    try {
+      await renderInto(...lastRender);
+    } finally {
+      updatingInPlace = false;
     }
-    container.style.width = `${width}px`;
-    container.style.height = `${height}px`;
-    // A new query mounts a fresh panel; a streaming packet updates the mounted one, as in Grafana.
-    if (!root || !updatingInPlace) {
-      root?.unmount();
-      root = createRoot(container);
-    }
-    // Like a dashboard: the panel chrome (title bar, padding) hands the panel its inner size.
-    root.render(
-      <ThemeContext.Provider value={theme}>
-        <GlobalStyles />
-        <PanelChrome title={title} width={width} height={height} loadingState={data.state}>
-          {(innerWidth, innerHeight) => <Panel {...panelProps(innerWidth, innerHeight)} />}
-        </PanelChrome>
-      </ThemeContext.Provider>
-    );
-    return { options };
   },
 
   timeRangeChanges() {
