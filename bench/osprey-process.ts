@@ -3,7 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-const CLI = path.resolve(__dirname, '../../backend/bin/osprey.js');
+// Found through the workspace link, so it resolves alike from bench/dist (tsc) and bench/ (ts-node).
+const CLI = path.join(path.dirname(require.resolve('@osprey/backend/package.json')), 'bin', 'osprey.js');
 
 export const BENCH_TOKEN = 'bench-admin';
 

@@ -1,6 +1,6 @@
 import { XLOG_DOT_COLUMNS, type Transaction } from '@osprey/model';
 
-import { LIVE_MAX_FRAMES, LIVE_OVERLAP_MS, LiveWindow } from './live';
+import { LIVE_MAX_FRAMES, LIVE_OVERLAP_MS, LiveWindow, MIN_OVERLAP_MS } from './live';
 import { arrowWindow } from './testing/arrow-window';
 import { textAt, windowToFrame } from './window-frame';
 
@@ -38,6 +38,20 @@ describe('LiveWindow', () => {
     expect(live.add(poll([tx(20_000.9), tx(19_000, 'late'), tx(21_000)]))).toBe(2);
     expect(ends(live)).toEqual([20_000.4, 20_000.9, 19_000, 21_000]);
     expect(live.data()).toHaveLength(2);
+  });
+
+  it('shrinks the overlap while rows arrive in order and widens it to twice a late arrival', () => {
+    const live = new LiveWindow(1000, 0);
+    live.add(poll([tx(100_000)]));
+    for (let i = 1; i <= 10; i++) {
+      live.add(poll([tx(100_000 + i * 2000)]));
+    }
+    const newest = 100_000 + 10 * 2000;
+    expect(live.cursor()).toBe(newest - MIN_OVERLAP_MS);
+    // 3 s late: the next polls re-read 6 s, and the rows still inside it are not taken twice.
+    expect(live.add(poll([tx(newest - 3000, 'late'), tx(newest + 100)]))).toBe(2);
+    expect(live.cursor()).toBe(newest + 100 - 6000);
+    expect(live.add(poll([tx(newest - 3000, 'late'), tx(newest - 4000, 's118000'), tx(newest + 100)]))).toBe(0);
   });
 
   it('adds no frame for a poll with nothing new', () => {

@@ -1,9 +1,12 @@
 /**
  * Live XLOG: the window's frames so far, polled with a since-cursor. Each poll's answer becomes a
  * frame of its own (the panel reads a frame once and keeps it), so a poll costs what its new rows
- * cost. Polls re-read LIVE_OVERLAP_MS before the newest end time seen, because a transaction can
- * reach the backend after later-ending ones did (the OpenTelemetry SDK exports every 5 s by
- * default); the re-read rows are dropped by span id.
+ * cost. Polls re-read an overlap before the newest end time seen, because a transaction can reach
+ * the backend after later-ending ones did (the OpenTelemetry SDK exports every 5 s by default);
+ * the re-read rows are dropped by span id. The overlap follows the lateness the stream shows:
+ * it starts at LIVE_OVERLAP_MS, stays at twice the latest arrival seen, and shrinks by a third
+ * per poll down to MIN_OVERLAP_MS while rows arrive in order — so a poll of in-order traffic
+ * re-reads about a second, not ten.
  */
 import type { DataFrame } from '@grafana/data';
 
@@ -13,8 +16,10 @@ import { keepRows } from './window-frame';
 /** How often a live XLOG query asks for new transactions. */
 export const LIVE_POLL_MS = 2000;
 
-/** How far before the newest end time seen each poll reads again. */
+/** How far before the newest end time seen the polls read again at first, and at most. */
 export const LIVE_OVERLAP_MS = 10_000;
+/** The least overlap: rows of one commit can straddle the cursor by the time a commit takes. */
+export const MIN_OVERLAP_MS = 1000;
 
 /** Rows a live query keeps at most (its `limit` when smaller). */
 export const LIVE_MAX_ROWS = 1_000_000;
@@ -29,6 +34,7 @@ export class LiveWindow {
   /** Span ids of the rows inside the overlap, with their end times (older ones are forgotten). */
   private recent = new Map<string, number>();
   private newest = -Infinity;
+  private overlap = LIVE_OVERLAP_MS;
 
   constructor(
     private readonly maxRows: number,
@@ -42,19 +48,22 @@ export class LiveWindow {
     if (!time || !spans) {
       throw new Error('a live XLOG frame needs endTime and spanId');
     }
-    const floor = this.cursor();
-    const fresh = keepRows(frame, (i) => {
-      const t = Number(time[i]);
-      return t < floor || !this.recent.has(String(spans[i]));
-    });
+    const fresh = keepRows(frame, (i) => !this.recent.has(String(spans[i])));
     const freshTime = fieldValues(fresh, 'endTime')!;
     const freshSpans = fieldValues(fresh, 'spanId')!;
+    const before = this.newest;
+    let latest = 0;
     for (let i = 0; i < fresh.length; i++) {
       const t = Number(freshTime[i]);
+      latest = Math.max(latest, before - t);
       this.newest = Math.max(this.newest, t);
       this.recent.set(String(freshSpans[i]), t);
     }
-    const keepFrom = this.cursor();
+    if (Number.isFinite(before)) {
+      this.overlap = Math.min(LIVE_OVERLAP_MS, Math.max(MIN_OVERLAP_MS, 2 * latest, (this.overlap * 2) / 3));
+    }
+    // Ids are kept for the largest overlap, so one that grows again finds the rows it re-reads.
+    const keepFrom = this.newest - LIVE_OVERLAP_MS;
     for (const [span, t] of this.recent) {
       if (t < keepFrom) {
         this.recent.delete(span);
@@ -69,7 +78,7 @@ export class LiveWindow {
 
   /** `from` of the next poll: the overlap before the newest end time seen, or the range's start. */
   cursor(): number {
-    return Number.isFinite(this.newest) ? Math.max(this.start, Math.floor(this.newest - LIVE_OVERLAP_MS)) : this.start;
+    return Number.isFinite(this.newest) ? Math.max(this.start, Math.floor(this.newest - this.overlap)) : this.start;
   }
 
   /** The frames to show, oldest poll first (a copy: a packet keeps what it carried). */

@@ -28,15 +28,16 @@ export interface Backend {
 const LISTENING = /"msg":"osprey listening"/;
 const URL_FIELD = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/;
 
-export async function startBackend(tokens: BackendTokens): Promise<Backend> {
+/** `dataDir`: a data directory filled beforehand (removed on stop like a fresh one). */
+export async function startBackend(tokens: BackendTokens, dataDir?: string): Promise<Backend> {
   const cli = path.join(REPO_ROOT, 'backend', 'bin', 'osprey.js');
   if (!existsSync(path.join(REPO_ROOT, 'backend', 'dist', 'cli.js'))) {
     throw new Error('backend/dist/cli.js is missing: run `npm run build` first');
   }
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osprey-e2e-backend-'));
+  const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'osprey-e2e-backend-')));
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir],
+    [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dir],
     {
       cwd: REPO_ROOT,
       env: {
@@ -58,7 +59,7 @@ export async function startBackend(tokens: BackendTokens): Promise<Backend> {
       await exited;
       clearTimeout(timer);
     }
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   };
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`osprey serve did not listen within 30 s: ${stderr}`)), 30_000);

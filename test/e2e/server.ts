@@ -13,6 +13,9 @@
  * /api/v1/provisioning). Every call to these is recorded for the test.
  */
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -166,11 +169,16 @@ async function proxy(
   }
   const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : new Uint8Array(await readBody(req));
   const upstream = await fetch(target, { method: req.method, headers, body });
-  const out = Buffer.from(await upstream.arrayBuffer());
   res.writeHead(upstream.status, {
     'Content-Type': upstream.headers.get('content-type') ?? 'application/octet-stream',
   });
-  res.end(out);
+  // Streamed through as it arrives, as Grafana's reverse proxy does (a streamed Arrow window reaches
+  // the browser batch by batch, not once the backend has finished).
+  if (upstream.body) {
+    await pipeline(Readable.fromWeb(upstream.body as NodeReadableStream<Uint8Array>), res);
+  } else {
+    res.end();
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -236,9 +244,12 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     };
     handle().catch((err: unknown) => {
       // Grafana's proxy answers 502 when the upstream cannot be reached or the route cannot be built.
-      if (!res.headersSent) {
-        res.writeHead(502, { 'Content-Type': 'application/json' });
+      // Once a streamed answer has begun, cutting it is all that is left to tell the client.
+      if (res.headersSent) {
+        res.destroy();
+        return;
       }
+      res.writeHead(502, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ message: err instanceof Error ? err.message : String(err) }));
     });
   });

@@ -147,6 +147,16 @@ export interface PacketSummary extends QuerySummary {
   traceIds: string[];
 }
 
+export interface LiveRun {
+  /** Each packet: rows across its frames, window-answer bytes received since the packet before. */
+  packets: Array<{ rows: number; bytes: number; error?: string }>;
+  frameGapsMs: number[];
+  /** Dots the panel holds at the end. */
+  dots: number;
+  /** Start of the query's range, epoch ms. */
+  from: number;
+}
+
 export interface QuerySummary {
   frames: number;
   refId?: string;
@@ -187,6 +197,68 @@ function summarise(series: DataFrame[], error?: string): QuerySummary {
     statusCounts,
     error,
   };
+}
+
+/** Renders a panel with the last query's data, the way Grafana's PanelRenderer does. */
+async function renderInto(moduleUrl: string, width: number, height: number, title = 'XLOG: transactions') {
+  const plugin = await loadPlugin<PanelPlugin>(moduleUrl);
+  const Panel = plugin.panel;
+  if (!Panel) {
+    throw new Error(`${moduleUrl} has no panel component`);
+  }
+  const data = lastData ?? { state: LoadingState.Done, series: [], timeRange: getDefaultTimeRange() };
+  const fieldConfig = plugin.fieldConfigDefaults;
+  const replaceVariables = (value: string, scopedVars?: ScopedVars) => templateSrv.replace(value, scopedVars);
+  const series = applyFieldOverrides({
+    data: data.series,
+    fieldConfig,
+    fieldConfigRegistry: plugin.fieldConfigRegistry,
+    replaceVariables,
+    theme,
+    timeZone: 'browser',
+  });
+  const options = lodash.cloneDeep(plugin.defaults);
+  const panelProps = (innerWidth: number, innerHeight: number): PanelProps => ({
+    id: 1,
+    title,
+    data: { ...data, series },
+    timeRange: data.timeRange,
+    timeZone: 'browser',
+    options,
+    fieldConfig,
+    transparent: false,
+    width: innerWidth,
+    height: innerHeight,
+    renderCounter: 0,
+    eventBus: new EventBusSrv(),
+    onOptionsChange: () => undefined,
+    onFieldConfigChange: () => undefined,
+    replaceVariables,
+    onChangeTimeRange: (range) => {
+      timeRangeChanges.push({ from: range.from, to: range.to });
+    },
+  });
+  const container = document.getElementById('panel');
+  if (!container) {
+    throw new Error('host page has no #panel element');
+  }
+  container.style.width = `${width}px`;
+  container.style.height = `${height}px`;
+  // A new query mounts a fresh panel; a streaming packet updates the mounted one, as in Grafana.
+  if (!root || !updatingInPlace) {
+    root?.unmount();
+    root = createRoot(container);
+  }
+  // Like a dashboard: the panel chrome (title bar, padding) hands the panel its inner size.
+  root.render(
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+      <PanelChrome title={title} width={width} height={height} loadingState={data.state}>
+        {(innerWidth, innerHeight) => <Panel {...panelProps(innerWidth, innerHeight)} />}
+      </PanelChrome>
+    </ThemeContext.Provider>
+  );
+  return { options };
 }
 
 /** Runs a request the way Grafana's query runner does and keeps its answer as the panel's data. */
@@ -273,67 +345,92 @@ const host = {
     });
   },
 
+  /**
+   * A live query feeding a rendered panel for `durationMs`, as a dashboard panel in Grafana gets it:
+   * every packet replaces the panel's data and re-renders the mounted panel. Records each packet's
+   * rows and the bytes of the window answers since the one before, and the gaps between animation
+   * frames from the first packet's render on (how smooth the mounted panel stays as rows arrive).
+   */
+  async live(
+    moduleUrl: string,
+    settings: DataSourceInstanceSettings,
+    targets: DataQueryRequest['targets'],
+    minutes: number,
+    panelModule: string,
+    size: { width: number; height: number },
+    durationMs: number
+  ): Promise<LiveRun> {
+    const ds = await dataSource(moduleUrl, settings);
+    const range = lastMinutes(minutes);
+    const request = queryRequest(targets, range);
+    const result = ds.query(request);
+    const packets: LiveRun['packets'] = [];
+    const gaps: number[] = [];
+    let running = true;
+    let last = 0;
+    const tick = (now: number) => {
+      if (last > 0) {
+        gaps.push(now - last);
+      }
+      last = now;
+      if (running) {
+        requestAnimationFrame(tick);
+      }
+    };
+    let seen = 0;
+    let rendering = Promise.resolve();
+    const subscription = (isObservable(result) ? result : fromPromise(result)).subscribe((response) => {
+      const series = response.data as DataFrame[];
+      const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const answers = entries.filter((e) => e.name.includes('/api/v1/transactions')).slice(seen);
+      seen += answers.length;
+      packets.push({
+        rows: series.reduce((sum, f) => sum + f.length, 0),
+        bytes: answers.reduce((sum, e) => sum + e.encodedBodySize, 0),
+        error: response.error?.message,
+      });
+      lastData = { state: response.state ?? LoadingState.Streaming, series, timeRange: range, request };
+      rendering = rendering.then(async () => {
+        const mounted = updatingInPlace || packets.length > 1;
+        updatingInPlace = mounted;
+        try {
+          await host.renderPanel(panelModule, size.width, size.height);
+        } finally {
+          updatingInPlace = false;
+        }
+        if (!mounted) {
+          requestAnimationFrame(tick);
+        }
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, durationMs));
+    subscription.unsubscribe();
+    running = false;
+    await rendering;
+    const dots = Number(document.querySelector('[data-testid=osprey-xlog-canvas]')?.getAttribute('data-dots') ?? 0);
+    return { packets, frameGapsMs: gaps, dots, from: range.from.valueOf() };
+  },
+
   /** Renders the panel with the last query's data, the way Grafana's PanelRenderer does. */
   async renderPanel(moduleUrl: string, width: number, height: number, title = 'XLOG: transactions') {
     lastRender = [moduleUrl, width, height, title];
-    const plugin = await loadPlugin<PanelPlugin>(moduleUrl);
-    const Panel = plugin.panel;
-    if (!Panel) {
-      throw new Error(`${moduleUrl} has no panel component`);
+    return renderInto(moduleUrl, width, height, title);
+  },
+
+  /**
+   * The mounted panel gets the last query's data, as a dashboard panel does when its query answers
+   * (it was mounted, loading, before); renders fresh when nothing is mounted.
+   */
+  async updatePanel() {
+    if (!lastRender) {
+      throw new Error('render the panel once before updating it');
     }
-    const data = lastData ?? { state: LoadingState.Done, series: [], timeRange: getDefaultTimeRange() };
-    const fieldConfig = plugin.fieldConfigDefaults;
-    const replaceVariables = (value: string, scopedVars?: ScopedVars) => templateSrv.replace(value, scopedVars);
-    const series = applyFieldOverrides({
-      data: data.series,
-      fieldConfig,
-      fieldConfigRegistry: plugin.fieldConfigRegistry,
-      replaceVariables,
-      theme,
-      timeZone: 'browser',
-    });
-    const options = lodash.cloneDeep(plugin.defaults);
-    const panelProps = (innerWidth: number, innerHeight: number): PanelProps => ({
-      id: 1,
-      title,
-      data: { ...data, series },
-      timeRange: data.timeRange,
-      timeZone: 'browser',
-      options,
-      fieldConfig,
-      transparent: false,
-      width: innerWidth,
-      height: innerHeight,
-      renderCounter: 0,
-      eventBus: new EventBusSrv(),
-      onOptionsChange: () => undefined,
-      onFieldConfigChange: () => undefined,
-      replaceVariables,
-      onChangeTimeRange: (range) => {
-        timeRangeChanges.push({ from: range.from, to: range.to });
-      },
-    });
-    const container = document.getElementById('panel');
-    if (!container) {
-      throw new Error('host page has no #panel element');
+    updatingInPlace = true;
+    try {
+      await renderInto(...lastRender);
+    } finally {
+      updatingInPlace = false;
     }
-    container.style.width = `${width}px`;
-    container.style.height = `${height}px`;
-    // A new query mounts a fresh panel; a streaming packet updates the mounted one, as in Grafana.
-    if (!root || !updatingInPlace) {
-      root?.unmount();
-      root = createRoot(container);
-    }
-    // Like a dashboard: the panel chrome (title bar, padding) hands the panel its inner size.
-    root.render(
-      <ThemeContext.Provider value={theme}>
-        <GlobalStyles />
-        <PanelChrome title={title} width={width} height={height} loadingState={data.state}>
-          {(innerWidth, innerHeight) => <Panel {...panelProps(innerWidth, innerHeight)} />}
-        </PanelChrome>
-      </ThemeContext.Provider>
-    );
-    return { options };
   },
 
   timeRangeChanges() {
