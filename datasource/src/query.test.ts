@@ -148,6 +148,20 @@ describe('XLOG', () => {
     expect(backend.requests[0].params.service).toBe('orders');
     expect(byName(frame).status).toEqual(['ok']);
   });
+
+  it('ad hoc filter status = error asks the backend for errors only', async () => {
+    const { ds, backend } = testDataSource();
+    backend.on(WINDOW, {
+      arrow: arrowWindow(
+        rows.filter((t) => t.status === 'error'),
+        XLOG_DOT_COLUMNS
+      ),
+    });
+    const filters = [{ key: 'status', operator: '=', value: 'error' }];
+    const [frame] = (await answer(ds, queryRequest([{}], { filters }))).data as DataFrame[];
+    expect(backend.requests[0].params.errorsOnly).toBe('true');
+    expect(byName(frame).status).toEqual(['error']);
+  });
 });
 
 describe('live XLOG', () => {

@@ -11,9 +11,18 @@ import type { OspreyQuery } from '../types';
 import { keepRows, textAt, windowToFrame } from '../window-frame';
 import { ALL_FILTERS, fanOut, type QueryContext, type QueryHandler } from './context';
 
-/** The query string of a window request: the query's filters and its column set. */
-function windowParams(q: OspreyQuery, from: number, to: number, extra: TransactionColumn[] = []) {
-  const params = transactionParams(q, from, to);
+/**
+ * The query string of a window request: the query's filters and its column set; the `status =
+ * error` ad hoc filter is the backend's errorsOnly.
+ */
+function windowParams(
+  q: OspreyQuery,
+  from: number,
+  to: number,
+  status: QueryContext['status'],
+  extra: TransactionColumn[] = []
+) {
+  const params = transactionParams(status === 'error' ? { ...q, errorsOnly: true } : q, from, to);
   const set = XLOG_COLUMN_SETS[q.columns ?? 'dots'];
   if (q.columns !== 'all' || extra.length > 0) {
     params.columns = [...new Set([...set, ...extra])].join(',');
@@ -35,7 +44,7 @@ function keepStatus(frame: DataFrame, status: QueryContext['status']): DataFrame
  * frames), or density grids when the backend chose them.
  */
 export const xlog: QueryHandler = (q, { client, ref, from, to, status }) => {
-  const base = windowParams(q, from, to);
+  const base = windowParams(q, from, to, status);
   const requests = fanOut(q, ALL_FILTERS).map((filters) => client.window({ ...base, ...filters }));
   return forkJoin(requests).pipe(
     map((answers) => {
@@ -68,7 +77,7 @@ export function liveXlog(q: OspreyQuery, { client, ref, from, status }: QueryCon
   return timer(0, LIVE_POLL_MS).pipe(
     exhaustMap(() => {
       const to = Math.max(Date.now(), live.cursor());
-      const base = windowParams(q, live.cursor(), to, ['endTime', 'spanId']);
+      const base = windowParams(q, live.cursor(), to, status, ['endTime', 'spanId']);
       return forkJoin(combos.map((filters) => client.window({ ...base, ...filters }))).pipe(
         map((answers) => {
           for (const answer of answers) {
