@@ -212,10 +212,26 @@ function wireBytes(host: HostPage): Promise<number> {
   });
 }
 
-function print(store: string, window: string, arrow: Figures, json: Figures): void {
+/** The backend's answer alone, read by Node straight from `osprey serve` (no proxy, no browser). */
+async function backendMs(osprey: OspreyProcess, from: number, to: number): Promise<number> {
+  const url = `${osprey.url}/api/v1/transactions?from=${from}&to=${to}&limit=1000000&columns=endTime,elapsed,service,status`;
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    const response = await fetch(url, {
+      headers: { Authorization: `Bearer ${BENCH_TOKEN}`, Accept: 'application/vnd.apache.arrow.stream' },
+    });
+    await response.arrayBuffer();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+function print(store: string, window: string, arrow: Figures, json: Figures, backend: number): void {
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const rows = [
     ['rows', String(arrow.rows), String(json.rows)],
+    ['backend answer alone', `${backend.toFixed(0)} ms`, ''],
     ['query → frames', `${arrow.framesMs.toFixed(0)} ms`, `${json.framesMs.toFixed(0)} ms`],
     ['query → rendered panel', `${arrow.renderMs.toFixed(0)} ms`, `${json.renderMs.toFixed(0)} ms`],
     ['bytes on the wire', mb(arrow.bytes), mb(json.bytes)],
@@ -261,7 +277,7 @@ async function measure(store: string, osprey: OspreyProcess, from: number): Prom
       for (let i = 0; i < jsonRuns; i++) {
         json.push(await jsonRun(host, start, to));
       }
-      print(store, window.name, medianFigures(arrow), medianFigures(json));
+      print(store, window.name, medianFigures(arrow), medianFigures(json), await backendMs(osprey, start, to));
     }
     if (host.consoleErrors.length > 0) {
       throw new Error(`console errors: ${host.consoleErrors.join('\n')}`);
