@@ -71,6 +71,30 @@ function drag(x0: number, y0: number, x1: number, y1: number, shiftKey = false) 
 
 const xOf = (ms: number) => (ms / 60_000) * PLOT_WIDTH;
 
+/** The panel's own query, as a dashboard hands it over: the box query goes to its datasource. */
+const request = {
+  requestId: 'r',
+  targets: [{ refId: 'A', datasource: { uid: 'osprey' } }],
+} as unknown as DataQueryRequest;
+
+/**
+ * The datasource the panel asks for a box's rows, answering `rows` whatever the box (it may answer
+ * more than the box; the panel keeps only what lies inside); returns the requests it got.
+ */
+function answerBoxQueries(rows: Array<[number, number, string, string]>): DataQueryRequest[] {
+  const queries: DataQueryRequest[] = [];
+  beforeAll(() => {
+    const ds = {
+      query: (box: DataQueryRequest) => {
+        queries.push(box);
+        return of({ data: [transactions(rows)] });
+      },
+    } as unknown as DataSourceApi;
+    setDataSourceSrv({ get: async () => ds } as unknown as DataSourceSrv);
+  });
+  return queries;
+}
+
 // jsdom has no canvas 2D context; pixels are asserted in Chromium by the e2e test and in render.test.ts.
 beforeAll(() => {
   jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
@@ -195,32 +219,13 @@ describe('XlogPanel', () => {
         { name: 'errors', type: FieldType.number, values: [3, 1] },
       ],
     });
-    // The datasource the panel asks for a box's rows: it answers more than the box (it cannot filter by
-    // maxElapsed), and the panel keeps only what lies inside.
-    const queries: DataQueryRequest[] = [];
-    beforeAll(() => {
-      const ds = {
-        query: (request: DataQueryRequest) => {
-          queries.push(request);
-          return of({
-            data: [
-              transactions([
-                [40_000, 20, 'a', 'ok'],
-                [41_000, 30, 'a', 'error'],
-                [42_000, 5000, 'a', 'ok'],
-              ]),
-            ],
-          });
-        },
-      } as unknown as DataSourceApi;
-      setDataSourceSrv({ get: async () => ds } as unknown as DataSourceSrv);
-    });
+    const queries = answerBoxQueries([
+      [40_000, 20, 'a', 'ok'],
+      [41_000, 30, 'a', 'error'],
+      [42_000, 5000, 'a', 'ok'],
+    ]);
 
     it('shows the cell totals and lists the transactions of a box fetched from the datasource', async () => {
-      const request = {
-        requestId: 'r',
-        targets: [{ refId: 'A', datasource: { uid: 'osprey' } }],
-      } as unknown as DataQueryRequest;
       render(<XlogPanel {...props({ series: [density], request }, { yScale: 'linear', yMax: 100 })} />);
       expect(screen.getByTestId('osprey-xlog-legend-density')).toHaveAttribute('data-count', '540');
       expect(screen.getByTestId('osprey-xlog-canvas')).toHaveAttribute('data-mode', 'density');
@@ -259,29 +264,12 @@ describe('XlogPanel', () => {
         },
       ],
     });
-    const queries: DataQueryRequest[] = [];
-    beforeAll(() => {
-      const ds = {
-        query: (request: DataQueryRequest) => {
-          queries.push(request);
-          return of({
-            data: [
-              transactions([
-                [40_000, 20, 'a', 'ok'],
-                [41_000, 30, 'a', 'error'],
-              ]),
-            ],
-          });
-        },
-      } as unknown as DataSourceApi;
-      setDataSourceSrv({ get: async () => ds } as unknown as DataSourceSrv);
-    });
+    const queries = answerBoxQueries([
+      [40_000, 20, 'a', 'ok'],
+      [41_000, 30, 'a', 'error'],
+    ]);
 
     it('draws and counts the dots, and asks the datasource for the rows of a dragged box', async () => {
-      const request = {
-        requestId: 'r',
-        targets: [{ refId: 'A', datasource: { uid: 'osprey' } }],
-      } as unknown as DataQueryRequest;
       render(<XlogPanel {...props({ series: [dots], request }, { yScale: 'linear', yMax: 100 })} />);
       expect(screen.getByTestId('osprey-xlog-canvas')).toHaveAttribute('data-dots', '4');
       expect(screen.getByTestId('osprey-xlog-legend')).toHaveTextContent('error 1');
