@@ -110,10 +110,11 @@ async function emptyPanel(host: HostPage): Promise<number> {
   return heapInUse(host);
 }
 
-/** Waits in the page until the panel's canvas holds `rows` dots and a frame was painted after it. */
+/** Waits in the page until the panel has drawn `rows` dots onto its canvas. */
 async function rendered(host: HostPage, rows: number): Promise<void> {
   await host.page.waitForFunction(
-    (want) => document.querySelector('[data-testid=osprey-xlog-canvas]')?.getAttribute('data-dots') === String(want),
+    (want) =>
+      document.querySelector('[data-testid=osprey-xlog-canvas]')?.getAttribute('data-drawn-dots') === String(want),
     rows,
     { timeout: 300_000, polling: 'raf' }
   );

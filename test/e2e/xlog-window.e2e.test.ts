@@ -119,6 +119,10 @@ describe('a million transactions', () => {
     await host!.renderPanel(PANEL_MODULE, PANEL);
     const canvas = page.locator('[data-testid=osprey-xlog-canvas]');
     await expect(canvas.getAttribute('data-dots')).resolves.toBe(String(store.count));
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid=osprey-xlog-canvas]')?.getAttribute('data-drawn-dots') === want,
+      String(store.count)
+    );
 
     const plot = (await page.locator('[data-testid=osprey-xlog-overlay]').boundingBox())!;
     const start = { x: plot.x + plot.width * 0.4, y: plot.y + plot.height * 0.3 };

@@ -284,6 +284,8 @@ export function XlogPanel(props: PanelProps<XlogOptions>) {
         font: `${Math.round(11 * dpr)}px ${theme.typography.fontFamily}`,
       });
       drawnRef.current = { layout, cols, raster: cols ? rasterRef.current?.raster : undefined };
+      // How many dots the canvas now shows: the render is complete once this matches data-dots.
+      canvas.dataset.drawnDots = String(cols && transformed && paint ? cols.count : 0);
     },
     [
       layoutAt,
