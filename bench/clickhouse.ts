@@ -11,7 +11,7 @@
  * answers of the two stores are compared (transaction counts per step must be equal).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,24 +20,13 @@ import { startClickHouseServer } from '@osprey/backend';
 import type { RedResponse } from '@osprey/model';
 
 import { type OtlpBatch, ShopRecorder } from './otlp-batches';
-import { BENCH_TOKEN, startOsprey } from './osprey-process';
+import { BENCH_TOKEN, startOsprey, startOspreyOnClickHouse } from './osprey-process';
 import { shopTransactions } from './workload';
 
 const TRANSACTIONS = Number(process.env.BENCH_TX ?? 50_000);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 20);
 const BATCH_TX = 170;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** `SENDERS` loops posting the next batch until none is left; spans of 200-answered batches per second. */
 async function ingest(
@@ -145,12 +134,7 @@ async function main(): Promise<void> {
     const server = await startClickHouseServer(chDir, freePort);
     let ch: StoreFigures;
     try {
-      const chOsprey = await startOsprey(path.join(scratch, 'unused'), [
-        '--store',
-        'clickhouse',
-        '--clickhouse-url',
-        server.url,
-      ]);
+      const chOsprey = await startOspreyOnClickHouse(scratch, server.url);
       try {
         ch = await measure(chOsprey.url, batches, from, now + 1);
       } finally {

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 import path from 'node:path';
 
 const INFLUXD = process.env.BENCH_INFLUXD ?? '/usr/bin/influxd';
@@ -29,17 +29,6 @@ export interface InfluxSeries {
 
 export interface InfluxQueryResult {
   results: Array<{ series?: InfluxSeries[]; error?: string }>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startInfluxd(dir: string): Promise<InfluxProcess> {

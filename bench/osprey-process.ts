@@ -48,3 +48,8 @@ export async function startOsprey(dataDir: string, extraArgs: string[] = []): Pr
       }),
   };
 }
+
+/** `osprey serve --store clickhouse` against a ClickHouse HTTP URL (its data dir left unused). */
+export function startOspreyOnClickHouse(scratch: string, clickhouseUrl: string): Promise<OspreyProcess> {
+  return startOsprey(path.join(scratch, 'unused'), ['--store', 'clickhouse', '--clickhouse-url', clickhouseUrl]);
+}

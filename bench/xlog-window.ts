@@ -12,7 +12,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -27,7 +26,8 @@ import {
 import type { Transaction } from '@osprey/model';
 
 import { dataSourceSettings, DS_MODULE, openHostPage, pluginUrl, requireBuilt, type HostPage } from '../test/e2e/page';
-import { BENCH_TOKEN, startOsprey, type OspreyProcess } from './osprey-process';
+import { freePort } from './free-port';
+import { BENCH_TOKEN, startOsprey, startOspreyOnClickHouse, type OspreyProcess } from './osprey-process';
 
 const PANEL_MODULE = pluginUrl('panels/xlog/module.js');
 const PANEL = { width: 1200, height: 500 };
@@ -54,17 +54,6 @@ interface Figures {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Seeded transactions ending in [from, from + SPAN_MS), stored in end order as they would arrive. */
 async function fill(store: Store, from: number): Promise<void> {
@@ -328,12 +317,7 @@ async function main(): Promise<void> {
         await fill(store, from);
         await store.close();
         console.log(`ClickHouse filled with ${TOTAL} transactions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        const osprey = await startOsprey(path.join(scratch, 'unused'), [
-          '--store',
-          'clickhouse',
-          '--clickhouse-url',
-          server.url,
-        ]);
+        const osprey = await startOspreyOnClickHouse(scratch, server.url);
         try {
           await measure('ClickHouse', osprey, from);
         } finally {

@@ -1,5 +1,5 @@
 import { createDataFrame, FieldType, type DataFrame, type Field, type FieldConfig } from '@grafana/data';
-import { TRANSACTION_COLUMNS, WINDOW_METADATA, type TransactionColumn } from '@osprey/model';
+import { WINDOW_METADATA, type TransactionColumn } from '@osprey/model';
 import { DataType, tableFromIPC, type Vector } from 'apache-arrow';
 
 import { joinEnums } from './concat-frames';
@@ -73,11 +73,7 @@ export function windowToFrame(refId: string, bytes: ArrayBuffer | Uint8Array, ds
       return { name, type: FieldType.string, values: Array.from(vector) as Values, config };
     }
     const type =
-      name === 'endTime'
-        ? FieldType.time
-        : TRANSACTION_COLUMNS[name]?.wire === 'utf8' || DataType.isUtf8(arrowField.type)
-          ? FieldType.string
-          : FieldType.number;
+      name === 'endTime' ? FieldType.time : DataType.isUtf8(arrowField.type) ? FieldType.string : FieldType.number;
     return { name, type, values: fieldValues(vector), config };
   });
   const meta: WindowMeta = {

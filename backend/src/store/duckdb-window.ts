@@ -59,7 +59,7 @@ function chunkColumn(vector: DuckDBVector, column: WindowColumn, nullable: boole
   if (column.kind === 'str' || nullable) {
     return { at: (i) => vector.getItem(i) as string | number | null };
   }
-  return { items: (vector as unknown as { items: ArrayLike<number> }).items };
+  return { items: (vector as unknown as Required<Pick<ChunkColumn, 'items'>>).items };
 }
 
 /**

@@ -143,7 +143,7 @@ function allocate(kind: ValueKind, length: number): ColumnValues {
 /** A source column for `WindowBatcher.push`: a typed array the rows are copied from, or a value per row. */
 export interface ChunkColumn {
   /** Numeric values (already of the column's kind), for typed columns. */
-  items?: ArrayLike<number>;
+  items?: Float64Array | Float32Array | Int32Array | Int16Array | Int8Array;
   /** The value of row i (null for a null), for string columns and nullable ones. */
   at?: (i: number) => string | number | null;
 }
@@ -238,12 +238,5 @@ function copy(target: WindowColumnData, source: ChunkColumn, offset: number, n: 
     }
     return;
   }
-  const items = source.items!;
-  if (ArrayBuffer.isView(items)) {
-    values.set((items as unknown as Float64Array).subarray(offset, offset + n), at);
-  } else {
-    for (let i = 0; i < n; i++) {
-      values[at + i] = items[offset + i];
-    }
-  }
+  values.set(source.items!.subarray(offset, offset + n), at);
 }
