@@ -52,10 +52,9 @@ export function isTransactionFrame(frame: DataFrame): boolean {
  * A string or enum field as codes into a list of names: an enum field (the datasource's dictionary
  * columns) already is one; a string field is coded here.
  */
-function codesOf(field: Field | undefined, n: number): { code: (i: number) => number; names: string[] } {
+function codesOf(field: Field | undefined, n: number): { codes: ArrayLike<number>; names: string[] } {
   if (field?.type === FieldType.enum) {
-    const values = field.values as ArrayLike<number>;
-    return { code: (i) => values[i], names: [...(field.config.type?.enum?.text ?? [])] };
+    return { codes: field.values as ArrayLike<number>, names: [...(field.config.type?.enum?.text ?? [])] };
   }
   const names: string[] = [];
   const index = new Map<string, number>();
@@ -70,54 +69,72 @@ function codesOf(field: Field | undefined, n: number): { code: (i: number) => nu
     }
     codes[i] = c;
   }
-  return { code: (i) => codes[i], names };
+  return { codes, names };
 }
 
-function readFrame(frame: DataFrame): FrameColumns {
-  const time = fieldByName(frame, 'endTime')!;
-  const yFields = Y_FIELDS.map((name) => [name, fieldByName(frame, name)] as const).filter(([, f]) => f);
-  const n = frame.length ?? time.values.length;
-  const status = codesOf(fieldByName(frame, 'status'), n);
-  const isError = status.names.map((name) => (name === 'error' ? 1 : 0));
-  const serviceCodes = codesOf(fieldByName(frame, 'service'), n);
-  // The datasource's time column is already a Float64Array with no gaps: the dots' x as it is.
-  const typed = time.values instanceof Float64Array ? time.values : undefined;
-  const x = typed ?? new Float64Array(n);
-  const y: Partial<Record<YField, Float64Array>> = {};
-  for (const [name] of yFields) {
-    y[name] = new Float64Array(n);
-  }
-  const error = new Uint8Array(n);
-  const service = new Uint16Array(n);
+/** The rows that have an end time: every row when the column is the datasource's gapless Float64Array. */
+function rowsWithTime(times: ArrayLike<number | null | undefined>, n: number): Uint32Array {
   const row = new Uint32Array(n);
-  // Services are numbered in order of first appearance among the dots kept, as before enums.
-  const services: string[] = [];
-  const serviceIndex = new Map<number, number>();
-  const times = time.values as ArrayLike<number | null>;
+  const gapless = times instanceof Float64Array;
   let count = 0;
   for (let i = 0; i < n; i++) {
-    if (!typed) {
-      const t = times[i];
-      if (t === null || t === undefined) {
-        continue;
-      }
-      x[count] = Number(t);
+    if (gapless || (times[i] !== null && times[i] !== undefined)) {
+      row[count++] = i;
     }
-    for (const [name, field] of yFields) {
-      const v = field!.values[i];
-      y[name]![count] = v === null || v === undefined ? NaN : Number(v);
+  }
+  return count === n ? row : row.slice(0, count);
+}
+
+/** A numeric column at `row`, as float64 with NaN for a missing value; typed columns are copied whole. */
+function gather(values: ArrayLike<number | null | undefined>, row: Uint32Array, n: number): Float64Array {
+  if (row.length === n && (values instanceof Float32Array || values instanceof Float64Array)) {
+    return new Float64Array(values);
+  }
+  const out = new Float64Array(row.length);
+  for (let k = 0; k < row.length; k++) {
+    const v = values[row[k]];
+    out[k] = v === null || v === undefined ? NaN : Number(v);
+  }
+  return out;
+}
+
+/** Column by column, with no per-dot closure or map lookup: a million dots read in a few ms. */
+function readFrame(frame: DataFrame): FrameColumns {
+  const time = fieldByName(frame, 'endTime')!;
+  const n = frame.length ?? time.values.length;
+  const row = rowsWithTime(time.values, n);
+  const count = row.length;
+  // The datasource's time column is already a Float64Array with no gaps: the dots' x as it is.
+  const x = time.values instanceof Float64Array ? time.values : gather(time.values, row, n);
+  const y: Partial<Record<YField, Float64Array>> = {};
+  for (const name of Y_FIELDS) {
+    const field = fieldByName(frame, name);
+    if (field) {
+      y[name] = gather(field.values, row, n);
     }
-    error[count] = isError[status.code(i)] ?? 0;
-    const code = serviceCodes.code(i);
-    let s = serviceIndex.get(code);
-    if (s === undefined) {
+  }
+  const status = codesOf(fieldByName(frame, 'status'), n);
+  const isError = Uint8Array.from(status.names, (name) => (name === 'error' ? 1 : 0));
+  const error = new Uint8Array(count);
+  for (let k = 0; k < count; k++) {
+    error[k] = isError[status.codes[row[k]]] ?? 0;
+  }
+  // Services are numbered in order of first appearance among the dots kept, as before enums.
+  const serviceCodes = codesOf(fieldByName(frame, 'service'), n);
+  const services: string[] = [];
+  const renumber = new Int32Array(serviceCodes.names.length + 1).fill(-1);
+  const service = new Uint16Array(count);
+  for (let k = 0; k < count; k++) {
+    const raw = serviceCodes.codes[row[k]];
+    // A code outside the dictionary reads as the empty service, as a missing value does.
+    const code = raw >= 0 && raw < serviceCodes.names.length ? raw : serviceCodes.names.length;
+    let s = renumber[code];
+    if (s < 0) {
       s = services.length;
       services.push(serviceCodes.names[code] ?? '');
-      serviceIndex.set(code, s);
+      renumber[code] = s;
     }
-    service[count] = s;
-    row[count] = i;
-    count++;
+    service[k] = s;
   }
   return { count, x, y, error, service, services, row };
 }
