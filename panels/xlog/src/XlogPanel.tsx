@@ -1,152 +1,42 @@
-import { css } from '@emotion/css';
 import {
   DataHoverClearEvent,
   DataHoverEvent,
   dateTime,
   dateTimeFormat,
   LoadingState,
-  type GrafanaTheme2,
   type PanelProps,
 } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
 import { IconButton, LoadingPlaceholder, useStyles2, useTheme2 } from '@grafana/ui';
-import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type PointerEvent as ReactPointerEvent,
+} from 'react';
 
 import { drawAxes, MARGIN } from './axes';
+import { formatBound, hasRowDetails, MAX_LISTED, selectionSummary, slowestBox, type Selection } from './box-selection';
 import { paintColors, paletteWords } from './colors';
-import { cellAlpha, cellsInBox, densityCells, densityYRange, type DensityCells } from './density';
+import { cellsInBox, densityCells, densityYRange } from './density';
+import { drawDensity } from './draw-density';
 import { fetchBoxFrames } from './fetch';
+import { describeHover, tooltipStyle, type Drawn, type Hover } from './hover';
+import { pixelBoxOf, rectStyle, yDomainFor, yScaleFor, type Layout } from './layout';
 import { paintDots } from './paint';
-import { seriesColumns, type XlogColumns } from './points';
-import { createRaster, hitTest, rasterize, transformY, type Raster } from './render';
-import { formatMs, linearDomain, linearScale, logDomain, logScale, type Scale } from './scale';
+import { seriesColumns } from './points';
+import { createRaster, rasterize, transformY, type Raster } from './render';
+import { linearScale } from './scale';
 import { boxBetween, boxToData, selectInBox, slowestFirst, type DataBox, type PixelBox } from './selection';
-import { SelectionTable, selectedRows, type SelectedRow } from './SelectionTable';
+import { SelectionTable, selectedRows } from './SelectionTable';
+import { getStyles, LEGEND_HEIGHT } from './styles';
 import { DEFAULT_OPTIONS, type XlogOptions, type YField } from './types';
 
-const LEGEND_HEIGHT = 22;
-/** Rows a box lists at most (its slowest); the header still counts every transaction inside. */
-export const MAX_LISTED = 2000;
 /** A press that moves less than this (CSS px) is a click, not a drag. */
 const CLICK_SLOP = 3;
-
-/** The plot's geometry for one draw: CSS size of the plot area and the scales in both pixel spaces. */
-interface Layout {
-  width: number;
-  height: number;
-  x0: number;
-  x1: number;
-  yDomain: [number, number];
-  xCss: Scale;
-  yCss: Scale;
-}
-
-interface Selection {
-  box: DataBox;
-  total: number;
-  rows: SelectedRow[];
-  loading?: boolean;
-  error?: string;
-  /** Density mode: what the cells under the box count (shown while the rows load, or if they cannot). */
-  cells?: { cells: number; transactions: number; errors: number };
-  /**
-   * Dots without row details (the datasource's dot columns): the box the rows are asked for, its
-   * floor raised to the slowest listed dot. `total` is then the dots counted here.
-   */
-  ask?: DataBox;
-}
-
-/** What the canvas shows now: hover reads the hit grid of exactly these columns. */
-interface Drawn {
-  layout: Layout;
-  cols?: XlogColumns;
-  raster?: Raster;
-}
-
-interface Hover {
-  left: number;
-  top: number;
-  lines: string[];
-}
-
-function yScaleFor(kind: 'log' | 'linear', domain: [number, number], range: [number, number]): Scale {
-  return kind === 'log' ? logScale(domain, range) : linearScale(domain, range);
-}
-
-/** y domain: fitted to the values, or up to the y max option (dots above it sit on the top edge). */
-export function yDomainFor(
-  values: ArrayLike<number>,
-  count: number,
-  kind: 'log' | 'linear',
-  yMax: number
-): [number, number] {
-  if (kind === 'linear') {
-    return yMax > 0 ? [0, yMax] : linearDomain(values, count);
-  }
-  const fitted = logDomain(values, count);
-  if (!(yMax > 0)) {
-    return fitted;
-  }
-  return [Math.min(fitted[0], yMax / 10), yMax];
-}
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  root: css({ display: 'flex', flexDirection: 'column', height: '100%', position: 'relative' }),
-  plot: css({ position: 'relative', flex: 'none' }),
-  canvas: css({ display: 'block' }),
-  overlay: css({ position: 'absolute', cursor: 'crosshair', touchAction: 'none' }),
-  box: css({
-    position: 'absolute',
-    border: `1px dashed ${theme.colors.text.primary}`,
-    background: theme.colors.action.selected,
-    pointerEvents: 'none',
-  }),
-  crosshair: css({
-    position: 'absolute',
-    top: 0,
-    bottom: 0,
-    width: 1,
-    background: theme.colors.text.secondary,
-    pointerEvents: 'none',
-  }),
-  tooltip: css({
-    position: 'absolute',
-    pointerEvents: 'none',
-    zIndex: theme.zIndex.tooltip,
-    background: theme.colors.background.secondary,
-    border: `1px solid ${theme.colors.border.weak}`,
-    boxShadow: theme.shadows.z2,
-    borderRadius: theme.shape.radius.default,
-    padding: theme.spacing(0.5, 1),
-    fontSize: theme.typography.bodySmall.fontSize,
-    whiteSpace: 'nowrap',
-  }),
-  legend: css({
-    display: 'flex',
-    flexWrap: 'wrap',
-    overflow: 'hidden',
-    gap: theme.spacing(2),
-    height: LEGEND_HEIGHT,
-    flex: 'none',
-    alignItems: 'center',
-    paddingLeft: MARGIN.left,
-    fontSize: theme.typography.bodySmall.fontSize,
-    color: theme.colors.text.secondary,
-  }),
-  swatch: css({ display: 'inline-block', width: 8, height: 8, marginRight: theme.spacing(0.5) }),
-  selection: css({ flex: 1, minHeight: 0, overflow: 'auto', borderTop: `1px solid ${theme.colors.border.weak}` }),
-  selectionHeader: css({
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(1),
-    padding: theme.spacing(0.5, 0),
-    fontSize: theme.typography.bodySmall.fontSize,
-    color: theme.colors.text.secondary,
-  }),
-  grow: css({ flex: 1 }),
-});
-
-const formatBound = (v: number) => (Number.isFinite(v) ? formatMs(v) : v > 0 ? '∞' : '0');
 
 export function XlogPanel(props: PanelProps<XlogOptions>) {
   const { data, options, width, height, timeZone, eventBus, onChangeTimeRange, id, fieldConfig, replaceVariables } =
@@ -307,8 +197,9 @@ export function XlogPanel(props: PanelProps<XlogOptions>) {
     ]
   );
 
-  // Every change of data, size, options or theme redraws; hover and drag state do not.
-  useEffect(() => draw(live ? Date.now() : 0), [draw, live]);
+  // Every change of data, size, options or theme redraws; hover and drag state do not. Drawn before
+  // the browser paints the commit, so new data shows in that frame rather than the one after.
+  useLayoutEffect(() => draw(live ? Date.now() : 0), [draw, live]);
 
   // Live: redraw whenever the window has moved by a device pixel, at most once per animation frame.
   useEffect(() => {
@@ -570,136 +461,4 @@ export function XlogPanel(props: PanelProps<XlogOptions>) {
       )}
     </div>
   );
-}
-
-/** Frames that carry what a listed row shows (the trace id); the datasource's dot columns do not. */
-function hasRowDetails(cols: XlogColumns): boolean {
-  return cols.frames.every((f) => f.fields.some((field) => field.name === 'traceId'));
-}
-
-/**
- * The box to ask the datasource for when the dots carry no row details: its floor raised to the
- * MAX_LISTED-th slowest dot inside (less float32 rounding), so the answer holds the rows worth
- * listing, not the first rows of a dense box.
- */
-function slowestBox(cols: XlogColumns, inside: Uint32Array, box: DataBox): DataBox {
-  const slowest = slowestFirst(inside, cols.elapsed, MAX_LISTED);
-  if (slowest.length < MAX_LISTED) {
-    return box;
-  }
-  const floor = cols.elapsed[slowest[slowest.length - 1]] * (1 - 1e-6);
-  return { ...box, low: Math.max(box.low, floor) };
-}
-
-function selectionSummary(s: Selection): string {
-  if (s.error) {
-    const cells = s.cells ? ` (the cells count ${s.cells.transactions}, ${s.cells.errors} errors)` : '';
-    return `Could not list the transactions: ${s.error}${cells}`;
-  }
-  if (s.loading) {
-    return s.cells ? `${s.cells.transactions} transactions in ${s.cells.cells} cells` : 'Loading';
-  }
-  const listed = s.total > s.rows.length ? ` (the slowest ${s.rows.length} listed)` : '';
-  return `${s.total} transactions${listed}`;
-}
-
-function pixelBoxOf(box: DataBox, layout: Layout): PixelBox {
-  const clipY = (v: number) => Math.min(Math.max(v, 0), layout.height);
-  return {
-    left: Math.max(0, layout.xCss.toPixel(box.from)),
-    right: Math.min(layout.width, layout.xCss.toPixel(box.to)),
-    top: Number.isFinite(box.high) ? clipY(layout.yCss.toPixel(box.high)) : 0,
-    bottom: Number.isFinite(box.low) ? clipY(layout.yCss.toPixel(box.low)) : layout.height,
-  };
-}
-
-const rectStyle = (b: PixelBox) => ({ left: b.left, top: b.top, width: b.right - b.left, height: b.bottom - b.top });
-
-const tooltipStyle = (h: Hover, plotWidth: number) =>
-  h.left > plotWidth / 2 ? { right: plotWidth - h.left + 12, top: h.top + 12 } : { left: h.left + 12, top: h.top + 12 };
-
-/** What is under the pointer: the dot drawn there (from the hit grid) or the density cell. */
-function describeHover(
-  p: { x: number; y: number },
-  drawn: Drawn,
-  yField: YField,
-  density: DensityCells | undefined,
-  dpr: number,
-  dotSize: number,
-  timeZone: string
-): Hover | undefined {
-  const { layout, cols, raster } = drawn;
-  const time = (t: number) => dateTimeFormat(t, { timeZone, format: 'YYYY-MM-DD HH:mm:ss.SSS' });
-  if (cols && raster) {
-    const i = hitTest(raster, p.x * dpr, p.y * dpr, Math.ceil((dotSize * dpr) / 2) + 2);
-    if (i < 0) {
-      return undefined;
-    }
-    const frame = cols.frames[cols.frame[i]];
-    const at = (name: string) => frame.fields.find((f) => f.name === name)?.values[cols.row[i]];
-    const y = cols.y[yField]?.[i] ?? NaN;
-    const http = at('httpStatus');
-    return {
-      left: p.x,
-      top: p.y,
-      lines: [
-        time(cols.x[i]),
-        `${cols.services[cols.service[i]]} ${at('endpoint') ?? ''}`,
-        `elapsed ${formatMs(cols.elapsed[i])}`,
-        ...(yField !== 'elapsed' && !Number.isNaN(y) ? [`${yField} ${formatMs(y)}`] : []),
-        `${cols.error[i] ? 'error' : 'ok'}${http ? ` (HTTP ${http})` : ''}`,
-      ],
-    };
-  }
-  if (!density) {
-    return undefined;
-  }
-  const t = layout.xCss.fromPixel(p.x);
-  const v = layout.yCss.fromPixel(p.y);
-  for (let i = 0; i < density.count; i++) {
-    if (t >= density.from[i] && t < density.to[i] && v >= density.low[i] && v < density.high[i]) {
-      return {
-        left: p.x,
-        top: p.y,
-        lines: [
-          `${time(density.from[i])} – ${time(density.to[i])}`,
-          `elapsed ${formatMs(density.low[i])} – ${formatMs(density.high[i])}`,
-          `${density.transactions[i]} transactions, ${density.errors[i]} errors`,
-        ],
-      };
-    }
-  }
-  return undefined;
-}
-
-/** Density cells as rectangles: opacity by count (log), errors over them in red by their share. */
-function drawDensity(
-  ctx: CanvasRenderingContext2D,
-  cells: DensityCells,
-  x: Scale,
-  y: Scale,
-  plot: { left: number; top: number; right: number; bottom: number },
-  okColor: string,
-  errorColor: string
-) {
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top);
-  ctx.clip();
-  for (let i = 0; i < cells.count; i++) {
-    const left = Math.floor(x.toPixel(cells.from[i]));
-    const right = Math.max(left + 1, Math.floor(x.toPixel(cells.to[i])));
-    const top = Math.floor(y.toPixel(cells.high[i]));
-    const bottom = Math.max(top + 1, Math.floor(y.toPixel(cells.low[i])));
-    const alpha = cellAlpha(cells.transactions[i], cells.max);
-    ctx.globalAlpha = alpha;
-    ctx.fillStyle = okColor;
-    ctx.fillRect(left, top, right - left, bottom - top);
-    if (cells.errors[i] > 0) {
-      ctx.globalAlpha = alpha * Math.max(0.3, cells.errors[i] / cells.transactions[i]);
-      ctx.fillStyle = errorColor;
-      ctx.fillRect(left, top, right - left, bottom - top);
-    }
-  }
-  ctx.restore();
 }
