@@ -1,8 +1,8 @@
 /**
  * The XLOG window end to end: a store of 1,000,000 generated transactions behind `osprey serve`,
  * the built datasource and XLOG panel in Chromium on the e2e host page, through its data proxy.
- * Timed from the query's start to the frames the datasource answers, and on to the panel's first
- * full render (the panel mounted beforehand, as on a dashboard); with the bytes on the wire per
+ * Timed in the page from the query's start to the frames the datasource answers, and on to the frame
+ * that paints every dot (the panel mounted beforehand, as on a dashboard); with the bytes on the wire per
  * transaction and the memory the page holds for the window. The peer, in the
  * same run on the same page: the JSON rows answer (every field, `Accept: application/json`),
  * parsed and pivoted into a frame of arrays as the datasource did before the Arrow window.
@@ -23,7 +23,7 @@ import {
   startClickHouseServer,
   type Store,
 } from '@osprey/backend';
-import type { Transaction } from '@osprey/model';
+import { TRANSACTION_COLUMN_NAMES, type Transaction } from '@osprey/model';
 
 import { dataSourceSettings, DS_MODULE, openHostPage, pluginUrl, requireBuilt, type HostPage } from '../test/e2e/page';
 import { freePort } from './free-port';
@@ -99,23 +99,12 @@ async function emptyPanel(host: HostPage): Promise<number> {
   return heapInUse(host);
 }
 
-/** Waits in the page until the panel has drawn `rows` dots onto its canvas. */
-async function rendered(host: HostPage, rows: number): Promise<void> {
-  await host.page.waitForFunction(
-    (want) =>
-      document.querySelector('[data-testid=osprey-xlog-canvas]')?.getAttribute('data-drawn-dots') === String(want),
-    rows,
-    { timeout: 300_000, polling: 'raf' }
-  );
-}
-
-/** The datasource's Arrow path: queryRange → frames, then the panel. */
+/** The datasource's Arrow path: query → frames → the panel painted, timed in the page. */
 async function arrowRun(host: HostPage, from: number, to: number): Promise<Figures> {
   const empty = await emptyPanel(host);
-  const started = await host.page.evaluate(() => performance.now());
-  const summary = await host.page.evaluate(
+  const timed = await host.page.evaluate(
     ([url, settings, uid, f, t]) =>
-      window.ospreyHost.queryRange(
+      window.ospreyHost.timedXlogQuery(
         url,
         settings as never,
         [{ refId: 'A', queryType: 'xlog', limit: 1_000_000, datasource: { uid } } as never],
@@ -124,17 +113,13 @@ async function arrowRun(host: HostPage, from: number, to: number): Promise<Figur
       ),
     [DS_MODULE, dataSourceSettings(DS_UID), DS_UID, from, to] as const
   );
-  if (summary.error) {
-    throw new Error(summary.error);
+  if (timed.error) {
+    throw new Error(timed.error);
   }
-  const framesAt = await host.page.evaluate(() => performance.now());
-  await host.page.evaluate(() => window.ospreyHost.updatePanel());
-  await rendered(host, summary.rows);
-  const doneAt = await host.page.evaluate(() => performance.now());
   return {
-    rows: summary.rows,
-    framesMs: framesAt - started,
-    renderMs: doneAt - started,
+    rows: timed.rows,
+    framesMs: timed.framesMs,
+    renderMs: timed.renderMs,
     bytes: await wireBytes(host),
     heapBytes: (await heapInUse(host)) - empty,
   };
@@ -147,46 +132,31 @@ async function arrowRun(host: HostPage, from: number, to: number): Promise<Figur
 async function jsonRun(host: HostPage, from: number, to: number): Promise<Figures> {
   const empty = await emptyPanel(host);
   const timing = await host.page.evaluate(
-    async ([uid, f, t]) => {
+    async ([uid, f, t, names]) => {
       const started = performance.now();
       const url = `/api/datasources/proxy/uid/${uid}/osprey/api/v1/transactions?from=${f}&to=${t}&limit=1000000`;
       const response = await fetch(url, { headers: { Accept: 'application/json' } });
       const body = (await response.json()) as { transactions: Array<Record<string, unknown>> };
       const rows = body.transactions;
-      const names = [
-        'endTime',
-        'elapsed',
-        'service',
-        'instance',
-        'endpoint',
-        'status',
-        'httpStatus',
-        'traceId',
-        'spanId',
-        'sqlCount',
-        'sqlTime',
-        'apiCallCount',
-        'apiCallTime',
-        'userId',
-      ];
       const fields = names.map((name) => ({
         name,
         type: name === 'endTime' ? 'time' : typeof rows[0]?.[name] === 'number' ? 'number' : 'string',
         config: {},
         values: rows.map((row) => row[name] ?? null),
       }));
-      window.ospreyHost.showFrames([{ name: 'transactions', fields } as never], { from: f, to: t });
-      return { started, framesAt: performance.now(), rows: rows.length };
+      const framesAt = performance.now();
+      const paintedAt = await window.ospreyHost.showXlogFrames([{ name: 'transactions', fields } as never], {
+        from: f,
+        to: t,
+      });
+      return { started, framesAt, paintedAt, rows: rows.length };
     },
-    [DS_UID, from, to] as const
+    [DS_UID, from, to, TRANSACTION_COLUMN_NAMES] as const
   );
-  await host.page.evaluate(() => window.ospreyHost.updatePanel());
-  await rendered(host, timing.rows);
-  const doneAt = await host.page.evaluate(() => performance.now());
   return {
     rows: timing.rows,
     framesMs: timing.framesAt - timing.started,
-    renderMs: doneAt - timing.started,
+    renderMs: timing.paintedAt - timing.started,
     bytes: await wireBytes(host),
     heapBytes: (await heapInUse(host)) - empty,
   };

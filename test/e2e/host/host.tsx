@@ -262,7 +262,15 @@ async function renderInto(moduleUrl: string, width: number, height: number, titl
 }
 
 /** Runs a request the way Grafana's query runner does and keeps its answer as the panel's data. */
-async function runQuery(ds: DataSourceLike, targets: DataQueryRequest['targets'], range: TimeRange) {
+/**
+ * Runs a request the way Grafana's query runner does and keeps its answer as the panel's data;
+ * answers the error message, if any.
+ */
+async function answerQuery(
+  ds: DataSourceLike,
+  targets: DataQueryRequest['targets'],
+  range: TimeRange
+): Promise<string | undefined> {
   const request = queryRequest(targets, range);
   const result = ds.query(request);
   let response: DataQueryResponse;
@@ -272,11 +280,34 @@ async function runQuery(ds: DataSourceLike, targets: DataQueryRequest['targets']
     // Grafana's query runner turns a failed query into an error on the panel data.
     const message = err instanceof Error ? err.message : String(err);
     lastData = { state: LoadingState.Error, series: [], timeRange: range, request, error: { message } };
-    return summarise([], message);
+    return message;
   }
   const series = response.data as DataFrame[];
   lastData = { state: response.error ? LoadingState.Error : LoadingState.Done, series, timeRange: range, request };
-  return summarise(series, response.error?.message);
+  return response.error?.message;
+}
+
+async function runQuery(ds: DataSourceLike, targets: DataQueryRequest['targets'], range: TimeRange) {
+  const error = await answerQuery(ds, targets, range);
+  return summarise(lastData?.series ?? [], error);
+}
+
+/**
+ * When the mounted XLOG canvas has drawn `dots` dots, the task after the next animation frame:
+ * the panel draws in its commit's layout effect, so that frame is the one that paints the dots.
+ */
+function xlogPainted(dots: number): Promise<number> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const drawn = document.querySelector('[data-testid=osprey-xlog-canvas]')?.getAttribute('data-drawn-dots');
+      if (drawn === String(dots)) {
+        setTimeout(() => resolve(performance.now()), 0);
+      } else {
+        requestAnimationFrame(check);
+      }
+    };
+    requestAnimationFrame(check);
+  });
 }
 
 function fixedRange(from: number, to: number): TimeRange {
@@ -492,6 +523,37 @@ const host = {
     lastQuery = undefined;
     lastData = { state: LoadingState.Done, series: frames.map((f) => toDataFrame(f)), timeRange: range };
     return summarise(lastData.series);
+  },
+
+  /**
+   * An XLOG query answered into the mounted panel, timed in the page as its user sees it: from the
+   * query's start to the datasource's frames, and to the frame that paints every dot. Benches read
+   * these, with no round trip to the test process inside the timed span.
+   */
+  async timedXlogQuery(
+    moduleUrl: string,
+    settings: DataSourceInstanceSettings,
+    targets: DataQueryRequest['targets'],
+    from: number,
+    to: number
+  ) {
+    const ds = await dataSource(moduleUrl, settings);
+    const started = performance.now();
+    const error = await answerQuery(ds, targets, fixedRange(from, to));
+    const framesAt = performance.now();
+    const series = lastData?.series ?? [];
+    await host.updatePanel();
+    const paintedAt = await xlogPainted(series.reduce((sum, frame) => sum + frame.length, 0));
+    return { ...summarise(series, error), framesMs: framesAt - started, renderMs: paintedAt - started };
+  },
+
+  /** Frames built in the page (a bench's peer path) into the mounted XLOG panel: when it paints them. */
+  async showXlogFrames(frames: DataFrameDTO[], window: { from: number; to: number }): Promise<number> {
+    lastQuery = undefined;
+    const series = frames.map((f) => toDataFrame(f));
+    lastData = { state: LoadingState.Done, series, timeRange: fixedRange(window.from, window.to) };
+    await host.updatePanel();
+    return xlogPainted(series.reduce((sum, frame) => sum + frame.length, 0));
   },
 
   /** The signed-in user's role, as Grafana's boot data carries it; pages read it when they render. */
