@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { startClickHouseServer } from '@osprey/backend';
+import { startClickHouseServer } from '@osprey/backend/testing';
 import type { RedResponse } from '@osprey/model';
 
 import { type OtlpBatch, ShopRecorder } from './otlp-batches';

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DuckDbStore, generateTransactions } from '@osprey/backend';
+import { DuckDbStore } from '@osprey/backend';
+import { generateTransactions } from '@osprey/backend/testing';
 
 const COUNT = Number(process.env.BENCH_RED_TRANSACTIONS ?? 1_000_000);
 const DAY = 24 * 3600 * 1000;

@@ -15,14 +15,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import {
-  ClickHouseStore,
-  DEFAULT_CLICKHOUSE_DATABASE,
-  DuckDbStore,
-  generateTransactions,
-  startClickHouseServer,
-  type Store,
-} from '@osprey/backend';
+import { ClickHouseStore, DEFAULT_CLICKHOUSE_DATABASE, DuckDbStore, type Store } from '@osprey/backend';
+import { generateTransactions, startClickHouseServer } from '@osprey/backend/testing';
 import { TRANSACTION_COLUMN_NAMES, type Transaction } from '@osprey/model';
 
 import { dataSourceSettings, DS_MODULE, openHostPage, pluginUrl, requireBuilt, type HostPage } from '../test/e2e/page';

@@ -1,4 +1,12 @@
-import type { Transaction } from './transaction';
+import { type Static, Type } from '@sinclair/typebox';
+
+import { Count, EpochMs, HexId, MAX_EPOCH_MS, Millis, NonEmpty, Strict, StringEnum } from './schema';
+import { type Transaction, TransactionSchema } from './transaction-columns';
+
+/**
+ * The read and ingest API's JSON shapes as JSON Schemas (the backend's route schemas, validation
+ * and the OpenAPI document come from them) and the types derived from those.
+ */
 
 /** Bearer-token scopes; `admin` implies the other two. */
 export type Scope = 'ingest' | 'read' | 'admin';
@@ -18,221 +26,274 @@ export const API_PATHS = {
   active: '/api/v1/active',
   health: '/health',
   metrics: '/metrics',
+  /** The OpenAPI document of this API, generated from the route schemas. */
+  openapi: '/api/docs/openapi.json',
 } as const;
 
 /** Media type of the Arrow IPC stream answer of `GET /api/v1/transactions`. */
 export const ARROW_STREAM_MEDIA_TYPE = 'application/vnd.apache.arrow.stream';
 
-export interface ServicesResponse {
-  services: string[];
-}
+export const DEFAULT_TRANSACTION_LIMIT = 10_000;
+export const MAX_TRANSACTION_LIMIT = 1_000_000;
+export const MAX_TIME_BUCKETS = 5000;
+export const MAX_ELAPSED_BUCKETS = 500;
+
+/** A query time, epoch ms; bounded so `Infinity` (which coerces to a number) is refused. */
+const Time = () => Type.Number({ description: 'epoch milliseconds', minimum: -MAX_EPOCH_MS, maximum: MAX_EPOCH_MS });
+/** A filter value: absent means all, empty is an error (a blank variable, not "all"). */
+const Filter = (description: string) => Type.Optional(NonEmpty({ description }));
+
+export const ServicesResponseSchema = Type.Object({ services: Type.Array(Type.String()) });
+export type ServicesResponse = Static<typeof ServicesResponseSchema>;
+
+/** `?service=` of the instances and endpoints lists. */
+export const ServiceFilterQuerySchema = Strict({ service: Filter('service name') });
+export const InstancesResponseSchema = Type.Object({ instances: Type.Array(Type.String()) });
+export type InstancesResponse = Static<typeof InstancesResponseSchema>;
+export const EndpointsResponseSchema = Type.Object({ endpoints: Type.Array(Type.String()) });
+export type EndpointsResponse = Static<typeof EndpointsResponseSchema>;
+
+export const TRANSACTIONS_MODES = ['rows', 'density', 'auto'] as const;
+export type TransactionsMode = (typeof TRANSACTIONS_MODES)[number];
 
 /** Query string of `GET /api/v1/transactions`; times are epoch milliseconds. */
-export interface TransactionQuery {
-  from: number;
-  to: number;
-  service?: string;
-  instance?: string;
-  endpoint?: string;
-  minElapsed?: number;
-  /** Only transactions at most this slow, ms (a drag-selected box's top edge). */
-  maxElapsed?: number;
-  errorsOnly?: boolean;
-  traceId?: string;
-  userId?: string;
-  limit?: number;
+export const TransactionQueryStringSchema = Strict({
+  from: Time(),
+  to: Time(),
+  service: Filter('service name'),
+  instance: Filter('instance name'),
+  endpoint: Filter('endpoint name'),
+  minElapsed: Type.Optional(Millis()),
+  /** A drag-selected box's top edge. */
+  maxElapsed: Type.Optional(Type.Number({ description: 'at most this slow, milliseconds' })),
+  errorsOnly: Type.Optional(Type.Boolean()),
+  columns: Type.Optional(NonEmpty({ description: 'comma-separated Transaction field names' })),
+  traceId: Type.Optional(HexId(32)),
+  userId: Filter('user id'),
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_TRANSACTION_LIMIT,
+      description: `rows, ${DEFAULT_TRANSACTION_LIMIT} by default`,
+    })
+  ),
   /**
    * `rows` (default): up to `limit` rows. `density`: bucket counts only. `auto`: rows when at most
    * `limit` match, otherwise the density answer (and no rows).
    */
-  mode?: TransactionsMode;
+  mode: Type.Optional(StringEnum(TRANSACTIONS_MODES)),
   /** Density grid size (cells along time and along elapsed); defaults chosen by the backend. */
-  timeBuckets?: number;
-  elapsedBuckets?: number;
-}
+  timeBuckets: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TIME_BUCKETS })),
+  elapsedBuckets: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ELAPSED_BUCKETS })),
+});
+/** What the stores read: the query string with `columns` parsed apart. */
+export type TransactionQuery = Omit<Static<typeof TransactionQueryStringSchema>, 'columns'>;
 
-export type TransactionsMode = 'rows' | 'density' | 'auto';
-
-export interface TransactionsResponse {
-  transactions: Transaction[];
-  /** True when more rows matched than `limit` allowed. */
-  truncated: boolean;
-  /** Present when the answer is a density grid instead of rows (mode density, or auto over the limit). */
-  density?: TransactionDensity;
-}
+export const DensityCellSchema = Type.Object({
+  /** Time cell index. */
+  t: Type.Integer(),
+  /** Elapsed bucket index. */
+  e: Type.Integer(),
+  count: Type.Integer(),
+  errors: Type.Integer(),
+});
+export type DensityCell = Static<typeof DensityCellSchema>;
 
 /**
  * Time × elapsed bucket counts of the transactions matching a query: what the XLOG draws when a
  * window holds too many dots to ship. Elapsed buckets are logarithmic.
  */
-export interface TransactionDensity {
-  from: number;
-  to: number;
+export const TransactionDensitySchema = Type.Object({
+  from: Type.Number(),
+  to: Type.Number(),
   /** Width of one time cell, ms; cell i covers [from + i·timeStep, from + (i+1)·timeStep). */
-  timeStep: number;
+  timeStep: Type.Number(),
   /** Elapsed bucket edges in ms, ascending, length = elapsed buckets + 1. */
-  elapsedEdges: number[];
+  elapsedEdges: Type.Array(Type.Number()),
   /** Non-empty cells only. */
-  cells: DensityCell[];
+  cells: Type.Array(DensityCellSchema),
   /** Transactions counted in all cells. */
-  total: number;
-}
+  total: Type.Integer(),
+});
+export type TransactionDensity = Static<typeof TransactionDensitySchema>;
 
-export interface DensityCell {
-  /** Time cell index. */
-  t: number;
-  /** Elapsed bucket index. */
-  e: number;
-  count: number;
-  errors: number;
-}
+export const TransactionsResponseSchema = Type.Object({
+  transactions: Type.Array(Type.Partial(TransactionSchema), {
+    description: 'the fields columns= names, every field by default',
+  }),
+  /** True when more rows matched than `limit` allowed. */
+  truncated: Type.Boolean(),
+  /** Present when the answer is a density grid instead of rows (mode density, or auto over the limit). */
+  density: Type.Optional(TransactionDensitySchema),
+});
+/** Rows are whole unless `columns=` picked fields (the datasource asks Arrow for those). */
+export type TransactionsResponse = Omit<Static<typeof TransactionsResponseSchema>, 'transactions'> & {
+  transactions: Transaction[];
+};
 
-/** `GET /api/v1/instances?service=` */
-export interface InstancesResponse {
-  instances: string[];
-}
-
-/** `GET /api/v1/endpoints?service=` */
-export interface EndpointsResponse {
-  endpoints: string[];
-}
-
-export type RedGroupBy = 'service' | 'instance' | 'endpoint';
+export const RED_GROUP_BYS = ['service', 'instance', 'endpoint'] as const;
+export type RedGroupBy = (typeof RED_GROUP_BYS)[number];
 
 /** Query string of `GET /api/v1/metrics/red`; `step` in ms (the backend may widen it to its tier). */
-export interface RedQuery {
-  from: number;
-  to: number;
-  step: number;
-  service?: string;
-  instance?: string;
-  endpoint?: string;
-  groupBy: RedGroupBy;
-}
-
-export interface RedResponse {
-  /** Step actually used, ms. */
-  step: number;
-  /** Where the answer came from: raw transactions or per-minute rollups. */
-  tier: 'raw' | 'rollup';
-  series: RedSeries[];
-}
-
-/** One group's series: `service` always, `instance`/`endpoint` when grouped by them. */
-export interface RedSeries {
-  service: string;
-  instance?: string;
-  endpoint?: string;
-  points: RedPoint[];
-}
+export const RedQuerySchema = Strict({
+  from: Time(),
+  to: Time(),
+  step: Type.Integer({ minimum: 1, description: 'milliseconds' }),
+  service: Filter('service name'),
+  instance: Filter('instance name'),
+  endpoint: Filter('endpoint name'),
+  groupBy: Type.Optional(StringEnum(RED_GROUP_BYS, { default: 'service' })),
+});
+export type RedQuery = Static<typeof RedQuerySchema> & { groupBy: RedGroupBy };
 
 /** One step; steps without transactions are left out. Latencies in ms. */
-export interface RedPoint {
+export const RedPointSchema = Type.Object({
   /** Start of the step, epoch ms. */
-  time: number;
-  count: number;
+  time: Type.Number(),
+  count: Type.Number(),
   /** Transactions per second over the step. */
-  rate: number;
-  errors: number;
+  rate: Type.Number(),
+  errors: Type.Number(),
   /** errors / count, 0..1. */
-  errorRatio: number;
-  p50: number;
-  p90: number;
-  p99: number;
-}
+  errorRatio: Type.Number(),
+  p50: Type.Number(),
+  p90: Type.Number(),
+  p99: Type.Number(),
+});
+export type RedPoint = Static<typeof RedPointSchema>;
 
-export type ServiceMapNodeType = 'service' | 'database' | 'external';
+/** One group's series: `service` always, `instance`/`endpoint` when grouped by them. */
+export const RedSeriesSchema = Type.Object({
+  service: Type.String(),
+  instance: Type.Optional(Type.String()),
+  endpoint: Type.Optional(Type.String()),
+  points: Type.Array(RedPointSchema),
+});
+export type RedSeries = Static<typeof RedSeriesSchema>;
 
-export interface ServiceMapNode {
+export const RedResponseSchema = Type.Object({
+  /** Step actually used, ms. */
+  step: Type.Number(),
+  /** Where the answer came from: raw transactions or per-minute rollups. */
+  tier: StringEnum(['raw', 'rollup'] as const),
+  series: Type.Array(RedSeriesSchema),
+});
+export type RedResponse = Static<typeof RedResponseSchema>;
+
+export const ServiceMapQuerySchema = Strict({ from: Time(), to: Time() });
+
+export const SERVICE_MAP_NODE_TYPES = ['service', 'database', 'external'] as const;
+export type ServiceMapNodeType = (typeof SERVICE_MAP_NODE_TYPES)[number];
+
+export const ServiceMapNodeSchema = Type.Object({
   /** Stable id: the service name for services, `db:<system>:<name>` and `ext:<address>` otherwise. */
-  id: string;
-  type: ServiceMapNodeType;
+  id: Type.String(),
+  type: StringEnum(SERVICE_MAP_NODE_TYPES),
   /** Label: service name, database name (or server address), external address. */
-  name: string;
+  name: Type.String(),
   /** `db.system` of a database node. */
-  dbSystem?: string;
+  dbSystem: Type.Optional(Type.String()),
   /** A service's own transactions in the window (0 for databases/externals). */
-  transactions: number;
-  errors: number;
+  transactions: Type.Number(),
+  errors: Type.Number(),
   /** A service's transaction latency p95, ms (absent for databases/externals). */
-  p95?: number;
-}
+  p95: Type.Optional(Type.Number()),
+});
+export type ServiceMapNode = Static<typeof ServiceMapNodeSchema>;
 
-export interface ServiceMapEdge {
+export const ServiceMapEdgeSchema = Type.Object({
   /** `<source>-><target>` */
-  id: string;
-  source: string;
-  target: string;
-  calls: number;
-  errors: number;
+  id: Type.String(),
+  source: Type.String(),
+  target: Type.String(),
+  calls: Type.Number(),
+  errors: Type.Number(),
   /** Calls per second over the window. */
-  rate: number;
+  rate: Type.Number(),
   /** Client-side call latency percentiles, ms. */
-  p50: number;
-  p95: number;
-  p99: number;
-}
+  p50: Type.Number(),
+  p95: Type.Number(),
+  p99: Type.Number(),
+});
+export type ServiceMapEdge = Static<typeof ServiceMapEdgeSchema>;
 
-export interface ServiceMapResponse {
-  from: number;
-  to: number;
-  nodes: ServiceMapNode[];
-  edges: ServiceMapEdge[];
-}
+export const ServiceMapResponseSchema = Type.Object({
+  from: Type.Number(),
+  to: Type.Number(),
+  nodes: Type.Array(ServiceMapNodeSchema),
+  edges: Type.Array(ServiceMapEdgeSchema),
+});
+export type ServiceMapResponse = Static<typeof ServiceMapResponseSchema>;
 
 /** One in-flight request of an instance, as its agent saw it. */
-export interface ActiveRequest {
-  endpoint: string;
+export const ActiveRequestSchema = Strict({
+  endpoint: NonEmpty(),
   /** How long it has been running when the snapshot was taken, ms. */
-  elapsed: number;
-  traceId?: string;
-  threadName?: string;
-  userId?: string;
-}
+  elapsed: Millis(),
+  traceId: Type.Optional(HexId(32)),
+  threadName: Type.Optional(Type.String()),
+  userId: Type.Optional(Type.String()),
+});
+export type ActiveRequest = Static<typeof ActiveRequestSchema>;
 
 /** Body of `POST /api/v1/active`: every request in flight on one instance at `takenAt`. */
-export interface ActiveSnapshot {
-  service: string;
-  instance: string;
-  takenAt: number;
-  requests: ActiveRequest[];
-}
+export const ActiveSnapshotSchema = Strict({
+  service: NonEmpty(),
+  instance: NonEmpty(),
+  takenAt: EpochMs(),
+  requests: Type.Array(ActiveRequestSchema),
+});
+export type ActiveSnapshot = Static<typeof ActiveSnapshotSchema>;
 
 /** Scouter's active-service equalizer: in-flight counts by age. */
-export interface ActiveBuckets {
+export const ActiveBucketsSchema = Type.Object({
   /** elapsed < thresholds.slow */
-  fast: number;
+  fast: Count(),
   /** thresholds.slow ≤ elapsed < thresholds.verySlow */
-  slow: number;
+  slow: Count(),
   /** elapsed ≥ thresholds.verySlow */
-  verySlow: number;
-}
+  verySlow: Count(),
+});
+export type ActiveBuckets = Static<typeof ActiveBucketsSchema>;
+
+export const ActiveQuerySchema = Strict({ service: Filter('service name') });
 
 /** `GET /api/v1/active?service=`: each instance's newest snapshot that is not stale. */
-export interface ActiveResponse {
+export const ActiveResponseSchema = Type.Object({
   /** Bucket edges, ms (defaults 3000 and 8000). */
-  thresholds: { slow: number; verySlow: number };
-  instances: Array<ActiveSnapshot & { buckets: ActiveBuckets }>;
-}
+  thresholds: Type.Object({ slow: Type.Number(), verySlow: Type.Number() }),
+  instances: Type.Array(Type.Composite([ActiveSnapshotSchema, Type.Object({ buckets: ActiveBucketsSchema })])),
+});
+export type ActiveResponse = Static<typeof ActiveResponseSchema>;
 
-export interface HealthResponse {
-  status: 'ok';
-  version: string;
-  store: string;
-}
+export const HealthResponseSchema = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  store: Type.String(),
+});
+export type HealthResponse = Static<typeof HealthResponseSchema>;
 
-export interface IngestResponse {
+export const IngestResponseSchema = Type.Object({
   /** Spans accepted in this batch. */
-  spans: number;
+  spans: Type.Integer(),
   /** Transactions derived from them. */
-  transactions: number;
-}
+  transactions: Type.Integer(),
+});
+export type IngestResponse = Static<typeof IngestResponseSchema>;
+
+/** OTLP/HTTP's success body: no partial rejection. */
+export const OtlpExportResponseSchema = Type.Object({ partialSuccess: Type.Object({}) });
+export type OtlpExportResponse = Static<typeof OtlpExportResponseSchema>;
+
+/** A route that takes no parameters (extra ones are ignored, as they always were). */
+export const NoQuerySchema = Type.Object({});
+
+/** A 204: the batch is committed, nothing to say. */
+export const NoContentSchema = Type.Null({ description: 'committed' });
 
 /** Body of every 4xx/5xx answer. */
-export interface ErrorResponse {
-  error: string;
-  message: string;
-}
+export const ErrorResponseSchema = Type.Object({ error: Type.String(), message: Type.String() });
+export type ErrorResponse = Static<typeof ErrorResponseSchema>;
 
-export const DEFAULT_TRANSACTION_LIMIT = 10_000;
-export const MAX_TRANSACTION_LIMIT = 1_000_000;
+/** Body of `POST /api/v1/transactions`: a native agent's batch. */
+export const TransactionBatchSchema = Type.Array(TransactionSchema);

@@ -1,4 +1,7 @@
-import { TRANSACTION_KINDS, type Transaction } from './transaction';
+import { OptionalKind, type Static, type TSchema, Type } from '@sinclair/typebox';
+
+import { Count, EpochMs, HexId, Millis, NonEmpty, Strict, StringEnum } from './schema';
+import { TRANSACTION_KINDS, TRANSACTION_STATUSES } from './transaction';
 
 /**
  * How a Transaction field travels in the XLOG window answer (Arrow IPC): `float64`/`float32`/`int32`
@@ -15,38 +18,61 @@ export interface ColumnSpec {
   values?: readonly string[];
 }
 
+const field = <S extends TSchema>(wire: ColumnWireType, schema: S) => ({ wire, schema });
+const text = () => Type.Optional(Type.String());
+
+/**
+ * The one table of Transaction fields, in the window answer's order: how each travels in Arrow and
+ * its JSON Schema, from which `Transaction`, the native ingest check and the route schemas come.
+ */
+const TRANSACTION_FIELDS = {
+  endTime: field(
+    'float64',
+    EpochMs({ description: 'end of the request, epoch milliseconds (the fraction keeps the microseconds)' })
+  ),
+  elapsed: field('float32', Millis({ description: 'duration, milliseconds' })),
+  service: field('dictionary', NonEmpty()),
+  instance: field('dictionary', NonEmpty()),
+  endpoint: field('dictionary', NonEmpty()),
+  status: field('dictionary', StringEnum(TRANSACTION_STATUSES)),
+  httpStatus: field('int32', Type.Optional(Type.Integer({ minimum: 100, maximum: 599 }))),
+  errorType: field('utf8', text()),
+  errorMessage: field('utf8', text()),
+  traceId: field('utf8', HexId(32)),
+  spanId: field('utf8', HexId(16)),
+  parentService: field('dictionary', Type.Optional(Type.String({ description: 'calling service, when instrumented' }))),
+  userId: field('utf8', text()),
+  clientIp: field('utf8', text()),
+  sqlCount: field('int32', Count()),
+  sqlTime: field('float32', Millis()),
+  apiCallCount: field('int32', Count()),
+  apiCallTime: field('float32', Millis()),
+  kind: field('dictionary', StringEnum(TRANSACTION_KINDS)),
+  threadName: field('utf8', text()),
+  cpuTime: field('float32', Type.Optional(Millis())),
+};
+
+type Fields = typeof TRANSACTION_FIELDS;
+const properties = Object.fromEntries(
+  Object.entries(TRANSACTION_FIELDS).map(([name, spec]) => [name, spec.schema])
+) as { [K in keyof Fields]: Fields[K]['schema'] };
+
+/**
+ * One finished request as seen by one service: a dot on the XLOG. Derived from an OpenTelemetry or
+ * Zipkin entry span, or posted by a native agent (`POST /api/v1/transactions`, unknown fields refused).
+ */
+export const TransactionSchema = Strict(properties);
+export type Transaction = Static<typeof TransactionSchema>;
+
 export type TransactionColumn = keyof Transaction;
 
-const column = (wire: ColumnWireType, nullable = false, values?: readonly string[]): ColumnSpec => ({
-  wire,
-  nullable,
-  ...(values ? { values } : {}),
-});
-
 /** Every Transaction field in the window answer's order, with its wire type. */
-export const TRANSACTION_COLUMNS: Readonly<Record<TransactionColumn, ColumnSpec>> = {
-  endTime: column('float64'),
-  elapsed: column('float32'),
-  service: column('dictionary'),
-  instance: column('dictionary'),
-  endpoint: column('dictionary'),
-  status: column('dictionary', false, ['ok', 'error']),
-  httpStatus: column('int32', true),
-  errorType: column('utf8', true),
-  errorMessage: column('utf8', true),
-  traceId: column('utf8'),
-  spanId: column('utf8'),
-  parentService: column('dictionary', true),
-  userId: column('utf8', true),
-  clientIp: column('utf8', true),
-  sqlCount: column('int32'),
-  sqlTime: column('float32'),
-  apiCallCount: column('int32'),
-  apiCallTime: column('float32'),
-  kind: column('dictionary', false, TRANSACTION_KINDS),
-  threadName: column('utf8', true),
-  cpuTime: column('float32', true),
-};
+export const TRANSACTION_COLUMNS = Object.fromEntries(
+  Object.entries(TRANSACTION_FIELDS).map(([name, { wire, schema }]) => {
+    const values = (schema as { enum?: readonly string[] }).enum;
+    return [name, { wire, nullable: OptionalKind in schema, ...(values ? { values } : {}) }];
+  })
+) as Readonly<Record<TransactionColumn, ColumnSpec>>;
 
 export const TRANSACTION_COLUMN_NAMES = Object.keys(TRANSACTION_COLUMNS) as TransactionColumn[];
 

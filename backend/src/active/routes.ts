@@ -1,11 +1,18 @@
-import { type ActiveResponse, API_PATHS } from '@osprey/model';
+import {
+  ActiveQuerySchema,
+  ActiveResponseSchema,
+  ActiveSnapshotSchema,
+  API_PATHS,
+  NoContentSchema,
+} from '@osprey/model';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 
-import { decodeJsonBody, rawBodies } from '../ingest/body';
+import { jsonBodies } from '../ingest/body';
 import { type IngestRouteOptions, reportOutcomes } from '../ingest/outcome';
+import { answers, schemaErrorFormatter } from '../server/schema';
 import { type EqualizerThresholds, equalizerBuckets } from './equalizer';
-import { parseActiveQuery } from './params';
-import { parseActiveSnapshot } from './snapshot';
+import { normaliseSnapshot } from './snapshot';
 
 export interface ActiveOptions {
   thresholds: EqualizerThresholds;
@@ -18,30 +25,47 @@ export interface ActiveOptions {
  * GETs each instance's newest snapshot that is not stale, counted into equalizer buckets.
  */
 export async function activeRoutes(
-  app: FastifyInstance,
+  fastify: FastifyInstance,
   options: IngestRouteOptions & { active: ActiveOptions }
 ): Promise<void> {
   // Two contexts: only the POST is an ingest batch whose refusals the observer counts.
-  await app.register(async (ingest) => {
-    rawBodies(ingest, ['application/json']);
+  await fastify.register(async (ingest) => {
+    jsonBodies(ingest, options.maxBodyBytes);
     const commit = reportOutcomes(ingest, 'active', options.observer);
-    ingest.post(API_PATHS.active, { config: { scope: 'ingest' } }, async (request, reply) => {
-      const snapshot = decodeJsonBody(request, options.maxBodyBytes, parseActiveSnapshot);
-      await commit(request, 1, [], () => options.store.insertActiveSnapshot(snapshot, Date.now()));
-      return reply.status(204).send();
-    });
+    ingest.withTypeProvider<TypeBoxTypeProvider>().post(
+      API_PATHS.active,
+      {
+        config: { scope: 'ingest' },
+        schema: { body: ActiveSnapshotSchema, response: answers(NoContentSchema, 204) },
+        schemaErrorFormatter: schemaErrorFormatter(''),
+      },
+      async (request, reply) => {
+        const snapshot = normaliseSnapshot(request.body);
+        await commit(request, 1, [], () => options.store.insertActiveSnapshot(snapshot, Date.now()));
+        return reply.status(204).send();
+      }
+    );
   });
 
-  app.get(API_PATHS.active, { config: { scope: 'read' } }, async (request): Promise<ActiveResponse> => {
-    const { thresholds, staleAfterMs } = options.active;
-    const query = parseActiveQuery(request.query as Record<string, unknown>);
-    const snapshots = await options.store.activeSnapshots({ ...query, receivedSince: Date.now() - staleAfterMs });
-    return {
-      thresholds,
-      instances: snapshots.map((snapshot) => ({
-        ...snapshot,
-        buckets: equalizerBuckets(snapshot.requests, thresholds),
-      })),
-    };
-  });
+  fastify.withTypeProvider<TypeBoxTypeProvider>().get(
+    API_PATHS.active,
+    {
+      config: { scope: 'read' },
+      schema: { querystring: ActiveQuerySchema, response: answers(ActiveResponseSchema) },
+    },
+    async (request) => {
+      const { thresholds, staleAfterMs } = options.active;
+      const snapshots = await options.store.activeSnapshots({
+        ...request.query,
+        receivedSince: Date.now() - staleAfterMs,
+      });
+      return {
+        thresholds,
+        instances: snapshots.map((snapshot) => ({
+          ...snapshot,
+          buckets: equalizerBuckets(snapshot.requests, thresholds),
+        })),
+      };
+    }
+  );
 }

@@ -1,5 +1,11 @@
-import { BatchValidationError } from '../ingest/validation';
-import { parseActiveSnapshot } from './snapshot';
+import { ActiveSnapshotSchema } from '@osprey/model';
+
+import { HttpError } from '../server/errors';
+import { checkedBody } from '../testing/schema';
+import { normaliseSnapshot } from './snapshot';
+
+// The route's body schema, then its normalisation, as POST /api/v1/active runs them.
+const parseActiveSnapshot = (body: unknown) => normaliseSnapshot(checkedBody(ActiveSnapshotSchema, '', body));
 
 const snapshot = {
   service: 'cart',
@@ -17,7 +23,7 @@ const snapshot = {
   ],
 };
 
-describe('parseActiveSnapshot', () => {
+describe('POST /api/v1/active body', () => {
   it('keeps a valid snapshot, ids lowercased', () => {
     expect(parseActiveSnapshot(snapshot)).toEqual({
       ...snapshot,
@@ -28,17 +34,20 @@ describe('parseActiveSnapshot', () => {
 
   it.each([
     [[], 'body: must be an object, got an array'],
-    [{ ...snapshot, service: undefined }, 'service: must be a string, got undefined'],
+    [{ ...snapshot, service: undefined }, 'service: must be a string, got nothing'],
     [{ ...snapshot, instance: '' }, 'instance: must not be empty'],
-    [{ ...snapshot, takenAt: '2025' }, 'takenAt: must be a finite number'],
+    [{ ...snapshot, takenAt: '2025' }, 'takenAt: must be a number'],
     [{ ...snapshot, requests: {} }, 'requests: must be an array'],
     [{ ...snapshot, requests: [{ elapsed: 1 }] }, 'requests[0].endpoint: must be a string'],
     [{ ...snapshot, requests: [{ endpoint: 'x', elapsed: -1 }] }, 'requests[0].elapsed: must be >= 0'],
-    [{ ...snapshot, requests: [{ endpoint: 'x', elapsed: 1, traceId: 'xyz' }] }, 'requests[0].traceId: not hex'],
+    [
+      { ...snapshot, requests: [{ endpoint: 'x', elapsed: 1, traceId: 'xyz' }] },
+      'requests[0].traceId: must be 32 hex digits',
+    ],
     [{ ...snapshot, requests: [{ endpoint: 'x', elapsed: 1, thread: 't' }] }, 'requests[0].thread: unknown field'],
     [{ ...snapshot, host: 'h' }, 'host: unknown field'],
   ] as Array<[unknown, string]>)('%j → %s', (body, message) => {
-    expect(() => parseActiveSnapshot(body)).toThrow(BatchValidationError);
+    expect(() => parseActiveSnapshot(body)).toThrow(HttpError);
     expect(() => parseActiveSnapshot(body)).toThrow(message);
   });
 });

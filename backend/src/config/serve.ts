@@ -1,18 +1,23 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { parse as parseYaml } from 'yaml';
 
 import type { TokenConfig } from '../auth/tokens';
 import { DEFAULT_RETENTION, parseDuration, type Retention } from '../retention/policy';
-import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
-import { DEFAULT_MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from '../server/app';
-import { DEFAULT_SETTLE_MS } from '../store/duckdb';
-import { DEFAULT_SETTLE_MEMORY } from '../store/settle-memory';
-import { DEFAULT_MAX_QUEUED_ITEMS } from '../store/overload';
 import type { RetentionTier } from '../store/store';
-import { DEFAULT_ACTIVE_STALE_MS, DEFAULT_THRESHOLDS, type EqualizerThresholds } from '../active/equalizer';
+import type { EqualizerThresholds } from '../active/equalizer';
+import {
+  DEFAULT_CLICKHOUSE_DATABASE,
+  DEFAULT_INFLUX_DB,
+  DEFAULT_INFLUX_INTERVAL,
+  keyOf,
+  OPTIONS,
+  type OptionSpec,
+} from './options';
+
+export { DEFAULT_CLICKHOUSE_DATABASE, DEFAULT_INFLUX_DB, DEFAULT_INFLUX_INTERVAL, USAGE } from './options';
 
 /** A configuration the backend refuses to start with; the CLI prints it and exits non-zero. */
 export class ConfigError extends Error {
@@ -51,134 +56,37 @@ export interface ClickHouseConfig {
   cluster?: string;
 }
 
-export const DEFAULT_CLICKHOUSE_DATABASE = 'osprey';
-
 export interface InfluxConfig {
   url: string;
   db: string;
   intervalMs: number;
 }
 
-export const DEFAULT_INFLUX_DB = 'osprey';
-export const DEFAULT_INFLUX_INTERVAL = '10s';
-
-export const USAGE = `Usage: osprey serve [options]
-
-Runs the Osprey backend: ingest (OTLP/HTTP, Zipkin, native), the query API, Prometheus /metrics
-and, when --influx-url is given, an InfluxDB 1.x export.
-Every setting comes from, first to last: a flag, an environment variable, the config file, the default.
-
-Options:
-  --config <file>                 JSON or YAML config file (.json, .yaml, .yml) (env OSPREY_CONFIG)
-  --port <n>                      TCP port, 0 picks a free one (default 4318, env OSPREY_PORT)
-  --host <addr>                   address to listen on (default 127.0.0.1, env OSPREY_HOST)
-  --store <duckdb|clickhouse>     where data lives (default duckdb, env OSPREY_STORE)
-  --data-dir <dir>                where the DuckDB file osprey.duckdb lives (required with --store duckdb,
-                                  env OSPREY_DATA_DIR)
-  --clickhouse-url <url>          ClickHouse HTTP interface, user:password@ sent as Basic auth (required with
-                                  --store clickhouse, env OSPREY_CLICKHOUSE_URL)
-  --clickhouse-database <name>    database, created when missing (default ${DEFAULT_CLICKHOUSE_DATABASE},
-                                  env OSPREY_CLICKHOUSE_DATABASE)
-  --clickhouse-cluster <name>     a remote_servers cluster: local tables on the server of --clickhouse-url and
-                                  Distributed tables over every shard (env OSPREY_CLICKHOUSE_CLUSTER)
-  --insecure                      serve without authentication (local experiments only; logs a warning;
-                                  env OSPREY_INSECURE=true)
-  --max-body-bytes <n>            largest request body, compressed or inflated
-                                  (default ${DEFAULT_MAX_BODY_BYTES}, env OSPREY_MAX_BODY_BYTES)
-  --retention-spans <duration>    keep spans this long after they start (default 3d, env OSPREY_RETENTION_SPANS)
-  --retention-transactions <d>    keep transactions (XLOG rows) this long after they end
-                                  (default 7d, env OSPREY_RETENTION_TRANSACTIONS)
-  --retention-rollups <duration>  keep per-minute RED rollups this long (default 90d, env OSPREY_RETENTION_ROLLUPS)
-  --retention-jvm <duration>      keep thread dumps, heap histograms and capture requests this long
-                                  (default 30d, env OSPREY_RETENTION_JVM)
-  --max-queued-spans <n>          spans + rows waiting for commit before ingest answers 503 with
-                                  Retry-After: ${RETRY_AFTER_SECONDS} (default ${DEFAULT_MAX_QUEUED_ITEMS}, env OSPREY_MAX_QUEUED_SPANS)
-  --active-slow-ms <n>            equalizer: in-flight requests this old are slow
-                                  (default ${DEFAULT_THRESHOLDS.slow}, env OSPREY_ACTIVE_SLOW_MS)
-  --active-very-slow-ms <n>       equalizer: ... and this old very slow
-                                  (default ${DEFAULT_THRESHOLDS.verySlow}, env OSPREY_ACTIVE_VERY_SLOW_MS)
-  --active-stale-ms <n>           GET /api/v1/active leaves out snapshots received longer ago
-                                  (default ${DEFAULT_ACTIVE_STALE_MS}, env OSPREY_ACTIVE_STALE_MS)
-  --settle-ms <n>                 a trace settles (sql/api counts final, service-map edges counted) once no
-                                  span of it arrived for this long (default ${DEFAULT_SETTLE_MS}, env OSPREY_SETTLE_MS)
-  --settle-memory-spans <n>       spans of unsettled traces the DuckDB store holds in memory to settle them
-                                  without reading them back; traces past it settle from the database
-                                  (default ${DEFAULT_SETTLE_MEMORY.maxSpans}, 0 = none, env OSPREY_SETTLE_MEMORY_SPANS)
-  --metrics-max-endpoints <n>     distinct endpoint labels per service in /metrics and the InfluxDB export;
-                                  the rest count as endpoint="__other__"
-                                  (default ${DEFAULT_MAX_ENDPOINTS}, env OSPREY_METRICS_MAX_ENDPOINTS)
-  --influx-url <url>              switch on the InfluxDB 1.x export: per-minute RED counters (measurement
-                                  osprey_red) written as line protocol to <url>/write; user:password@ in
-                                  the URL is sent as Basic auth (env OSPREY_INFLUX_URL)
-  --influx-db <name>              database to write to; it must exist
-                                  (default ${DEFAULT_INFLUX_DB}, env OSPREY_INFLUX_DB)
-  --influx-interval <duration>    how often to write, 100ms to 60m (default ${DEFAULT_INFLUX_INTERVAL},
-                                  env OSPREY_INFLUX_INTERVAL); failed writes are retried with backoff
-  -h, --help                      print this text
-
-Durations: a number with a unit, ms s m h d w (e.g. 36h, 90d, 10s). Rows past their retention are
-deleted by a background job every minute, in chunks.
-
-Environment:
-  OSPREY_INGEST_TOKEN    bearer token allowed to send data (the POST ingest routes)
-  OSPREY_READ_TOKEN      bearer token allowed to query (GET /api/v1/...)
-  OSPREY_ADMIN_TOKEN     bearer token allowed both
-  OSPREY_PORT, OSPREY_HOST, OSPREY_DATA_DIR, ...   the options above
-At least one token is required unless --insecure is given. GET /health needs no token.
-
-Config file keys (all optional; relative dataDir is resolved against the file's folder):
-  port: 4318
-  host: 127.0.0.1
-  dataDir: ./data
-  store: duckdb
-  clickhouseUrl, clickhouseDatabase, clickhouseCluster: strings as for the flags
-  insecure: false
-  maxBodyBytes: 16777216
-  maxQueuedSpans, settleMs, settleMemorySpans, activeSlowMs, activeVerySlowMs, activeStaleMs, metricsMaxEndpoints: numbers
-  influxUrl, influxDb, influxInterval: strings as for the flags
-  tokens: { ingest: "...", read: "...", admin: "..." }
-  retention: { spans: 3d, transactions: 7d, rollups: 90d, jvm: 30d }
-`;
-
 type Env = Record<string, string | undefined>;
 
-function integerOption(name: string, value: string, min: number, max: number): number {
+const SCOPES = ['ingest', 'read', 'admin'] as const;
+const TIERS: readonly RetentionTier[] = ['spans', 'transactions', 'rollups', 'jvm'];
+const BY_KEY = new Map(OPTIONS.map((option) => [keyOf(option), option]));
+
+function spec(key: string): OptionSpec {
+  const option = BY_KEY.get(key);
+  if (option === undefined) {
+    throw new Error(`no option ${key} in config/options.ts`);
+  }
+  return option;
+}
+
+/** An integer setting within its option's bounds. */
+function integerOption(key: string, value: string): number {
+  const { min = 0, max = Number.MAX_SAFE_INTEGER } = spec(key);
   const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new ConfigError(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new ConfigError(`--${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
   }
   return n;
 }
 
-type ScalarKind = 'string' | 'number' | 'boolean';
-
-/** Config-file keys that carry one value, with the flag they stand for and the JSON types allowed. */
-const FILE_SCALARS: Record<string, [flag: string, kinds: readonly ScalarKind[]]> = {
-  port: ['port', ['number', 'string']],
-  host: ['host', ['string']],
-  dataDir: ['data-dir', ['string']],
-  store: ['store', ['string']],
-  clickhouseUrl: ['clickhouse-url', ['string']],
-  clickhouseDatabase: ['clickhouse-database', ['string']],
-  clickhouseCluster: ['clickhouse-cluster', ['string']],
-  insecure: ['insecure', ['boolean']],
-  maxBodyBytes: ['max-body-bytes', ['number', 'string']],
-  settleMs: ['settle-ms', ['number', 'string']],
-  settleMemorySpans: ['settle-memory-spans', ['number', 'string']],
-  metricsMaxEndpoints: ['metrics-max-endpoints', ['number', 'string']],
-  influxUrl: ['influx-url', ['string']],
-  influxDb: ['influx-db', ['string']],
-  influxInterval: ['influx-interval', ['string']],
-  maxQueuedSpans: ['max-queued-spans', ['number', 'string']],
-  activeSlowMs: ['active-slow-ms', ['number', 'string']],
-  activeVerySlowMs: ['active-very-slow-ms', ['number', 'string']],
-  activeStaleMs: ['active-stale-ms', ['number', 'string']],
-};
-const FILE_KEYS = [...Object.keys(FILE_SCALARS), 'tokens', 'retention'];
-const SCOPES = ['ingest', 'read', 'admin'] as const;
-const TIERS: readonly RetentionTier[] = ['spans', 'transactions', 'rollups', 'jvm'];
-
-/** A config file's settings as the strings a flag would carry, keyed like the flags. */
+/** A config file's settings as the strings a flag would carry, keyed like the options. */
 type FileSettings = Partial<Record<string, string>>;
 
 function objectOf(value: unknown, where: string): Record<string, unknown> {
@@ -196,15 +104,23 @@ function rejectUnknownKeys(object: Record<string, unknown>, known: readonly stri
   }
 }
 
-function scalar(value: unknown, where: string, kinds: readonly ScalarKind[]): string {
-  if (!(kinds as readonly string[]).includes(typeof value)) {
+/** JSON types a file value of this option may have: integers may be numbers or strings. */
+const FILE_KINDS: Record<OptionSpec['type'], readonly string[]> = {
+  integer: ['number', 'string'],
+  boolean: ['boolean'],
+  string: ['string'],
+  duration: ['string'],
+};
+
+function scalar(value: unknown, where: string, kinds: readonly string[]): string {
+  if (!kinds.includes(typeof value)) {
     throw new ConfigError(`${where} must be a ${kinds.join(' or ')}, got ${JSON.stringify(value)}`);
   }
   return String(value);
 }
 
 /**
- * Parses a config file's text (JSON for .json, YAML otherwise) into flag-shaped settings; types
+ * Parses a config file's text (JSON for .json, YAML otherwise) into option-keyed settings; types
  * and keys are checked here, values by the same rules as flags. Throws ConfigError naming the key.
  */
 export function parseConfigFile(file: string, text: string): FileSettings {
@@ -219,33 +135,25 @@ export function parseConfigFile(file: string, text: string): FileSettings {
   }
   const where = `config file ${file}`;
   const root = objectOf(parsed, where);
-  rejectUnknownKeys(root, FILE_KEYS, where);
+  const inFile = OPTIONS.filter((option) => option.file !== undefined);
+  const groups = [...new Set(inFile.filter((o) => o.file!.includes('.')).map((o) => o.file!.split('.')[0]))];
+  rejectUnknownKeys(root, [...inFile.map((o) => o.file!).filter((key) => !key.includes('.')), ...groups], where);
+  for (const group of groups) {
+    if (root[group] !== undefined) {
+      const members = inFile.filter((o) => o.file!.startsWith(`${group}.`)).map((o) => o.file!.slice(group.length + 1));
+      rejectUnknownKeys(objectOf(root[group], `${where}: ${group}`), members, `${where}: ${group}`);
+    }
+  }
   const settings: FileSettings = {};
-  for (const [key, [flag, kinds]] of Object.entries(FILE_SCALARS)) {
-    if (root[key] !== undefined) {
-      settings[flag] = scalar(root[key], `${where}: ${key}`, kinds);
+  for (const option of inFile) {
+    const [outer, inner] = option.file!.split('.');
+    const value = inner === undefined ? root[outer] : (root[outer] as Record<string, unknown> | undefined)?.[inner];
+    if (value !== undefined) {
+      settings[keyOf(option)] = scalar(value, `${where}: ${option.file}`, FILE_KINDS[option.type]);
     }
   }
   if (settings['data-dir'] !== undefined) {
     settings['data-dir'] = path.resolve(path.dirname(file), settings['data-dir']);
-  }
-  if (root.tokens !== undefined) {
-    const tokens = objectOf(root.tokens, `${where}: tokens`);
-    rejectUnknownKeys(tokens, SCOPES, `${where}: tokens`);
-    for (const scope of SCOPES) {
-      if (tokens[scope] !== undefined) {
-        settings[`token-${scope}`] = scalar(tokens[scope], `${where}: tokens.${scope}`, ['string']);
-      }
-    }
-  }
-  if (root.retention !== undefined) {
-    const retention = objectOf(root.retention, `${where}: retention`);
-    rejectUnknownKeys(retention, TIERS, `${where}: retention`);
-    for (const tier of TIERS) {
-      if (retention[tier] !== undefined) {
-        settings[`retention-${tier}`] = scalar(retention[tier], `${where}: retention.${tier}`, ['string']);
-      }
-    }
   }
   return settings;
 }
@@ -266,45 +174,23 @@ function readConfigFile(file: string): string {
   }
 }
 
+const FLAGS: ParseArgsConfig['options'] = Object.fromEntries([
+  ...OPTIONS.filter((o) => o.flag !== undefined).map((o) => [
+    o.flag!,
+    { type: o.type === 'boolean' ? ('boolean' as const) : ('string' as const) },
+  ]),
+  ['help', { type: 'boolean', short: 'h' }],
+]);
+
 /**
  * `osprey serve` arguments + environment (+ the config file they name) → config. Flags beat
- * environment variables, which beat the file. Returns 'help' for --help; throws ConfigError.
+ * environment variables, which beat the file, which beats the option's default. Returns 'help' for
+ * --help; throws ConfigError.
  */
 export function parseServeArgs(args: string[], env: Env, readFile = readConfigFile): ServeConfig | 'help' {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'data-dir': { type: 'string' },
-        store: { type: 'string' },
-        'clickhouse-url': { type: 'string' },
-        'clickhouse-database': { type: 'string' },
-        'clickhouse-cluster': { type: 'string' },
-        insecure: { type: 'boolean' },
-        'max-body-bytes': { type: 'string' },
-        'settle-ms': { type: 'string' },
-        'retention-spans': { type: 'string' },
-        'retention-transactions': { type: 'string' },
-        'retention-rollups': { type: 'string' },
-        'retention-jvm': { type: 'string' },
-        'metrics-max-endpoints': { type: 'string' },
-        'influx-url': { type: 'string' },
-        'influx-db': { type: 'string' },
-        'influx-interval': { type: 'string' },
-        'max-queued-spans': { type: 'string' },
-        'settle-memory-spans': { type: 'string' },
-        'active-slow-ms': { type: 'string' },
-        'active-very-slow-ms': { type: 'string' },
-        'active-stale-ms': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values } = parseArgs({ args, strict: true, allowPositionals: false, options: FLAGS }));
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
@@ -316,83 +202,61 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
     throw new ConfigError('--config must not be empty');
   }
   const file = configPath === undefined ? {} : parseConfigFile(configPath, readFile(configPath));
-  const setting = (flag: string, variable: string): string | undefined => {
-    const fromFlag = values[flag];
-    if (typeof fromFlag === 'string') {
-      return fromFlag;
+  /** Where a setting came from, first to last: flag, environment, file; undefined when none. */
+  const source = (key: string): { value: string; from: 'flag' | 'env' | 'file' } | undefined => {
+    const option = spec(key);
+    const fromFlag = option.flag === undefined ? undefined : values[option.flag];
+    if (typeof fromFlag === 'string' || fromFlag === true) {
+      return { value: String(fromFlag), from: 'flag' };
     }
-    const fromEnv = env[variable];
-    return fromEnv !== undefined && fromEnv !== '' ? fromEnv : file[flag];
+    const fromEnv = option.env === undefined ? undefined : env[option.env];
+    if (fromEnv !== undefined && fromEnv !== '') {
+      return { value: fromEnv, from: 'env' };
+    }
+    return file[key] === undefined ? undefined : { value: file[key], from: 'file' };
   };
+  const setting = (key: string): string | undefined => source(key)?.value ?? spec(key).default;
+  const integer = (key: string): number => integerOption(key, setting(key)!);
 
-  const port = integerOption('port', setting('port', 'OSPREY_PORT') ?? '4318', 0, 65535);
-  const host = setting('host', 'OSPREY_HOST') ?? '127.0.0.1';
+  const port = integer('port');
+  const host = setting('host')!;
   if (host === '') {
     throw new ConfigError('--host must not be empty');
   }
-  const store = setting('store', 'OSPREY_STORE') ?? 'duckdb';
+  const store = setting('store');
   if (store !== 'duckdb' && store !== 'clickhouse') {
     throw new ConfigError(`--store must be duckdb or clickhouse, got ${JSON.stringify(store)}`);
   }
-  const clickhouse = clickhouseConfig(store, setting);
-  const dataDir = setting('data-dir', 'OSPREY_DATA_DIR') ?? '';
+  const clickhouse = clickhouseConfig(store, (key) => source(key)?.value);
+  const dataDir = setting('data-dir') ?? '';
   if (store === 'duckdb' && dataDir === '') {
     throw new ConfigError('--data-dir is required (or set OSPREY_DATA_DIR, or dataDir in the config file)');
   }
-  const maxBodyBytes = integerOption(
-    'max-body-bytes',
-    setting('max-body-bytes', 'OSPREY_MAX_BODY_BYTES') ?? String(DEFAULT_MAX_BODY_BYTES),
-    1024,
-    1024 * 1024 * 1024
-  );
-  const settleMs = integerOption(
-    'settle-ms',
-    setting('settle-ms', 'OSPREY_SETTLE_MS') ?? String(DEFAULT_SETTLE_MS),
-    0,
-    3_600_000
-  );
-  const option = (name: string, variable: string, fallback: number, min: number, max: number) =>
-    integerOption(name, setting(name, variable) ?? String(fallback), min, max);
-  const maxQueuedSpans = option('max-queued-spans', 'OSPREY_MAX_QUEUED_SPANS', DEFAULT_MAX_QUEUED_ITEMS, 1, 1e8);
-  const settleMemorySpans = option(
-    'settle-memory-spans',
-    'OSPREY_SETTLE_MEMORY_SPANS',
-    DEFAULT_SETTLE_MEMORY.maxSpans,
-    0,
-    1e8
-  );
-  const day = 86_400_000;
-  const thresholds = {
-    slow: option('active-slow-ms', 'OSPREY_ACTIVE_SLOW_MS', DEFAULT_THRESHOLDS.slow, 1, day),
-    verySlow: option('active-very-slow-ms', 'OSPREY_ACTIVE_VERY_SLOW_MS', DEFAULT_THRESHOLDS.verySlow, 1, day),
-  };
+  const thresholds = { slow: integer('active-slow-ms'), verySlow: integer('active-very-slow-ms') };
   if (thresholds.verySlow <= thresholds.slow) {
     throw new ConfigError(
       `--active-very-slow-ms (${thresholds.verySlow}) must be greater than --active-slow-ms (${thresholds.slow})`
     );
   }
-  const staleAfterMs = option('active-stale-ms', 'OSPREY_ACTIVE_STALE_MS', DEFAULT_ACTIVE_STALE_MS, 1, day);
   const retention = { ...DEFAULT_RETENTION };
   for (const tier of TIERS) {
-    const value = setting(`retention-${tier}`, `OSPREY_RETENTION_${tier.toUpperCase()}`);
+    const value = source(`retention-${tier}`)?.value;
     if (value !== undefined) {
       retention[tier] = duration(`--retention-${tier}`, value);
     }
   }
   const tokens: TokenConfig = {};
   for (const scope of SCOPES) {
-    const variable = `OSPREY_${scope.toUpperCase()}_TOKEN`;
-    const fromEnv = env[variable];
-    const fromFile = fromEnv === undefined || fromEnv === '';
-    const token = fromFile ? file[`token-${scope}`] : fromEnv;
-    if (token !== undefined && token !== '') {
-      if (/\s/.test(token)) {
-        throw new ConfigError(`${fromFile ? `config file tokens.${scope}` : variable} must not contain whitespace`);
+    const token = source(`token-${scope}`);
+    if (token !== undefined) {
+      if (/\s/.test(token.value)) {
+        const where = token.from === 'file' ? `config file tokens.${scope}` : spec(`token-${scope}`).env;
+        throw new ConfigError(`${where} must not contain whitespace`);
       }
-      tokens[scope] = token;
+      tokens[scope] = token.value;
     }
   }
-  const insecureSetting = values.insecure === true ? 'true' : (env.OSPREY_INSECURE ?? file.insecure);
+  const insecureSetting = source('insecure')?.value;
   if (insecureSetting !== undefined && insecureSetting !== 'true' && insecureSetting !== 'false') {
     throw new ConfigError(`OSPREY_INSECURE must be true or false, got ${JSON.stringify(insecureSetting)}`);
   }
@@ -402,26 +266,20 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
       'no tokens configured: set OSPREY_INGEST_TOKEN, OSPREY_READ_TOKEN and/or OSPREY_ADMIN_TOKEN (or tokens in the config file), or pass --insecure'
     );
   }
-  const metricsMaxEndpoints = integerOption(
-    'metrics-max-endpoints',
-    setting('metrics-max-endpoints', 'OSPREY_METRICS_MAX_ENDPOINTS') ?? String(DEFAULT_MAX_ENDPOINTS),
-    1,
-    1_000_000
-  );
-  const influx = influxConfig(setting);
+  const influx = influxConfig((key) => source(key)?.value);
   return {
     port,
     host,
     dataDir,
     insecure,
-    maxBodyBytes,
-    settleMs,
-    maxQueuedSpans,
-    settleMemorySpans,
-    active: { thresholds, staleAfterMs },
+    maxBodyBytes: integer('max-body-bytes'),
+    settleMs: integer('settle-ms'),
+    maxQueuedSpans: integer('max-queued-spans'),
+    settleMemorySpans: integer('settle-memory-spans'),
+    active: { thresholds, staleAfterMs: integer('active-stale-ms') },
     tokens,
     retention,
-    metricsMaxEndpoints,
+    metricsMaxEndpoints: integer('metrics-max-endpoints'),
     ...(influx ? { influx } : {}),
     store,
     ...(clickhouse ? { clickhouse } : {}),
@@ -432,11 +290,11 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function clickhouseConfig(
   store: StoreKind,
-  setting: (flag: string, variable: string) => string | undefined
+  setting: (key: string) => string | undefined
 ): ClickHouseConfig | undefined {
-  const url = setting('clickhouse-url', 'OSPREY_CLICKHOUSE_URL');
-  const database = setting('clickhouse-database', 'OSPREY_CLICKHOUSE_DATABASE');
-  const cluster = setting('clickhouse-cluster', 'OSPREY_CLICKHOUSE_CLUSTER');
+  const url = setting('clickhouse-url');
+  const database = setting('clickhouse-database');
+  const cluster = setting('clickhouse-cluster');
   if (store !== 'clickhouse') {
     if (url !== undefined || database !== undefined || cluster !== undefined) {
       throw new ConfigError('--clickhouse-url, --clickhouse-database and --clickhouse-cluster need --store clickhouse');
@@ -475,10 +333,10 @@ function clickhouseConfig(
   };
 }
 
-function influxConfig(setting: (flag: string, variable: string) => string | undefined): InfluxConfig | undefined {
-  const url = setting('influx-url', 'OSPREY_INFLUX_URL');
-  const db = setting('influx-db', 'OSPREY_INFLUX_DB');
-  const interval = setting('influx-interval', 'OSPREY_INFLUX_INTERVAL');
+function influxConfig(setting: (key: string) => string | undefined): InfluxConfig | undefined {
+  const url = setting('influx-url');
+  const db = setting('influx-db');
+  const interval = setting('influx-interval');
   if (url === undefined) {
     if (db !== undefined || interval !== undefined) {
       throw new ConfigError('--influx-db and --influx-interval need --influx-url (or OSPREY_INFLUX_URL)');

@@ -36,18 +36,20 @@ export function inflate(request: FastifyRequest, body: Buffer, maxBodyBytes: num
   }
 }
 
-/**
- * The (inflated) JSON body through `convert`, which validates it whole: invalid JSON or a
- * BatchValidationError becomes a 400 carrying the reason.
- */
-export function decodeJsonBody<T>(request: FastifyRequest, maxBodyBytes: number, convert: (json: unknown) => T): T {
-  const bytes = inflate(request, request.body as Buffer, maxBodyBytes);
-  let json: unknown;
+function parseJson(bytes: Buffer, reviver?: (key: string, value: unknown) => unknown): unknown {
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    return JSON.parse(bytes.toString('utf8'), reviver);
   } catch (err) {
     throw new HttpError(400, 'bad_request', `body is not JSON: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The (inflated) JSON body through `convert`, which validates it whole: invalid JSON or a
+ * BatchValidationError becomes a 400 carrying the reason. For formats that are not ours (Zipkin).
+ */
+export function decodeJsonBody<T>(request: FastifyRequest, maxBodyBytes: number, convert: (json: unknown) => T): T {
+  const json = parseJson(inflate(request, request.body as Buffer, maxBodyBytes));
   try {
     return convert(json);
   } catch (err) {
@@ -56,4 +58,26 @@ export function decodeJsonBody<T>(request: FastifyRequest, maxBodyBytes: number,
     }
     throw err;
   }
+}
+
+/** JSON.parse reviver dropping `null` values: see jsonBodies. */
+export const nullAsAbsent = (_key: string, value: unknown): unknown => value ?? undefined;
+
+/**
+ * JSON bodies of our own formats, inflated (gzip allowed, capped like rawBodies) and parsed before
+ * the route's body schema checks them. A `null` is taken as an absent field: agents in languages
+ * that write every field send null for "none".
+ */
+export function jsonBodies(app: FastifyInstance, maxBodyBytes: number): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    try {
+      done(
+        null,
+        parseJson(inflate(request, body as Buffer, maxBodyBytes), (_key, value) => value ?? undefined)
+      );
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
 }

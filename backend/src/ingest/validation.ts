@@ -1,5 +1,6 @@
 /**
- * Shared checks of the JSON ingest formats (Zipkin, native transactions, active snapshots). Each
+ * Checks of the ingest formats that are not ours (Zipkin JSON, OTLP); our own JSON bodies have
+ * schemas in `@osprey/model`. Each
  * throws BatchValidationError naming the path of the first bad value, e.g. `spans[3].traceId: not
  * hex`, and the route rejects the whole batch with 400.
  */
@@ -51,46 +52,15 @@ export function asString(value: unknown, path: string): string {
   return value;
 }
 
-export function nonEmptyString(value: unknown, path: string): string {
-  const s = asString(value, path);
-  if (s === '') {
-    throw new BatchValidationError(path, 'must not be empty');
-  }
-  return s;
-}
-
 export function optionalString(value: unknown, path: string): string | undefined {
   return value === undefined || value === null ? undefined : asString(value, path);
 }
-
-export function finiteNumber(value: unknown, path: string, min = -Infinity, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new BatchValidationError(path, `must be a finite number, got ${describe(value)}`);
-  }
-  if (value < min) {
-    throw new BatchValidationError(path, `must be >= ${min}, got ${value}`);
-  }
-  if (value > max) {
-    throw new BatchValidationError(path, `must be <= ${max}, got ${value}`);
-  }
-  return value;
-}
-
-/** Largest epoch millisecond a JavaScript Date can hold; beyond it a time is an overflow, not a date. */
-export const MAX_EPOCH_MS = 8.64e15;
 
 export function integerIn(value: unknown, path: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new BatchValidationError(path, `must be an integer from ${min} to ${max}, got ${describe(value)}`);
   }
   return value;
-}
-
-export function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new BatchValidationError(path, `must be one of ${allowed.join(', ')}, got ${describe(value)}`);
-  }
-  return value as T;
 }
 
 const HEX = /^[0-9a-fA-F]+$/;
@@ -112,13 +82,4 @@ export function hexId(value: unknown, path: string, digits: number, minDigits = 
     throw new BatchValidationError(path, 'must not be all zeros');
   }
   return s.padStart(digits, '0').toLowerCase();
-}
-
-/** Rejects keys a strict format does not define, so a typo is not silently dropped. */
-export function onlyKeys(object: Record<string, unknown>, path: string, known: ReadonlySet<string>): void {
-  for (const key of Object.keys(object)) {
-    if (!known.has(key)) {
-      throw new BatchValidationError(path ? `${path}.${key}` : key, 'unknown field');
-    }
-  }
 }

@@ -1,11 +1,20 @@
 import {
-  parseJvmListQuery,
-  parseRequestCreate,
-  parseRequestQuery,
-  parseRequestResult,
-  parseServiceFilter,
-  parseTarget,
-} from './params';
+  JvmLatestQuerySchema,
+  JvmListQuerySchema,
+  JvmRequestQuerySchema,
+  JvmServiceFilterQuerySchema,
+  JvmTargetQuerySchema,
+} from '@osprey/model';
+
+import { checkedQuery } from '../testing/schema';
+import { checkListQuery, parseRequestCreate, parseRequestResult, readTarget } from './params';
+
+// Each runs the route's query schema first, as Fastify does, then the checks it cannot express.
+const parseJvmListQuery = (raw: Record<string, unknown>) => checkListQuery(checkedQuery(JvmListQuerySchema, raw));
+const parseTarget = (raw: Record<string, unknown>) => checkedQuery(JvmTargetQuerySchema, raw);
+const parseServiceFilter = (raw: Record<string, unknown>) => checkedQuery(JvmServiceFilterQuerySchema, raw).service;
+const parseRequestQuery = (raw: Record<string, unknown>) => checkedQuery(JvmRequestQuerySchema, raw);
+const parseRead = (id: string, raw: Record<string, unknown>) => readTarget(id, checkedQuery(JvmLatestQuerySchema, raw));
 
 const ID = '019aaf00c0de0123456789ab';
 
@@ -63,6 +72,16 @@ describe('parseTarget, parseServiceFilter, parseRequestQuery', () => {
     expect(() => parseRequestQuery({ status: 'lost' })).toThrow(
       'query parameter "status": must be one of pending, taken, done, failed'
     );
+  });
+});
+
+describe('readTarget', () => {
+  it('takes a stored id alone, or latest with service and instance', () => {
+    expect(parseRead(ID, {})).toEqual({ id: ID });
+    expect(parseRead('latest', { service: 's', instance: 'i' })).toEqual({ service: 's', instance: 'i' });
+    expect(() => parseRead(ID, { service: 's' })).toThrow('query parameters are only for "latest" (got service)');
+    expect(() => parseRead('latest', { service: 's' })).toThrow('query parameter "instance": required');
+    expect(() => parseRead('latest', { service: 's', instance: 'i', at: '1' })).toThrow('"at": unknown parameter');
   });
 });
 

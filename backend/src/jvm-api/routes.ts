@@ -1,18 +1,32 @@
 import {
-  type HeapHistogramCreated,
-  type HeapHistogramListResponse,
+  HeapHistogramCreatedSchema,
+  HeapHistogramListResponseSchema,
   type HeapHistogramResponse,
   type HistogramDiff,
   JVM_API_PATHS,
-  type JvmInstancesResponse,
+  JvmDiffParamsSchema,
+  JvmIdParamsSchema,
+  JvmInstancesResponseSchema,
+  JvmLatestQuerySchema,
+  JvmListQuerySchema,
   type JvmRequest,
-  type JvmRequestsResponse,
+  JvmRequestCreateSchema,
+  JvmRequestQuerySchema,
+  JvmRequestResultSchema,
+  JvmRequestSchema,
+  JvmRequestsResponseSchema,
+  JvmServiceFilterQuerySchema,
+  JvmReadParamsSchema,
+  JvmTargetQuerySchema,
+  type Static,
   type ThreadDumpCreated,
   type ThreadDumpDiff,
   type ThreadDumpListResponse,
   type ThreadDumpResponse,
+  typedAnswer,
 } from '@osprey/model';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 
 import { inflate, rawBodies } from '../ingest/body';
 import { type IngestObserver, NO_INGEST_OBSERVER } from '../ingest/observer';
@@ -26,25 +40,16 @@ import {
   parseThreadDump,
 } from '../jvm';
 import { HttpError } from '../server/errors';
+import { answers, CHECKED_BY_ROUTE, RAW_BODY } from '../server/schema';
 import { sortableId } from '../store/ids';
 import type { JvmRequestUpdate, Store } from '../store/store';
-import {
-  parseId,
-  parseJvmListQuery,
-  parseRequestCreate,
-  parseRequestQuery,
-  parseRequestResult,
-  parseServiceFilter,
-  parseTarget,
-} from './params';
+import { checkListQuery, parseRequestCreate, parseRequestResult, readTarget } from './params';
 
 interface Options {
   store: Store;
   maxBodyBytes: number;
   observer?: IngestObserver;
 }
-
-type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown> }>;
 
 /** Runs a parser; a JvmParseError (the body is not what it claims) becomes a 400 with its message. */
 function parseBody<T>(parse: () => T): T {
@@ -58,32 +63,26 @@ function parseBody<T>(parse: () => T): T {
   }
 }
 
-/**
- * A path id: a stored id, or `latest` with `?service=&instance=` (resolved by `latestOf`).
- * Other query parameters are refused so a typo does not silently pick another dump.
- */
+/** A read's `{id}`, `latest` resolved through `latestOf` (see readTarget). */
 async function resolveId(
-  request: IdRequest,
-  value: string,
+  id: string,
+  query: Static<typeof JvmLatestQuerySchema>,
   latestOf: (service: string, instance: string) => Promise<string | undefined>,
   what: string
 ): Promise<string> {
-  if (value === 'latest') {
-    const { service, instance } = parseTarget(request.query);
-    const id = await latestOf(service, instance);
-    if (id === undefined) {
-      throw new HttpError(404, 'not_found', `no ${what} stored for service "${service}" instance "${instance}"`);
-    }
-    return id;
+  const target = readTarget(id, query);
+  if ('id' in target) {
+    return target.id;
   }
-  if (Object.keys(request.query).length > 0) {
+  const latest = await latestOf(target.service, target.instance);
+  if (latest === undefined) {
     throw new HttpError(
-      400,
-      'bad_request',
-      `query parameters are only for "latest" (got ${Object.keys(request.query).join(', ')})`
+      404,
+      'not_found',
+      `no ${what} stored for service "${target.service}" instance "${target.instance}"`
     );
   }
-  return parseId(value);
+  return latest;
 }
 
 function found<T>(value: T | undefined, what: string, id: string): T {
@@ -93,111 +92,126 @@ function found<T>(value: T | undefined, what: string, id: string): T {
   return value;
 }
 
+const ThreadDumpCreatedSchema = typedAnswer<ThreadDumpCreated>("the stored id and the dump's thread summary");
+const ThreadDumpListResponseSchema = typedAnswer<ThreadDumpListResponse>('dumps without their threads, newest first');
+const ThreadDumpSchema = typedAnswer<ThreadDumpResponse>('one analysed thread dump (model/src/jvm/threaddump.ts)');
+const ThreadDumpDiffSchema = typedAnswer<ThreadDumpDiff>('what changed between two dumps of one JVM');
+const HeapHistogramSchema = typedAnswer<HeapHistogramResponse>('one class histogram (model/src/jvm/histogram.ts)');
+const HistogramDiffSchema = typedAnswer<HistogramDiff>('growth per class between two histograms');
+
 /** Uploads: the body is kept byte for byte, so both types arrive as a Buffer (gzip allowed). */
-async function uploadRoutes(app: FastifyInstance, options: Options): Promise<void> {
+async function uploadRoutes(fastify: FastifyInstance, options: Options): Promise<void> {
   const { store, maxBodyBytes } = options;
-  rawBodies(app, ['text/plain', 'application/json']);
-  const commit = reportOutcomes(app, 'jvm', options.observer ?? NO_INGEST_OBSERVER);
+  rawBodies(fastify, ['text/plain', 'application/json']);
+  const commit = reportOutcomes(fastify, 'jvm', options.observer ?? NO_INGEST_OBSERVER);
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const upload = (ok: Parameters<typeof answers>[0]) => ({
+    config: { scope: 'ingest' as const },
+    schema: { querystring: JvmTargetQuerySchema, body: RAW_BODY, response: answers(ok, 201) },
+  });
 
-  app.post(
-    JVM_API_PATHS.threadDumps,
-    { config: { scope: 'ingest' } },
-    async (request, reply): Promise<ThreadDumpCreated> => {
-      const { service, instance } = parseTarget(request.query as Record<string, unknown>);
-      const raw = inflate(request, request.body as Buffer, maxBodyBytes);
-      const analysed = parseBody(() => analyzeThreadDump(parseThreadDump(raw.toString('utf8'))));
-      const receivedAt = Date.now();
-      const takenAt = analysed.takenAt ?? receivedAt;
-      const id = sortableId(receivedAt);
-      await commit(request, 1, [], () =>
-        store.insertThreadDump({
-          id,
-          service,
-          instance,
-          takenAt,
-          receivedAt,
-          dump: { ...analysed, service, instance, takenAt },
-          raw,
-          contentType: request.headers['content-type'] ?? 'text/plain',
-        })
-      );
-      request.log.debug({ id, service, instance, threads: analysed.summary.total }, 'thread dump stored');
-      reply.status(201);
-      return { id, summary: analysed.summary };
-    }
-  );
+  app.post(JVM_API_PATHS.threadDumps, upload(ThreadDumpCreatedSchema), async (request, reply) => {
+    const { service, instance } = request.query;
+    const raw = inflate(request, request.body as unknown as Buffer, maxBodyBytes);
+    const analysed = parseBody(() => analyzeThreadDump(parseThreadDump(raw.toString('utf8'))));
+    const receivedAt = Date.now();
+    const takenAt = analysed.takenAt ?? receivedAt;
+    const id = sortableId(receivedAt);
+    await commit(request, 1, [], () =>
+      store.insertThreadDump({
+        id,
+        service,
+        instance,
+        takenAt,
+        receivedAt,
+        dump: { ...analysed, service, instance, takenAt },
+        raw,
+        contentType: request.headers['content-type'] ?? 'text/plain',
+      })
+    );
+    request.log.debug({ id, service, instance, threads: analysed.summary.total }, 'thread dump stored');
+    reply.status(201);
+    return { id, summary: analysed.summary };
+  });
 
-  app.post(
-    JVM_API_PATHS.heapHistograms,
-    { config: { scope: 'ingest' } },
-    async (request, reply): Promise<HeapHistogramCreated> => {
-      const { service, instance } = parseTarget(request.query as Record<string, unknown>);
-      const raw = inflate(request, request.body as Buffer, maxBodyBytes);
-      const histogram = parseBody(() => parseClassHistogram(raw.toString('utf8')));
-      const receivedAt = Date.now();
-      const takenAt = histogram.takenAt ?? receivedAt;
-      const id = sortableId(receivedAt);
-      await commit(request, 1, [], () =>
-        store.insertHeapHistogram({
-          id,
-          service,
-          instance,
-          takenAt,
-          receivedAt,
-          histogram: { ...histogram, service, instance, takenAt },
-          raw,
-        })
-      );
-      request.log.debug({ id, service, instance, classes: histogram.rows.length }, 'heap histogram stored');
-      reply.status(201);
-      return { id };
-    }
-  );
+  app.post(JVM_API_PATHS.heapHistograms, upload(HeapHistogramCreatedSchema), async (request, reply) => {
+    const { service, instance } = request.query;
+    const raw = inflate(request, request.body as unknown as Buffer, maxBodyBytes);
+    const histogram = parseBody(() => parseClassHistogram(raw.toString('utf8')));
+    const receivedAt = Date.now();
+    const takenAt = histogram.takenAt ?? receivedAt;
+    const id = sortableId(receivedAt);
+    await commit(request, 1, [], () =>
+      store.insertHeapHistogram({
+        id,
+        service,
+        instance,
+        takenAt,
+        receivedAt,
+        histogram: { ...histogram, service, instance, takenAt },
+        raw,
+      })
+    );
+    request.log.debug({ id, service, instance, classes: histogram.rows.length }, 'heap histogram stored');
+    reply.status(201);
+    return { id };
+  });
 }
 
 /** Reading dumps and histograms: lists, one, `latest`, raw body, diffs. */
-async function readRoutes(app: FastifyInstance, options: Options): Promise<void> {
+async function readRoutes(fastify: FastifyInstance, options: Options): Promise<void> {
   const { store } = options;
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const config = { scope: 'read' } as const;
   const latestDump = (service: string, instance: string) => store.latestThreadDumpId(service, instance);
   const latestHistogram = (service: string, instance: string) => store.latestHeapHistogramId(service, instance);
+  const list = { querystring: JvmListQuerySchema };
+  const one = { params: JvmReadParamsSchema, querystring: JvmLatestQuerySchema };
+  const diff = { params: JvmDiffParamsSchema };
 
   app.get(
     JVM_API_PATHS.threadDumps,
-    { config: { scope: 'read' } },
-    async (request): Promise<ThreadDumpListResponse> => ({
-      threadDumps: await store.threadDumps(parseJvmListQuery(request.query as Record<string, unknown>)),
-    })
+    { config, schema: { ...list, response: answers(ThreadDumpListResponseSchema) } },
+    async (request) => ({ threadDumps: await store.threadDumps(checkListQuery(request.query)) })
   );
 
   app.get(
     `${JVM_API_PATHS.threadDumps}/:id`,
-    { config: { scope: 'read' } },
-    async (request): Promise<ThreadDumpResponse> => {
-      const req = request as IdRequest;
-      const id = await resolveId(req, req.params.id, latestDump, 'thread dump');
+    { config, schema: { ...one, response: answers(ThreadDumpSchema) } },
+    async (request) => {
+      const id = await resolveId(request.params.id, request.query, latestDump, 'thread dump');
       return found(await store.threadDump(id), 'thread dump', id);
     }
   );
 
-  app.get(`${JVM_API_PATHS.threadDumps}/:id/raw`, { config: { scope: 'read' } }, async (request, reply) => {
-    const req = request as IdRequest;
-    const id = await resolveId(req, req.params.id, latestDump, 'thread dump');
-    const raw = found(await store.threadDumpRaw(id), 'thread dump', id);
-    return reply
-      .header('content-type', raw.contentType)
-      .header(
-        'content-disposition',
-        `attachment; filename="threaddump-${id}.${raw.format === 'json' ? 'json' : 'txt'}"`
-      )
-      .send(Buffer.from(raw.body));
-  });
+  app.get(
+    `${JVM_API_PATHS.threadDumps}/:id/raw`,
+    {
+      config,
+      schema: {
+        ...one,
+        produces: ['text/plain', 'application/json'],
+        response: answers({ ...RAW_BODY, description: 'the dump as uploaded' } as never),
+      },
+    },
+    async (request, reply) => {
+      const id = await resolveId(request.params.id, request.query, latestDump, 'thread dump');
+      const raw = found(await store.threadDumpRaw(id), 'thread dump', id);
+      return reply
+        .header('content-type', raw.contentType)
+        .header(
+          'content-disposition',
+          `attachment; filename="threaddump-${id}.${raw.format === 'json' ? 'json' : 'txt'}"`
+        )
+        .send(Buffer.from(raw.body));
+    }
+  );
 
-  app.get<{ Params: { a: string; b: string } }>(
+  app.get(
     `${JVM_API_PATHS.threadDumps}/:a/diff/:b`,
-    { config: { scope: 'read' } },
-    async (request): Promise<ThreadDumpDiff> => {
-      const a = parseId(request.params.a, 'a');
-      const b = parseId(request.params.b, 'b');
+    { config, schema: { ...diff, response: answers(ThreadDumpDiffSchema) } },
+    async (request) => {
+      const { a, b } = request.params;
       const [older, newer] = await Promise.all([store.threadDump(a), store.threadDump(b)]);
       return diffThreadDumps(found(older, 'thread dump', a), found(newer, 'thread dump', b));
     }
@@ -205,36 +219,34 @@ async function readRoutes(app: FastifyInstance, options: Options): Promise<void>
 
   app.get(
     JVM_API_PATHS.heapHistograms,
-    { config: { scope: 'read' } },
-    async (request): Promise<HeapHistogramListResponse> => ({
-      heapHistograms: await store.heapHistograms(parseJvmListQuery(request.query as Record<string, unknown>)),
-    })
+    { config, schema: { ...list, response: answers(HeapHistogramListResponseSchema) } },
+    async (request) => ({ heapHistograms: await store.heapHistograms(checkListQuery(request.query)) })
   );
 
   app.get(
     `${JVM_API_PATHS.heapHistograms}/:id`,
-    { config: { scope: 'read' } },
-    async (request): Promise<HeapHistogramResponse> => {
-      const req = request as IdRequest;
-      const id = await resolveId(req, req.params.id, latestHistogram, 'heap histogram');
+    { config, schema: { ...one, response: answers(HeapHistogramSchema) } },
+    async (request) => {
+      const id = await resolveId(request.params.id, request.query, latestHistogram, 'heap histogram');
       return found(await store.heapHistogram(id), 'heap histogram', id);
     }
   );
 
-  app.get<{ Params: { a: string; b: string } }>(
+  app.get(
     `${JVM_API_PATHS.heapHistograms}/:a/diff/:b`,
-    { config: { scope: 'read' } },
-    async (request): Promise<HistogramDiff> => {
-      const a = parseId(request.params.a, 'a');
-      const b = parseId(request.params.b, 'b');
+    { config, schema: { ...diff, response: answers(HistogramDiffSchema) } },
+    async (request) => {
+      const { a, b } = request.params;
       const [older, newer] = await Promise.all([store.heapHistogram(a), store.heapHistogram(b)]);
       return diffHistograms(found(older, 'heap histogram', a), found(newer, 'heap histogram', b));
     }
   );
 
-  app.get(JVM_API_PATHS.instances, { config: { scope: 'read' } }, async (request): Promise<JvmInstancesResponse> => ({
-    instances: await store.jvmInstances(parseServiceFilter(request.query as Record<string, unknown>)),
-  }));
+  app.get(
+    JVM_API_PATHS.instances,
+    { config, schema: { querystring: JvmServiceFilterQuerySchema, response: answers(JvmInstancesResponseSchema) } },
+    async (request) => ({ instances: await store.jvmInstances(request.query.service) })
+  );
 }
 
 function updated(update: JvmRequestUpdate, id: string, action: string): JvmRequest {
@@ -252,8 +264,9 @@ function updated(update: JvmRequestUpdate, id: string, action: string): JvmReque
  * lists pending requests, claims one (pending → taken once: see duckdb-jvm.ts and
  * clickhouse/jvm-requests.ts for how), uploads, and reports the result.
  */
-async function requestRoutes(app: FastifyInstance, options: Options): Promise<void> {
+async function requestRoutes(fastify: FastifyInstance, options: Options): Promise<void> {
   const { store } = options;
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Claims carry no body, and HTTP clients often still say application/json: an empty body is no body.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
@@ -268,46 +281,48 @@ async function requestRoutes(app: FastifyInstance, options: Options): Promise<vo
       done(new HttpError(400, 'bad_request', `body is not valid JSON: ${(err as Error).message}`), undefined);
     }
   });
+  const agents = { scope: ['read', 'ingest'] } as const;
+  const byId = { params: JvmIdParamsSchema, response: answers(JvmRequestSchema) };
+  // The capture bodies are checked by parseRequestCreate / parseRequestResult, whose `body field "x"`
+  // wording agents read; the schemas document them (CHECKED_BY_ROUTE keeps Ajv out).
+  const checkedBy = (schema: object) => ({ ...schema, [CHECKED_BY_ROUTE]: true });
 
-  app.post(JVM_API_PATHS.requests, { config: { scope: 'read' } }, async (request, reply): Promise<JvmRequest> => {
-    const body = parseRequestCreate(request.body);
-    const now = Date.now();
-    const created = await store.createJvmRequest({ ...body, id: sortableId(now), now });
-    reply.status(202);
-    return created;
-  });
+  app.post(
+    JVM_API_PATHS.requests,
+    {
+      config: { scope: 'read' },
+      schema: { body: checkedBy(JvmRequestCreateSchema), response: answers(JvmRequestSchema, 202) },
+    },
+    async (request, reply) => {
+      const body = parseRequestCreate(request.body);
+      const now = Date.now();
+      const created = await store.createJvmRequest({ ...body, id: sortableId(now), now });
+      reply.status(202);
+      return created;
+    }
+  );
 
   app.get(
     JVM_API_PATHS.requests,
-    { config: { scope: ['read', 'ingest'] } },
-    async (request): Promise<JvmRequestsResponse> => ({
-      requests: await store.jvmRequests(parseRequestQuery(request.query as Record<string, unknown>), Date.now()),
-    })
+    { config: agents, schema: { querystring: JvmRequestQuerySchema, response: answers(JvmRequestsResponseSchema) } },
+    async (request) => ({ requests: await store.jvmRequests(request.query, Date.now()) })
   );
 
-  app.get<{ Params: { id: string } }>(
-    `${JVM_API_PATHS.requests}/:id`,
-    { config: { scope: ['read', 'ingest'] } },
-    async (request): Promise<JvmRequest> => {
-      const id = parseId(request.params.id);
-      return found(await store.jvmRequest(id, Date.now()), 'capture request', id);
-    }
-  );
+  app.get(`${JVM_API_PATHS.requests}/:id`, { config: agents, schema: byId }, async (request) => {
+    const { id } = request.params;
+    return found(await store.jvmRequest(id, Date.now()), 'capture request', id);
+  });
 
-  app.post<{ Params: { id: string } }>(
-    `${JVM_API_PATHS.requests}/:id/claim`,
-    { config: { scope: 'ingest' } },
-    async (request): Promise<JvmRequest> => {
-      const id = parseId(request.params.id);
-      return updated(await store.claimJvmRequest(id, Date.now()), id, 'claim');
-    }
-  );
+  app.post(`${JVM_API_PATHS.requests}/:id/claim`, { config: { scope: 'ingest' }, schema: byId }, async (request) => {
+    const { id } = request.params;
+    return updated(await store.claimJvmRequest(id, Date.now()), id, 'claim');
+  });
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     `${JVM_API_PATHS.requests}/:id/result`,
-    { config: { scope: 'ingest' } },
-    async (request): Promise<JvmRequest> => {
-      const id = parseId(request.params.id);
+    { config: { scope: 'ingest' }, schema: { ...byId, body: checkedBy(JvmRequestResultSchema) } },
+    async (request) => {
+      const { id } = request.params;
       const result = parseRequestResult(request.body);
       if ('resultId' in result) {
         const current = found(await store.jvmRequest(id, Date.now()), 'capture request', id);

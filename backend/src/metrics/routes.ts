@@ -1,4 +1,7 @@
+import { API_PATHS, NoQuerySchema } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
+
+import { answers } from '../server/schema';
 
 import type { MetricsExposition } from './exposition';
 import { negotiateExposition } from './negotiate';
@@ -11,7 +14,13 @@ import { negotiateExposition } from './negotiate';
  */
 export async function metricsRoutes(app: FastifyInstance, options: { metrics: MetricsExposition }): Promise<void> {
   const { registries } = options.metrics;
-  app.get('/metrics', { config: { scope: 'read' } }, async (request, reply) => {
+  const exposition = { type: 'string', description: 'Prometheus text 0.0.4, or OpenMetrics when Accept prefers it' };
+  const schema = {
+    querystring: NoQuerySchema,
+    produces: ['text/plain', 'application/openmetrics-text'],
+    response: answers(exposition as never),
+  };
+  app.get(API_PATHS.metrics, { config: { scope: 'read' }, schema }, async (request, reply) => {
     const registry = registries[negotiateExposition(request.headers.accept)];
     reply.type(registry.contentType).header('vary', 'Accept');
     return registry.metrics();

@@ -1,9 +1,23 @@
-import { parseRedQuery, parseServiceFilter, parseTraceId, parseTransactionQuery } from './params';
+import {
+  RedQuerySchema,
+  ServiceFilterQuerySchema,
+  TraceParamsSchema,
+  TransactionQueryStringSchema,
+} from '@osprey/model';
 
-describe('parseTransactionQuery', () => {
+import { checkedQuery } from '../testing/schema';
+import { parseRedQuery, parseTransactionQuery } from './params';
+
+// Each table runs the route's schema first, as Fastify does, then the checks it cannot express.
+const transactions = (raw: Record<string, unknown>) =>
+  parseTransactionQuery(checkedQuery(TransactionQueryStringSchema, raw));
+const red = (raw: Record<string, unknown>) => parseRedQuery(checkedQuery(RedQuerySchema, raw));
+const serviceFilter = (raw: Record<string, unknown>) => checkedQuery(ServiceFilterQuerySchema, raw).service;
+
+describe('GET /api/v1/transactions parameters', () => {
   it('parses every filter', () => {
     expect(
-      parseTransactionQuery({
+      transactions({
         from: '1000',
         to: '2000.5',
         service: 'cart',
@@ -29,7 +43,7 @@ describe('parseTransactionQuery', () => {
 
   it('parses userId and the density options', () => {
     expect(
-      parseTransactionQuery({
+      transactions({
         from: '0',
         to: '1',
         userId: 'u-7',
@@ -41,7 +55,7 @@ describe('parseTransactionQuery', () => {
   });
 
   it('defaults limit to 10000', () => {
-    expect(parseTransactionQuery({ from: '0', to: '1' })).toEqual({ from: 0, to: 1, limit: 10_000 });
+    expect(transactions({ from: '0', to: '1' })).toEqual({ from: 0, to: 1, limit: 10_000 });
   });
 
   it.each([
@@ -69,26 +83,27 @@ describe('parseTransactionQuery', () => {
     ],
     [{ from: '0', to: '1', timeBuckets: '10' }, '"timeBuckets": needs mode=density or mode=auto'],
   ] as Array<[Record<string, unknown>, string]>)('%j → 400 %s', (raw, message) => {
-    expect(() => parseTransactionQuery(raw)).toThrow(message);
+    expect(() => transactions(raw)).toThrow(message);
     try {
-      parseTransactionQuery(raw);
+      transactions(raw);
     } catch (err) {
       expect(err).toMatchObject({ statusCode: 400, code: 'bad_request' });
     }
   });
 });
 
-describe('parseTraceId', () => {
-  it('lowercases a valid id and rejects others', () => {
-    expect(parseTraceId('ABCDEF0123456789ABCDEF0123456789')).toBe('abcdef0123456789abcdef0123456789');
-    expect(() => parseTraceId('nope')).toThrow('must be 32 hex digits');
+describe('the trace id path parameter', () => {
+  it('takes 32 hex digits in any case and rejects others', () => {
+    const id = 'ABCDEF0123456789ABCDEF0123456789';
+    expect(checkedQuery(TraceParamsSchema, { traceId: id })).toEqual({ traceId: id });
+    expect(() => checkedQuery(TraceParamsSchema, { traceId: 'nope' })).toThrow('must be 32 hex digits');
   });
 });
 
-describe('parseRedQuery', () => {
+describe('GET /api/v1/metrics/red parameters', () => {
   it('parses every parameter and defaults groupBy to service', () => {
     expect(
-      parseRedQuery({
+      red({
         from: '1000',
         to: '61000',
         step: '10000',
@@ -106,7 +121,7 @@ describe('parseRedQuery', () => {
       endpoint: 'GET /x',
       groupBy: 'endpoint',
     });
-    expect(parseRedQuery({ from: '0', to: '60000', step: '60000' })).toEqual({
+    expect(red({ from: '0', to: '60000', step: '60000' })).toEqual({
       from: 0,
       to: 60000,
       step: 60000,
@@ -125,16 +140,16 @@ describe('parseRedQuery', () => {
     [{ from: '0', to: '10', step: '1', service: '' }, '"service": must not be empty'],
     [{ from: '0', to: '10', step: '1', limit: '5' }, '"limit": unknown parameter'],
   ] as Array<[Record<string, unknown>, string]>)('%j → 400 %s', (raw, message) => {
-    expect(() => parseRedQuery(raw)).toThrow(message);
+    expect(() => red(raw)).toThrow(message);
   });
 });
 
-describe('parseServiceFilter', () => {
+describe('?service= of the instances and endpoints lists', () => {
   it.each([
     [{}, undefined],
     [{ service: 'cart' }, 'cart'],
   ])('%j → %s', (raw, service) => {
-    expect(parseServiceFilter(raw)).toBe(service);
+    expect(serviceFilter(raw)).toBe(service);
   });
 
   it.each([
@@ -142,6 +157,6 @@ describe('parseServiceFilter', () => {
     [{ service: ['a', 'b'] }, '"service": must be given once'],
     [{ svc: 'a' }, '"svc": unknown parameter'],
   ] as Array<[Record<string, unknown>, string]>)('%j → 400 %s', (raw, message) => {
-    expect(() => parseServiceFilter(raw)).toThrow(message);
+    expect(() => serviceFilter(raw)).toThrow(message);
   });
 });

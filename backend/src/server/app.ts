@@ -1,4 +1,3 @@
-import { API_PATHS, type HealthResponse } from '@osprey/model';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import { type ActiveOptions, activeRoutes } from '../active/routes';
@@ -19,6 +18,8 @@ import type { Retention } from '../retention/policy';
 import { OverloadedError } from '../store/overload';
 import type { Store } from '../store/store';
 import { codeFor, HttpError } from './errors';
+import { openRoutes, registerOpenApi } from './openapi';
+import { schemaErrorFormatter, validatorCompiler } from './schema';
 import { VERSION } from './version';
 
 export interface ServerOptions {
@@ -53,7 +54,7 @@ export const RETRY_AFTER_SECONDS = 1;
 export { VERSION };
 
 /**
- * The HTTP app. `/health` is open; every other route lives in one encapsulated context whose
+ * The HTTP app. `/health` and the OpenAPI document are open; every other route lives in one encapsulated context whose
  * onRequest hook checks the bearer token against the scope the route declares.
  */
 export function buildServer(options: ServerOptions): FastifyInstance {
@@ -62,7 +63,12 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   if (!options.insecure && registry.size === 0) {
     throw new Error('no tokens configured: set OSPREY_INGEST_TOKEN / OSPREY_READ_TOKEN / OSPREY_ADMIN_TOKEN');
   }
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: maxBodyBytes });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: maxBodyBytes,
+    schemaErrorFormatter: schemaErrorFormatter(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof OverloadedError) {
@@ -97,11 +103,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
 
-  app.get(API_PATHS.health, async (): Promise<HealthResponse> => ({
-    status: 'ok',
-    version: VERSION,
-    store: options.store.kind,
-  }));
+  registerOpenApi(app);
+  app.register(openRoutes, { store: options.store });
 
   const active: ActiveOptions = {
     thresholds: options.active?.thresholds ?? DEFAULT_THRESHOLDS,

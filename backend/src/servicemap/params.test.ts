@@ -1,4 +1,13 @@
-import { parseServiceMapQuery } from './params';
+import { ServiceMapQuerySchema } from '@osprey/model';
+
+import { checkedQuery } from '../testing/schema';
+import { checkServiceMapWindow } from './params';
+
+function parseServiceMapQuery(raw: Record<string, unknown>): { from: number; to: number } {
+  const query = checkedQuery(ServiceMapQuerySchema, raw);
+  checkServiceMapWindow(query);
+  return query;
+}
 
 describe('parseServiceMapQuery', () => {
   it('parses the window', () => {

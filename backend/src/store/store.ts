@@ -5,8 +5,10 @@ import type {
   HeapHistogramListItem,
   HeapHistogramResponse,
   JvmInstance,
+  JvmListQuery,
   JvmRequest,
   JvmRequestKind,
+  JvmRequestQuery,
   JvmRequestResult,
   JvmRequestStatus,
   ServiceMapResponse,
@@ -46,15 +48,6 @@ export interface NewHeapHistogram {
   raw: Uint8Array;
 }
 
-/** Filters of the JVM list routes; `limit` already validated. Times are epoch ms on `takenAt`. */
-export interface JvmListQuery {
-  service?: string;
-  instance?: string;
-  from?: number;
-  to?: number;
-  limit: number;
-}
-
 /** A capture request as Grafana asks for it, made at `now` (epoch ms). */
 export interface NewJvmRequest {
   id: string;
@@ -62,12 +55,6 @@ export interface NewJvmRequest {
   instance: string;
   kind: JvmRequestKind;
   now: number;
-}
-
-export interface JvmRequestQuery {
-  service?: string;
-  instance?: string;
-  status?: JvmRequestStatus;
 }
 
 /** Filter of the stored active-service snapshots; `receivedSince` (epoch ms) drops stale ones. */
@@ -173,3 +160,6 @@ export interface Store {
 
   close(): Promise<void>;
 }
+
+/** Filters of the JVM list and capture-request routes, as their query schemas check them. */
+export type { JvmListQuery, JvmRequestQuery } from '@osprey/model';

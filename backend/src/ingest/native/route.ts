@@ -1,20 +1,30 @@
-import { API_PATHS, type IngestResponse } from '@osprey/model';
+import { API_PATHS, IngestResponseSchema, TransactionBatchSchema } from '@osprey/model';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 
-import { decodeJsonBody, rawBodies } from '../body';
+import { answers, schemaErrorFormatter } from '../../server/schema';
+import { jsonBodies } from '../body';
 import { type IngestRouteOptions, reportOutcomes } from '../outcome';
-import { parseTransactions } from './transactions';
+import { normaliseTransactions } from './transactions';
 
 /** `POST /api/v1/transactions`: a native agent's XLOG batch, stored whole once valid, 200 once committed. */
 export async function nativeRoutes(app: FastifyInstance, options: IngestRouteOptions): Promise<void> {
-  const { store, maxBodyBytes } = options;
-  rawBodies(app, ['application/json']);
+  const { store } = options;
+  jsonBodies(app, options.maxBodyBytes);
   const commit = reportOutcomes(app, 'native', options.observer);
 
-  app.post(API_PATHS.transactions, { config: { scope: 'ingest' } }, async (request): Promise<IngestResponse> => {
-    const transactions = decodeJsonBody(request, maxBodyBytes, parseTransactions);
-    await commit(request, transactions.length, transactions, () => store.insertBatch([], transactions));
-    request.log.debug({ transactions: transactions.length }, 'native transactions stored');
-    return { spans: 0, transactions: transactions.length };
-  });
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
+    API_PATHS.transactions,
+    {
+      config: { scope: 'ingest' },
+      schema: { body: TransactionBatchSchema, response: answers(IngestResponseSchema) },
+      schemaErrorFormatter: schemaErrorFormatter('transactions'),
+    },
+    async (request) => {
+      const transactions = normaliseTransactions(request.body);
+      await commit(request, transactions.length, transactions, () => store.insertBatch([], transactions));
+      request.log.debug({ transactions: transactions.length }, 'native transactions stored');
+      return { spans: 0, transactions: transactions.length };
+    }
+  );
 }

@@ -1,7 +1,12 @@
-import type { Transaction } from '@osprey/model';
+import { type Transaction, TransactionBatchSchema } from '@osprey/model';
 
-import { BatchValidationError } from '../validation';
-import { parseTransactions } from './transactions';
+import { HttpError } from '../../server/errors';
+import { checkedBody } from '../../testing/schema';
+import { normaliseTransactions } from './transactions';
+
+// The route's body schema, then its normalisation, as POST /api/v1/transactions runs them.
+const parseTransactions = (body: unknown) =>
+  normaliseTransactions(checkedBody(TransactionBatchSchema, 'transactions', body));
 
 const full: Transaction = {
   endTime: 1763800000123.456,
@@ -43,7 +48,7 @@ const minimal: Transaction = {
   kind: 'background',
 };
 
-describe('parseTransactions', () => {
+describe('POST /api/v1/transactions body', () => {
   it('keeps every field of valid transactions and lowercases ids', () => {
     expect(parseTransactions([full, { ...minimal, traceId: 'A'.repeat(32) }, { ...minimal, userId: null }])).toEqual([
       full,
@@ -56,27 +61,33 @@ describe('parseTransactions', () => {
   it.each([
     [{ transactions: [] }, 'transactions: must be an array, got an object'],
     [[minimal, 7], 'transactions[1]: must be an object, got number 7'],
-    [[{ ...minimal, endTime: '1' }], 'transactions[0].endTime: must be a finite number, got "1"'],
+    [[{ ...minimal, endTime: '1' }], 'transactions[0].endTime: must be a number, got "1"'],
     [[{ ...minimal, endTime: -1 }], 'transactions[0].endTime: must be >= 0, got -1'],
     [[{ ...minimal, endTime: 18446744073709551616 }], 'transactions[0].endTime: must be <= 8640000000000000'],
-    [[{ ...minimal, elapsed: null }], 'transactions[0].elapsed: must be a finite number, got null'],
+    [[{ ...minimal, elapsed: null }], 'transactions[0].elapsed: must be a number, got nothing'],
     [[{ ...minimal, service: '' }], 'transactions[0].service: must not be empty'],
     [[{ ...minimal, instance: ['i'] }], 'transactions[0].instance: must be a string, got an array'],
-    [[{ ...minimal, endpoint: undefined }], 'transactions[0].endpoint: must be a string, got undefined'],
+    [[{ ...minimal, endpoint: undefined }], 'transactions[0].endpoint: must be a string, got nothing'],
     [[{ ...minimal, status: 'OK' }], 'transactions[0].status: must be one of ok, error, got "OK"'],
     [[{ ...minimal, kind: 'batch' }], 'transactions[0].kind: must be one of web, app, background, async'],
-    [[{ ...minimal, traceId: 'a'.repeat(16) }], 'transactions[0].traceId: must be 32 hex digits, got 16'],
-    [[{ ...minimal, traceId: 'g'.repeat(32) }], 'transactions[0].traceId: not hex'],
-    [[{ ...minimal, spanId: '0'.repeat(16) }], 'transactions[0].spanId: must not be all zeros'],
+    [
+      [{ ...minimal, traceId: 'a'.repeat(16) }],
+      'transactions[0].traceId: must be 32 hex digits, not all zeros, got "aaaaaaaaaaaaaaaa"',
+    ],
+    [[{ ...minimal, traceId: 'g'.repeat(32) }], 'transactions[0].traceId: must be 32 hex digits'],
+    [
+      [{ ...minimal, spanId: '0'.repeat(16) }],
+      'transactions[0].spanId: must be 16 hex digits, not all zeros, got "0000000000000000"',
+    ],
     [[{ ...minimal, sqlCount: 1.5 }], 'transactions[0].sqlCount: must be an integer from 0 to 2147483647'],
     [[{ ...minimal, apiCallCount: 2 ** 31 }], 'transactions[0].apiCallCount: must be an integer from 0'],
     [[{ ...minimal, sqlTime: -0.1 }], 'transactions[0].sqlTime: must be >= 0'],
     [[{ ...minimal, httpStatus: 999 }], 'transactions[0].httpStatus: must be an integer from 100 to 599'],
-    [[{ ...minimal, cpuTime: 'fast' }], 'transactions[0].cpuTime: must be a finite number'],
+    [[{ ...minimal, cpuTime: 'fast' }], 'transactions[0].cpuTime: must be a number, got "fast"'],
     [[{ ...minimal, threadName: 3 }], 'transactions[0].threadName: must be a string'],
     [[{ ...minimal, elapsd: 3 }], 'transactions[0].elapsd: unknown field'],
   ] as Array<[unknown, string]>)('%j → %s', (body, message) => {
-    expect(() => parseTransactions(body)).toThrow(BatchValidationError);
+    expect(() => parseTransactions(body)).toThrow(HttpError);
     expect(() => parseTransactions(body)).toThrow(message);
   });
 });

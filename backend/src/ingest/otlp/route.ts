@@ -1,19 +1,15 @@
-import { API_PATHS, type Span } from '@osprey/model';
+import { API_PATHS, OtlpExportResponseSchema, type Span } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { deriveTransactions } from '../../derive/transactions';
 import { HttpError } from '../../server/errors';
+import { answers, RAW_BODY } from '../../server/schema';
 import type { Store } from '../../store/store';
 import { inflate, rawBodies } from '../body';
 import type { IngestObserver } from '../observer';
 import { reportOutcomes } from '../outcome';
 import { decodeOtlpJson, decodeOtlpProtobuf } from './decode';
 import { OtlpValidationError } from './errors';
-
-/** OTLP/HTTP success body: no partial rejection. */
-export interface OtlpExportResponse {
-  partialSuccess: Record<string, never>;
-}
 
 /**
  * `POST /v1/traces`: OTLP/HTTP protobuf or JSON. The batch is validated whole (400 naming the first
@@ -28,7 +24,11 @@ export async function otlpRoutes(
   rawBodies(app, ['application/x-protobuf', 'application/json']);
   const commit = reportOutcomes(app, 'otlp', options.observer);
 
-  app.post(API_PATHS.otlpTraces, { config: { scope: 'ingest' } }, async (request): Promise<OtlpExportResponse> => {
+  const schema = {
+    body: { ...RAW_BODY, description: 'an OTLP ExportTraceServiceRequest, protobuf or JSON, gzip allowed' },
+    response: answers(OtlpExportResponseSchema),
+  };
+  app.post(API_PATHS.otlpTraces, { config: { scope: 'ingest' }, schema }, async (request) => {
     const body = inflate(request, request.body as Buffer, maxBodyBytes);
     const isJson = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
     let spans: Span[];

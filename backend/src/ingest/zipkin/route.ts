@@ -1,7 +1,8 @@
-import { API_PATHS, type IngestResponse } from '@osprey/model';
+import { API_PATHS, IngestResponseSchema } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { deriveTransactions } from '../../derive/transactions';
+import { answers, RAW_BODY } from '../../server/schema';
 import { decodeJsonBody, rawBodies } from '../body';
 import { type IngestRouteOptions, reportOutcomes } from '../outcome';
 import { convertZipkinSpans } from './convert';
@@ -15,7 +16,11 @@ export async function zipkinRoutes(app: FastifyInstance, options: IngestRouteOpt
   rawBodies(app, ['application/json']);
   const commit = reportOutcomes(app, 'zipkin', options.observer);
 
-  app.post(API_PATHS.zipkinSpans, { config: { scope: 'ingest' } }, async (request, reply): Promise<IngestResponse> => {
+  const schema = {
+    body: { ...RAW_BODY, description: 'a JSON array of Zipkin v2 spans, gzip allowed' },
+    response: answers(IngestResponseSchema, 202),
+  };
+  app.post(API_PATHS.zipkinSpans, { config: { scope: 'ingest' }, schema }, async (request, reply) => {
     const spans = decodeJsonBody(request, maxBodyBytes, convertZipkinSpans);
     const transactions = deriveTransactions(spans);
     await commit(request, spans.length, transactions, () => store.insertBatch(spans, transactions));
