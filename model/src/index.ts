@@ -4,3 +4,5 @@ export * from './api';
 export * from './plugins';
 export * from './jvm';
 export * from './transaction-columns';
+export * from './otel-metrics';
+export * from './logs';

@@ -11,7 +11,7 @@ import { DEFAULT_MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from '../server/app';
 import { DEFAULT_SETTLE_MS } from '../store/duckdb';
 import { DEFAULT_SETTLE_MEMORY } from '../store/settle-memory';
 import { DEFAULT_MAX_QUEUED_ITEMS } from '../store/overload';
-import type { RetentionTier } from '../store/store';
+import { RETENTION_TIERS } from '../store/store';
 import { DEFAULT_ACTIVE_STALE_MS, DEFAULT_THRESHOLDS, type EqualizerThresholds } from '../active/equalizer';
 
 /** A configuration the backend refuses to start with; the CLI prints it and exits non-zero. */
@@ -91,6 +91,8 @@ Options:
   --retention-rollups <duration>  keep per-minute RED rollups this long (default 90d, env OSPREY_RETENTION_ROLLUPS)
   --retention-jvm <duration>      keep thread dumps, heap histograms and capture requests this long
                                   (default 30d, env OSPREY_RETENTION_JVM)
+  --retention-metrics <duration>  keep OTLP metric points this long (default 30d, env OSPREY_RETENTION_METRICS)
+  --retention-logs <duration>     keep OTLP log records this long (default 3d, env OSPREY_RETENTION_LOGS)
   --max-queued-spans <n>          spans + rows waiting for commit before ingest answers 503 with
                                   Retry-After: ${RETRY_AFTER_SECONDS} (default ${DEFAULT_MAX_QUEUED_ITEMS}, env OSPREY_MAX_QUEUED_SPANS)
   --active-slow-ms <n>            equalizer: in-flight requests this old are slow
@@ -137,7 +139,7 @@ Config file keys (all optional; relative dataDir is resolved against the file's 
   maxQueuedSpans, settleMs, settleMemorySpans, activeSlowMs, activeVerySlowMs, activeStaleMs, metricsMaxEndpoints: numbers
   influxUrl, influxDb, influxInterval: strings as for the flags
   tokens: { ingest: "...", read: "...", admin: "..." }
-  retention: { spans: 3d, transactions: 7d, rollups: 90d, jvm: 30d }
+  retention: { spans: 3d, transactions: 7d, rollups: 90d, jvm: 30d, metrics: 30d, logs: 3d }
 `;
 
 type Env = Record<string, string | undefined>;
@@ -176,7 +178,6 @@ const FILE_SCALARS: Record<string, [flag: string, kinds: readonly ScalarKind[]]>
 };
 const FILE_KEYS = [...Object.keys(FILE_SCALARS), 'tokens', 'retention'];
 const SCOPES = ['ingest', 'read', 'admin'] as const;
-const TIERS: readonly RetentionTier[] = ['spans', 'transactions', 'rollups', 'jvm'];
 
 /** A config file's settings as the strings a flag would carry, keyed like the flags. */
 type FileSettings = Partial<Record<string, string>>;
@@ -240,8 +241,8 @@ export function parseConfigFile(file: string, text: string): FileSettings {
   }
   if (root.retention !== undefined) {
     const retention = objectOf(root.retention, `${where}: retention`);
-    rejectUnknownKeys(retention, TIERS, `${where}: retention`);
-    for (const tier of TIERS) {
+    rejectUnknownKeys(retention, RETENTION_TIERS, `${where}: retention`);
+    for (const tier of RETENTION_TIERS) {
       if (retention[tier] !== undefined) {
         settings[`retention-${tier}`] = scalar(retention[tier], `${where}: retention.${tier}`, ['string']);
       }
@@ -293,6 +294,8 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
         'retention-transactions': { type: 'string' },
         'retention-rollups': { type: 'string' },
         'retention-jvm': { type: 'string' },
+        'retention-metrics': { type: 'string' },
+        'retention-logs': { type: 'string' },
         'metrics-max-endpoints': { type: 'string' },
         'influx-url': { type: 'string' },
         'influx-db': { type: 'string' },
@@ -373,7 +376,7 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
   }
   const staleAfterMs = option('active-stale-ms', 'OSPREY_ACTIVE_STALE_MS', DEFAULT_ACTIVE_STALE_MS, 1, day);
   const retention = { ...DEFAULT_RETENTION };
-  for (const tier of TIERS) {
+  for (const tier of RETENTION_TIERS) {
     const value = setting(`retention-${tier}`, `OSPREY_RETENTION_${tier.toUpperCase()}`);
     if (value !== undefined) {
       retention[tier] = duration(`--retention-${tier}`, value);

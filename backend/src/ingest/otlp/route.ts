@@ -1,19 +1,14 @@
-import { API_PATHS, type Span } from '@osprey/model';
+import { API_PATHS } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { deriveTransactions } from '../../derive/transactions';
-import { HttpError } from '../../server/errors';
 import type { Store } from '../../store/store';
-import { inflate, rawBodies } from '../body';
+import { rawBodies } from '../body';
 import type { IngestObserver } from '../observer';
 import { reportOutcomes } from '../outcome';
-import { decodeOtlpJson, decodeOtlpProtobuf } from './decode';
-import { OtlpValidationError } from './errors';
-
-/** OTLP/HTTP success body: no partial rejection. */
-export interface OtlpExportResponse {
-  partialSuccess: Record<string, never>;
-}
+import { convertExportRequest } from './convert';
+import type { OtlpExportResponse } from './export-response';
+import { decodeOtlpRequest } from './request';
 
 /**
  * `POST /v1/traces`: OTLP/HTTP protobuf or JSON. The batch is validated whole (400 naming the first
@@ -29,24 +24,14 @@ export async function otlpRoutes(
   const commit = reportOutcomes(app, 'otlp', options.observer);
 
   app.post(API_PATHS.otlpTraces, { config: { scope: 'ingest' } }, async (request): Promise<OtlpExportResponse> => {
-    const body = inflate(request, request.body as Buffer, maxBodyBytes);
-    const isJson = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
-    let spans: Span[];
-    try {
-      spans = isJson ? decodeOtlpJson(body.toString('utf8')) : decodeOtlpProtobuf(body);
-    } catch (err) {
-      if (err instanceof OtlpValidationError) {
-        throw new HttpError(400, 'bad_request', err.message);
-      }
-      throw err;
-    }
+    const { items: spans, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'traces', convertExportRequest);
     const transactions = deriveTransactions(spans);
     await commit(request, spans.length, transactions, () => store.insertBatch(spans, transactions));
     request.log.debug(
       {
         spans: spans.length,
         transactions: transactions.length,
-        encoding: isJson ? 'json' : 'protobuf',
+        encoding,
         contentEncoding: request.headers['content-encoding'] ?? 'identity',
       },
       'otlp batch stored'
