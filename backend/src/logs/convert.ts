@@ -86,9 +86,9 @@ function convertRecord(record: Record<string, unknown>, path: string, service: s
 }
 
 /**
- * The record's content hash: an exporter that resends a batch after a lost answer sends the same
- * records, and the ClickHouse store keeps one row per id. The full nanosecond time is hashed, so two
- * identical lines logged in the same millisecond stay two records unless they share the nanosecond.
+ * The record's content hash, the logs frame's id: copies of a record that an exporter resent after
+ * a lost answer share it, so a reader (Grafana's logs panel) can tell them apart from two real
+ * lines. The nanosecond time is hashed, so identical lines logged apart are two records.
  */
 function recordId(record: LogRecord, nanos: bigint): string {
   return createHash('sha1')

@@ -12,9 +12,9 @@ import type { ClickHouseConnection } from './connection';
 import { num, str, strList } from './sql';
 
 /**
- * OTLP metric points and log records. Both tables are ReplacingMergeTree keyed by the row's
- * identity and read with FINAL: an exporter that resends a batch after a lost answer (the insert
- * landed, the answer did not) must not double a point or a log line.
+ * OTLP metric points and log records: each batch is one insert, so one block, written whole or not
+ * at all. A batch an exporter resends after a lost answer is stored twice, as on DuckDB; log
+ * records keep their content id (logs/convert.ts), so a reader can tell the copies.
  */
 export function insertMetricPoints(connection: ClickHouseConnection, points: readonly MetricPoint[]): Promise<void> {
   return connection.insert(
@@ -53,7 +53,7 @@ export async function metricSeries(
   ];
   const rows = await connection.rows(
     `SELECT name, unit, kind, service, instance, attributes, time_ms AS time, value, count, sum
-     FROM otel_metric_points FINAL WHERE ${where.join(' AND ')}
+     FROM otel_metric_points WHERE ${where.join(' AND ')}
      ORDER BY time_ms DESC LIMIT ${num(query.limit + 1)}`
   );
   return metricSeriesAnswer(rows as unknown as MetricPointRow[], query.limit);
@@ -105,7 +105,7 @@ export async function logRecords(
   }
   const rows = await connection.rows(
     `SELECT id, time_ms, service, instance, severity_number, severity_text, body, attributes, trace_id, span_id
-     FROM log_records FINAL WHERE ${where.join(' AND ')}
+     FROM log_records WHERE ${where.join(' AND ')}
      ORDER BY time_ms DESC, id LIMIT ${num(query.limit + 1)}`
   );
   return { logs: rows.slice(0, query.limit).map(rowToLogRecord), truncated: rows.length > query.limit };

@@ -119,23 +119,22 @@ export const TABLES: TableSpec[] = [
     shardKey: 'cityHash64(id)',
   },
   {
-    // One row per point identity after merges (see otel.ts); read with FINAL.
+    // One insert per OTLP batch (see otel.ts), never rewritten.
     name: 'otel_metric_points',
     columns: `service String, instance String, name String, unit String, kind String, time_ms Float64,
       start_ms Nullable(Float64), temporality String, monotonic Nullable(UInt8), attributes String,
       value Nullable(Float64), count Nullable(Float64), sum Nullable(Float64), min Nullable(Float64),
       max Nullable(Float64), buckets Nullable(String)`,
-    engine: 'ReplacingMergeTree',
+    engine: 'MergeTree',
     partition: `intDiv(toInt64(time_ms), ${MS_DAY})`,
-    order: 'name, service, instance, attributes, time_ms',
+    order: 'name, service, instance, time_ms',
     shardKey: 'cityHash64(service, instance)',
   },
   {
-    // One row per record id (a content hash, see logs/convert.ts) after merges; read with FINAL.
     name: 'log_records',
     columns: `id String, time_ms Float64, service String, instance String, severity_number Int32,
       severity_text String, body String, attributes String, trace_id Nullable(String), span_id Nullable(String)`,
-    engine: 'ReplacingMergeTree',
+    engine: 'MergeTree',
     partition: `intDiv(toInt64(time_ms), ${MS_DAY})`,
     order: 'service, time_ms, id',
     shardKey: 'cityHash64(id)',
