@@ -160,7 +160,9 @@ export function clientCalls(entry: Span, children: ChildrenIndex): ClientCalls {
 
 /** A resource's instance: `service.instance.id`, else `host.name`, else `k8s.pod.name`. */
 export function instanceOf(resource: Attributes): string {
-  return first(str(resource['service.instance.id']), str(resource['host.name']), str(resource['k8s.pod.name'])) ?? 'unknown';
+  return (
+    first(str(resource['service.instance.id']), str(resource['host.name']), str(resource['k8s.pod.name'])) ?? 'unknown'
+  );
 }
 
 function toTransaction(span: Span, parent: Span | undefined, children: ChildrenIndex): Transaction {

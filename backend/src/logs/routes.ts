@@ -2,8 +2,7 @@ import { API_PATHS, DEFAULT_LOG_LIMIT, type LogQuery, type LogsResponse, MAX_LOG
 import type { FastifyInstance } from 'fastify';
 
 import { rawBodies } from '../ingest/body';
-import type { OtlpExportResponse } from '../ingest/otlp/export-response';
-import { decodeOtlpRequest } from '../ingest/otlp/request';
+import { decodeOtlpRequest, sendOtlpResponse } from '../ingest/otlp/request';
 import { type IngestRouteOptions, reportOutcomes } from '../ingest/outcome';
 import { HttpError } from '../server/errors';
 import { convertLogsRequest } from './convert';
@@ -35,13 +34,13 @@ export async function logsRoutes(app: FastifyInstance, options: IngestRouteOptio
   await app.register(async (ingest) => {
     rawBodies(ingest, ['application/x-protobuf', 'application/json']);
     const commit = reportOutcomes(ingest, 'otlp_logs', options.observer);
-    ingest.post(API_PATHS.otlpLogs, { config: { scope: 'ingest' } }, async (request): Promise<OtlpExportResponse> => {
+    ingest.post(API_PATHS.otlpLogs, { config: { scope: 'ingest' } }, async (request, reply) => {
       const { items: records, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'logs', convertLogsRequest);
       if (records.length > 0) {
         await commit(request, records.length, [], () => store.insertLogRecords(records));
       }
       request.log.debug({ records: records.length, encoding }, 'otlp logs stored');
-      return { partialSuccess: {} };
+      return sendOtlpResponse(reply, 'logs', encoding, { partialSuccess: {} });
     });
   });
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { rawBodies } from '../ingest/body';
 import type { OtlpExportResponse } from '../ingest/otlp/export-response';
-import { decodeOtlpRequest } from '../ingest/otlp/request';
+import { decodeOtlpRequest, sendOtlpResponse } from '../ingest/otlp/request';
 import { type IngestRouteOptions, reportOutcomes } from '../ingest/outcome';
 import { HttpError } from '../server/errors';
 import { convertMetricsRequest } from './convert';
@@ -49,27 +49,22 @@ export async function otelMetricsRoutes(app: FastifyInstance, options: IngestRou
   await app.register(async (ingest) => {
     rawBodies(ingest, ['application/x-protobuf', 'application/json']);
     const commit = reportOutcomes(ingest, 'otlp_metrics', options.observer);
-    ingest.post(
-      API_PATHS.otlpMetrics,
-      { config: { scope: 'ingest' } },
-      async (request): Promise<OtlpExportResponse> => {
-        const { items, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'metrics', convertMetricsRequest);
-        const { points, rejectedSummaryPoints } = items;
-        if (points.length > 0) {
-          await commit(request, points.length, [], () => store.insertMetricPoints(points));
-        }
-        request.log.debug({ points: points.length, encoding }, 'otlp metrics stored');
-        if (rejectedSummaryPoints === 0) {
-          return { partialSuccess: {} };
-        }
-        return {
-          partialSuccess: {
-            rejectedDataPoints: rejectedSummaryPoints,
-            errorMessage: 'Summary metrics are not stored by Osprey; send histograms instead',
-          },
-        };
+    ingest.post(API_PATHS.otlpMetrics, { config: { scope: 'ingest' } }, async (request, reply) => {
+      const { items, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'metrics', convertMetricsRequest);
+      const { points, rejectedSummaryPoints } = items;
+      if (points.length > 0) {
+        await commit(request, points.length, [], () => store.insertMetricPoints(points));
       }
-    );
+      request.log.debug({ points: points.length, encoding }, 'otlp metrics stored');
+      const partialSuccess: OtlpExportResponse['partialSuccess'] =
+        rejectedSummaryPoints === 0
+          ? {}
+          : {
+              rejectedDataPoints: rejectedSummaryPoints,
+              errorMessage: 'Summary metrics are not stored by Osprey; send histograms instead',
+            };
+      return sendOtlpResponse(reply, 'metrics', encoding, { partialSuccess });
+    });
   });
 
   app.get<{ Querystring: SeriesQueryString }>(

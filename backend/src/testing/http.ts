@@ -2,9 +2,10 @@ import type { AddressInfo } from 'node:net';
 
 import type { FastifyInstance } from 'fastify';
 
-/** An answer read whole: status, parsed JSON body (undefined when empty). */
+/** An answer read whole: status, media type, parsed JSON body (undefined when empty). */
 export interface Answer {
   statusCode: number;
+  contentType: string;
   body: unknown;
 }
 
@@ -25,6 +26,7 @@ export async function listenOnLoopback(
       typeof options.body === 'string' || options.body === undefined ? options.body : Buffer.from(options.body);
     const res = await fetch(`${base}${url}`, { method, headers: options.headers, body });
     const text = await res.text();
-    return { statusCode: res.status, body: text === '' ? undefined : JSON.parse(text) };
+    const contentType = (res.headers.get('content-type') ?? '').split(';')[0];
+    return { statusCode: res.status, contentType, body: text === '' ? undefined : JSON.parse(text) };
   };
 }

@@ -10,13 +10,26 @@ interface GeneratedMessageType {
   decode(bytes: Uint8Array): unknown;
 }
 
+interface GeneratedResponseType {
+  encode(message: object): { finish(): Uint8Array };
+}
+
 interface GeneratedRoot {
   opentelemetry: {
     proto: {
       collector: {
-        trace: { v1: { ExportTraceServiceRequest: GeneratedMessageType } };
-        metrics: { v1: { ExportMetricsServiceRequest: GeneratedMessageType } };
-        logs: { v1: { ExportLogsServiceRequest: GeneratedMessageType } };
+        trace: {
+          v1: { ExportTraceServiceRequest: GeneratedMessageType; ExportTraceServiceResponse: GeneratedResponseType };
+        };
+        metrics: {
+          v1: {
+            ExportMetricsServiceRequest: GeneratedMessageType;
+            ExportMetricsServiceResponse: GeneratedResponseType;
+          };
+        };
+        logs: {
+          v1: { ExportLogsServiceRequest: GeneratedMessageType; ExportLogsServiceResponse: GeneratedResponseType };
+        };
       };
     };
   };
@@ -29,11 +42,23 @@ const protobufUtil: { Long?: unknown } = require('protobufjs/minimal').util;
 
 const { collector } = root.opentelemetry.proto;
 
-/** The three OTLP/HTTP export requests, by signal. */
+/** The three OTLP/HTTP export requests and their responses, by signal. */
 export const OTLP_REQUESTS = {
-  traces: { name: 'ExportTraceServiceRequest', type: collector.trace.v1.ExportTraceServiceRequest },
-  metrics: { name: 'ExportMetricsServiceRequest', type: collector.metrics.v1.ExportMetricsServiceRequest },
-  logs: { name: 'ExportLogsServiceRequest', type: collector.logs.v1.ExportLogsServiceRequest },
+  traces: {
+    name: 'ExportTraceServiceRequest',
+    type: collector.trace.v1.ExportTraceServiceRequest,
+    response: collector.trace.v1.ExportTraceServiceResponse,
+  },
+  metrics: {
+    name: 'ExportMetricsServiceRequest',
+    type: collector.metrics.v1.ExportMetricsServiceRequest,
+    response: collector.metrics.v1.ExportMetricsServiceResponse,
+  },
+  logs: {
+    name: 'ExportLogsServiceRequest',
+    type: collector.logs.v1.ExportLogsServiceRequest,
+    response: collector.logs.v1.ExportLogsServiceResponse,
+  },
 } as const;
 
 export type OtlpSignal = keyof typeof OTLP_REQUESTS;
@@ -61,6 +86,16 @@ export function decodeOtlpMessage(signal: OtlpSignal, body: Uint8Array, json: bo
     // protobufjs recurses per nested message: absurd nesting ends in a RangeError, still bad input.
     throw new OtlpValidationError('', `body is not a protobuf ${name}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The export response as protobuf bytes, for a protobuf request: OTLP/HTTP answers in the
+ * request's encoding, and the SDK exporters decode a protobuf answer (a JSON one makes them log
+ * "could not deserialize response"). A full success is the empty message: no partial_success.
+ */
+export function encodeOtlpResponse(signal: OtlpSignal, partialSuccess: Record<string, unknown>): Uint8Array {
+  const message = Object.keys(partialSuccess).length === 0 ? {} : { partialSuccess };
+  return OTLP_REQUESTS[signal].response.encode(message).finish();
 }
 
 /** OTLP/HTTP protobuf body → Spans. Throws OtlpValidationError for bytes that are not a valid request. */

@@ -1,9 +1,10 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { HttpError } from '../../server/errors';
 import { inflate } from '../body';
-import { decodeOtlpMessage, type OtlpSignal } from './decode';
+import { decodeOtlpMessage, encodeOtlpResponse, type OtlpSignal } from './decode';
 import { OtlpValidationError } from './errors';
+import type { OtlpExportResponse } from './export-response';
 
 /** What an OTLP/HTTP route decoded: the signal's items and the body's encoding (for the log). */
 export interface OtlpDecoded<T> {
@@ -32,4 +33,20 @@ export function decodeOtlpRequest<T>(
     }
     throw err;
   }
+}
+
+/**
+ * Sends the export response in the request's encoding: JSON as it is, protobuf as the signal's
+ * Export…ServiceResponse message.
+ */
+export function sendOtlpResponse(
+  reply: FastifyReply,
+  signal: OtlpSignal,
+  encoding: OtlpDecoded<unknown>['encoding'],
+  response: OtlpExportResponse
+): FastifyReply {
+  if (encoding === 'json') {
+    return reply.send(response);
+  }
+  return reply.type('application/x-protobuf').send(Buffer.from(encodeOtlpResponse(signal, response.partialSuccess)));
 }

@@ -7,8 +7,7 @@ import { rawBodies } from '../body';
 import type { IngestObserver } from '../observer';
 import { reportOutcomes } from '../outcome';
 import { convertExportRequest } from './convert';
-import type { OtlpExportResponse } from './export-response';
-import { decodeOtlpRequest } from './request';
+import { decodeOtlpRequest, sendOtlpResponse } from './request';
 
 /**
  * `POST /v1/traces`: OTLP/HTTP protobuf or JSON. The batch is validated whole (400 naming the first
@@ -23,7 +22,7 @@ export async function otlpRoutes(
   rawBodies(app, ['application/x-protobuf', 'application/json']);
   const commit = reportOutcomes(app, 'otlp', options.observer);
 
-  app.post(API_PATHS.otlpTraces, { config: { scope: 'ingest' } }, async (request): Promise<OtlpExportResponse> => {
+  app.post(API_PATHS.otlpTraces, { config: { scope: 'ingest' } }, async (request, reply) => {
     const { items: spans, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'traces', convertExportRequest);
     const transactions = deriveTransactions(spans);
     await commit(request, spans.length, transactions, () => store.insertBatch(spans, transactions));
@@ -36,6 +35,6 @@ export async function otlpRoutes(
       },
       'otlp batch stored'
     );
-    return { partialSuccess: {} };
+    return sendOtlpResponse(reply, 'traces', encoding, { partialSuccess: {} });
   });
 }
