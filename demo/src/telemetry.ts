@@ -10,6 +10,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { logs, metrics, NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { ActiveRequestsProcessor } from '@osprey/otel-active';
 
 export interface TelemetryConfig {
   service: string;
@@ -35,7 +36,8 @@ export interface Telemetry {
 /**
  * Starts the OpenTelemetry Node SDK for one demo service: traces, runtime metrics (event loop, GC,
  * heap: instrumentation-runtime-node) and host metrics (CPU, memory: host-metrics) through the
- * metrics SDK, and logs through the logs SDK, all as OTLP/HTTP protobuf to Osprey. Must run before
+ * metrics SDK, logs through the logs SDK, all as OTLP/HTTP protobuf to Osprey, and the requests in
+ * flight to the active-service equalizer (@osprey/otel-active). Must run before
  * `node:http` is required by application code: HttpInstrumentation patches the module as it loads.
  */
 export function startTelemetry(config: TelemetryConfig): Telemetry {
@@ -59,9 +61,11 @@ export function startTelemetry(config: TelemetryConfig): Telemetry {
     'service.instance.id': `${config.service}-${process.pid}`,
     'host.name': hostname(),
   });
+  // In-flight requests for the equalizer: a snapshot every second of the entry spans still open.
+  const active = new ActiveRequestsProcessor({ url: base, token: config.ingestToken, intervalMs: 1_000 });
   const sdk = new NodeSDK({
     resource,
-    spanProcessors: [spans],
+    spanProcessors: [spans, active],
     metricReaders: [reader],
     instrumentations: [new HttpInstrumentation(), new RuntimeNodeInstrumentation()],
   });
