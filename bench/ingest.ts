@@ -19,6 +19,7 @@ import { startInfluxd } from './influxdb';
 import { type OtlpBatch, ShopRecorder } from './otlp-batches';
 import { cpuSeconds } from './process-cpu';
 import { BENCH_TOKEN, startOsprey } from './osprey-process';
+import { type SendResult, sendAll } from './send-all';
 import { lineProtocol, shopTransactions } from './workload';
 
 const TRANSACTIONS = Number(process.env.BENCH_TX ?? 200_000);
@@ -27,41 +28,6 @@ const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
 const BATCH_TX = Number(process.env.BENCH_BATCH_TX ?? 170);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const INFLUX_BATCH = 5000;
-
-interface SendResult {
-  items: number;
-  seconds: number;
-  failures: string[];
-}
-
-/**
- * `senders` concurrent loops, each taking the next payload until none are left or the time is up.
- * Only payloads answered with success count.
- */
-async function sendAll<T>(
-  payloads: T[],
-  size: (payload: T) => number,
-  send: (payload: T) => Promise<void>
-): Promise<SendResult> {
-  let next = 0;
-  let items = 0;
-  const failures: string[] = [];
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  const loop = async () => {
-    while (next < payloads.length && performance.now() < deadline) {
-      const payload = payloads[next++];
-      try {
-        await send(payload);
-        items += size(payload);
-      } catch (err) {
-        failures.push((err as Error).message);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: SENDERS }, loop));
-  return { items, seconds: (performance.now() - started) / 1000, failures };
-}
 
 function directoryBytes(dir: string): number {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -121,6 +87,8 @@ async function main(): Promise<void> {
     try {
       const cpuBefore = cpuSeconds(osprey.child.pid!);
       ospreyResult = await sendAll(
+        SENDERS,
+        SECONDS,
         batches,
         (b) => b.spans,
         async (batch) => {
@@ -155,6 +123,8 @@ async function main(): Promise<void> {
       await influx.query('', 'CREATE DATABASE bench');
       const cpuBefore = cpuSeconds(influx.child.pid!);
       influxResult = await sendAll(
+        SENDERS,
+        SECONDS,
         influxBatches,
         (b) => b.split('\n').length,
         (b) => influx.write('bench', b)

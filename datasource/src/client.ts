@@ -20,6 +20,10 @@ import {
   type JvmInstancesResponse,
   type JvmRequest,
   type JvmRequestCreate,
+  type LogQuery,
+  type LogsResponse,
+  type MetricSeriesQuery,
+  type MetricSeriesResponse,
   type RedQuery,
   type RedResponse,
   type ServiceMapResponse,
@@ -174,6 +178,17 @@ export class OspreyClient {
 
   active(service?: string): Observable<ActiveResponse> {
     return this.get(API_PATHS.active, 'instances', toParams({ service }));
+  }
+
+  /** OTLP metric points of the named metrics as series. */
+  otelMetrics(query: MetricSeriesQuery): Observable<MetricSeriesResponse> {
+    const { names, ...rest } = query;
+    return this.get(API_PATHS.otelMetrics, 'series', toParams({ ...rest, name: names.join(',') }));
+  }
+
+  /** OTLP log records, newest first. */
+  logs(query: LogQuery): Observable<LogsResponse> {
+    return this.get(API_PATHS.logs, 'logs', toParams({ ...query }));
   }
 
   /** JVMs that sent dumps or histograms. */

@@ -21,6 +21,7 @@ import { describeFetchError } from './errors';
 import { JVM_FRAME_NAMES, threadDumpEvents } from './jvm/frames';
 import { ADHOC_KEYS, adhocFilters } from './params';
 import { active } from './queries/active';
+import { logs, otelMetrics, runtime } from './queries/otel';
 import type { QueryContext, QueryHandler } from './queries/context';
 import { JVM_HANDLERS } from './queries/jvm';
 import { LIST_HANDLERS, listValues } from './queries/lists';
@@ -53,6 +54,9 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   active,
   ...LIST_HANDLERS,
   ...JVM_HANDLERS,
+  otelMetrics,
+  runtime,
+  logs,
 };
 
 export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> {

@@ -34,7 +34,7 @@ export const FRAME_NAMES = {
 } as const;
 
 /** Internal link to Explore on this datasource running `query`; `${...}` parts are filled by Grafana per row. */
-function exploreLink(title: string, ds: DatasourceRef, query: Partial<OspreyQuery>): DataLink {
+export function exploreLink(title: string, ds: DatasourceRef, query: Partial<OspreyQuery>): DataLink {
   return {
     title,
     url: '',

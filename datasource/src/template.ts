@@ -9,9 +9,19 @@ import { adhocFilters, MULTI_SEPARATOR } from './params';
 import { normaliseQuery, type OspreyQuery, type OspreyQueryType } from './types';
 
 type FilterKey = 'service' | 'instance' | 'endpoint';
-type TextField = FilterKey | 'traceId' | 'userId' | 'dumpId' | 'otherId';
+type TextField = FilterKey | 'traceId' | 'userId' | 'dumpId' | 'otherId' | 'metricNames' | 'search';
 
-const TEXT_FIELDS: readonly TextField[] = ['service', 'instance', 'endpoint', 'traceId', 'userId', 'dumpId', 'otherId'];
+const TEXT_FIELDS: readonly TextField[] = [
+  'service',
+  'instance',
+  'endpoint',
+  'traceId',
+  'userId',
+  'dumpId',
+  'otherId',
+  'metricNames',
+  'search',
+];
 const isFilterKey = (field: TextField): field is FilterKey =>
   field === 'service' || field === 'instance' || field === 'endpoint';
 
@@ -36,6 +46,9 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   threadDumpDiff: [],
   heapHistogram: [],
   heapHistogramDiff: [],
+  otelMetrics: ['service', 'instance'],
+  runtime: ['service', 'instance'],
+  logs: ['service', 'instance'],
 };
 
 const joinValues = (value: string | string[]) => (Array.isArray(value) ? value.join(MULTI_SEPARATOR) : value);

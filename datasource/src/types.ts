@@ -1,11 +1,15 @@
 import type { DataQuery, DataSourceJsonData } from '@grafana/data';
-import type { RedGroupBy, TransactionsMode, XlogColumnSet } from '@osprey/model';
+import type { RedGroupBy, RuntimeSeries, TransactionsMode, XlogColumnSet } from '@osprey/model';
 
 export type JvmQueryType = 'threadDumps' | 'threadDump' | 'threadDumpDiff' | 'heapHistogram' | 'heapHistogramDiff';
 
 export type ListQueryType = 'services' | 'instances' | 'endpoints';
 
-export type OspreyQueryType = 'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | ListQueryType | JvmQueryType;
+/** OTLP signals: metrics by name, runtime series by semantic-convention names, log records. */
+export type OtelQueryType = 'otelMetrics' | 'runtime' | 'logs';
+
+export type OspreyQueryType =
+  'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | ListQueryType | JvmQueryType | OtelQueryType;
 
 export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'threadDumps',
@@ -63,6 +67,14 @@ export interface OspreyQuery extends DataQuery {
   /** RED: one series per service, instance or endpoint (default service). */
   groupBy?: RedGroupBy;
   redMetrics?: RedMetric[];
+  /** otelMetrics: metric names, comma-separated. */
+  metricNames?: string;
+  /** runtime: which runtime series (model RUNTIME_SERIES). */
+  runtimeSeries?: RuntimeSeries;
+  /** logs: only records whose body contains this text. */
+  search?: string;
+  /** logs: only records at least this severe (OTLP SeverityNumber, e.g. 17 = ERROR). */
+  minSeverity?: number;
   /**
    * Set (with no queryType) by the data links Grafana's Prometheus datasource builds from exemplars
    * (`exemplarTraceIdDestinations`): the trace id to show.

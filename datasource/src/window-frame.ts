@@ -4,6 +4,7 @@ import { DataType, tableFromIPC, type Vector } from 'apache-arrow';
 
 import { joinEnums } from './concat-frames';
 import { FRAME_NAMES, traceLink, type DatasourceRef } from './frames';
+import { transactionLogsLink } from './otel-frames';
 
 /** What the frame of a window answer says about it, beside its fields. */
 export interface WindowMeta {
@@ -58,7 +59,7 @@ export function windowToFrame(refId: string, bytes: ArrayBuffer | Uint8Array, ds
     const vector = table.getChild(name)!;
     const config: FieldConfig = MS_FIELDS.has(name) ? { unit: 'ms' } : {};
     if (name === 'traceId') {
-      config.links = [traceLink(ds)];
+      config.links = [traceLink(ds), transactionLogsLink(ds)];
     }
     if (DataType.isDictionary(arrowField.type)) {
       const asEnum = enumField(vector);

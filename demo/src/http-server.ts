@@ -121,12 +121,36 @@ function errorReply(err: unknown): Reply {
   return { status, body: { error: status >= 500 ? 'internal' : 'request_failed', message: error.message } };
 }
 
-/** A JSON HTTP server on 127.0.0.1 and a free port; resolves to its base URL. */
-export async function serve(routes: Route[]): Promise<{ server: http.Server; url: string }> {
+/** What the server logs through: the OTel logs SDK's logger in the demo services. */
+export interface RequestLogger {
+  emit(record: {
+    severityNumber: number;
+    severityText: string;
+    body: string;
+    attributes: Record<string, string | number>;
+  }): void;
+}
+
+/** OTLP SeverityNumber of INFO and ERROR. */
+const INFO = 9;
+const ERROR = 17;
+
+/**
+ * A JSON HTTP server on 127.0.0.1 and a free port; resolves to its base URL. With a logger, every
+ * answer is logged as it is sent, inside the request's span context (the record carries its trace).
+ */
+export async function serve(routes: Route[], logger?: RequestLogger): Promise<{ server: http.Server; url: string }> {
   const server = http.createServer((req, res) => {
     dispatch(routes, req)
       .catch(errorReply)
       .then((reply) => {
+        const failed = reply.status >= 500;
+        logger?.emit({
+          severityNumber: failed ? ERROR : INFO,
+          severityText: failed ? 'ERROR' : 'INFO',
+          body: `${req.method ?? 'GET'} ${req.url ?? '/'} answered ${reply.status}`,
+          attributes: { 'http.request.method': req.method ?? 'GET', 'http.response.status_code': reply.status },
+        });
         res.writeHead(reply.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(reply.body));
       });

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     checkoutUrl: process.env.CHECKOUT_URL,
     paymentsUrl: process.env.PAYMENTS_URL,
   });
-  const { server, url } = await serve(instance.routes);
+  const { server, url } = await serve(instance.routes, telemetry.logger);
 
   let stopping = false;
   const stop = () => {

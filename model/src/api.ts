@@ -13,6 +13,8 @@ export type Scope = 'ingest' | 'read' | 'admin';
 
 export const API_PATHS = {
   otlpTraces: '/v1/traces',
+  otlpMetrics: '/v1/metrics',
+  otlpLogs: '/v1/logs',
   zipkinSpans: '/api/v2/spans',
   services: '/api/v1/services',
   instances: '/api/v1/instances',
@@ -24,6 +26,11 @@ export const API_PATHS = {
   serviceMap: '/api/v1/servicemap',
   /** GET: in-flight requests with equalizer buckets; POST: one instance's snapshot. */
   active: '/api/v1/active',
+  /** GET: OTLP metric points by name as series (model otel-metrics.ts); `/names` lists the names. */
+  otelMetrics: '/api/v1/otel-metrics',
+  otelMetricNames: '/api/v1/otel-metrics/names',
+  /** GET: OTLP log records (model logs.ts). */
+  logs: '/api/v1/logs',
   health: '/health',
   metrics: '/metrics',
   /** The OpenAPI document of this API, generated from the route schemas. */

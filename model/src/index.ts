@@ -5,3 +5,5 @@ export * from './plugins';
 export * from './jvm';
 export * from './transaction-columns';
 export * from './schema';
+export * from './otel-metrics';
+export * from './logs';

@@ -123,6 +123,66 @@ async function ingest(apiPath: string, body: unknown): Promise<void> {
   }
 }
 
+/**
+ * The JVM's runtime metrics as the OpenTelemetry Java agent exports them (semantic-convention names
+ * and attributes, OTLP/JSON): no OTel Java agent can be installed here, so the body is written out,
+ * three exports 10 s apart, for the JVM dashboard's runtime panels.
+ */
+function jvmRuntimeMetrics(): unknown {
+  const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
+  const gauge = (name: string, unit: string, points: Array<[number, Array<ReturnType<typeof attr>>]>, at: number) => ({
+    name,
+    unit,
+    gauge: {
+      dataPoints: points.map(([value, attributes]) => ({ timeUnixNano: `${at}000000`, asDouble: value, attributes })),
+    },
+  });
+  const now = Date.now();
+  const metrics = [now - 20_000, now - 10_000, now].flatMap((at, i) => [
+    gauge(
+      'jvm.memory.used',
+      'By',
+      [[64e6 + i * 1e6, [attr('jvm.memory.type', 'heap'), attr('jvm.memory.pool.name', 'G1 Old Gen')]]],
+      at
+    ),
+    gauge('jvm.cpu.recent_utilization', '1', [[0.2 + i / 100, []]], at),
+    gauge(
+      'jvm.thread.count',
+      '{thread}',
+      [
+        [24, [attr('jvm.thread.state', 'runnable')]],
+        [3, [attr('jvm.thread.state', 'blocked')]],
+      ],
+      at
+    ),
+    {
+      name: 'jvm.gc.duration',
+      unit: 's',
+      histogram: {
+        aggregationTemporality: 2,
+        dataPoints: [
+          {
+            timeUnixNano: `${at}000000`,
+            count: String(4 + i),
+            sum: 0.05 * (4 + i),
+            bucketCounts: [String(4 + i), '0'],
+            explicitBounds: [0.1],
+            attributes: [attr('jvm.gc.name', 'G1 Young Generation')],
+          },
+        ],
+      },
+    },
+  ]);
+  return {
+    resourceMetrics: [
+      {
+        resource: { attributes: [attr('service.name', JVM.service), attr('service.instance.id', JVM.instance)] },
+        scopeMetrics: [{ scope: { name: 'io.opentelemetry.runtime-telemetry-java17' }, metrics }],
+      },
+    ],
+  };
+}
+
 /** The shop's requests are quick; slow ones (as an agent posts them natively) give the slow-transaction panels rows. */
 async function postSlowTransactions(): Promise<void> {
   const now = Date.now();
@@ -357,6 +417,7 @@ beforeAll(async () => {
   traffic = sendShopTraffic(osprey.url, TOKENS.OSPREY_INGEST_TOKEN, 1);
   sendShopTraffic(osprey.url, TOKENS.OSPREY_INGEST_TOKEN, 2);
   await captureJvm();
+  await ingest('/v1/metrics', jvmRuntimeMetrics());
   ospreyInstances = (await osprey.get<InstancesResponse>('/api/v1/instances')).instances;
   await postSlowTransactions();
   await ingest('/api/v1/active', {

@@ -2,7 +2,8 @@
  * Acceptance criterion 1 of the foundation issue: `npm start` (node demo/dist/start.js) brings up
  * the backend and the instrumented shop, and within 30 s an authenticated GET /api/v1/transactions
  * returns transactions of every shop service, some failed, some with SQL, downstream ones with
- * their caller; Ctrl-C (SIGINT) then takes the whole process tree down.
+ * their caller; the services' runtime and host metrics and their request logs (OTel metrics and
+ * logs SDKs) are queryable; Ctrl-C (SIGINT) then takes the whole process tree down.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { Transaction, TransactionsResponse } from '@osprey/model';
+import type { LogsResponse, MetricSeriesResponse, Transaction, TransactionsResponse } from '@osprey/model';
 
 const root = path.resolve(__dirname, '../..');
 const tokens = { read: 'demo-test-read', ingest: 'demo-test-ingest', admin: 'demo-test-admin' };
@@ -65,6 +66,12 @@ function alive(pid: number): boolean {
   }
 }
 
+async function readAs<T>(url: string, pathAndQuery: string): Promise<T> {
+  const res = await fetch(`${url}${pathAndQuery}`, { headers: { Authorization: `Bearer ${tokens.read}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
 function complete(transactions: Transaction[]): boolean {
   const services = new Set(transactions.map((t) => t.service));
   return (
@@ -83,6 +90,7 @@ describe('npm start (demo/dist/start.js)', () => {
   let transactions: Transaction[] = [];
   let waitedMs = 0;
   let tree: number[] = [];
+  const read = <T>(pathAndQuery: string) => readAs<T>(url, pathAndQuery);
 
   beforeAll(async () => {
     execFileSync('npx', ['tsc', '-b', 'model', 'backend', 'demo'], { cwd: root, stdio: 'inherit' });
@@ -171,6 +179,37 @@ describe('npm start (demo/dist/start.js)', () => {
       expect([...parents].filter((p) => p !== undefined && !callers.includes(p))).toEqual([]);
     }
     expect(transactions.filter((t) => t.service === 'shop-frontend' && t.parentService !== undefined)).toEqual([]);
+  });
+
+  it('sends runtime and host metrics through the OTel metrics SDK, per service instance', async () => {
+    const names = ['v8js.memory.heap.used', 'nodejs.eventloop.delay.p99', 'process.cpu.utilization'];
+    let answer: MetricSeriesResponse = { series: [], truncated: false };
+    // The metric reader exports every 5 s: wait for the first export of each service.
+    for (let waited = 0; waited < 15_000; waited += 1_000) {
+      answer = await read<MetricSeriesResponse>(`/api/v1/otel-metrics?from=0&to=${Date.now() + 60_000}&name=${names}`);
+      if (SERVICES.every((s) => names.every((n) => answer.series.some((x) => x.service === s && x.name === n)))) {
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    for (const service of SERVICES) {
+      const own = answer.series.filter((x) => x.service === service);
+      expect([service, [...new Set(own.map((x) => x.name))].sort()]).toEqual([service, [...names].sort()]);
+      const heap = own.filter((x) => x.name === 'v8js.memory.heap.used');
+      expect(heap.every((x) => new RegExp(`^${service}-\\d+$`).test(x.instance))).toBe(true);
+      // One series per V8 heap space; the large-object spaces may well hold nothing yet.
+      expect(heap.some((x) => x.points.some((p) => p.value > 0))).toBe(true);
+    }
+  });
+
+  it('logs each answer through the OTel logs SDK with the trace of its transaction', async () => {
+    const failed = transactions.find((t) => t.status === 'error')!;
+    const answer = await read<LogsResponse>(
+      `/api/v1/logs?from=0&to=${Date.now() + 60_000}&traceId=${failed.traceId}&service=${failed.service}`
+    );
+    expect(answer.logs.length).toBeGreaterThan(0);
+    expect(answer.logs.some((l) => l.severityText === 'ERROR' && / answered 5\d\d$/.test(l.body))).toBe(true);
+    expect(answer.logs.every((l) => l.traceId === failed.traceId && l.spanId !== undefined)).toBe(true);
   });
 
   it('stops the backend, the services and the load on Ctrl-C', async () => {

@@ -1,12 +1,14 @@
 /**
  * Acknowledged means durable: the real `osprey serve` process is killed with SIGKILL at random
  * moments while a client keeps sending OTLP batches, restarted on the same data directory, and
- * every span that was answered 2xx must be there at the end. Then overload: a tiny writer queue and
+ * every span, OTLP log record and metric point that was answered 2xx must be there at the end. Then overload: a tiny writer queue and
  * many concurrent senders get only 200 or 503 + Retry-After, and with retries nothing is lost.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+import type { LogsResponse, MetricSeriesResponse } from '@osprey/model';
 
 import {
   type Backend,
@@ -20,6 +22,7 @@ import {
   sleep,
   startBackend,
   storedSpans,
+  TOKENS,
 } from './osprey-cli';
 
 // Each test finishes in well under a minute on an idle machine (most of it is ten process starts);
@@ -41,6 +44,43 @@ async function missingSpans(url: string, acked: Map<string, string[]>): Promise<
     );
   }
   return missing;
+}
+
+/** One OTLP/JSON logs batch of one record whose body names it. */
+function logsBatch(n: number): string {
+  const record = { timeUnixNano: `${Date.now()}000000`, severityNumber: 9, body: { stringValue: `durable ${n}` } };
+  return JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] });
+}
+
+/** One OTLP/JSON metrics batch: one gauge point whose `batch` attribute names it. */
+function metricsBatch(n: number): string {
+  const point = {
+    timeUnixNano: `${Date.now()}000000`,
+    asInt: String(n),
+    attributes: [{ key: 'batch', value: { intValue: n } }],
+  };
+  return JSON.stringify({
+    resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'durability.batch', gauge: { dataPoints: [point] } }] }] }],
+  });
+}
+
+async function postJson(url: string, route: string, body: string): Promise<number> {
+  try {
+    const res = await fetch(`${url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` },
+      body,
+    });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0; // killed mid-request: not acknowledged
+  }
+}
+
+async function readJson<T>(url: string, route: string): Promise<T> {
+  const res = await fetch(`${url}${route}`, { headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}` } });
+  return (await res.json()) as T;
 }
 
 describe('durability and backpressure of the real osprey process', () => {
@@ -80,7 +120,26 @@ describe('durability and backpressure of the real osprey process', () => {
         }
       }
     };
-    const senders = [sender(), sender()];
+    // OTLP logs and metrics beside the spans: every acknowledged record and point must survive too.
+    const ackedLogs = new Set<number>();
+    const ackedPoints = new Set<number>();
+    let otherBatches = 0;
+    const otherSender = async (route: string, body: (n: number) => string, acks: Set<number>) => {
+      while (!stop) {
+        const n = (otherBatches += 1);
+        if ((await postJson(backend.url, route, body(n))) === 200) {
+          acks.add(n);
+        } else {
+          await sleep(50);
+        }
+      }
+    };
+    const senders = [
+      sender(),
+      sender(),
+      otherSender('/v1/logs', logsBatch, ackedLogs),
+      otherSender('/v1/metrics', metricsBatch, ackedPoints),
+    ];
 
     const kills = 10;
     const restartMs: number[] = [];
@@ -106,9 +165,22 @@ describe('durability and backpressure of the real osprey process', () => {
 
     expect(acked.size).toBeGreaterThanOrEqual(3 * kills);
     expect(await missingSpans(backend.url, acked)).toEqual([]);
+    const window = `from=0&to=${Date.now() + 60_000}`;
+    const logs = await readJson<LogsResponse>(backend.url, `/api/v1/logs?${window}&limit=50000`);
+    const storedLogs = new Set(logs.logs.map((l) => Number(l.body.split(' ')[1])));
+    expect(ackedLogs.size).toBeGreaterThan(kills);
+    expect([...ackedLogs].filter((n) => !storedLogs.has(n))).toEqual([]);
+    const series = await readJson<MetricSeriesResponse>(
+      backend.url,
+      `/api/v1/otel-metrics?${window}&name=durability.batch`
+    );
+    const storedPoints = new Set(series.series.map((x) => Number(x.attributes.batch)));
+    expect(ackedPoints.size).toBeGreaterThan(kills);
+    expect([...ackedPoints].filter((n) => !storedPoints.has(n))).toEqual([]);
     // Figures for the report: how much traffic the kills cut into.
     console.log(
       `durability: ${sent} batches sent, ${acked.size} acknowledged, ${refused} refused/cut, ` +
+        `${ackedLogs.size} log and ${ackedPoints.size} metric batches acknowledged, ` +
         `${kills + 1} kills, restarts took ${restartMs.join('/')} ms`
     );
     await killHard(backend);

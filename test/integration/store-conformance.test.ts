@@ -25,6 +25,15 @@ import {
   windowCases,
 } from './store-compare';
 import { makeWorkload, SERVICES } from './workload/store-workload';
+import { sdkLogBodies, sdkMetricsBodies } from '../../backend/src/testing/otel-sdk';
+
+const OTEL_METRIC_NAMES = [
+  'orders.placed',
+  'cart.items',
+  'v8js.memory.heap.used',
+  'http.server.request.duration',
+  'http.server.request.body.size',
+].join(',');
 
 jest.setTimeout(180_000);
 
@@ -187,6 +196,21 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
         expect(res.status).toBe(201);
       }
     }
+    const { protobuf: metricsBody } = await sdkMetricsBodies();
+    const { protobuf: logsBody } = sdkLogBodies(workload.traceIds[0], '00f067aa0ba902b7');
+    for (const backend of [duck, ch]) {
+      for (const [route, body] of [
+        ['/v1/metrics', metricsBody],
+        ['/v1/logs', logsBody],
+      ] as const) {
+        const res = await fetch(`${backend.url}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` },
+          body: Buffer.from(body),
+        });
+        expect(res.status).toBe(200);
+      }
+    }
     await waitSettled(duck, workload, 'the DuckDB backend');
     await waitSettled(ch, workload, 'the ClickHouse backend');
   });
@@ -323,6 +347,19 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
     ]);
   });
 
+  it.each([
+    ['OTLP metric series', `/api/v1/otel-metrics?from=0&to=${Date.now() + 3_600_000}&name=${OTEL_METRIC_NAMES}`, 5],
+    ['OTLP metric names', '/api/v1/otel-metrics/names?service=checkout', 5],
+    ['OTLP logs', `/api/v1/logs?from=0&to=${Date.now() + 3_600_000}`, 2],
+    ['OTLP logs of one trace, by text', `/api/v1/logs?from=0&to=${Date.now() + 3_600_000}&search=PAYMENT`, 1],
+    ['OTLP errors', `/api/v1/logs?from=0&to=${Date.now() + 3_600_000}&minSeverity=17`, 1],
+  ])('%s: the same answer', async (_, route, items) => {
+    const [expected, actual] = await Promise.all([get(duck, route), get(ch, route)]);
+    const list = Object.values(expected as Record<string, unknown>).find(Array.isArray) as unknown[];
+    expect(list).toHaveLength(items);
+    expect(actual).toEqual(expected);
+  });
+
   it('keeps injection attempts inside their literals', async () => {
     for (const service of ["x' OR '1'='1", "\\' OR 1=1 --", 'nul\0byte', 'ünï 🦅']) {
       const rows = await get<TransactionsResponse>(
@@ -332,6 +369,6 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
       expect(rows.transactions).toEqual([]);
     }
     const tables = await clickhouse.query("SELECT count() FROM system.tables WHERE database = 'conformance'");
-    expect(Number(tables.trim())).toBe(10);
+    expect(Number(tables.trim())).toBe(12);
   });
 });

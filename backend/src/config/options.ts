@@ -142,6 +142,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   retention('transactions', 'keep transactions (XLOG rows) this long after they end'),
   retention('rollups', 'keep per-minute RED rollups this long'),
   retention('jvm', 'keep thread dumps, heap histograms and capture requests this long'),
+  retention('metrics', 'keep OTLP metric points this long'),
+  retention('logs', 'keep OTLP log records this long'),
   integer(
     'max-queued-spans',
     'maxQueuedSpans',

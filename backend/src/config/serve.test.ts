@@ -26,7 +26,14 @@ describe('parseServeArgs', () => {
       settleMemorySpans: 500_000,
       active: { thresholds: { slow: 3000, verySlow: 8000 }, staleAfterMs: 30_000 },
       tokens: { ingest: 'i', admin: 'a' },
-      retention: { spans: 3 * DAY, transactions: 7 * DAY, rollups: 90 * DAY, jvm: 30 * DAY },
+      retention: {
+        spans: 3 * DAY,
+        transactions: 7 * DAY,
+        rollups: 90 * DAY,
+        jvm: 30 * DAY,
+        metrics: 30 * DAY,
+        logs: 3 * DAY,
+      },
       metricsMaxEndpoints: 500,
       store: 'duckdb',
     });
@@ -258,6 +265,8 @@ retention:
   transactions: 2d
   rollups: 30d
   jvm: 14d
+  metrics: 10d
+  logs: 1d
 `;
   const files = (text: string) => () => text;
 
@@ -274,7 +283,14 @@ retention:
       active: { thresholds: { slow: 2000, verySlow: 5000 }, staleAfterMs: 10_000 },
       influx: { url: 'http://influx:8086', db: 'apm', intervalMs: 30_000 },
       tokens: { read: 'file-read', ingest: 'file-ingest' },
-      retention: { spans: 12 * 3600_000, transactions: 2 * DAY, rollups: 30 * DAY, jvm: 14 * DAY },
+      retention: {
+        spans: 12 * 3600_000,
+        transactions: 2 * DAY,
+        rollups: 30 * DAY,
+        jvm: 14 * DAY,
+        metrics: 10 * DAY,
+        logs: DAY,
+      },
       metricsMaxEndpoints: 50,
       store: 'duckdb',
     });
@@ -328,7 +344,7 @@ retention:
 
   it.each([
     ['c.yaml', 'dataDir: /d\nprot: 1\n', 'config file c.yaml: unknown key "prot"'],
-    ['c.yaml', 'dataDir: /d\nretention:\n  logs: 1d\n', 'config file c.yaml: retention: unknown key "logs"'],
+    ['c.yaml', 'dataDir: /d\nretention:\n  traces: 1d\n', 'config file c.yaml: retention: unknown key "traces"'],
     ['c.yaml', 'dataDir: /d\ntokens: abc\n', 'config file c.yaml: tokens must be an object'],
     ['c.yaml', 'dataDir: [1]\n', 'config file c.yaml: dataDir must be a string'],
     ['c.yaml', 'dataDir: /d\ninsecure: yes please\n', 'config file c.yaml: insecure must be a boolean'],

@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 
 import type { TokenConfig } from '../auth/tokens';
 import { DEFAULT_RETENTION, parseDuration, type Retention } from '../retention/policy';
-import type { RetentionTier } from '../store/store';
+import { RETENTION_TIERS } from '../store/store';
 import type { EqualizerThresholds } from '../active/equalizer';
 import {
   DEFAULT_CLICKHOUSE_DATABASE,
@@ -65,7 +65,6 @@ export interface InfluxConfig {
 type Env = Record<string, string | undefined>;
 
 const SCOPES = ['ingest', 'read', 'admin'] as const;
-const TIERS: readonly RetentionTier[] = ['spans', 'transactions', 'rollups', 'jvm'];
 const BY_KEY = new Map(OPTIONS.map((option) => [keyOf(option), option]));
 
 function spec(key: string): OptionSpec {
@@ -239,7 +238,7 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
     );
   }
   const retention = { ...DEFAULT_RETENTION };
-  for (const tier of TIERS) {
+  for (const tier of RETENTION_TIERS) {
     const value = source(`retention-${tier}`)?.value;
     if (value !== undefined) {
       retention[tier] = duration(`--retention-${tier}`, value);

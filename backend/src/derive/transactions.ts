@@ -1,4 +1,4 @@
-import type { AttributeValue, Span, Transaction, TransactionKind } from '@osprey/model';
+import type { AttributeValue, Attributes, Span, Transaction, TransactionKind } from '@osprey/model';
 
 /**
  * Derives one Transaction (XLOG record) per entry span of a batch.
@@ -158,6 +158,13 @@ export function clientCalls(entry: Span, children: ChildrenIndex): ClientCalls {
   return { sqlCount, sqlTime: nanosToMillis(sqlNanos), apiCallCount, apiCallTime: nanosToMillis(apiNanos) };
 }
 
+/** A resource's instance: `service.instance.id`, else `host.name`, else `k8s.pod.name`. */
+export function instanceOf(resource: Attributes): string {
+  return (
+    first(str(resource['service.instance.id']), str(resource['host.name']), str(resource['k8s.pod.name'])) ?? 'unknown'
+  );
+}
+
 function toTransaction(span: Span, parent: Span | undefined, children: ChildrenIndex): Transaction {
   const attrs = span.attributes;
   const resource = span.resource;
@@ -169,9 +176,7 @@ function toTransaction(span: Span, parent: Span | undefined, children: ChildrenI
     endTime: nanosToMillis(start + duration),
     elapsed: nanosToMillis(duration),
     service: span.service,
-    instance:
-      first(str(resource['service.instance.id']), str(resource['host.name']), str(resource['k8s.pod.name'])) ??
-      'unknown',
+    instance: instanceOf(resource),
     endpoint: endpointOf(span),
     status: failed ? 'error' : 'ok',
     traceId: span.traceId,

@@ -1,7 +1,7 @@
 import type { Transaction } from '@osprey/model';
 
 /** Which ingest route a batch came through; a label on the ingest self-metrics. */
-export const INGEST_SOURCES = ['otlp', 'zipkin', 'native', 'active', 'jvm'] as const;
+export const INGEST_SOURCES = ['otlp', 'otlp_metrics', 'otlp_logs', 'zipkin', 'native', 'active', 'jvm'] as const;
 export type IngestSource = (typeof INGEST_SOURCES)[number];
 
 /**

@@ -24,7 +24,14 @@ jest.setTimeout(30_000);
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 2, 1);
-const RETENTION = { spans: HOUR, transactions: 6 * HOUR, rollups: 48 * HOUR, jvm: 48 * HOUR };
+const RETENTION = {
+  spans: HOUR,
+  transactions: 6 * HOUR,
+  rollups: 48 * HOUR,
+  jvm: 48 * HOUR,
+  metrics: 48 * HOUR,
+  logs: 48 * HOUR,
+};
 const READ = { authorization: 'Bearer rd' };
 const arrowAccept = { ...READ, accept: ARROW_STREAM_MEDIA_TYPE };
 

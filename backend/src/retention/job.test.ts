@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { Span, Transaction } from '@osprey/model';
+import type { LogRecord, MetricPoint, Span, Transaction } from '@osprey/model';
 
 import { analyzeThreadDump, parseClassHistogram, parseThreadDump } from '../jvm';
 import { DuckDbStore } from '../store/duckdb';
@@ -15,6 +15,15 @@ import type { Retention } from './policy';
 jest.setTimeout(60_000);
 
 const HOUR = 3_600_000;
+
+/** What a run that deleted nothing reports. */
+const NONE_DELETED = { spans: 0, transactions: 0, rollups: 0, jvm: 0, metrics: 0, logs: 0 };
+
+/** Every tier kept for `ms`, but those given. */
+function keepFor(ms: number, tiers: Partial<Retention> = {}): Retention {
+  return { spans: ms, transactions: ms, rollups: ms, jvm: ms, metrics: ms, logs: ms, ...tiers };
+}
+
 const NOW = Date.UTC(2026, 5, 1);
 
 function spanOf(tx: Transaction): Span {
@@ -59,7 +68,7 @@ describe('RetentionJob on DuckDbStore', () => {
     // Two commits over the same hours, so their minutes hold rows for compaction to merge.
     await store.insertBatch(spans.slice(0, 1500), txs.slice(0, 1500));
     await store.insertBatch(spans.slice(1500), txs.slice(1500));
-    const retention: Retention = { spans: 2 * HOUR, transactions: 5 * HOUR, rollups: 8 * HOUR, jvm: HOUR };
+    const retention = keepFor(HOUR, { spans: 2 * HOUR, transactions: 5 * HOUR, rollups: 8 * HOUR });
     const deletes: number[] = [];
     const job = new RetentionJob({
       store: {
@@ -105,7 +114,7 @@ describe('RetentionJob on DuckDbStore', () => {
     expect(await store.compactRollups(NOW - 2 * MINUTE_MS)).toMatchObject({ rowsBefore: 0, from: NOW - 2 * MINUTE_MS });
 
     // A second run at the same time finds nothing more.
-    expect((await job.runOnce()).deleted).toEqual({ spans: 0, transactions: 0, rollups: 0, jvm: 0 });
+    expect((await job.runOnce()).deleted).toEqual(NONE_DELETED);
   });
 
   it('deletes thread dumps, heap histograms and capture requests past the jvm tier, keeping newer ones', async () => {
@@ -141,11 +150,11 @@ describe('RetentionJob on DuckDbStore', () => {
     await store.createJvmRequest({ id: 'request-new', ...target, kind: 'threaddump', now: NOW - HOUR / 2 });
     const job = new RetentionJob({
       store,
-      retention: { spans: 10 * HOUR, transactions: 10 * HOUR, rollups: 10 * HOUR, jvm: HOUR },
+      retention: keepFor(10 * HOUR, { jvm: HOUR }),
       now: () => NOW,
     });
 
-    expect((await job.runOnce()).deleted).toEqual({ spans: 0, transactions: 0, rollups: 0, jvm: 3 });
+    expect((await job.runOnce()).deleted).toEqual({ ...NONE_DELETED, jvm: 3 });
     const everything = { ...target, from: 0, to: NOW, limit: 100 };
     expect((await store.threadDumps(everything)).map((d) => d.id)).toEqual(['dump-new']);
     expect((await store.heapHistograms(everything)).map((h) => h.id)).toEqual(['histogram-new']);
@@ -153,12 +162,52 @@ describe('RetentionJob on DuckDbStore', () => {
     expect(await store.threadDump('dump-old')).toBeUndefined();
   });
 
+  it('deletes OTLP metric points and log records past their tiers, keeping newer ones', async () => {
+    const at = (time: number, name: string): MetricPoint => ({
+      service: 'shop',
+      instance: 'shop-1',
+      name,
+      unit: '',
+      kind: 'gauge',
+      time,
+      temporality: 'unspecified',
+      attributes: {},
+      value: 1,
+    });
+    await store.insertMetricPoints([at(NOW - 3 * HOUR, 'old'), at(NOW - HOUR / 2, 'new')]);
+    const log = (time: number, id: string): LogRecord => ({
+      id,
+      time,
+      service: 'shop',
+      instance: 'shop-1',
+      severityNumber: 9,
+      severityText: 'info',
+      body: id,
+      attributes: {},
+    });
+    await store.insertLogRecords([
+      log(NOW - 3 * HOUR, 'old'),
+      log(NOW - 90 * 60_000, 'middle'),
+      log(NOW - HOUR / 2, 'new'),
+    ]);
+    const job = new RetentionJob({
+      store,
+      retention: keepFor(10 * HOUR, { metrics: 2 * HOUR, logs: HOUR }),
+      now: () => NOW,
+    });
+
+    expect((await job.runOnce()).deleted).toEqual({ ...NONE_DELETED, metrics: 1, logs: 2 });
+    const points = await store.metricSeries({ from: 0, to: NOW, names: ['old', 'new'], limit: 10 });
+    expect(points.series.map((s) => s.name)).toEqual(['new']);
+    expect((await store.logRecords({ from: 0, to: NOW, limit: 10 })).logs.map((l) => l.id)).toEqual(['new']);
+  });
+
   it('runs on start and stops cleanly', async () => {
     await store.insertBatch([], generateTransactions({ seed: 4, count: 10, from: NOW - 2 * HOUR, spanMs: HOUR }));
     const runs: number[] = [];
     const job = new RetentionJob({
       store,
-      retention: { spans: HOUR, transactions: HOUR, rollups: HOUR, jvm: HOUR },
+      retention: keepFor(HOUR),
       now: () => NOW,
       intervalMs: 10,
       onRun: (run) => runs.push(run.deleted.transactions),

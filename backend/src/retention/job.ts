@@ -1,5 +1,5 @@
 import { MINUTE_MS } from '../store/duckdb-red';
-import type { RetentionTier, Store } from '../store/store';
+import { RETENTION_TIERS, type RetentionTier, type Store } from '../store/store';
 import type { Retention } from './policy';
 
 export interface RetentionJobOptions {
@@ -51,8 +51,8 @@ export class RetentionJob {
 
   private async run(): Promise<RetentionRun> {
     const now = this.now();
-    const deleted: Record<RetentionTier, number> = { spans: 0, transactions: 0, rollups: 0, jvm: 0 };
-    for (const tier of Object.keys(deleted) as RetentionTier[]) {
+    const deleted = Object.fromEntries(RETENTION_TIERS.map((tier) => [tier, 0])) as Record<RetentionTier, number>;
+    for (const tier of RETENTION_TIERS) {
       const cutoff = now - this.options.retention[tier];
       for (;;) {
         const n = await this.options.store.deleteOlderThan(tier, cutoff, this.chunkRows);

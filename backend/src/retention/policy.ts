@@ -11,6 +11,10 @@ export const DEFAULT_RETENTION: Retention = {
   rollups: 90 * DAY_MS,
   // Thread dumps and heap histograms: a few MB each, taken every 30 s by the agent.
   jvm: 30 * DAY_MS,
+  // OTLP metric points: runtime series a month back, as the thread dumps they sit beside.
+  metrics: 30 * DAY_MS,
+  // OTLP log records: as long as the spans they link to.
+  logs: 3 * DAY_MS,
 };
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS };

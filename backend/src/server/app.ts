@@ -10,8 +10,10 @@ import { nativeRoutes } from '../ingest/native/route';
 import { otlpRoutes } from '../ingest/otlp/route';
 import { zipkinRoutes } from '../ingest/zipkin/route';
 import { jvmRoutes } from '../jvm-api/routes';
+import { logsRoutes } from '../logs/routes';
 import { createMetricsExposition } from '../metrics/exposition';
 import { metricsRoutes } from '../metrics/routes';
+import { otelMetricsRoutes } from '../otel-metrics/routes';
 import { queryRoutes } from '../query/routes';
 import { serviceMapRoutes } from '../servicemap/routes';
 import type { Retention } from '../retention/policy';
@@ -124,6 +126,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     }
     const ingest = { store: options.store, maxBodyBytes, observer };
     await authenticated.register(otlpRoutes, ingest);
+    await authenticated.register(otelMetricsRoutes, ingest);
+    await authenticated.register(logsRoutes, ingest);
     await authenticated.register(zipkinRoutes, ingest);
     await authenticated.register(nativeRoutes, ingest);
     await authenticated.register(activeRoutes, { ...ingest, active });

@@ -10,6 +10,12 @@ import type {
   JvmInstance,
   JvmRequest,
   JvmRequestResult,
+  LogQuery,
+  LogRecord,
+  LogsResponse,
+  MetricPoint,
+  MetricSeriesQuery,
+  MetricSeriesResponse,
   ServiceMapResponse,
   RedQuery,
   RedResponse,
@@ -30,6 +36,7 @@ import type {
 
 import * as jvm from './duckdb-jvm';
 import * as active from './duckdb-active';
+import * as otel from './duckdb-otel';
 import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
 import * as settle from './duckdb-settle';
@@ -217,6 +224,7 @@ export class DuckDbStore implements Store {
       ...settle.SETTLE_SCHEMA,
       ...red.RED_SCHEMA,
       ...active.ACTIVE_SCHEMA,
+      ...otel.OTEL_SCHEMA,
       ...LINK_SCHEMA,
       ...RESOURCE_SCHEMA,
     ]) {
@@ -540,6 +548,26 @@ export class DuckDbStore implements Store {
 
   activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]> {
     return active.activeSnapshots(this.reader, query);
+  }
+
+  insertMetricPoints(points: MetricPoint[]): Promise<void> {
+    return this.write((writer) => otel.insertMetricPoints(writer, points), Math.max(1, points.length));
+  }
+
+  metricSeries(query: MetricSeriesQuery & { limit: number }): Promise<MetricSeriesResponse> {
+    return otel.metricSeries(this.reader, query);
+  }
+
+  metricNames(service?: string): Promise<string[]> {
+    return otel.metricNames(this.reader, service);
+  }
+
+  insertLogRecords(records: LogRecord[]): Promise<void> {
+    return this.write((writer) => otel.insertLogRecords(writer, records), Math.max(1, records.length));
+  }
+
+  logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse> {
+    return otel.logRecords(this.reader, query);
   }
 
   createJvmRequest(request: NewJvmRequest): Promise<JvmRequest> {

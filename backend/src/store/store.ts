@@ -11,6 +11,12 @@ import type {
   JvmRequestQuery,
   JvmRequestResult,
   JvmRequestStatus,
+  LogQuery,
+  LogRecord,
+  LogsResponse,
+  MetricPoint,
+  MetricSeriesQuery,
+  MetricSeriesResponse,
   ServiceMapResponse,
   RedQuery,
   RedResponse,
@@ -74,8 +80,13 @@ export type JvmRequestUpdate =
 export const DEFAULT_TIME_BUCKETS = 300;
 export const DEFAULT_ELAPSED_BUCKETS = 60;
 
-/** Tables with a retention tier: a span's age is its start, a transaction's its end, a rollup's its minute. */
-export type RetentionTier = 'spans' | 'transactions' | 'rollups' | 'jvm';
+/**
+ * Tables with a retention tier: a span's age is its start, a transaction's its end, a rollup's its
+ * minute, an OTLP metric point's or log record's its time.
+ */
+export type RetentionTier = 'spans' | 'transactions' | 'rollups' | 'jvm' | 'metrics' | 'logs';
+
+export const RETENTION_TIERS: readonly RetentionTier[] = ['spans', 'transactions', 'rollups', 'jvm', 'metrics', 'logs'];
 
 /** What one rollup compaction did: minutes [from, to) merged, their row count before and after. */
 export interface RollupCompaction {
@@ -147,6 +158,17 @@ export interface Store {
   insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void>;
   /** Each instance's newest snapshot, by service then instance. */
   activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]>;
+
+  /** Stores one OTLP metrics batch whole; resolves once committed; may reject with OverloadedError. */
+  insertMetricPoints(points: MetricPoint[]): Promise<void>;
+  /** Points of the named metrics in [from, to] as series; the newest `limit` (validated) when more match. */
+  metricSeries(query: MetricSeriesQuery & { limit: number }): Promise<MetricSeriesResponse>;
+  /** Names of the stored metrics, optionally of one service, sorted. */
+  metricNames(service?: string): Promise<string[]>;
+  /** Stores one OTLP logs batch whole; resolves once committed; may reject with OverloadedError. */
+  insertLogRecords(records: LogRecord[]): Promise<void>;
+  /** Records in [from, to] matching the filters, newest first, at most `limit` (validated). */
+  logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse>;
 
   /** Stores a new pending capture request. */
   createJvmRequest(request: NewJvmRequest): Promise<JvmRequest>;

@@ -12,6 +12,7 @@ import {
   type OspreyQueryType,
   type RedMetric,
 } from '../types';
+import { OtelFields } from './OtelFields';
 import { switchQueryType, usesField } from './queryType';
 
 type Props = QueryEditorProps<OspreyDataSource, OspreyQuery, OspreyOptions>;
@@ -30,6 +31,9 @@ export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
   { label: 'Thread dump diff', value: 'threadDumpDiff', description: 'Two dumps by id, or the latest two' },
   { label: 'Heap histogram', value: 'heapHistogram', description: 'One class histogram by id, or the latest' },
   { label: 'Heap histogram diff', value: 'heapHistogramDiff', description: 'Growth per class between two' },
+  { label: 'Runtime metrics', value: 'runtime', description: 'Heap, GC, CPU, event loop, threads (OTLP metrics)' },
+  { label: 'OTLP metrics', value: 'otelMetrics', description: 'Any OTLP metric by name, as time series' },
+  { label: 'Logs', value: 'logs', description: 'OTLP log records, for the Logs panel; by trace, text, severity' },
 ];
 
 const MODES: Array<SelectableValue<TransactionsMode>> = [
@@ -340,6 +344,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             />
           </InlineField>
         )}
+        <OtelFields query={query} update={update} onRunQuery={onRunQuery} />
       </Stack>
     </Stack>
   );

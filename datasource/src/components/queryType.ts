@@ -29,6 +29,9 @@ export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
   threadDumpDiff: ['service', 'instance', 'dumpId', 'otherId'],
   heapHistogram: ['service', 'instance', 'dumpId'],
   heapHistogramDiff: ['service', 'instance', 'dumpId', 'otherId'],
+  otelMetrics: ['service', 'instance', 'metricNames'],
+  runtime: ['service', 'instance', 'runtimeSeries'],
+  logs: ['service', 'instance', 'traceId', 'search', 'minSeverity', 'limit'],
 };
 
 const ALL_FIELDS = new Set(Object.values(QUERY_FIELDS).flat());

@@ -28,6 +28,17 @@ export function frontend(env: ServiceEnv): ServiceInstance {
   const checkoutUrl = required(env.checkoutUrl, 'CHECKOUT_URL');
   const routes: Route[] = [
     {
+      // A request held open for `ms` (at most a minute): what the active-service equalizer shows
+      // while it runs, since its span is exported only once it ends.
+      method: 'GET',
+      pattern: '/hold',
+      handler: async (req) => {
+        const ms = Math.min(60_000, Math.max(0, Number(req.query.get('ms') ?? '10000') || 0));
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return { status: 200, body: { held: ms } };
+      },
+    },
+    {
       method: 'GET',
       pattern: '/',
       handler: async (req) => {

@@ -10,6 +10,8 @@ export const RETENTION_TABLES: Record<RetentionTier, readonly string[]> = {
   transactions: ['transactions'],
   rollups: ['red_rollups', 'servicemap_edges'],
   jvm: ['jvm_thread_dumps', 'jvm_heap_histograms', 'jvm_requests'],
+  metrics: ['otel_metric_points'],
+  logs: ['log_records'],
 };
 
 /**

@@ -119,6 +119,27 @@ export const TABLES: TableSpec[] = [
     shardKey: 'cityHash64(id)',
   },
   {
+    // One insert per OTLP batch (see otel.ts), never rewritten.
+    name: 'otel_metric_points',
+    columns: `service String, instance String, name String, unit String, kind String, time_ms Float64,
+      start_ms Nullable(Float64), temporality String, monotonic Nullable(UInt8), attributes String,
+      value Nullable(Float64), count Nullable(Float64), sum Nullable(Float64), min Nullable(Float64),
+      max Nullable(Float64), buckets Nullable(String)`,
+    engine: 'MergeTree',
+    partition: `intDiv(toInt64(time_ms), ${MS_DAY})`,
+    order: 'name, service, instance, time_ms',
+    shardKey: 'cityHash64(service, instance)',
+  },
+  {
+    name: 'log_records',
+    columns: `id String, time_ms Float64, service String, instance String, severity_number Int32,
+      severity_text String, body String, attributes String, trace_id Nullable(String), span_id Nullable(String)`,
+    engine: 'MergeTree',
+    partition: `intDiv(toInt64(time_ms), ${MS_DAY})`,
+    order: 'service, time_ms, id',
+    shardKey: 'cityHash64(id)',
+  },
+  {
     // One row per instance after merges: the newest snapshot by takenAt (see active.ts).
     name: 'active_snapshots',
     columns: 'service String, instance String, taken_at Float64, received_at Float64, requests String',

@@ -5,6 +5,12 @@ import type {
   JvmInstance,
   JvmRequest,
   JvmRequestResult,
+  LogQuery,
+  LogRecord,
+  LogsResponse,
+  MetricPoint,
+  MetricSeriesQuery,
+  MetricSeriesResponse,
   RedQuery,
   RedResponse,
   ServiceMapResponse,
@@ -37,6 +43,7 @@ import {
 } from '../store';
 import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
 import * as active from './active';
+import * as otel from './otel';
 import * as jvm from './jvm';
 import { ClickHouseJvmRequests } from './jvm-requests';
 import { ClickHouseConnection, type ClickHouseTarget } from './connection';
@@ -350,6 +357,26 @@ export class ClickHouseStore implements Store {
 
   activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]> {
     return active.activeSnapshots(this.connection, query);
+  }
+
+  insertMetricPoints(points: MetricPoint[]): Promise<void> {
+    return otel.insertMetricPoints(this.connection, points);
+  }
+
+  metricSeries(query: MetricSeriesQuery & { limit: number }): Promise<MetricSeriesResponse> {
+    return otel.metricSeries(this.connection, query);
+  }
+
+  metricNames(service?: string): Promise<string[]> {
+    return otel.metricNames(this.connection, service);
+  }
+
+  insertLogRecords(records: LogRecord[]): Promise<void> {
+    return otel.insertLogRecords(this.connection, records);
+  }
+
+  logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse> {
+    return otel.logRecords(this.connection, query);
   }
 
   createJvmRequest(request: NewJvmRequest): Promise<JvmRequest> {

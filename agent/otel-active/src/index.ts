@@ -1,0 +1,1 @@
+export { ActiveRequestsProcessor, type ActiveRequestsOptions } from './processor';
