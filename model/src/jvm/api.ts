@@ -121,3 +121,18 @@ export type JvmRequestResult = { resultId: string } | { error: string };
 
 /** Pending requests older than this become 'failed' with error 'no agent took it'. */
 export const JVM_REQUEST_TIMEOUT_MS = 5 * 60 * 1000;
+
+/**
+ * Body of `POST /api/v1/jvm/threaddumps` (as `application/json`) for a JVM with Thread.dump_to_file
+ * (JDK 21+): its `Thread.print -l` text, which has lock owners, ownable synchronizers and the JVM's
+ * deadlock report, and a `Thread.dump_to_file` (JSON or text) taken right after, which adds the
+ * virtual threads. Stored as one dump, `source: 'merged'`. `osprey` comes first, so the backend tells
+ * it from a jcmd JSON dump by its opening bytes.
+ */
+export interface MergedThreadDumpUpload {
+  osprey: typeof MERGED_THREAD_DUMP_TAG;
+  threadPrint: string;
+  dumpToFile: string;
+}
+
+export const MERGED_THREAD_DUMP_TAG = 'merged-thread-dump/1';
