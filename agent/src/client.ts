@@ -31,7 +31,8 @@ export class BackendClient {
   /** `text`: jcmd Thread.print output; `json`: the file jcmd Thread.dump_to_file -format=json wrote. */
   uploadThreadDump(service: string, instance: string, body: string, form: DumpForm): Promise<ThreadDumpCreated> {
     return this.call<ThreadDumpCreated>('POST', `${JVM_API_PATHS.threadDumps}?${query({ service, instance })}`, {
-      contentType: form === 'json' ? 'application/json' : 'text/plain; charset=utf-8',
+      // A merged text dump (Thread.print + dump_to_file) travels as JSON too.
+      contentType: form === 'json' || body.startsWith('{') ? 'application/json' : 'text/plain; charset=utf-8',
       body,
     });
   }
