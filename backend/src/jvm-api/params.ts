@@ -12,7 +12,7 @@ export const MAX_JVM_LIST_LIMIT = 10_000;
 /** Longest service or instance name accepted. */
 const MAX_NAME = 256;
 
-const KINDS: readonly JvmRequestKind[] = ['threaddump', 'heaphistogram'];
+const KINDS: readonly JvmRequestKind[] = ['threaddump', 'heaphistogram', 'hostsnapshot'];
 const STATUSES: readonly JvmRequestStatus[] = ['pending', 'taken', 'done', 'failed'];
 
 function onlyKnown(raw: RawQuery, known: readonly string[]): void {

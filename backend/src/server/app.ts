@@ -10,6 +10,7 @@ import { fanOutObserver, type IngestObserver } from '../ingest/observer';
 import { nativeRoutes } from '../ingest/native/route';
 import { otlpRoutes } from '../ingest/otlp/route';
 import { zipkinRoutes } from '../ingest/zipkin/route';
+import { hostRoutes } from '../hosts/routes';
 import { jvmRoutes } from '../jvm-api/routes';
 import { createMetricsExposition } from '../metrics/exposition';
 import { metricsRoutes } from '../metrics/routes';
@@ -131,6 +132,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     });
     await authenticated.register(serviceMapRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, ingest);
+    await authenticated.register(hostRoutes, { store: options.store });
     await authenticated.register(metricsRoutes, { metrics });
   });
 

@@ -54,7 +54,7 @@ export interface HeapHistogramCreated {
   id: string;
 }
 
-export type JvmRequestKind = 'threaddump' | 'heaphistogram';
+export type JvmRequestKind = 'threaddump' | 'heaphistogram' | 'hostsnapshot';
 export type JvmRequestStatus = 'pending' | 'taken' | 'done' | 'failed';
 
 /**

@@ -1,4 +1,7 @@
 import type {
+  HostSnapshotListItem,
+  HostSnapshotResponse,
+  HostsResponse,
   ActiveSnapshot,
   HeapHistogramListItem,
   HeapHistogramResponse,
@@ -16,6 +19,7 @@ import type {
   TransactionQuery,
   TransactionsResponse,
 } from '@osprey/model';
+import type { HostSnapshotQuery, NewHostSnapshot } from '../host-rows';
 
 import { rollupRows } from '../duckdb-red';
 import { rowToTransaction } from '../transaction-row';
@@ -37,6 +41,7 @@ import {
 } from '../store';
 import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
 import * as active from './active';
+import * as hostTables from './hosts';
 import * as jvm from './jvm';
 import { ClickHouseJvmRequests } from './jvm-requests';
 import { ClickHouseConnection, type ClickHouseTarget } from './connection';
@@ -306,6 +311,26 @@ export class ClickHouseStore implements Store {
 
   insertThreadDump(dump: NewThreadDump): Promise<void> {
     return jvm.insertThreadDump(this.connection, dump);
+  }
+
+  insertHostSnapshot(snapshot: NewHostSnapshot): Promise<void> {
+    return hostTables.insertHostSnapshot(this.connection, snapshot);
+  }
+
+  hostSnapshots(query: HostSnapshotQuery): Promise<HostSnapshotListItem[]> {
+    return hostTables.hostSnapshots(this.connection, query);
+  }
+
+  hostSnapshot(id: string): Promise<HostSnapshotResponse | undefined> {
+    return hostTables.hostSnapshot(this.connection, id);
+  }
+
+  latestHostSnapshotId(host: string): Promise<string | undefined> {
+    return hostTables.latestHostSnapshotId(this.connection, host);
+  }
+
+  hosts(): Promise<HostsResponse['hosts']> {
+    return hostTables.hosts(this.connection);
   }
 
   threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]> {
