@@ -361,6 +361,10 @@ export class Agent {
     if (kind === 'heaphistogram') {
       return this.histogramOrThrow(jvm, 'request', stop);
     }
+    if (kind === 'hostsnapshot') {
+      // Host snapshot requests are filed under the host (HostSnapshotter), never under a JVM.
+      throw new Error('a JVM agent takes thread dumps and heap histograms, not host snapshots');
+    }
     const form = onDemandForm(this.config.threadDumpFormat, jvm.jsonRefused);
     // Always 'text' to fall back to: a request has to be answered with a dump.
     const id = await this.threadDumpOrThrow(jvm, form, 'text', 'request', stop);

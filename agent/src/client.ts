@@ -1,5 +1,8 @@
 import {
   type HeapHistogramCreated,
+  HOST_API_PATHS,
+  type HostSnapshot,
+  type HostSnapshotCreated,
   JVM_API_PATHS,
   type JvmRequest,
   type JvmRequestResult,
@@ -41,6 +44,13 @@ export class BackendClient {
     return this.call<HeapHistogramCreated>('POST', `${JVM_API_PATHS.heapHistograms}?${query({ service, instance })}`, {
       contentType: 'text/plain; charset=utf-8',
       body: text,
+    });
+  }
+
+  uploadHostSnapshot(snapshot: HostSnapshot): Promise<HostSnapshotCreated> {
+    return this.call<HostSnapshotCreated>('POST', HOST_API_PATHS.snapshots, {
+      contentType: 'application/json',
+      body: JSON.stringify(snapshot),
     });
   }
 

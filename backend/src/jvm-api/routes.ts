@@ -6,6 +6,7 @@ import {
   JVM_API_PATHS,
   type JvmInstancesResponse,
   type JvmRequest,
+  type JvmRequestKind,
   type JvmRequestsResponse,
   type ThreadDumpCreated,
   type ThreadDumpDiff,
@@ -37,6 +38,13 @@ import {
   parseServiceFilter,
   parseTarget,
 } from './params';
+
+/** What fulfils a capture request of each kind, and how to find it. */
+const RESULT_OF: Record<JvmRequestKind, { what: string; read: (store: Store, id: string) => Promise<unknown> }> = {
+  threaddump: { what: 'thread dump', read: (store, id) => store.threadDump(id) },
+  heaphistogram: { what: 'heap histogram', read: (store, id) => store.heapHistogram(id) },
+  hostsnapshot: { what: 'host snapshot', read: (store, id) => store.hostSnapshot(id) },
+};
 
 interface Options {
   store: Store;
@@ -311,15 +319,12 @@ async function requestRoutes(app: FastifyInstance, options: Options): Promise<vo
       const result = parseRequestResult(request.body);
       if ('resultId' in result) {
         const current = found(await store.jvmRequest(id, Date.now()), 'capture request', id);
-        const exists =
-          current.kind === 'threaddump'
-            ? (await store.threadDump(result.resultId)) !== undefined
-            : (await store.heapHistogram(result.resultId)) !== undefined;
-        if (!exists) {
+        const fulfilment = RESULT_OF[current.kind];
+        if ((await fulfilment.read(store, result.resultId)) === undefined) {
           throw new HttpError(
             400,
             'bad_request',
-            `body field "resultId": no ${current.kind === 'threaddump' ? 'thread dump' : 'heap histogram'} with id ${result.resultId}`
+            `body field "resultId": no ${fulfilment.what} with id ${result.resultId}`
           );
         }
       }
