@@ -1,25 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
-import path from 'node:path';
+import { hostname } from 'node:os';
 
 import type { JvmRequest, JvmRequestKind } from '@osprey/model';
 
 import type { AgentConfig } from './args';
 import { BackendClient } from './client';
 import { type DumpForm, dumpForms, isUnknownCommand, jsonFallback, onDemandForm } from './dumpformat';
-import {
-  isExecutable,
-  JcmdError,
-  jcmdFailureSummary,
-  processAlive,
-  processExe,
-  type ResolvedJcmd,
-  resolveJcmd,
-  runJcmd,
-} from './jcmd';
+import { isExecutable, processAlive, processExe, type ResolvedJcmd, resolveJcmd, runJcmd } from './jcmd';
 import { type JvmProcess, matchJvm, parseJcmdList } from './jvms';
 import type { Logger } from './log';
+import { dumpToFileJson, type RunJcmd, textThreadDump } from './threaddump-capture';
 
 /** Exit codes of the agent (2, bad arguments, is the CLI's). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, jvmGone: 3 } as const;
@@ -294,11 +283,23 @@ export class Agent {
     trigger: Trigger,
     stop: AbortSignal
   ): Promise<string | undefined> {
+    const run: RunJcmd = (command) => this.jcmd(jvm, command, stop);
     if (form === 'text') {
-      return this.upload(jvm, 'text', trigger, () => this.jcmd(jvm, ['Thread.print', '-l'], stop));
+      return this.upload(jvm, 'text', trigger, async () => {
+        const dump = await textThreadDump(run, jvm.pid, !jvm.jsonRefused);
+        if (dump.refused !== undefined) {
+          jvm.jsonRefused = true;
+          this.log.info('Thread.dump_to_file needs JDK 21+; text thread dumps of this JVM list no virtual threads', {
+            pid: jvm.pid,
+            instance: jvm.instance,
+            error: errorText(dump.refused),
+          });
+        }
+        return dump.body;
+      });
     }
     try {
-      return await this.upload(jvm, 'json', trigger, () => this.jsonThreadDump(jvm, stop));
+      return await this.upload(jvm, 'json', trigger, () => dumpToFileJson(run, jvm.pid));
     } catch (err) {
       if (!isUnknownCommand(err)) {
         throw err;
@@ -323,29 +324,6 @@ export class Agent {
 
   private jcmd(jvm: Attached, command: string[], stop: AbortSignal): Promise<string> {
     return runJcmd(jvm.jcmd.path, [String(jvm.pid), ...command], this.config.jcmdTimeoutMs, stop);
-  }
-
-  /**
-   * `jcmd Thread.dump_to_file -format=json`: the JVM writes the file itself, and will not replace
-   * one (it says so and exits 0), so the path is new each time; deleted once read.
-   */
-  private async jsonThreadDump(jvm: Attached, stop: AbortSignal): Promise<string> {
-    const file = path.join(tmpdir(), `osprey-threaddump-${jvm.pid}-${randomUUID()}.json`);
-    try {
-      const said = await this.jcmd(jvm, ['Thread.dump_to_file', '-format=json', file], stop);
-      try {
-        return await readFile(file, 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-          throw err;
-        }
-        throw new JcmdError(`jcmd ${jvm.pid} Thread.dump_to_file wrote no ${file}: ${jcmdFailureSummary(said, '')}`, {
-          stdout: said,
-        });
-      }
-    } finally {
-      await rm(file, { force: true });
-    }
   }
 
   /** Runs one capture and uploads it, logging how long each took; the new id. */
@@ -382,6 +360,10 @@ export class Agent {
   private async requestedOrThrow(jvm: Attached, kind: JvmRequestKind, stop: AbortSignal): Promise<string> {
     if (kind === 'heaphistogram') {
       return this.histogramOrThrow(jvm, 'request', stop);
+    }
+    if (kind === 'hostsnapshot') {
+      // Host snapshot requests are filed under the host (HostSnapshotter), never under a JVM.
+      throw new Error('a JVM agent takes thread dumps and heap histograms, not host snapshots');
     }
     const form = onDemandForm(this.config.threadDumpFormat, jvm.jsonRefused);
     // Always 'text' to fall back to: a request has to be answered with a dump.

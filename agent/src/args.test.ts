@@ -62,6 +62,21 @@ describe('parseAgentArgs', () => {
     });
   });
 
+  it.each<[string, string[], Record<string, unknown>]>([
+    [
+      'host snapshots alone: no JVM, no --service',
+      ['--backend', 'http://b', '--token', 't', '--host-interval', '1m', '--host', 'db-1'],
+      { host: { backend: 'http://b', token: 't', host: 'db-1', intervalMs: 60_000, pollMs: 2000, once: false } },
+    ],
+    [
+      'host snapshots beside a JVM',
+      [...BASE, '--pid', '7', '--host-interval', '30s', '--poll', '1s'],
+      { config: { target: { pid: 7 }, pollMs: 1000 }, host: { intervalMs: 30_000, pollMs: 1000 } },
+    ],
+  ])('%s', (_name, argv, expected) => {
+    expect(parseAgentArgs(argv, {})).toMatchObject({ kind: 'run', ...expected });
+  });
+
   it('answers --help even with other flags missing', () => {
     expect(parseAgentArgs(['--help'], {})).toEqual({ kind: 'help' });
   });
@@ -70,7 +85,9 @@ describe('parseAgentArgs', () => {
     [['--service', 's', '--token', 't', '--pid', '1'], /--backend is required/],
     [['--backend', 'http://b', '--token', 't', '--pid', '1'], /--service is required/],
     [['--backend', 'http://b', '--service', 's', '--pid', '1'], /--token .*OSPREY_INGEST_TOKEN.* is required/],
-    [[...BASE], /one of --pid or --match is required/],
+    [[...BASE], /one of --pid or --match \(or --host-interval alone\) is required/],
+    [[...BASE, '--pid', '1', '--host', 'h'], /--host needs --host-interval/],
+    [[...BASE, '--host-interval', 'soon'], /--host-interval: "soon" is not a duration/],
     [[...BASE, '--pid', '1', '--match', 'X'], /either --pid or --match, not both/],
     [[...BASE, '--pid', 'abc'], /--pid: "abc" is not a process id/],
     [[...BASE, '--pid', '0'], /--pid: "0" is not a process id/],

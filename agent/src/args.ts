@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { DurationError, parseDuration } from './duration';
@@ -27,7 +28,18 @@ export interface AgentConfig {
   once: boolean;
 }
 
-export type ParsedArgs = { kind: 'help' } | { kind: 'run'; config: AgentConfig };
+/** Host snapshots from /proc: every `intervalMs` and on request, filed under `host`. */
+export interface HostAgentConfig {
+  backend: string;
+  token: string;
+  host: string;
+  intervalMs: number;
+  pollMs: number;
+  once: boolean;
+}
+
+/** `config` watches a JVM (--pid / --match), `host` snapshots the host (--host-interval); one or both. */
+export type ParsedArgs = { kind: 'help' } | { kind: 'run'; config?: AgentConfig; host?: HostAgentConfig };
 
 /** A command line the agent cannot run with; the CLI prints it with the usage and exits 2. */
 export class ArgsError extends Error {
@@ -37,11 +49,14 @@ export class ArgsError extends Error {
   }
 }
 
-export const USAGE = `Usage: osprey-jvm-agent --backend URL --service NAME (--pid PID | --match TEXT) [options]
+export const USAGE = `Usage: osprey-agent --backend URL [--service NAME (--pid PID | --match TEXT)] [--host-interval DUR] [options]
+       (osprey-jvm-agent is the same command)
 
 Runs the JDK's own jcmd against one JVM: a thread dump (Thread.print -l) every --interval and a
 heap histogram (GC.class_histogram) every --heap-interval, uploaded to the Osprey backend; and
-answers on-demand capture requests made from Grafana within seconds.
+answers on-demand capture requests made from Grafana within seconds. With --host-interval it also
+(or, without --pid/--match, only) uploads a snapshot of this Linux host read from /proc: processes,
+TCP connections, open files, load, memory, disks.
 
   --backend URL          Osprey backend, e.g. http://osprey:4318 (required)
   --token TOKEN          ingest token (default: $OSPREY_INGEST_TOKEN)
@@ -59,7 +74,9 @@ answers on-demand capture requests made from Grafana within seconds.
   --thread-dump-format F text (Thread.print -l: lock owners, deadlocks), json (Thread.dump_to_file,
                          JDK 21+: virtual threads; older JVMs fall back to text) or both
                          (default text); on-demand requests get the first of these
-  --once                 upload one thread dump and one heap histogram, then exit
+  --host-interval DUR    host snapshot every DUR, and on request (default: no host snapshots)
+  --host NAME            host name the snapshots are filed under (default: the hostname)
+  --once                 upload one thread dump and one heap histogram (and host snapshot), then exit
   --help                 show this help
 
 Durations: 500ms, 30s, 5m, 1h.`;
@@ -77,6 +94,8 @@ const OPTIONS = {
   jcmd: { type: 'string' },
   'jcmd-timeout': { type: 'string', default: '30s' },
   'thread-dump-format': { type: 'string', default: 'text' },
+  'host-interval': { type: 'string' },
+  host: { type: 'string' },
   once: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
@@ -125,7 +144,7 @@ function target(pid: string | undefined, match: string | undefined): Target {
   if (match !== undefined && match.trim() !== '') {
     return { match: match.trim() };
   }
-  throw new ArgsError('one of --pid or --match is required');
+  throw new ArgsError('one of --pid or --match (or --host-interval alone) is required');
 }
 
 function threadDumpFormat(value: string): ThreadDumpFormat {
@@ -155,10 +174,16 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedAr
   if (values.instance !== undefined && !instance) {
     throw new ArgsError('--instance must not be empty');
   }
+  const backend = backendUrl(required('backend', values.backend));
+  const host = hostConfig(values['host-interval'], values.host, { backend, token, once: values.once }, values.poll);
+  if (host && values.pid === undefined && values.match === undefined) {
+    return { kind: 'run', host };
+  }
   return {
     kind: 'run',
+    ...(host ? { host } : {}),
     config: {
-      backend: backendUrl(required('backend', values.backend)),
+      backend,
       token,
       service: required('service', values.service),
       instance,
@@ -172,4 +197,23 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedAr
       once: values.once,
     },
   };
+}
+
+function hostConfig(
+  interval: string | undefined,
+  host: string | undefined,
+  common: { backend: string; token: string; once: boolean },
+  poll: string
+): HostAgentConfig | undefined {
+  if (interval === undefined) {
+    if (host !== undefined) {
+      throw new ArgsError('--host needs --host-interval');
+    }
+    return undefined;
+  }
+  const name = (host ?? hostname()).trim();
+  if (name === '') {
+    throw new ArgsError('--host must not be empty');
+  }
+  return { ...common, host: name, intervalMs: duration('host-interval', interval), pollMs: duration('poll', poll) };
 }

@@ -1,5 +1,6 @@
 import { Agent, EXIT } from './agent';
 import { ArgsError, parseAgentArgs, USAGE } from './args';
+import { HostSnapshotter } from './host/loop';
 import { createLogger } from './log';
 
 /** The `osprey-jvm-agent` command: parse, run until a signal, exit with the agent's code. */
@@ -30,13 +31,25 @@ export async function runCli(argv = process.argv.slice(2), env = process.env): P
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let code: number;
-  try {
-    code = await new Agent(parsed.config, log).run(stop.signal);
-  } catch (err) {
-    log.error('agent crashed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    code = EXIT.failed;
+  const guarded = async (run: () => Promise<number>): Promise<number> => {
+    try {
+      return await run();
+    } catch (err) {
+      log.error('agent crashed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      return EXIT.failed;
+    }
+  };
+  // The JVM agent and the host snapshots run side by side; the first to end ends the agent.
+  const { config, host } = parsed;
+  const runs = [
+    ...(config ? [guarded(() => new Agent(config, log).run(stop.signal))] : []),
+    ...(host ? [guarded(() => new HostSnapshotter(host, log).run(stop.signal))] : []),
+  ];
+  let code = await Promise.race(runs);
+  if (!stop.signal.aborted && runs.length > 1 && !(config?.once ?? false)) {
+    stop.abort();
   }
+  code = Math.max(code, ...(await Promise.all(runs)));
   log.info('osprey-jvm-agent stopped', { exitCode: code });
   // fetch's keep-alive sockets would hold the process open a few seconds more.
   process.exit(code);

@@ -1,5 +1,8 @@
 import {
   type HeapHistogramCreated,
+  HOST_API_PATHS,
+  type HostSnapshot,
+  type HostSnapshotCreated,
   JVM_API_PATHS,
   type JvmRequest,
   type JvmRequestResult,
@@ -31,7 +34,8 @@ export class BackendClient {
   /** `text`: jcmd Thread.print output; `json`: the file jcmd Thread.dump_to_file -format=json wrote. */
   uploadThreadDump(service: string, instance: string, body: string, form: DumpForm): Promise<ThreadDumpCreated> {
     return this.call<ThreadDumpCreated>('POST', `${JVM_API_PATHS.threadDumps}?${query({ service, instance })}`, {
-      contentType: form === 'json' ? 'application/json' : 'text/plain; charset=utf-8',
+      // A merged text dump (Thread.print + dump_to_file) travels as JSON too.
+      contentType: form === 'json' || body.startsWith('{') ? 'application/json' : 'text/plain; charset=utf-8',
       body,
     });
   }
@@ -40,6 +44,13 @@ export class BackendClient {
     return this.call<HeapHistogramCreated>('POST', `${JVM_API_PATHS.heapHistograms}?${query({ service, instance })}`, {
       contentType: 'text/plain; charset=utf-8',
       body: text,
+    });
+  }
+
+  uploadHostSnapshot(snapshot: HostSnapshot): Promise<HostSnapshotCreated> {
+    return this.call<HostSnapshotCreated>('POST', HOST_API_PATHS.snapshots, {
+      contentType: 'application/json',
+      body: JSON.stringify(snapshot),
     });
   }
 

@@ -7,3 +7,4 @@ export * from './transaction-columns';
 export * from './schema';
 export * from './otel-metrics';
 export * from './logs';
+export * from './hosts';

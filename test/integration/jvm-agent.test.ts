@@ -318,6 +318,12 @@ describe('osprey-jvm-agent (real backend, real JVMs, real jcmd)', () => {
         { threads: ['price-updater', 'stock-updater'], kind: 'mixed' },
       ]);
       expect(dump.deadlocksAgree).toBe(true);
+      // JDK 21+: the agent sends Thread.dump_to_file with the Thread.print -l, so the text dump lists
+      // the virtual thread beside the deadlocks' lock owners; JDK 17 has no virtual threads to list.
+      expect(dump.source).toBe(jdk.name === '25' ? 'merged' : 'thread-print');
+      expect(dump.threads.filter((t) => t.virtual).map((t) => t.name)).toEqual(jdk.name === '25' ? ['vt-spinner'] : []);
+      const ledger = dump.threads.find((t) => t.name === 'ledger-writer');
+      expect(ledger?.waitingOn?.owner).toBe('audit-writer');
     });
 
     it.each(['threaddump', 'heaphistogram'] as const)(

@@ -166,10 +166,43 @@ describe('JVM API routes', () => {
     expect(raw.body.equals(body)).toBe(true);
   });
 
+  it('stores a Thread.dump_to_file text dump (JDK 21+) and a merged Thread.print + dump_to_file upload', async () => {
+    const text = await upload(fixture('jdk25/vt-thread-dump.txt'), 'text/plain', target('vt', 'vt-25'));
+    expect(text.statusCode).toBe(201);
+    expect(text.json().summary).toMatchObject({ total: 23, virtual: 8, deadlockedThreads: 2 });
+    const merged = JSON.stringify({
+      osprey: 'merged-thread-dump/1',
+      threadPrint: fixture('jdk25/vt-jcmd-thread-print.txt').toString('utf8'),
+      dumpToFile: fixture('jdk25/vt-thread-dump.json').toString('utf8'),
+    });
+    const res = await upload(merged, 'application/json', target('vt', 'vt-25'));
+    expect(res.statusCode).toBe(201);
+    const dump = (await read(`${TD}/${res.json().id}`)).json();
+    expect(dump).toMatchObject({ source: 'merged', format: 'text', deadlocksAgree: true });
+    expect(dump.summary.virtual).toBe(8);
+    expect(dump.threads).toContainEqual(expect.objectContaining({ name: 'vt-gate-0', virtual: true }));
+  });
+
   it.each([
     ['garbage text', 'hello world', 'text/plain', target(), 400, 'not a thread dump'],
     ['empty body', '', 'text/plain', target(), 400, 'empty'],
     ['JSON that is no dump', '{"a":1}', 'application/json', target(), 400, ''],
+    [
+      'merged upload, half missing',
+      '{"osprey":"merged-thread-dump/1"}',
+      'application/json',
+      target(),
+      400,
+      'must be strings',
+    ],
+    [
+      'dump_to_file header, no threads',
+      '12\n2026-12-06T22:52:51Z\n25\n\nnothing',
+      'text/plain',
+      target(),
+      400,
+      'no thread entries',
+    ],
     ['missing service', 'x', 'text/plain', '?instance=i', 400, 'query parameter "service": required'],
     ['missing instance', 'x', 'text/plain', '?service=s', 400, 'query parameter "instance": required'],
     ['empty service', 'x', 'text/plain', '?service=&instance=i', 400, '"service": must not be empty'],

@@ -19,6 +19,7 @@ import {
   JvmReadParamsSchema,
   JvmTargetQuerySchema,
   type Static,
+  type JvmRequestKind,
   type ThreadDumpCreated,
   type ThreadDumpDiff,
   type ThreadDumpListResponse,
@@ -44,6 +45,13 @@ import { answers, CHECKED_BY_ROUTE, RAW_BODY } from '../server/schema';
 import { sortableId } from '../store/ids';
 import type { JvmRequestUpdate, Store } from '../store/store';
 import { checkListQuery, parseRequestCreate, parseRequestResult, readTarget } from './params';
+
+/** What fulfils a capture request of each kind, and how to find it. */
+const RESULT_OF: Record<JvmRequestKind, { what: string; read: (store: Store, id: string) => Promise<unknown> }> = {
+  threaddump: { what: 'thread dump', read: (store, id) => store.threadDump(id) },
+  heaphistogram: { what: 'heap histogram', read: (store, id) => store.heapHistogram(id) },
+  hostsnapshot: { what: 'host snapshot', read: (store, id) => store.hostSnapshot(id) },
+};
 
 interface Options {
   store: Store;
@@ -326,15 +334,12 @@ async function requestRoutes(fastify: FastifyInstance, options: Options): Promis
       const result = parseRequestResult(request.body);
       if ('resultId' in result) {
         const current = found(await store.jvmRequest(id, Date.now()), 'capture request', id);
-        const exists =
-          current.kind === 'threaddump'
-            ? (await store.threadDump(result.resultId)) !== undefined
-            : (await store.heapHistogram(result.resultId)) !== undefined;
-        if (!exists) {
+        const fulfilment = RESULT_OF[current.kind];
+        if ((await fulfilment.read(store, result.resultId)) === undefined) {
           throw new HttpError(
             400,
             'bad_request',
-            `body field "resultId": no ${current.kind === 'threaddump' ? 'thread dump' : 'heap histogram'} with id ${result.resultId}`
+            `body field "resultId": no ${fulfilment.what} with id ${result.resultId}`
           );
         }
       }

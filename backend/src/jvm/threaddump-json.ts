@@ -23,7 +23,14 @@ export function parseThreadDumpJson(text: string): ThreadDump {
       `not a jcmd JSON thread dump: expected {"threadDump":{"threadContainers":[…]}} (starts with ${preview(text)})`
     );
   }
-  const dump: ThreadDump = { format: 'json', threads: [], jvmDeadlocks: [], containers: [], unparsed: [] };
+  const dump: ThreadDump = {
+    format: 'json',
+    source: 'dump-to-file',
+    threads: [],
+    jvmDeadlocks: [],
+    containers: [],
+    unparsed: [],
+  };
   const takenAt = typeof td.time === 'string' ? Date.parse(td.time) : NaN;
   if (Number.isFinite(takenAt)) {
     dump.takenAt = takenAt;
@@ -173,7 +180,7 @@ function jsonWaitingOn(raw: Record<string, unknown>): WaitingOn | undefined {
  * A thread inside Object.wait() with no `waitingOn`/`blockedOn` (JDK 25 writes neither for a thread
  * notified and BLOCKED re-entering): the monitor is the one its nearest caller frame owns.
  */
-function inWait(t: JvmThread, frameLocks: FrameLock[]): WaitingOn | undefined {
+export function inWait(t: JvmThread, frameLocks: FrameLock[]): WaitingOn | undefined {
   if (!(t.stack[0] ?? '').includes('java.lang.Object.wait')) {
     return undefined;
   }
@@ -184,7 +191,7 @@ function inWait(t: JvmThread, frameLocks: FrameLock[]): WaitingOn | undefined {
 }
 
 /** `java.lang.Object@683366c` → id is the whole identity string (unique per object), class before `@`. */
-function identityRef(s: string): LockRef | undefined {
+export function identityRef(s: string): LockRef | undefined {
   const at = s.lastIndexOf('@');
   return at > 0 ? { id: s, className: s.slice(0, at) } : undefined;
 }

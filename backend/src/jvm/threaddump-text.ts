@@ -17,7 +17,7 @@ import { deadlockKind, inferState } from './threads';
  * scans a whole line speculatively; lines it does not know are kept in `unparsed`, never fatal.
  */
 export function parseThreadDumpText(text: string): ThreadDump {
-  const dump: ThreadDump = { format: 'text', threads: [], jvmDeadlocks: [], unparsed: [] };
+  const dump: ThreadDump = { format: 'text', source: 'thread-print', threads: [], jvmDeadlocks: [], unparsed: [] };
   const lines = text.split('\n');
   let sawDumpHeader = false;
   let mode: 'top' | 'smr' | 'deadlock' | 'deadlockStacks' = 'top';

@@ -9,6 +9,7 @@ import { fanOutObserver, type IngestObserver } from '../ingest/observer';
 import { nativeRoutes } from '../ingest/native/route';
 import { otlpRoutes } from '../ingest/otlp/route';
 import { zipkinRoutes } from '../ingest/zipkin/route';
+import { hostRoutes } from '../hosts/routes';
 import { jvmRoutes } from '../jvm-api/routes';
 import { logsRoutes } from '../logs/routes';
 import { createMetricsExposition } from '../metrics/exposition';
@@ -138,6 +139,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     });
     await authenticated.register(serviceMapRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, ingest);
+    await authenticated.register(hostRoutes, { store: options.store });
     await authenticated.register(metricsRoutes, { metrics });
   });
 

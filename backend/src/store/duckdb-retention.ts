@@ -15,6 +15,7 @@ export const RETENTION_TABLES: Record<RetentionTier, ReadonlyArray<{ table: stri
     { table: 'jvm_thread_dumps', older: 'taken_at < $cutoff' },
     { table: 'jvm_heap_histograms', older: 'taken_at < $cutoff' },
     { table: 'jvm_requests', older: 'updated_at < $cutoff' },
+    { table: 'host_snapshots', older: 'taken_at < $cutoff' },
   ],
   metrics: [{ table: 'otel_metric_points', older: 'time_ms < $cutoff' }],
   logs: [{ table: 'log_records', older: 'time_ms < $cutoff' }],

@@ -3,6 +3,9 @@ import path from 'node:path';
 
 import { DuckDBAppender, DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type {
+  HostSnapshotListItem,
+  HostSnapshotResponse,
+  HostsResponse,
   ActiveSnapshot,
   Attributes,
   HeapHistogramListItem,
@@ -33,7 +36,9 @@ import type {
   ThreadDumpListItem,
   ThreadDumpResponse,
 } from '@osprey/model';
+import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
 
+import * as hostTables from './duckdb-hosts';
 import * as jvm from './duckdb-jvm';
 import * as active from './duckdb-active';
 import * as otel from './duckdb-otel';
@@ -221,6 +226,7 @@ export class DuckDbStore implements Store {
     for (const statement of [
       ...SCHEMA,
       ...jvm.JVM_SCHEMA,
+      ...hostTables.HOST_SCHEMA,
       ...settle.SETTLE_SCHEMA,
       ...red.RED_SCHEMA,
       ...active.ACTIVE_SCHEMA,
@@ -504,6 +510,26 @@ export class DuckDbStore implements Store {
 
   insertThreadDump(dump: NewThreadDump): Promise<void> {
     return this.write((writer) => jvm.insertThreadDump(writer, dump), 1);
+  }
+
+  insertHostSnapshot(snapshot: NewHostSnapshot): Promise<void> {
+    return this.write((writer) => hostTables.insertHostSnapshot(writer, snapshot), 1);
+  }
+
+  hostSnapshots(query: HostSnapshotQuery): Promise<HostSnapshotListItem[]> {
+    return hostTables.hostSnapshots(this.reader, query);
+  }
+
+  hostSnapshot(id: string): Promise<HostSnapshotResponse | undefined> {
+    return hostTables.hostSnapshot(this.reader, id);
+  }
+
+  latestHostSnapshotId(host: string): Promise<string | undefined> {
+    return hostTables.latestHostSnapshotId(this.reader, host);
+  }
+
+  hosts(): Promise<HostsResponse['hosts']> {
+    return hostTables.hosts(this.reader);
   }
 
   threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]> {

@@ -1,4 +1,7 @@
 import type {
+  HostSnapshotListItem,
+  HostSnapshotResponse,
+  HostsResponse,
   ActiveSnapshot,
   AnalyzedThreadDump,
   HeapHistogram,
@@ -30,6 +33,7 @@ import type {
 } from '@osprey/model';
 
 import type { Backlog } from './overload';
+import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
 import type { WindowAnswer, WindowQuery } from './window';
 
 /** A thread dump as uploaded: the analysed form (with service, instance, takenAt set) and the raw body. */
@@ -179,6 +183,15 @@ export interface Store {
   claimJvmRequest(id: string, now: number): Promise<JvmRequestUpdate>;
   /** pending/taken → done (resultId) or failed (error). */
   finishJvmRequest(id: string, result: JvmRequestResult, now: number): Promise<JvmRequestUpdate>;
+
+  /** Stores a host snapshot; resolves once committed. Kept under the `jvm` retention tier. */
+  insertHostSnapshot(snapshot: NewHostSnapshot): Promise<void>;
+  /** Newest (takenAt, then id) first. */
+  hostSnapshots(query: HostSnapshotQuery): Promise<HostSnapshotListItem[]>;
+  hostSnapshot(id: string): Promise<HostSnapshotResponse | undefined>;
+  latestHostSnapshotId(host: string): Promise<string | undefined>;
+  /** Hosts that sent a snapshot, by name. */
+  hosts(): Promise<HostsResponse['hosts']>;
 
   close(): Promise<void>;
 }

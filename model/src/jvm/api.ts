@@ -36,7 +36,7 @@ export type ThreadDumpResponse = AnalyzedThreadDump & {
   takenAt: number;
 };
 
-export const JVM_REQUEST_KINDS = ['threaddump', 'heaphistogram'] as const;
+export const JVM_REQUEST_KINDS = ['threaddump', 'heaphistogram', 'hostsnapshot'] as const;
 export type JvmRequestKind = (typeof JVM_REQUEST_KINDS)[number];
 export const JVM_REQUEST_STATUSES = ['pending', 'taken', 'done', 'failed'] as const;
 export type JvmRequestStatus = (typeof JVM_REQUEST_STATUSES)[number];

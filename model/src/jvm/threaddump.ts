@@ -102,6 +102,12 @@ export interface Deadlock {
 
 export interface ThreadDump {
   format: 'text' | 'json';
+  /**
+   * The jcmd command behind it, when known: `Thread.print` (or jstack), `Thread.dump_to_file` (JDK 21+,
+   * lists virtual threads, text or JSON), or `merged` — the agent's Thread.print -l with the virtual
+   * threads of a Thread.dump_to_file taken right after it.
+   */
+  source?: 'thread-print' | 'dump-to-file' | 'merged';
   /** Epoch ms: the dump's own timestamp line / JSON `time` when present (JVM local time read as UTC). */
   takenAt?: number;
   service?: string;

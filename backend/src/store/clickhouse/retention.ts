@@ -9,7 +9,7 @@ export const RETENTION_TABLES: Record<RetentionTier, readonly string[]> = {
   spans: ['spans', 'settle_pending', 'settle_done'],
   transactions: ['transactions'],
   rollups: ['red_rollups', 'servicemap_edges'],
-  jvm: ['jvm_thread_dumps', 'jvm_heap_histograms', 'jvm_requests'],
+  jvm: ['jvm_thread_dumps', 'jvm_heap_histograms', 'jvm_requests', 'host_snapshots'],
   metrics: ['otel_metric_points'],
   logs: ['log_records'],
 };

@@ -108,6 +108,15 @@ export const TABLES: TableSpec[] = [
     shardKey: 'cityHash64(service, instance)',
   },
   {
+    name: 'host_snapshots',
+    columns: `id String, host String, taken_at Float64, received_at Float64, processes Int32, tcp_connections Int32,
+      load1 Float64, memory_available Float64, snapshot String`,
+    engine: 'MergeTree',
+    partition: `intDiv(toInt64(taken_at), ${MS_DAY})`,
+    order: 'host, taken_at, id',
+    shardKey: 'cityHash64(host)',
+  },
+  {
     // One row per transition of a capture request, never rewritten (see jvm-requests.ts). Partitioned
     // by the request's day, not the transition's, so retention drops a request with all its rows.
     name: 'jvm_requests',

@@ -1,4 +1,7 @@
 import type {
+  HostSnapshotListItem,
+  HostSnapshotResponse,
+  HostsResponse,
   ActiveSnapshot,
   HeapHistogramListItem,
   HeapHistogramResponse,
@@ -22,6 +25,7 @@ import type {
   TransactionQuery,
   TransactionsResponse,
 } from '@osprey/model';
+import type { HostSnapshotQuery, NewHostSnapshot } from '../host-rows';
 
 import { rollupRows } from '../duckdb-red';
 import { rowToTransaction } from '../transaction-row';
@@ -44,6 +48,7 @@ import {
 import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
 import * as active from './active';
 import * as otel from './otel';
+import * as hostTables from './hosts';
 import * as jvm from './jvm';
 import { ClickHouseJvmRequests } from './jvm-requests';
 import { ClickHouseConnection, type ClickHouseTarget } from './connection';
@@ -313,6 +318,26 @@ export class ClickHouseStore implements Store {
 
   insertThreadDump(dump: NewThreadDump): Promise<void> {
     return jvm.insertThreadDump(this.connection, dump);
+  }
+
+  insertHostSnapshot(snapshot: NewHostSnapshot): Promise<void> {
+    return hostTables.insertHostSnapshot(this.connection, snapshot);
+  }
+
+  hostSnapshots(query: HostSnapshotQuery): Promise<HostSnapshotListItem[]> {
+    return hostTables.hostSnapshots(this.connection, query);
+  }
+
+  hostSnapshot(id: string): Promise<HostSnapshotResponse | undefined> {
+    return hostTables.hostSnapshot(this.connection, id);
+  }
+
+  latestHostSnapshotId(host: string): Promise<string | undefined> {
+    return hostTables.latestHostSnapshotId(this.connection, host);
+  }
+
+  hosts(): Promise<HostsResponse['hosts']> {
+    return hostTables.hosts(this.connection);
   }
 
   threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]> {
