@@ -9,6 +9,10 @@ import { getBackendSrv, type BackendSrv, type BackendSrvRequest, type FetchRespo
 import {
   API_PATHS,
   ARROW_STREAM_MEDIA_TYPE,
+  CHECK_API_PATHS,
+  type CheckRunQuery,
+  type CheckRunsResponse,
+  type ChecksResponse,
   JVM_API_PATHS,
   type ActiveResponse,
   type EndpointsResponse,
@@ -174,6 +178,16 @@ export class OspreyClient {
 
   active(service?: string): Observable<ActiveResponse> {
     return this.get(API_PATHS.active, 'instances', toParams({ service }));
+  }
+
+  /** Synthetic checks with their newest run. */
+  checks(): Observable<ChecksResponse> {
+    return this.get(CHECK_API_PATHS.checks, 'checks');
+  }
+
+  /** Stored check runs, newest first. */
+  checkRuns(query: CheckRunQuery): Observable<CheckRunsResponse> {
+    return this.get(CHECK_API_PATHS.runs, 'runs', toParams({ ...query }));
   }
 
   /** JVMs that sent dumps or histograms. */

@@ -21,6 +21,7 @@ import { describeFetchError } from './errors';
 import { JVM_FRAME_NAMES, threadDumpEvents } from './jvm/frames';
 import { ADHOC_KEYS, adhocFilters } from './params';
 import { active } from './queries/active';
+import { checkRuns, checks } from './queries/checks';
 import type { QueryContext, QueryHandler } from './queries/context';
 import { JVM_HANDLERS } from './queries/jvm';
 import { LIST_HANDLERS, listValues } from './queries/lists';
@@ -51,6 +52,8 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   trace,
   serviceMap,
   active,
+  checks,
+  checkRuns,
   ...LIST_HANDLERS,
   ...JVM_HANDLERS,
 };

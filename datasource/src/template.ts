@@ -9,9 +9,18 @@ import { adhocFilters, MULTI_SEPARATOR } from './params';
 import { normaliseQuery, type OspreyQuery, type OspreyQueryType } from './types';
 
 type FilterKey = 'service' | 'instance' | 'endpoint';
-type TextField = FilterKey | 'traceId' | 'userId' | 'dumpId' | 'otherId';
+type TextField = FilterKey | 'traceId' | 'userId' | 'dumpId' | 'otherId' | 'check';
 
-const TEXT_FIELDS: readonly TextField[] = ['service', 'instance', 'endpoint', 'traceId', 'userId', 'dumpId', 'otherId'];
+const TEXT_FIELDS: readonly TextField[] = [
+  'service',
+  'instance',
+  'endpoint',
+  'traceId',
+  'userId',
+  'dumpId',
+  'otherId',
+  'check',
+];
 const isFilterKey = (field: TextField): field is FilterKey =>
   field === 'service' || field === 'instance' || field === 'endpoint';
 
@@ -27,6 +36,8 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   red: ['service', 'instance', 'endpoint'],
   serviceMap: ['service'],
   active: ['service'],
+  checks: [],
+  checkRuns: [],
   trace: ['traceId'],
   services: [],
   instances: ['service'],

@@ -5,7 +5,8 @@ export type JvmQueryType = 'threadDumps' | 'threadDump' | 'threadDumpDiff' | 'he
 
 export type ListQueryType = 'services' | 'instances' | 'endpoints';
 
-export type OspreyQueryType = 'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | ListQueryType | JvmQueryType;
+export type OspreyQueryType =
+  'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | 'checks' | 'checkRuns' | ListQueryType | JvmQueryType;
 
 export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'threadDumps',
@@ -43,6 +44,8 @@ export interface OspreyQuery extends DataQuery {
   dumpId?: string;
   otherId?: string;
   endpoint?: string;
+  /** Synthetic checks: one check by name (absent = all). */
+  check?: string;
   /** Only transactions at least this slow, milliseconds. */
   minElapsed?: number;
   errorsOnly?: boolean;

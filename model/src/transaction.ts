@@ -30,6 +30,7 @@ export interface Transaction {
 }
 
 export type TransactionStatus = 'ok' | 'error';
-export type TransactionKind = 'web' | 'app' | 'background' | 'async';
+/** `synthetic`: a run of a synthetic check (checks.ts), made by the backend itself. */
+export type TransactionKind = 'web' | 'app' | 'background' | 'async' | 'synthetic';
 
-export const TRANSACTION_KINDS: readonly TransactionKind[] = ['web', 'app', 'background', 'async'];
+export const TRANSACTION_KINDS: readonly TransactionKind[] = ['web', 'app', 'background', 'async', 'synthetic'];

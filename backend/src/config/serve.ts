@@ -4,7 +4,10 @@ import { parseArgs } from 'node:util';
 
 import { parse as parseYaml } from 'yaml';
 
+import type { CheckDefinition } from '@osprey/model';
+
 import type { TokenConfig } from '../auth/tokens';
+import { parseCheckList } from '../checks/config';
 import { DEFAULT_RETENTION, parseDuration, type Retention } from '../retention/policy';
 import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
 import { DEFAULT_MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from '../server/app';
@@ -40,6 +43,8 @@ export interface ServeConfig {
   /** Which Store keeps the data; `clickhouse` is set exactly when `store` is 'clickhouse'. */
   store: StoreKind;
   clickhouse?: ClickHouseConfig;
+  /** Synthetic checks from the config file's `checks` list. */
+  checks: CheckDefinition[];
 }
 
 export type StoreKind = 'duckdb' | 'clickhouse';
@@ -138,6 +143,8 @@ Config file keys (all optional; relative dataDir is resolved against the file's 
   influxUrl, influxDb, influxInterval: strings as for the flags
   tokens: { ingest: "...", read: "...", admin: "..." }
   retention: { spans: 3d, transactions: 7d, rollups: 90d, jvm: 30d }
+  checks: [{ name, url (http(s):// or tcp://host:port), kind, method, headers, expectedStatus: [200],
+            bodyMatch, intervalMs (30000), timeoutMs (10000) }, ...]   synthetic checks
 `;
 
 type Env = Record<string, string | undefined>;
@@ -174,7 +181,7 @@ const FILE_SCALARS: Record<string, [flag: string, kinds: readonly ScalarKind[]]>
   activeVerySlowMs: ['active-very-slow-ms', ['number', 'string']],
   activeStaleMs: ['active-stale-ms', ['number', 'string']],
 };
-const FILE_KEYS = [...Object.keys(FILE_SCALARS), 'tokens', 'retention'];
+const FILE_KEYS = [...Object.keys(FILE_SCALARS), 'tokens', 'retention', 'checks'];
 const SCOPES = ['ingest', 'read', 'admin'] as const;
 const TIERS: readonly RetentionTier[] = ['spans', 'transactions', 'rollups', 'jvm'];
 
@@ -245,6 +252,14 @@ export function parseConfigFile(file: string, text: string): FileSettings {
       if (retention[tier] !== undefined) {
         settings[`retention-${tier}`] = scalar(retention[tier], `${where}: retention.${tier}`, ['string']);
       }
+    }
+  }
+  if (root.checks !== undefined) {
+    try {
+      // Carried as JSON like every other setting here is carried as a string; checked once, now.
+      settings.checks = JSON.stringify(parseCheckList(root.checks));
+    } catch (err) {
+      throw new ConfigError(`${where}: ${(err as Error).message}`);
     }
   }
   return settings;
@@ -425,6 +440,7 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
     ...(influx ? { influx } : {}),
     store,
     ...(clickhouse ? { clickhouse } : {}),
+    checks: file.checks === undefined ? [] : (JSON.parse(file.checks) as CheckDefinition[]),
   };
 }
 

@@ -1,9 +1,13 @@
-import { API_PATHS, type HealthResponse } from '@osprey/model';
+import { hostname } from 'node:os';
+
+import { API_PATHS, type CheckDefinition, type HealthResponse } from '@osprey/model';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import { type ActiveOptions, activeRoutes } from '../active/routes';
 import { DEFAULT_ACTIVE_STALE_MS, DEFAULT_THRESHOLDS } from '../active/equalizer';
 import { requireTokens } from '../auth/plugin';
+import { checkRoutes } from '../checks/routes';
+import { CheckScheduler } from '../checks/scheduler';
 import { TokenRegistry, type TokenConfig } from '../auth/tokens';
 import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
 import { fanOutObserver, type IngestObserver } from '../ingest/observer';
@@ -40,6 +44,10 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** Equalizer thresholds and staleness of `GET /api/v1/active` (defaults 3000/8000 ms, 30 s). */
   active?: Partial<ActiveOptions>;
+  /** Synthetic checks run from the server's start to its close (more come through the admin API). */
+  checks?: CheckDefinition[];
+  /** Recorded on each check run as where it ran; default the host name. */
+  checkLocation?: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -107,9 +115,18 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     thresholds: options.active?.thresholds ?? DEFAULT_THRESHOLDS,
     staleAfterMs: options.active?.staleAfterMs ?? DEFAULT_ACTIVE_STALE_MS,
   };
+  const scheduler = new CheckScheduler({
+    store: options.store,
+    location: options.checkLocation ?? hostname(),
+    onError: (err, check) => app.log.error({ err, check }, 'storing a check run failed'),
+  });
+  (options.checks ?? []).forEach((definition) => scheduler.set(definition));
+  app.addHook('onReady', async () => scheduler.start());
+  app.addHook('onClose', async () => scheduler.stop());
   const metrics = createMetricsExposition(options.store, {
     maxEndpoints: options.metricsMaxEndpoints ?? DEFAULT_MAX_ENDPOINTS,
     active,
+    checks: () => scheduler.list(),
   });
   const observer = fanOutObserver(options.observer ? [metrics.ingest, options.observer] : [metrics.ingest], (err) =>
     app.log.error({ err }, 'ingest observer failed')
@@ -132,6 +149,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(serviceMapRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, ingest);
     await authenticated.register(metricsRoutes, { metrics });
+    await authenticated.register(checkRoutes, { store: options.store, scheduler });
   });
 
   return app;

@@ -5,6 +5,8 @@ import { DuckDBAppender, DuckDBConnection, DuckDBInstance, type DuckDBValue } fr
 import type {
   ActiveSnapshot,
   Attributes,
+  CheckRun,
+  CheckRunQuery,
   HeapHistogramListItem,
   HeapHistogramResponse,
   JvmInstance,
@@ -30,6 +32,7 @@ import type {
 
 import * as jvm from './duckdb-jvm';
 import * as active from './duckdb-active';
+import * as checks from './duckdb-checks';
 import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
 import * as settle from './duckdb-settle';
@@ -101,7 +104,7 @@ const SCHEMA = [
     sql_time DOUBLE NOT NULL,
     api_call_count INTEGER NOT NULL,
     api_call_time DOUBLE NOT NULL,
-    kind ENUM('web', 'app', 'background', 'async') NOT NULL,
+    kind ${checks.kindEnum()} NOT NULL,
     thread_name VARCHAR,
     cpu_time DOUBLE
   )`,
@@ -219,10 +222,12 @@ export class DuckDbStore implements Store {
       ...active.ACTIVE_SCHEMA,
       ...LINK_SCHEMA,
       ...RESOURCE_SCHEMA,
+      ...checks.CHECKS_SCHEMA,
     ]) {
       await writer.run(statement);
     }
     await refuseOldLayouts(writer, instance);
+    await checks.widenTransactionKinds(writer);
     const reader = await instance.connect();
     return new DuckDbStore(
       instance,
@@ -540,6 +545,18 @@ export class DuckDbStore implements Store {
 
   activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]> {
     return active.activeSnapshots(this.reader, query);
+  }
+
+  /** The run and its XLOG transaction commit together. */
+  insertCheckRun(run: CheckRun, transaction: Transaction): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const statements = (writer: DuckDBConnection) => checks.insertCheckRun(writer, run);
+      this.enqueue({ spans: [], transactions: [transaction], statements, items: 2, resolve, reject }, true);
+    });
+  }
+
+  checkRuns(query: CheckRunQuery): Promise<CheckRun[]> {
+    return checks.checkRuns(this.reader, query);
   }
 
   createJvmRequest(request: NewJvmRequest): Promise<JvmRequest> {

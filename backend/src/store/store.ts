@@ -1,5 +1,7 @@
 import type {
   ActiveSnapshot,
+  CheckRun,
+  CheckRunQuery,
   AnalyzedThreadDump,
   HeapHistogram,
   HeapHistogramListItem,
@@ -160,6 +162,11 @@ export interface Store {
   insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void>;
   /** Each instance's newest snapshot, by service then instance. */
   activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]>;
+
+  /** Stores a synthetic check's run with its XLOG transaction (kind `synthetic`); may reject with OverloadedError. */
+  insertCheckRun(run: CheckRun, transaction: Transaction): Promise<void>;
+  /** Runs started in [from, to], newest first (ties by check name), at most `limit`. */
+  checkRuns(query: CheckRunQuery): Promise<CheckRun[]>;
 
   /** Stores a new pending capture request. */
   createJvmRequest(request: NewJvmRequest): Promise<JvmRequest>;

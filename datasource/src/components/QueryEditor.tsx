@@ -22,6 +22,8 @@ export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
   { label: 'Trace', value: 'trace', description: 'One trace by id, for the Traces panel' },
   { label: 'Service map', value: 'serviceMap', description: 'Services, databases and calls, for the Node Graph' },
   { label: 'Active services', value: 'active', description: 'Requests in flight per instance (equalizer)' },
+  { label: 'Checks', value: 'checks', description: 'Synthetic checks: state, latency, reason, uptime' },
+  { label: 'Check runs', value: 'checkRuns', description: 'Synthetic check runs over time (uptime timeline)' },
   { label: 'Services', value: 'services', description: 'List of services' },
   { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
   { label: 'Endpoints', value: 'endpoints', description: 'List of endpoints of a service' },
@@ -238,6 +240,18 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               value={query.traceId ?? ''}
               placeholder={type === 'trace' ? '4bf92f3577b34da6a3ce929d0e0e4736' : 'any trace'}
               onChange={(e: ChangeEvent<HTMLInputElement>) => update({ traceId: e.target.value || undefined }, false)}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+        {uses('check') && (
+          <InlineField label="Check" labelWidth={10} tooltip="One synthetic check by name; empty = all; $check works">
+            <Input
+              id="osprey-check"
+              width={24}
+              value={query.check ?? ''}
+              placeholder="all checks"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ check: e.target.value || undefined }, false)}
               onBlur={onRunQuery}
             />
           </InlineField>

@@ -21,6 +21,8 @@ export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
   red: ['service', 'instance', 'endpoint', 'groupBy', 'redMetrics'],
   serviceMap: ['service'],
   active: ['service'],
+  checks: ['check'],
+  checkRuns: ['check'],
   services: [],
   instances: ['service'],
   endpoints: ['service'],

@@ -1,5 +1,7 @@
 import type {
   ActiveSnapshot,
+  CheckRun,
+  CheckRunQuery,
   HeapHistogramListItem,
   HeapHistogramResponse,
   JvmInstance,
@@ -37,6 +39,7 @@ import {
 } from '../store';
 import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
 import * as active from './active';
+import * as checks from './checks';
 import * as jvm from './jvm';
 import { ClickHouseJvmRequests } from './jvm-requests';
 import { ClickHouseConnection, type ClickHouseTarget } from './connection';
@@ -350,6 +353,16 @@ export class ClickHouseStore implements Store {
 
   activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]> {
     return active.activeSnapshots(this.connection, query);
+  }
+
+  /** Two inserts, not one transaction: a run whose transaction failed is still a run. */
+  async insertCheckRun(run: CheckRun, transaction: Transaction): Promise<void> {
+    await checks.insertCheckRun(this.connection, run);
+    await this.insertBatch([], [transaction]);
+  }
+
+  checkRuns(query: CheckRunQuery): Promise<CheckRun[]> {
+    return checks.checkRuns(this.connection, query);
   }
 
   createJvmRequest(request: NewJvmRequest): Promise<JvmRequest> {
