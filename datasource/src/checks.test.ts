@@ -93,3 +93,20 @@ it('a refused check-runs call fails the query with the backend message', async (
   const res = await answer(ds, queryRequest([{ queryType: 'checkRuns' }]));
   expect(res.errors?.[0].message).toContain('must not be after');
 });
+
+it('checks with a multi-value check variable: the chosen checks only, "All" none left out', async () => {
+  const { ds, backend } = testDataSource({ check: ['cart', 'new'] });
+  backend.on('/api/v1/checks', { json: CHECKS });
+  backend.on('/api/v1/check-runs', { json: { runs: RUNS } });
+  const [frame] = (await answer(ds, queryRequest([{ queryType: 'checks', check: '$check' }]))).data as DataFrame[];
+  expect(backend.requests.find((r) => r.path === '/api/v1/check-runs')!.params.check).toBeUndefined();
+  expect(byName(frame)).toMatchObject({ check: ['cart', 'new'], runs: [1, 0] });
+});
+
+it('checkRuns with the check variable on "All": every check', async () => {
+  const { ds, backend } = testDataSource({ check: { all: ['cart', 'shop'], allValue: '' } });
+  backend.on('/api/v1/check-runs', { json: { runs: RUNS } });
+  const frames = (await answer(ds, queryRequest([{ queryType: 'checkRuns', check: '$check' }]))).data as DataFrame[];
+  expect(backend.requests[0].params.check).toBeUndefined();
+  expect(frames).toHaveLength(2);
+});

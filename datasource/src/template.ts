@@ -36,8 +36,8 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   red: ['service', 'instance', 'endpoint'],
   serviceMap: ['service'],
   active: ['service'],
-  checks: [],
-  checkRuns: [],
+  checks: ['check'],
+  checkRuns: ['check'],
   trace: ['traceId'],
   services: [],
   instances: ['service'],
@@ -81,13 +81,11 @@ export function interpolateQuery(
     if (!multi.includes(field)) {
       return text && templateSrv.replace(text, scopedVars);
     }
-    if (isFilterKey(field)) {
-      if (adhoc[field]) {
-        return adhoc[field];
-      }
-      if (text && refersToAll(templateSrv, text, scopedVars)) {
-        return undefined;
-      }
+    if (isFilterKey(field) && adhoc[field]) {
+      return adhoc[field];
+    }
+    if ((isFilterKey(field) || field === 'check') && text && refersToAll(templateSrv, text, scopedVars)) {
+      return undefined;
     }
     return text && templateSrv.replace(text, scopedVars, joinValues);
   };

@@ -370,6 +370,14 @@ beforeAll(async () => {
     ],
   } satisfies ActiveSnapshot);
 
+  // A synthetic check on the backend itself, for the Health dashboard: its runs are its data.
+  const check = await fetch(`${osprey.url}/api/v1/checks/osprey`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.OSPREY_ADMIN_TOKEN}` },
+    body: JSON.stringify({ url: `${osprey.url}/health`, intervalMs: 1000, timeoutMs: 1000 }),
+  });
+  expect(check.status).toBe(201);
+
   cadvisor = await serveCadvisor(ospreyInstances);
   const cadvisorAddress = `127.0.0.1:${(cadvisor.address() as AddressInfo).port}`;
   prometheus = await startPrometheusWith(
