@@ -10,6 +10,9 @@ import {
   API_PATHS,
   ARROW_STREAM_MEDIA_TYPE,
   CHECK_API_PATHS,
+  HIERARCHY_API_PATH,
+  type HierarchyQuery,
+  type HierarchyResponse,
   type CheckRunQuery,
   type CheckRunsResponse,
   type ChecksResponse,
@@ -188,6 +191,11 @@ export class OspreyClient {
   /** Stored check runs, newest first. */
   checkRuns(query: CheckRunQuery): Observable<CheckRunsResponse> {
     return this.get(CHECK_API_PATHS.runs, 'runs', toParams({ ...query }));
+  }
+
+  /** The health hierarchy (cluster > … > instance, or host > instance) of a window. */
+  hierarchy(query: HierarchyQuery): Observable<HierarchyResponse> {
+    return this.get(HIERARCHY_API_PATH, 'roots', toParams({ ...query }));
   }
 
   /** JVMs that sent dumps or histograms. */

@@ -22,6 +22,7 @@ import { JVM_FRAME_NAMES, threadDumpEvents } from './jvm/frames';
 import { ADHOC_KEYS, adhocFilters } from './params';
 import { active } from './queries/active';
 import { checkRuns, checks } from './queries/checks';
+import { hierarchy } from './queries/hierarchy';
 import type { QueryContext, QueryHandler } from './queries/context';
 import { JVM_HANDLERS } from './queries/jvm';
 import { LIST_HANDLERS, listValues } from './queries/lists';
@@ -54,6 +55,7 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   active,
   checks,
   checkRuns,
+  hierarchy,
   ...LIST_HANDLERS,
   ...JVM_HANDLERS,
 };

@@ -9,7 +9,7 @@ import { adhocFilters, MULTI_SEPARATOR } from './params';
 import { normaliseQuery, type OspreyQuery, type OspreyQueryType } from './types';
 
 type FilterKey = 'service' | 'instance' | 'endpoint';
-type TextField = FilterKey | 'traceId' | 'userId' | 'dumpId' | 'otherId' | 'check';
+type TextField = FilterKey | 'traceId' | 'userId' | 'dumpId' | 'otherId' | 'check' | 'focus';
 
 const TEXT_FIELDS: readonly TextField[] = [
   'service',
@@ -20,6 +20,7 @@ const TEXT_FIELDS: readonly TextField[] = [
   'dumpId',
   'otherId',
   'check',
+  'focus',
 ];
 const isFilterKey = (field: TextField): field is FilterKey =>
   field === 'service' || field === 'instance' || field === 'endpoint';
@@ -38,6 +39,7 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   active: ['service'],
   checks: ['check'],
   checkRuns: ['check'],
+  hierarchy: [],
   trace: ['traceId'],
   services: [],
   instances: ['service'],

@@ -1,12 +1,21 @@
 import type { DataQuery, DataSourceJsonData } from '@grafana/data';
-import type { RedGroupBy, TransactionsMode, XlogColumnSet } from '@osprey/model';
+import type { HierarchyView, RedGroupBy, TransactionsMode, XlogColumnSet } from '@osprey/model';
 
 export type JvmQueryType = 'threadDumps' | 'threadDump' | 'threadDumpDiff' | 'heapHistogram' | 'heapHistogramDiff';
 
 export type ListQueryType = 'services' | 'instances' | 'endpoints';
 
 export type OspreyQueryType =
-  'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | 'checks' | 'checkRuns' | ListQueryType | JvmQueryType;
+  | 'xlog'
+  | 'trace'
+  | 'red'
+  | 'serviceMap'
+  | 'active'
+  | 'checks'
+  | 'checkRuns'
+  | 'hierarchy'
+  | ListQueryType
+  | JvmQueryType;
 
 export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'threadDumps',
@@ -46,6 +55,10 @@ export interface OspreyQuery extends DataQuery {
   endpoint?: string;
   /** Synthetic checks: one check by name (absent = all). */
   check?: string;
+  /** Hierarchy: by workload (default) or by node. */
+  hierarchyBy?: HierarchyView;
+  /** Hierarchy: the `path` of the node to show with what is below it (absent = everything). */
+  focus?: string;
   /** Only transactions at least this slow, milliseconds. */
   minElapsed?: number;
   errorsOnly?: boolean;

@@ -5,3 +5,4 @@ export * from './plugins';
 export * from './jvm';
 export * from './transaction-columns';
 export * from './checks';
+export * from './hierarchy';

@@ -5,10 +5,10 @@ import {
   type CheckStatus,
   type ChecksResponse,
 } from '@osprey/model';
-import Ajv from 'ajv';
-import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 
 import { HttpError } from '../server/errors';
+import { strictValidatorCompiler, windowQuerystring } from '../server/strict-validation';
 import type { Store } from '../store/store';
 import { CHECK_BODY_SCHEMA, CHECK_NAME, CheckDefinitionError, checkDefinition } from './definition';
 import type { CheckScheduler } from './scheduler';
@@ -21,27 +21,10 @@ const NAME_PARAMS = {
   properties: { name: { type: 'string', pattern: CHECK_NAME.source } },
 } as const;
 
-const RUNS_QUERY = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['from', 'to'],
-  properties: {
-    from: { type: 'number' },
-    to: { type: 'number' },
-    check: { type: 'string', minLength: 1 },
-    limit: { type: 'integer', minimum: 1, maximum: MAX_CHECK_RUNS, default: 1000 },
-  },
-} as const;
-
-/**
- * Fastify's default validator drops unknown keys of an `additionalProperties: false` object
- * (removeAdditional) instead of refusing them; a typo in a check definition must be a 400. Query
- * strings are text, so they alone are coerced to the schema's types.
- */
-const strict = new Ajv({ allErrors: false, useDefaults: true });
-const coercing = new Ajv({ allErrors: false, useDefaults: true, coerceTypes: true });
-const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
-  (httpPart === 'querystring' ? coercing : strict).compile(schema);
+const RUNS_QUERY = windowQuerystring({
+  check: { type: 'string', minLength: 1 },
+  limit: { type: 'integer', minimum: 1, maximum: MAX_CHECK_RUNS, default: 1000 },
+});
 
 /**
  * Synthetic checks: the list with each check's newest run and the stored runs (read scope);
@@ -53,7 +36,7 @@ export async function checkRoutes(
   options: { store: Store; scheduler: CheckScheduler }
 ): Promise<void> {
   const { scheduler } = options;
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(strictValidatorCompiler);
 
   app.get(CHECK_API_PATHS.checks, { config: { scope: 'read' } }, async (): Promise<ChecksResponse> => ({
     checks: scheduler.list(),

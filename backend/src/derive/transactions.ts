@@ -1,4 +1,4 @@
-import type { AttributeValue, Span, Transaction, TransactionKind } from '@osprey/model';
+import type { Attributes, AttributeValue, Span, Transaction, TransactionKind } from '@osprey/model';
 
 /**
  * Derives one Transaction (XLOG record) per entry span of a batch.
@@ -93,6 +93,13 @@ function first(...values: Array<string | undefined>): string | undefined {
   return values.find((v) => v !== undefined);
 }
 
+/** A resource's instance as its transactions carry it (the health hierarchy finds resources by it). */
+export function instanceOf(resource: Attributes): string {
+  return (
+    first(str(resource['service.instance.id']), str(resource['host.name']), str(resource['k8s.pod.name'])) ?? 'unknown'
+  );
+}
+
 function endpointOf(span: Span): string {
   const method = first(str(span.attributes['http.request.method']), str(span.attributes['http.method']));
   const route = str(span.attributes['http.route']);
@@ -169,9 +176,7 @@ function toTransaction(span: Span, parent: Span | undefined, children: ChildrenI
     endTime: nanosToMillis(start + duration),
     elapsed: nanosToMillis(duration),
     service: span.service,
-    instance:
-      first(str(resource['service.instance.id']), str(resource['host.name']), str(resource['k8s.pod.name'])) ??
-      'unknown',
+    instance: instanceOf(resource),
     endpoint: endpointOf(span),
     status: failed ? 'error' : 'ok',
     traceId: span.traceId,

@@ -10,6 +10,7 @@ import { checkRoutes } from '../checks/routes';
 import { CheckScheduler } from '../checks/scheduler';
 import { TokenRegistry, type TokenConfig } from '../auth/tokens';
 import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
+import { healthRoutes } from '../health/routes';
 import { fanOutObserver, type IngestObserver } from '../ingest/observer';
 import { nativeRoutes } from '../ingest/native/route';
 import { otlpRoutes } from '../ingest/otlp/route';
@@ -150,6 +151,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(jvmRoutes, ingest);
     await authenticated.register(metricsRoutes, { metrics });
     await authenticated.register(checkRoutes, { store: options.store, scheduler });
+    await authenticated.register(healthRoutes, { store: options.store });
   });
 
   return app;

@@ -33,6 +33,7 @@ import type {
 import * as jvm from './duckdb-jvm';
 import * as active from './duckdb-active';
 import * as checks from './duckdb-checks';
+import * as hierarchy from './duckdb-hierarchy';
 import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
 import * as settle from './duckdb-settle';
@@ -51,6 +52,7 @@ import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
+  type InstanceBucket,
   type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
@@ -545,6 +547,14 @@ export class DuckDbStore implements Store {
 
   activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]> {
     return active.activeSnapshots(this.reader, query);
+  }
+
+  instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
+    return hierarchy.instanceLatency(this.reader, from, to);
+  }
+
+  spanResources(from: number, to: number): Promise<Attributes[]> {
+    return hierarchy.spanResources(this.reader, from, to);
   }
 
   /** The run and its XLOG transaction commit together. */

@@ -1,5 +1,6 @@
 import type {
   ActiveSnapshot,
+  Attributes,
   CheckRun,
   CheckRunQuery,
   AnalyzedThreadDump,
@@ -100,6 +101,15 @@ export interface RollupCompaction {
   rowsAfter: number;
 }
 
+/** One service instance's rollup rows of one latency bucket, summed over a window. */
+export interface InstanceBucket {
+  service: string;
+  instance: string;
+  bucket: number;
+  count: number;
+  errors: number;
+}
+
 /** Where spans and derived transactions live. Every backend (DuckDB now, ClickHouse later) implements this. */
 export interface Store {
   /** Short name reported by /health, e.g. "duckdb". */
@@ -162,6 +172,11 @@ export interface Store {
   insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void>;
   /** Each instance's newest snapshot, by service then instance. */
   activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]>;
+
+  /** Requests and errors per service instance and latency bucket in the rollup minutes holding [from, to). */
+  instanceLatency(from: number, to: number): Promise<InstanceBucket[]>;
+  /** The distinct resources of the spans that started in [from, to], ordered by their JSON. */
+  spanResources(from: number, to: number): Promise<Attributes[]>;
 
   /** Stores a synthetic check's run with its XLOG transaction (kind `synthetic`); may reject with OverloadedError. */
   insertCheckRun(run: CheckRun, transaction: Transaction): Promise<void>;

@@ -1,6 +1,6 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
-import type { RedGroupBy, TransactionsMode, XlogColumnSet } from '@osprey/model';
+import { HIERARCHY_VIEWS, type RedGroupBy, type TransactionsMode, type XlogColumnSet } from '@osprey/model';
 import { type ChangeEvent, useEffect, useState } from 'react';
 
 import type { OspreyDataSource } from '../datasource';
@@ -24,6 +24,7 @@ export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
   { label: 'Active services', value: 'active', description: 'Requests in flight per instance (equalizer)' },
   { label: 'Checks', value: 'checks', description: 'Synthetic checks: state, latency, reason, uptime' },
   { label: 'Check runs', value: 'checkRuns', description: 'Synthetic check runs over time (uptime timeline)' },
+  { label: 'Health hierarchy', value: 'hierarchy', description: 'Cluster > namespace > workload > pod, worst first' },
   { label: 'Services', value: 'services', description: 'List of services' },
   { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
   { label: 'Endpoints', value: 'endpoints', description: 'List of endpoints of a service' },
@@ -252,6 +253,27 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               value={query.check ?? ''}
               placeholder="all checks"
               onChange={(e: ChangeEvent<HTMLInputElement>) => update({ check: e.target.value || undefined }, false)}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+        {uses('hierarchyBy') && (
+          <InlineField label="By" labelWidth={10}>
+            <RadioButtonGroup
+              options={HIERARCHY_VIEWS.map((value) => ({ label: value === 'node' ? 'Node' : 'Workload', value }))}
+              value={query.hierarchyBy ?? 'workload'}
+              onChange={(hierarchyBy) => update({ hierarchyBy })}
+            />
+          </InlineField>
+        )}
+        {uses('focus') && (
+          <InlineField label="Focus" labelWidth={10} tooltip="A row's path (cluster:prod/namespace:shop); $focus works">
+            <Input
+              id="osprey-focus"
+              width={36}
+              value={query.focus ?? ''}
+              placeholder="everything"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ focus: e.target.value || undefined }, false)}
               onBlur={onRunQuery}
             />
           </InlineField>

@@ -23,6 +23,7 @@ export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
   active: ['service'],
   checks: ['check'],
   checkRuns: ['check'],
+  hierarchy: ['hierarchyBy', 'focus'],
   services: [],
   instances: ['service'],
   endpoints: ['service'],

@@ -1,5 +1,6 @@
 import type {
   ActiveSnapshot,
+  Attributes,
   CheckRun,
   CheckRunQuery,
   HeapHistogramListItem,
@@ -27,6 +28,7 @@ import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
+  type InstanceBucket,
   type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
@@ -40,6 +42,7 @@ import {
 import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
 import * as active from './active';
 import * as checks from './checks';
+import * as hierarchy from './hierarchy';
 import * as jvm from './jvm';
 import { ClickHouseJvmRequests } from './jvm-requests';
 import { ClickHouseConnection, type ClickHouseTarget } from './connection';
@@ -353,6 +356,14 @@ export class ClickHouseStore implements Store {
 
   activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]> {
     return active.activeSnapshots(this.connection, query);
+  }
+
+  instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
+    return hierarchy.instanceLatency(this.connection, from, to);
+  }
+
+  spanResources(from: number, to: number): Promise<Attributes[]> {
+    return hierarchy.spanResources(this.connection, from, to);
   }
 
   /** Two inserts, not one transaction: a run whose transaction failed is still a run. */
