@@ -9,6 +9,9 @@ import { getBackendSrv, type BackendSrv, type BackendSrvRequest, type FetchRespo
 import {
   API_PATHS,
   ARROW_STREAM_MEDIA_TYPE,
+  CAPACITY_API_PATH,
+  type CapacityQuery,
+  type CapacityResponse,
   CHECK_API_PATHS,
   HIERARCHY_API_PATH,
   type HierarchyQuery,
@@ -196,6 +199,11 @@ export class OspreyClient {
   /** The health hierarchy (cluster > … > instance, or host > instance) of a window. */
   hierarchy(query: HierarchyQuery): Observable<HierarchyResponse> {
     return this.get(HIERARCHY_API_PATH, 'roots', toParams({ ...query }));
+  }
+
+  /** Little's law per instance of a window. */
+  capacity(query: CapacityQuery): Observable<CapacityResponse> {
+    return this.get(CAPACITY_API_PATH, 'instances', toParams({ ...query }));
   }
 
   /** JVMs that sent dumps or histograms. */

@@ -21,6 +21,7 @@ import { describeFetchError } from './errors';
 import { JVM_FRAME_NAMES, threadDumpEvents } from './jvm/frames';
 import { ADHOC_KEYS, adhocFilters } from './params';
 import { active } from './queries/active';
+import { capacity } from './queries/capacity';
 import { checkRuns, checks } from './queries/checks';
 import { hierarchy } from './queries/hierarchy';
 import type { QueryContext, QueryHandler } from './queries/context';
@@ -56,6 +57,7 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   checks,
   checkRuns,
   hierarchy,
+  capacity,
   ...LIST_HANDLERS,
   ...JVM_HANDLERS,
 };

@@ -40,6 +40,7 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   checks: ['check'],
   checkRuns: ['check'],
   hierarchy: [],
+  capacity: ['service'],
   trace: ['traceId'],
   services: [],
   instances: ['service'],

@@ -14,6 +14,7 @@ export type OspreyQueryType =
   | 'checks'
   | 'checkRuns'
   | 'hierarchy'
+  | 'capacity'
   | ListQueryType
   | JvmQueryType;
 
@@ -55,6 +56,8 @@ export interface OspreyQuery extends DataQuery {
   endpoint?: string;
   /** Synthetic checks: one check by name (absent = all). */
   check?: string;
+  /** Capacity: the concurrency limit (thread / connection pool) to project at; absent = the backend's 200. */
+  concurrencyLimit?: number;
   /** Hierarchy: by workload (default) or by node. */
   hierarchyBy?: HierarchyView;
   /** Hierarchy: the `path` of the node to show with what is below it (absent = everything). */

@@ -6,3 +6,4 @@ export * from './jvm';
 export * from './transaction-columns';
 export * from './checks';
 export * from './hierarchy';
+export * from './capacity';

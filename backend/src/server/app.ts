@@ -151,7 +151,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(jvmRoutes, ingest);
     await authenticated.register(metricsRoutes, { metrics });
     await authenticated.register(checkRoutes, { store: options.store, scheduler });
-    await authenticated.register(healthRoutes, { store: options.store });
+    await authenticated.register(healthRoutes, {
+      store: options.store,
+      staleAfterMs: active.staleAfterMs,
+      now: options.now,
+    });
   });
 
   return app;

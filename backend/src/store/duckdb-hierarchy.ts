@@ -1,8 +1,9 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Attributes } from '@osprey/model';
 
 import { MINUTE_MS } from './duckdb-red';
-import type { InstanceBucket } from './store';
+import { microsAtLeast, microsAtMost } from './micros';
+import type { InstanceBucket, InstanceThroughput } from './store';
 
 /** Rollup rows of the minutes holding [from, to) summed per service, instance and latency bucket. */
 export async function instanceLatency(reader: DuckDBConnection, from: number, to: number): Promise<InstanceBucket[]> {
@@ -33,4 +34,29 @@ export async function spanResources(reader: DuckDBConnection, from: number, to: 
     }
   );
   return result.getRowObjectsJS().map((row) => JSON.parse(String(row.resource)) as Attributes);
+}
+
+/** Raw transactions ending in [from, to] per service instance: count and mean elapsed. */
+export async function instanceThroughput(
+  reader: DuckDBConnection,
+  from: number,
+  to: number,
+  service: string | undefined
+): Promise<InstanceThroughput[]> {
+  const values: Record<string, DuckDBValue> = { fromUs: microsAtLeast(from), toUs: microsAtMost(to) };
+  if (service !== undefined) {
+    values.service = service;
+  }
+  const result = await reader.runAndReadAll(
+    `SELECT service, instance, count(*)::DOUBLE AS requests, avg(elapsed) AS mean
+     FROM transactions WHERE end_us >= $fromUs AND end_us <= $toUs ${service === undefined ? '' : 'AND service = $service'}
+     GROUP BY ALL ORDER BY service, instance`,
+    values
+  );
+  return result.getRowObjectsJS().map((row) => ({
+    service: String(row.service),
+    instance: String(row.instance),
+    requests: Number(row.requests),
+    meanElapsedMs: Number(row.mean),
+  }));
 }

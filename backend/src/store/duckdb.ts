@@ -53,6 +53,7 @@ import {
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
   type InstanceBucket,
+  type InstanceThroughput,
   type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
@@ -551,6 +552,10 @@ export class DuckDbStore implements Store {
 
   instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
     return hierarchy.instanceLatency(this.reader, from, to);
+  }
+
+  instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]> {
+    return hierarchy.instanceThroughput(this.reader, from, to, service);
   }
 
   spanResources(from: number, to: number): Promise<Attributes[]> {

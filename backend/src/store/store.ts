@@ -110,6 +110,14 @@ export interface InstanceBucket {
   errors: number;
 }
 
+/** One service instance's transactions ending in a window: how many, and their mean elapsed (ms). */
+export interface InstanceThroughput {
+  service: string;
+  instance: string;
+  requests: number;
+  meanElapsedMs: number;
+}
+
 /** Where spans and derived transactions live. Every backend (DuckDB now, ClickHouse later) implements this. */
 export interface Store {
   /** Short name reported by /health, e.g. "duckdb". */
@@ -177,6 +185,9 @@ export interface Store {
   instanceLatency(from: number, to: number): Promise<InstanceBucket[]>;
   /** The distinct resources of the spans that started in [from, to], ordered by their JSON. */
   spanResources(from: number, to: number): Promise<Attributes[]>;
+
+  /** Per service instance (optionally of one service), the transactions ending in [from, to], by service then instance. */
+  instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]>;
 
   /** Stores a synthetic check's run with its XLOG transaction (kind `synthetic`); may reject with OverloadedError. */
   insertCheckRun(run: CheckRun, transaction: Transaction): Promise<void>;

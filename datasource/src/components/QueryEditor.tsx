@@ -25,6 +25,7 @@ export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
   { label: 'Checks', value: 'checks', description: 'Synthetic checks: state, latency, reason, uptime' },
   { label: 'Check runs', value: 'checkRuns', description: 'Synthetic check runs over time (uptime timeline)' },
   { label: 'Health hierarchy', value: 'hierarchy', description: 'Cluster > namespace > workload > pod, worst first' },
+  { label: 'Capacity', value: 'capacity', description: "Little's law: in flight, measured, max throughput" },
   { label: 'Services', value: 'services', description: 'List of services' },
   { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
   { label: 'Endpoints', value: 'endpoints', description: 'List of endpoints of a service' },
@@ -253,6 +254,25 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               value={query.check ?? ''}
               placeholder="all checks"
               onChange={(e: ChangeEvent<HTMLInputElement>) => update({ check: e.target.value || undefined }, false)}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+        {uses('concurrencyLimit') && (
+          <InlineField
+            label="Limit"
+            labelWidth={10}
+            tooltip="Requests the instance can hold in flight (thread pool); empty = 200"
+          >
+            <Input
+              id="osprey-concurrency-limit"
+              type="number"
+              width={12}
+              value={query.concurrencyLimit ?? ''}
+              placeholder="200"
+              onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                update({ concurrencyLimit: Number(e.target.value) || undefined }, false)
+              }
               onBlur={onRunQuery}
             />
           </InlineField>

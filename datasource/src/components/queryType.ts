@@ -24,6 +24,7 @@ export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
   checks: ['check'],
   checkRuns: ['check'],
   hierarchy: ['hierarchyBy', 'focus'],
+  capacity: ['service', 'concurrencyLimit'],
   services: [],
   instances: ['service'],
   endpoints: ['service'],

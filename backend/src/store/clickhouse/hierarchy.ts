@@ -1,9 +1,9 @@
 import type { Attributes } from '@osprey/model';
 
 import { MINUTE_MS } from '../duckdb-red';
-import type { InstanceBucket } from '../store';
+import type { InstanceBucket, InstanceThroughput } from '../store';
 import type { ClickHouseConnection } from './connection';
-import { num } from './sql';
+import { num, str } from './sql';
 
 /** As the DuckDB store: rollups of the minutes holding [from, to) per service, instance and bucket. */
 export async function instanceLatency(
@@ -34,4 +34,25 @@ export async function spanResources(connection: ClickHouseConnection, from: numb
      ORDER BY resource`
   );
   return rows.map((row) => JSON.parse(String(row.resource)) as Attributes);
+}
+
+/** As the DuckDB store: transactions ending in [from, to] per service instance, count and mean elapsed. */
+export async function instanceThroughput(
+  connection: ClickHouseConnection,
+  from: number,
+  to: number,
+  service: string | undefined
+): Promise<InstanceThroughput[]> {
+  // FINAL: a settled transaction is a newer version of the same row, counted once.
+  const rows = await connection.rows(
+    `SELECT service, instance, toFloat64(count()) AS requests, avg(elapsed) AS mean FROM transactions FINAL
+     WHERE end_time >= ${num(from)} AND end_time <= ${num(to)} ${service === undefined ? '' : `AND service = ${str(service)}`}
+     GROUP BY service, instance ORDER BY service, instance`
+  );
+  return rows.map((row) => ({
+    service: String(row.service),
+    instance: String(row.instance),
+    requests: Number(row.requests),
+    meanElapsedMs: Number(row.mean),
+  }));
 }

@@ -29,6 +29,7 @@ import {
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
   type InstanceBucket,
+  type InstanceThroughput,
   type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
@@ -360,6 +361,10 @@ export class ClickHouseStore implements Store {
 
   instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
     return hierarchy.instanceLatency(this.connection, from, to);
+  }
+
+  instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]> {
+    return hierarchy.instanceThroughput(this.connection, from, to, service);
   }
 
   spanResources(from: number, to: number): Promise<Attributes[]> {
