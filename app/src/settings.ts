@@ -38,4 +38,5 @@ export const DASHBOARDS: ReadonlyArray<{ uid: string; title: string; description
     title: 'Hosts & databases',
     description: 'Telegraf measurements from InfluxDB beside transactions',
   },
+  { uid: 'osprey-health', title: 'Health', description: 'Synthetic checks: state, reason, uptime timeline' },
 ];

@@ -45,6 +45,7 @@ async function serve(args: string[]): Promise<void> {
     metricsMaxEndpoints: config.metricsMaxEndpoints,
     observer: exporter,
     active: config.active,
+    checks: config.checks,
     logger: { level: process.env.OSPREY_LOG_LEVEL ?? 'info' },
   });
   app = server;

@@ -9,6 +9,16 @@ import { getBackendSrv, type BackendSrv, type BackendSrvRequest, type FetchRespo
 import {
   API_PATHS,
   ARROW_STREAM_MEDIA_TYPE,
+  CAPACITY_API_PATH,
+  type CapacityQuery,
+  type CapacityResponse,
+  CHECK_API_PATHS,
+  HIERARCHY_API_PATH,
+  type HierarchyQuery,
+  type HierarchyResponse,
+  type CheckRunQuery,
+  type CheckRunsResponse,
+  type ChecksResponse,
   JVM_API_PATHS,
   type ActiveResponse,
   type EndpointsResponse,
@@ -189,6 +199,24 @@ export class OspreyClient {
   /** OTLP log records, newest first. */
   logs(query: LogQuery): Observable<LogsResponse> {
     return this.get(API_PATHS.logs, 'logs', toParams({ ...query }));
+  /** Synthetic checks with their newest run. */
+  checks(): Observable<ChecksResponse> {
+    return this.get(CHECK_API_PATHS.checks, 'checks');
+  }
+
+  /** Stored check runs, newest first. */
+  checkRuns(query: CheckRunQuery): Observable<CheckRunsResponse> {
+    return this.get(CHECK_API_PATHS.runs, 'runs', toParams({ ...query }));
+  }
+
+  /** The health hierarchy (cluster > … > instance, or host > instance) of a window. */
+  hierarchy(query: HierarchyQuery): Observable<HierarchyResponse> {
+    return this.get(HIERARCHY_API_PATH, 'roots', toParams({ ...query }));
+  }
+
+  /** Little's law per instance of a window. */
+  capacity(query: CapacityQuery): Observable<CapacityResponse> {
+    return this.get(CAPACITY_API_PATH, 'instances', toParams({ ...query }));
   }
 
   /** JVMs that sent dumps or histograms. */

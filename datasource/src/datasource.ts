@@ -22,6 +22,9 @@ import { JVM_FRAME_NAMES, threadDumpEvents } from './jvm/frames';
 import { ADHOC_KEYS, adhocFilters } from './params';
 import { active } from './queries/active';
 import { logs, otelMetrics, runtime } from './queries/otel';
+import { capacity } from './queries/capacity';
+import { checkRuns, checks } from './queries/checks';
+import { hierarchy } from './queries/hierarchy';
 import type { QueryContext, QueryHandler } from './queries/context';
 import { JVM_HANDLERS } from './queries/jvm';
 import { LIST_HANDLERS, listValues } from './queries/lists';
@@ -52,6 +55,10 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   trace,
   serviceMap,
   active,
+  checks,
+  checkRuns,
+  hierarchy,
+  capacity,
   ...LIST_HANDLERS,
   ...JVM_HANDLERS,
   otelMetrics,

@@ -9,7 +9,7 @@ import { adhocFilters, MULTI_SEPARATOR } from './params';
 import { normaliseQuery, type OspreyQuery, type OspreyQueryType } from './types';
 
 type FilterKey = 'service' | 'instance' | 'endpoint';
-type TextField = FilterKey | 'traceId' | 'userId' | 'dumpId' | 'otherId' | 'metricNames' | 'search';
+type TextField = FilterKey | 'traceId' | 'userId' | 'dumpId' | 'otherId' | 'metricNames' | 'search' | 'check' | 'focus';
 
 const TEXT_FIELDS: readonly TextField[] = [
   'service',
@@ -21,6 +21,8 @@ const TEXT_FIELDS: readonly TextField[] = [
   'otherId',
   'metricNames',
   'search',
+  'check',
+  'focus',
 ];
 const isFilterKey = (field: TextField): field is FilterKey =>
   field === 'service' || field === 'instance' || field === 'endpoint';
@@ -37,6 +39,10 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   red: ['service', 'instance', 'endpoint'],
   serviceMap: ['service'],
   active: ['service'],
+  checks: ['check'],
+  checkRuns: ['check'],
+  hierarchy: [],
+  capacity: ['service'],
   trace: ['traceId'],
   services: [],
   instances: ['service'],
@@ -83,13 +89,11 @@ export function interpolateQuery(
     if (!multi.includes(field)) {
       return text && templateSrv.replace(text, scopedVars);
     }
-    if (isFilterKey(field)) {
-      if (adhoc[field]) {
-        return adhoc[field];
-      }
-      if (text && refersToAll(templateSrv, text, scopedVars)) {
-        return undefined;
-      }
+    if (isFilterKey(field) && adhoc[field]) {
+      return adhoc[field];
+    }
+    if ((isFilterKey(field) || field === 'check') && text && refersToAll(templateSrv, text, scopedVars)) {
+      return undefined;
     }
     return text && templateSrv.replace(text, scopedVars, joinValues);
   };

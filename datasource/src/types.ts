@@ -1,5 +1,5 @@
 import type { DataQuery, DataSourceJsonData } from '@grafana/data';
-import type { RedGroupBy, RuntimeSeries, TransactionsMode, XlogColumnSet } from '@osprey/model';
+import type { HierarchyView, RedGroupBy, RuntimeSeries, TransactionsMode, XlogColumnSet } from '@osprey/model';
 
 export type JvmQueryType = 'threadDumps' | 'threadDump' | 'threadDumpDiff' | 'heapHistogram' | 'heapHistogramDiff';
 
@@ -9,7 +9,7 @@ export type ListQueryType = 'services' | 'instances' | 'endpoints';
 export type OtelQueryType = 'otelMetrics' | 'runtime' | 'logs';
 
 export type OspreyQueryType =
-  'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | ListQueryType | JvmQueryType | OtelQueryType;
+  'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | ListQueryType | JvmQueryType | OtelQueryType | 'checks' | 'checkRuns' | 'hierarchy' | 'capacity';
 
 export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'threadDumps',
@@ -47,6 +47,14 @@ export interface OspreyQuery extends DataQuery {
   dumpId?: string;
   otherId?: string;
   endpoint?: string;
+  /** Synthetic checks: one check by name (absent = all). */
+  check?: string;
+  /** Capacity: the concurrency limit (thread / connection pool) to project at; absent = the backend's 200. */
+  concurrencyLimit?: number;
+  /** Hierarchy: by workload (default) or by node. */
+  hierarchyBy?: HierarchyView;
+  /** Hierarchy: the `path` of the node to show with what is below it (absent = everything). */
+  focus?: string;
   /** Only transactions at least this slow, milliseconds. */
   minElapsed?: number;
   errorsOnly?: boolean;

@@ -8,3 +8,6 @@ export * from './schema';
 export * from './otel-metrics';
 export * from './logs';
 export * from './hosts';
+export * from './checks';
+export * from './hierarchy';
+export * from './capacity';

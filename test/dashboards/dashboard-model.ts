@@ -9,6 +9,10 @@ import type { Options as BarGaugeOptions } from '@grafana/schema/dist/types/raw/
 import type { Options as NodeGraphOptions } from '@grafana/schema/dist/types/raw/composable/nodegraph/panelcfg/x/types.gen';
 import type { Options as StatOptions } from '@grafana/schema/dist/types/raw/composable/stat/panelcfg/x/types.gen';
 import type {
+  FieldConfig as StateTimelineFieldConfig,
+  Options as StateTimelineOptions,
+} from '@grafana/schema/dist/types/raw/composable/statetimeline/panelcfg/x/types.gen';
+import type {
   FieldConfig as TableFieldConfig,
   Options as TableOptions,
 } from '@grafana/schema/dist/types/raw/composable/table/panelcfg/x/types.gen';
@@ -110,6 +114,7 @@ export interface Panels {
   timeseries: PanelOf<'timeseries', TimeSeriesOptions, TimeSeriesFieldConfig>;
   table: PanelOf<'table', TableOptions, TableFieldConfig>;
   stat: PanelOf<'stat', StatOptions>;
+  'state-timeline': PanelOf<'state-timeline', StateTimelineOptions, StateTimelineFieldConfig>;
   bargauge: PanelOf<'bargauge', BarGaugeOptions>;
   nodeGraph: PanelOf<'nodeGraph', NodeGraphOptions>;
   /** Grafana's trace view has no options of its own. */

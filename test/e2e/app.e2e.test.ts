@@ -300,6 +300,7 @@ describe('built app plugin in Chromium', () => {
         'osprey-jvm',
         'osprey-containers',
         'osprey-hosts',
+        'osprey-health',
       ].map((uid) => `/d/${uid}`)
     );
     await host!.screenshot('app-getting-started.png', 'page');

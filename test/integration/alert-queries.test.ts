@@ -42,8 +42,11 @@ const EXPECTED_FIRING: Record<string, Array<Record<string, string>>> = {
   OspreyActiveRequestsStuck: [{ service: 'shop', instance: 'shop-1' }],
   OspreyIngestRejected: [{ source: 'otlp', status: '400' }],
 };
-/** The query with no series here: the throughput an hour ago (Prometheus started seconds ago). */
-const NO_SERIES = ['OspreyServiceThroughputDrop'];
+/**
+ * The queries with no series here: the throughput an hour ago (Prometheus started seconds ago), and
+ * the checks (none configured; check-alert.test.ts runs them).
+ */
+const NO_SERIES = ['OspreyServiceThroughputDrop', 'OspreyCheckDown'];
 /**
  * The queries that have series before any service or JVM reported: the ingest ones, whose series
  * Osprey exposes at 0 from the start so that increase() sees the first refusal. The others are per
@@ -159,6 +162,7 @@ describe('alert rule queries on Prometheus scraping a live Osprey', () => {
     // Recorded series (level:metric:operations) are left out: 'returns data for every recording rule' checks them.
     expect([...new Set(read)].sort()).toEqual([
       'osprey_active_requests',
+      'osprey_check_up',
       'osprey_ingest_queue_items',
       'osprey_ingest_queue_max_items',
       'osprey_ingest_rejected_batches_total',

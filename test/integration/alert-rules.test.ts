@@ -42,6 +42,7 @@ const DASHBOARD_UIDS = [
   'osprey-jvm',
   'osprey-containers',
   'osprey-hosts',
+  'osprey-health',
 ];
 const SEVERITIES = ['warning', 'critical'];
 

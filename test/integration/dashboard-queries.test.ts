@@ -372,6 +372,8 @@ async function resolveVariables(dashboard: BundledDashboard, w: QueryWindow): Pr
     let value: string;
     if (variable.type === 'textbox' && variable.name === 'traceId') {
       value = traffic.failed;
+    } else if (variable.type === 'textbox' && variable.name === 'focus') {
+      value = ''; // the whole hierarchy; its drill-down links set a row's path
     } else if (variable.type === 'query') {
       const offered = await variableValues(variable as Parameters<typeof variableValues>[0], vars, w);
       expect({ variable: variable.name, offered: offered.length > 0 }).toEqual({
@@ -430,6 +432,14 @@ beforeAll(async () => {
       { endpoint: '/pay', elapsed: 9_100, traceId: traffic.failed },
     ],
   } satisfies ActiveSnapshot);
+
+  // A synthetic check on the backend itself, for the Health dashboard: its runs are its data.
+  const check = await fetch(`${osprey.url}/api/v1/checks/osprey`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.OSPREY_ADMIN_TOKEN}` },
+    body: JSON.stringify({ url: `${osprey.url}/health`, intervalMs: 1000, timeoutMs: 1000 }),
+  });
+  expect(check.status).toBe(201);
 
   cadvisor = await serveCadvisor(ospreyInstances);
   const cadvisorAddress = `127.0.0.1:${(cadvisor.address() as AddressInfo).port}`;

@@ -18,6 +18,8 @@ export interface SentTransaction {
   error?: boolean;
   /** Epoch ms the span ends; now when absent. */
   endTime?: number;
+  /** More resource attributes of its process (k8s.*, host.name…). */
+  resource?: Record<string, string>;
 }
 
 const SENDER = `
@@ -30,11 +32,11 @@ async function main() {
   const exporter = new OTLPTraceExporter({ url: url + '/v1/traces', headers: { Authorization: 'Bearer ' + token } });
   const processor = new tracing.BatchSpanProcessor(exporter, { scheduledDelayMillis: 60000, maxExportBatchSize: 512 });
   const providers = new Map();
-  const tracer = (service, instance) => {
-    const key = service + '/' + instance;
+  const tracer = (service, instance, extra) => {
+    const key = JSON.stringify([service, instance, extra ?? {}]);
     if (!providers.has(key)) {
       providers.set(key, new tracing.BasicTracerProvider({
-        resource: resources.resourceFromAttributes({ 'service.name': service, 'service.instance.id': instance }),
+        resource: resources.resourceFromAttributes({ 'service.name': service, 'service.instance.id': instance, ...extra }),
         spanProcessors: [processor],
       }));
     }
@@ -45,7 +47,7 @@ async function main() {
   const traceIds = [];
   for (const t of JSON.parse(spec)) {
     const end = t.endTime ?? Date.now();
-    const span = tracer(t.service, t.instance).startSpan(t.name, { kind: SpanKind.SERVER, startTime: hr(end - t.ms) });
+    const span = tracer(t.service, t.instance, t.resource).startSpan(t.name, { kind: SpanKind.SERVER, startTime: hr(end - t.ms) });
     if (t.error) span.setStatus({ code: SpanStatusCode.ERROR, message: 'failed on purpose' });
     span.end(hr(end));
     traceIds.push(span.spanContext().traceId);

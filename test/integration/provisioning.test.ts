@@ -307,9 +307,10 @@ describe('provisioning/', () => {
       (d: { uid: string }) => d.uid
     );
 
-    it('are the six Osprey dashboards', () => {
+    it('are the seven Osprey dashboards', () => {
       expect([...uids].sort()).toEqual([
         'osprey-containers',
+        'osprey-health',
         'osprey-hosts',
         'osprey-jvm',
         'osprey-service-map',

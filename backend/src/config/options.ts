@@ -301,4 +301,6 @@ Config file keys (all optional, values as for the flags; numbers may be JSON num
 ${wrap('  ', fileKeys(), 2)}
   tokens: { ${fileKeys('tokens')} }
   retention: { ${fileKeys('retention')} }
+  checks: [{ name, url (http(s):// or tcp://host:port), kind, method, headers, expectedStatus: [200],
+            bodyMatch, intervalMs (30000), timeoutMs (10000) }, ...]   synthetic checks
 `;

@@ -36,6 +36,7 @@ describe('parseServeArgs', () => {
       },
       metricsMaxEndpoints: 500,
       store: 'duckdb',
+      checks: [],
     });
   });
 
@@ -293,7 +294,43 @@ retention:
       },
       metricsMaxEndpoints: 50,
       store: 'duckdb',
+      checks: [],
     });
+  });
+
+  it('reads the checks of a file with their defaults, and names a bad entry', () => {
+    const text = [
+      'dataDir: /d',
+      'checks:',
+      '  - { name: shop, url: "https://shop.example/health", bodyMatch: ok, expectedStatus: [200, 204] }',
+      '  - { name: db, url: "tcp://db:5432", intervalMs: 5000, timeoutMs: 1000 }',
+      '',
+    ].join('\n');
+    expect(parseServeArgs(['--config', '/c/o.yaml'], env, files(text))).toMatchObject({
+      checks: [
+        {
+          name: 'shop',
+          kind: 'http',
+          url: 'https://shop.example/health',
+          method: 'GET',
+          bodyMatch: 'ok',
+          expectedStatus: [200, 204],
+          intervalMs: 30_000,
+          timeoutMs: 10_000,
+        },
+        { name: 'db', kind: 'tcp', url: 'tcp://db:5432', intervalMs: 5000, timeoutMs: 1000 },
+      ],
+    });
+    for (const [bad, message] of [
+      ['checks: [{ url: "http://x/" }]', "checks[0] must have required property 'name'"],
+      ['checks: [{ name: a, url: "http://x/", timeoutMs: -1 }]', 'checks[0].timeoutMs must be >= 100'],
+      ['checks: [{ name: a, url: "http://x/" }, { name: a, url: "http://y/" }]', 'checks: two checks named "a"'],
+      ['checks: [{ name: a, url: "tcp://x" }]', 'check a: a tcp check needs a url tcp://host:port, got tcp://x'],
+    ]) {
+      expect(() => parseServeArgs(['--config', '/c/o.yaml'], env, files(`dataDir: /d\n${bad}`))).toThrow(
+        new ConfigError(`config file /c/o.yaml: ${message}`)
+      );
+    }
   });
 
   it('reads the ClickHouse keys of a file', () => {

@@ -4,7 +4,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { parse as parseYaml } from 'yaml';
 
+import type { CheckDefinition } from '@osprey/model';
+
 import type { TokenConfig } from '../auth/tokens';
+import { parseCheckList } from '../checks/config';
 import { DEFAULT_RETENTION, parseDuration, type Retention } from '../retention/policy';
 import { RETENTION_TIERS } from '../store/store';
 import type { EqualizerThresholds } from '../active/equalizer';
@@ -45,6 +48,8 @@ export interface ServeConfig {
   /** Which Store keeps the data; `clickhouse` is set exactly when `store` is 'clickhouse'. */
   store: StoreKind;
   clickhouse?: ClickHouseConfig;
+  /** Synthetic checks from the config file's `checks` list. */
+  checks: CheckDefinition[];
 }
 
 export type StoreKind = 'duckdb' | 'clickhouse';
@@ -136,7 +141,9 @@ export function parseConfigFile(file: string, text: string): FileSettings {
   const root = objectOf(parsed, where);
   const inFile = OPTIONS.filter((option) => option.file !== undefined);
   const groups = [...new Set(inFile.filter((o) => o.file!.includes('.')).map((o) => o.file!.split('.')[0]))];
-  rejectUnknownKeys(root, [...inFile.map((o) => o.file!).filter((key) => !key.includes('.')), ...groups], where);
+  // `checks` is a list, which no flag or environment variable carries: the file alone has it.
+  const known = [...inFile.map((o) => o.file!).filter((key) => !key.includes('.')), ...groups, 'checks'];
+  rejectUnknownKeys(root, known, where);
   for (const group of groups) {
     if (root[group] !== undefined) {
       const members = inFile.filter((o) => o.file!.startsWith(`${group}.`)).map((o) => o.file!.slice(group.length + 1));
@@ -149,6 +156,14 @@ export function parseConfigFile(file: string, text: string): FileSettings {
     const value = inner === undefined ? root[outer] : (root[outer] as Record<string, unknown> | undefined)?.[inner];
     if (value !== undefined) {
       settings[keyOf(option)] = scalar(value, `${where}: ${option.file}`, FILE_KINDS[option.type]);
+    }
+  }
+  if (root.checks !== undefined) {
+    try {
+      // Carried as JSON like every other setting here is carried as a string; checked once, now.
+      settings.checks = JSON.stringify(parseCheckList(root.checks));
+    } catch (err) {
+      throw new ConfigError(`${where}: ${(err as Error).message}`);
     }
   }
   if (settings['data-dir'] !== undefined) {
@@ -282,6 +297,7 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
     ...(influx ? { influx } : {}),
     store,
     ...(clickhouse ? { clickhouse } : {}),
+    checks: file.checks === undefined ? [] : (JSON.parse(file.checks) as CheckDefinition[]),
   };
 }
 

@@ -93,6 +93,13 @@ function first(...values: Array<string | undefined>): string | undefined {
   return values.find((v) => v !== undefined);
 }
 
+/** A resource's instance as its transactions carry it (the health hierarchy finds resources by it). */
+export function instanceOf(resource: Attributes): string {
+  return (
+    first(str(resource['service.instance.id']), str(resource['host.name']), str(resource['k8s.pod.name'])) ?? 'unknown'
+  );
+}
+
 function endpointOf(span: Span): string {
   const method = first(str(span.attributes['http.request.method']), str(span.attributes['http.method']));
   const route = str(span.attributes['http.route']);

@@ -1,7 +1,10 @@
 import { Gauge, type OpenMetricsContentType, Registry, type RegistryContentType } from 'prom-client';
 
+import type { CheckStatus } from '@osprey/model';
+
 import type { ActiveOptions } from '../active/routes';
 import { equalizerBuckets } from '../active/equalizer';
+import { registerCheckGauges } from '../checks/metrics';
 import { VERSION } from '../server/version';
 import type { Store } from '../store/store';
 import { IngestMetrics } from './ingest-metrics';
@@ -19,13 +22,14 @@ export interface MetricsExposition {
  */
 export function createMetricsExposition(
   store: Store,
-  options: { maxEndpoints: number; active: ActiveOptions }
+  options: { maxEndpoints: number; active: ActiveOptions; checks?: () => CheckStatus[] }
 ): MetricsExposition {
   const openmetrics = new Registry<OpenMetricsContentType>();
   openmetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const registries: Record<Exposition, Registry<RegistryContentType>> = { prometheus: new Registry(), openmetrics };
   for (const registry of Object.values(registries)) {
     registerStoreGauges(registry, store, options.active);
+    registerCheckGauges(registry, options.checks ?? (() => []));
   }
   return { registries, ingest: new IngestMetrics(Object.values(registries), options.maxEndpoints) };
 }

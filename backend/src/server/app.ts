@@ -1,10 +1,16 @@
+import { hostname } from 'node:os';
+
+import type { CheckDefinition } from '@osprey/model';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import { type ActiveOptions, activeRoutes } from '../active/routes';
 import { DEFAULT_ACTIVE_STALE_MS, DEFAULT_THRESHOLDS } from '../active/equalizer';
 import { requireTokens } from '../auth/plugin';
+import { checkRoutes } from '../checks/routes';
+import { CheckScheduler } from '../checks/scheduler';
 import { TokenRegistry, type TokenConfig } from '../auth/tokens';
 import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
+import { healthRoutes } from '../health/routes';
 import { fanOutObserver, type IngestObserver } from '../ingest/observer';
 import { nativeRoutes } from '../ingest/native/route';
 import { otlpRoutes } from '../ingest/otlp/route';
@@ -44,6 +50,10 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** Equalizer thresholds and staleness of `GET /api/v1/active` (defaults 3000/8000 ms, 30 s). */
   active?: Partial<ActiveOptions>;
+  /** Synthetic checks run from the server's start to its close (more come through the admin API). */
+  checks?: CheckDefinition[];
+  /** Recorded on each check run as where it ran; default the host name. */
+  checkLocation?: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -113,9 +123,18 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     thresholds: options.active?.thresholds ?? DEFAULT_THRESHOLDS,
     staleAfterMs: options.active?.staleAfterMs ?? DEFAULT_ACTIVE_STALE_MS,
   };
+  const scheduler = new CheckScheduler({
+    store: options.store,
+    location: options.checkLocation ?? hostname(),
+    onError: (err, check) => app.log.error({ err, check }, 'storing a check run failed'),
+  });
+  (options.checks ?? []).forEach((definition) => scheduler.set(definition));
+  app.addHook('onReady', async () => scheduler.start());
+  app.addHook('onClose', async () => scheduler.stop());
   const metrics = createMetricsExposition(options.store, {
     maxEndpoints: options.metricsMaxEndpoints ?? DEFAULT_MAX_ENDPOINTS,
     active,
+    checks: () => scheduler.list(),
   });
   const observer = fanOutObserver(options.observer ? [metrics.ingest, options.observer] : [metrics.ingest], (err) =>
     app.log.error({ err }, 'ingest observer failed')
@@ -141,6 +160,12 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(jvmRoutes, ingest);
     await authenticated.register(hostRoutes, { store: options.store });
     await authenticated.register(metricsRoutes, { metrics });
+    await authenticated.register(checkRoutes, { store: options.store, scheduler });
+    await authenticated.register(healthRoutes, {
+      store: options.store,
+      staleAfterMs: active.staleAfterMs,
+      now: options.now,
+    });
   });
 
   return app;

@@ -8,6 +8,8 @@ import type {
   HostsResponse,
   ActiveSnapshot,
   Attributes,
+  CheckRun,
+  CheckRunQuery,
   HeapHistogramListItem,
   HeapHistogramResponse,
   JvmInstance,
@@ -42,6 +44,8 @@ import * as hostTables from './duckdb-hosts';
 import * as jvm from './duckdb-jvm';
 import * as active from './duckdb-active';
 import * as otel from './duckdb-otel';
+import * as checks from './duckdb-checks';
+import * as hierarchy from './duckdb-hierarchy';
 import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
 import * as settle from './duckdb-settle';
@@ -60,6 +64,8 @@ import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
+  type InstanceBucket,
+  type InstanceThroughput,
   type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
@@ -113,7 +119,7 @@ const SCHEMA = [
     sql_time DOUBLE NOT NULL,
     api_call_count INTEGER NOT NULL,
     api_call_time DOUBLE NOT NULL,
-    kind ENUM('web', 'app', 'background', 'async') NOT NULL,
+    kind ${checks.kindEnum()} NOT NULL,
     thread_name VARCHAR,
     cpu_time DOUBLE
   )`,
@@ -233,10 +239,12 @@ export class DuckDbStore implements Store {
       ...otel.OTEL_SCHEMA,
       ...LINK_SCHEMA,
       ...RESOURCE_SCHEMA,
+      ...checks.CHECKS_SCHEMA,
     ]) {
       await writer.run(statement);
     }
     await refuseOldLayouts(writer, instance);
+    await checks.widenTransactionKinds(writer);
     const reader = await instance.connect();
     return new DuckDbStore(
       instance,
@@ -594,6 +602,28 @@ export class DuckDbStore implements Store {
 
   logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse> {
     return otel.logRecords(this.reader, query);
+  instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
+    return hierarchy.instanceLatency(this.reader, from, to);
+  }
+
+  instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]> {
+    return hierarchy.instanceThroughput(this.reader, from, to, service);
+  }
+
+  spanResources(from: number, to: number): Promise<Attributes[]> {
+    return hierarchy.spanResources(this.reader, from, to);
+  }
+
+  /** The run and its XLOG transaction commit together. */
+  insertCheckRun(run: CheckRun, transaction: Transaction): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const statements = (writer: DuckDBConnection) => checks.insertCheckRun(writer, run);
+      this.enqueue({ spans: [], transactions: [transaction], statements, items: 2, resolve, reject }, true);
+    });
+  }
+
+  checkRuns(query: CheckRunQuery): Promise<CheckRun[]> {
+    return checks.checkRuns(this.reader, query);
   }
 
   createJvmRequest(request: NewJvmRequest): Promise<JvmRequest> {

@@ -3,6 +3,9 @@ import type {
   HostSnapshotResponse,
   HostsResponse,
   ActiveSnapshot,
+  Attributes,
+  CheckRun,
+  CheckRunQuery,
   AnalyzedThreadDump,
   HeapHistogram,
   HeapHistogramListItem,
@@ -100,6 +103,23 @@ export interface RollupCompaction {
   rowsAfter: number;
 }
 
+/** One service instance's rollup rows of one latency bucket, summed over a window. */
+export interface InstanceBucket {
+  service: string;
+  instance: string;
+  bucket: number;
+  count: number;
+  errors: number;
+}
+
+/** One service instance's transactions ending in a window: how many, and their mean elapsed (ms). */
+export interface InstanceThroughput {
+  service: string;
+  instance: string;
+  requests: number;
+  meanElapsedMs: number;
+}
+
 /** Where spans and derived transactions live. Every backend (DuckDB now, ClickHouse later) implements this. */
 export interface Store {
   /** Short name reported by /health, e.g. "duckdb". */
@@ -173,6 +193,18 @@ export interface Store {
   insertLogRecords(records: LogRecord[]): Promise<void>;
   /** Records in [from, to] matching the filters, newest first, at most `limit` (validated). */
   logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse>;
+  /** Requests and errors per service instance and latency bucket in the rollup minutes holding [from, to). */
+  instanceLatency(from: number, to: number): Promise<InstanceBucket[]>;
+  /** The distinct resources of the spans that started in [from, to], ordered by their JSON. */
+  spanResources(from: number, to: number): Promise<Attributes[]>;
+
+  /** Per service instance (optionally of one service), the transactions ending in [from, to], by service then instance. */
+  instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]>;
+
+  /** Stores a synthetic check's run with its XLOG transaction (kind `synthetic`); may reject with OverloadedError. */
+  insertCheckRun(run: CheckRun, transaction: Transaction): Promise<void>;
+  /** Runs started in [from, to], newest first (ties by check name), at most `limit`. */
+  checkRuns(query: CheckRunQuery): Promise<CheckRun[]>;
 
   /** Stores a new pending capture request. */
   createJvmRequest(request: NewJvmRequest): Promise<JvmRequest>;

@@ -1,6 +1,6 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
-import type { RedGroupBy, TransactionsMode, XlogColumnSet } from '@osprey/model';
+import { HIERARCHY_VIEWS, type RedGroupBy, type TransactionsMode, type XlogColumnSet } from '@osprey/model';
 import { type ChangeEvent, useEffect, useState } from 'react';
 
 import type { OspreyDataSource } from '../datasource';
@@ -23,6 +23,10 @@ export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
   { label: 'Trace', value: 'trace', description: 'One trace by id, for the Traces panel' },
   { label: 'Service map', value: 'serviceMap', description: 'Services, databases and calls, for the Node Graph' },
   { label: 'Active services', value: 'active', description: 'Requests in flight per instance (equalizer)' },
+  { label: 'Checks', value: 'checks', description: 'Synthetic checks: state, latency, reason, uptime' },
+  { label: 'Check runs', value: 'checkRuns', description: 'Synthetic check runs over time (uptime timeline)' },
+  { label: 'Health hierarchy', value: 'hierarchy', description: 'Cluster > namespace > workload > pod, worst first' },
+  { label: 'Capacity', value: 'capacity', description: "Little's law: in flight, measured, max throughput" },
   { label: 'Services', value: 'services', description: 'List of services' },
   { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
   { label: 'Endpoints', value: 'endpoints', description: 'List of endpoints of a service' },
@@ -242,6 +246,58 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               value={query.traceId ?? ''}
               placeholder={type === 'trace' ? '4bf92f3577b34da6a3ce929d0e0e4736' : 'any trace'}
               onChange={(e: ChangeEvent<HTMLInputElement>) => update({ traceId: e.target.value || undefined }, false)}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+        {uses('check') && (
+          <InlineField label="Check" labelWidth={10} tooltip="One synthetic check by name; empty = all; $check works">
+            <Input
+              id="osprey-check"
+              width={24}
+              value={query.check ?? ''}
+              placeholder="all checks"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ check: e.target.value || undefined }, false)}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+        {uses('concurrencyLimit') && (
+          <InlineField
+            label="Limit"
+            labelWidth={10}
+            tooltip="Requests the instance can hold in flight (thread pool); empty = 200"
+          >
+            <Input
+              id="osprey-concurrency-limit"
+              type="number"
+              width={12}
+              value={query.concurrencyLimit ?? ''}
+              placeholder="200"
+              onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                update({ concurrencyLimit: Number(e.target.value) || undefined }, false)
+              }
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+        {uses('hierarchyBy') && (
+          <InlineField label="By" labelWidth={10}>
+            <RadioButtonGroup
+              options={HIERARCHY_VIEWS.map((value) => ({ label: value === 'node' ? 'Node' : 'Workload', value }))}
+              value={query.hierarchyBy ?? 'workload'}
+              onChange={(hierarchyBy) => update({ hierarchyBy })}
+            />
+          </InlineField>
+        )}
+        {uses('focus') && (
+          <InlineField label="Focus" labelWidth={10} tooltip="A row's path (cluster:prod/namespace:shop); $focus works">
+            <Input
+              id="osprey-focus"
+              width={36}
+              value={query.focus ?? ''}
+              placeholder="everything"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ focus: e.target.value || undefined }, false)}
               onBlur={onRunQuery}
             />
           </InlineField>

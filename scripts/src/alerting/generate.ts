@@ -25,6 +25,7 @@ export const GRAFANA_RULES_OPTIONS = {
     OspreyServiceThroughputDrop: 1, // service map: Trace map
     OspreyJvmDeadlock: 2, // JVM: Deadlocked threads
     OspreyActiveRequestsStuck: 5, // service overview: Active services (equalizer)
+    OspreyCheckDown: 1, // health: Synthetic checks
   },
 };
 

@@ -149,6 +149,17 @@ export const TABLES: TableSpec[] = [
     shardKey: 'cityHash64(id)',
   },
   {
+    // Synthetic check runs (checks.ts), one row each; read by time window, optionally of one check.
+    name: 'check_runs',
+    columns: `check_name String, kind String, url String, location String, started_at Float64, duration Float64,
+      up UInt8, dns Nullable(Float64), connect Nullable(Float64), tls Nullable(Float64), first_byte Nullable(Float64),
+      http_status Nullable(Int32), failure Nullable(String), message Nullable(String)`,
+    engine: 'MergeTree',
+    partition: `intDiv(toInt64(started_at), ${MS_DAY})`,
+    order: 'check_name, started_at',
+    shardKey: 'cityHash64(check_name)',
+  },
+  {
     // One row per instance after merges: the newest snapshot by takenAt (see active.ts).
     name: 'active_snapshots',
     columns: 'service String, instance String, taken_at Float64, received_at Float64, requests String',

@@ -3,6 +3,9 @@ import type {
   HostSnapshotResponse,
   HostsResponse,
   ActiveSnapshot,
+  Attributes,
+  CheckRun,
+  CheckRunQuery,
   HeapHistogramListItem,
   HeapHistogramResponse,
   JvmInstance,
@@ -35,6 +38,8 @@ import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
+  type InstanceBucket,
+  type InstanceThroughput,
   type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
@@ -49,6 +54,8 @@ import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
 import * as active from './active';
 import * as otel from './otel';
 import * as hostTables from './hosts';
+import * as checks from './checks';
+import * as hierarchy from './hierarchy';
 import * as jvm from './jvm';
 import { ClickHouseJvmRequests } from './jvm-requests';
 import { ClickHouseConnection, type ClickHouseTarget } from './connection';
@@ -402,6 +409,26 @@ export class ClickHouseStore implements Store {
 
   logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse> {
     return otel.logRecords(this.connection, query);
+  instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
+    return hierarchy.instanceLatency(this.connection, from, to);
+  }
+
+  instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]> {
+    return hierarchy.instanceThroughput(this.connection, from, to, service);
+  }
+
+  spanResources(from: number, to: number): Promise<Attributes[]> {
+    return hierarchy.spanResources(this.connection, from, to);
+  }
+
+  /** Two inserts, not one transaction: a run whose transaction failed is still a run. */
+  async insertCheckRun(run: CheckRun, transaction: Transaction): Promise<void> {
+    await checks.insertCheckRun(this.connection, run);
+    await this.insertBatch([], [transaction]);
+  }
+
+  checkRuns(query: CheckRunQuery): Promise<CheckRun[]> {
+    return checks.checkRuns(this.connection, query);
   }
 
   createJvmRequest(request: NewJvmRequest): Promise<JvmRequest> {
