@@ -1,9 +1,9 @@
 /** The host harness's own pure pieces: route templating, route matching, params, variables, define() shapes. */
 import { backendUrlFrom } from './demo-stack';
-import { parseDefineArgs } from './host/amd';
-import { withParams } from './host/backend-srv';
-import { replaceVariables } from './host/template-srv';
-import { interpolateRoute, matchRoute } from './server';
+import { parseDefineArgs } from '../../host/src/web/amd';
+import { withParams } from '../../host/src/web/backend-srv';
+import { replaceVariables } from '../../host/src/web/template-srv';
+import { interpolateRoute, matchRoute } from '@osprey/host';
 
 const ds = { jsonData: { url: 'http://127.0.0.1:9000' }, secureJsonData: { token: 's3cret' } };
 
