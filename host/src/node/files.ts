@@ -12,6 +12,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
   '.css': 'text/css',
   '.map': 'application/json',
+  // Shown as text by the browser rather than downloaded.
+  '.md': 'text/plain; charset=utf-8',
 };
 
 /** Sends `relative` below `root`; a path that climbs out of `root` is refused, a missing file is a 404. */

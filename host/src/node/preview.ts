@@ -8,7 +8,8 @@ import path from 'node:path';
 import { PLUGIN_IDS } from '@osprey/model';
 
 import { PREVIEW_PAGE_DIR } from './bundle';
-import { GRAFANA_ICONS_DIR, type HostServer, PLUGINS_DIST, startHostServer } from './server';
+import { serveFile } from './files';
+import { GRAFANA_ICONS_DIR, type HostServer, PLUGINS_DIST, REPO_ROOT, startHostServer } from './server';
 import { PREVIEW_DATASOURCE_UID } from './uid';
 
 export interface PreviewOptions {
@@ -35,6 +36,14 @@ export function startPreview(options: PreviewOptions): Promise<HostServer> {
     iconsDir: GRAFANA_ICONS_DIR,
     appId: PLUGIN_IDS.app,
     port: options.port,
+    // The page's "not Grafana" notice links to the README's install section.
+    extra: async (_req, res, url) => {
+      if (url.pathname !== '/README.md') {
+        return false;
+      }
+      await serveFile(res, REPO_ROOT, 'README.md');
+      return true;
+    },
     dataSources: new Map([
       [
         PREVIEW_DATASOURCE_UID,

@@ -73,6 +73,12 @@ export async function loadPlugin<T>(url: string): Promise<T> {
 /** The datasource class a built datasource module exports, the part the host instantiates. */
 export interface DataSourceLike {
   testDatasource(): Promise<{ status: string; message: string }>;
+  /** Grafana's CustomVariableSupport: what fills a dashboard's query variables. */
+  variables?: { query(request: DataQueryRequest): rxjs.Observable<grafanaData.DataQueryResponse> };
+  interpolateVariablesInQueries?(
+    queries: grafanaData.DataQuery[],
+    scopedVars: grafanaData.ScopedVars
+  ): grafanaData.DataQuery[];
   query(
     request: DataQueryRequest
   ): Promise<grafanaData.DataQueryResponse> | rxjs.Observable<grafanaData.DataQueryResponse>;

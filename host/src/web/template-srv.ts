@@ -81,6 +81,10 @@ export class HostTemplateSrv implements TemplateSrv {
     if (!variable) {
       return undefined;
     }
+    if (format === VariableFormatID.Text) {
+      const text = variable.current.text;
+      return Array.isArray(text) ? text.join(' + ') : text;
+    }
     const value = variable.current.value;
     const all = Array.isArray(value) ? value.includes('$__all') : value === '$__all';
     if (!all) {
