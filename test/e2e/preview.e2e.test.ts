@@ -154,17 +154,22 @@ describe('the service overview preview', () => {
     expect(offered).toEqual([...services.services].sort());
   });
 
-  it("draws the demo's live transactions in its XLOG panel, and Grafana's own panels as their query, not a chart", async () => {
+  it("draws the demo's live transactions in its XLOG panel, time series with @grafana/ui, and no chart it cannot draw", async () => {
     const dots = await xlogDots();
     expect(dots).toBeGreaterThanOrEqual(20);
     const xlog = await waitForCall('/api/v1/transactions', 0, () => true);
     expect(xlog.searchParams.get('service')).toBeNull();
-    const foreign = page.locator('[data-panel-type=timeseries]');
-    await expect(foreign.count()).resolves.toBe(5);
-    await expect(foreign.first().textContent()).resolves.toMatch(
-      /opens in Grafana.*The query answered [1-9]\d* frames?/s
-    );
-    await expect(foreign.locator('canvas, svg[role=img]').count()).resolves.toBe(0);
+    // Throughput by service: uPlot's canvas, and a legend entry per service the RED query answered.
+    const throughput = page.locator('[data-panel-type=timeseries]').first();
+    await throughput.locator('canvas').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await expect(throughput.textContent()).resolves.toMatch(/rate checkout.*rate shop-frontend/s);
+    await expect(page.locator('[data-panel-type=timeseries] canvas').count()).resolves.toBeGreaterThanOrEqual(5);
+    for (const type of ['table', 'bargauge']) {
+      const placeholder = page.locator(`[data-panel-type=${type}]`);
+      await expect(placeholder.textContent()).resolves.toMatch(/opens in Grafana.*The query answered \d+ frames?/s);
+      await expect(placeholder.locator('canvas, svg[role=img]').count()).resolves.toBe(0);
+    }
+    await expect(page.locator('[data-panel-type=table]').textContent()).resolves.toMatch(/answered [1-9]\d* frames?/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'preview-service-overview.png'), fullPage: true });
   });
 

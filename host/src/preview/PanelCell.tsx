@@ -1,7 +1,8 @@
 /**
  * One panel of the dashboard: an Osprey panel is the built plugin, mounted as Grafana mounts it; a
- * panel Grafana draws itself (time series, bar gauge, table, …) is not imitated: it shows its query,
- * as the datasource reads it with the current variables, and what the query answered.
+ * time series panel is drawn by @grafana/ui's TimeSeries (GrafanaTimeSeries.tsx); any other panel
+ * Grafana draws itself (bar gauge, table, node graph, …) is not imitated: it shows its query, as the
+ * datasource reads it with the current variables, and what the query answered.
  */
 import { css } from '@emotion/css';
 import {
@@ -9,6 +10,7 @@ import {
   type EventBus,
   type FieldConfigSource,
   type GrafanaTheme2,
+  LoadingState,
   type PanelData,
   type PanelPlugin,
   type TimeRange,
@@ -21,6 +23,7 @@ import { type ReactElement, useEffect, useState } from 'react';
 import { hostedPanel } from '../web/panel';
 import { loadPlugin, templateSrv, type DataSourceLike } from '../web/runtime';
 import { DATASOURCE_UID, INSTALL_LINK } from './catalog';
+import { drawnAsTimeSeries, GrafanaTimeSeries } from './GrafanaTimeSeries';
 import { usePanelData } from './panel-data';
 
 export interface PanelCellProps {
@@ -50,6 +53,13 @@ export function PanelCell(props: PanelCellProps): ReactElement {
   const title = templateSrv.replace(panel.title ?? '', undefined, VariableFormatID.Text);
   if (props.moduleUrl) {
     return <OspreyPanel {...props} title={title} data={data} moduleUrl={props.moduleUrl} />;
+  }
+  if (ours && drawnAsTimeSeries(panel)) {
+    return (
+      <PanelChrome title={title} width={props.width} height={props.height} loadingState={data.state}>
+        {(width, height) => <GrafanaTimeSeries panel={panel} data={data} width={width} height={height} />}
+      </PanelChrome>
+    );
   }
   return (
     <PanelChrome title={title} width={props.width} height={props.height} loadingState={data.state}>
@@ -111,6 +121,9 @@ function shown(queries: object[]): object[] {
 
 /** What a query answered, in words: enough to see the data is live without drawing a chart of it. */
 function answered(data: PanelData): string {
+  if (data.state === LoadingState.Loading) {
+    return 'Waiting for the query…';
+  }
   if (data.error) {
     return `The query failed: ${data.error.message ?? 'no message'}`;
   }
