@@ -151,11 +151,7 @@ function ForeignPanel({ panel, data, source, targets, ds }: ForeignPanelProps): 
         </p>
       )}
       <pre className={styles.query}>
-        {JSON.stringify(
-          interpolated.map(({ datasource, ...q }) => q),
-          null,
-          1
-        )}
+        {JSON.stringify(shown(interpolated.length > 0 ? interpolated : (panel.targets ?? [])), null, 1)}
       </pre>
     </div>
   );
