@@ -24,7 +24,10 @@ const esModules = [
   // jsdom resolves yaml's browser build, which is ESM (dashboard-queries.test.ts reads prometheus.yml).
   'yaml',
 ];
-const moduleNameMapper = { '^@osprey/model$': '<rootDir>/model/src/index.ts' };
+const moduleNameMapper = {
+  '^@osprey/model$': '<rootDir>/model/src/index.ts',
+  '^@osprey/host$': '<rootDir>/host/src/node/index.ts',
+};
 
 module.exports = {
   reporters: ['default', '<rootDir>/test/jest/summary-reporter.js'],

@@ -4,7 +4,9 @@ const token = () => 'generated';
 
 describe('parseStartArgs', () => {
   it.each([
-    [[], {}, { port: 4318, dataDir: '.osprey-data', rate: 20 }],
+    [[], {}, { port: 4318, previewPort: 3001, dataDir: '.osprey-data', rate: 20 }],
+    [['--preview-port', '0'], { OSPREY_PREVIEW_PORT: '4000' }, { previewPort: 0 }],
+    [[], { OSPREY_PREVIEW_PORT: '4000' }, { previewPort: 4000 }],
     [['--port', '0'], {}, { port: 0 }],
     [['--port=5000', '--rate=3'], {}, { port: 5000, rate: 3 }],
     [[], { OSPREY_PORT: '4400', OSPREY_DATA_DIR: '/d', DEMO_RATE: '7' }, { port: 4400, dataDir: '/d', rate: 7 }],
@@ -69,13 +71,16 @@ describe('logLevel', () => {
 });
 
 describe('banner', () => {
-  const text = banner({
-    url: 'http://127.0.0.1:4318',
-    shopUrl: 'http://127.0.0.1:5555',
-    tokens: { read: 'R', ingest: 'I', admin: 'A' },
-    logFile: '/d/osprey.log',
-    rate: 20,
-  });
+  const bannerWith = (preview: Parameters<typeof banner>[0]['preview']) =>
+    banner({
+      url: 'http://127.0.0.1:4318',
+      shopUrl: 'http://127.0.0.1:5555',
+      preview,
+      tokens: { read: 'R', ingest: 'I', admin: 'A' },
+      logFile: '/d/osprey.log',
+      rate: 20,
+    });
+  const text = bannerWith({ url: 'http://127.0.0.1:3001' });
 
   it('shows the URL, every token and a curl that uses the read token', () => {
     expect(text).toContain('http://127.0.0.1:4318');
@@ -84,5 +89,11 @@ describe('banner', () => {
     expect(text).toMatch(/admin token\s+A\n/);
     expect(text).toContain(`curl -H 'Authorization: Bearer R' "http://127.0.0.1:4318/api/v1/transactions?from=`);
     expect(text).toContain('Ctrl-C');
+  });
+
+  it('shows the preview URL, or why there is no preview', () => {
+    expect(text).toMatch(/preview\s+http:\/\/127\.0\.0\.1:3001\/\s/);
+    const without = bannerWith({ missing: 'dist/datasource/module.js is missing: run `npm run build`' });
+    expect(without).toContain('preview      not served: dist/datasource/module.js is missing');
   });
 });

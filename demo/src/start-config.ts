@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 export interface StartConfig {
   port: number;
+  /** The dashboard preview's port (0 = any free port). */
+  previewPort: number;
   dataDir: string;
   rate: number;
   /** Seconds after which everything stops by itself; undefined = run until Ctrl-C. */
@@ -9,7 +11,7 @@ export interface StartConfig {
   tokens: { read: string; ingest: string; admin: string };
 }
 
-const FLAGS = ['--port', '--data-dir', '--rate', '--duration'] as const;
+const FLAGS = ['--port', '--preview-port', '--data-dir', '--rate', '--duration'] as const;
 
 function positive(name: string, text: string | undefined, allowZero = false): number {
   const n = Number(text);
@@ -17,6 +19,14 @@ function positive(name: string, text: string | undefined, allowZero = false): nu
     throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${text ?? 'nothing'}`);
   }
   return n;
+}
+
+function portNumber(name: string, text: string): number {
+  const port = positive(name, text, true);
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new Error(`${name} must be an integer 0..65535, got ${port}`);
+  }
+  return port;
 }
 
 /** Flags beat environment variables beat defaults; tokens not given are random. */
@@ -38,12 +48,12 @@ export function parseStartArgs(
     flags.set(flag, value);
   }
   const duration = flags.has('--duration') ? positive('--duration', flags.get('--duration')) : undefined;
-  const port = positive('port', flags.get('--port') ?? env.OSPREY_PORT ?? '4318', true);
-  if (!Number.isInteger(port) || port > 65535) {
-    throw new Error(`port must be an integer 0..65535, got ${port}`);
-  }
+  const port = portNumber('port', flags.get('--port') ?? env.OSPREY_PORT ?? '4318');
+  // Beside Grafana's usual 3000, so both can run.
+  const previewPort = portNumber('preview port', flags.get('--preview-port') ?? env.OSPREY_PREVIEW_PORT ?? '3001');
   return {
     port,
+    previewPort,
     dataDir: flags.get('--data-dir') ?? env.OSPREY_DATA_DIR ?? '.osprey-data',
     rate: positive('rate', flags.get('--rate') ?? env.DEMO_RATE ?? '20'),
     ...(duration === undefined ? {} : { duration }),
@@ -83,6 +93,8 @@ export function logLevel(line: string): number | undefined {
 export function banner(info: {
   url: string;
   shopUrl: string;
+  /** The preview's URL, or why it is not served. */
+  preview: { url: string } | { missing: string };
   tokens: StartConfig['tokens'];
   logFile: string;
   rate: number;
@@ -96,6 +108,9 @@ export function banner(info: {
     '',
     `  backend      ${info.url}        (OTLP/HTTP ${info.url}/v1/traces; logs in ${info.logFile})`,
     `  shop         ${info.shopUrl}    (load: ${info.rate} requests/s)`,
+    'url' in info.preview
+      ? `  preview      ${info.preview.url}/    (the bundled dashboards with the built plugins, live; not Grafana)`
+      : `  preview      not served: ${info.preview.missing}`,
     `  read token   ${info.tokens.read}`,
     `  ingest token ${info.tokens.ingest}`,
     `  admin token  ${info.tokens.admin}`,

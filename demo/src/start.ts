@@ -1,11 +1,14 @@
 /**
- * `npm start`: the Osprey backend on its embedded DuckDB store, plus the demo shop feeding it.
- * Flags: --port P (0 = any free port), --data-dir D, --rate N (requests/s), --duration S.
+ * `npm start`: the Osprey backend on its embedded DuckDB store, plus the demo shop feeding it, and
+ * the preview of the bundled dashboards (host/) on that backend.
+ * Flags: --port P (0 = any free port), --preview-port P, --data-dir D, --rate N (requests/s), --duration S.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+
+import { previewMissing, startPreview } from '@osprey/host';
 
 import { type Child, killNow, stopChild, watch } from './children';
 import type { LoadStats } from './load';
@@ -109,6 +112,15 @@ async function main(): Promise<void> {
     return;
   }
   let previous: LoadStats | undefined;
+  // Before the shop: the preview answers as soon as the backend does.
+  const missing = previewMissing();
+  const preview = missing
+    ? { missing }
+    : await startPreview({ backendUrl, readToken: config.tokens.read, port: config.previewPort }).catch(
+        (err: unknown) => ({
+          missing: `${err instanceof Error ? err.message : String(err)} (another port: --preview-port)`,
+        })
+      );
   shop = await startShop({
     ospreyUrl: backendUrl,
     ingestToken: config.tokens.ingest,
@@ -123,6 +135,7 @@ async function main(): Promise<void> {
     banner({
       url: backendUrl,
       shopUrl: shop.urls['shop-frontend'],
+      preview: 'url' in preview ? { url: preview.url } : preview,
       tokens: config.tokens,
       logFile,
       rate: config.rate,

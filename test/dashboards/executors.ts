@@ -3,7 +3,7 @@
  * variables and Grafana's macros substituted, then the HTTP API called. What a variable query
  * yields is the list of values Grafana would offer.
  */
-import { replaceVariables } from '../e2e/host/template-srv';
+import { replaceVariables } from '../../host/src/web/template-srv';
 
 /** Time range of one execution, epoch ms, and the panel interval Grafana would pick for it. */
 export interface QueryWindow {

@@ -14,19 +14,29 @@ import { REPO_ROOT } from './host/build';
 
 export interface DemoStack {
   backendUrl: string;
+  /** The dashboard preview's URL as the banner prints it, without the trailing slash. */
+  previewUrl?: string;
   readToken: string;
   output(): string;
   stop(): Promise<void>;
 }
 
 const BANNER_BACKEND = /^\s*backend\s+(http:\/\/127\.0\.0\.1:\d+)\s/m;
+const BANNER_PREVIEW = /^\s*preview\s+(http:\/\/127\.0\.0\.1:\d+)\/\s/m;
 
 /** Finds the backend URL in the banner start.js prints once the backend and the shop are up. */
 export function backendUrlFrom(output: string): string | undefined {
   return BANNER_BACKEND.exec(output)?.[1];
 }
 
-export async function startDemo(options: { readToken: string; durationSeconds: number }): Promise<DemoStack> {
+export interface DemoOptions {
+  readToken: string;
+  durationSeconds: number;
+  /** Fixed ports for the backend and the preview (default: any free port for both). */
+  ports?: { backend: number; preview: number };
+}
+
+export async function startDemo(options: DemoOptions): Promise<DemoStack> {
   const script = path.join(REPO_ROOT, 'demo', 'dist', 'start.js');
   if (!existsSync(script)) {
     throw new Error('demo/dist/start.js is missing: run `npm run build` first');
@@ -34,7 +44,17 @@ export async function startDemo(options: { readToken: string; durationSeconds: n
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osprey-e2e-data-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [script, '--duration', String(options.durationSeconds), '--port', '0', '--data-dir', dataDir],
+    [
+      script,
+      '--duration',
+      String(options.durationSeconds),
+      '--port',
+      String(options.ports?.backend ?? 0),
+      '--preview-port',
+      String(options.ports?.preview ?? 0),
+      '--data-dir',
+      dataDir,
+    ],
     {
       cwd: REPO_ROOT,
       env: {
@@ -77,7 +97,8 @@ export async function startDemo(options: { readToken: string; durationSeconds: n
     await new Promise((resolve) => setTimeout(resolve, 200));
     backendUrl = backendUrlFrom(output);
   }
-  return { backendUrl, readToken: options.readToken, output: () => output, stop };
+  const previewUrl = BANNER_PREVIEW.exec(output)?.[1];
+  return { backendUrl, previewUrl, readToken: options.readToken, output: () => output, stop };
 }
 
 export interface TrafficSeen {

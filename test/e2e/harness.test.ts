@@ -1,9 +1,9 @@
 /** The host harness's own pure pieces: route templating, route matching, params, variables, define() shapes. */
 import { backendUrlFrom } from './demo-stack';
-import { parseDefineArgs } from './host/amd';
-import { withParams } from './host/backend-srv';
-import { replaceVariables } from './host/template-srv';
-import { interpolateRoute, matchRoute } from './server';
+import { parseDefineArgs } from '../../host/src/web/amd';
+import { withParams } from '../../host/src/web/backend-srv';
+import { HostTemplateSrv, replaceVariables } from '../../host/src/web/template-srv';
+import { interpolateRoute, matchRoute } from '@osprey/host';
 
 const ds = { jsonData: { url: 'http://127.0.0.1:9000' }, secureJsonData: { token: 's3cret' } };
 
@@ -64,6 +64,38 @@ describe('replaceVariables', () => {
     ['$unknown stays', '$unknown stays'],
   ])('%s → %s', (target, expected) => {
     expect(replaceVariables(target, (name) => values[name])).toBe(expected);
+  });
+});
+
+describe('HostTemplateSrv with dashboard variables', () => {
+  const srv = new HostTemplateSrv();
+  const options = ['catalog', 'checkout'];
+  srv.setVariable({ name: 'one', current: { text: 'checkout', value: 'checkout' }, options });
+  srv.setVariable({ name: 'two', current: { text: ['catalog', 'checkout'], value: ['catalog', 'checkout'] }, options });
+  srv.setVariable({ name: 'allCustom', current: { text: 'All', value: '$__all' }, options, allValue: '' });
+  srv.setVariable({ name: 'allOptions', current: { text: 'All', value: ['$__all'] }, options });
+  const join = (value: string | string[]) => (Array.isArray(value) ? value.join('|') : value);
+
+  it.each([
+    ['$one', undefined, 'checkout'],
+    ['$two', undefined, '{catalog,checkout}'],
+    ['$two', 'csv', 'catalog,checkout'],
+    ['$two', join, 'catalog|checkout'],
+    ['$two', 'text', 'catalog + checkout'],
+    ['[$allCustom]', join, '[]'],
+    ['$allOptions', join, 'catalog|checkout'],
+    ['$allOptions', 'text', 'All'],
+  ])('%s with format %p → %s', (target, format, expected) => {
+    expect(srv.replace(target, undefined, format)).toBe(expected);
+  });
+
+  it('lists the variables with their current values, as datasources read them', () => {
+    expect(srv.getVariables().map((v) => [v.name, (v as { current?: { value: unknown } }).current?.value])).toEqual([
+      ['one', 'checkout'],
+      ['two', ['catalog', 'checkout']],
+      ['allCustom', '$__all'],
+      ['allOptions', ['$__all']],
+    ]);
   });
 });
 

@@ -47,8 +47,8 @@ import {
   type QueryWindow,
   type VariableValues,
 } from '../dashboards/executors';
-import { HostBackendSrv } from '../e2e/host/backend-srv';
-import { HostTemplateSrv } from '../e2e/host/template-srv';
+import { HostBackendSrv } from '../../host/src/web/backend-srv';
+import { HostTemplateSrv } from '../../host/src/web/template-srv';
 import { startHostServer, type HostServer } from '../e2e/server';
 import { sendShopTraffic, type ShopTraces } from '../e2e/shop-traffic';
 import {

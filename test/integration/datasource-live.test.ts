@@ -33,7 +33,7 @@ import { OspreyDataSource } from '../../datasource/src/datasource';
 import { EDGE_PANEL_FIELDS, NODE_PANEL_FIELDS, TRACE_PANEL_FIELDS } from '../../datasource/src/panel-contracts.fixture';
 import type { OspreyOptions, OspreyQuery } from '../../datasource/src/types';
 import { textAt } from '../../datasource/src/window-frame';
-import { HostBackendSrv } from '../e2e/host/backend-srv';
+import { HostBackendSrv } from '../../host/src/web/backend-srv';
 import { sendShopTraffic } from '../e2e/shop-traffic';
 import { startHostServer, type HostServer, type ProxiedDataSource } from '../e2e/server';
 

@@ -1,18 +1,14 @@
 /**
- * The host page: plays the part of Grafana's frontend for the built plugins. It bundles the real
- * npm packages Grafana shares with plugins, registers them with an AMD loader, provides the
- * services plugins reach through @grafana/runtime, and exposes a small API on window for the
- * playwright test.
+ * The e2e host page: the plugin host of host/ (shared modules, loader, services) with a small API on
+ * window for the playwright suites: run a built datasource's queries, render a built panel with their
+ * answer, mount the app's pages, and read back what happened.
  */
-import './boot-data';
+// First: @grafana/runtime reads Grafana's boot data when it loads.
+import '../../../host/src/web/boot-data';
 
-import * as emotionCss from '@emotion/css';
-import * as emotionReact from '@emotion/react';
-import * as grafanaData from '@grafana/data';
 import {
   AppPlugin,
   AppPluginMeta,
-  applyFieldOverrides,
   createTheme,
   DataFrame,
   DataFrameDTO,
@@ -27,106 +23,36 @@ import {
   LoadingState,
   PanelData,
   PanelPlugin,
-  PanelProps,
-  ScopedVars,
   TimeRange,
   toDataFrame,
+  createDataFrame,
 } from '@grafana/data';
-import * as grafanaI18n from '@grafana/i18n';
-import * as grafanaRuntime from '@grafana/runtime';
-import { getBackendSrv, setAppEvents, setBackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
-import * as grafanaSchema from '@grafana/schema';
-import * as grafanaUi from '@grafana/ui';
-import { GlobalStyles, PanelChrome, ThemeContext } from '@grafana/ui';
-import * as lodash from 'lodash';
+import { config, getBackendSrv } from '@grafana/runtime';
+import { GlobalStyles, ThemeContext } from '@grafana/ui';
+import { cloneDeep } from 'lodash';
 import * as React from 'react';
-import * as ReactDOM from 'react-dom';
 import { createRoot, Root } from 'react-dom/client';
-import * as jsxRuntime from 'react/jsx-runtime';
 import { MemoryRouter } from 'react-router-dom-v5-compat';
-import * as rxjs from 'rxjs';
 import { from as fromPromise, isObservable, lastValueFrom, take, toArray } from 'rxjs';
-import * as rxjsOperators from 'rxjs/operators';
 
-import { AmdLoader } from './amd';
-import { HostBackendSrv } from './backend-srv';
-import { HostDataSourceSrv } from './datasource-srv';
-import { registerOptionEditors } from './editors';
-import { HostTemplateSrv } from './template-srv';
+import { hostedPanel } from '../../../host/src/web/panel';
+import { queryRequest as dashboardRequest } from '../../../host/src/web/query';
+import {
+  appEvents,
+  type DataSourceLike,
+  loadDataSource as dataSource,
+  loadPlugin,
+} from '../../../host/src/web/runtime';
 
-/** What Grafana's SystemJS registry exposes to plugins under these names (the create-plugin externals we have installed). */
-const shared: Record<string, unknown> = {
-  react: React,
-  'react-dom': ReactDOM,
-  'react/jsx-runtime': jsxRuntime,
-  '@grafana/data': grafanaData,
-  '@grafana/ui': grafanaUi,
-  '@grafana/runtime': grafanaRuntime,
-  '@grafana/schema': grafanaSchema,
-  '@grafana/i18n': grafanaI18n,
-  rxjs,
-  'rxjs/operators': rxjsOperators,
-  lodash,
-  '@emotion/css': emotionCss,
-  '@emotion/react': emotionReact,
-};
-
-registerOptionEditors();
 // Dark, as Grafana starts; setTheme switches it, as a user's preference would, for the next render.
 let theme = createTheme({ colors: { mode: 'dark' } });
-const templateSrv = new HostTemplateSrv();
-setBackendSrv(new HostBackendSrv());
-setTemplateSrv(templateSrv);
-const dataSourceSrv = new HostDataSourceSrv();
-setDataSourceSrv(dataSourceSrv);
-// Grafana's app event bus; a "variables-changed" event with refreshAll reruns every panel's query.
-const appEvents = new EventBusSrv();
-setAppEvents(appEvents);
 
-const loader = new AmdLoader(shared);
-loader.install(window as Window & { define?: never });
-
-interface PluginModule<T> {
-  plugin: T;
-}
-
-interface DataSourceLike {
-  testDatasource(): Promise<{ status: string; message: string }>;
-  query(request: DataQueryRequest): Promise<DataQueryResponse> | rxjs.Observable<DataQueryResponse>;
-}
-
-interface DataSourcePluginLike {
-  DataSourceClass: new (settings: DataSourceInstanceSettings) => DataSourceLike;
-}
-
-async function loadPlugin<T>(url: string): Promise<T> {
-  const exports = (await loader.load(url)) as PluginModule<T> | undefined;
-  if (!exports || !exports.plugin) {
-    throw new Error(`${url} does not export "plugin"`);
-  }
-  return exports.plugin;
-}
-
-async function dataSource(moduleUrl: string, settings: DataSourceInstanceSettings): Promise<DataSourceLike> {
-  const plugin = await loadPlugin<DataSourcePluginLike>(moduleUrl);
-  const ds = new plugin.DataSourceClass(settings);
-  dataSourceSrv.add(settings, ds as unknown as grafanaData.DataSourceApi);
-  return ds;
-}
-
-/** A query over the last `minutes`, shaped the way Grafana's PanelQueryRunner builds it. */
+/** A query over `range` as a dashboard panel 1000 px wide asks it, at a fixed 1 s interval (what the suites' RED steps assume). */
 function queryRequest(targets: DataQueryRequest['targets'], range: TimeRange): DataQueryRequest {
   return {
-    app: 'dashboard',
-    requestId: 'osprey-e2e',
+    ...dashboardRequest(targets, range, { requestId: 'osprey-e2e', maxDataPoints: 1000 }),
     interval: '1s',
     intervalMs: 1000,
-    maxDataPoints: 1000,
-    range,
-    scopedVars: {},
-    targets,
-    timezone: 'browser',
-    startTime: Date.now(),
   };
 }
 
@@ -202,40 +128,21 @@ function summarise(series: DataFrame[], error?: string): QuerySummary {
 /** Renders a panel with the last query's data, the way Grafana's PanelRenderer does. */
 async function renderInto(moduleUrl: string, width: number, height: number, title = 'XLOG: transactions') {
   const plugin = await loadPlugin<PanelPlugin>(moduleUrl);
-  const Panel = plugin.panel;
-  if (!Panel) {
-    throw new Error(`${moduleUrl} has no panel component`);
-  }
   const data = lastData ?? { state: LoadingState.Done, series: [], timeRange: getDefaultTimeRange() };
-  const fieldConfig = plugin.fieldConfigDefaults;
-  const replaceVariables = (value: string, scopedVars?: ScopedVars) => templateSrv.replace(value, scopedVars);
-  const series = applyFieldOverrides({
-    data: data.series,
-    fieldConfig,
-    fieldConfigRegistry: plugin.fieldConfigRegistry,
-    replaceVariables,
-    theme,
-    timeZone: 'browser',
-  });
-  const options = lodash.cloneDeep(plugin.defaults);
-  const panelProps = (innerWidth: number, innerHeight: number): PanelProps => ({
+  const options = cloneDeep(plugin.defaults);
+  const panel = hostedPanel({
     id: 1,
+    plugin,
+    data,
     title,
-    data: { ...data, series },
-    timeRange: data.timeRange,
-    timeZone: 'browser',
+    width,
+    height,
+    theme,
     options,
-    fieldConfig,
-    transparent: false,
-    width: innerWidth,
-    height: innerHeight,
-    renderCounter: 0,
+    fieldConfig: plugin.fieldConfigDefaults,
     eventBus: new EventBusSrv(),
-    onOptionsChange: () => undefined,
-    onFieldConfigChange: () => undefined,
-    replaceVariables,
     onChangeTimeRange: (range) => {
-      timeRangeChanges.push({ from: range.from, to: range.to });
+      timeRangeChanges.push(range);
     },
   });
   const container = document.getElementById('panel');
@@ -249,13 +156,10 @@ async function renderInto(moduleUrl: string, width: number, height: number, titl
     root?.unmount();
     root = createRoot(container);
   }
-  // Like a dashboard: the panel chrome (title bar, padding) hands the panel its inner size.
   root.render(
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
-      <PanelChrome title={title} width={width} height={height} loadingState={data.state}>
-        {(innerWidth, innerHeight) => <Panel {...panelProps(innerWidth, innerHeight)} />}
-      </PanelChrome>
+      {panel}
     </ThemeContext.Provider>
   );
   return { options };
@@ -489,19 +393,19 @@ const host = {
     if (!lastData || !lastRender) {
       throw new Error('query and render the panel before streaming into it');
     }
-    const frame = grafanaData.createDataFrame({
+    const frame = createDataFrame({
       refId: 'A',
       name: 'transactions',
       fields: [
-        { name: 'endTime', type: grafanaData.FieldType.time, values: rows.map((r) => r.endTime) },
+        { name: 'endTime', type: FieldType.time, values: rows.map((r) => r.endTime) },
         {
           name: 'elapsed',
-          type: grafanaData.FieldType.number,
+          type: FieldType.number,
           values: rows.map((r) => r.elapsed),
           config: { unit: 'ms' },
         },
-        { name: 'service', type: grafanaData.FieldType.string, values: rows.map((r) => r.service) },
-        { name: 'status', type: grafanaData.FieldType.string, values: rows.map((r) => r.status) },
+        { name: 'service', type: FieldType.string, values: rows.map((r) => r.service) },
+        { name: 'status', type: FieldType.string, values: rows.map((r) => r.status) },
       ],
     });
     lastData = { ...lastData, state: LoadingState.Streaming, series: [...lastData.series, frame] };
@@ -558,7 +462,7 @@ const host = {
 
   /** The signed-in user's role, as Grafana's boot data carries it; pages read it when they render. */
   setUser(orgRole: 'Admin' | 'Editor' | 'Viewer', isGrafanaAdmin = false) {
-    Object.assign(grafanaRuntime.config.bootData.user, { orgRole, isGrafanaAdmin });
+    Object.assign(config.bootData.user, { orgRole, isGrafanaAdmin });
   },
 
   /**
