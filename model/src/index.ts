@@ -4,3 +4,4 @@ export * from './api';
 export * from './plugins';
 export * from './jvm';
 export * from './transaction-columns';
+export * from './statistics';

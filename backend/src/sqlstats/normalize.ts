@@ -268,7 +268,7 @@ function isFunctionName(word: Token, before: Token | undefined): boolean {
   if (word.kind !== 'word' || isKeyword(word)) {
     return false;
   }
-  return before === undefined || !(isKeyword(before) && TABLE_BEFORE.has(before.text.toLowerCase()));
+  return before?.kind !== 'word' || !TABLE_BEFORE.has(before.text.toLowerCase());
 }
 
 const TABLE_BEFORE = new Set(['into', 'table', 'on', 'exists', 'view', 'join', 'from', 'update']);

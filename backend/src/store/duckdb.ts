@@ -26,12 +26,14 @@ import type {
   TransactionStatus,
   ThreadDumpListItem,
   ThreadDumpResponse,
+  SqlStatisticsResponse,
 } from '@osprey/model';
 
 import * as jvm from './duckdb-jvm';
 import * as active from './duckdb-active';
 import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
+import { SQL_STATS_SCHEMA, sqlStatistics } from './duckdb-sqlstats';
 import * as settle from './duckdb-settle';
 import { LINK_SCHEMA, ParentLinker } from './duckdb-links';
 import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
@@ -215,6 +217,7 @@ export class DuckDbStore implements Store {
       ...SCHEMA,
       ...jvm.JVM_SCHEMA,
       ...settle.SETTLE_SCHEMA,
+      ...SQL_STATS_SCHEMA,
       ...red.RED_SCHEMA,
       ...active.ACTIVE_SCHEMA,
       ...LINK_SCHEMA,
@@ -492,6 +495,10 @@ export class DuckDbStore implements Store {
 
   serviceMap(from: number, to: number): Promise<ServiceMapResponse> {
     return serviceMap(this.reader, from, to);
+  }
+
+  sqlStatistics(query: Parameters<Store['sqlStatistics']>[0]): Promise<SqlStatisticsResponse> {
+    return sqlStatistics(this.reader, query);
   }
 
   insertThreadDump(dump: NewThreadDump): Promise<void> {
