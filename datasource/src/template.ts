@@ -27,6 +27,7 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   red: ['service', 'instance', 'endpoint'],
   serviceMap: ['service'],
   active: ['service'],
+  sqlStatistics: ['service', 'instance', 'endpoint'],
   trace: ['traceId'],
   services: [],
   instances: ['service'],

@@ -1,11 +1,12 @@
 import type { DataQuery, DataSourceJsonData } from '@grafana/data';
-import type { RedGroupBy, TransactionsMode, XlogColumnSet } from '@osprey/model';
+import type { RedGroupBy, SqlStatisticsSort, TransactionsMode, XlogColumnSet } from '@osprey/model';
 
 export type JvmQueryType = 'threadDumps' | 'threadDump' | 'threadDumpDiff' | 'heapHistogram' | 'heapHistogramDiff';
 
 export type ListQueryType = 'services' | 'instances' | 'endpoints';
 
-export type OspreyQueryType = 'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | ListQueryType | JvmQueryType;
+export type OspreyQueryType =
+  'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | 'sqlStatistics' | ListQueryType | JvmQueryType;
 
 export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'threadDumps',
@@ -63,6 +64,8 @@ export interface OspreyQuery extends DataQuery {
   /** RED: one series per service, instance or endpoint (default service). */
   groupBy?: RedGroupBy;
   redMetrics?: RedMetric[];
+  /** SQL statistics: what the top-N is ordered by (default total time). */
+  sqlSort?: SqlStatisticsSort;
   /**
    * Set (with no queryType) by the data links Grafana's Prometheus datasource builds from exemplars
    * (`exemplarTraceIdDestinations`): the trace id to show.

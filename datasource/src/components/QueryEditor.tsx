@@ -1,6 +1,6 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
-import type { RedGroupBy, TransactionsMode, XlogColumnSet } from '@osprey/model';
+import type { RedGroupBy, SqlStatisticsSort, TransactionsMode, XlogColumnSet } from '@osprey/model';
 import { type ChangeEvent, useEffect, useState } from 'react';
 
 import type { OspreyDataSource } from '../datasource';
@@ -22,6 +22,11 @@ export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
   { label: 'Trace', value: 'trace', description: 'One trace by id, for the Traces panel' },
   { label: 'Service map', value: 'serviceMap', description: 'Services, databases and calls, for the Node Graph' },
   { label: 'Active services', value: 'active', description: 'Requests in flight per instance (equalizer)' },
+  {
+    label: 'SQL statistics',
+    value: 'sqlStatistics',
+    description: 'Top statements by total time, count, p95 or errors',
+  },
   { label: 'Services', value: 'services', description: 'List of services' },
   { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
   { label: 'Endpoints', value: 'endpoints', description: 'List of endpoints of a service' },
@@ -48,6 +53,13 @@ const GROUP_BY: Array<SelectableValue<RedGroupBy>> = [
   { label: 'Service', value: 'service' },
   { label: 'Instance', value: 'instance' },
   { label: 'Endpoint', value: 'endpoint' },
+];
+
+const SQL_SORTS: Array<SelectableValue<SqlStatisticsSort>> = [
+  { label: 'Total time', value: 'totalTime' },
+  { label: 'Count', value: 'count' },
+  { label: 'p95', value: 'p95' },
+  { label: 'Errors', value: 'errors' },
 ];
 
 const METRIC_LABELS: Record<RedMetric, string> = {
@@ -286,7 +298,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               type="number"
               width={10}
               value={query.limit ?? ''}
-              placeholder={jvm ? '500' : '10000'}
+              placeholder={jvm ? '500' : type === 'sqlStatistics' ? '20' : '10000'}
               onChange={(e: ChangeEvent<HTMLInputElement>) => update({ limit: positiveNumber(e.target.value) }, false)}
               onBlur={onRunQuery}
             />
@@ -316,6 +328,15 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               id="osprey-live"
               value={query.live ?? false}
               onChange={(e: ChangeEvent<HTMLInputElement>) => update({ live: e.currentTarget.checked || undefined })}
+            />
+          </InlineField>
+        )}
+        {uses('sqlSort') && (
+          <InlineField label="Top by" labelWidth={8}>
+            <RadioButtonGroup
+              options={SQL_SORTS}
+              value={query.sqlSort ?? 'totalTime'}
+              onChange={(sqlSort) => update({ sqlSort })}
             />
           </InlineField>
         )}

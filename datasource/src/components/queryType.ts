@@ -21,6 +21,7 @@ export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
   red: ['service', 'instance', 'endpoint', 'groupBy', 'redMetrics'],
   serviceMap: ['service'],
   active: ['service'],
+  sqlStatistics: ['service', 'instance', 'endpoint', 'sqlSort', 'limit'],
   services: [],
   instances: ['service'],
   endpoints: ['service'],
