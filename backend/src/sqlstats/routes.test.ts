@@ -161,8 +161,22 @@ describe('GET /api/v1/statistics/sql', () => {
     expect(body.message).toContain(message);
   });
 
+  it('answers the same once the retention job merged the minute', async () => {
+    const queries = [window, `${window}&instance=shop-b&sort=count`, `${window}&endpoint=GET%20%2Fcart&sort=p95`];
+    const before = await Promise.all(queries.map(statements));
+    const compaction = await store.compactRollups(MINUTE + 120_000);
+    expect(compaction.to).toBeGreaterThan(MINUTE);
+    expect(await Promise.all(queries.map(statements))).toEqual(before);
+  });
+
   it('needs the read scope', async () => {
     const res = await fetch(`${base}/api/v1/statistics/sql?${window}`, { headers: { authorization: 'Bearer in' } });
     expect(res.status).toBe(403);
+  });
+
+  it('goes with the rollup tier (runs last: it deletes them)', async () => {
+    expect(await statements(window)).toHaveLength(3);
+    await store.deleteOlderThan('rollups', MINUTE + 60_000, 10_000);
+    expect(await statements(window)).toEqual([]);
   });
 });

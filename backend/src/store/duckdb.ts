@@ -33,7 +33,7 @@ import * as jvm from './duckdb-jvm';
 import * as active from './duckdb-active';
 import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
-import { SQL_STATS_SCHEMA, sqlStatistics } from './duckdb-sqlstats';
+import { compactSqlStats, SQL_STATS_SCHEMA, sqlStatistics } from './duckdb-sqlstats';
 import * as settle from './duckdb-settle';
 import { LINK_SCHEMA, ParentLinker } from './duckdb-links';
 import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
@@ -481,7 +481,11 @@ export class DuckDbStore implements Store {
   }
 
   compactRollups(before: number): Promise<RollupCompaction> {
-    return this.write((writer) => red.compactRollups(writer, before));
+    return this.write(async (writer) => {
+      const compaction = await red.compactRollups(writer, before);
+      await compactSqlStats(writer, compaction.from, compaction.to);
+      return compaction;
+    });
   }
 
   async trace(traceId: string): Promise<Span[]> {
