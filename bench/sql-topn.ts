@@ -6,7 +6,9 @@
  * does less work than the answer it stands beside: its time is a floor for reading raw spans.
  *
  * Each transaction is a SERVER span with 3 postgresql CLIENT children, one of 200 statement shapes
- * each with its own literal, stored through `insertBatch` and settled like ingest does.
+ * each with its own literals, stored through `insertBatch` and settled like ingest does. As in an
+ * app, a shape belongs to one service and endpoint and takes about the same time each call (its own
+ * base ± 50 %), so a minute's calls of a shape fall in a few latency buckets.
  *
  *   npm run bench:sql-topn     (BENCH_SQL_TRANSACTIONS=… to change the size, default 10,000,000)
  */
@@ -35,11 +37,13 @@ const hex = (n: number, digits: number) => n.toString(16).padStart(digits, '0');
 function transaction(n: number): Span[] {
   const traceId = hex(n + 1, 32);
   const startMs = FROM + Math.floor((n / COUNT) * SPREAD_MS);
+  const endpoint = n % 40;
+  const service = `svc-${endpoint % 4}`;
   const base = {
     traceId,
     status: 'unset' as const,
-    service: `svc-${n % 4}`,
-    resource: { 'service.name': `svc-${n % 4}`, 'service.instance.id': `svc-${n % 4}-${n % 3}` },
+    service,
+    resource: { 'service.name': service, 'service.instance.id': `${service}-${n % 3}` },
     events: [],
   };
   const at = (ms: number) => (BigInt(startMs) * NS + BigInt(Math.round(ms * 1e6))).toString();
@@ -51,12 +55,12 @@ function transaction(n: number): Span[] {
       kind: 'server',
       startTimeUnixNano: at(0),
       durationNano: String(50 * 1e6),
-      attributes: { 'http.request.method': 'GET', 'http.route': `/orders/${n % 8}` },
+      attributes: { 'http.request.method': 'GET', 'http.route': `/orders/${endpoint}` },
     },
   ];
   for (let q = 0; q < 3; q++) {
-    const shape = (n * 7 + q * 13) % SHAPES;
-    const ms = 0.2 + ((n * 31 + q * 17) % 400) / 10;
+    const shape = endpoint * 5 + ((n + q) % 5);
+    const ms = (0.5 + (shape % 20) * 2) * (0.5 + ((n * 31 + q * 17) % 100) / 100);
     spans.push({
       ...base,
       spanId: hex(q + 2, 16),
