@@ -14,25 +14,12 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbStore } from '@osprey/backend';
 import { generateTransactions } from '@osprey/backend/testing';
 
+import { timeMs } from './timing';
+
 const COUNT = Number(process.env.BENCH_RED_TRANSACTIONS ?? 1_000_000);
 const DAY = 24 * 3600 * 1000;
 const FROM = Date.UTC(2026, 0, 1);
 const RUNS = 7;
-
-function median(samples: number[]): number {
-  return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
-}
-
-async function timeMs(fn: () => Promise<unknown>): Promise<number> {
-  await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await fn();
-    samples.push(performance.now() - started);
-  }
-  return median(samples);
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'osprey-bench-red-'));
@@ -49,7 +36,7 @@ async function main(): Promise<void> {
       continue;
     }
     const query = { from: FROM, to: FROM + DAY, step: 300_000, groupBy: 'service' as const };
-    const rollupMs = await timeMs(() => store.red(query, 'rollup'));
+    const rollupMs = await timeMs(() => store.red(query, 'rollup'), RUNS);
     await store.close();
 
     // The peer reads the same file with a connection of its own.
@@ -59,7 +46,7 @@ async function main(): Promise<void> {
         count(*) FILTER (WHERE status = 'error') AS errors,
         quantile_disc(elapsed, [0.5, 0.9, 0.99]) AS p
       FROM transactions WHERE end_us >= ${FROM * 1000} AND end_us < ${(FROM + DAY) * 1000} GROUP BY ALL`;
-    const rawMs = await timeMs(() => connection.runAndReadAll(rawSql));
+    const rawMs = await timeMs(() => connection.runAndReadAll(rawSql), RUNS);
     const rollupRows = Number(
       (await connection.runAndReadAll('SELECT count(*) AS n FROM red_rollups')).getRowObjectsJS()[0].n
     );

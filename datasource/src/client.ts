@@ -37,6 +37,8 @@ import {
   type RedQuery,
   type RedResponse,
   type ServiceMapResponse,
+  type SqlStatisticsQuery,
+  type SqlStatisticsResponse,
   type ServicesResponse,
   type ThreadDumpDiff,
   type ThreadDumpListResponse,
@@ -184,6 +186,10 @@ export class OspreyClient {
 
   serviceMap(from: number, to: number): Observable<ServiceMapResponse> {
     return this.get(API_PATHS.serviceMap, 'nodes', toParams({ from, to }));
+  }
+
+  sqlStatistics(query: SqlStatisticsQuery): Observable<SqlStatisticsResponse> {
+    return this.get(API_PATHS.sqlStatistics, 'statements', toParams({ ...query }));
   }
 
   active(service?: string): Observable<ActiveResponse> {

@@ -30,6 +30,7 @@ import { JVM_HANDLERS } from './queries/jvm';
 import { LIST_HANDLERS, listValues } from './queries/lists';
 import { red } from './queries/red';
 import { serviceMap } from './queries/servicemap';
+import { sqlStatistics } from './queries/sql';
 import { trace } from './queries/trace';
 import { liveXlog, xlog } from './queries/xlog';
 import { interpolateQuery } from './template';
@@ -59,6 +60,7 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   checkRuns,
   hierarchy,
   capacity,
+  sqlStatistics,
   ...LIST_HANDLERS,
   ...JVM_HANDLERS,
   otelMetrics,

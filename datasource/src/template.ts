@@ -43,6 +43,7 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   checkRuns: ['check'],
   hierarchy: [],
   capacity: ['service'],
+  sqlStatistics: ['service', 'instance', 'endpoint'],
   trace: ['traceId'],
   services: [],
   instances: ['service'],

@@ -1,5 +1,12 @@
 import type { DataQuery, DataSourceJsonData } from '@grafana/data';
-import type { HierarchyView, RedGroupBy, RuntimeSeries, TransactionsMode, XlogColumnSet } from '@osprey/model';
+import type {
+  HierarchyView,
+  RedGroupBy,
+  RuntimeSeries,
+  SqlStatisticsSort,
+  TransactionsMode,
+  XlogColumnSet,
+} from '@osprey/model';
 
 export type JvmQueryType = 'threadDumps' | 'threadDump' | 'threadDumpDiff' | 'heapHistogram' | 'heapHistogramDiff';
 
@@ -9,7 +16,7 @@ export type ListQueryType = 'services' | 'instances' | 'endpoints';
 export type OtelQueryType = 'otelMetrics' | 'runtime' | 'logs';
 
 export type OspreyQueryType =
-  'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | ListQueryType | JvmQueryType | OtelQueryType | 'checks' | 'checkRuns' | 'hierarchy' | 'capacity';
+  'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | ListQueryType | JvmQueryType | OtelQueryType | 'checks' | 'checkRuns' | 'hierarchy' | 'capacity' | 'sqlStatistics';
 
 export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'threadDumps',
@@ -83,6 +90,8 @@ export interface OspreyQuery extends DataQuery {
   search?: string;
   /** logs: only records at least this severe (OTLP SeverityNumber, e.g. 17 = ERROR). */
   minSeverity?: number;
+  /** SQL statistics: what the top-N is ordered by (default total time). */
+  sqlSort?: SqlStatisticsSort;
   /**
    * Set (with no queryType) by the data links Grafana's Prometheus datasource builds from exemplars
    * (`exemplarTraceIdDestinations`): the trace id to show.

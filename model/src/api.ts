@@ -24,6 +24,8 @@ export const API_PATHS = {
   traces: '/api/v1/traces',
   red: '/api/v1/metrics/red',
   serviceMap: '/api/v1/servicemap',
+  /** Per-statement SQL statistics from the rollups (statistics.ts). */
+  sqlStatistics: '/api/v1/statistics/sql',
   /** GET: in-flight requests with equalizer buckets; POST: one instance's snapshot. */
   active: '/api/v1/active',
   /** GET: OTLP metric points by name as series (model otel-metrics.ts); `/names` lists the names. */

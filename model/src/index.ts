@@ -11,3 +11,4 @@ export * from './hosts';
 export * from './checks';
 export * from './hierarchy';
 export * from './capacity';
+export * from './statistics';

@@ -139,6 +139,11 @@ export function conformanceCases(workload: Workload): Array<[string, string]> {
     ['instances', '/api/v1/instances'],
     ['endpoints of cart', '/api/v1/endpoints?service=cart'],
     ['service map', `/api/v1/servicemap?${window}`],
+    ['SQL statistics by total time', `/api/v1/statistics/sql?${window}`],
+    ['SQL statistics by count, top 2', `/api/v1/statistics/sql?${window}&sort=count&limit=2`],
+    ['SQL statistics by p95 of one service', `/api/v1/statistics/sql?${window}&sort=p95&service=cart`],
+    ['SQL statistics by errors of one endpoint', `/api/v1/statistics/sql?${window}&sort=errors&endpoint=POST%20%2Fpay`],
+    ['SQL statistics of one instance', `/api/v1/statistics/sql?${window}&instance=catalog-1`],
     ['active services', '/api/v1/active'],
     ['active services of one service', '/api/v1/active?service=cart'],
   ];

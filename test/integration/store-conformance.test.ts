@@ -11,7 +11,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { ARROW_STREAM_MEDIA_TYPE, type ServicesResponse, type Span, type TransactionsResponse } from '@osprey/model';
+import {
+  ARROW_STREAM_MEDIA_TYPE,
+  type ServicesResponse,
+  type Span,
+  type SqlStatisticsResponse,
+  type TransactionsResponse,
+} from '@osprey/model';
 
 import { type Backend, buildBackend, killAll, postOtlp, startBackend, TOKENS } from './osprey-cli';
 import { type ClickHouse, startClickHouse, stopAll } from './real-servers';
@@ -245,6 +251,35 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
     }
   });
 
+  it('SQL statistics hold the workload truth: counts, errors, totals, max and p95 within one bucket', async () => {
+    const window = `from=${workload.from}&to=${workload.to}`;
+    expect(workload.sql).toHaveLength(4);
+    for (const backend of [duck, ch]) {
+      const answer = await get<SqlStatisticsResponse>(backend, `/api/v1/statistics/sql?${window}&sort=count`);
+      expect(answer.statements).toHaveLength(workload.sql.length);
+      for (const truth of workload.sql) {
+        const got = answer.statements.find((s) => s.service === truth.service && s.statement === truth.statement);
+        const sorted = [...truth.durations].sort((a, b) => a - b);
+        const total = sorted.reduce((sum, ms) => sum + ms, 0);
+        // Nearest rank, the rank the histogram's p95 reads its bucket at.
+        const p95 = sorted[Math.ceil(0.95 * sorted.length) - 1];
+        expect(got).toMatchObject({ dbSystem: truth.dbSystem, dbName: truth.dbName, count: sorted.length });
+        expect(got!.errors).toBe(truth.errors);
+        // Span times reach the store in whole microseconds (the SDK's hrtime of a fractional ms, truncated).
+        expect(Math.abs(got!.totalTime - total)).toBeLessThanOrEqual(0.001 * sorted.length);
+        expect(Math.abs(got!.maxTime - sorted[sorted.length - 1])).toBeLessThanOrEqual(0.001);
+        expect(got!.p95).toBeGreaterThanOrEqual(p95 - 1e-6);
+        expect(got!.p95).toBeLessThan(p95 * 2 ** 0.25 + 1e-6);
+        const ofEndpoint = await get<SqlStatisticsResponse>(
+          backend,
+          `/api/v1/statistics/sql?${window}&endpoint=${encodeURIComponent(truth.endpoint)}`
+        );
+        expect(ofEndpoint.statements.map((s) => s.key)).toContain(got!.key);
+      }
+      expect(workload.sql.some((truth) => truth.errors > 0)).toBe(true);
+    }
+  });
+
   it.each(conformanceCases(workload))('%s: %s', async (_, route) => {
     const [expected, actual] = await Promise.all([get(duck, route), get(ch, route)]);
     expect(roundFloats(actual)).toEqual(roundFloats(expected));
@@ -369,6 +404,6 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
       expect(rows.transactions).toEqual([]);
     }
     const tables = await clickhouse.query("SELECT count() FROM system.tables WHERE database = 'conformance'");
-    expect(Number(tables.trim())).toBe(12);
+    expect(Number(tables.trim())).toBe(13);
   });
 });

@@ -1,6 +1,7 @@
 import type { Attributes, AttributeValue, Span } from '@osprey/model';
 
 import { type EdgeRollup, edgeRollups } from './servicemap';
+import { SQL_ATTRIBUTES, type SqlRollup, sqlRollups } from './sqlstats';
 import { childrenIndex, type ClientCalls, clientCalls, isEntry, nanosToMillis, spanKey } from './transactions';
 
 /** Recomputed sql/api figures of the transaction of one entry span. */
@@ -14,6 +15,8 @@ export interface SettledTransaction extends ClientCalls {
 export interface Settlement {
   transactions: SettledTransaction[];
   edges: EdgeRollup[];
+  /** SQL statistics of the db client spans in `fresh`, and the moves of earlier ones (sqlstats.ts). */
+  sql: SqlRollup[];
 }
 
 /**
@@ -32,7 +35,8 @@ export function settle(spans: Span[], fresh: ReadonlySet<string> | 'all'): Settl
     ...clientCalls(entry, children),
   }));
   const counted = fresh === 'all' ? spans : spans.filter((span) => fresh.has(spanKey(span.traceId, span.spanId)));
-  return { transactions, edges: edgeRollups(counted, children) };
+  const byId = new Map(spans.map((span) => [spanKey(span.traceId, span.spanId), span]));
+  return { transactions, edges: edgeRollups(counted, children), sql: sqlRollups(spans, fresh, byId) };
 }
 
 /** Spans of one trace start within this much of each other (as in DuckDbStore's parent linking). */
@@ -48,10 +52,12 @@ export function settleWindow(lo: bigint, hi: bigint): { from: bigint; to: bigint
 }
 
 /**
- * The attributes settling reads: clientCalls (transactions.ts) and callTarget/callFailed
- * (servicemap.ts). A span held in memory until its trace settles keeps only these.
+ * The attributes settling reads: clientCalls (transactions.ts), callTarget/callFailed
+ * (servicemap.ts) and the statement of SQL statistics (sqlstats.ts). A span held in memory until
+ * its trace settles keeps only these.
  */
 export const SETTLE_ATTRIBUTES = [
+  ...SQL_ATTRIBUTES,
   'db.system',
   'db.system.name',
   'db.name',
@@ -65,7 +71,7 @@ export const SETTLE_ATTRIBUTES = [
   'http.url',
   'http.response.status_code',
   'http.status_code',
-] as const;
+];
 
 const NO_RESOURCE: Attributes = Object.freeze({}) as Attributes;
 const NO_EVENTS: Span['events'] = Object.freeze([]) as unknown as Span['events'];

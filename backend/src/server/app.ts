@@ -23,6 +23,7 @@ import { metricsRoutes } from '../metrics/routes';
 import { otelMetricsRoutes } from '../otel-metrics/routes';
 import { queryRoutes } from '../query/routes';
 import { serviceMapRoutes } from '../servicemap/routes';
+import { sqlStatisticsRoutes } from '../sqlstats/routes';
 import type { Retention } from '../retention/policy';
 import { OverloadedError } from '../store/overload';
 import type { Store } from '../store/store';
@@ -157,6 +158,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       now: options.now,
     });
     await authenticated.register(serviceMapRoutes, { store: options.store });
+    await authenticated.register(sqlStatisticsRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, ingest);
     await authenticated.register(hostRoutes, { store: options.store });
     await authenticated.register(metricsRoutes, { metrics });

@@ -10,6 +10,7 @@ export const RETENTION_TABLES: Record<RetentionTier, ReadonlyArray<{ table: stri
   rollups: [
     { table: 'red_rollups', older: 'minute < $cutoff' },
     { table: 'servicemap_edges', older: 'minute < $cutoff' },
+    { table: 'sql_stats', older: 'minute < $cutoff' },
   ],
   jvm: [
     { table: 'jvm_thread_dumps', older: 'taken_at < $cutoff' },

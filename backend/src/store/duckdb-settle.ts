@@ -5,6 +5,7 @@ import type { EdgeRollup } from '../derive/servicemap';
 import { type SettledTransaction, type Settlement, settle, settleWindow, TRACE_SPREAD_NS } from '../derive/settle';
 import { spanKey } from '../derive/transactions';
 import { appendRows } from './duckdb-append';
+import { appendSqlStats } from './duckdb-sqlstats';
 import { msToMicros } from './micros';
 import { MAX_AHEAD_TRACES, SettleMemory, type SettleMemoryOptions } from './settle-memory';
 
@@ -134,7 +135,7 @@ export interface SettleRun {
 
 /**
  * Settles the traces that are due: recomputes the sql/api figures of their transactions from every
- * stored span and appends the edge rollups of their newly arrived client spans. Traces memory holds
+ * stored span and appends the edge and SQL-statistics rollups of their newly arrived client spans. Traces memory holds
  * whole settle from memory, the others from `spans` and `settle_pending` (settle-memory.ts says
  * which). Must run inside a write transaction of its own (no spans stored in it); `committed`
  * must be called once it committed.
@@ -167,6 +168,7 @@ export async function settleDue(
   const fromDatabase = due.fromDatabase.length > 0 ? await settleFromDatabase(writer) : undefined;
   const txs = fromDatabase ? [...fromMemory.transactions, ...fromDatabase.transactions] : fromMemory.transactions;
   const edges = fromDatabase ? [...fromMemory.edges, ...fromDatabase.edges] : fromMemory.edges;
+  const sql = fromDatabase ? [...fromMemory.sql, ...fromDatabase.sql] : fromMemory.sql;
 
   const last = Math.max(...traces.map((entry) => entry.last));
   if (txs.length > 0) {
@@ -203,6 +205,7 @@ export async function settleDue(
     await writer.run('DELETE FROM settle_run_figures');
   }
   await appendEdges(writer, edges);
+  await appendSqlStats(writer, sql);
   // Every pending row of these traces arrived by `last`: newer row groups need no look.
   await writer.run(
     'DELETE FROM settle_pending WHERE arrived <= $last AND trace_id IN (SELECT trace_id FROM settle_run_traces)',
@@ -237,7 +240,7 @@ async function settleFromDatabase(writer: DuckDBConnection): Promise<Settlement>
     }
   }
   if (windows.size === 0) {
-    return { transactions: [], edges: [] };
+    return { transactions: [], edges: [], sql: [] };
   }
   const traceWindows = new Map<string, { from: bigint; to: bigint }>();
   let from: bigint | undefined;

@@ -37,6 +37,7 @@ import type {
   TransactionStatus,
   ThreadDumpListItem,
   ThreadDumpResponse,
+  SqlStatisticsResponse,
 } from '@osprey/model';
 import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
 
@@ -48,6 +49,7 @@ import * as checks from './duckdb-checks';
 import * as hierarchy from './duckdb-hierarchy';
 import * as red from './duckdb-red';
 import { serviceMap } from './duckdb-servicemap';
+import { compactSqlStats, SQL_STATS_SCHEMA, sqlStatistics } from './duckdb-sqlstats';
 import * as settle from './duckdb-settle';
 import { LINK_SCHEMA, ParentLinker } from './duckdb-links';
 import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
@@ -234,6 +236,7 @@ export class DuckDbStore implements Store {
       ...jvm.JVM_SCHEMA,
       ...hostTables.HOST_SCHEMA,
       ...settle.SETTLE_SCHEMA,
+      ...SQL_STATS_SCHEMA,
       ...red.RED_SCHEMA,
       ...active.ACTIVE_SCHEMA,
       ...otel.OTEL_SCHEMA,
@@ -500,7 +503,11 @@ export class DuckDbStore implements Store {
   }
 
   compactRollups(before: number): Promise<RollupCompaction> {
-    return this.write((writer) => red.compactRollups(writer, before));
+    return this.write(async (writer) => {
+      const compaction = await red.compactRollups(writer, before);
+      await compactSqlStats(writer, compaction.from, compaction.to);
+      return compaction;
+    });
   }
 
   async trace(traceId: string): Promise<Span[]> {
@@ -514,6 +521,10 @@ export class DuckDbStore implements Store {
 
   serviceMap(from: number, to: number): Promise<ServiceMapResponse> {
     return serviceMap(this.reader, from, to);
+  }
+
+  sqlStatistics(query: Parameters<Store['sqlStatistics']>[0]): Promise<SqlStatisticsResponse> {
+    return sqlStatistics(this.reader, query);
   }
 
   insertThreadDump(dump: NewThreadDump): Promise<void> {

@@ -25,6 +25,9 @@ import type {
   MetricSeriesResponse,
   ServiceMapResponse,
   RedQuery,
+  SqlStatisticsQuery,
+  SqlStatisticsResponse,
+  SqlStatisticsSort,
   RedResponse,
   Span,
   ThreadDumpListItem,
@@ -160,6 +163,8 @@ export interface Store {
   trace(traceId: string): Promise<Span[]>;
   /** Services, databases and external peers with the calls between them in [from, to] (settled traces only). */
   serviceMap(from: number, to: number): Promise<ServiceMapResponse>;
+  /** The top statements by `sort` of the SQL-statistics rollups of [from, to] (settled traces only). */
+  sqlStatistics(query: SqlStatisticsQuery & { sort: SqlStatisticsSort; limit: number }): Promise<SqlStatisticsResponse>;
 
   /** Stores a thread dump; resolves once committed; may reject with OverloadedError. */
   insertThreadDump(dump: NewThreadDump): Promise<void>;

@@ -1,6 +1,12 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
-import { HIERARCHY_VIEWS, type RedGroupBy, type TransactionsMode, type XlogColumnSet } from '@osprey/model';
+import {
+  HIERARCHY_VIEWS,
+  type RedGroupBy,
+  type SqlStatisticsSort,
+  type TransactionsMode,
+  type XlogColumnSet,
+} from '@osprey/model';
 import { type ChangeEvent, useEffect, useState } from 'react';
 
 import type { OspreyDataSource } from '../datasource';
@@ -27,6 +33,11 @@ export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
   { label: 'Check runs', value: 'checkRuns', description: 'Synthetic check runs over time (uptime timeline)' },
   { label: 'Health hierarchy', value: 'hierarchy', description: 'Cluster > namespace > workload > pod, worst first' },
   { label: 'Capacity', value: 'capacity', description: "Little's law: in flight, measured, max throughput" },
+  {
+    label: 'SQL statistics',
+    value: 'sqlStatistics',
+    description: 'Top statements by total time, count, p95 or errors',
+  },
   { label: 'Services', value: 'services', description: 'List of services' },
   { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
   { label: 'Endpoints', value: 'endpoints', description: 'List of endpoints of a service' },
@@ -56,6 +67,13 @@ const GROUP_BY: Array<SelectableValue<RedGroupBy>> = [
   { label: 'Service', value: 'service' },
   { label: 'Instance', value: 'instance' },
   { label: 'Endpoint', value: 'endpoint' },
+];
+
+const SQL_SORTS: Array<SelectableValue<SqlStatisticsSort>> = [
+  { label: 'Total time', value: 'totalTime' },
+  { label: 'Count', value: 'count' },
+  { label: 'p95', value: 'p95' },
+  { label: 'Errors', value: 'errors' },
 ];
 
 const METRIC_LABELS: Record<RedMetric, string> = {
@@ -346,7 +364,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               type="number"
               width={10}
               value={query.limit ?? ''}
-              placeholder={jvm ? '500' : '10000'}
+              placeholder={jvm ? '500' : type === 'sqlStatistics' ? '20' : '10000'}
               onChange={(e: ChangeEvent<HTMLInputElement>) => update({ limit: positiveNumber(e.target.value) }, false)}
               onBlur={onRunQuery}
             />
@@ -376,6 +394,15 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               id="osprey-live"
               value={query.live ?? false}
               onChange={(e: ChangeEvent<HTMLInputElement>) => update({ live: e.currentTarget.checked || undefined })}
+            />
+          </InlineField>
+        )}
+        {uses('sqlSort') && (
+          <InlineField label="Top by" labelWidth={8}>
+            <RadioButtonGroup
+              options={SQL_SORTS}
+              value={query.sqlSort ?? 'totalTime'}
+              onChange={(sqlSort) => update({ sqlSort })}
             />
           </InlineField>
         )}

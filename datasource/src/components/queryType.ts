@@ -25,6 +25,7 @@ export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
   checkRuns: ['check'],
   hierarchy: ['hierarchyBy', 'focus'],
   capacity: ['service', 'concurrencyLimit'],
+  sqlStatistics: ['service', 'instance', 'endpoint', 'sqlSort', 'limit'],
   services: [],
   instances: ['service'],
   endpoints: ['service'],

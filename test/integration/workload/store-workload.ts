@@ -5,9 +5,12 @@
  * vary the same way on every run; each service's spans come in several batches, callees first, as
  * separately exporting services send them, so settling has to join spans across batches.
  *
- *   frontend GET /checkout → cart GET /cart (2 postgresql queries)
+ *   frontend GET /checkout → cart GET /cart (2 postgresql queries; every 7th request's second fails)
  *                          → payment POST /pay (1 postgresql query; every 5th fails: 500, no query)
  *   frontend GET /browse   → catalog GET /items (1 mysql query)
+ *
+ * The queries carry literals that differ per request, so `sql` (the truth of SQL statistics) has
+ * one entry per statement shape, its normalised text written out by hand.
  */
 import { otlpProtobuf, type SdkSpan } from '../osprey-cli';
 
@@ -23,6 +26,18 @@ export interface Workload {
   calls: number;
   from: number;
   to: number;
+  /** Per normalised statement: its calls' durations (ms) and failures. */
+  sql: SqlTruth[];
+}
+
+export interface SqlTruth {
+  service: ServiceName;
+  endpoint: string;
+  dbSystem: string;
+  dbName: string;
+  statement: string;
+  durations: number[];
+  errors: number;
 }
 
 const REQUESTS = 40;
@@ -85,19 +100,46 @@ export function makeWorkload(start = Date.now() - 120_000): Workload {
     calls += 1;
     return ok;
   };
-  const db = (service: ServiceName, parent: unknown, system: string, table: string, t: number, ms: number) => {
-    tracer(service)
-      .startSpan(
-        `SELECT ${table}`,
-        {
-          kind: SpanKind.CLIENT,
-          startTime: t,
-          attributes: { 'db.system.name': system, 'db.namespace': table, 'db.query.text': `SELECT * FROM ${table}` },
-        },
-        under(parent)
-      )
-      .end(t + ms);
+  const sql = new Map<string, SqlTruth>();
+  /** A db client span sending `text`, whose normalised form is `statement`. */
+  const db = (
+    service: ServiceName,
+    endpoint: string,
+    parent: unknown,
+    system: string,
+    table: string,
+    t: number,
+    ms: number,
+    [text, statement]: [string, string],
+    failed = false
+  ) => {
+    const span = tracer(service).startSpan(
+      `SELECT ${table}`,
+      {
+        kind: SpanKind.CLIENT,
+        startTime: t,
+        attributes: { 'db.system.name': system, 'db.namespace': table, 'db.query.text': text },
+      },
+      under(parent)
+    );
+    if (failed) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'deadlock detected' });
+    }
+    span.end(t + ms);
     calls += 1;
+    const id = JSON.stringify([service, statement]);
+    const truth = sql.get(id) ?? {
+      service,
+      endpoint,
+      dbSystem: system,
+      dbName: table,
+      statement,
+      durations: [],
+      errors: 0,
+    };
+    truth.durations.push(ms);
+    truth.errors += failed ? 1 : 0;
+    sql.set(id, truth);
   };
 
   for (let i = 0; i < REQUESTS; i++) {
@@ -117,20 +159,40 @@ export function makeWorkload(start = Date.now() - 120_000): Workload {
     let ok = true;
     if (checkout) {
       remote('frontend', 'cart', root, 'GET', '/cart', t + 2, ms / 3, (server) => {
-        db('cart', server, 'postgresql', 'cart_items', t + 4, ms / 10);
-        db('cart', server, 'postgresql', 'prices', t + 5 + ms / 10, ms / 12);
+        db('cart', 'GET /cart', server, 'postgresql', 'cart_items', t + 4, ms / 10, [
+          `SELECT * FROM cart_items WHERE cart_id = ${i}`,
+          'SELECT * FROM cart_items WHERE cart_id = ?',
+        ]);
+        const skus = Array.from({ length: 1 + (i % 4) }, (_, k) => `'sku-${i}-${k}'`).join(', ');
+        db(
+          'cart',
+          'GET /cart',
+          server,
+          'postgresql',
+          'prices',
+          t + 5 + ms / 10,
+          ms / 12,
+          [`select price\n  from prices where sku in (${skus})`, 'SELECT price FROM prices WHERE sku IN (?)'],
+          i % 7 === 6
+        );
         return true;
       });
       ok = remote('frontend', 'payment', root, 'POST', '/pay', t + 3 + ms / 3, ms / 2, (server) => {
         if (i % 5 === 4) {
           return false;
         }
-        db('payment', server, 'postgresql', 'payments', t + 6 + ms / 3, ms / 8);
+        db('payment', 'POST /pay', server, 'postgresql', 'payments', t + 6 + ms / 3, ms / 8, [
+          `/* pay */ INSERT INTO payments (order_id, amount) VALUES (${i}, ${ms}.50)`,
+          'INSERT INTO payments (order_id, amount) VALUES (?, ?)',
+        ]);
         return true;
       });
     } else {
       remote('frontend', 'catalog', root, 'GET', '/items', t + 2, ms / 2, (server) => {
-        db('catalog', server, 'mysql', 'items', t + 3, ms / 5);
+        db('catalog', 'GET /items', server, 'mysql', 'items', t + 3, ms / 5, [
+          `SELECT * FROM \`items\` WHERE category = "c${i % 3}" LIMIT 20`,
+          'SELECT * FROM `items` WHERE category = ? LIMIT ?',
+        ]);
         return true;
       });
     }
@@ -153,5 +215,13 @@ export function makeWorkload(start = Date.now() - 120_000): Workload {
       }
     }
   }
-  return { batches, traceIds, transactions, calls, from: start - 60_000, to: start + REQUESTS * 1500 + 60_000 };
+  return {
+    batches,
+    traceIds,
+    transactions,
+    calls,
+    from: start - 60_000,
+    to: start + REQUESTS * 1500 + 60_000,
+    sql: [...sql.values()],
+  };
 }

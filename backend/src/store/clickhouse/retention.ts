@@ -8,7 +8,7 @@ const MS_DAY = 86_400_000;
 export const RETENTION_TABLES: Record<RetentionTier, readonly string[]> = {
   spans: ['spans', 'settle_pending', 'settle_done'],
   transactions: ['transactions'],
-  rollups: ['red_rollups', 'servicemap_edges'],
+  rollups: ['red_rollups', 'servicemap_edges', 'sql_stats'],
   jvm: ['jvm_thread_dumps', 'jvm_heap_histograms', 'jvm_requests', 'host_snapshots'],
   metrics: ['otel_metric_points'],
   logs: ['log_records'],

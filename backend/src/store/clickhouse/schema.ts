@@ -90,6 +90,17 @@ export const TABLES: TableSpec[] = [
     shardKey: 'cityHash64(trace_id)',
   },
   {
+    // Per trace like servicemap_edges (sqlstats.ts): instance and endpoint are the transaction's.
+    name: 'sql_stats',
+    columns: `trace_id String, minute Float64, service String, instance String, endpoint String, stmt_key String,
+      db_system String, db_name String, statement String, bucket Int32, calls Int64, errors Int64, total_ms Float64,
+      max_ms Float64, rows_sum Int64, row_calls Int64, version Float64`,
+    engine: 'ReplacingMergeTree(version)',
+    partition: `intDiv(toInt64(minute), ${MS_DAY})`,
+    order: 'minute, service, stmt_key, bucket, instance, endpoint, trace_id',
+    shardKey: 'cityHash64(trace_id)',
+  },
+  {
     name: 'jvm_thread_dumps',
     columns: `id String, service String, instance String, taken_at Float64, received_at Float64, format String,
       jvm_version Nullable(String), summary String, dump String, raw_base64 String, content_type String`,

@@ -7,6 +7,8 @@ import type { SettleRule } from '../duckdb-settle';
 import type { ClickHouseConnection, Row } from './connection';
 import { rowToSpan, transactionRow } from './rows';
 import { num, strList } from './sql';
+import { SQL_STATS_TABLE, sqlStatRows } from './sqlstats';
+import { type RewrittenTable, withdrawnRows } from './withdraw';
 
 /**
  * Settling on ClickHouse, shared by every backend of a cluster: the state is in ClickHouse, not in
@@ -78,40 +80,13 @@ function parentService(tx: Transaction, spans: Map<string, Span>): string | unde
   return parent !== undefined && parent.service !== tx.service ? parent.service : undefined;
 }
 
-const edgeKey = (row: Row) => JSON.stringify([row.trace_id, row.minute, row.source, row.target, row.bucket]);
-
-/**
- * Zero rows for the edge rows an earlier settle of these traces wrote that this one no longer has:
- * a client span settled before its callee's server span arrived counted towards another target
- * (an external peer); the new version of that row withdraws the call instead of leaving it twice.
- */
-async function withdrawnEdges(
-  connection: ClickHouseConnection,
-  ids: string,
-  from: bigint,
-  fresh: Row[],
-  through: Map<string, number>
-): Promise<Row[]> {
-  const firstMinute = Math.floor(Number(from / NANOS_PER_MS) / 60_000) * 60_000;
-  const previous = await connection.rows(
-    `SELECT trace_id, minute, source, target, target_type, target_name, db_system, bucket, calls
-     FROM servicemap_edges FINAL WHERE trace_id IN ${ids} AND minute >= ${num(firstMinute)}`
-  );
-  const kept = new Set(fresh.map(edgeKey));
-  return previous
-    .filter(
-      (row) =>
-        Number(row.calls) > 0 && !kept.has(edgeKey({ ...row, minute: Number(row.minute), bucket: Number(row.bucket) }))
-    )
-    .map((row) => ({
-      ...row,
-      minute: Number(row.minute),
-      bucket: Number(row.bucket),
-      calls: 0,
-      errors: 0,
-      version: through.get(String(row.trace_id)) ?? 0,
-    }));
-}
+/** The per-trace edge rows of the service map, rewritten at each settle like sql_stats. */
+const EDGES_TABLE: RewrittenTable = {
+  name: 'servicemap_edges',
+  identity: ['minute', 'source', 'target', 'bucket'],
+  kept: ['target_type', 'target_name', 'db_system'],
+  counters: ['calls', 'errors'],
+};
 
 /** Settles the traces due as of `now` (epoch ms); resolves with how many. */
 export async function settleDue(connection: ClickHouseConnection, now: number, rule: SettleRule): Promise<number> {
@@ -145,8 +120,15 @@ export async function settleDue(connection: ClickHouseConnection, now: number, r
     }
   }
 
+  const txRows = await connection.rows(
+    `SELECT * FROM transactions FINAL WHERE trace_id IN ${ids} AND end_time >= ${num(Number(from / NANOS_PER_MS))}`
+  );
+  const stored = new Map(
+    txRows.map((row) => [spanKey(String(row.trace_id), String(row.span_id)), rowToTransaction(row)])
+  );
   const figures = new Map<string, Omit<Transaction, 'endTime'>>();
   const edgeRows: Row[] = [];
+  const sqlRows: Row[] = [];
   for (const trace of due) {
     const spans = byTrace.get(trace.traceId) ?? [];
     const settlement = settle(spans, new Set(spans.map((span) => spanKey(span.traceId, span.spanId))));
@@ -168,16 +150,16 @@ export async function settleDue(connection: ClickHouseConnection, now: number, r
         version: trace.through,
       });
     }
+    sqlRows.push(...sqlStatRows(trace.traceId, settlement.sql, stored, trace.through));
   }
 
   const through = new Map(due.map((trace) => [trace.traceId, trace.through]));
-  edgeRows.push(...(await withdrawnEdges(connection, ids, from, edgeRows, through)));
-  const txRows = await connection.rows(
-    `SELECT * FROM transactions FINAL WHERE trace_id IN ${ids} AND end_time >= ${num(Number(from / NANOS_PER_MS))}`
-  );
+  const firstMinute = Math.floor(Number(from / NANOS_PER_MS) / 60_000) * 60_000;
+  edgeRows.push(...(await withdrawnRows(connection, EDGES_TABLE, ids, firstMinute, edgeRows, through)));
+  sqlRows.push(...(await withdrawnRows(connection, SQL_STATS_TABLE, ids, firstMinute, sqlRows, through)));
   const rewrites: Row[] = [];
   for (const row of txRows) {
-    const tx = rowToTransaction(row);
+    const tx = stored.get(spanKey(String(row.trace_id), String(row.span_id)))!;
     const settled = figures.get(spanKey(tx.traceId, tx.spanId));
     const next: Transaction = { ...tx };
     if (settled !== undefined) {
@@ -203,6 +185,7 @@ export async function settleDue(connection: ClickHouseConnection, now: number, r
   }
   await connection.insert('transactions', rewrites);
   await connection.insert('servicemap_edges', edgeRows);
+  await connection.insert('sql_stats', sqlRows);
   await connection.insert(
     'settle_done',
     due.map((trace) => ({ trace_id: trace.traceId, through: trace.through }))

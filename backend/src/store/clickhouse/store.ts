@@ -27,6 +27,7 @@ import type {
   TransactionColumn,
   TransactionQuery,
   TransactionsResponse,
+  SqlStatisticsResponse,
 } from '@osprey/model';
 import type { HostSnapshotQuery, NewHostSnapshot } from '../host-rows';
 
@@ -64,6 +65,7 @@ import { dropOlderPartitions } from './retention';
 import { rowToSpan, spanRow, transactionRow } from './rows';
 import { migrate } from './schema';
 import { serviceMap } from './servicemap';
+import { sqlStatistics } from './sqlstats';
 import * as settle from './settle';
 import { num, str } from './sql';
 import { transactionDensity, transactionWhere } from './transactions';
@@ -321,6 +323,10 @@ export class ClickHouseStore implements Store {
 
   serviceMap(from: number, to: number): Promise<ServiceMapResponse> {
     return serviceMap(this.connection, from, to);
+  }
+
+  sqlStatistics(query: Parameters<Store['sqlStatistics']>[0]): Promise<SqlStatisticsResponse> {
+    return sqlStatistics(this.connection, query);
   }
 
   insertThreadDump(dump: NewThreadDump): Promise<void> {
