@@ -205,6 +205,8 @@ export class OspreyClient {
   /** OTLP log records, newest first. */
   logs(query: LogQuery): Observable<LogsResponse> {
     return this.get(API_PATHS.logs, 'logs', toParams({ ...query }));
+  }
+
   /** Synthetic checks with their newest run. */
   checks(): Observable<ChecksResponse> {
     return this.get(CHECK_API_PATHS.checks, 'checks');

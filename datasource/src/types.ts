@@ -16,7 +16,19 @@ export type ListQueryType = 'services' | 'instances' | 'endpoints';
 export type OtelQueryType = 'otelMetrics' | 'runtime' | 'logs';
 
 export type OspreyQueryType =
-  'xlog' | 'trace' | 'red' | 'serviceMap' | 'active' | ListQueryType | JvmQueryType | OtelQueryType | 'checks' | 'checkRuns' | 'hierarchy' | 'capacity' | 'sqlStatistics';
+  | 'xlog'
+  | 'trace'
+  | 'red'
+  | 'serviceMap'
+  | 'active'
+  | ListQueryType
+  | JvmQueryType
+  | OtelQueryType
+  | 'checks'
+  | 'checkRuns'
+  | 'hierarchy'
+  | 'capacity'
+  | 'sqlStatistics';
 
 export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'threadDumps',

@@ -165,13 +165,6 @@ export function clientCalls(entry: Span, children: ChildrenIndex): ClientCalls {
   return { sqlCount, sqlTime: nanosToMillis(sqlNanos), apiCallCount, apiCallTime: nanosToMillis(apiNanos) };
 }
 
-/** A resource's instance: `service.instance.id`, else `host.name`, else `k8s.pod.name`. */
-export function instanceOf(resource: Attributes): string {
-  return (
-    first(str(resource['service.instance.id']), str(resource['host.name']), str(resource['k8s.pod.name'])) ?? 'unknown'
-  );
-}
-
 function toTransaction(span: Span, parent: Span | undefined, children: ChildrenIndex): Transaction {
   const attrs = span.attributes;
   const resource = span.resource;

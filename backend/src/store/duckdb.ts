@@ -613,6 +613,8 @@ export class DuckDbStore implements Store {
 
   logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse> {
     return otel.logRecords(this.reader, query);
+  }
+
   instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
     return hierarchy.instanceLatency(this.reader, from, to);
   }

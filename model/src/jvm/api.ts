@@ -180,3 +180,18 @@ export type JvmInstancesResponse = Static<typeof JvmInstancesResponseSchema>;
  */
 export const typedAnswer = <T>(description: string) =>
   Type.Unsafe<T>({ type: 'object', additionalProperties: true, description });
+
+/**
+ * Body of `POST /api/v1/jvm/threaddumps` (as `application/json`) for a JVM with Thread.dump_to_file
+ * (JDK 21+): its `Thread.print -l` text, which has lock owners, ownable synchronizers and the JVM's
+ * deadlock report, and a `Thread.dump_to_file` (JSON or text) taken right after, which adds the
+ * virtual threads. Stored as one dump, `source: 'merged'`. `osprey` comes first, so the backend tells
+ * it from a jcmd JSON dump by its opening bytes.
+ */
+export interface MergedThreadDumpUpload {
+  osprey: typeof MERGED_THREAD_DUMP_TAG;
+  threadPrint: string;
+  dumpToFile: string;
+}
+
+export const MERGED_THREAD_DUMP_TAG = 'merged-thread-dump/1';

@@ -415,6 +415,8 @@ export class ClickHouseStore implements Store {
 
   logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse> {
     return otel.logRecords(this.connection, query);
+  }
+
   instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
     return hierarchy.instanceLatency(this.connection, from, to);
   }
