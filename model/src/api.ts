@@ -291,7 +291,18 @@ export const IngestResponseSchema = Type.Object({
 export type IngestResponse = Static<typeof IngestResponseSchema>;
 
 /** OTLP/HTTP's success body: no partial rejection. */
-export const OtlpExportResponseSchema = Type.Object({ partialSuccess: Type.Object({}) });
+/**
+ * OTLP/HTTP success body. `partialSuccess` is empty when everything was stored; otherwise it names
+ * what was not (OTLP: the sender must not retry those, and should log the message).
+ */
+export const OtlpExportResponseSchema = Type.Object({
+  partialSuccess: Type.Object({
+    rejectedSpans: Type.Optional(Type.Integer()),
+    rejectedDataPoints: Type.Optional(Type.Integer()),
+    rejectedLogRecords: Type.Optional(Type.Integer()),
+    errorMessage: Type.Optional(Type.String()),
+  }),
+});
 export type OtlpExportResponse = Static<typeof OtlpExportResponseSchema>;
 
 /** A route that takes no parameters (extra ones are ignored, as they always were). */

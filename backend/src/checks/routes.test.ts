@@ -90,10 +90,18 @@ describe('check routes', () => {
   });
 
   it.each([
-    ['no url', {}, "body must have required property 'url'"],
-    ['an unknown key', { url: 'http://x/', intervl: 5 }, 'body must NOT have additional properties'],
-    ['a string interval', { url: 'http://x/', intervalMs: '5000' }, 'body/intervalMs must be integer'],
-    ['a too short interval', { url: 'http://x/', intervalMs: 10 }, 'body/intervalMs must be >= 1000'],
+    ['no url', {}, 'body.url: must be a string, got nothing'],
+    ['an unknown key', { url: 'http://x/', intervl: 5 }, 'body.intervl: unknown field'],
+    [
+      'a string interval',
+      { url: 'http://x/', intervalMs: '5000' },
+      'body.intervalMs: must be an integer from 1000 to 86400000, got \"5000\"',
+    ],
+    [
+      'a too short interval',
+      { url: 'http://x/', intervalMs: 10 },
+      'body.intervalMs: must be an integer from 1000 to 86400000, got number 10',
+    ],
     ['ftp', { url: 'ftp://x/' }, 'check bad: an http check needs an http:// or https:// url, got ftp://x/'],
     ['tcp without port', { url: 'tcp://x' }, 'check bad: a tcp check needs a url tcp://host:port, got tcp://x'],
     ['tcp with a method', { url: 'tcp://x:1', method: 'GET' }, 'check bad: method apply to http checks only'],

@@ -4,11 +4,12 @@ import {
   type CheckRunsResponse,
   type CheckStatus,
   type ChecksResponse,
+  NoQuerySchema,
 } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { HttpError } from '../server/errors';
-import { strictValidatorCompiler, windowQuerystring } from '../server/strict-validation';
+import { windowQuerystring } from '../server/schema';
 import type { Store } from '../store/store';
 import { CHECK_BODY_SCHEMA, CHECK_NAME, CheckDefinitionError, checkDefinition } from './definition';
 import type { CheckScheduler } from './scheduler';
@@ -36,11 +37,14 @@ export async function checkRoutes(
   options: { store: Store; scheduler: CheckScheduler }
 ): Promise<void> {
   const { scheduler } = options;
-  app.setValidatorCompiler(strictValidatorCompiler);
 
-  app.get(CHECK_API_PATHS.checks, { config: { scope: 'read' } }, async (): Promise<ChecksResponse> => ({
-    checks: scheduler.list(),
-  }));
+  app.get(
+    CHECK_API_PATHS.checks,
+    { config: { scope: 'read' }, schema: { querystring: NoQuerySchema } },
+    async (): Promise<ChecksResponse> => ({
+      checks: scheduler.list(),
+    })
+  );
 
   app.put<{ Params: { name: string }; Body: Omit<CheckDefinition, 'name'> }>(
     `${CHECK_API_PATHS.checks}/:name`,

@@ -10,7 +10,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 
 import { HttpError } from '../server/errors';
-import { strictValidatorCompiler, windowQuerystring } from '../server/strict-validation';
+import { windowQuerystring } from '../server/schema';
 import type { Store } from '../store/store';
 import { capacityRows } from './capacity';
 import { buildHierarchy } from './hierarchy';
@@ -39,7 +39,6 @@ export async function healthRoutes(
   app: FastifyInstance,
   options: { store: Store; staleAfterMs: number; now?: () => number }
 ): Promise<void> {
-  app.setValidatorCompiler(strictValidatorCompiler);
   app.get<{ Querystring: { from: number; to: number; by: HierarchyView } }>(
     HIERARCHY_API_PATH,
     { config: { scope: 'read' }, schema: { querystring: HIERARCHY_QUERY } },

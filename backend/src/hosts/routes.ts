@@ -6,6 +6,7 @@ import {
   type HostSnapshotListResponse,
   type HostSnapshotResponse,
   type HostsResponse,
+  NoQuerySchema,
 } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
@@ -64,9 +65,13 @@ export async function hostRoutes(app: FastifyInstance, { store }: Options): Prom
     }
   );
 
-  app.get(HOST_API_PATHS.hosts, { config: { scope: 'read' } }, async (): Promise<HostsResponse> => {
-    return { hosts: await store.hosts() };
-  });
+  app.get(
+    HOST_API_PATHS.hosts,
+    { config: { scope: 'read' }, schema: { querystring: NoQuerySchema } },
+    async (): Promise<HostsResponse> => {
+      return { hosts: await store.hosts() };
+    }
+  );
 
   app.get<{ Params: { id: string }; Querystring: { host?: string } }>(
     `${HOST_API_PATHS.snapshots}/:id`,

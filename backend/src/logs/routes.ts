@@ -1,10 +1,18 @@
-import { API_PATHS, DEFAULT_LOG_LIMIT, type LogQuery, type LogsResponse, MAX_LOG_LIMIT } from '@osprey/model';
+import {
+  API_PATHS,
+  OtlpExportResponseSchema,
+  DEFAULT_LOG_LIMIT,
+  type LogQuery,
+  type LogsResponse,
+  MAX_LOG_LIMIT,
+} from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { rawBodies } from '../ingest/body';
 import { decodeOtlpRequest, sendOtlpResponse } from '../ingest/otlp/request';
 import { type IngestRouteOptions, reportOutcomes } from '../ingest/outcome';
 import { HttpError } from '../server/errors';
+import { answers, RAW_BODY } from '../server/schema';
 import { convertLogsRequest } from './convert';
 
 /** Query string of `GET /api/v1/logs` (model LogQuery). */
@@ -34,7 +42,11 @@ export async function logsRoutes(app: FastifyInstance, options: IngestRouteOptio
   await app.register(async (ingest) => {
     rawBodies(ingest, ['application/x-protobuf', 'application/json']);
     const commit = reportOutcomes(ingest, 'otlp_logs', options.observer);
-    ingest.post(API_PATHS.otlpLogs, { config: { scope: 'ingest' } }, async (request, reply) => {
+    const schema = {
+      body: { ...RAW_BODY, description: 'an OTLP ExportLogsServiceRequest, protobuf or JSON, gzip allowed' },
+      response: answers(OtlpExportResponseSchema),
+    };
+    ingest.post(API_PATHS.otlpLogs, { config: { scope: 'ingest' }, schema }, async (request, reply) => {
       const { items: records, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'logs', convertLogsRequest);
       if (records.length > 0) {
         await commit(request, records.length, [], () => store.insertLogRecords(records));

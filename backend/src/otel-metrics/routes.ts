@@ -1,11 +1,17 @@
-import { API_PATHS, DEFAULT_METRIC_POINT_LIMIT, type MetricSeriesResponse } from '@osprey/model';
+import {
+  API_PATHS,
+  type OtlpExportResponse,
+  OtlpExportResponseSchema,
+  DEFAULT_METRIC_POINT_LIMIT,
+  type MetricSeriesResponse,
+} from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { rawBodies } from '../ingest/body';
-import type { OtlpExportResponse } from '../ingest/otlp/export-response';
 import { decodeOtlpRequest, sendOtlpResponse } from '../ingest/otlp/request';
 import { type IngestRouteOptions, reportOutcomes } from '../ingest/outcome';
 import { HttpError } from '../server/errors';
+import { answers, RAW_BODY } from '../server/schema';
 import { convertMetricsRequest } from './convert';
 
 const MAX_NAMES = 50;
@@ -49,7 +55,11 @@ export async function otelMetricsRoutes(app: FastifyInstance, options: IngestRou
   await app.register(async (ingest) => {
     rawBodies(ingest, ['application/x-protobuf', 'application/json']);
     const commit = reportOutcomes(ingest, 'otlp_metrics', options.observer);
-    ingest.post(API_PATHS.otlpMetrics, { config: { scope: 'ingest' } }, async (request, reply) => {
+    const schema = {
+      body: { ...RAW_BODY, description: 'an OTLP ExportMetricsServiceRequest, protobuf or JSON, gzip allowed' },
+      response: answers(OtlpExportResponseSchema),
+    };
+    ingest.post(API_PATHS.otlpMetrics, { config: { scope: 'ingest' }, schema }, async (request, reply) => {
       const { items, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'metrics', convertMetricsRequest);
       const { points, rejectedSummaryPoints } = items;
       if (points.length > 0) {

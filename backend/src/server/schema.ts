@@ -13,7 +13,8 @@ import { HttpError } from './errors';
  * never dropped: Fastify's default Ajv options would drop them silently.
  */
 const OPTIONS = { removeAdditional: false, useDefaults: true, verbose: true, strict: true } as const;
-const coercing = new Ajv({ ...OPTIONS, allErrors: false, coerceTypes: true });
+// 'array': a repeated query parameter arrives as an array, a single one as a string; an array schema takes both.
+const coercing = new Ajv({ ...OPTIONS, allErrors: false, coerceTypes: 'array' });
 // Bodies collect every error so the one reported is the first in the body's own order (see
 // firstError): Ajv checks `required` before the values, and senders fix batches top to bottom.
 const exact = new Ajv({ ...OPTIONS, allErrors: true, coerceTypes: false });
@@ -168,4 +169,14 @@ export function schemaErrorFormatter(bodyRoot = 'body') {
     const where = dataVar === 'params' ? 'path parameter' : dataVar === 'querystring' ? 'query parameter' : dataVar;
     return new HttpError(400, 'bad_request', `${where} "${name}": ${reason(error, true)}`);
   };
+}
+
+/** The querystring schema of a read over a time window: required `from` and `to` (epoch ms), plus `more`. */
+export function windowQuerystring<P extends Record<string, object>>(more: P) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['from', 'to'],
+    properties: { from: { type: 'number' }, to: { type: 'number' }, ...more },
+  } as const;
 }

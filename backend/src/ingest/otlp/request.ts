@@ -4,7 +4,7 @@ import { HttpError } from '../../server/errors';
 import { inflate } from '../body';
 import { decodeOtlpMessage, encodeOtlpResponse, type OtlpSignal } from './decode';
 import { OtlpValidationError } from './errors';
-import type { OtlpExportResponse } from './export-response';
+import type { OtlpExportResponse } from '@osprey/model';
 
 /** What an OTLP/HTTP route decoded: the signal's items and the body's encoding (for the log). */
 export interface OtlpDecoded<T> {
