@@ -144,8 +144,10 @@ describe('the equalizer of npm start, fed by the OTel SpanProcessor', () => {
   });
 
   it('osprey_active_requests on /metrics equals the equalizer', async () => {
-    const holding = fetch(`${shopUrl}/hold?ms=9000`).then((res) => res.json());
-    await sleep(8_500);
+    // Read once the newest snapshot (one a second) was taken past the very-slow age (8 s), and
+    // before the request ends.
+    const holding = fetch(`${shopUrl}/hold?ms=12000`).then((res) => res.json());
+    await sleep(9_500);
     let agreed = false;
     // Snapshots replace each other every second: compare reads that saw the same one.
     for (let attempt = 0; attempt < 5 && !agreed; attempt++) {
