@@ -1,22 +1,13 @@
 import { compareSqlStatements, type SqlStatement, type SqlStatisticsSort } from '@osprey/model';
 
+import type { SqlRollup } from '../derive/sqlstats';
 import { quantileMs } from '../stats/latency-buckets';
 
-/** One (statement key, latency bucket) of the rollups over a window, as both stores read it. */
-export interface SqlBucketRow {
-  key: string;
-  service: string;
-  dbSystem: string;
-  dbName: string;
-  statement: string;
-  bucket: number;
-  calls: number;
-  errors: number;
-  totalMs: number;
-  maxMs: number;
-  rows: number;
-  rowCalls: number;
-}
+/**
+ * One (statement key, latency bucket) of the rollups over a window, as both stores read it: a
+ * rollup's figures summed over its minutes and transactions.
+ */
+export type SqlBucketRow = Omit<SqlRollup, 'traceId' | 'entrySpanId' | 'entryEnd' | 'minute'>;
 
 /**
  * A row of the stores' (statement key, bucket) query, whose columns both name alike (`stmt_service`:
