@@ -1,8 +1,8 @@
 /**
  * A DuckDB store holding a million transactions, made in seconds: the store creates its schema,
- * then one SQL statement generates the rows (seeded) straight into its transactions table — what
- * a week of inserts would leave, without a week. The XLOG window tests read it back through
- * `osprey serve` and compare with the SQL counts taken here.
+ * then SQL generates the rows (seeded) straight into its tables — each transaction and the entry
+ * span it was derived from, what a week of inserts would leave, without a week. The XLOG window
+ * tests read it back through `osprey serve` and compare with the SQL counts taken here.
  */
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -45,6 +45,18 @@ export async function windowStore(count: number, from: number, spanMs: number): 
               (i + 1)::UHUGEINT << 64 | (i + 1)::UHUGEINT, (i + 1)::UBIGINT,
               0, 0, 0, 0, 'web'
        FROM range(${count}) r(i)`
+    );
+    await db.run(
+      `INSERT INTO span_resources
+       SELECT hash(service), json_object('service.name', service) FROM (SELECT DISTINCT service FROM transactions)`
+    );
+    // The trace view a selected row opens reads these: one SERVER span a trace, ending with its transaction.
+    await db.run(
+      `INSERT INTO spans
+       SELECT lpad(lower(hex(trace_id)), 32, '0'), lpad(lower(hex(span_id)), 16, '0'), NULL, service, endpoint,
+              'server', (end_us * 1000 - round(elapsed * 1e6))::UBIGINT, round(elapsed * 1e6)::UBIGINT,
+              CASE WHEN status = 'error' THEN 'error' ELSE 'unset' END, NULL, hash(service), '{}', '[]'
+       FROM transactions`
     );
     const [truth] = (
       await db.runAndReadAll(

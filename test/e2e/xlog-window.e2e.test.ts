@@ -46,6 +46,14 @@ beforeAll(async () => {
 
 afterAll(() => stopAll(host, backend));
 
+/** The query an Explore link opens (`/explore?left=…` or `?panes=…`, as Grafana's links are built). */
+function exploreQuery(href: string): Record<string, unknown> {
+  const params = new URL(href, 'http://grafana').searchParams;
+  const left = params.get('left');
+  const pane = left ? JSON.parse(left) : Object.values(JSON.parse(params.get('panes')!))[0];
+  return (pane as { queries: Array<Record<string, unknown>> }).queries[0];
+}
+
 /** What the backend counts for a window (its SQL count, sent as the Arrow answer's metadata). */
 async function matched(params: Record<string, number>): Promise<number> {
   const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
@@ -100,7 +108,7 @@ describe('a million transactions', () => {
     }
   });
 
-  it('the panel draws every one; a box dragged over the dense window counts what SQL counts and links its rows to traces', async () => {
+  it('the panel draws every one; a box dragged over the dense window counts what SQL counts, and a listed row opens its trace', async () => {
     const page = host!.page;
     const summary = await page.evaluate(
       ([url, settings, uid, from, to]) =>
@@ -148,6 +156,13 @@ describe('a million transactions', () => {
     const href = decodeURIComponent((await link.getAttribute('href'))!);
     expect(href).toContain(traceId);
     expect(href).toContain('"queryType":"trace"');
+    const trace = await page.evaluate(
+      ([url, settings, query]) => window.ospreyHost.query(url, settings as never, [query as never], 60),
+      [DS_MODULE, dataSourceSettings(DS_UID), exploreQuery(href)] as const
+    );
+    expect(trace.error).toBeUndefined();
+    expect([trace.frames, trace.rows]).toEqual([1, 1]);
+    expect(trace.traceIds).toEqual([traceId]);
     await host!.screenshot('xlog-window-1m.png');
     await page.getByRole('button', { name: 'Clear selection' }).click();
   });

@@ -70,7 +70,6 @@ const timeRangeChanges: Array<{ from: number; to: number }> = [];
 export interface PacketSummary extends QuerySummary {
   state?: string;
   duplicateRows: number;
-  traceIds: string[];
 }
 
 export interface LiveRun {
@@ -90,6 +89,8 @@ export interface QuerySummary {
   rows: number;
   services: string[];
   statusCounts: Record<string, number>;
+  /** Distinct trace ids: XLOG rows' `traceId`, a trace frame's `traceID`. */
+  traceIds: string[];
   error?: string;
 }
 
@@ -121,6 +122,7 @@ function summarise(series: DataFrame[], error?: string): QuerySummary {
     rows: series.reduce((sum, frame) => sum + frame.length, 0),
     services: [...new Set(columnText(series, 'service'))].sort(),
     statusCounts,
+    traceIds: [...new Set([...columnText(series, 'traceId'), ...columnText(series, 'traceID')])],
     error,
   };
 }
@@ -275,7 +277,6 @@ const host = {
         ...summarise(series, response.error?.message),
         state: response.state,
         duplicateRows: spans.length - new Set(spans).size,
-        traceIds: [...new Set(columnText(series, 'traceId'))],
       };
     });
   },
