@@ -241,6 +241,29 @@ async function measure(store: string, osprey: OspreyProcess, from: number): Prom
   }
 }
 
+/**
+ * Waits until ClickHouse has no merge running and its part count held still for 2 s: the fill's
+ * inserts leave parts that background merges keep rewriting for a while, on the same two cores
+ * the page is timed on. A store that has been running holds merged parts for all but its newest rows.
+ */
+async function mergesQuiet(url: string): Promise<void> {
+  const ask = async (sql: string) => (await (await fetch(url, { method: 'POST', body: sql })).text()).trim();
+  const started = Date.now();
+  let last = '';
+  for (;;) {
+    const merging = Number(await ask('SELECT count() FROM system.merges'));
+    const parts = await ask("SELECT count() FROM system.parts WHERE active AND table = 'transactions'");
+    if (merging === 0 && parts === last) {
+      console.log(
+        `ClickHouse merges quiet after ${((Date.now() - started) / 1000).toFixed(1)} s: ${parts} active parts`
+      );
+      return;
+    }
+    last = merging === 0 ? parts : '';
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
 async function main(): Promise<void> {
   requireBuilt(['datasource/module.js', 'panels/xlog/module.js']);
   const stores = (process.env.BENCH_STORES ?? 'duckdb,clickhouse').split(',');
@@ -281,6 +304,7 @@ async function main(): Promise<void> {
         await fill(store, from);
         await store.close();
         console.log(`ClickHouse filled with ${TOTAL} transactions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        await mergesQuiet(server.url);
         const osprey = await startOspreyOnClickHouse(scratch, server.url);
         try {
           await measure('ClickHouse', osprey, from);
