@@ -12,7 +12,7 @@ import type { JvmRequest, JvmRequestsResponse, ThreadDumpCreated, ThreadDumpResp
 
 import { Backend, startBackend } from './backend';
 import { REPO_ROOT } from './host/build';
-import type { QuerySummary } from './host/host';
+import type { QuerySummary } from './host/summary';
 import { dataSourceSettings, DS_MODULE, HostPage, openHostPage, pluginUrl, requireBuilt, stopAll } from './page';
 
 jest.setTimeout(180_000);

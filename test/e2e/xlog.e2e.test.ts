@@ -6,7 +6,7 @@
 import { Page } from 'playwright-core';
 
 import { DemoStack, startDemo, waitForTraffic } from './demo-stack';
-import type { QuerySummary } from './host/host';
+import type { QuerySummary } from './host/summary';
 import { dataSourceSettings, DS_MODULE, HostPage, openHostPage, pluginUrl, requireBuilt, stopAll } from './page';
 import { ProxiedDataSource } from './server';
 

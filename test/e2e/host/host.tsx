@@ -7,17 +7,13 @@
 import '../../../host/src/web/boot-data';
 
 import {
-  AppPlugin,
-  AppPluginMeta,
   createTheme,
   DataFrame,
   DataFrameDTO,
   DataQueryRequest,
   DataQueryResponse,
   DataSourceInstanceSettings,
-  dateTime,
   EventBusSrv,
-  Field,
   FieldType,
   getDefaultTimeRange,
   LoadingState,
@@ -27,12 +23,11 @@ import {
   toDataFrame,
   createDataFrame,
 } from '@grafana/data';
-import { config, getBackendSrv } from '@grafana/runtime';
+import { config } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { cloneDeep } from 'lodash';
 import * as React from 'react';
 import { createRoot, Root } from 'react-dom/client';
-import { MemoryRouter } from 'react-router-dom-v5-compat';
 import { from as fromPromise, isObservable, lastValueFrom, take, toArray } from 'rxjs';
 
 import { hostedPanel } from '../../../host/src/web/panel';
@@ -43,6 +38,16 @@ import {
   loadDataSource as dataSource,
   loadPlugin,
 } from '../../../host/src/web/runtime';
+import {
+  columnText,
+  fixedRange,
+  lastMinutes,
+  type LiveRun,
+  type PacketSummary,
+  type QuerySummary,
+  summarise,
+} from './summary';
+import { mountAppConfig, mountAppRoot } from './app-pages';
 
 // Dark, as Grafana starts; setTheme switches it, as a user's preference would, for the next render.
 let theme = createTheme({ colors: { mode: 'dark' } });
@@ -65,67 +70,6 @@ let lastRender: Parameters<typeof host.renderPanel> | undefined;
 let refreshes = 0;
 /** What panels asked for through onChangeTimeRange (a dashboard would move its time picker). */
 const timeRangeChanges: Array<{ from: number; to: number }> = [];
-
-/** One packet of a streaming query: its summary, loading state and how many rows repeat a span id. */
-export interface PacketSummary extends QuerySummary {
-  state?: string;
-  duplicateRows: number;
-}
-
-export interface LiveRun {
-  /** Each packet: rows across its frames, window-answer bytes received since the packet before. */
-  packets: Array<{ rows: number; bytes: number; error?: string }>;
-  frameGapsMs: number[];
-  /** Dots the panel holds at the end. */
-  dots: number;
-  /** Start of the query's range, epoch ms. */
-  from: number;
-}
-
-export interface QuerySummary {
-  frames: number;
-  refId?: string;
-  fields: Array<{ name: string; type: string; unit?: string }>;
-  rows: number;
-  services: string[];
-  statusCounts: Record<string, number>;
-  /** Distinct trace ids: XLOG rows' `traceId`, a trace frame's `traceID`. */
-  traceIds: string[];
-  error?: string;
-}
-
-/** A field's values as text: an enum field's codes through its enum names, like Grafana's display. */
-function textValues(field: Field | undefined): string[] {
-  if (!field) {
-    return [];
-  }
-  const values = Array.from(field.values as ArrayLike<unknown>);
-  const names = field.config.type?.enum?.text;
-  return field.type === FieldType.enum && names ? values.map((code) => names[Number(code)]) : values.map(String);
-}
-
-/** One column across every frame of an answer (a live XLOG answer is a frame per poll). */
-function columnText(series: DataFrame[], name: string): string[] {
-  return series.flatMap((frame) => textValues(frame.fields.find((f) => f.name === name)));
-}
-
-function summarise(series: DataFrame[], error?: string): QuerySummary {
-  const first = series[0];
-  const statusCounts: Record<string, number> = {};
-  for (const status of columnText(series, 'status')) {
-    statusCounts[status] = (statusCounts[status] ?? 0) + 1;
-  }
-  return {
-    frames: series.length,
-    refId: first?.refId,
-    fields: first?.fields.map((f) => ({ name: f.name, type: f.type, unit: f.config.unit })) ?? [],
-    rows: series.reduce((sum, frame) => sum + frame.length, 0),
-    services: [...new Set(columnText(series, 'service'))].sort(),
-    statusCounts,
-    traceIds: [...new Set([...columnText(series, 'traceId'), ...columnText(series, 'traceID')])],
-    error,
-  };
-}
 
 /** Renders a panel with the last query's data, the way Grafana's PanelRenderer does. */
 async function renderInto(moduleUrl: string, width: number, height: number, title = 'XLOG: transactions') {
@@ -167,7 +111,6 @@ async function renderInto(moduleUrl: string, width: number, height: number, titl
   return { options };
 }
 
-/** Runs a request the way Grafana's query runner does and keeps its answer as the panel's data. */
 /**
  * Runs a request the way Grafana's query runner does and keeps its answer as the panel's data;
  * answers the error message, if any.
@@ -214,16 +157,6 @@ function xlogPainted(dots: number): Promise<number> {
     };
     requestAnimationFrame(check);
   });
-}
-
-function fixedRange(from: number, to: number): TimeRange {
-  return { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
-}
-
-/** The dashboard range "last `minutes` minutes", ending now. */
-function lastMinutes(minutes: number): TimeRange {
-  const to = dateTime();
-  return { from: dateTime(to).subtract(minutes, 'minutes'), to, raw: { from: `now-${minutes}m`, to: 'now' } };
 }
 
 const host = {
@@ -470,29 +403,13 @@ const host = {
    * An app plugin's configuration page as Grafana's plugin page shows it: the module's AppPlugin gets
    * its meta from GET /api/plugins/<id>/settings, then the config page (first tab) renders with it.
    */
-  async mountAppConfig(moduleUrl: string, pluginId: string) {
-    const { plugin } = await loadApp(moduleUrl, pluginId);
-    const page = plugin.configPages?.[0];
-    if (!page) {
-      throw new Error(`${moduleUrl} adds no config page`);
-    }
-    const Body = page.body;
-    renderPage(<Body plugin={plugin} query={{}} />, `/plugins/${pluginId}`);
-    return { title: page.title, id: page.id, tabs: plugin.configPages?.length ?? 0 };
+  mountAppConfig(moduleUrl: string, pluginId: string) {
+    return mountAppConfig(moduleUrl, pluginId, theme);
   },
 
   /** An app plugin's root page, as Grafana renders it at /a/<id>. */
-  async mountAppRoot(moduleUrl: string, pluginId: string) {
-    const { plugin, meta } = await loadApp(moduleUrl, pluginId);
-    const Root = plugin.root;
-    if (!Root) {
-      throw new Error(`${moduleUrl} sets no root page`);
-    }
-    const basename = `/a/${pluginId}`;
-    renderPage(
-      <Root meta={meta} basename={basename} path={basename} query={{}} onNavChanged={() => undefined} />,
-      basename
-    );
+  mountAppRoot(moduleUrl: string, pluginId: string) {
+    return mountAppRoot(moduleUrl, pluginId, theme);
   },
 
   setTheme(mode: 'dark' | 'light') {
@@ -522,37 +439,6 @@ const host = {
     return { ok, error, okRgba: rgba(ok), errorRgba: rgba(error), background: theme.colors.background.primary };
   },
 };
-
-async function loadApp(moduleUrl: string, pluginId: string) {
-  const plugin = await loadPlugin<AppPlugin>(moduleUrl);
-  const meta = await getBackendSrv().get<AppPluginMeta>(`/api/plugins/${pluginId}/settings`);
-  plugin.meta = meta;
-  plugin.init(meta);
-  return { plugin, meta };
-}
-
-let pageRoot: Root | undefined;
-
-/**
- * App pages get their own element, so a panel rendered before stays as it was. Grafana renders pages
- * inside its router; @grafana/ui's links need one (react-router v6 API through v5-compat, as in Grafana).
- */
-function renderPage(element: React.ReactElement, path: string) {
-  let container = document.getElementById('app-page');
-  if (!container) {
-    container = document.createElement('div');
-    container.id = 'app-page';
-    document.body.appendChild(container);
-  }
-  pageRoot?.unmount();
-  pageRoot = createRoot(container);
-  pageRoot.render(
-    <ThemeContext.Provider value={theme}>
-      <GlobalStyles />
-      <MemoryRouter initialEntries={[path]}>{element}</MemoryRouter>
-    </ThemeContext.Provider>
-  );
-}
 
 appEvents.getStream({ type: 'variables-changed' } as never).subscribe(async () => {
   if (lastQuery && lastRender) {
