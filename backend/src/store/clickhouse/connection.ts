@@ -1,6 +1,9 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+
+import { encodeRows } from './rowbinary-insert';
 
 /** Where the store's tables live: one server, or a cluster of shards behind Distributed tables. */
 export interface ClickHouseTarget {
@@ -53,11 +56,20 @@ export class ClickHouseConnection {
     return stream;
   }
 
-  /** Resolves once ClickHouse has written the rows (one block per call for a MergeTree table). */
-  async insert(table: string, values: Row[]): Promise<void> {
-    if (values.length > 0) {
-      await this.client.insert({ table, values, format: 'JSONEachRow' });
+  /**
+   * Resolves once ClickHouse has written the rows (one block per call for a MergeTree table). Sent
+   * as RowBinary in the table's column order (rowbinary-insert.ts), not JSONEachRow: see there.
+   */
+  async insert(table: string, values: readonly Row[]): Promise<void> {
+    if (values.length === 0) {
+      return;
     }
+    const { columns, body } = encodeRows(table, values);
+    const { stream } = await this.client.exec({
+      query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT RowBinary`,
+      values: Readable.from([body]),
+    });
+    await finished(stream.resume());
   }
 
   close(): Promise<void> {
