@@ -3,7 +3,8 @@
  * configured only with `OTEL_EXPORTER_OTLP_ENDPOINT=<osprey>` and the ingest token in
  * `OTEL_EXPORTER_OTLP_HEADERS` sends traces, metrics and logs to Osprey as to a Collector: every
  * export answered 2xx (Osprey's own ingest counters), nothing in the app's error log, and each
- * signal queryable — its trace, a runtime metric series, its log line found by its trace id. The
+ * signal queryable — its trace, a runtime metric series, its log line found by its trace id and in
+ * the transaction's profile. The
  * same app with a wrong token must print the exporters' failures, or the error-log check proves nothing.
  */
 import { execFile } from 'node:child_process';
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import type { LogsResponse, MetricSeriesResponse, Trace } from '@osprey/model';
+import type { LogsResponse, MetricSeriesResponse, Trace, TransactionProfile } from '@osprey/model';
 
 import { type Backend, buildBackend, killAll, startBackend, TOKENS } from './osprey-cli';
 import { ROOT } from './real-servers';
@@ -108,7 +109,24 @@ describe('a stock OTel JS SDK app pointed at Osprey by OTEL_EXPORTER_OTLP_* alon
     expect(logs.logs.map((l) => [l.body, l.severityText, l.service])).toEqual([
       [`order placed in ${traceId}`, 'INFO', service],
     ]);
-    expect(trace.spans.find((s) => s.kind === 'server')!.spanId).toBe(logs.logs[0].spanId);
+    const server = trace.spans.find((s) => s.kind === 'server')!;
+    expect(server.spanId).toBe(logs.logs[0].spanId);
+
+    // The server span's transaction profile: the log line written inside it, at its offset.
+    const profile = await read<TransactionProfile>(`/api/v1/traces/${traceId}/profile?spanId=${server.spanId}`);
+    expect([profile.spanId, profile.service, profile.name]).toEqual([server.spanId, service, server.name]);
+    expect(profile.steps.map((s) => [s.kind, s.name, s.depth, s.severity, s.spanId])).toEqual([
+      ['log', `order placed in ${traceId}`, 1, 'INFO', server.spanId],
+    ]);
+    expect(profile.steps[0].offset).toBeGreaterThanOrEqual(0);
+    expect(profile.steps[0].offset).toBeLessThanOrEqual(profile.elapsed);
+    const missing = await fetch(`${osprey.url}/api/v1/traces/${traceId}/profile?spanId=00000000000000aa`, {
+      headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}` },
+    });
+    expect([missing.status, ((await missing.json()) as { message: string }).message]).toEqual([
+      404,
+      `trace ${traceId} has no span 00000000000000aa`,
+    ]);
   });
 
   it('with a wrong token the same app prints its exporters’ failures', async () => {

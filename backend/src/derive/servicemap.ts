@@ -46,7 +46,8 @@ export function callTarget(span: Span, children: ChildrenIndex): CallTarget | un
   return undefined;
 }
 
-function peerAddress(span: Span): string | undefined {
+/** The peer a client span called, `host:port` as semantic conventions (old names too) or its URL give it. */
+export function peerAddress(span: Span): string | undefined {
   const attrs = span.attributes;
   const host = str(attrs['server.address']) ?? str(attrs['peer.service']) ?? str(attrs['net.peer.name']);
   if (host !== undefined) {

@@ -33,7 +33,7 @@ export interface SqlRollup {
 }
 
 /** Statement attributes: the current semantic convention first, then the older names. */
-const STATEMENT_ATTRIBUTES = ['db.query.text', 'db.statement'] as const;
+export const STATEMENT_ATTRIBUTES = ['db.query.text', 'db.statement'] as const;
 const OPERATION_ATTRIBUTES = ['db.operation.name', 'db.operation'] as const;
 const COLLECTION_ATTRIBUTES = ['db.collection.name', 'db.mongodb.collection', 'db.sql.table'] as const;
 const ROWS_ATTRIBUTES = ['db.response.returned_rows'] as const;

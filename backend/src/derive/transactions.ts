@@ -135,22 +135,35 @@ export interface ClientCalls {
 }
 
 /**
- * Count and total milliseconds of db and api CLIENT spans under an entry span: its descendants in
- * the same service, not crossing into another entry span (a nested request is its own transaction).
+ * The spans an entry span's transaction ran itself, with their depth below it (children 1): its
+ * descendants in the same service, not crossing into another service's work or a nested entry
+ * span (a nested request is its own transaction). Depth first, children in `children` order.
  */
+export function* ownSpans(entry: Span, children: ChildrenIndex): Generator<{ span: Span; depth: number }> {
+  const stack = (children.get(spanKey(entry.traceId, entry.spanId)) ?? [])
+    .map((span) => ({ span, depth: 1 }))
+    .reverse();
+  while (stack.length > 0) {
+    const step = stack.pop()!;
+    if (step.span.service !== entry.service || isEntry(step.span)) {
+      continue;
+    }
+    yield step;
+    const below = children.get(spanKey(step.span.traceId, step.span.spanId)) ?? [];
+    for (let i = below.length - 1; i >= 0; i--) {
+      stack.push({ span: below[i], depth: step.depth + 1 });
+    }
+  }
+}
+
+/** Count and total milliseconds of the db and api CLIENT spans of an entry span's own spans. */
 export function clientCalls(entry: Span, children: ChildrenIndex): ClientCalls {
   // Sum nanoseconds as bigint and convert once: adding float milliseconds drifts (14.744000000000002).
   let sqlCount = 0;
   let apiCallCount = 0;
   let sqlNanos = BigInt(0);
   let apiNanos = BigInt(0);
-  const stack = [...(children.get(spanKey(entry.traceId, entry.spanId)) ?? [])];
-  while (stack.length > 0) {
-    const span = stack.pop()!;
-    if (span.service !== entry.service || isEntry(span)) {
-      // Work done by another service, or a nested request that is its own transaction.
-      continue;
-    }
+  for (const { span } of ownSpans(entry, children)) {
     if (span.kind === 'client') {
       if (isDbClient(span)) {
         sqlCount += 1;
@@ -160,7 +173,6 @@ export function clientCalls(entry: Span, children: ChildrenIndex): ClientCalls {
         apiNanos += BigInt(span.durationNano);
       }
     }
-    stack.push(...(children.get(spanKey(span.traceId, span.spanId)) ?? []));
   }
   return { sqlCount, sqlTime: nanosToMillis(sqlNanos), apiCallCount, apiCallTime: nanosToMillis(apiNanos) };
 }

@@ -23,6 +23,7 @@ import { metricsRoutes } from '../metrics/routes';
 import { otelMetricsRoutes } from '../otel-metrics/routes';
 import { queryRoutes } from '../query/routes';
 import { serviceMapRoutes } from '../servicemap/routes';
+import { profileRoutes } from '../profile/routes';
 import { sqlStatisticsRoutes } from '../sqlstats/routes';
 import type { Retention } from '../retention/policy';
 import { OverloadedError } from '../store/overload';
@@ -159,6 +160,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     });
     await authenticated.register(serviceMapRoutes, { store: options.store });
     await authenticated.register(sqlStatisticsRoutes, { store: options.store });
+    await authenticated.register(profileRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, ingest);
     await authenticated.register(hostRoutes, { store: options.store });
     await authenticated.register(metricsRoutes, { metrics });
