@@ -166,7 +166,7 @@ const listParameters: Way = {
     const values: Record<string, DuckDBValue> = {};
     const types: Record<string, DuckDBType> = {};
     spanColumns(ids).forEach((value, i) => {
-      values[`c${i}`] = listValue(spans.map(value));
+      values[`c${i}`] = listValue(spans.map((span) => value(span)));
       types[`c${i}`] = LIST(COLUMN_TYPES[i]);
     });
     await writer.run(`INSERT INTO spans SELECT ${LIST_COLUMNS}`, values, types);

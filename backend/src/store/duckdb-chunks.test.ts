@@ -131,8 +131,8 @@ describe('appendColumns', () => {
 
   /** The same values a value at a time through the row appender, each converted to its column's type. */
   function byRow<T>(table: string, rows: readonly T[], columns: ReadonlyArray<ColumnValue<T>>): Promise<void> {
-    return appendRows(writer, table, rows, (appender, row, index) => {
-      columns.forEach((value, column) => appender.appendValue(value(row, index), appender.columnType(column)));
+    return appendRows(writer, table, rows, (appender, row) => {
+      columns.forEach((value, column) => appender.appendValue(value(row), appender.columnType(column)));
     });
   }
 

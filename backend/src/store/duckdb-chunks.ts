@@ -1,7 +1,7 @@
 import { type DuckDBConnection, DuckDBDataChunk, type DuckDBValue } from '@duckdb/node-api';
 
-/** One column of a table, in the table's order: its value for `rows[index]`, null for NULL. */
-export type ColumnValue<T> = (row: T, index: number) => DuckDBValue;
+/** One column of a table, in the table's order: its value for a row, null for NULL. */
+export type ColumnValue<T> = (row: T) => DuckDBValue;
 
 /** DuckDB's vector size: a data chunk holds at most this many rows. */
 const CHUNK_ROWS = 2048;
@@ -13,21 +13,18 @@ const CHUNK_ROWS = 2048;
  * value at a time. The chunks take the table's own column types from the appender, so an ENUM
  * column refuses a value outside its members and a JSON column gets what a JSON append gets.
  * Like appendRows (duckdb-append.ts) the rows are flushed into the writer's open transaction, so
- * they commit or roll back with it. `temp` names a table of the connection's temporary catalog.
+ * they commit or roll back with it.
  */
 export async function appendColumns<T>(
   writer: DuckDBConnection,
   table: string,
   rows: readonly T[],
-  columns: ReadonlyArray<ColumnValue<T>>,
-  options: { temp?: boolean } = {}
+  columns: ReadonlyArray<ColumnValue<T>>
 ): Promise<void> {
   if (rows.length === 0) {
     return;
   }
-  const appender = options.temp
-    ? await writer.createAppender(table, 'main', 'temp')
-    : await writer.createAppender(table);
+  const appender = await writer.createAppender(table);
   try {
     if (appender.columnCount !== columns.length) {
       throw new Error(`${table} has ${appender.columnCount} columns, ${columns.length} were given`);
@@ -39,7 +36,7 @@ export async function appendColumns<T>(
       columns.forEach((value, column) => {
         const vector = chunk.getColumnVector(column);
         for (let row = 0; row < count; row++) {
-          vector.setItem(row, value(rows[from + row], from + row));
+          vector.setItem(row, value(rows[from + row]));
         }
         vector.flush();
       });
