@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -88,6 +88,14 @@ const TRANSACTION_CASES: Array<[string, Transaction]> = [
   ['empty and non-ASCII text', tx({ endpoint: '', errorMessage: 'ошибка ✗', userId: '' })],
   ...TRANSACTION_KINDS.map((kind): [string, Transaction] => [`kind ${kind}`, tx({ kind })]),
 ];
+
+function walSize(file: string): number {
+  try {
+    return statSync(`${file}.wal`).size;
+  } catch {
+    return 0;
+  }
+}
 
 /** `count` copies of the cases, ids made distinct, so the rows cross chunk boundaries. */
 function repeated<T>(cases: Array<[string, T]>, count: number, distinct: (row: T, index: number) => T): T[] {
@@ -212,4 +220,50 @@ describe('appendColumns', () => {
       'transactions has 21 columns, 20 were given'
     );
   });
+});
+
+describe('appendColumns in one transaction of a whole row group', () => {
+  const ROW_GROUP = 122_880;
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'osprey-chunks-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** WAL bytes per row after one transaction appended `count` rows to settle_pending. */
+  async function walPerRow(count: number): Promise<number> {
+    const file = path.join(dir, `${count}.duckdb`);
+    const instance = await DuckDBInstance.create(file);
+    const writer = await instance.connect();
+    try {
+      await writer.run(
+        'CREATE TABLE settle_pending (trace_id VARCHAR, span_id VARCHAR, start_ns UBIGINT, arrived DOUBLE)'
+      );
+      await writer.run('CHECKPOINT');
+      const walBefore = walSize(file);
+      const rows = Array.from({ length: count }, (_v, i) => i);
+      await writer.run('BEGIN TRANSACTION');
+      await appendColumns(writer, 'settle_pending', rows, [
+        (i) => (i * 2654435761).toString(16).padStart(32, '0'),
+        (i) => i.toString(16).padStart(16, '0'),
+        (i) => BigInt(i) * BigInt(1_000_000),
+        () => 1765000000000,
+      ]);
+      await writer.run('COMMIT');
+      return (walSize(file) - walBefore) / count;
+    } finally {
+      writer.closeSync();
+      instance.closeSync();
+    }
+  }
+
+  // What bulk loads count on: DuckDB writes a full row group straight to the file, not through its WAL.
+  it('writes it to the file with next to nothing in the WAL, where half a row group goes through the WAL', async () => {
+    expect(await walPerRow(ROW_GROUP / 2)).toBeGreaterThan(40);
+    expect(await walPerRow(ROW_GROUP)).toBeLessThan(1);
+  }, 60_000);
 });
