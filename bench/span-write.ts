@@ -3,11 +3,12 @@
  * ProtobufTraceSerializer → decodeOtlpProtobuf), every figure from the same run and the same data:
  *
  * 1. The write step alone (appends before COMMIT) for each way into `spans`, each group inside
- *    BEGIN … ROLLBACK on an in-memory database, so COMMIT cost is the same for all and left out.
+ *    BEGIN … ROLLBACK on an in-memory database, so COMMIT cost is the same for all and left out;
+ *    figures relative to the row appender the store used before its data chunks.
  * 2. What COMMIT costs on a file database at steady state: ordinary commits (WAL write + fsync +
  *    merge into the table), the commits that ran an automatic checkpoint and a final CHECKPOINT
  *    (the work a larger threshold only put off), for each `wal_autocheckpoint` threshold asked for,
- *    with today's row appender and with each OTLP request kept as one blob row (as received, or
+ *    with the store's data chunks and with each OTLP request kept as one blob row (as received, or
  *    gzip'ed) plus a per-(trace, request) index row; then what reading one trace back costs each.
  * 3. The whole store step of the same groups (DuckDbStore.insertBatch with their transactions,
  *    settling off, close() included since it checkpoints) at the same thresholds.
@@ -28,7 +29,6 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   DuckDBAppender,
   DuckDBConnection,
-  DuckDBDataChunk,
   DuckDBInstance,
   DuckDBUBigIntType,
   DuckDBUHugeIntType,
@@ -39,12 +39,13 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import {
+  appendColumns,
   appendNullable,
   appendRows,
-  appendSpan,
   decodeOtlpProtobuf,
   deriveTransactions,
   DuckDbStore,
+  spanColumns,
 } from '@osprey/backend';
 import type { Attributes, Span, Transaction } from '@osprey/model';
 
@@ -89,37 +90,58 @@ async function withAppender(writer: DuckDBConnection, fill: (appender: DuckDBApp
   }
 }
 
-/** The store's own appendSpan (store/duckdb.ts). */
+/** The store's columnar append (store/duckdb-chunks.ts, duckdb-columns.ts). */
+const columnChunks: Way = {
+  name: 'appendDataChunk, columns (today)',
+  write: (writer, spans, ids) => appendColumns(writer, 'spans', spans, spanColumns(ids)),
+};
+
+/**
+ * One row of `spans` a value at a time, as the store appended spans before its data chunks;
+ * `appendTime` writes each of the two times from its decimal string.
+ */
+function appendSpan(
+  a: DuckDBAppender,
+  span: Span,
+  resourceId: bigint,
+  appendTime: (a: DuckDBAppender, nanos: string) => void
+): void {
+  a.appendVarchar(span.traceId);
+  a.appendVarchar(span.spanId);
+  appendNullable(a, span.parentSpanId);
+  a.appendVarchar(span.service);
+  a.appendVarchar(span.name);
+  a.appendVarchar(span.kind);
+  appendTime(a, span.startTimeUnixNano);
+  appendTime(a, span.durationNano);
+  a.appendVarchar(span.status);
+  appendNullable(a, span.statusMessage);
+  a.appendUBigInt(resourceId);
+  a.appendVarchar(JSON.stringify(span.attributes));
+  a.appendVarchar(JSON.stringify(span.events));
+}
+
 const rowAppender: Way = {
-  name: 'row appender (today)',
+  name: 'row appender (before chunks)',
   write: (writer, spans, ids) =>
-    appendRows(writer, 'spans', spans, (a, span) => appendSpan(a, span, ids.get(span.resource)!)),
+    appendRows(writer, 'spans', spans, (a, span) =>
+      appendSpan(a, span, ids.get(span.resource)!, (appender, nanos) => appender.appendUBigInt(BigInt(nanos)))
+    ),
 };
 
 /** The times as their decimal strings, cast by the appender: no BigInt per time. */
 const rowAppenderTextTimes: Way = {
   name: 'row appender, times as text',
   write: (writer, spans, ids) =>
-    appendRows(writer, 'spans', spans, (a, span) => {
-      a.appendVarchar(span.traceId);
-      a.appendVarchar(span.spanId);
-      appendNullable(a, span.parentSpanId);
-      a.appendVarchar(span.service);
-      a.appendVarchar(span.name);
-      a.appendVarchar(span.kind);
-      a.appendVarchar(span.startTimeUnixNano);
-      a.appendVarchar(span.durationNano);
-      a.appendVarchar(span.status);
-      appendNullable(a, span.statusMessage);
-      a.appendUBigInt(ids.get(span.resource)!);
-      a.appendVarchar(JSON.stringify(span.attributes));
-      a.appendVarchar(JSON.stringify(span.events));
-    }),
+    appendRows(writer, 'spans', spans, (a, span) =>
+      appendSpan(a, span, ids.get(span.resource)!, (appender, nanos) => appender.appendVarchar(nanos))
+    ),
 };
 
 const VARCHAR = DuckDBVarCharType.instance;
 const UBIGINT = DuckDBUBigIntType.instance;
-const CHUNK_TYPES: DuckDBType[] = [
+/** The `spans` column types, for the list parameters' LIST types. */
+const COLUMN_TYPES: DuckDBType[] = [
   VARCHAR,
   VARCHAR,
   VARCHAR,
@@ -134,41 +156,8 @@ const CHUNK_TYPES: DuckDBType[] = [
   VARCHAR,
   VARCHAR,
 ];
-const COLUMN_VALUES: Array<(span: Span, ids: ResourceIds) => DuckDBValue> = [
-  (s) => s.traceId,
-  (s) => s.spanId,
-  (s) => s.parentSpanId ?? null,
-  (s) => s.service,
-  (s) => s.name,
-  (s) => s.kind,
-  (s) => BigInt(s.startTimeUnixNano),
-  (s) => BigInt(s.durationNano),
-  (s) => s.status,
-  (s) => s.statusMessage ?? null,
-  (s, ids) => ids.get(s.resource)!,
-  (s) => JSON.stringify(s.attributes),
-  (s) => JSON.stringify(s.events),
-];
 
-/** Typed vectors filled column by column (the per-column setters), one appendDataChunk per 2048 rows. */
-const dataChunk: Way = {
-  name: 'appendDataChunk, per-column vectors',
-  write: (writer, spans, ids) =>
-    withAppender(writer, (a) => {
-      for (let from = 0; from < spans.length; from += 2048) {
-        const part = spans.slice(from, from + 2048);
-        const chunk = DuckDBDataChunk.create(CHUNK_TYPES, part.length);
-        COLUMN_VALUES.forEach((value, column) => {
-          const vector = chunk.getColumnVector(column);
-          part.forEach((span, row) => vector.setItem(row, value(span, ids)));
-          vector.flush();
-        });
-        a.appendDataChunk(chunk);
-      }
-    }),
-};
-
-const LIST_COLUMNS = COLUMN_VALUES.map((_v, i) => `unnest($c${i})`).join(', ');
+const LIST_COLUMNS = COLUMN_TYPES.map((_t, i) => `unnest($c${i})`).join(', ');
 
 /** One list parameter per column, unnested by DuckDB. */
 const listParameters: Way = {
@@ -176,9 +165,9 @@ const listParameters: Way = {
   async write(writer, spans, ids) {
     const values: Record<string, DuckDBValue> = {};
     const types: Record<string, DuckDBType> = {};
-    COLUMN_VALUES.forEach((value, i) => {
-      values[`c${i}`] = listValue(spans.map((span) => value(span, ids)));
-      types[`c${i}`] = LIST(CHUNK_TYPES[i]);
+    spanColumns(ids).forEach((value, i) => {
+      values[`c${i}`] = listValue(spans.map((span) => value(span)));
+      types[`c${i}`] = LIST(COLUMN_TYPES[i]);
     });
     await writer.run(`INSERT INTO spans SELECT ${LIST_COLUMNS}`, values, types);
   },
@@ -312,7 +301,16 @@ const readCsv: Way = {
   },
 };
 
-const WAYS = [rowAppender, rowAppenderTextTimes, dataChunk, listParameters, fromJson, stringSplit, readJson, readCsv];
+const WAYS = [
+  rowAppender,
+  rowAppenderTextTimes,
+  columnChunks,
+  listParameters,
+  fromJson,
+  stringSplit,
+  readJson,
+  readCsv,
+];
 
 function cpuMicros(): number {
   const usage = process.cpuUsage();
@@ -397,7 +395,7 @@ const spanRows: Layout = {
   schema: [SPANS_TABLE, RESOURCES_TABLE],
   rows: { spans: (request) => request.spans.length },
   async append(writer, group, _firstId, ids) {
-    await rowAppender.write(
+    await columnChunks.write(
       writer,
       group.flatMap((request) => request.spans),
       ids,
@@ -743,7 +741,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const today = median(cpu.get(rowAppender) ?? [0]);
+  const byRow = median(cpu.get(rowAppender) ?? [0]);
   console.log('\nwrite step (appends before COMMIT), µs CPU per span:');
   for (const way of COMMIT_ONLY ? [] : WAYS) {
     const perSpan = median(cpu.get(way)!);
@@ -752,7 +750,7 @@ async function main(): Promise<void> {
         ? 'same rows'
         : `ROWS DIFFER: ${fingerprints.get(way)} vs ${fingerprints.get(rowAppender)}`;
     console.log(
-      `  ${way.name.padEnd(38)} ${perSpan.toFixed(2).padStart(6)}  ${(today / perSpan).toFixed(2)}× today  ${same}`
+      `  ${way.name.padEnd(38)} ${perSpan.toFixed(2).padStart(6)}  ${(byRow / perSpan).toFixed(2)}× row appender  ${same}`
     );
   }
 

@@ -5,6 +5,7 @@ import type { EdgeRollup } from '../derive/servicemap';
 import { type SettledTransaction, type Settlement, settle, settleWindow, TRACE_SPREAD_NS } from '../derive/settle';
 import { spanKey } from '../derive/transactions';
 import { appendRows } from './duckdb-append';
+import { appendColumns } from './duckdb-chunks';
 import { appendSqlStats } from './duckdb-sqlstats';
 import { msToMicros } from './micros';
 import { MAX_AHEAD_TRACES, SettleMemory, type SettleMemoryOptions } from './settle-memory';
@@ -60,16 +61,13 @@ const NANOS_PER_MS = BigInt(1_000_000);
 const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
 
 /** Records the arrival of spans (epoch ms); runs inside the ingest group's transaction. */
-export async function recordArrivals(writer: DuckDBConnection, spans: Span[], arrived: number): Promise<void> {
-  if (spans.length === 0) {
-    return;
-  }
-  await appendRows(writer, 'settle_pending', spans, (appender, span) => {
-    appender.appendVarchar(span.traceId);
-    appender.appendVarchar(span.spanId);
-    appender.appendUBigInt(BigInt(span.startTimeUnixNano));
-    appender.appendDouble(arrived);
-  });
+export function recordArrivals(writer: DuckDBConnection, spans: Span[], arrived: number): Promise<void> {
+  return appendColumns(writer, 'settle_pending', spans, [
+    (span) => span.traceId,
+    (span) => span.spanId,
+    (span) => BigInt(span.startTimeUnixNano),
+    () => arrived,
+  ]);
 }
 
 /** When a trace is due, as of `now` (epoch ms). */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { DuckDBAppender, DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type {
   HostSnapshotListItem,
   HostSnapshotResponse,
@@ -53,9 +53,9 @@ import { compactSqlStats, SQL_STATS_SCHEMA, sqlStatistics } from './duckdb-sqlst
 import * as settle from './duckdb-settle';
 import { LINK_SCHEMA, ParentLinker } from './duckdb-links';
 import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
-import { appendNullable, appendRows } from './duckdb-append';
+import { appendColumns } from './duckdb-chunks';
+import { spanColumns, TRANSACTION_COLUMNS } from './duckdb-columns';
 import { deleteOlderThan } from './duckdb-retention';
-import { msToMicros } from './micros';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
 import { transactionWindow } from './duckdb-window';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
@@ -407,13 +407,11 @@ export class DuckDbStore implements Store {
       const spans = group.flatMap((batch) => batch.spans);
       const transactions = group.flatMap((batch) => batch.transactions);
       const resources = await this.resources.store(this.writer, spans);
-      await appendRows(this.writer, 'spans', spans, (a, span) =>
-        appendSpan(a, span, resources.ids.get(span.resource)!)
-      );
+      await appendColumns(this.writer, 'spans', spans, spanColumns(resources.ids));
       const arrived = Date.now();
       await settle.recordArrivals(this.writer, spans, arrived);
       const applyLinks = await this.links.link(this.writer, spans, transactions);
-      await appendRows(this.writer, 'transactions', transactions, appendTransaction);
+      await appendColumns(this.writer, 'transactions', transactions, TRANSACTION_COLUMNS);
       await red.appendRollups(this.writer, transactions);
       for (const batch of group) {
         await batch.statements?.(this.writer);
@@ -717,55 +715,6 @@ async function refuseOldLayouts(writer: DuckDBConnection, instance: DuckDBInstan
       instance.closeSync();
       throw new Error(`the data dir holds ${layout}: start with an empty --data-dir`);
     }
-  }
-}
-
-/** One row of `spans`, in the table's column order, without ending it (exported for bench:span-write's peer). */
-export function appendSpan(a: DuckDBAppender, span: Span, resourceId: bigint): void {
-  a.appendVarchar(span.traceId);
-  a.appendVarchar(span.spanId);
-  appendNullable(a, span.parentSpanId);
-  a.appendVarchar(span.service);
-  a.appendVarchar(span.name);
-  a.appendVarchar(span.kind);
-  a.appendUBigInt(BigInt(span.startTimeUnixNano));
-  a.appendUBigInt(BigInt(span.durationNano));
-  a.appendVarchar(span.status);
-  appendNullable(a, span.statusMessage);
-  a.appendUBigInt(resourceId);
-  a.appendVarchar(JSON.stringify(span.attributes));
-  a.appendVarchar(JSON.stringify(span.events));
-}
-
-function appendTransaction(a: DuckDBAppender, tx: Transaction): void {
-  a.appendBigInt(BigInt(msToMicros(tx.endTime)));
-  a.appendDouble(tx.elapsed);
-  a.appendVarchar(tx.service);
-  a.appendVarchar(tx.instance);
-  a.appendVarchar(tx.endpoint);
-  a.appendVarchar(tx.status);
-  if (tx.httpStatus === undefined) {
-    a.appendNull();
-  } else {
-    a.appendInteger(tx.httpStatus);
-  }
-  appendNullable(a, tx.errorType);
-  appendNullable(a, tx.errorMessage);
-  a.appendUHugeInt(BigInt(`0x${tx.traceId}`));
-  a.appendUBigInt(BigInt(`0x${tx.spanId}`));
-  appendNullable(a, tx.parentService);
-  appendNullable(a, tx.userId);
-  appendNullable(a, tx.clientIp);
-  a.appendInteger(tx.sqlCount);
-  a.appendDouble(tx.sqlTime);
-  a.appendInteger(tx.apiCallCount);
-  a.appendDouble(tx.apiCallTime);
-  a.appendVarchar(tx.kind);
-  appendNullable(a, tx.threadName);
-  if (tx.cpuTime === undefined) {
-    a.appendNull();
-  } else {
-    a.appendDouble(tx.cpuTime);
   }
 }
 
