@@ -29,6 +29,17 @@ export class PathStack {
 }
 
 const TWO_32 = 4294967296;
+/** AnyValue's one-byte tags: string_value (1, LEN), bool_value (2, VARINT), int_value (3), double_value (4, I64). */
+const STRING_TAG = 0x0a;
+const BOOL_TAG = 0x10;
+const INT_TAG = 0x18;
+const DOUBLE_TAG = 0x21;
+
+/** A signed int64 as values.ts renders it: a number while it is a safe integer, else decimal. */
+function int64Value(lo: number, hi: number): number | string {
+  const n = (hi | 0) * TWO_32 + lo;
+  return Number.isSafeInteger(n) ? n : BigInt.asIntN(64, (BigInt(hi) << BigInt(32)) | BigInt(lo)).toString();
+}
 
 /**
  * KeyValue lists and AnyValues straight from the wire into the model's attribute values, rendered
@@ -117,6 +128,10 @@ export class AttributeReader {
       throw this.path.error('', `nested deeper than ${MAX_ATTRIBUTE_DEPTH} levels`);
     }
     const r = this.r;
+    const single = this.singleScalar(start, end);
+    if (single !== undefined) {
+      return single;
+    }
     let stringStart = -1;
     let stringEnd = 0;
     let bool: boolean | undefined;
@@ -183,8 +198,7 @@ export class AttributeReader {
       return bool;
     }
     if (hasInt) {
-      const n = (intHi | 0) * TWO_32 + intLo;
-      return Number.isSafeInteger(n) ? n : BigInt.asIntN(64, (BigInt(intHi) << BigInt(32)) | BigInt(intLo)).toString();
+      return int64Value(intLo, intHi);
     }
     if (double !== undefined) {
       return double;
@@ -202,6 +216,37 @@ export class AttributeReader {
       return r.base64(bytesStart, bytesEnd);
     }
     return null;
+  }
+
+  /**
+   * The common case, an AnyValue of one string, int, bool or double field, read without the
+   * general walk; undefined for anything else (the walk then reads it from the start).
+   */
+  private singleScalar(start: number, end: number): AttributeValue | undefined {
+    const r = this.r;
+    if (end - start < 2) {
+      return undefined;
+    }
+    r.pos = start + 1;
+    switch (r.buf[start]) {
+      case STRING_TAG: {
+        const stringEnd = r.delimited(end);
+        return stringEnd === end ? this.strings.get(r.pos, end) : undefined;
+      }
+      case INT_TAG:
+        r.varint64(end);
+        return r.pos === end ? int64Value(r.lo, r.hi) : undefined;
+      case BOOL_TAG: {
+        const bool = r.uint32(end) !== 0;
+        return r.pos === end ? bool : undefined;
+      }
+      case DOUBLE_TAG: {
+        const double = r.double(end);
+        return r.pos === end ? double : undefined;
+      }
+      default:
+        return undefined;
+    }
   }
 
   private array(start: number, end: number, depth: number): AttributeValue[] {

@@ -2,7 +2,7 @@ import type { Attributes, Span, SpanEvent, SpanKind, SpanStatus } from '@osprey/
 
 import { AttributeReader, PathStack } from './any-value-reader';
 import { enumValue, optionalId } from './values';
-import { WIRE_FIXED64, WIRE_VARINT, WireReader } from './wire-reader';
+import { decimalDifference, decimalUint64, WIRE_FIXED64, WIRE_VARINT, WireReader } from './wire-reader';
 
 const SPAN_KINDS: readonly SpanKind[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const STATUS_CODES: readonly SpanStatus[] = ['unset', 'ok', 'error'];
@@ -35,8 +35,11 @@ interface SpanFields {
   name: number;
   nameEnd: number;
   kind: number;
-  start: bigint;
-  end: bigint;
+  /** The unsigned halves of startTimeUnixNano and endTimeUnixNano (0 when absent). */
+  startLo: number;
+  startHi: number;
+  endLo: number;
+  endHi: number;
   status: number;
   statusEnd: number;
   /** Start/end offset pairs of the `attributes` and `events` entries. */
@@ -57,8 +60,10 @@ class TraceReader {
     name: -1,
     nameEnd: 0,
     kind: 0,
-    start: BigInt(0),
-    end: BigInt(0),
+    startLo: 0,
+    startHi: 0,
+    endLo: 0,
+    endHi: 0,
     status: -1,
     statusEnd: 0,
     attributes: [],
@@ -164,12 +169,13 @@ class TraceReader {
     const parentSpanId = this.id(f.parentSpanId, f.parentSpanIdEnd, SPAN_ID_BYTES, '.parentSpanId');
     const name = f.name < 0 ? '' : this.values.strings.get(f.name, f.nameEnd);
     const kind = SPAN_KINDS[validEnum(f.kind, SPAN_KINDS) ? f.kind : this.enumError(f.kind, '.kind')];
-    const { start: startNanos, end: endNanos } = f;
-    if (startNanos === BigInt(0)) {
+    const { startLo, startHi, endLo, endHi } = f;
+    if (startLo === 0 && startHi === 0) {
       throw this.path.error('.startTimeUnixNano', 'required, must be > 0');
     }
-    if (endNanos < startNanos) {
-      throw this.path.error('.endTimeUnixNano', `${endNanos} is before startTimeUnixNano ${startNanos}`);
+    if (endHi < startHi || (endHi === startHi && endLo < startLo)) {
+      const [end, start] = [decimalUint64(endLo, endHi), decimalUint64(startLo, startHi)];
+      throw this.path.error('.endTimeUnixNano', `${end} is before startTimeUnixNano ${start}`);
     }
     let status: SpanStatus = 'unset';
     let statusMessage: string | undefined;
@@ -185,8 +191,8 @@ class TraceReader {
       spanId,
       name,
       kind,
-      startTimeUnixNano: startNanos.toString(),
-      durationNano: (endNanos - startNanos).toString(),
+      startTimeUnixNano: decimalUint64(startLo, startHi),
+      durationNano: decimalDifference(endLo, endHi, startLo, startHi),
       status,
       service,
       resource,
@@ -208,7 +214,7 @@ class TraceReader {
     const f = this.fields;
     f.traceId = f.spanId = f.parentSpanId = f.name = f.status = -1;
     f.kind = 0;
-    f.start = f.end = BigInt(0);
+    f.startLo = f.startHi = f.endLo = f.endHi = 0;
     f.attributes.length = 0;
     f.events.length = 0;
     r.pos = start;
@@ -226,9 +232,11 @@ class TraceReader {
           r.expect(field, wireType, WIRE_FIXED64);
           r.fixed64(end);
           if (field === 7) {
-            f.start = r.uint64();
+            f.startLo = r.lo;
+            f.startHi = r.hi;
           } else {
-            f.end = r.uint64();
+            f.endLo = r.lo;
+            f.endHi = r.hi;
           }
           break;
         case 1:
@@ -344,7 +352,7 @@ class TraceReader {
   private event(start: number, end: number): SpanEvent {
     const r = this.r;
     let name = '';
-    let time = BigInt(0);
+    let time = '0';
     const attributes: Attributes = {};
     let index = 0;
     this.path.push('.attributes');
@@ -356,7 +364,7 @@ class TraceReader {
       if (field === 1) {
         r.expect(field, wireType, WIRE_FIXED64);
         r.fixed64(end);
-        time = r.uint64();
+        time = r.decimal();
       } else if (field === 2 || field === 3) {
         const fieldEnd = r.lenField(tag, end);
         if (field === 2) {
@@ -370,7 +378,7 @@ class TraceReader {
       }
     }
     this.path.pop();
-    return { name, timeUnixNano: time.toString(), attributes };
+    return { name, timeUnixNano: time, attributes };
   }
 
   private attributeEntries(ranges: number[]): Attributes {

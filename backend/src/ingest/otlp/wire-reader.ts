@@ -107,9 +107,9 @@ export class WireReader {
     this.pos += 8;
   }
 
-  /** The last varint64 / fixed64 read, unsigned. */
-  uint64(): bigint {
-    return (BigInt(this.hi) << BigInt(32)) | BigInt(this.lo);
+  /** The last varint64 / fixed64 read, unsigned, in decimal. */
+  decimal(): string {
+    return decimalUint64(this.lo, this.hi);
   }
 
   double(end: number): number {
@@ -194,6 +194,38 @@ export class WireReader {
   }
 }
 
+const TWO_32 = 4294967296;
+const BILLION = 1e9;
+
+export function uint64(lo: number, hi: number): bigint {
+  return (BigInt(hi) << BigInt(32)) | BigInt(lo);
+}
+
+/**
+ * An unsigned 64-bit value (two unsigned 32-bit halves) in decimal, by long division in 16-bit
+ * limbs: every intermediate stays below 2^53, and it costs half of building a BigInt to print.
+ */
+export function decimalUint64(lo: number, hi: number): string {
+  let quotient = 0;
+  let rest = hi >>> 16;
+  for (let i = 0; i < 3; i++) {
+    const limb = i === 0 ? hi & 0xffff : i === 1 ? lo >>> 16 : lo & 0xffff;
+    const current = rest * 65536 + limb;
+    const digit = Math.floor(current / BILLION);
+    rest = current - digit * BILLION;
+    quotient = quotient * 65536 + digit;
+  }
+  return quotient > 0 ? `${quotient}${String(rest).padStart(9, '0')}` : String(rest);
+}
+
+/** `end - start` of two unsigned 64-bit values, end ≥ start, in decimal (in doubles while exact). */
+export function decimalDifference(endLo: number, endHi: number, startLo: number, startHi: number): string {
+  const difference = (endHi - startHi) * TWO_32 + (endLo - startLo);
+  return difference <= Number.MAX_SAFE_INTEGER
+    ? String(difference)
+    : (uint64(endLo, endHi) - uint64(startLo, startHi)).toString();
+}
+
 /**
  * Repeated short strings of one request (service names, span names, attribute keys and values),
  * decoded once: later occurrences are matched by their bytes and share the first one's string.
@@ -209,8 +241,13 @@ export class StringTable {
       return this.reader.utf8(start, end);
     }
     const buf = this.reader.buf;
+    // The first and last 8 bytes pick the entry; the comparison below decides, so a collision
+    // only costs a decode.
     let hash = 0x811c9dc5 ^ length;
-    for (let i = start; i < end; i++) {
+    for (let i = start, headEnd = Math.min(end, start + 8); i < headEnd; i++) {
+      hash = Math.imul(hash ^ buf[i], 0x01000193);
+    }
+    for (let i = Math.max(start + 8, end - 8); i < end; i++) {
       hash = Math.imul(hash ^ buf[i], 0x01000193);
     }
     const entry = this.entries.get(hash);
