@@ -114,6 +114,8 @@ const HAND_BUILT: Array<[string, Uint8Array]> = [
       }),
     ]),
   ],
+  ['resource attribute without key', encode([span()], { attributes: [kv('service.name', { stringValue: 'x' }), {}] })],
+  ['event attribute nested 33 deep', encode([span({ events: [{ name: 'e', attributes: [kv('deep', deep(33))] }] })])],
   ['event attribute without key', encode([span({ events: [{ name: 'e', attributes: [{}] }] })])],
   [
     'invalid UTF-8 in names and values',
