@@ -1,7 +1,7 @@
 export { buildServer, DEFAULT_MAX_BODY_BYTES, VERSION, type ServerOptions } from './server/app';
 export { HttpError } from './server/errors';
 export { TokenRegistry, bearerToken, grants, type TokenConfig } from './auth/tokens';
-export { decodeOtlpJson, decodeOtlpProtobuf } from './ingest/otlp/decode';
+export { decodeOtlpJson, decodeOtlpMessage, decodeOtlpProtobuf } from './ingest/otlp/decode';
 export { convertExportRequest } from './ingest/otlp/convert';
 export { OtlpValidationError } from './ingest/otlp/errors';
 export { deriveTransactions } from './derive/transactions';

@@ -253,6 +253,8 @@ describe('ingest routes', () => {
     it.each([
       ['/v1/traces', 'application/x-protobuf', Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), 400, 'not a protobuf'],
       ['/v1/traces', 'application/x-protobuf', deepOtlpProtobuf(10).subarray(0, 40), 400, 'not a protobuf'],
+      ['/v1/traces', 'application/x-protobuf', Buffer.from([0x08, 0x01]), 400, 'field 1 has wire type 0, expected 2'],
+      ['/v1/traces', 'application/x-protobuf', deepOtlpProtobuf(40), 400, 'spans[0].attributes[0].value.arrayValue'],
       ['/v1/traces', 'application/json', { resourceSpans: 'x' }, 400, 'resourceSpans: must be an array'],
       [
         '/v1/traces',

@@ -22,7 +22,8 @@ import {
  * - OTLP/JSON as parsed by JSON.parse: ids are hex strings, int64 are decimal strings or
  *   numbers, bytes are base64 strings, enums are integers (names tolerated);
  * - the protobuf message as protobufjs' `decode` returns it: ids and bytes are Uint8Array, int64
- *   are Long, unset fields are null (proto3 JSON reads null as unset too).
+ *   are Long, unset fields are null (proto3 JSON reads null as unset too). /v1/traces reads
+ *   protobuf with trace-reader.ts instead; this shape is the reference its tests compare with.
  * Unknown fields are ignored (OTLP/JSON spec). Any violation throws OtlpValidationError naming
  * the path, so the caller rejects the whole batch.
  */

@@ -4,6 +4,7 @@ import Long from 'long';
 
 import { convertExportRequest } from './convert';
 import { OtlpValidationError } from './errors';
+import { readExportTraceRequest } from './trace-reader';
 
 /** The slice of protobufjs' generated static code that decoding needs. */
 interface GeneratedMessageType {
@@ -98,9 +99,12 @@ export function encodeOtlpResponse(signal: OtlpSignal, partialSuccess: Record<st
   return OTLP_REQUESTS[signal].response.encode(message).finish();
 }
 
-/** OTLP/HTTP protobuf body → Spans. Throws OtlpValidationError for bytes that are not a valid request. */
+/**
+ * OTLP/HTTP protobuf body → Spans, as /v1/traces reads it. Throws OtlpValidationError for bytes
+ * that are not a valid request.
+ */
 export function decodeOtlpProtobuf(body: Uint8Array): Span[] {
-  return convertExportRequest(decodeOtlpMessage('traces', body, false));
+  return readExportTraceRequest(body);
 }
 
 /** OTLP/HTTP JSON body (UTF-8 text) → Spans. Throws OtlpValidationError for invalid JSON or schema. */

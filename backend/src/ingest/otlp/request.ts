@@ -14,18 +14,23 @@ export interface OtlpDecoded<T> {
 
 /**
  * The body of an OTLP/HTTP export (protobuf, or JSON by Content-Type; gzip allowed, the size cap
- * holding after inflation) through the signal's converter. Any OtlpValidationError, from decoding
- * or from the converter, becomes a 400 naming the first bad field: the batch is refused whole.
+ * holding after inflation) through the signal's converter, or a protobuf body through the signal's
+ * own reader of the bytes where it has one (traces). Any OtlpValidationError, from decoding or
+ * from the converter, becomes a 400 naming the first bad field: the batch is refused whole.
  */
 export function decodeOtlpRequest<T>(
   request: FastifyRequest,
   maxBodyBytes: number,
   signal: OtlpSignal,
-  convert: (message: unknown) => T
+  convert: (message: unknown) => T,
+  readProtobuf?: (body: Uint8Array) => T
 ): OtlpDecoded<T> {
   const body = inflate(request, request.body as Buffer, maxBodyBytes);
   const json = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
   try {
+    if (!json && readProtobuf) {
+      return { items: readProtobuf(body), encoding: 'protobuf' };
+    }
     return { items: convert(decodeOtlpMessage(signal, body, json)), encoding: json ? 'json' : 'protobuf' };
   } catch (err) {
     if (err instanceof OtlpValidationError) {

@@ -9,9 +9,11 @@ import type { IngestObserver } from '../observer';
 import { reportOutcomes } from '../outcome';
 import { convertExportRequest } from './convert';
 import { decodeOtlpRequest, sendOtlpResponse } from './request';
+import { readExportTraceRequest } from './trace-reader';
 
 /**
- * `POST /v1/traces`: OTLP/HTTP protobuf or JSON. The batch is validated whole (400 naming the first
+ * `POST /v1/traces`: OTLP/HTTP protobuf (read straight from the bytes by trace-reader.ts) or JSON
+ * (parsed, then converted). The batch is validated whole (400 naming the first
  * bad field, nothing stored) and answered 200 only after the store committed it; 503 with
  * Retry-After when the writer queue is full (OTLP exporters retry on it).
  */
@@ -28,7 +30,13 @@ export async function otlpRoutes(
     response: answers(OtlpExportResponseSchema),
   };
   app.post(API_PATHS.otlpTraces, { config: { scope: 'ingest' }, schema }, async (request, reply) => {
-    const { items: spans, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'traces', convertExportRequest);
+    const { items: spans, encoding } = decodeOtlpRequest(
+      request,
+      maxBodyBytes,
+      'traces',
+      convertExportRequest,
+      readExportTraceRequest
+    );
     const transactions = deriveTransactions(spans);
     await commit(request, spans.length, transactions, () => store.insertBatch(spans, transactions));
     request.log.debug(
