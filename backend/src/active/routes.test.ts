@@ -137,3 +137,31 @@ it('stops inferring once the entry span arrives', async () => {
   expect(await post(API_PATHS.otlpTraces, entry)).toBe(200);
   expect((await active()).instances).toEqual([]);
 });
+
+it('stops inferring once the trace settles, its entry span never having come', async () => {
+  const settling = await DuckDbStore.open(path.join(dir, 'settling'), { settleMs: 1_500 });
+  const server = buildServer({ store: settling, tokens: { ingest: 'in', read: 'rd' } });
+  const request = await listenOnLoopback(server);
+  try {
+    const running = sdkRunningRequest('report', 'report-1', 1_000);
+    const posted = await request('POST', API_PATHS.otlpTraces, {
+      headers: { ...INGEST, 'content-type': 'application/x-protobuf' },
+      body: running.body,
+    });
+    expect(posted.statusCode).toBe(200);
+    const sources = async () =>
+      ((await request('GET', API_PATHS.active, { headers: READ })).body as ActiveResponse).instances.map(
+        (i) => i.source
+      );
+    expect(await sources()).toEqual(['inferred']);
+    let left = await sources();
+    for (let waited = 0; left.length > 0 && waited < 10_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = await sources();
+    }
+    expect(left).toEqual([]);
+  } finally {
+    await server.close();
+    await settling.close();
+  }
+});
