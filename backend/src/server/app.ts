@@ -166,7 +166,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(checkRoutes, { store: options.store, scheduler });
     await authenticated.register(healthRoutes, {
       store: options.store,
-      staleAfterMs: active.staleAfterMs,
+      active,
       now: options.now,
     });
   });
