@@ -279,14 +279,30 @@ export type ActiveSource = (typeof ACTIVE_SOURCES)[number];
 
 export const ActiveQuerySchema = Strict({ service: Filter('service name') });
 
+/** A thread of a JVM thread dump busy with a request: a server's request-handling frames are on its stack. */
+export const ActiveThreadSchema = Type.Object({
+  name: Type.String(),
+  state: Type.String(),
+  /** The innermost frame, as the dump printed it: where the request is now. */
+  stackTop: Type.String(),
+  /** Whose frames gave it away: `servlet`, `jetty`, `netty` or `jdk-httpserver`. */
+  server: Type.String(),
+});
+export type ActiveThread = Static<typeof ActiveThreadSchema>;
+
 /**
  * One instance's in-flight requests from one source. `takenAt` is when that source saw them (the
- * snapshot's time, the metric point's, the query's for inferred ones); `requests` is empty for
- * `metric`, whose count is all in `buckets.unknownAge`.
+ * snapshot's time, the metric point's or the dump's, the query's for inferred ones); `requests` is
+ * empty for `metric` and `jvm`, whose counts are all in `buckets.unknownAge`.
  */
 export const ActiveInstanceSchema = Type.Composite([
   ActiveSnapshotSchema,
-  Type.Object({ source: StringEnum(ACTIVE_SOURCES), buckets: ActiveBucketsSchema }),
+  Type.Object({
+    source: StringEnum(ACTIVE_SOURCES),
+    buckets: ActiveBucketsSchema,
+    /** Source `jvm`: the request threads of the dump (Scouter's active-service stack view); their count is in `unknownAge`. */
+    threads: Type.Optional(Type.Array(ActiveThreadSchema)),
+  }),
 ]);
 export type ActiveInstance = Static<typeof ActiveInstanceSchema>;
 

@@ -413,9 +413,17 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
   });
 
   // Last: it adds an unsettled trace, which the settle window then settles on each store.
-  it('answers in-flight requests from metrics and from unsettled traces alike', async () => {
+  it('answers in-flight requests from JVM dumps, metrics and unsettled traces alike', async () => {
     const running = sdkRunningRequest('report', 'report-1', 9_000);
     const metric = await sdkActiveRequestsBody('ledger', 'ledger-1', { GET: { started: 4, ended: 1 } });
+    for (const backend of [duck, ch]) {
+      const res = await fetch(`${backend.url}/api/v1/jvm/threaddumps?service=billing&instance=billing-1`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` },
+        body: readFileSync(path.join(JVM_FIXTURES, 'request-jstack-l.txt')),
+      });
+      expect(res.status).toBe(201);
+    }
     for (const backend of [duck, ch]) {
       for (const [route, body] of [
         ['/v1/traces', running.body],
@@ -433,12 +441,31 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
     const answers = await Promise.all([duck, ch].map((backend) => get<ActiveResponse>(backend, '/api/v1/active')));
     const sources = answers.map((answer) =>
       answer.instances
-        .filter((i) => i.service === 'report' || i.service === 'ledger')
-        .map((i) => [i.instance, i.source, i.buckets, i.requests.map((r) => [r.endpoint, r.traceId])])
+        .filter((i) => ['billing', 'report', 'ledger'].includes(i.service))
+        .map((i) => [
+          i.instance,
+          i.source,
+          i.buckets,
+          i.requests.map((r) => [r.endpoint, r.traceId]),
+          (i.threads ?? []).map((t) => t.name),
+        ])
     );
     expect(sources[0]).toEqual([
-      ['ledger-1', 'metric', { fast: 0, slow: 0, verySlow: 0, unknownAge: 3 }, []],
-      ['report-1', 'inferred', { fast: 0, slow: 0, verySlow: 1, unknownAge: 0 }, [['SELECT report', running.traceId]]],
+      [
+        'billing-1',
+        'jvm',
+        { fast: 0, slow: 0, verySlow: 0, unknownAge: 3 },
+        [],
+        ['qtp1297685781-18', 'qtp1297685781-20', 'jdk-http-worker'],
+      ],
+      ['ledger-1', 'metric', { fast: 0, slow: 0, verySlow: 0, unknownAge: 3 }, [], []],
+      [
+        'report-1',
+        'inferred',
+        { fast: 0, slow: 0, verySlow: 1, unknownAge: 0 },
+        [['SELECT report', running.traceId]],
+        [],
+      ],
     ]);
     expect(sources[1]).toEqual(sources[0]);
   });

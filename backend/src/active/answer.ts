@@ -5,8 +5,10 @@ import {
   firstSourcePerInstance,
   type InferredRequest,
   inferredInFlight,
+  isFresh,
   metricInFlight,
 } from '../derive/inflight';
+import { requestThreads } from '../derive/inflight-jvm';
 import type { Store } from '../store/store';
 import { type EqualizerThresholds, equalizerBuckets } from './equalizer';
 
@@ -37,8 +39,9 @@ export async function activeAnswer(
 ): Promise<ActiveResponse> {
   const since = now - options.staleAfterMs;
   const filter = service === undefined ? {} : { service };
-  const [snapshots, series, inferred] = await Promise.all([
+  const [snapshots, fromJvm, series, inferred] = await Promise.all([
     store.activeSnapshots({ ...filter, receivedSince: since }),
+    jvmRequestThreads(store, options, service, now),
     store.metricSeries({
       ...filter,
       names: [ACTIVE_REQUESTS_METRIC],
@@ -78,10 +81,48 @@ export async function activeAnswer(
     thresholds,
     instances: firstSourcePerInstance([
       snapshots.map((snapshot) => aged({ ...snapshot, source: 'snapshot' })),
+      fromJvm,
       fromMetric,
       fromTraces,
     ]),
   };
+}
+
+/**
+ * The request threads of each JVM's newest thread dump, while it is fresh (`isFresh` on the
+ * receive times of its two newest dumps: the agent dumps every `--interval`). A dump without any
+ * leaves the instance to the other sources.
+ */
+async function jvmRequestThreads(
+  store: Store,
+  options: ActiveOptions,
+  service: string | undefined,
+  now: number
+): Promise<ActiveInstance[]> {
+  const instances = await store.jvmInstances(service);
+  const answers = await Promise.all(
+    instances.map(async ({ service, instance }): Promise<ActiveInstance | undefined> => {
+      const [newest, previous] = await store.threadDumps({ service, instance, limit: 2 });
+      if (newest === undefined || !isFresh(newest.receivedAt, previous?.receivedAt, now, options.staleAfterMs)) {
+        return undefined;
+      }
+      const dump = await store.threadDump(newest.id);
+      const threads = requestThreads(dump?.threads ?? []);
+      if (threads.length === 0) {
+        return undefined; // no frames of a known server: maybe one Osprey does not recognise, so no "0"
+      }
+      return {
+        service,
+        instance,
+        takenAt: newest.takenAt,
+        requests: [],
+        source: 'jvm',
+        buckets: { fast: 0, slow: 0, verySlow: 0, unknownAge: threads.length },
+        threads,
+      };
+    })
+  );
+  return answers.filter((answer) => answer !== undefined);
 }
 
 /**

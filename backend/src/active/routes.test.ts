@@ -1,14 +1,14 @@
 /**
  * `GET /api/v1/active` on a real DuckDB store fed by the real OTel JS SDK's bodies: each instance
- * from its best source (a posted snapshot, `http.server.active_requests`, traces whose entry span
- * has not arrived), the source named, and /metrics' osprey_active_requests saying the same.
+ * from its best source (a posted snapshot, request threads in a JVM dump, `http.server.active_requests`,
+ * traces whose entry span has not arrived), the source named, and /metrics' osprey_active_requests saying the same.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { type ActiveResponse, API_PATHS } from '@osprey/model';
+import { type ActiveResponse, API_PATHS, JVM_API_PATHS } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
@@ -164,4 +164,36 @@ it('stops inferring once the trace settles, its entry span never having come', a
     await server.close();
     await settling.close();
   }
+});
+
+it('answers a JVM from the request threads of its newest dump, with their names and stack tops', async () => {
+  const dump = readFileSync(
+    path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'jvm', 'jdk17', 'request-jstack-l.txt')
+  );
+  const uploaded = await call('POST', `${JVM_API_PATHS.threadDumps}?service=billing&instance=billing-1`, {
+    headers: { ...INGEST, 'content-type': 'text/plain' },
+    body: dump,
+  });
+  expect(uploaded.statusCode).toBe(201);
+  // The same JVM's OTel agent exporting the metric too: the dump names the threads, so it wins.
+  expect(
+    await post(
+      API_PATHS.otlpMetrics,
+      await sdkActiveRequestsBody('billing', 'billing-1', { GET: { started: 3, ended: 0 } })
+    )
+  ).toBe(200);
+  const [billing] = (await active()).instances;
+  const sleeping = 'java.lang.Thread.sleep(java.base@17.0.15/Native Method)';
+  expect(billing).toMatchObject({
+    service: 'billing',
+    instance: 'billing-1',
+    source: 'jvm',
+    requests: [],
+    buckets: { fast: 0, slow: 0, verySlow: 0, unknownAge: 3 },
+    threads: [
+      { name: 'qtp1297685781-18', stackTop: sleeping, server: 'jetty' },
+      { name: 'qtp1297685781-20', stackTop: sleeping, server: 'jetty' },
+      { name: 'jdk-http-worker', stackTop: sleeping, server: 'jdk-httpserver' },
+    ],
+  });
 });

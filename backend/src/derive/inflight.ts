@@ -15,10 +15,18 @@ export interface MetricInFlight {
 }
 
 /**
+ * A periodic report seen at `newest` (epoch ms), the one before it at `previous`, still tells what
+ * runs now: younger than `staleAfterMs`, or than two of its own intervals when they are longer (a
+ * sender reporting every minute must not blink out between two reports).
+ */
+export function isFresh(newest: number, previous: number | undefined, now: number, staleAfterMs: number): boolean {
+  const interval = previous === undefined ? 0 : newest - previous;
+  return newest >= now - Math.max(staleAfterMs, 2 * interval);
+}
+
+/**
  * Per instance, the sum over its attribute sets (method, scheme, server address and port) of each
- * fresh series' newest value. A series is fresh while its newest point is younger than
- * `staleAfterMs`, or than two of its own export intervals when they are longer: the SDK's default
- * interval is 60 s, and an instance should not blink out between two exports. The counter is
+ * fresh series' newest value (`isFresh`: the SDK's default export interval is 60 s). The counter is
  * cumulative (the SDKs keep UpDownCounters cumulative whatever the temporality preference), so
  * its newest value is the count now; a negative one (a restart mid-request) counts as none.
  */
@@ -30,8 +38,7 @@ export function metricInFlight(series: readonly MetricSeries[], now: number, sta
     }
     const points = [...s.points].sort((a, b) => a.time - b.time);
     const newest = points[points.length - 1];
-    const interval = points.length > 1 ? newest.time - points[points.length - 2].time : 0;
-    if (newest.time < now - Math.max(staleAfterMs, 2 * interval)) {
+    if (!isFresh(newest.time, points[points.length - 2]?.time, now, staleAfterMs)) {
       continue;
     }
     const key = `${s.service}\u0000${s.instance}`;
