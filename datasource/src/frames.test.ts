@@ -372,12 +372,21 @@ describe('activeToFrame', () => {
           { endpoint: 'GET /a', elapsed: 100 },
           { endpoint: 'GET /b', elapsed: 9000 },
         ],
-        buckets: { fast: 1, slow: 0, verySlow: 1 },
+        source: 'snapshot',
+        buckets: { fast: 1, slow: 0, verySlow: 1, unknownAge: 0 },
+      },
+      {
+        service: 'orders',
+        instance: 'orders-2',
+        takenAt: 900,
+        requests: [],
+        source: 'metric',
+        buckets: { fast: 0, slow: 0, verySlow: 0, unknownAge: 3 },
       },
     ],
   };
 
-  it('gives one row per instance with its equalizer buckets', () => {
+  it('gives one row per instance with its equalizer buckets and source', () => {
     const frame = activeToFrame('E', res);
     expect(frame.name).toBe('active');
     expect(frame.meta?.custom).toEqual({ thresholds: { slow: 3000, verySlow: 8000 } });
@@ -385,19 +394,23 @@ describe('activeToFrame', () => {
       ['takenAt', FieldType.time],
       ['service', FieldType.string],
       ['instance', FieldType.string],
+      ['source', FieldType.string],
       ['fast', FieldType.number],
       ['slow', FieldType.number],
       ['verySlow', FieldType.number],
+      ['unknownAge', FieldType.number],
       ['total', FieldType.number],
     ]);
     expect(values(frame)).toEqual({
-      takenAt: [1000],
-      service: ['orders'],
-      instance: ['orders-1'],
-      fast: [1],
-      slow: [0],
-      verySlow: [1],
-      total: [2],
+      takenAt: [1000, 900],
+      service: ['orders', 'orders'],
+      instance: ['orders-1', 'orders-2'],
+      source: ['snapshot', 'metric'],
+      fast: [1, 0],
+      slow: [0, 0],
+      verySlow: [1, 0],
+      unknownAge: [0, 3],
+      total: [2, 3],
     });
   });
 });

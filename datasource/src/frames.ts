@@ -348,7 +348,11 @@ export function serviceMapToFrames(refId: string, map: ServiceMapResponse, ds: D
   return [nodes, edges];
 }
 
-/** Active services → one row per instance with its equalizer buckets (fast / slow / very slow in flight). */
+/**
+ * Active services → one row per instance with its equalizer buckets (fast / slow / very slow in
+ * flight, and those of unknown age) and the source that saw them: a bar gauge names each bar by
+ * the row's text fields, so the source shows beside the instance.
+ */
 export function activeToFrame(refId: string, res: ActiveResponse): DataFrame {
   const rows = res.instances;
   return createDataFrame({
@@ -359,6 +363,7 @@ export function activeToFrame(refId: string, res: ActiveResponse): DataFrame {
       { name: 'takenAt', type: FieldType.time, values: rows.map((r) => r.takenAt) },
       { name: 'service', type: FieldType.string, values: rows.map((r) => r.service) },
       { name: 'instance', type: FieldType.string, values: rows.map((r) => r.instance) },
+      { name: 'source', type: FieldType.string, values: rows.map((r) => r.source) },
       { name: 'fast', type: FieldType.number, values: rows.map((r) => r.buckets.fast), config: fixedColor('green') },
       { name: 'slow', type: FieldType.number, values: rows.map((r) => r.buckets.slow), config: fixedColor('orange') },
       {
@@ -367,7 +372,18 @@ export function activeToFrame(refId: string, res: ActiveResponse): DataFrame {
         values: rows.map((r) => r.buckets.verySlow),
         config: fixedColor('red'),
       },
-      { name: 'total', type: FieldType.number, values: rows.map((r) => r.requests.length) },
+      {
+        name: 'unknownAge',
+        type: FieldType.number,
+        values: rows.map((r) => r.buckets.unknownAge),
+        // No displayName: the bar gauge would name the bar by it alone, without instance and source.
+        config: fixedColor('blue'),
+      },
+      {
+        name: 'total',
+        type: FieldType.number,
+        values: rows.map((r) => r.buckets.fast + r.buckets.slow + r.buckets.verySlow + r.buckets.unknownAge),
+      },
     ],
   });
 }

@@ -318,7 +318,8 @@ it('active: the equalizer of the service', async () => {
         instance: 'orders-1',
         takenAt: RANGE.to,
         requests: [{ endpoint: 'GET /orders', elapsed: 9000 }],
-        buckets: { fast: 0, slow: 0, verySlow: 1 },
+        source: 'inferred',
+        buckets: { fast: 0, slow: 0, verySlow: 1, unknownAge: 0 },
       },
     ],
   };
@@ -326,7 +327,7 @@ it('active: the equalizer of the service', async () => {
   const [frame] = (await answer(ds, queryRequest([{ queryType: 'active', service: 'orders' }]))).data as DataFrame[];
   expect(backend.requests[0].params).toEqual({ service: 'orders' });
   expect(frame.name).toBe('active');
-  expect(byName(frame)).toMatchObject({ instance: ['orders-1'], verySlow: [1] });
+  expect(byName(frame)).toMatchObject({ instance: ['orders-1'], source: ['inferred'], verySlow: [1] });
 });
 
 it('services, instances and endpoints: sorted one-column lists, of the chosen service', async () => {

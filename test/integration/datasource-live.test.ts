@@ -434,9 +434,11 @@ describe('datasource against a live backend', () => {
       'takenAt',
       'service',
       'instance',
+      'source',
       'fast',
       'slow',
       'verySlow',
+      'unknownAge',
       'total',
     ]);
   });

@@ -138,7 +138,7 @@ describe('osprey serve ingest paths (real process)', () => {
     expect((await post('/api/v1/active', JSON.stringify(snapshot))).status).toBe(204);
     expect(await get<ActiveResponse>('/api/v1/active?service=legacy-erp')).toEqual({
       thresholds: { slow: 1000, verySlow: 2000 },
-      instances: [{ ...snapshot, buckets: { fast: 1, slow: 1, verySlow: 1 } }],
+      instances: [{ ...snapshot, source: 'snapshot', buckets: { fast: 1, slow: 1, verySlow: 1, unknownAge: 0 } }],
     });
   });
 

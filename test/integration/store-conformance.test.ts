@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import {
+  type ActiveResponse,
   ARROW_STREAM_MEDIA_TYPE,
   type ServicesResponse,
   type Span,
@@ -31,6 +32,7 @@ import {
   windowCases,
 } from './store-compare';
 import { makeWorkload, SERVICES } from './workload/store-workload';
+import { sdkActiveRequestsBody, sdkRunningRequest } from '../../backend/src/testing/otel-inflight';
 import { sdkLogBodies, sdkMetricsBodies } from '../../backend/src/testing/otel-sdk';
 
 const OTEL_METRIC_NAMES = [
@@ -408,5 +410,63 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
       expect(rows.transactions).toEqual([]);
     }
     expect(await tableCount()).toBe(tablesBefore);
+  });
+
+  // Last: it adds an unsettled trace, which the settle window then settles on each store.
+  it('answers in-flight requests from JVM dumps, metrics and unsettled traces alike', async () => {
+    const running = sdkRunningRequest('report', 'report-1', 9_000);
+    const metric = await sdkActiveRequestsBody('ledger', 'ledger-1', { GET: { started: 4, ended: 1 } });
+    for (const backend of [duck, ch]) {
+      const res = await fetch(`${backend.url}/api/v1/jvm/threaddumps?service=billing&instance=billing-1`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` },
+        body: readFileSync(path.join(JVM_FIXTURES, 'request-jstack-l.txt')),
+      });
+      expect(res.status).toBe(201);
+    }
+    for (const backend of [duck, ch]) {
+      for (const [route, body] of [
+        ['/v1/traces', running.body],
+        ['/v1/metrics', metric],
+      ] as const) {
+        const res = await fetch(`${backend.url}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` },
+          body: Buffer.from(body),
+        });
+        expect(res.status).toBe(200);
+      }
+    }
+    // Well within SETTLE_MS of the trace's arrival: neither store has settled it yet.
+    const answers = await Promise.all([duck, ch].map((backend) => get<ActiveResponse>(backend, '/api/v1/active')));
+    const sources = answers.map((answer) =>
+      answer.instances
+        .filter((i) => ['billing', 'report', 'ledger'].includes(i.service))
+        .map((i) => [
+          i.instance,
+          i.source,
+          i.buckets,
+          i.requests.map((r) => [r.endpoint, r.traceId]),
+          (i.threads ?? []).map((t) => t.name),
+        ])
+    );
+    expect(sources[0]).toEqual([
+      [
+        'billing-1',
+        'jvm',
+        { fast: 0, slow: 0, verySlow: 0, unknownAge: 3 },
+        [],
+        ['qtp1297685781-18', 'qtp1297685781-20', 'jdk-http-worker'],
+      ],
+      ['ledger-1', 'metric', { fast: 0, slow: 0, verySlow: 0, unknownAge: 3 }, [], []],
+      [
+        'report-1',
+        'inferred',
+        { fast: 0, slow: 0, verySlow: 1, unknownAge: 0 },
+        [['SELECT report', running.traceId]],
+        [],
+      ],
+    ]);
+    expect(sources[1]).toEqual(sources[0]);
   });
 });

@@ -13,7 +13,7 @@ export const DEFAULT_ACTIVE_STALE_MS = 30_000;
 
 /** In-flight requests counted by age into the equalizer's three bars. */
 export function equalizerBuckets(requests: readonly ActiveRequest[], thresholds: EqualizerThresholds): ActiveBuckets {
-  const buckets: ActiveBuckets = { fast: 0, slow: 0, verySlow: 0 };
+  const buckets: ActiveBuckets = { fast: 0, slow: 0, verySlow: 0, unknownAge: 0 };
   for (const { elapsed } of requests) {
     if (elapsed >= thresholds.verySlow) {
       buckets.verySlow += 1;

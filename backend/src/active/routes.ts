@@ -11,18 +11,13 @@ import type { FastifyInstance } from 'fastify';
 import { jsonBodies } from '../ingest/body';
 import { type IngestRouteOptions, reportOutcomes } from '../ingest/outcome';
 import { answers, schemaErrorFormatter } from '../server/schema';
-import { type EqualizerThresholds, equalizerBuckets } from './equalizer';
+import { type ActiveOptions, activeAnswer } from './answer';
 import { normaliseSnapshot } from './snapshot';
-
-export interface ActiveOptions {
-  thresholds: EqualizerThresholds;
-  /** Snapshots received longer ago than this are left out of the answer. */
-  staleAfterMs: number;
-}
 
 /**
  * Active services: agents POST what runs on their instance right now (204 once committed); Grafana
- * GETs each instance's newest snapshot that is not stale, counted into equalizer buckets.
+ * GETs each instance's in-flight requests from its best fresh source (answer.ts), counted into
+ * equalizer buckets.
  */
 export async function activeRoutes(
   fastify: FastifyInstance,
@@ -53,19 +48,6 @@ export async function activeRoutes(
       config: { scope: 'read' },
       schema: { querystring: ActiveQuerySchema, response: answers(ActiveResponseSchema) },
     },
-    async (request) => {
-      const { thresholds, staleAfterMs } = options.active;
-      const snapshots = await options.store.activeSnapshots({
-        ...request.query,
-        receivedSince: Date.now() - staleAfterMs,
-      });
-      return {
-        thresholds,
-        instances: snapshots.map((snapshot) => ({
-          ...snapshot,
-          buckets: equalizerBuckets(snapshot.requests, thresholds),
-        })),
-      };
-    }
+    async (request) => activeAnswer(options.store, options.active, request.query.service)
   );
 }

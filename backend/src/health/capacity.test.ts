@@ -21,16 +21,24 @@ describe("capacityRows (Little's law)", () => {
   });
 
   it('puts the equalizer’s in-flight count of the same instance beside it', () => {
-    const snapshot = { service: 's', instance: 'i', takenAt: 0, requests: [{ endpoint: 'e', elapsed: 1 }] };
+    const snapshot = {
+      service: 's',
+      instance: 'i',
+      takenAt: 0,
+      requests: [{ endpoint: 'e', elapsed: 1 }],
+      source: 'snapshot' as const,
+      buckets: { fast: 1, slow: 0, verySlow: 0, unknownAge: 0 },
+    };
+    const metric = { ...snapshot, instance: 'j', requests: [], source: 'metric' as const };
     const rows = capacityRows(
       [
         { service: 's', instance: 'i', requests: 10, meanElapsedMs: 10 },
         { service: 's', instance: 'j', requests: 10, meanElapsedMs: 10 },
       ],
-      [snapshot, { ...snapshot, service: 't' }],
+      [snapshot, { ...snapshot, service: 't' }, { ...metric, buckets: { ...metric.buckets, fast: 0, unknownAge: 4 } }],
       1,
       5
     );
-    expect(rows.map((r) => r.measuredConcurrency)).toEqual([1, undefined]);
+    expect(rows.map((r) => r.measuredConcurrency)).toEqual([1, 4]);
   });
 });

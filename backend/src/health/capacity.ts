@@ -1,19 +1,25 @@
-import type { ActiveSnapshot, CapacityRow } from '@osprey/model';
+import type { ActiveInstance, CapacityRow } from '@osprey/model';
 
 import type { InstanceThroughput } from '../store/store';
 
 /**
  * Little's law per instance over a window of `seconds`: L = λ × W with λ = requests / seconds and
  * W the mean response time; the most it can serve at `limit` in flight is limit / W. The measured
- * concurrency beside it is what the equalizer holds for that instance, when it has a snapshot.
+ * concurrency beside it is what the equalizer holds for that instance (every bucket, whichever
+ * source saw it), when it holds the instance.
  */
 export function capacityRows(
   throughput: readonly InstanceThroughput[],
-  snapshots: readonly ActiveSnapshot[],
+  equalizer: readonly ActiveInstance[],
   seconds: number,
   limit: number
 ): CapacityRow[] {
-  const measured = new Map(snapshots.map((s) => [`${s.service}\u0000${s.instance}`, s.requests.length]));
+  const measured = new Map(
+    equalizer.map(({ service, instance, buckets }) => [
+      `${service}\u0000${instance}`,
+      buckets.fast + buckets.slow + buckets.verySlow + buckets.unknownAge,
+    ])
+  );
   return throughput.map((row) => {
     const lambda = row.requests / seconds;
     const w = row.meanElapsedMs / 1000;

@@ -9,6 +9,7 @@ import {
 } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
+import { type ActiveOptions, activeAnswer } from '../active/answer';
 import { HttpError } from '../server/errors';
 import { windowQuerystring } from '../server/schema';
 import type { Store } from '../store/store';
@@ -33,11 +34,11 @@ function checkWindow(from: number, to: number): void {
 
 /**
  * The health hierarchy (health/hierarchy.ts) and capacity by Little's law (health/capacity.ts) of a
- * window, read scope. `staleAfterMs` is the equalizer's: older snapshots measure nothing.
+ * window, read scope. The measured concurrency is the equalizer's answer (active/answer.ts).
  */
 export async function healthRoutes(
   app: FastifyInstance,
-  options: { store: Store; staleAfterMs: number; now?: () => number }
+  options: { store: Store; active: ActiveOptions; now?: () => number }
 ): Promise<void> {
   app.get<{ Querystring: { from: number; to: number; by: HierarchyView } }>(
     HIERARCHY_API_PATH,
@@ -60,11 +61,11 @@ export async function healthRoutes(
       const { from, to, service, concurrencyLimit } = request.query;
       checkWindow(from, to);
       const now = (options.now ?? Date.now)();
-      const [throughput, snapshots] = await Promise.all([
+      const [throughput, equalizer] = await Promise.all([
         options.store.instanceThroughput(from, to, service),
-        options.store.activeSnapshots({ receivedSince: now - options.staleAfterMs, ...(service ? { service } : {}) }),
+        activeAnswer(options.store, options.active, service || undefined, now),
       ]);
-      const instances = capacityRows(throughput, snapshots, (to - from) / 1000, concurrencyLimit);
+      const instances = capacityRows(throughput, equalizer.instances, (to - from) / 1000, concurrencyLimit);
       return { from, to, concurrencyLimit, instances };
     }
   );

@@ -2,8 +2,7 @@ import { Gauge, type OpenMetricsContentType, Registry, type RegistryContentType 
 
 import type { CheckStatus } from '@osprey/model';
 
-import type { ActiveOptions } from '../active/routes';
-import { equalizerBuckets } from '../active/equalizer';
+import { type ActiveOptions, activeAnswer } from '../active/answer';
 import { registerCheckGauges } from '../checks/metrics';
 import { VERSION } from '../server/version';
 import type { Store } from '../store/store';
@@ -59,19 +58,18 @@ function registerStoreGauges(registry: Registry<RegistryContentType>, store: Sto
     },
   });
 
-  // The same buckets and staleness as GET /api/v1/active, so an alert on very slow requests and the
-  // equalizer panel agree; every bucket is set, a zero included, so "none stuck" is a value, not no data.
+  // GET /api/v1/active's answer itself, so an alert on very slow requests and the equalizer panel
+  // agree; every bucket is set, a zero included, so "none stuck" is a value, not no data.
   new Gauge({
     name: 'osprey_active_requests',
-    help: 'In-flight requests in the newest non-stale active-service snapshot of each instance, by equalizer bucket (elapsed when the snapshot was taken).',
-    labelNames: ['service', 'instance', 'bucket'],
+    help: 'In-flight requests of each instance as the equalizer counts them, by the source that saw them and equalizer bucket (elapsed when seen; unknownAge: a count without ages).',
+    labelNames: ['service', 'instance', 'source', 'bucket'],
     registers,
     async collect() {
       this.reset();
-      for (const snapshot of await store.activeSnapshots({ receivedSince: Date.now() - active.staleAfterMs })) {
-        const buckets = equalizerBuckets(snapshot.requests, active.thresholds);
+      for (const { service, instance, source, buckets } of (await activeAnswer(store, active, undefined)).instances) {
         for (const [bucket, count] of Object.entries(buckets)) {
-          this.set({ service: snapshot.service, instance: snapshot.instance, bucket }, count);
+          this.set({ service, instance, source, bucket }, count);
         }
       }
     },

@@ -231,7 +231,10 @@ describe('/metrics', () => {
     expect((await snapshot('shop-2', [])).status).toBe(204);
     const text = await (await get('rd')).text();
     const active = (instance: string, bucket: string) =>
-      sample(text, `osprey_active_requests{service="shop",instance="${instance}",bucket="${bucket}"}`);
+      sample(
+        text,
+        `osprey_active_requests{service="shop",instance="${instance}",source="snapshot",bucket="${bucket}"}`
+      );
     expect([active('shop-1', 'fast'), active('shop-1', 'slow'), active('shop-1', 'verySlow')]).toEqual([1, 2, 2]);
     expect([active('shop-2', 'fast'), active('shop-2', 'slow'), active('shop-2', 'verySlow')]).toEqual([0, 0, 0]);
     expect(sample(text, 'osprey_active_threshold_seconds{bucket="slow"}')).toBe(3);
@@ -253,7 +256,7 @@ describe('/metrics', () => {
     try {
       const text = await scrape(tuned);
       const shop1 = (bucket: string) =>
-        sample(text, `osprey_active_requests{service="shop",instance="shop-1",bucket="${bucket}"}`);
+        sample(text, `osprey_active_requests{service="shop",instance="shop-1",source="snapshot",bucket="${bucket}"}`);
       expect([shop1('fast'), shop1('slow'), shop1('verySlow')]).toEqual([0, 2, 3]);
       expect(sample(text, 'osprey_active_threshold_seconds{bucket="verySlow"}')).toBe(7.999);
       await new Promise((resolve) => setTimeout(resolve, 5));

@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import type { CheckDefinition } from '@osprey/model';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
-import { type ActiveOptions, activeRoutes } from '../active/routes';
+import type { ActiveOptions } from '../active/answer';
+import { activeRoutes } from '../active/routes';
 import { DEFAULT_ACTIVE_STALE_MS, DEFAULT_THRESHOLDS } from '../active/equalizer';
 import { requireTokens } from '../auth/plugin';
 import { checkRoutes } from '../checks/routes';
@@ -167,7 +168,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(checkRoutes, { store: options.store, scheduler });
     await authenticated.register(healthRoutes, {
       store: options.store,
-      staleAfterMs: active.staleAfterMs,
+      active,
       now: options.now,
     });
   });

@@ -593,6 +593,10 @@ export class DuckDbStore implements Store {
     return active.activeSnapshots(this.reader, query);
   }
 
+  unsettledSpans(arrivedSince: number): Promise<Span[]> {
+    return Promise.resolve(this.settleMemory.heldSpansArrivedSince(arrivedSince));
+  }
+
   insertMetricPoints(points: MetricPoint[]): Promise<void> {
     return this.write((writer) => otel.insertMetricPoints(writer, points), Math.max(1, points.length));
   }

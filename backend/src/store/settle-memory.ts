@@ -138,6 +138,20 @@ export class SettleMemory {
     return this.held;
   }
 
+  /**
+   * The lean spans held of the traces with an arrival at or after `since` (epoch ms): a read for
+   * in-flight inference, which the settle runs never see. Traces past the bound hold none.
+   */
+  heldSpansArrivedSince(since: number): Span[] {
+    const spans: Span[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.last >= since && entry.spans !== undefined) {
+        spans.push(...entry.spans);
+      }
+    }
+    return spans;
+  }
+
   /** Unsettled traces known. */
   traces(): number {
     return this.entries.size;

@@ -187,6 +187,12 @@ export interface Store {
   insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void>;
   /** Each instance's newest snapshot, by service then instance. */
   activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]>;
+  /**
+   * Spans of the traces not settled yet that had a span arrive at or after `arrivedSince` (epoch
+   * ms), as far as the store holds them at hand: ids, parent, kind, service and start are set,
+   * name and resource may be blank (read the trace for those). What in-flight inference reads.
+   */
+  unsettledSpans(arrivedSince: number): Promise<Span[]>;
 
   /** Stores one OTLP metrics batch whole; resolves once committed; may reject with OverloadedError. */
   insertMetricPoints(points: MetricPoint[]): Promise<void>;

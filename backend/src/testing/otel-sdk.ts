@@ -9,17 +9,21 @@ interface Serializer {
   serializeRequest(data: unknown): Uint8Array | undefined;
 }
 
-const transformer = require(
+export const transformer = require(
   require.resolve('@opentelemetry/otlp-transformer', { paths: [require.resolve('@opentelemetry/sdk-node')] })
 ) as Record<
-  'ProtobufMetricsSerializer' | 'JsonMetricsSerializer' | 'ProtobufLogsSerializer' | 'JsonLogsSerializer',
+  | 'ProtobufMetricsSerializer'
+  | 'JsonMetricsSerializer'
+  | 'ProtobufLogsSerializer'
+  | 'JsonLogsSerializer'
+  | 'ProtobufTraceSerializer',
   Serializer
 >;
 
 export const RESOURCE = { 'service.name': 'checkout', 'service.instance.id': 'checkout-1' };
 
 /** A reader the test collects from by hand. */
-class CollectingReader extends metrics.MetricReader {
+export class CollectingReader extends metrics.MetricReader {
   protected async onForceFlush(): Promise<void> {}
   protected async onShutdown(): Promise<void> {}
 }

@@ -1,7 +1,9 @@
-import type { ActiveRequest, ActiveSnapshot } from '@osprey/model';
+import type { ActiveRequest, ActiveSnapshot, Span } from '@osprey/model';
 
+import { TRACE_SPREAD_NS } from '../../derive/settle';
 import type { ActiveSnapshotQuery } from '../store';
 import type { ClickHouseConnection } from './connection';
+import { rowToSpan } from './rows';
 import { num, str } from './sql';
 
 /**
@@ -46,4 +48,32 @@ export async function activeSnapshots(
     takenAt: Number(row.taken_at),
     requests: JSON.parse(String(row.requests)) as ActiveRequest[],
   }));
+}
+
+/** Most spans one in-flight inference reads: a bound on the read, not a figure a workload reaches. */
+const MAX_UNSETTLED_SPANS = 100_000;
+
+/**
+ * The stored spans of the traces with an arrival at or after `arrivedSince` (epoch ms) that no
+ * settle run has covered yet (settle.ts' rule of due traces, without its quiet window). Spans of
+ * one trace start within TRACE_SPREAD_NS of each other, which bounds the scan of `spans`.
+ */
+export async function unsettledSpans(connection: ClickHouseConnection, arrivedSince: number): Promise<Span[]> {
+  const since = num(arrivedSince);
+  const startsFrom = BigInt(Math.max(0, Math.floor(arrivedSince))) * BigInt(1_000_000) - TRACE_SPREAD_NS;
+  const rows = await connection.rows(
+    `SELECT trace_id, span_id, parent_span_id, service, name, kind, toString(start_ns) AS start_text,
+            toString(duration_ns) AS duration_text, status, resource, '{}' AS attributes
+     FROM spans FINAL
+     WHERE start_ns >= ${num(startsFrom > BigInt(0) ? startsFrom : BigInt(0))}
+       AND trace_id GLOBAL IN (
+         SELECT trace_id FROM settle_pending
+         GLOBAL ANY LEFT JOIN (
+           SELECT trace_id, max(through) AS done FROM settle_done WHERE through >= ${since} GROUP BY trace_id
+         ) USING trace_id
+         WHERE arrived >= ${since} AND arrived > done
+       )
+     LIMIT ${num(MAX_UNSETTLED_SPANS)}`
+  );
+  return rows.map(rowToSpan);
 }

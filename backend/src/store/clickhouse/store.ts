@@ -397,6 +397,10 @@ export class ClickHouseStore implements Store {
     return active.activeSnapshots(this.connection, query);
   }
 
+  unsettledSpans(arrivedSince: number): Promise<Span[]> {
+    return active.unsettledSpans(this.connection, arrivedSince);
+  }
+
   insertMetricPoints(points: MetricPoint[]): Promise<void> {
     return otel.insertMetricPoints(this.connection, points);
   }
