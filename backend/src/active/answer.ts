@@ -1,4 +1,4 @@
-import type { ActiveInstance, ActiveResponse } from '@osprey/model';
+import type { ActiveInstance, ActiveResponse, ActiveThread } from '@osprey/model';
 
 import {
   ACTIVE_REQUESTS_METRIC,
@@ -89,6 +89,13 @@ export async function activeAnswer(
 }
 
 /**
+ * The request threads found in each store's dumps of the last answer, by dump id: a stored dump
+ * never changes, and parsing a JVM's whole dump (megabytes for thousands of threads) on every
+ * scrape would cost more than the rest of the answer. Holds only the newest dump of each JVM.
+ */
+const threadsOfDumps = new WeakMap<Store, Map<string, { service: string; threads: ActiveThread[] }>>();
+
+/**
  * The request threads of each JVM's newest thread dump, while it is fresh (`isFresh` on the
  * receive times of its two newest dumps: the agent dumps every `--interval`). A dump without any
  * leaves the instance to the other sources.
@@ -100,14 +107,17 @@ async function jvmRequestThreads(
   now: number
 ): Promise<ActiveInstance[]> {
   const instances = await store.jvmInstances(service);
+  const known = threadsOfDumps.get(store);
+  const found = new Map<string, { service: string; threads: ActiveThread[] }>();
   const answers = await Promise.all(
     instances.map(async ({ service, instance }): Promise<ActiveInstance | undefined> => {
       const [newest, previous] = await store.threadDumps({ service, instance, limit: 2 });
       if (newest === undefined || !isFresh(newest.receivedAt, previous?.receivedAt, now, options.staleAfterMs)) {
         return undefined;
       }
-      const dump = await store.threadDump(newest.id);
-      const threads = requestThreads(dump?.threads ?? []);
+      const threads =
+        known?.get(newest.id)?.threads ?? requestThreads((await store.threadDump(newest.id))?.threads ?? []);
+      found.set(newest.id, { service, threads });
       if (threads.length === 0) {
         return undefined; // no frames of a known server: maybe one Osprey does not recognise, so no "0"
       }
@@ -122,6 +132,9 @@ async function jvmRequestThreads(
       };
     })
   );
+  // An answer of one service keeps the other services' entries: it did not look at their JVMs.
+  const others = [...(known ?? [])].filter(([, entry]) => service !== undefined && entry.service !== service);
+  threadsOfDumps.set(store, new Map([...others, ...found]));
   return answers.filter((answer) => answer !== undefined);
 }
 

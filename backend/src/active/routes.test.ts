@@ -196,4 +196,17 @@ it('answers a JVM from the request threads of its newest dump, with their names 
       { name: 'jdk-http-worker', stackTop: sleeping, server: 'jdk-httpserver' },
     ],
   });
+
+  // A stored dump never changes: its threads are read once, not at every scrape, until a newer one comes.
+  const reads = jest.spyOn(store, 'threadDump');
+  await active();
+  await active('?service=billing');
+  expect(reads).not.toHaveBeenCalled();
+  const again = await call('POST', `${JVM_API_PATHS.threadDumps}?service=billing&instance=billing-1`, {
+    headers: { ...INGEST, 'content-type': 'text/plain' },
+    body: dump,
+  });
+  expect(again.statusCode).toBe(201);
+  expect((await active()).instances[0].buckets.unknownAge).toBe(3);
+  expect(reads).toHaveBeenCalledTimes(1);
 });
