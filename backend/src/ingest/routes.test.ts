@@ -240,7 +240,7 @@ describe('ingest routes', () => {
         status: 200,
         body: {
           thresholds: { slow: 3000, verySlow: 8000 },
-          instances: [{ ...snapshot, buckets: { fast: 1, slow: 2, verySlow: 1 } }],
+          instances: [{ ...snapshot, source: 'snapshot', buckets: { fast: 1, slow: 2, verySlow: 1, unknownAge: 0 } }],
         },
       });
       expect((await get('/api/v1/active?service=nobody')).body.instances).toEqual([]);
