@@ -26,6 +26,8 @@ export const API_PATHS = {
   serviceMap: '/api/v1/servicemap',
   /** Per-statement SQL statistics from the rollups (statistics.ts). */
   sqlStatistics: '/api/v1/statistics/sql',
+  /** Transactions' errors grouped by exception type and message template (error-types.ts). */
+  errorTypes: '/api/v1/statistics/errors',
   /** GET: in-flight requests with equalizer buckets; POST: one instance's snapshot. */
   active: '/api/v1/active',
   /** GET: OTLP metric points by name as series (model otel-metrics.ts); `/names` lists the names. */
@@ -48,9 +50,10 @@ export const MAX_TIME_BUCKETS = 5000;
 export const MAX_ELAPSED_BUCKETS = 500;
 
 /** A query time, epoch ms; bounded so `Infinity` (which coerces to a number) is refused. */
-const Time = () => Type.Number({ description: 'epoch milliseconds', minimum: -MAX_EPOCH_MS, maximum: MAX_EPOCH_MS });
+export const Time = () =>
+  Type.Number({ description: 'epoch milliseconds', minimum: -MAX_EPOCH_MS, maximum: MAX_EPOCH_MS });
 /** A filter value: absent means all, empty is an error (a blank variable, not "all"). */
-const Filter = (description: string) => Type.Optional(NonEmpty({ description }));
+export const Filter = (description: string) => Type.Optional(NonEmpty({ description }));
 
 export const ServicesResponseSchema = Type.Object({ services: Type.Array(Type.String()) });
 export type ServicesResponse = Static<typeof ServicesResponseSchema>;

@@ -144,6 +144,11 @@ export function conformanceCases(workload: Workload): Array<[string, string]> {
     ['SQL statistics by p95 of one service', `/api/v1/statistics/sql?${window}&sort=p95&service=cart`],
     ['SQL statistics by errors of one endpoint', `/api/v1/statistics/sql?${window}&sort=errors&endpoint=POST%20%2Fpay`],
     ['SQL statistics of one instance', `/api/v1/statistics/sql?${window}&instance=catalog-1`],
+    ['errors by type', `/api/v1/statistics/errors?${window}`],
+    [
+      'errors by type of one endpoint, 10 s steps',
+      `/api/v1/statistics/errors?${window}&endpoint=POST%20%2Fpay&step=10000`,
+    ],
     ['active services', '/api/v1/active'],
     ['active services of one service', '/api/v1/active?service=cart'],
   ];

@@ -15,6 +15,7 @@ import {
   ARROW_STREAM_MEDIA_TYPE,
   type ServicesResponse,
   type Span,
+  type ErrorTypesResponse,
   type SqlStatisticsResponse,
   type TransactionsResponse,
 } from '@osprey/model';
@@ -30,7 +31,7 @@ import {
   WINDOW_CASE_LIMIT,
   windowCases,
 } from './store-compare';
-import { makeWorkload, SERVICES } from './workload/store-workload';
+import { type ErrorTruth, makeWorkload, SERVICES } from './workload/store-workload';
 import { sdkLogBodies, sdkMetricsBodies } from '../../backend/src/testing/otel-sdk';
 
 const OTEL_METRIC_NAMES = [
@@ -277,6 +278,49 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
         expect(ofEndpoint.statements.map((s) => s.key)).toContain(got!.key);
       }
       expect(workload.sql.some((truth) => truth.errors > 0)).toBe(true);
+    }
+  });
+
+  it('errors by type hold the workload truth: groups, counts, endpoints, example traces, new in range', async () => {
+    const byType = new Map<string, ErrorTruth[]>();
+    for (const error of workload.errors) {
+      const id = JSON.stringify([error.service, error.errorType, error.template]);
+      byType.set(id, [...(byType.get(id) ?? []), error]);
+    }
+    expect([...byType.keys()]).toHaveLength(3);
+    const declined = workload.errors.filter((e) => e.errorType === 'CardDeclined');
+    const timeouts = workload.errors.filter((e) => e.errorType === 'AcquirerTimeout');
+    // Between the first card declined and the first timeout: only the timeout is new.
+    const later = (declined[0].endTime + timeouts[0].endTime) / 2;
+    expect(declined[0].endTime).toBeLessThan(timeouts[0].endTime);
+    for (const backend of [duck, ch]) {
+      const all = await get<ErrorTypesResponse>(
+        backend,
+        `/api/v1/statistics/errors?from=${workload.from}&to=${workload.to}`
+      );
+      expect(all.errorTypes).toHaveLength(byType.size);
+      for (const occurrences of byType.values()) {
+        const [{ service, errorType, template, endpoint }] = occurrences;
+        const newest = occurrences[occurrences.length - 1];
+        const got = all.errorTypes.find((t) => t.service === service && t.errorType === errorType);
+        expect(got).toMatchObject({ template, count: occurrences.length, endpoints: [endpoint], isNew: true });
+        expect(got!.exampleTraceId).toBe(newest.traceId);
+        expect(got!.firstSeen).toBeCloseTo(occurrences[0].endTime, 2);
+        expect(got!.lastSeen).toBeCloseTo(newest.endTime, 2);
+        expect(got!.counts.reduce((sum, c) => sum + c.count, 0)).toBe(occurrences.length);
+      }
+      const since = await get<ErrorTypesResponse>(backend, `/api/v1/statistics/errors?from=${later}&to=${workload.to}`);
+      expect(since.errorTypes.map((t) => [t.errorType, t.isNew, t.count]).sort()).toEqual(
+        [
+          ['', false, workload.errors.filter((e) => e.errorType === '' && e.endTime >= later).length],
+          ['AcquirerTimeout', true, timeouts.length],
+          ['CardDeclined', false, declined.length - 1],
+        ].sort()
+      );
+      expect(since.errorTypes.find((t) => t.errorType === 'CardDeclined')!.firstSeen).toBeCloseTo(
+        declined[0].endTime,
+        2
+      );
     }
   });
 

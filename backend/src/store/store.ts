@@ -25,6 +25,7 @@ import type {
   MetricSeriesResponse,
   ServiceMapResponse,
   RedQuery,
+  ErrorTypesResponse,
   SqlStatisticsQuery,
   SqlStatisticsResponse,
   SqlStatisticsSort,
@@ -38,6 +39,7 @@ import type {
   TransactionsResponse,
 } from '@osprey/model';
 
+import type { ErrorTypesRead } from '../errorstats/answer';
 import type { Backlog } from './overload';
 import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
 import type { WindowAnswer, WindowQuery } from './window';
@@ -165,6 +167,8 @@ export interface Store {
   serviceMap(from: number, to: number): Promise<ServiceMapResponse>;
   /** The top statements by `sort` of the SQL-statistics rollups of [from, to] (settled traces only). */
   sqlStatistics(query: SqlStatisticsQuery & { sort: SqlStatisticsSort; limit: number }): Promise<SqlStatisticsResponse>;
+  /** The error transactions ending in [from, to) grouped by service, exception type and message template. */
+  errorTypes(query: ErrorTypesRead): Promise<ErrorTypesResponse>;
 
   /** Stores a thread dump; resolves once committed; may reject with OverloadedError. */
   insertThreadDump(dump: NewThreadDump): Promise<void>;
