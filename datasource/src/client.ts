@@ -27,6 +27,8 @@ import {
   type HeapHistogramResponse,
   type HistogramDiff,
   type InstancesResponse,
+  type ErrorTypesQuery,
+  type ErrorTypesResponse,
   type JvmInstancesResponse,
   type JvmRequest,
   type JvmRequestCreate,
@@ -190,6 +192,10 @@ export class OspreyClient {
 
   sqlStatistics(query: SqlStatisticsQuery): Observable<SqlStatisticsResponse> {
     return this.get(API_PATHS.sqlStatistics, 'statements', toParams({ ...query }));
+  }
+
+  errorTypes(query: ErrorTypesQuery): Observable<ErrorTypesResponse> {
+    return this.get(API_PATHS.errorTypes, 'errorTypes', toParams({ ...query }));
   }
 
   active(service?: string): Observable<ActiveResponse> {

@@ -24,6 +24,7 @@ import { active } from './queries/active';
 import { logs, otelMetrics, runtime } from './queries/otel';
 import { capacity } from './queries/capacity';
 import { checkRuns, checks } from './queries/checks';
+import { errorTypes } from './queries/errors';
 import { hierarchy } from './queries/hierarchy';
 import type { QueryContext, QueryHandler } from './queries/context';
 import { JVM_HANDLERS } from './queries/jvm';
@@ -61,6 +62,7 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   hierarchy,
   capacity,
   sqlStatistics,
+  errorTypes,
   ...LIST_HANDLERS,
   ...JVM_HANDLERS,
   otelMetrics,

@@ -44,6 +44,7 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   hierarchy: [],
   capacity: ['service'],
   sqlStatistics: ['service', 'instance', 'endpoint'],
+  errorTypes: ['service', 'endpoint'],
   trace: ['traceId'],
   services: [],
   instances: ['service'],

@@ -28,7 +28,8 @@ export type OspreyQueryType =
   | 'checkRuns'
   | 'hierarchy'
   | 'capacity'
-  | 'sqlStatistics';
+  | 'sqlStatistics'
+  | 'errorTypes';
 
 export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'threadDumps',

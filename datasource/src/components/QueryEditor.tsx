@@ -1,6 +1,9 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 import {
+  DEFAULT_ERROR_TYPES_LIMIT,
+  DEFAULT_SQL_STATISTICS_LIMIT,
+  DEFAULT_TRANSACTION_LIMIT,
   HIERARCHY_VIEWS,
   type RedGroupBy,
   type SqlStatisticsSort,
@@ -38,6 +41,7 @@ export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
     value: 'sqlStatistics',
     description: 'Top statements by total time, count, p95 or errors',
   },
+  { label: 'Errors by type', value: 'errorTypes', description: 'Exception type and message, counted; new ones marked' },
   { label: 'Services', value: 'services', description: 'List of services' },
   { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
   { label: 'Endpoints', value: 'endpoints', description: 'List of endpoints of a service' },
@@ -68,6 +72,12 @@ const GROUP_BY: Array<SelectableValue<RedGroupBy>> = [
   { label: 'Instance', value: 'instance' },
   { label: 'Endpoint', value: 'endpoint' },
 ];
+
+/** The backend's default limit of the query types with one of their own. */
+const LIMIT_PLACEHOLDERS: Partial<Record<OspreyQueryType, number>> = {
+  sqlStatistics: DEFAULT_SQL_STATISTICS_LIMIT,
+  errorTypes: DEFAULT_ERROR_TYPES_LIMIT,
+};
 
 const SQL_SORTS: Array<SelectableValue<SqlStatisticsSort>> = [
   { label: 'Total time', value: 'totalTime' },
@@ -364,7 +374,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               type="number"
               width={10}
               value={query.limit ?? ''}
-              placeholder={jvm ? '500' : type === 'sqlStatistics' ? '20' : '10000'}
+              placeholder={String(LIMIT_PLACEHOLDERS[type] ?? (jvm ? 500 : DEFAULT_TRANSACTION_LIMIT))}
               onChange={(e: ChangeEvent<HTMLInputElement>) => update({ limit: positiveNumber(e.target.value) }, false)}
               onBlur={onRunQuery}
             />

@@ -26,6 +26,7 @@ export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
   hierarchy: ['hierarchyBy', 'focus'],
   capacity: ['service', 'concurrencyLimit'],
   sqlStatistics: ['service', 'instance', 'endpoint', 'sqlSort', 'limit'],
+  errorTypes: ['service', 'endpoint', 'limit'],
   services: [],
   instances: ['service'],
   endpoints: ['service'],
