@@ -28,6 +28,8 @@ export const API_PATHS = {
   sqlStatistics: '/api/v1/statistics/sql',
   /** Transactions' errors grouped by exception type and message template (error-types.ts). */
   errorTypes: '/api/v1/statistics/errors',
+  /** Per endpoint / service: counts, elapsed, SQL and API averages, users, Apdex (summary.ts). */
+  summary: '/api/v1/statistics/summary',
   /** GET: in-flight requests with equalizer buckets; POST: one instance's snapshot. */
   active: '/api/v1/active',
   /** GET: OTLP metric points by name as series (model otel-metrics.ts); `/names` lists the names. */

@@ -13,3 +13,4 @@ export * from './hierarchy';
 export * from './capacity';
 export * from './statistics';
 export * from './error-types';
+export * from './summary';

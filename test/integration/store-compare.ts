@@ -145,6 +145,15 @@ export function conformanceCases(workload: Workload): Array<[string, string]> {
     ['SQL statistics by errors of one endpoint', `/api/v1/statistics/sql?${window}&sort=errors&endpoint=POST%20%2Fpay`],
     ['SQL statistics of one instance', `/api/v1/statistics/sql?${window}&instance=catalog-1`],
     ['errors by type', `/api/v1/statistics/errors?${window}`],
+    ['summary by endpoint', `/api/v1/statistics/summary?${window}`],
+    [
+      'summary by service, Apdex T 60 ms, worst first',
+      `/api/v1/statistics/summary?${window}&groupBy=service&apdexT=60&sort=apdex`,
+    ],
+    [
+      'summary by instance of one service, top 1 by p95',
+      `/api/v1/statistics/summary?${window}&groupBy=instance&service=cart&sort=p95&limit=1`,
+    ],
     [
       'errors by type of one endpoint, 10 s steps',
       `/api/v1/statistics/errors?${window}&endpoint=POST%20%2Fpay&step=10000`,

@@ -17,6 +17,7 @@ import {
   type Span,
   type ErrorTypesResponse,
   type SqlStatisticsResponse,
+  type SummaryResponse,
   type TransactionsResponse,
 } from '@osprey/model';
 
@@ -32,6 +33,7 @@ import {
   windowCases,
 } from './store-compare';
 import { type ErrorTruth, makeWorkload, SERVICES } from './workload/store-workload';
+import { apdexZone } from '../../backend/src/derive/apdex';
 import { sdkLogBodies, sdkMetricsBodies } from '../../backend/src/testing/otel-sdk';
 
 const OTEL_METRIC_NAMES = [
@@ -321,6 +323,39 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
         declined[0].endTime,
         2
       );
+    }
+  });
+
+  it('endpoint summaries hold the workload truth: counts, errors, elapsed, users and Apdex', async () => {
+    const t = 100;
+    for (const backend of [duck, ch]) {
+      const answer = await get<SummaryResponse>(
+        backend,
+        `/api/v1/statistics/summary?from=${workload.from}&to=${workload.to}&service=frontend&apdexT=${t}`
+      );
+      expect(answer.summaries.map((s) => s.endpoint).sort()).toEqual(['GET /browse', 'GET /checkout']);
+      for (const row of answer.summaries) {
+        const requests = workload.requests.filter((r) => r.endpoint === row.endpoint);
+        const sorted = requests.map((r) => r.elapsed).sort((a, b) => a - b);
+        const zones = sorted.map((ms) => apdexZone(ms, t));
+        const satisfied = zones.filter((z) => z === 'satisfied').length;
+        const tolerating = zones.filter((z) => z === 'tolerating').length;
+        expect(row).toMatchObject({
+          service: 'frontend',
+          count: requests.length,
+          errors: requests.filter((r) => r.failed).length,
+          users: new Set(requests.map((r) => r.userId)).size,
+          satisfied,
+          tolerating,
+          avgSqlCount: 0,
+          avgApiCallCount: row.endpoint === 'GET /checkout' ? 2 : 1,
+        });
+        expect(row.apdex).toBeCloseTo((satisfied + tolerating / 2) / requests.length, 12);
+        expect(row.avgElapsed).toBeCloseTo(sorted.reduce((sum, ms) => sum + ms, 0) / sorted.length, 2);
+        expect(row.p95).toBeCloseTo(sorted[Math.ceil(0.95 * sorted.length) - 1], 2);
+        expect(row.maxElapsed).toBeCloseTo(sorted[sorted.length - 1], 2);
+      }
+      expect(answer.summaries.some((s) => s.tolerating > 0 && s.apdex < 1)).toBe(true);
     }
   });
 

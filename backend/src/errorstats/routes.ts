@@ -8,9 +8,9 @@ import {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 
-import { bad, checkTimeRange } from '../query/params';
+import { bad } from '../query/params';
+import { checkStatisticsWindow } from '../query/statistics-window';
 import { answers } from '../server/schema';
-import { MAX_SQL_STATISTICS_WINDOW_MS } from '../sqlstats/routes';
 import type { Store } from '../store/store';
 import { defaultErrorStep } from './answer';
 
@@ -30,10 +30,7 @@ export async function errorTypesRoutes(fastify: FastifyInstance, options: { stor
     },
     async (request) => {
       const query = request.query;
-      checkTimeRange(query);
-      if (query.to - query.from > MAX_SQL_STATISTICS_WINDOW_MS) {
-        throw bad('to', 'the window must not exceed 90 days');
-      }
+      checkStatisticsWindow(query);
       const step = query.step ?? defaultErrorStep(query.from, query.to);
       if ((query.to - query.from) / step > MAX_ERROR_TYPES_STEPS) {
         throw bad('step', `gives more than ${MAX_ERROR_TYPES_STEPS} steps over the window; make it larger`);

@@ -39,6 +39,7 @@ import type {
   ThreadDumpResponse,
   SqlStatisticsResponse,
   ErrorTypesResponse,
+  SummaryResponse,
 } from '@osprey/model';
 import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
 
@@ -50,6 +51,7 @@ import * as checks from './duckdb-checks';
 import * as hierarchy from './duckdb-hierarchy';
 import * as red from './duckdb-red';
 import { errorTypesFromTransactions } from './duckdb-errortypes';
+import { summaryFromTransactions } from './duckdb-summary';
 import { serviceMap } from './duckdb-servicemap';
 import { compactSqlStats, SQL_STATS_SCHEMA, sqlStatistics } from './duckdb-sqlstats';
 import * as settle from './duckdb-settle';
@@ -531,6 +533,10 @@ export class DuckDbStore implements Store {
 
   errorTypes(query: Parameters<Store['errorTypes']>[0]): Promise<ErrorTypesResponse> {
     return errorTypesFromTransactions(this.reader, query);
+  }
+
+  summary(query: Parameters<Store['summary']>[0]): Promise<SummaryResponse> {
+    return summaryFromTransactions(this.reader, query);
   }
 
   insertThreadDump(dump: NewThreadDump): Promise<void> {

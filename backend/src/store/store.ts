@@ -26,6 +26,7 @@ import type {
   ServiceMapResponse,
   RedQuery,
   ErrorTypesResponse,
+  SummaryResponse,
   SqlStatisticsQuery,
   SqlStatisticsResponse,
   SqlStatisticsSort,
@@ -40,6 +41,7 @@ import type {
 } from '@osprey/model';
 
 import type { ErrorTypesRead } from '../errorstats/answer';
+import type { SummaryRead } from '../summary/answer';
 import type { Backlog } from './overload';
 import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
 import type { WindowAnswer, WindowQuery } from './window';
@@ -169,6 +171,8 @@ export interface Store {
   sqlStatistics(query: SqlStatisticsQuery & { sort: SqlStatisticsSort; limit: number }): Promise<SqlStatisticsResponse>;
   /** The error transactions ending in [from, to) grouped by service, exception type and message template. */
   errorTypes(query: ErrorTypesRead): Promise<ErrorTypesResponse>;
+  /** Per service, instance or endpoint: counts, elapsed, SQL and API averages, users and Apdex of [from, to). */
+  summary(query: SummaryRead): Promise<SummaryResponse>;
 
   /** Stores a thread dump; resolves once committed; may reject with OverloadedError. */
   insertThreadDump(dump: NewThreadDump): Promise<void>;

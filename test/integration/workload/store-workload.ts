@@ -31,6 +31,15 @@ export interface Workload {
   sql: SqlTruth[];
   /** Every failed transaction: its exception and the message template errors by type should give. */
   errors: ErrorTruth[];
+  /** The frontend's transactions (the root spans), in sending order. */
+  requests: RequestTruth[];
+}
+
+export interface RequestTruth {
+  endpoint: 'GET /checkout' | 'GET /browse';
+  elapsed: number;
+  failed: boolean;
+  userId: string;
 }
 
 export interface ErrorTruth {
@@ -118,6 +127,7 @@ export function makeWorkload(start = Date.now() - 120_000): Workload {
   };
   const sql = new Map<string, SqlTruth>();
   const errors: ErrorTruth[] = [];
+  const requests: RequestTruth[] = [];
   /** A db client span sending `text`, whose normalised form is `statement`. */
   const db = (
     service: ServiceName,
@@ -242,6 +252,12 @@ export function makeWorkload(start = Date.now() - 120_000): Workload {
       });
     }
     root.end(t + ms + 5);
+    requests.push({
+      endpoint: checkout ? 'GET /checkout' : 'GET /browse',
+      elapsed: ms + 5,
+      failed: !ok,
+      userId: `u-${i % 7}`,
+    });
     traceIds.push(root.spanContext().traceId);
   }
 
@@ -265,5 +281,6 @@ export function makeWorkload(start = Date.now() - 120_000): Workload {
     to: start + REQUESTS * 1500 + 60_000,
     sql: [...sql.values()],
     errors,
+    requests,
   };
 }

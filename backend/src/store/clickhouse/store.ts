@@ -29,6 +29,7 @@ import type {
   TransactionsResponse,
   SqlStatisticsResponse,
   ErrorTypesResponse,
+  SummaryResponse,
 } from '@osprey/model';
 import type { HostSnapshotQuery, NewHostSnapshot } from '../host-rows';
 
@@ -67,6 +68,7 @@ import { rowToSpan, spanRow, transactionRow } from './rows';
 import { migrate } from './schema';
 import { serviceMap } from './servicemap';
 import { errorTypesFromTransactions } from './errortypes';
+import { summaryFromTransactions } from './summary';
 import { sqlStatistics } from './sqlstats';
 import * as settle from './settle';
 import { num, str } from './sql';
@@ -333,6 +335,10 @@ export class ClickHouseStore implements Store {
 
   errorTypes(query: Parameters<Store['errorTypes']>[0]): Promise<ErrorTypesResponse> {
     return errorTypesFromTransactions(this.connection, query);
+  }
+
+  summary(query: Parameters<Store['summary']>[0]): Promise<SummaryResponse> {
+    return summaryFromTransactions(this.connection, query);
   }
 
   insertThreadDump(dump: NewThreadDump): Promise<void> {
