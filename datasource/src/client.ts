@@ -41,6 +41,8 @@ import {
   type ServiceMapResponse,
   type SqlStatisticsQuery,
   type SqlStatisticsResponse,
+  type SummaryQuery,
+  type SummaryResponse,
   type ServicesResponse,
   type ThreadDumpDiff,
   type ThreadDumpListResponse,
@@ -196,6 +198,10 @@ export class OspreyClient {
 
   errorTypes(query: ErrorTypesQuery): Observable<ErrorTypesResponse> {
     return this.get(API_PATHS.errorTypes, 'errorTypes', toParams({ ...query }));
+  }
+
+  summary(query: SummaryQuery): Observable<SummaryResponse> {
+    return this.get(API_PATHS.summary, 'summaries', toParams({ ...query }));
   }
 
   active(service?: string): Observable<ActiveResponse> {

@@ -32,6 +32,7 @@ import { LIST_HANDLERS, listValues } from './queries/lists';
 import { red } from './queries/red';
 import { serviceMap } from './queries/servicemap';
 import { sqlStatistics } from './queries/sql';
+import { summary } from './queries/summary';
 import { trace } from './queries/trace';
 import { liveXlog, xlog } from './queries/xlog';
 import { interpolateQuery } from './template';
@@ -63,6 +64,7 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   capacity,
   sqlStatistics,
   errorTypes,
+  summary,
   ...LIST_HANDLERS,
   ...JVM_HANDLERS,
   otelMetrics,

@@ -45,6 +45,7 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   capacity: ['service'],
   sqlStatistics: ['service', 'instance', 'endpoint'],
   errorTypes: ['service', 'endpoint'],
+  summary: ['service', 'instance', 'endpoint'],
   trace: ['traceId'],
   services: [],
   instances: ['service'],

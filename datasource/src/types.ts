@@ -29,7 +29,8 @@ export type OspreyQueryType =
   | 'hierarchy'
   | 'capacity'
   | 'sqlStatistics'
-  | 'errorTypes';
+  | 'errorTypes'
+  | 'summary';
 
 export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'threadDumps',
@@ -94,6 +95,8 @@ export interface OspreyQuery extends DataQuery {
   live?: boolean;
   /** RED: one series per service, instance or endpoint (default service). */
   groupBy?: RedGroupBy;
+  /** Summary: the Apdex threshold, ms (absent = the backend's 500). */
+  apdexT?: number;
   redMetrics?: RedMetric[];
   /** otelMetrics: metric names, comma-separated. */
   metricNames?: string;

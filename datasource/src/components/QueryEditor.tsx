@@ -2,7 +2,9 @@ import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 import {
   DEFAULT_ERROR_TYPES_LIMIT,
+  DEFAULT_APDEX_T_MS,
   DEFAULT_SQL_STATISTICS_LIMIT,
+  DEFAULT_SUMMARY_LIMIT,
   DEFAULT_TRANSACTION_LIMIT,
   HIERARCHY_VIEWS,
   type RedGroupBy,
@@ -41,6 +43,11 @@ export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
     value: 'sqlStatistics',
     description: 'Top statements by total time, count, p95 or errors',
   },
+  {
+    label: 'Endpoint summary',
+    value: 'summary',
+    description: 'Per endpoint / service: count, error %, elapsed, SQL and API calls, users, Apdex',
+  },
   { label: 'Errors by type', value: 'errorTypes', description: 'Exception type and message, counted; new ones marked' },
   { label: 'Services', value: 'services', description: 'List of services' },
   { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
@@ -77,6 +84,7 @@ const GROUP_BY: Array<SelectableValue<RedGroupBy>> = [
 const LIMIT_PLACEHOLDERS: Partial<Record<OspreyQueryType, number>> = {
   sqlStatistics: DEFAULT_SQL_STATISTICS_LIMIT,
   errorTypes: DEFAULT_ERROR_TYPES_LIMIT,
+  summary: DEFAULT_SUMMARY_LIMIT,
 };
 
 const SQL_SORTS: Array<SelectableValue<SqlStatisticsSort>> = [
@@ -420,8 +428,21 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           <InlineField label="Group by" labelWidth={10}>
             <RadioButtonGroup
               options={GROUP_BY}
-              value={query.groupBy ?? 'service'}
+              value={query.groupBy ?? (type === 'summary' ? 'endpoint' : 'service')}
               onChange={(groupBy) => update({ groupBy })}
+            />
+          </InlineField>
+        )}
+        {uses('apdexT') && (
+          <InlineField label="Apdex T" labelWidth={10} tooltip="Satisfied at most T ms, tolerating at most 4T">
+            <Input
+              id="osprey-apdex-t"
+              type="number"
+              width={10}
+              value={query.apdexT ?? ''}
+              placeholder={String(DEFAULT_APDEX_T_MS)}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ apdexT: positiveNumber(e.target.value) }, false)}
+              onBlur={onRunQuery}
             />
           </InlineField>
         )}

@@ -27,6 +27,7 @@ export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
   capacity: ['service', 'concurrencyLimit'],
   sqlStatistics: ['service', 'instance', 'endpoint', 'sqlSort', 'limit'],
   errorTypes: ['service', 'endpoint', 'limit'],
+  summary: ['service', 'instance', 'endpoint', 'groupBy', 'apdexT', 'limit'],
   services: [],
   instances: ['service'],
   endpoints: ['service'],
