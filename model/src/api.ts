@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 
-import { Count, EpochMs, HexId, MAX_EPOCH_MS, Millis, NonEmpty, Strict, StringEnum } from './schema';
+import { ApdexT, Count, EpochMs, HexId, MAX_EPOCH_MS, Millis, NonEmpty, Strict, StringEnum } from './schema';
 import { type Transaction, TransactionSchema } from './transaction-columns';
 
 /**
@@ -157,6 +157,8 @@ export const RedQuerySchema = Strict({
   instance: Filter('instance name'),
   endpoint: Filter('endpoint name'),
   groupBy: Type.Optional(StringEnum(RED_GROUP_BYS, { default: 'service' })),
+  /** With it, each point carries its Apdex at this T. */
+  apdexT: Type.Optional(ApdexT()),
 });
 export type RedQuery = Static<typeof RedQuerySchema> & { groupBy: RedGroupBy };
 
@@ -173,6 +175,11 @@ export const RedPointSchema = Type.Object({
   p50: Type.Number(),
   p90: Type.Number(),
   p99: Type.Number(),
+  /**
+   * With `apdexT`: (satisfied + tolerating / 2) / count, 0..1. The rollup tier counts a request
+   * satisfied up to the upper bound of T's latency bucket (at most 19 % above T), as its percentiles.
+   */
+  apdex: Type.Optional(Type.Number()),
 });
 export type RedPoint = Static<typeof RedPointSchema>;
 

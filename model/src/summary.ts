@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 
 import { Filter, RED_GROUP_BYS, Time } from './api';
-import { Count, Strict, StringEnum } from './schema';
+import { ApdexT, Count, Strict, StringEnum } from './schema';
 
 /**
  * Service / endpoint summary (`GET /api/v1/statistics/summary`, Scouter's service summary): per
@@ -10,8 +10,6 @@ import { Count, Strict, StringEnum } from './schema';
  */
 
 export const DEFAULT_APDEX_T_MS = 500;
-/** Largest Apdex T: ten minutes; a larger T counts every request satisfied. */
-export const MAX_APDEX_T_MS = 600_000;
 export const DEFAULT_SUMMARY_LIMIT = 100;
 export const MAX_SUMMARY_LIMIT = 1000;
 
@@ -27,9 +25,7 @@ export const SummaryQuerySchema = Strict({
   endpoint: Filter('endpoint name'),
   groupBy: Type.Optional(StringEnum(RED_GROUP_BYS, { default: 'endpoint' })),
   /** Apdex threshold: satisfied at most T, tolerating at most 4T. */
-  apdexT: Type.Optional(
-    Type.Number({ exclusiveMinimum: 0, maximum: MAX_APDEX_T_MS, description: 'milliseconds, more than 0' })
-  ),
+  apdexT: Type.Optional(ApdexT()),
   sort: Type.Optional(StringEnum(SUMMARY_SORTS)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SUMMARY_LIMIT })),
 });

@@ -135,6 +135,8 @@ export function conformanceCases(workload: Workload): Array<[string, string]> {
       `/api/v1/metrics/red?${window}&step=30000&groupBy=endpoint&service=frontend`,
     ],
     ['RED rollup by instance', `/api/v1/metrics/red?${window}&step=60000&groupBy=instance`],
+    ['RED raw by endpoint with Apdex at 60 ms', `/api/v1/metrics/red?${window}&step=30000&groupBy=endpoint&apdexT=60`],
+    ['RED rollup by service with Apdex at 40 ms', `/api/v1/metrics/red?${window}&step=60000&groupBy=service&apdexT=40`],
     ['RED rollup, 2-minute step by endpoint', `/api/v1/metrics/red?${window}&step=120000&groupBy=endpoint`],
     ['instances', '/api/v1/instances'],
     ['endpoints of cart', '/api/v1/endpoints?service=cart'],
