@@ -17,7 +17,7 @@ import { type ChangeEvent, useEffect, useState } from 'react';
 import type { OspreyDataSource } from '../datasource';
 import {
   isJvmQueryType,
-  RED_METRICS,
+  RED_METRIC_OPTIONS,
   type OspreyOptions,
   type OspreyQuery,
   type OspreyQueryType,
@@ -100,6 +100,7 @@ const METRIC_LABELS: Record<RedMetric, string> = {
   p50: 'p50',
   p90: 'p90',
   p99: 'p99',
+  apdex: 'Apdex',
 };
 
 const option = (v?: string): SelectableValue<string> | null => (v ? { label: v, value: v } : null);
@@ -451,7 +452,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             <MultiSelect<RedMetric>
               inputId="osprey-red-metrics"
               width={40}
-              options={RED_METRICS.map((m) => ({ label: METRIC_LABELS[m], value: m }))}
+              options={RED_METRIC_OPTIONS.map((m) => ({ label: METRIC_LABELS[m], value: m }))}
               value={query.redMetrics ?? []}
               placeholder="All"
               onChange={(chosen) => update({ redMetrics: chosen.map((c) => c.value!).filter(Boolean) })}

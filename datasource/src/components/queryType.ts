@@ -18,7 +18,7 @@ export const QUERY_FIELDS: Record<OspreyQueryType, readonly QueryField[]> = {
     'live',
   ],
   trace: ['traceId'],
-  red: ['service', 'instance', 'endpoint', 'groupBy', 'redMetrics'],
+  red: ['service', 'instance', 'endpoint', 'groupBy', 'redMetrics', 'apdexT'],
   serviceMap: ['service'],
   active: ['service'],
   checks: ['check'],
