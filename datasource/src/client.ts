@@ -27,6 +27,8 @@ import {
   type HeapHistogramResponse,
   type HistogramDiff,
   type InstancesResponse,
+  type ErrorTypesQuery,
+  type ErrorTypesResponse,
   type JvmInstancesResponse,
   type JvmRequest,
   type JvmRequestCreate,
@@ -39,6 +41,8 @@ import {
   type ServiceMapResponse,
   type SqlStatisticsQuery,
   type SqlStatisticsResponse,
+  type SummaryQuery,
+  type SummaryResponse,
   type ServicesResponse,
   type ThreadDumpDiff,
   type ThreadDumpListResponse,
@@ -190,6 +194,14 @@ export class OspreyClient {
 
   sqlStatistics(query: SqlStatisticsQuery): Observable<SqlStatisticsResponse> {
     return this.get(API_PATHS.sqlStatistics, 'statements', toParams({ ...query }));
+  }
+
+  errorTypes(query: ErrorTypesQuery): Observable<ErrorTypesResponse> {
+    return this.get(API_PATHS.errorTypes, 'errorTypes', toParams({ ...query }));
+  }
+
+  summary(query: SummaryQuery): Observable<SummaryResponse> {
+    return this.get(API_PATHS.summary, 'summaries', toParams({ ...query }));
   }
 
   active(service?: string): Observable<ActiveResponse> {

@@ -24,6 +24,7 @@ import { active } from './queries/active';
 import { logs, otelMetrics, runtime } from './queries/otel';
 import { capacity } from './queries/capacity';
 import { checkRuns, checks } from './queries/checks';
+import { errorTypes } from './queries/errors';
 import { hierarchy } from './queries/hierarchy';
 import type { QueryContext, QueryHandler } from './queries/context';
 import { JVM_HANDLERS } from './queries/jvm';
@@ -31,6 +32,7 @@ import { LIST_HANDLERS, listValues } from './queries/lists';
 import { red } from './queries/red';
 import { serviceMap } from './queries/servicemap';
 import { sqlStatistics } from './queries/sql';
+import { summary } from './queries/summary';
 import { trace } from './queries/trace';
 import { liveXlog, xlog } from './queries/xlog';
 import { interpolateQuery } from './template';
@@ -61,6 +63,8 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   hierarchy,
   capacity,
   sqlStatistics,
+  errorTypes,
+  summary,
   ...LIST_HANDLERS,
   ...JVM_HANDLERS,
   otelMetrics,

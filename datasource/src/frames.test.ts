@@ -158,8 +158,8 @@ describe('fillSteps', () => {
   it('idle steps say "nothing happened", not "unknown" for rate and errors', () => {
     const rows = fillSteps({ service: 's', points: [point(2000, 4)] }, 1000, 3000, 1000);
     expect(rows).toEqual([
-      { time: 1000, rate: 0, errorPercent: 0, p50: null, p90: null, p99: null },
-      { time: 2000, rate: 4, errorPercent: 25, p50: 5, p90: 9, p99: 12 },
+      { time: 1000, rate: 0, errorPercent: 0, p50: null, p90: null, p99: null, apdex: null },
+      { time: 2000, rate: 4, errorPercent: 25, p50: 5, p90: 9, p99: 12, apdex: null },
     ]);
   });
 });

@@ -93,6 +93,7 @@ const RED_FIELDS: Record<RedMetric, { label: string; unit: string }> = {
   p50: { label: 'p50', unit: 'ms' },
   p90: { label: 'p90', unit: 'ms' },
   p99: { label: 'p99', unit: 'ms' },
+  apdex: { label: 'Apdex', unit: 'none' },
 };
 
 /** "orders", "orders shop-1" or "orders GET /orders": how a RED group is named in legends. */
@@ -107,6 +108,7 @@ interface RedRow {
   p50: number | null;
   p90: number | null;
   p99: number | null;
+  apdex: number | null;
 }
 
 /**
@@ -122,6 +124,7 @@ export function fillSteps(series: RedSeries, from: number, to: number, step: num
     p50: p.p50,
     p90: p.p90,
     p99: p.p99,
+    apdex: p.apdex ?? null,
   }));
   const start = Math.floor(from / step) * step;
   if (step <= 0 || rows.some((r) => (r.time - start) % step !== 0) || (to - start) / step > 100_000) {
@@ -130,7 +133,7 @@ export function fillSteps(series: RedSeries, from: number, to: number, step: num
   const byTime = new Map(rows.map((r) => [r.time, r]));
   const filled: RedRow[] = [];
   for (let time = start; time < to; time += step) {
-    filled.push(byTime.get(time) ?? { time, rate: 0, errorPercent: 0, p50: null, p90: null, p99: null });
+    filled.push(byTime.get(time) ?? { time, rate: 0, errorPercent: 0, p50: null, p90: null, p99: null, apdex: null });
   }
   return filled;
 }

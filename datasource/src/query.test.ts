@@ -238,6 +238,33 @@ it('RED: one series frame per group on the panel step, filters and groupBy in th
   expect(byName(frame).rate).toContain(1);
 });
 
+it('RED: the Apdex is asked for at the query T only when drawn; steps without requests have none', async () => {
+  const { ds, backend } = testDataSource();
+  const point = { count: 60, rate: 1, errors: 6, errorRatio: 0.1, p50: 10, p90: 40, p99: 90 };
+  const red: RedResponse = {
+    step: 60_000,
+    tier: 'rollup',
+    // The second step of the grid: the first has no requests.
+    series: [
+      {
+        service: 'orders',
+        points: [{ time: Math.floor(RANGE.from / 60_000) * 60_000 + 60_000, ...point, apdex: 0.8 }],
+      },
+    ],
+  };
+  backend.on('/api/v1/metrics/red', { json: red });
+  const res = await answer(ds, queryRequest([{ queryType: 'red', redMetrics: ['apdex'], apdexT: 300 }]));
+  await answer(ds, queryRequest([{ queryType: 'red', redMetrics: ['apdex'] }]));
+  await answer(ds, queryRequest([{ queryType: 'red', apdexT: 300 }]));
+  expect(backend.requests.map((r) => r.params.apdexT)).toEqual(['300', '500', undefined]);
+  const [frame] = res.data as DataFrame[];
+  expect(frame.fields.map((f) => [f.name, f.config.unit])).toEqual([
+    ['time', undefined],
+    ['apdex', 'none'],
+  ]);
+  expect(byName(frame).apdex.slice(0, 2)).toEqual([null, 0.8]);
+});
+
 describe('trace', () => {
   const trace: Trace = {
     traceId: 'abc',

@@ -44,6 +44,8 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   hierarchy: [],
   capacity: ['service'],
   sqlStatistics: ['service', 'instance', 'endpoint'],
+  errorTypes: ['service', 'endpoint'],
+  summary: ['service', 'instance', 'endpoint'],
   trace: ['traceId'],
   services: [],
   instances: ['service'],

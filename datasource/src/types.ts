@@ -28,7 +28,9 @@ export type OspreyQueryType =
   | 'checkRuns'
   | 'hierarchy'
   | 'capacity'
-  | 'sqlStatistics';
+  | 'sqlStatistics'
+  | 'errorTypes'
+  | 'summary';
 
 export const JVM_QUERY_TYPES: readonly JvmQueryType[] = [
   'threadDumps',
@@ -48,10 +50,13 @@ export function isListQueryType(t: OspreyQueryType | undefined): t is ListQueryT
   return LIST_QUERY_TYPES.includes(t as ListQueryType);
 }
 
-/** The RED series a query draws; all of them when none is chosen. */
-export type RedMetric = 'rate' | 'errorPercent' | 'p50' | 'p90' | 'p99';
+/** The RED series a query draws; RED_METRICS when none is chosen. */
+export type RedMetric = 'rate' | 'errorPercent' | 'p50' | 'p90' | 'p99' | 'apdex';
 
 export const RED_METRICS: readonly RedMetric[] = ['rate', 'errorPercent', 'p50', 'p90', 'p99'];
+
+/** What the editor offers: the default ones, and the Apdex at the query's T (asked for only when chosen). */
+export const RED_METRIC_OPTIONS: readonly RedMetric[] = [...RED_METRICS, 'apdex'];
 
 /** One panel query. `trace` is what the traceId data link opens in Explore. */
 export interface OspreyQuery extends DataQuery {
@@ -93,6 +98,8 @@ export interface OspreyQuery extends DataQuery {
   live?: boolean;
   /** RED: one series per service, instance or endpoint (default service). */
   groupBy?: RedGroupBy;
+  /** Summary and RED's apdex: the Apdex threshold, ms (absent = 500). */
+  apdexT?: number;
   redMetrics?: RedMetric[];
   /** otelMetrics: metric names, comma-separated. */
   metricNames?: string;

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 
-import { Count, EpochMs, HexId, MAX_EPOCH_MS, Millis, NonEmpty, Strict, StringEnum } from './schema';
+import { ApdexT, Count, EpochMs, HexId, MAX_EPOCH_MS, Millis, NonEmpty, Strict, StringEnum } from './schema';
 import { type Transaction, TransactionSchema } from './transaction-columns';
 
 /**
@@ -26,6 +26,10 @@ export const API_PATHS = {
   serviceMap: '/api/v1/servicemap',
   /** Per-statement SQL statistics from the rollups (statistics.ts). */
   sqlStatistics: '/api/v1/statistics/sql',
+  /** Transactions' errors grouped by exception type and message template (error-types.ts). */
+  errorTypes: '/api/v1/statistics/errors',
+  /** Per endpoint / service: counts, elapsed, SQL and API averages, users, Apdex (summary.ts). */
+  summary: '/api/v1/statistics/summary',
   /** GET: in-flight requests with equalizer buckets; POST: one instance's snapshot. */
   active: '/api/v1/active',
   /** GET: OTLP metric points by name as series (model otel-metrics.ts); `/names` lists the names. */
@@ -48,9 +52,10 @@ export const MAX_TIME_BUCKETS = 5000;
 export const MAX_ELAPSED_BUCKETS = 500;
 
 /** A query time, epoch ms; bounded so `Infinity` (which coerces to a number) is refused. */
-const Time = () => Type.Number({ description: 'epoch milliseconds', minimum: -MAX_EPOCH_MS, maximum: MAX_EPOCH_MS });
+export const Time = () =>
+  Type.Number({ description: 'epoch milliseconds', minimum: -MAX_EPOCH_MS, maximum: MAX_EPOCH_MS });
 /** A filter value: absent means all, empty is an error (a blank variable, not "all"). */
-const Filter = (description: string) => Type.Optional(NonEmpty({ description }));
+export const Filter = (description: string) => Type.Optional(NonEmpty({ description }));
 
 export const ServicesResponseSchema = Type.Object({ services: Type.Array(Type.String()) });
 export type ServicesResponse = Static<typeof ServicesResponseSchema>;
@@ -152,6 +157,8 @@ export const RedQuerySchema = Strict({
   instance: Filter('instance name'),
   endpoint: Filter('endpoint name'),
   groupBy: Type.Optional(StringEnum(RED_GROUP_BYS, { default: 'service' })),
+  /** With it, each point carries its Apdex at this T. */
+  apdexT: Type.Optional(ApdexT()),
 });
 export type RedQuery = Static<typeof RedQuerySchema> & { groupBy: RedGroupBy };
 
@@ -168,6 +175,11 @@ export const RedPointSchema = Type.Object({
   p50: Type.Number(),
   p90: Type.Number(),
   p99: Type.Number(),
+  /**
+   * With `apdexT`: (satisfied + tolerating / 2) / count, 0..1. The rollup tier counts a request
+   * satisfied up to the upper bound of T's latency bucket (at most 19 % above T), as its percentiles.
+   */
+  apdex: Type.Optional(Type.Number()),
 });
 export type RedPoint = Static<typeof RedPointSchema>;
 

@@ -13,3 +13,5 @@ export * from './hierarchy';
 export * from './capacity';
 export * from './statistics';
 export * from './profile';
+export * from './error-types';
+export * from './summary';

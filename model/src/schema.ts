@@ -27,6 +27,13 @@ export const HexId = (digits: number, options: SchemaOptions = {}) =>
     ...options,
   });
 
+/** Largest Apdex T: ten minutes; a larger T counts every request satisfied. */
+export const MAX_APDEX_T_MS = 600_000;
+
+/** An Apdex threshold T, ms: satisfied at most T, tolerating at most 4T. */
+export const ApdexT = (options: SchemaOptions = {}) =>
+  Type.Number({ exclusiveMinimum: 0, maximum: MAX_APDEX_T_MS, description: 'milliseconds, more than 0', ...options });
+
 /** A count that fits the stores' 32-bit integer columns. */
 export const Count = (options: SchemaOptions = {}) => Type.Integer({ minimum: 0, maximum: INT32_MAX, ...options });
 

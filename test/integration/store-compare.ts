@@ -135,6 +135,8 @@ export function conformanceCases(workload: Workload): Array<[string, string]> {
       `/api/v1/metrics/red?${window}&step=30000&groupBy=endpoint&service=frontend`,
     ],
     ['RED rollup by instance', `/api/v1/metrics/red?${window}&step=60000&groupBy=instance`],
+    ['RED raw by endpoint with Apdex at 60 ms', `/api/v1/metrics/red?${window}&step=30000&groupBy=endpoint&apdexT=60`],
+    ['RED rollup by service with Apdex at 40 ms', `/api/v1/metrics/red?${window}&step=60000&groupBy=service&apdexT=40`],
     ['RED rollup, 2-minute step by endpoint', `/api/v1/metrics/red?${window}&step=120000&groupBy=endpoint`],
     ['instances', '/api/v1/instances'],
     ['endpoints of cart', '/api/v1/endpoints?service=cart'],
@@ -144,6 +146,20 @@ export function conformanceCases(workload: Workload): Array<[string, string]> {
     ['SQL statistics by p95 of one service', `/api/v1/statistics/sql?${window}&sort=p95&service=cart`],
     ['SQL statistics by errors of one endpoint', `/api/v1/statistics/sql?${window}&sort=errors&endpoint=POST%20%2Fpay`],
     ['SQL statistics of one instance', `/api/v1/statistics/sql?${window}&instance=catalog-1`],
+    ['errors by type', `/api/v1/statistics/errors?${window}`],
+    ['summary by endpoint', `/api/v1/statistics/summary?${window}`],
+    [
+      'summary by service, Apdex T 60 ms, worst first',
+      `/api/v1/statistics/summary?${window}&groupBy=service&apdexT=60&sort=apdex`,
+    ],
+    [
+      'summary by instance of one service, top 1 by p95',
+      `/api/v1/statistics/summary?${window}&groupBy=instance&service=cart&sort=p95&limit=1`,
+    ],
+    [
+      'errors by type of one endpoint, 10 s steps',
+      `/api/v1/statistics/errors?${window}&endpoint=POST%20%2Fpay&step=10000`,
+    ],
     ['active services', '/api/v1/active'],
     ['active services of one service', '/api/v1/active?service=cart'],
   ];

@@ -16,7 +16,9 @@ import {
   ARROW_STREAM_MEDIA_TYPE,
   type ServicesResponse,
   type Span,
+  type ErrorTypesResponse,
   type SqlStatisticsResponse,
+  type SummaryResponse,
   type TransactionsResponse,
 } from '@osprey/model';
 
@@ -31,8 +33,9 @@ import {
   WINDOW_CASE_LIMIT,
   windowCases,
 } from './store-compare';
-import { makeWorkload, SERVICES } from './workload/store-workload';
+import { type ErrorTruth, makeWorkload, SERVICES } from './workload/store-workload';
 import { sdkActiveRequestsBody, sdkRunningRequest } from '../../backend/src/testing/otel-inflight';
+import { apdexZone } from '../../backend/src/derive/apdex';
 import { sdkLogBodies, sdkMetricsBodies } from '../../backend/src/testing/otel-sdk';
 
 const OTEL_METRIC_NAMES = [
@@ -279,6 +282,82 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
         expect(ofEndpoint.statements.map((s) => s.key)).toContain(got!.key);
       }
       expect(workload.sql.some((truth) => truth.errors > 0)).toBe(true);
+    }
+  });
+
+  it('errors by type hold the workload truth: groups, counts, endpoints, example traces, new in range', async () => {
+    const byType = new Map<string, ErrorTruth[]>();
+    for (const error of workload.errors) {
+      const id = JSON.stringify([error.service, error.errorType, error.template]);
+      byType.set(id, [...(byType.get(id) ?? []), error]);
+    }
+    expect([...byType.keys()]).toHaveLength(3);
+    const declined = workload.errors.filter((e) => e.errorType === 'CardDeclined');
+    const timeouts = workload.errors.filter((e) => e.errorType === 'AcquirerTimeout');
+    // Between the first card declined and the first timeout: only the timeout is new.
+    const later = (declined[0].endTime + timeouts[0].endTime) / 2;
+    expect(declined[0].endTime).toBeLessThan(timeouts[0].endTime);
+    for (const backend of [duck, ch]) {
+      const all = await get<ErrorTypesResponse>(
+        backend,
+        `/api/v1/statistics/errors?from=${workload.from}&to=${workload.to}`
+      );
+      expect(all.errorTypes).toHaveLength(byType.size);
+      for (const occurrences of byType.values()) {
+        const [{ service, errorType, template, endpoint }] = occurrences;
+        const newest = occurrences[occurrences.length - 1];
+        const got = all.errorTypes.find((t) => t.service === service && t.errorType === errorType);
+        expect(got).toMatchObject({ template, count: occurrences.length, endpoints: [endpoint], isNew: true });
+        expect(got!.exampleTraceId).toBe(newest.traceId);
+        expect(got!.firstSeen).toBeCloseTo(occurrences[0].endTime, 2);
+        expect(got!.lastSeen).toBeCloseTo(newest.endTime, 2);
+        expect(got!.counts.reduce((sum, c) => sum + c.count, 0)).toBe(occurrences.length);
+      }
+      const since = await get<ErrorTypesResponse>(backend, `/api/v1/statistics/errors?from=${later}&to=${workload.to}`);
+      expect(since.errorTypes.map((t) => [t.errorType, t.isNew, t.count]).sort()).toEqual(
+        [
+          ['', false, workload.errors.filter((e) => e.errorType === '' && e.endTime >= later).length],
+          ['AcquirerTimeout', true, timeouts.length],
+          ['CardDeclined', false, declined.length - 1],
+        ].sort()
+      );
+      expect(since.errorTypes.find((t) => t.errorType === 'CardDeclined')!.firstSeen).toBeCloseTo(
+        declined[0].endTime,
+        2
+      );
+    }
+  });
+
+  it('endpoint summaries hold the workload truth: counts, errors, elapsed, users and Apdex', async () => {
+    const t = 100;
+    for (const backend of [duck, ch]) {
+      const answer = await get<SummaryResponse>(
+        backend,
+        `/api/v1/statistics/summary?from=${workload.from}&to=${workload.to}&service=frontend&apdexT=${t}`
+      );
+      expect(answer.summaries.map((s) => s.endpoint).sort()).toEqual(['GET /browse', 'GET /checkout']);
+      for (const row of answer.summaries) {
+        const requests = workload.requests.filter((r) => r.endpoint === row.endpoint);
+        const sorted = requests.map((r) => r.elapsed).sort((a, b) => a - b);
+        const zones = sorted.map((ms) => apdexZone(ms, t));
+        const satisfied = zones.filter((z) => z === 'satisfied').length;
+        const tolerating = zones.filter((z) => z === 'tolerating').length;
+        expect(row).toMatchObject({
+          service: 'frontend',
+          count: requests.length,
+          errors: requests.filter((r) => r.failed).length,
+          users: new Set(requests.map((r) => r.userId)).size,
+          satisfied,
+          tolerating,
+          avgSqlCount: 0,
+          avgApiCallCount: row.endpoint === 'GET /checkout' ? 2 : 1,
+        });
+        expect(row.apdex).toBeCloseTo((satisfied + tolerating / 2) / requests.length, 12);
+        expect(row.avgElapsed).toBeCloseTo(sorted.reduce((sum, ms) => sum + ms, 0) / sorted.length, 2);
+        expect(row.p95).toBeCloseTo(sorted[Math.ceil(0.95 * sorted.length) - 1], 2);
+        expect(row.maxElapsed).toBeCloseTo(sorted[sorted.length - 1], 2);
+      }
+      expect(answer.summaries.some((s) => s.tolerating > 0 && s.apdex < 1)).toBe(true);
     }
   });
 

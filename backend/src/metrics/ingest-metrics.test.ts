@@ -49,10 +49,12 @@ describe('durationBucket', () => {
     [0, 0],
     [0.005, 0],
     [0.0051, 1],
-    [3, 9],
-    [3.0001, 10],
-    [60, 14],
-    [60.5, 15],
+    [2, 8],
+    [2.0001, 9],
+    [3, 10],
+    [3.0001, 11],
+    [60, 15],
+    [60.5, 16],
   ])('%p s falls in bucket %p (upper bounds inclusive, the last is +Inf)', (seconds, bucket) => {
     expect(durationBucket(seconds)).toBe(bucket);
   });

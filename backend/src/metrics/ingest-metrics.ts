@@ -9,9 +9,11 @@ export const EXEMPLAR_TRACE_ID_LABEL = 'trace_id';
 
 /**
  * Transaction latency buckets, seconds: web-request scale from 5 ms to a minute, with Scouter's
- * active-service edges (3 s, 8 s) so alert rules can count "slow" and "very slow" exactly.
+ * active-service edges (3 s, 8 s) so alert rules can count "slow" and "very slow" exactly, and
+ * 0.5 s and 2 s so the Apdex at the summary's default T of 500 ms (tolerating up to 4T) is exact too
+ * (the recording rule service:osprey_apdex_500ms:ratio_rate5m).
  */
-export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 3, 5, 8, 10, 30, 60];
+export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 3, 5, 8, 10, 30, 60];
 const COMMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** One registry's copy of the counters (see IngestMetrics for why there are two). */

@@ -153,6 +153,7 @@ describe('/metrics', () => {
     expect(sample(text, 'osprey_transaction_errors_total{service="cart",endpoint="GET /cart"}')).toBe(1);
     expect(sample(text, 'osprey_transaction_errors_total{service="shop",endpoint="POST /pay"}')).toBe(0);
     const shop = 'service="shop",endpoint="POST /pay",status="ok"';
+    expect(sample(text, `osprey_transaction_duration_seconds_bucket{le="2",${shop}}`)).toBe(0);
     expect(sample(text, `osprey_transaction_duration_seconds_bucket{le="2.5",${shop}}`)).toBe(0);
     expect(sample(text, `osprey_transaction_duration_seconds_bucket{le="3",${shop}}`)).toBe(1);
     expect(sample(text, `osprey_transaction_duration_seconds_sum{${shop}}`)).toBeCloseTo(2.6, 6);

@@ -121,6 +121,7 @@ describe('GET /api/v1/metrics/red parameters', () => {
       endpoint: 'GET /x',
       groupBy: 'endpoint',
     });
+    expect(red({ from: '0', to: '60000', step: '60000', apdexT: '250' })).toMatchObject({ apdexT: 250 });
     expect(red({ from: '0', to: '60000', step: '60000' })).toEqual({
       from: 0,
       to: 60000,
@@ -139,6 +140,9 @@ describe('GET /api/v1/metrics/red parameters', () => {
     [{ from: '0', to: '10', step: '1', groupBy: 'user' }, '"groupBy": must be one of service, instance, endpoint'],
     [{ from: '0', to: '10', step: '1', service: '' }, '"service": must not be empty'],
     [{ from: '0', to: '10', step: '1', limit: '5' }, '"limit": unknown parameter'],
+    [{ from: '0', to: '10', step: '1', apdexT: '0' }, '"apdexT": must be > 0'],
+    [{ from: '0', to: '10', step: '1', apdexT: '-250' }, '"apdexT": must be > 0'],
+    [{ from: '0', to: '10', step: '1', apdexT: 'soon' }, '"apdexT": must be a number'],
   ] as Array<[Record<string, unknown>, string]>)('%j → 400 %s', (raw, message) => {
     expect(() => red(raw)).toThrow(message);
   });

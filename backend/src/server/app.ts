@@ -26,6 +26,8 @@ import { queryRoutes } from '../query/routes';
 import { serviceMapRoutes } from '../servicemap/routes';
 import { profileRoutes } from '../profile/routes';
 import { sqlStatisticsRoutes } from '../sqlstats/routes';
+import { errorTypesRoutes } from '../errorstats/routes';
+import { summaryRoutes } from '../summary/routes';
 import type { Retention } from '../retention/policy';
 import { OverloadedError } from '../store/overload';
 import type { Store } from '../store/store';
@@ -162,6 +164,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(serviceMapRoutes, { store: options.store });
     await authenticated.register(sqlStatisticsRoutes, { store: options.store });
     await authenticated.register(profileRoutes, { store: options.store });
+    await authenticated.register(errorTypesRoutes, { store: options.store });
+    await authenticated.register(summaryRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, ingest);
     await authenticated.register(hostRoutes, { store: options.store });
     await authenticated.register(metricsRoutes, { metrics });

@@ -66,6 +66,8 @@ describe('DuckDbStore RED', () => {
     [{ from: BASE, to: BASE + 12 * MINUTE_MS, step: 10_000, groupBy: 'service' }],
     [{ from: BASE + 7_500, to: BASE + 5 * MINUTE_MS + 1234, step: 15_000, groupBy: 'instance', service: 'cart' }],
     [{ from: BASE, to: BASE + 12 * MINUTE_MS, step: 30_000, groupBy: 'endpoint', endpoint: 'GET /a' }],
+    [{ from: BASE, to: BASE + 12 * MINUTE_MS, step: 60_000, groupBy: 'endpoint', apdexT: 25 }],
+    [{ from: BASE, to: BASE + 12 * MINUTE_MS, step: 20_000, groupBy: 'service', apdexT: 0.7 }],
   ] as Array<[RedQuery]>)('raw tier equals the exact answer for %j', async (query) => {
     const answer = await store.red(query, 'raw');
     expect(answer.tier).toBe('raw');
@@ -77,6 +79,7 @@ describe('DuckDbStore RED', () => {
     [{ from: BASE, to: BASE + 12 * MINUTE_MS, step: MINUTE_MS, groupBy: 'service' }],
     [{ from: BASE + 30_000, to: BASE + 9 * MINUTE_MS, step: 3 * MINUTE_MS, groupBy: 'instance', service: 'pay' }],
     [{ from: BASE, to: BASE + 12 * MINUTE_MS, step: 5 * MINUTE_MS, groupBy: 'endpoint', instance: 'cart-1' }],
+    [{ from: BASE, to: BASE + 12 * MINUTE_MS, step: 2 * MINUTE_MS, groupBy: 'endpoint', apdexT: 25 }],
   ] as Array<[RedQuery]>)('rollup tier equals the bucketed answer for %j', async (query) => {
     const answer = await store.red(query, 'rollup');
     expect(answer.tier).toBe('rollup');

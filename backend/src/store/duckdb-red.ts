@@ -4,7 +4,7 @@ import type { RedPoint, RedQuery, RedResponse, Transaction } from '@osprey/model
 import { bucketOf, bucketUpperMs } from '../stats/latency-buckets';
 import { appendRows } from './duckdb-append';
 import { microsAtLeast } from './micros';
-import { GROUP_COLUMNS, type Row, redPoint, toSeries } from './red-series';
+import { apdexBounds, apdexCounts, GROUP_COLUMNS, rawRedPoint, type Row, redPoint, toSeries } from './red-series';
 import type { RollupCompaction } from './store';
 
 export const MINUTE_MS = 60_000;
@@ -158,33 +158,27 @@ export async function redFromTransactions(reader: DuckDBConnection, query: RedQu
     fromUs: microsAtLeast(query.from),
     toUs: microsAtLeast(query.to),
     step: query.step,
+    t: apdexBounds(query).t,
+    t4: apdexBounds(query).t4,
   };
   const where = ['end_us >= $fromUs', 'end_us < $toUs', ...filters(query, values)];
   const result = await reader.runAndReadAll(
     `WITH steps AS (
        SELECT ${columns.join(', ')}, floor(end_us / 1000 / $step) * $step AS time,
               count(*) AS n, count(*) FILTER (WHERE status = 'error') AS errors,
-              list_sort(list(elapsed)) AS sorted
+              list_sort(list(elapsed)) AS sorted, count(*) FILTER (WHERE elapsed <= $t) AS satisfied,
+              count(*) FILTER (WHERE elapsed > $t AND elapsed <= $t4) AS tolerating
        FROM transactions WHERE ${where.join(' AND ')}
        GROUP BY ALL
      )
-     SELECT ${columns.join(', ')}, time, n, errors,
+     SELECT ${columns.join(', ')}, time, n, errors, satisfied, tolerating,
             sorted[greatest(1, ceil(0.5 * n))::BIGINT] AS p50,
             sorted[greatest(1, ceil(0.9 * n))::BIGINT] AS p90,
             sorted[greatest(1, ceil(0.99 * n))::BIGINT] AS p99
      FROM steps`,
     values
   );
-  const points = result
-    .getRowObjectsJS()
-    .map((row): [Row, RedPoint] => [
-      row,
-      redPoint(Number(row.time), query.step, Number(row.n), Number(row.errors), [
-        Number(row.p50),
-        Number(row.p90),
-        Number(row.p99),
-      ]),
-    ]);
+  const points = result.getRowObjectsJS().map((row): [Row, RedPoint] => [row, rawRedPoint(row, query)]);
   return { step: query.step, tier: 'raw', series: toSeries(points, columns) };
 }
 
@@ -199,6 +193,8 @@ export async function redFromRollups(reader: DuckDBConnection, query: RedQuery):
     from: Math.floor(query.from / MINUTE_MS) * MINUTE_MS,
     to: query.to,
     step: query.step,
+    bt: apdexBounds(query).bucket,
+    bt4: apdexBounds(query).bucket4,
   };
   const where = ['minute >= $from', 'minute < $to', ...filters(query, values)];
   // Percentiles in SQL: per step, the first bucket whose running count reaches rank ⌈q·n⌉ (the
@@ -217,7 +213,9 @@ export async function redFromRollups(reader: DuckDBConnection, query: RedQuery):
        FROM buckets
      )
      SELECT ${keys}, time, any_value(total) AS n, sum(errors) AS errors,
-            ${rank(0.5)} AS b50, ${rank(0.9)} AS b90, ${rank(0.99)} AS b99
+            ${rank(0.5)} AS b50, ${rank(0.9)} AS b90, ${rank(0.99)} AS b99,
+            coalesce(sum(n) FILTER (WHERE bucket <= $bt), 0) AS satisfied,
+            coalesce(sum(n) FILTER (WHERE bucket > $bt AND bucket <= $bt4), 0) AS tolerating
      FROM running GROUP BY ${keys}, time`,
     values
   );
@@ -225,11 +223,14 @@ export async function redFromRollups(reader: DuckDBConnection, query: RedQuery):
     .getRowObjectsJS()
     .map((row): [Row, RedPoint] => [
       row,
-      redPoint(Number(row.time), query.step, Number(row.n), Number(row.errors), [
-        bucketUpperMs(Number(row.b50)),
-        bucketUpperMs(Number(row.b90)),
-        bucketUpperMs(Number(row.b99)),
-      ]),
+      redPoint(
+        Number(row.time),
+        query.step,
+        Number(row.n),
+        Number(row.errors),
+        [bucketUpperMs(Number(row.b50)), bucketUpperMs(Number(row.b90)), bucketUpperMs(Number(row.b99))],
+        apdexCounts(query, row)
+      ),
     ]);
   return { step: query.step, tier: 'rollup', series: toSeries(points, columns) };
 }

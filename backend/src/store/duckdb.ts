@@ -38,6 +38,8 @@ import type {
   ThreadDumpListItem,
   ThreadDumpResponse,
   SqlStatisticsResponse,
+  ErrorTypesResponse,
+  SummaryResponse,
 } from '@osprey/model';
 import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
 
@@ -48,6 +50,8 @@ import * as otel from './duckdb-otel';
 import * as checks from './duckdb-checks';
 import * as hierarchy from './duckdb-hierarchy';
 import * as red from './duckdb-red';
+import { errorTypesFromTransactions } from './duckdb-errortypes';
+import { summaryFromTransactions } from './duckdb-summary';
 import { serviceMap } from './duckdb-servicemap';
 import { compactSqlStats, SQL_STATS_SCHEMA, sqlStatistics } from './duckdb-sqlstats';
 import * as settle from './duckdb-settle';
@@ -523,6 +527,14 @@ export class DuckDbStore implements Store {
 
   sqlStatistics(query: Parameters<Store['sqlStatistics']>[0]): Promise<SqlStatisticsResponse> {
     return sqlStatistics(this.reader, query);
+  }
+
+  errorTypes(query: Parameters<Store['errorTypes']>[0]): Promise<ErrorTypesResponse> {
+    return errorTypesFromTransactions(this.reader, query);
+  }
+
+  summary(query: Parameters<Store['summary']>[0]): Promise<SummaryResponse> {
+    return summaryFromTransactions(this.reader, query);
   }
 
   insertThreadDump(dump: NewThreadDump): Promise<void> {

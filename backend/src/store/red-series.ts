@@ -1,4 +1,7 @@
-import type { RedGroupBy, RedPoint, RedSeries } from '@osprey/model';
+import { DEFAULT_APDEX_T_MS, type RedGroupBy, type RedPoint, type RedQuery, type RedSeries } from '@osprey/model';
+
+import { apdexScore, TOLERATING_FACTOR } from '../derive/apdex';
+import { bucketOf } from '../stats/latency-buckets';
 
 /** Columns a RED series is keyed by, for each groupBy. */
 export const GROUP_COLUMNS: Record<RedGroupBy, Array<'service' | 'instance' | 'endpoint'>> = {
@@ -37,9 +40,19 @@ export function toSeries(
     .map(([, entry]) => ({ ...entry, points: entry.points.sort((a, b) => a.time - b.time) }));
 }
 
-/** One step of a series: `n` transactions with `errors` of them failed, p50/p90/p99 in ms. */
-export function redPoint(time: number, step: number, n: number, errors: number, p: [number, number, number]): RedPoint {
-  return {
+/**
+ * One step of a series: `n` transactions with `errors` of them failed, p50/p90/p99 in ms, and
+ * with an Apdex T the satisfied and tolerating ones of them.
+ */
+export function redPoint(
+  time: number,
+  step: number,
+  n: number,
+  errors: number,
+  p: [number, number, number],
+  apdex?: { satisfied: number; tolerating: number }
+): RedPoint {
+  const point: RedPoint = {
     time,
     count: n,
     rate: n / (step / 1000),
@@ -49,4 +62,37 @@ export function redPoint(time: number, step: number, n: number, errors: number, 
     p90: p[1],
     p99: p[2],
   };
+  if (apdex !== undefined) {
+    point.apdex = apdexScore(apdex.satisfied, apdex.tolerating, n);
+  }
+  return point;
+}
+
+/**
+ * What the RED queries count for an Apdex: T and 4T (ms, raw tier) and the latency buckets holding
+ * them (rollup tier). Without a T they count at the default, and the points leave the Apdex out.
+ */
+export function apdexBounds(query: RedQuery): { t: number; t4: number; bucket: number; bucket4: number } {
+  const t = query.apdexT ?? DEFAULT_APDEX_T_MS;
+  return { t, t4: TOLERATING_FACTOR * t, bucket: bucketOf(t), bucket4: bucketOf(TOLERATING_FACTOR * t) };
+}
+
+/** The point of a raw-tier row: columns time, n, errors, p50, p90, p99, satisfied, tolerating. */
+export function rawRedPoint(row: Row, query: RedQuery): RedPoint {
+  const percentiles: [number, number, number] = [Number(row.p50), Number(row.p90), Number(row.p99)];
+  return redPoint(
+    Number(row.time),
+    query.step,
+    Number(row.n),
+    Number(row.errors),
+    percentiles,
+    apdexCounts(query, row)
+  );
+}
+
+/** The row's satisfied and tolerating counts when the query asked for an Apdex. */
+export function apdexCounts(query: RedQuery, row: Row): { satisfied: number; tolerating: number } | undefined {
+  return query.apdexT === undefined
+    ? undefined
+    : { satisfied: Number(row.satisfied), tolerating: Number(row.tolerating) };
 }

@@ -25,6 +25,8 @@ import type {
   MetricSeriesResponse,
   ServiceMapResponse,
   RedQuery,
+  ErrorTypesResponse,
+  SummaryResponse,
   SqlStatisticsQuery,
   SqlStatisticsResponse,
   SqlStatisticsSort,
@@ -38,6 +40,8 @@ import type {
   TransactionsResponse,
 } from '@osprey/model';
 
+import type { ErrorTypesRead } from '../errorstats/answer';
+import type { SummaryRead } from '../summary/answer';
 import type { Backlog } from './overload';
 import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
 import type { WindowAnswer, WindowQuery } from './window';
@@ -165,6 +169,10 @@ export interface Store {
   serviceMap(from: number, to: number): Promise<ServiceMapResponse>;
   /** The top statements by `sort` of the SQL-statistics rollups of [from, to] (settled traces only). */
   sqlStatistics(query: SqlStatisticsQuery & { sort: SqlStatisticsSort; limit: number }): Promise<SqlStatisticsResponse>;
+  /** The error transactions ending in [from, to) grouped by service, exception type and message template. */
+  errorTypes(query: ErrorTypesRead): Promise<ErrorTypesResponse>;
+  /** Per service, instance or endpoint: counts, elapsed, SQL and API averages, users and Apdex of [from, to). */
+  summary(query: SummaryRead): Promise<SummaryResponse>;
 
   /** Stores a thread dump; resolves once committed; may reject with OverloadedError. */
   insertThreadDump(dump: NewThreadDump): Promise<void>;

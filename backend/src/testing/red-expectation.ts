@@ -52,7 +52,7 @@ export function expectedRed(transactions: Transaction[], query: RedQuery, tier: 
           txs.forEach((tx) => counts.set(bucketOf(tx.elapsed), (counts.get(bucketOf(tx.elapsed)) ?? 0) + 1));
           quantile = (q) => quantileMs([...counts.entries()], q);
         }
-        return {
+        const point: RedPoint = {
           time,
           count: n,
           rate: n / (query.step / 1000),
@@ -62,6 +62,16 @@ export function expectedRed(transactions: Transaction[], query: RedQuery, tier: 
           p90: quantile(0.9),
           p99: quantile(0.99),
         };
+        if (query.apdexT !== undefined) {
+          const t = query.apdexT;
+          // The rollup tier knows a request's latency bucket only: satisfied up to T's bucket.
+          const within = (tx: Transaction, limit: number) =>
+            tier === 'raw' ? tx.elapsed <= limit : bucketOf(tx.elapsed) <= bucketOf(limit);
+          const satisfied = txs.filter((tx) => within(tx, t)).length;
+          const tolerating = txs.filter((tx) => !within(tx, t) && within(tx, 4 * t)).length;
+          point.apdex = (satisfied + tolerating / 2) / n;
+        }
+        return point;
       });
     return series;
   });

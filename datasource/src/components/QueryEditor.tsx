@@ -1,6 +1,11 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 import {
+  DEFAULT_ERROR_TYPES_LIMIT,
+  DEFAULT_APDEX_T_MS,
+  DEFAULT_SQL_STATISTICS_LIMIT,
+  DEFAULT_SUMMARY_LIMIT,
+  DEFAULT_TRANSACTION_LIMIT,
   HIERARCHY_VIEWS,
   type RedGroupBy,
   type SqlStatisticsSort,
@@ -12,7 +17,7 @@ import { type ChangeEvent, useEffect, useState } from 'react';
 import type { OspreyDataSource } from '../datasource';
 import {
   isJvmQueryType,
-  RED_METRICS,
+  RED_METRIC_OPTIONS,
   type OspreyOptions,
   type OspreyQuery,
   type OspreyQueryType,
@@ -38,6 +43,12 @@ export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
     value: 'sqlStatistics',
     description: 'Top statements by total time, count, p95 or errors',
   },
+  {
+    label: 'Endpoint summary',
+    value: 'summary',
+    description: 'Per endpoint / service: count, error %, elapsed, SQL and API calls, users, Apdex',
+  },
+  { label: 'Errors by type', value: 'errorTypes', description: 'Exception type and message, counted; new ones marked' },
   { label: 'Services', value: 'services', description: 'List of services' },
   { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
   { label: 'Endpoints', value: 'endpoints', description: 'List of endpoints of a service' },
@@ -69,6 +80,13 @@ const GROUP_BY: Array<SelectableValue<RedGroupBy>> = [
   { label: 'Endpoint', value: 'endpoint' },
 ];
 
+/** The backend's default limit of the query types with one of their own. */
+const LIMIT_PLACEHOLDERS: Partial<Record<OspreyQueryType, number>> = {
+  sqlStatistics: DEFAULT_SQL_STATISTICS_LIMIT,
+  errorTypes: DEFAULT_ERROR_TYPES_LIMIT,
+  summary: DEFAULT_SUMMARY_LIMIT,
+};
+
 const SQL_SORTS: Array<SelectableValue<SqlStatisticsSort>> = [
   { label: 'Total time', value: 'totalTime' },
   { label: 'Count', value: 'count' },
@@ -82,6 +100,7 @@ const METRIC_LABELS: Record<RedMetric, string> = {
   p50: 'p50',
   p90: 'p90',
   p99: 'p99',
+  apdex: 'Apdex',
 };
 
 const option = (v?: string): SelectableValue<string> | null => (v ? { label: v, value: v } : null);
@@ -364,7 +383,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               type="number"
               width={10}
               value={query.limit ?? ''}
-              placeholder={jvm ? '500' : type === 'sqlStatistics' ? '20' : '10000'}
+              placeholder={String(LIMIT_PLACEHOLDERS[type] ?? (jvm ? 500 : DEFAULT_TRANSACTION_LIMIT))}
               onChange={(e: ChangeEvent<HTMLInputElement>) => update({ limit: positiveNumber(e.target.value) }, false)}
               onBlur={onRunQuery}
             />
@@ -410,8 +429,21 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           <InlineField label="Group by" labelWidth={10}>
             <RadioButtonGroup
               options={GROUP_BY}
-              value={query.groupBy ?? 'service'}
+              value={query.groupBy ?? (type === 'summary' ? 'endpoint' : 'service')}
               onChange={(groupBy) => update({ groupBy })}
+            />
+          </InlineField>
+        )}
+        {uses('apdexT') && (
+          <InlineField label="Apdex T" labelWidth={10} tooltip="Satisfied at most T ms, tolerating at most 4T">
+            <Input
+              id="osprey-apdex-t"
+              type="number"
+              width={10}
+              value={query.apdexT ?? ''}
+              placeholder={String(DEFAULT_APDEX_T_MS)}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ apdexT: positiveNumber(e.target.value) }, false)}
+              onBlur={onRunQuery}
             />
           </InlineField>
         )}
@@ -420,7 +452,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             <MultiSelect<RedMetric>
               inputId="osprey-red-metrics"
               width={40}
-              options={RED_METRICS.map((m) => ({ label: METRIC_LABELS[m], value: m }))}
+              options={RED_METRIC_OPTIONS.map((m) => ({ label: METRIC_LABELS[m], value: m }))}
               value={query.redMetrics ?? []}
               placeholder="All"
               onChange={(chosen) => update({ redMetrics: chosen.map((c) => c.value!).filter(Boolean) })}

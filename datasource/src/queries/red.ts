@@ -1,4 +1,5 @@
 /** RED metrics: one time series per group, per combination of the selected filters. */
+import { DEFAULT_APDEX_T_MS } from '@osprey/model';
 import { forkJoin, map } from 'rxjs';
 
 import { redToFrames } from '../frames';
@@ -8,10 +9,12 @@ import { ALL_FILTERS, fanOut, type QueryHandler } from './context';
 export const red: QueryHandler = (q, { client, from, to, intervalMs, maxDataPoints }) => {
   const step = redStep(from, to, intervalMs, maxDataPoints);
   const groupBy = q.groupBy ?? 'service';
+  // The backend counts the Apdex only when asked: when the query draws it.
+  const apdexT = q.redMetrics?.includes('apdex') ? (q.apdexT ?? DEFAULT_APDEX_T_MS) : undefined;
   return forkJoin(
     fanOut(q, ALL_FILTERS).map((filters) =>
       client
-        .red({ from, to, step, groupBy, ...filters })
+        .red({ from, to, step, groupBy, apdexT, ...filters })
         .pipe(map((res) => redToFrames(q.refId, res, { from, to }, q.redMetrics)))
     )
   ).pipe(map((parts) => parts.flat()));

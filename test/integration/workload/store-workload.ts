@@ -6,7 +6,8 @@
  * separately exporting services send them, so settling has to join spans across batches.
  *
  *   frontend GET /checkout → cart GET /cart (2 postgresql queries; every 7th request's second fails)
- *                          → payment POST /pay (1 postgresql query; every 5th fails: 500, no query)
+ *                          → payment POST /pay (1 postgresql query; every 5th fails: 500, no query, an
+ *                            exception CardDeclined or AcquirerTimeout with the order in its message)
  *   frontend GET /browse   → catalog GET /items (1 mysql query)
  *
  * The queries carry literals that differ per request, so `sql` (the truth of SQL statistics) has
@@ -28,6 +29,26 @@ export interface Workload {
   to: number;
   /** Per normalised statement: its calls' durations (ms) and failures. */
   sql: SqlTruth[];
+  /** Every failed transaction: its exception and the message template errors by type should give. */
+  errors: ErrorTruth[];
+  /** The frontend's transactions (the root spans), in sending order. */
+  requests: RequestTruth[];
+}
+
+export interface RequestTruth {
+  endpoint: 'GET /checkout' | 'GET /browse';
+  elapsed: number;
+  failed: boolean;
+  userId: string;
+}
+
+export interface ErrorTruth {
+  service: ServiceName;
+  endpoint: string;
+  errorType: string;
+  template: string;
+  traceId: string;
+  endTime: number;
 }
 
 export interface SqlTruth {
@@ -72,7 +93,11 @@ export function makeWorkload(start = Date.now() - 120_000): Workload {
     route: string,
     t: number,
     ms: number,
-    body: (server: { setAttribute(k: string, v: unknown): void; setStatus(s: unknown): void }) => boolean
+    body: (server: {
+      setAttribute(k: string, v: unknown): void;
+      setStatus(s: unknown): void;
+      recordException(e: { name: string; message: string }, time: number): void;
+    }) => boolean
   ): boolean => {
     const client = tracer(from).startSpan(
       method,
@@ -101,6 +126,8 @@ export function makeWorkload(start = Date.now() - 120_000): Workload {
     return ok;
   };
   const sql = new Map<string, SqlTruth>();
+  const errors: ErrorTruth[] = [];
+  const requests: RequestTruth[] = [];
   /** A db client span sending `text`, whose normalised form is `statement`. */
   const db = (
     service: ServiceName,
@@ -177,8 +204,23 @@ export function makeWorkload(start = Date.now() - 120_000): Workload {
         );
         return true;
       });
-      ok = remote('frontend', 'payment', root, 'POST', '/pay', t + 3 + ms / 3, ms / 2, (server) => {
+      const payAt = t + 3 + ms / 3;
+      ok = remote('frontend', 'payment', root, 'POST', '/pay', payAt, ms / 2, (server) => {
         if (i % 5 === 4) {
+          const [name, message, template] =
+            i % 10 === 4
+              ? ['CardDeclined', `card declined for order ${1000 + i}`, 'card declined for order <n>']
+              : ['AcquirerTimeout', `acquirer timeout after ${ms * 10}ms`, 'acquirer timeout after <n>ms'];
+          server.recordException({ name, message }, payAt + 2);
+          const traceId = root.spanContext().traceId;
+          errors.push({
+            service: 'payment',
+            endpoint: 'POST /pay',
+            errorType: name,
+            template,
+            traceId,
+            endTime: payAt + ms / 2 - 1,
+          });
           return false;
         }
         db('payment', 'POST /pay', server, 'postgresql', 'payments', t + 6 + ms / 3, ms / 8, [
@@ -199,8 +241,23 @@ export function makeWorkload(start = Date.now() - 120_000): Workload {
     root.setAttribute('http.response.status_code', ok ? 200 : 502);
     if (!ok) {
       root.setStatus({ code: SpanStatusCode.ERROR });
+      const traceId = root.spanContext().traceId;
+      errors.push({
+        service: 'frontend',
+        endpoint: 'GET /checkout',
+        errorType: '',
+        template: '',
+        traceId,
+        endTime: t + ms + 5,
+      });
     }
     root.end(t + ms + 5);
+    requests.push({
+      endpoint: checkout ? 'GET /checkout' : 'GET /browse',
+      elapsed: ms + 5,
+      failed: !ok,
+      userId: `u-${i % 7}`,
+    });
     traceIds.push(root.spanContext().traceId);
   }
 
@@ -223,5 +280,7 @@ export function makeWorkload(start = Date.now() - 120_000): Workload {
     from: start - 60_000,
     to: start + REQUESTS * 1500 + 60_000,
     sql: [...sql.values()],
+    errors,
+    requests,
   };
 }

@@ -2,7 +2,7 @@ import type { RedPoint, RedQuery, RedResponse } from '@osprey/model';
 
 import { quantileMs } from '../../stats/latency-buckets';
 import { MINUTE_MS } from '../duckdb-red';
-import { GROUP_COLUMNS, redPoint, seriesKey, toSeries } from '../red-series';
+import { apdexBounds, GROUP_COLUMNS, rawRedPoint, redPoint, seriesKey, toSeries } from '../red-series';
 import type { ClickHouseConnection, Row } from './connection';
 import { num, str } from './sql';
 
@@ -18,23 +18,19 @@ export async function redFromTransactions(connection: ClickHouseConnection, quer
   const step = num(query.step);
   const where = [`end_time >= ${num(query.from)}`, `end_time < ${num(query.to)}`, ...filters(query)];
   const rank = (q: number) => `sorted[toUInt64(greatest(1, ceil(${q} * n)))]`;
+  const { t, t4 } = apdexBounds(query);
   const rows = await connection.rows(
-    `SELECT ${columns.join(', ')}, time, n, errors, ${rank(0.5)} AS p50, ${rank(0.9)} AS p90, ${rank(0.99)} AS p99
+    `SELECT ${columns.join(', ')}, time, n, errors, ${rank(0.5)} AS p50, ${rank(0.9)} AS p90, ${rank(0.99)} AS p99,
+            satisfied, tolerating
      FROM (
        SELECT ${columns.join(', ')}, floor(end_time / ${step}) * ${step} AS time,
-              count() AS n, countIf(status = 'error') AS errors, arraySort(groupArray(elapsed)) AS sorted
+              count() AS n, countIf(status = 'error') AS errors, arraySort(groupArray(elapsed)) AS sorted,
+              countIf(elapsed <= ${num(t)}) AS satisfied, countIf(elapsed > ${num(t)} AND elapsed <= ${num(t4)}) AS tolerating
        FROM transactions FINAL WHERE ${where.join(' AND ')}
        GROUP BY ${columns.join(', ')}, time
      )`
   );
-  const points = rows.map((row): [Row, RedPoint] => [
-    row,
-    redPoint(Number(row.time), query.step, Number(row.n), Number(row.errors), [
-      Number(row.p50),
-      Number(row.p90),
-      Number(row.p99),
-    ]),
-  ]);
+  const points = rows.map((row): [Row, RedPoint] => [row, rawRedPoint(row, query)]);
   return { step: query.step, tier: 'raw', series: toSeries(points, columns) };
 }
 
@@ -57,6 +53,7 @@ export async function redFromRollups(connection: ClickHouseConnection, query: Re
      FROM red_rollups WHERE ${where.join(' AND ')}
      GROUP BY ${keys}, time, bucket`
   );
+  const { bucket: bt, bucket4: bt4 } = apdexBounds(query);
   const steps = new Map<string, { row: Row; n: number; errors: number; buckets: Array<[number, number]> }>();
   for (const row of rows) {
     const key = JSON.stringify([seriesKey(row, columns), Number(row.time)]);
@@ -69,13 +66,20 @@ export async function redFromRollups(connection: ClickHouseConnection, query: Re
     entry.errors += Number(row.errors);
     entry.buckets.push([Number(row.bucket), Number(row.n)]);
   }
+  const within = (buckets: Array<[number, number]>, low: number, high: number) =>
+    buckets.reduce((sum, [bucket, n]) => (bucket > low && bucket <= high ? sum + n : sum), 0);
   const points = [...steps.values()].map(({ row, n, errors, buckets }): [Row, RedPoint] => [
     row,
-    redPoint(Number(row.time), query.step, n, errors, [
-      quantileMs(buckets, 0.5),
-      quantileMs(buckets, 0.9),
-      quantileMs(buckets, 0.99),
-    ]),
+    redPoint(
+      Number(row.time),
+      query.step,
+      n,
+      errors,
+      [quantileMs(buckets, 0.5), quantileMs(buckets, 0.9), quantileMs(buckets, 0.99)],
+      query.apdexT === undefined
+        ? undefined
+        : { satisfied: within(buckets, -1, bt), tolerating: within(buckets, bt, bt4) }
+    ),
   ]);
   return { step: query.step, tier: 'rollup', series: toSeries(points, columns) };
 }

@@ -28,6 +28,8 @@ import type {
   TransactionQuery,
   TransactionsResponse,
   SqlStatisticsResponse,
+  ErrorTypesResponse,
+  SummaryResponse,
 } from '@osprey/model';
 import type { HostSnapshotQuery, NewHostSnapshot } from '../host-rows';
 
@@ -65,6 +67,8 @@ import { dropOlderPartitions } from './retention';
 import { rowToSpan, spanRow, transactionRow } from './rows';
 import { migrate } from './schema';
 import { serviceMap } from './servicemap';
+import { errorTypesFromTransactions } from './errortypes';
+import { summaryFromTransactions } from './summary';
 import { sqlStatistics } from './sqlstats';
 import * as settle from './settle';
 import { num, str } from './sql';
@@ -327,6 +331,14 @@ export class ClickHouseStore implements Store {
 
   sqlStatistics(query: Parameters<Store['sqlStatistics']>[0]): Promise<SqlStatisticsResponse> {
     return sqlStatistics(this.connection, query);
+  }
+
+  errorTypes(query: Parameters<Store['errorTypes']>[0]): Promise<ErrorTypesResponse> {
+    return errorTypesFromTransactions(this.connection, query);
+  }
+
+  summary(query: Parameters<Store['summary']>[0]): Promise<SummaryResponse> {
+    return summaryFromTransactions(this.connection, query);
   }
 
   insertThreadDump(dump: NewThreadDump): Promise<void> {
