@@ -16,8 +16,7 @@ export type ProfileStepKind = (typeof PROFILE_STEP_KINDS)[number];
 export const ProfileQuerySchema = Strict({
   spanId: Type.Optional(
     HexId(16, {
-      description:
-        "the transaction's entry span: 16 hex digits, not all zeros (absent: the trace's first entry span)",
+      description: "the transaction's entry span: 16 hex digits, not all zeros (absent: the trace's first entry span)",
     })
   ),
 });
