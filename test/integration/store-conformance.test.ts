@@ -13,6 +13,8 @@ import path from 'node:path';
 
 import {
   ARROW_STREAM_MEDIA_TYPE,
+  HOST_REQUEST_SERVICE,
+  type HostSnapshot,
   type ServicesResponse,
   type Span,
   type SqlStatisticsResponse,
@@ -46,6 +48,9 @@ jest.setTimeout(180_000);
 /** Longer than sending the whole workload takes, so each trace settles once, with all its spans, on both stores. */
 const SETTLE_MS = 4000;
 const JVM_FIXTURES = path.join(__dirname, '..', 'fixtures', 'jvm', 'jdk17');
+const HOST_FIXTURE = JSON.parse(
+  readFileSync(path.join(__dirname, '..', 'fixtures', 'hosts', 'snapshot.json'), 'utf8')
+) as HostSnapshot;
 /** Set by the receiving backend's clock (or its id generator), so they differ between the two. */
 const VOLATILE = new Set(['id', 'receivedAt', 'takenAt', 'lastThreadDumpAt', 'lastHeapHistogramAt']);
 
@@ -67,6 +72,76 @@ function withoutVolatile(value: unknown): unknown {
 const UNKNOWN_ID = '0'.repeat(24);
 
 type Step = [string, number, unknown];
+
+/**
+ * Three snapshots of two hosts, the fixture's host twice: 5 s later its process holds two more
+ * files and a remote endpoint has three more CLOSE_WAIT connections, and a process started.
+ */
+function hostSnapshots(): HostSnapshot[] {
+  const later = structuredClone(HOST_FIXTURE);
+  later.takenAt += 5000;
+  later.processes[0].fds!.total += 2;
+  later.processes[0].fds!.files += 2;
+  later.processes[0].cpuMs += 750;
+  later.processes.push({ ...HOST_FIXTURE.processes[0], pid: 4242, ppid: HOST_FIXTURE.processes[0].pid });
+  later.tcp.states.CLOSE_WAIT = (later.tcp.states.CLOSE_WAIT ?? 0) + 3;
+  later.tcp.byRemote.push({ remote: '10.0.0.9:5432', state: 'CLOSE_WAIT', count: 3 });
+  const other = { ...structuredClone(HOST_FIXTURE), host: 'other-host', takenAt: HOST_FIXTURE.takenAt + 1000 };
+  return [HOST_FIXTURE, later, other];
+}
+
+/** A host answer with the backend's own choices (ids, receive times) out, ids named by their place in `ids`. */
+function withoutHostVolatile(value: unknown, ids: string[]): unknown {
+  if (typeof value === 'string') {
+    return ids.includes(value) ? `<snapshot ${ids.indexOf(value)}>` : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((inner) => withoutHostVolatile(inner, ids));
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key !== 'receivedAt')
+        .map(([key, inner]) => [key, withoutHostVolatile(inner, ids)])
+    );
+  }
+  return value;
+}
+
+/** Every host read route on one backend, plus a host snapshot request fulfilled with a stored snapshot. */
+async function hostAnswers(backend: Backend): Promise<unknown[]> {
+  const list = await get<{ snapshots: Array<{ id: string }> }>(backend, '/api/v1/hosts/snapshots');
+  const ids = list.snapshots.map((s) => s.id);
+  const [newest, , oldest] = ids;
+  const ingest = { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` };
+  const request = (await (
+    await fetch(`${backend.url}/api/v1/jvm/requests`, {
+      method: 'POST',
+      headers: { ...ingest, authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}` },
+      body: JSON.stringify({ service: HOST_REQUEST_SERVICE, instance: 'fixture-host', kind: 'hostsnapshot' }),
+    })
+  ).json()) as { id: string };
+  await fetch(`${backend.url}/api/v1/jvm/requests/${request.id}/claim`, { method: 'POST', headers: ingest });
+  const finished = await fetch(`${backend.url}/api/v1/jvm/requests/${request.id}/result`, {
+    method: 'POST',
+    headers: ingest,
+    body: JSON.stringify({ resultId: newest }),
+  });
+  const { requestedAt, updatedAt, ...done } = (await finished.json()) as Record<string, unknown>;
+  expect(updatedAt).toBeGreaterThanOrEqual(requestedAt as number);
+  const answers = [
+    list,
+    await get(backend, '/api/v1/hosts'),
+    await get(backend, '/api/v1/hosts/snapshots?host=fixture-host&limit=1'),
+    await get(backend, `/api/v1/hosts/snapshots?from=${HOST_FIXTURE.takenAt + 1}&to=${HOST_FIXTURE.takenAt + 1000}`),
+    await get(backend, `/api/v1/hosts/snapshots/${oldest}`),
+    await get(backend, '/api/v1/hosts/snapshots/latest?host=fixture-host'),
+    await get(backend, `/api/v1/hosts/snapshots/${oldest}/compare/latest?host=fixture-host`),
+    [finished.status, { ...done, id: '<request>' }],
+  ];
+  expect(newest).not.toBe(oldest);
+  return withoutHostVolatile(answers, ids) as unknown[];
+}
 
 /**
  * Drives capture requests over HTTP as Grafana (read token) and the agent (ingest token) do, and
@@ -198,6 +273,16 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
           method: 'POST',
           headers: { 'content-type': 'text/plain', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` },
           body: readFileSync(path.join(JVM_FIXTURES, file)),
+        });
+        expect(res.status).toBe(201);
+      }
+    }
+    for (const backend of [duck, ch]) {
+      for (const body of hostSnapshots()) {
+        const res = await fetch(`${backend.url}/api/v1/hosts/snapshots`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` },
+          body: JSON.stringify(body),
         });
         expect(res.status).toBe(201);
       }
@@ -379,6 +464,39 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
       ['get unknown', 404, { error: 'not_found', message: `no capture request with id ${UNKNOWN_ID}` }],
       ['claim unknown', 404, { error: 'not_found', message: `no capture request with id ${UNKNOWN_ID}` }],
       ['finish unknown', 404, { error: 'not_found', message: `no capture request with id ${UNKNOWN_ID}` }],
+    ]);
+  });
+
+  it('host snapshots: the same lists, snapshots, latest, compare and request fulfilment', async () => {
+    const [expected, actual] = await Promise.all([hostAnswers(duck), hostAnswers(ch)]);
+    expect(actual).toEqual(expected);
+    const [list, hosts, latestOne, window, oldest, latest, compare, fulfilled] = expected as any[];
+    expect(
+      list.snapshots.map((s: { host: string; takenAt: number }) => [s.host, s.takenAt - HOST_FIXTURE.takenAt])
+    ).toEqual([
+      ['fixture-host', 5000],
+      ['other-host', 1000],
+      ['fixture-host', 0],
+    ]);
+    expect(hosts.hosts).toEqual([
+      { host: 'fixture-host', lastSnapshotAt: HOST_FIXTURE.takenAt + 5000, snapshots: 2 },
+      { host: 'other-host', lastSnapshotAt: HOST_FIXTURE.takenAt + 1000, snapshots: 1 },
+    ]);
+    expect(latestOne.snapshots).toEqual([list.snapshots[0]]);
+    expect(window.snapshots).toEqual([list.snapshots[1]]);
+    expect(oldest).toEqual({ ...HOST_FIXTURE, id: '<snapshot 2>' });
+    expect(latest).toMatchObject({ id: '<snapshot 0>', processes: [expect.anything(), expect.anything()] });
+    expect(compare).toMatchObject({
+      intervalMs: 5000,
+      started: [expect.objectContaining({ pid: 4242 })],
+      ended: [],
+      cpu: [expect.objectContaining({ cpuDeltaMs: 750, cpuPercent: 15 })],
+      fds: [expect.objectContaining({ delta: 2, filesDelta: 2 })],
+      tcpRemotes: [{ remote: '10.0.0.9:5432', state: 'CLOSE_WAIT', before: 0, after: 3, delta: 3 }],
+    });
+    expect(fulfilled).toEqual([
+      200,
+      expect.objectContaining({ kind: 'hostsnapshot', status: 'done', resultId: '<snapshot 0>' }),
     ]);
   });
 
