@@ -18,6 +18,7 @@ import { catchError, defer, lastValueFrom, map, merge, type Observable, of } fro
 import { errorBurstEvents } from './annotations';
 import { backendStatus, describeBackendStatus, OspreyClient } from './client';
 import { describeFetchError } from './errors';
+import { snapshotOptionText } from './hosts/frames';
 import { JVM_FRAME_NAMES, threadDumpEvents } from './jvm/frames';
 import { ADHOC_KEYS, adhocFilters } from './params';
 import { active } from './queries/active';
@@ -26,6 +27,7 @@ import { capacity } from './queries/capacity';
 import { checkRuns, checks } from './queries/checks';
 import { hierarchy } from './queries/hierarchy';
 import type { QueryContext, QueryHandler } from './queries/context';
+import { HOST_HANDLERS } from './queries/hosts';
 import { JVM_HANDLERS } from './queries/jvm';
 import { LIST_HANDLERS, listValues } from './queries/lists';
 import { red } from './queries/red';
@@ -49,6 +51,9 @@ import { OspreyVariableSupport } from './variables';
 export const CAPTURE_TIMEOUT_MS = 15_000;
 export const CAPTURE_POLL_MS = 500;
 
+/** Snapshots a `hostSnapshots` variable offers, newest first. */
+const HOST_SNAPSHOT_OPTIONS = 200;
+
 /** Each query type's handler (a live XLOG query streams instead, see liveXlog). */
 const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   xlog,
@@ -63,6 +68,7 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   sqlStatistics,
   ...LIST_HANDLERS,
   ...JVM_HANDLERS,
+  ...HOST_HANDLERS,
   otelMetrics,
   runtime,
   logs,
@@ -160,6 +166,24 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   async listValues(type: ListQueryType, service?: string, scopedVars: ScopedVars = {}): Promise<string[]> {
     const q = this.applyTemplateVariables({ refId: 'list', queryType: type, service }, scopedVars);
     return lastValueFrom(listValues(this.client, type, q));
+  }
+
+  /** Hosts that sent a snapshot, by name (the query editor's host select, the `hosts` variable). */
+  async hostNames(): Promise<string[]> {
+    return (await lastValueFrom(this.client.hosts())).hosts.map((h) => h.host);
+  }
+
+  /** The newest snapshots of `host` (it may hold variables) as variable options: id as the value. */
+  async hostSnapshotOptions(
+    host: string,
+    scopedVars: ScopedVars = {}
+  ): Promise<Array<{ text: string; value: string }>> {
+    const name = this.templateSrv.replace(host, scopedVars).trim();
+    if (name === '') {
+      return [];
+    }
+    const { snapshots } = await lastValueFrom(this.client.hostSnapshots(name, HOST_SNAPSHOT_OPTIONS));
+    return snapshots.map((s) => ({ text: snapshotOptionText(s.takenAt), value: s.id }));
   }
 
   /** JVMs that sent dumps or histograms, for the query editor's selects. */
