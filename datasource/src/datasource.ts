@@ -173,9 +173,13 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
     return (await lastValueFrom(this.client.hosts())).hosts.map((h) => h.host);
   }
 
-  /** The newest snapshots of `host` (it may hold variables) as variable options: id as the value. */
+  /**
+   * The newest snapshots of `host` as variable options, id as the value, newest first; with
+   * `olderThan` (a snapshot id), those older than it. Both may hold variables.
+   */
   async hostSnapshotOptions(
     host: string,
+    olderThan = '',
     scopedVars: ScopedVars = {}
   ): Promise<Array<{ text: string; value: string }>> {
     const name = this.templateSrv.replace(host, scopedVars).trim();
@@ -183,7 +187,11 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
       return [];
     }
     const { snapshots } = await lastValueFrom(this.client.hostSnapshots(name, HOST_SNAPSHOT_OPTIONS));
-    return snapshots.map((s) => ({ text: snapshotOptionText(s.takenAt), value: s.id }));
+    const newer = this.templateSrv.replace(olderThan, scopedVars).trim();
+    const at = snapshots.findIndex((s) => s.id === newer);
+    // An unknown newer id (not among these) offers nothing rather than snapshots that may be newer.
+    const older = newer === '' ? snapshots : at < 0 ? [] : snapshots.slice(at + 1);
+    return older.map((s) => ({ text: snapshotOptionText(s.takenAt), value: s.id }));
   }
 
   /** JVMs that sent dumps or histograms, for the query editor's selects. */

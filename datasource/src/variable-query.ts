@@ -16,6 +16,11 @@ export interface OspreyVariableQuery {
   service?: string;
   /** hostSnapshots: the snapshots of this host (may be a variable, e.g. $host). */
   host?: string;
+  /**
+   * hostSnapshots: only those older than this snapshot id (e.g. $after), so a compare's older
+   * variable defaults to the snapshot just before the newer one.
+   */
+  olderThan?: string;
 }
 
 /** Which types read `service` and which `host`. */
@@ -35,5 +40,6 @@ export function toVariableQuery(raw: unknown): OspreyVariableQuery {
     type,
     ...(q.service && usesService(type) ? { service: q.service } : {}),
     ...(q.host && usesHost(type) ? { host: q.host } : {}),
+    ...(q.olderThan && usesHost(type) ? { olderThan: q.olderThan } : {}),
   };
 }

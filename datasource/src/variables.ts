@@ -40,7 +40,7 @@ export class OspreyVariableSupport extends CustomVariableSupport<OspreyDataSourc
         return variableOptionsToFrame(
           q.refId,
           q.type,
-          await this.datasource.hostSnapshotOptions(q.host ?? '', scopedVars)
+          await this.datasource.hostSnapshotOptions(q.host ?? '', q.olderThan, scopedVars)
         );
       default:
         return listToFrame(q.refId, q.type, await this.datasource.listValues(q.type, q.service, scopedVars));

@@ -32,6 +32,7 @@ import {
   WINDOW_CASE_LIMIT,
   windowCases,
 } from './store-compare';
+import { CLOSE_WAIT_REMOTE, ENDED_PID, HOST_FIXTURE, hostSnapshotPair, STARTED_PID } from './workload/host-snapshots';
 import { makeWorkload, SERVICES } from './workload/store-workload';
 import { sdkLogBodies, sdkMetricsBodies } from '../../backend/src/testing/otel-sdk';
 
@@ -48,9 +49,6 @@ jest.setTimeout(180_000);
 /** Longer than sending the whole workload takes, so each trace settles once, with all its spans, on both stores. */
 const SETTLE_MS = 4000;
 const JVM_FIXTURES = path.join(__dirname, '..', 'fixtures', 'jvm', 'jdk17');
-const HOST_FIXTURE = JSON.parse(
-  readFileSync(path.join(__dirname, '..', 'fixtures', 'hosts', 'snapshot.json'), 'utf8')
-) as HostSnapshot;
 /** Set by the receiving backend's clock (or its id generator), so they differ between the two. */
 const VOLATILE = new Set(['id', 'receivedAt', 'takenAt', 'lastThreadDumpAt', 'lastHeapHistogramAt']);
 
@@ -73,21 +71,11 @@ const UNKNOWN_ID = '0'.repeat(24);
 
 type Step = [string, number, unknown];
 
-/**
- * Three snapshots of two hosts, the fixture's host twice: 5 s later its process holds two more
- * files and a remote endpoint has three more CLOSE_WAIT connections, and a process started.
- */
+/** Three snapshots of two hosts: the fixture's host twice (hostSnapshotPair), another host between them. */
 function hostSnapshots(): HostSnapshot[] {
-  const later = structuredClone(HOST_FIXTURE);
-  later.takenAt += 5000;
-  later.processes[0].fds!.total += 2;
-  later.processes[0].fds!.files += 2;
-  later.processes[0].cpuMs += 750;
-  later.processes.push({ ...HOST_FIXTURE.processes[0], pid: 4242, ppid: HOST_FIXTURE.processes[0].pid });
-  later.tcp.states.CLOSE_WAIT = (later.tcp.states.CLOSE_WAIT ?? 0) + 3;
-  later.tcp.byRemote.push({ remote: '10.0.0.9:5432', state: 'CLOSE_WAIT', count: 3 });
+  const [earlier, later] = hostSnapshotPair();
   const other = { ...structuredClone(HOST_FIXTURE), host: 'other-host', takenAt: HOST_FIXTURE.takenAt + 1000 };
-  return [HOST_FIXTURE, later, other];
+  return [earlier, later, other];
 }
 
 /** A host answer with the backend's own choices (ids, receive times) out, ids named by their place in `ids`. */
@@ -484,15 +472,15 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
     ]);
     expect(latestOne.snapshots).toEqual([list.snapshots[0]]);
     expect(window.snapshots).toEqual([list.snapshots[1]]);
-    expect(oldest).toEqual({ ...HOST_FIXTURE, id: '<snapshot 2>' });
+    expect(oldest).toEqual({ ...hostSnapshotPair()[0], id: '<snapshot 2>' });
     expect(latest).toMatchObject({ id: '<snapshot 0>', processes: [expect.anything(), expect.anything()] });
     expect(compare).toMatchObject({
       intervalMs: 5000,
-      started: [expect.objectContaining({ pid: 4242 })],
-      ended: [],
+      started: [expect.objectContaining({ pid: STARTED_PID })],
+      ended: [expect.objectContaining({ pid: ENDED_PID })],
       cpu: [expect.objectContaining({ cpuDeltaMs: 750, cpuPercent: 15 })],
       fds: [expect.objectContaining({ delta: 2, filesDelta: 2 })],
-      tcpRemotes: [{ remote: '10.0.0.9:5432', state: 'CLOSE_WAIT', before: 0, after: 3, delta: 3 }],
+      tcpRemotes: [{ remote: CLOSE_WAIT_REMOTE, state: 'CLOSE_WAIT', before: 0, after: 3, delta: 3 }],
     });
     expect(fulfilled).toEqual([
       200,

@@ -25,6 +25,7 @@ export function VariableQueryEditor({ query: raw, onChange }: Props) {
   const type = query.type;
   const [service, setService] = useState(query.service ?? '');
   const [host, setHost] = useState(query.host ?? '');
+  const [olderThan, setOlderThan] = useState(query.olderThan ?? '');
   return (
     <Stack direction="row" gap={0}>
       <InlineField label="Values" labelWidth={10}>
@@ -43,6 +44,17 @@ export function VariableQueryEditor({ query: raw, onChange }: Props) {
           value={host}
           onChange={setHost}
           onBlur={() => onChange({ ...query, type, host: host.trim() || undefined })}
+        />
+      )}
+      {usesHost(type) && (
+        <TextField
+          id="osprey-variable-older-than"
+          label="Older than"
+          tooltip="Only snapshots older than this one (e.g. $after, for the older side of a compare); empty: all."
+          placeholder="$after"
+          value={olderThan}
+          onChange={setOlderThan}
+          onBlur={() => onChange({ ...query, type, olderThan: olderThan.trim() || undefined })}
         />
       )}
       {usesService(type) && (

@@ -67,15 +67,18 @@ export function snapshotOptionText(takenAt: number): string {
   return `${new Date(takenAt).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** A variable's options: Grafana reads the `text` and `value` fields. */
+/**
+ * A variable's options: Grafana reads the `text` and `value` fields by name; `value` comes first
+ * for readers that take the first string field (the plugin host's preview, the dashboard tests).
+ */
 export function variableOptionsToFrame(
   refId: string,
   name: string,
   options: Array<{ text: string; value: string }>
 ): DataFrame {
   return table(refId, name, options, [
-    ['text', string, (o) => o.text],
     ['value', string, (o) => o.value],
+    ['text', string, (o) => o.text],
   ]);
 }
 

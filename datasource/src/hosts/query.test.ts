@@ -182,6 +182,7 @@ describe('host variables', () => {
     const support = ds.variables as unknown as OspreyVariableSupport;
     const res: DataQueryResponse = await lastValueFrom(support.query(request));
     const [frame] = res.data as DataFrame[];
+    expect(frame.fields.map((f) => f.name)).toEqual(['value', 'text']);
     return [column(frame, 'text'), column(frame, 'value')];
   };
 
@@ -200,6 +201,17 @@ describe('host variables', () => {
       ['hs-2', 'hs-1'],
     ]);
     expect(backend.requests[0].params).toEqual({ host: HOST, limit: '200' });
+  });
+
+  it.each([
+    ['hs-2', ['hs-1']],
+    ['hs-1', []],
+    ['gone', []],
+  ])('hostSnapshots older than %s ($after): %j', async (after, expected) => {
+    const { ds, backend } = testDataSource({ host: HOST, after });
+    backend.on(SNAPSHOTS, { json: { snapshots: [listItem(newer), listItem(older)] } });
+    const [, values] = await variable(ds, { refId: 'v', type: 'hostSnapshots', host: '$host', olderThan: '$after' });
+    expect(values).toEqual(expected);
   });
 
   it('hostSnapshots with no host: no options, nothing asked', async () => {
