@@ -18,7 +18,7 @@ import {
   type JvmRequest,
 } from '@osprey/model';
 
-import { type Backend, buildBackend, killAll, ROOT, startBackend, TOKENS } from './osprey-cli';
+import { type Backend, buildBackend, killAll, readApi, ROOT, startBackend, TOKENS } from './osprey-cli';
 
 const AGENT_CLI = path.join(ROOT, 'agent', 'bin', 'osprey-jvm-agent.js');
 const N_CLOSE_WAIT = 4;
@@ -55,16 +55,7 @@ describe('host snapshots from the real agent on real /proc', () => {
   let child: ChildProcess;
   const agentLog: string[] = [];
 
-  const api = async <T>(url: string, init: RequestInit = {}): Promise<T> => {
-    const res = await fetch(`${backend.url}${url}`, {
-      ...init,
-      headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}`, 'content-type': 'application/json' },
-    });
-    if (!res.ok) {
-      throw new Error(`${url}: ${res.status} ${await res.text()}`);
-    }
-    return (await res.json()) as T;
-  };
+  const api = readApi(() => backend);
 
   /** Asks for a host snapshot as the dashboard does and waits for the agent's answer; the snapshot id. */
   const requestSnapshot = async (): Promise<string> => {

@@ -15,7 +15,7 @@ import type { HostSnapshotResponse, Incident, ThreadDumpResponse, TransactionsRe
 import AdmZip from 'adm-zip';
 
 import { type IncidentManifest, MANIFEST, sha256 } from '../../backend/src/incidents/bundle';
-import { type Backend, buildBackend, killAll, postOtlp, ROOT, startBackend, TOKENS } from './osprey-cli';
+import { type Backend, buildBackend, killAll, readApi, postOtlp, ROOT, startBackend, TOKENS } from './osprey-cli';
 import { makeWorkload } from './workload/store-workload';
 
 jest.setTimeout(180_000);
@@ -32,16 +32,7 @@ describe('incident bundle from the real agent', () => {
   let javaPid: number;
   const agentLog: string[] = [];
 
-  const api = async <T>(url: string, init: RequestInit = {}): Promise<T> => {
-    const res = await fetch(`${backend.url}${url}`, {
-      ...init,
-      headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}`, 'content-type': 'application/json' },
-    });
-    if (!res.ok) {
-      throw new Error(`${url}: ${res.status} ${await res.text()}`);
-    }
-    return (await res.json()) as T;
-  };
+  const api = readApi(() => backend);
 
   beforeAll(async () => {
     buildBackend();
