@@ -28,6 +28,10 @@ import {
   type HostSnapshotListResponse,
   type HostSnapshotResponse,
   type HostsResponse,
+  INCIDENT_API_PATH,
+  type Incident,
+  type IncidentCreate,
+  type IncidentListResponse,
   type HeapHistogramListResponse,
   type HeapHistogramResponse,
   type HistogramDiff,
@@ -284,6 +288,16 @@ export class OspreyClient {
   hostCompare(older: string, newer: string, host?: string): Observable<HostSnapshotCompare> {
     const path = `${HOST_API_PATHS.snapshots}/${encodeURIComponent(older)}/compare/${encodeURIComponent(newer)}`;
     return this.get(path, 'tcpRemotes', toParams({ host }));
+  }
+
+  /** Incident bundles, newest first. */
+  incidents(): Observable<IncidentListResponse> {
+    return this.get(INCIDENT_API_PATH, 'incidents');
+  }
+
+  /** Asks for an incident bundle of an instance; the answer is the incident, still collecting. */
+  createIncident(body: IncidentCreate): Observable<Incident> {
+    return this.json(INCIDENT_API_PATH, 'captures', { method: 'POST', data: body });
   }
 
   /** Asks the agent watching a JVM for a capture; the answer is the pending request. */
