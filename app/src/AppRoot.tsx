@@ -16,6 +16,9 @@ export function pageOf(pathname: string): 'incidents' | 'start' {
 /** Grafana renders the root page for every path below the app's; this picks the page by the path. */
 export function AppRoot(props: AppRootProps) {
   const [pathname, setPathname] = useState(locationService.getLocation().pathname);
-  useEffect(() => locationService.getHistory().listen((location) => setPathname(location.pathname)), []);
+  useEffect(
+    () => locationService.getHistory().listen((location: { pathname: string }) => setPathname(location.pathname)),
+    []
+  );
   return pageOf(pathname) === 'incidents' ? <Incidents /> : <GettingStarted {...props} />;
 }
