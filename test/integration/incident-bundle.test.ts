@@ -3,7 +3,8 @@
  * (workload/store-workload.ts), a real JVM in known lock states (test/fixtures/jvm/LockWorkload.java)
  * and the real agent CLI watching it and the host (--pid with --host-interval). One POST asks for the
  * incident; the agent answers its three capture requests on its own; the downloaded zip holds what
- * the backend holds, file by file as its manifest's checksums say.
+ * the backend holds, file by file as its manifest's checksums say. On a backend of each store: DuckDB,
+ * and ClickHouse (Debian's clickhouse-server, started here).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import AdmZip from 'adm-zip';
 
 import { type IncidentManifest, MANIFEST, sha256 } from '../../backend/src/incidents/bundle';
 import { type Backend, buildBackend, killAll, readApi, postOtlp, ROOT, startBackend, TOKENS } from './osprey-cli';
+import { startClickHouse, stopAll } from './real-servers';
 import { makeWorkload } from './workload/store-workload';
 
 jest.setTimeout(180_000);
@@ -24,7 +26,23 @@ const AGENT_CLI = path.join(ROOT, 'agent', 'bin', 'osprey-jvm-agent.js');
 const HOST = `incident-it-${process.pid}`;
 const TARGET = { service: 'cart', instance: 'cart-1' };
 
-describe('incident bundle from the real agent', () => {
+/** Extra `osprey serve` arguments of each store; ClickHouse's started on first use. */
+const STORES: Array<[string, () => Promise<string[]>]> = [
+  ['DuckDB', async () => []],
+  [
+    'ClickHouse',
+    async () => [
+      '--store',
+      'clickhouse',
+      '--clickhouse-url',
+      (await startClickHouse()).url,
+      '--clickhouse-database',
+      'incident',
+    ],
+  ],
+];
+
+describe.each(STORES)('incident bundle from the real agent (%s)', (_store, storeArgs) => {
   let dir: string;
   let backend: Backend;
   let java: ChildProcess;
@@ -38,7 +56,7 @@ describe('incident bundle from the real agent', () => {
     buildBackend();
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'agent'], { cwd: ROOT });
     dir = mkdtempSync(path.join(tmpdir(), 'osprey-incident-it-'));
-    backend = await startBackend(path.join(dir, 'data'), ['--settle-ms', '300']);
+    backend = await startBackend(path.join(dir, 'data'), ['--settle-ms', '300', ...(await storeArgs())]);
     for (const batch of makeWorkload().batches) {
       expect((await postOtlp(backend.url, batch.body)).status).toBe(200);
     }
@@ -70,10 +88,11 @@ describe('incident bundle from the real agent', () => {
     agent.stderr!.on('data', (c) => agentLog.push(String(c)));
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     agent?.kill('SIGKILL');
     java?.kill('SIGKILL');
     killAll();
+    await stopAll();
     rmSync(dir, { recursive: true, force: true });
   });
 
