@@ -1,10 +1,10 @@
 import { AppPlugin } from '@grafana/data';
 
 import { AppConfig } from './components/AppConfig';
-import { GettingStarted } from './GettingStarted';
+import { AppRoot } from './AppRoot';
 import type { AppJsonData } from './settings';
 
-export const plugin = new AppPlugin<AppJsonData>().setRootPage(GettingStarted).addConfigPage({
+export const plugin = new AppPlugin<AppJsonData>().setRootPage(AppRoot).addConfigPage({
   title: 'Configuration',
   icon: 'cog',
   body: AppConfig,

@@ -38,5 +38,10 @@ export const DASHBOARDS: ReadonlyArray<{ uid: string; title: string; description
     title: 'Hosts & databases',
     description: 'Telegraf measurements from InfluxDB beside transactions',
   },
+  {
+    uid: 'osprey-host-snapshots',
+    title: 'Host snapshots',
+    description: 'Processes, connections, open files from /proc, and the compare of two',
+  },
   { uid: 'osprey-health', title: 'Health', description: 'Synthetic checks: state, reason, uptime timeline' },
 ];

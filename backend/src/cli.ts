@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import type { FastifyInstance } from 'fastify';
 
 import { ConfigError, parseServeArgs, USAGE } from './config/serve';
@@ -46,6 +48,7 @@ async function serve(args: string[]): Promise<void> {
     observer: exporter,
     active: config.active,
     checks: config.checks,
+    incidents: { dir: path.join(config.dataDir, 'incidents') },
     logger: { level: process.env.OSPREY_LOG_LEVEL ?? 'info' },
   });
   app = server;

@@ -23,6 +23,15 @@ import {
   type ActiveResponse,
   type EndpointsResponse,
   type HealthResponse,
+  HOST_API_PATHS,
+  type HostSnapshotCompare,
+  type HostSnapshotListResponse,
+  type HostSnapshotResponse,
+  type HostsResponse,
+  INCIDENT_API_PATH,
+  type Incident,
+  type IncidentCreate,
+  type IncidentListResponse,
   type HeapHistogramListResponse,
   type HeapHistogramResponse,
   type HistogramDiff,
@@ -270,6 +279,37 @@ export class OspreyClient {
 
   heapHistogramDiff(older: string, newer: string): Observable<HistogramDiff> {
     return this.get(diffPath(JVM_API_PATHS.heapHistograms, older, newer), 'rows');
+  }
+
+  /** Hosts that sent a snapshot, by name. */
+  hosts(): Observable<HostsResponse> {
+    return this.get(HOST_API_PATHS.hosts, 'hosts');
+  }
+
+  /** Snapshots of a host, newest first, without their tables. */
+  hostSnapshots(host: string, limit: number): Observable<HostSnapshotListResponse> {
+    return this.get(HOST_API_PATHS.snapshots, 'snapshots', toParams({ host, limit }));
+  }
+
+  /** One snapshot by id, or `latest` of `host`. */
+  hostSnapshot(id: string, host?: string): Observable<HostSnapshotResponse> {
+    return this.get(`${HOST_API_PATHS.snapshots}/${encodeURIComponent(id)}`, 'processes', toParams({ host }));
+  }
+
+  /** What changed from one snapshot to another (either may be `latest` of `host`). */
+  hostCompare(older: string, newer: string, host?: string): Observable<HostSnapshotCompare> {
+    const path = `${HOST_API_PATHS.snapshots}/${encodeURIComponent(older)}/compare/${encodeURIComponent(newer)}`;
+    return this.get(path, 'tcpRemotes', toParams({ host }));
+  }
+
+  /** Incident bundles, newest first. */
+  incidents(): Observable<IncidentListResponse> {
+    return this.get(INCIDENT_API_PATH, 'incidents');
+  }
+
+  /** Asks for an incident bundle of an instance; the answer is the incident, still collecting. */
+  createIncident(body: IncidentCreate): Observable<Incident> {
+    return this.json(INCIDENT_API_PATH, 'captures', { method: 'POST', data: body });
   }
 
   /** Asks the agent watching a JVM for a capture; the answer is the pending request. */

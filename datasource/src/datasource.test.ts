@@ -65,7 +65,14 @@ describe('toVariableQuery', () => {
       { refId: 'V', type: 'instances', service: '$service' },
     ],
     ['services ignore a service', { refId: 'V', type: 'services', service: 'x' }, { refId: 'V', type: 'services' }],
-    ['unknown type falls back to services', { refId: 'V', type: 'hosts' }, { refId: 'V', type: 'services' }],
+    ['unknown type falls back to services', { refId: 'V', type: 'pods' }, { refId: 'V', type: 'services' }],
+    ['hosts ignore a service', { refId: 'V', type: 'hosts', service: 'x' }, { refId: 'V', type: 'hosts' }],
+    [
+      'snapshots of $host, no service',
+      { refId: 'V', type: 'hostSnapshots', host: '$host', service: 'x' },
+      { refId: 'V', type: 'hostSnapshots', host: '$host' },
+    ],
+    ['instances ignore a host', { refId: 'V', type: 'instances', host: 'h' }, { refId: 'V', type: 'instances' }],
   ])('%s', (_name, raw, expected) => {
     expect(toVariableQuery(raw)).toEqual(expected);
   });

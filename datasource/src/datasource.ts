@@ -18,6 +18,7 @@ import { catchError, defer, lastValueFrom, map, merge, type Observable, of } fro
 import { errorBurstEvents } from './annotations';
 import { backendStatus, describeBackendStatus, OspreyClient } from './client';
 import { describeFetchError } from './errors';
+import { snapshotOptionText } from './hosts/frames';
 import { JVM_FRAME_NAMES, threadDumpEvents } from './jvm/frames';
 import { ADHOC_KEYS, adhocFilters } from './params';
 import { active } from './queries/active';
@@ -27,6 +28,7 @@ import { checkRuns, checks } from './queries/checks';
 import { errorTypes } from './queries/errors';
 import { hierarchy } from './queries/hierarchy';
 import type { QueryContext, QueryHandler } from './queries/context';
+import { HOST_HANDLERS } from './queries/hosts';
 import { JVM_HANDLERS } from './queries/jvm';
 import { LIST_HANDLERS, listValues } from './queries/lists';
 import { red } from './queries/red';
@@ -51,6 +53,9 @@ import { OspreyVariableSupport } from './variables';
 export const CAPTURE_TIMEOUT_MS = 15_000;
 export const CAPTURE_POLL_MS = 500;
 
+/** Snapshots a `hostSnapshots` variable offers, newest first. */
+const HOST_SNAPSHOT_OPTIONS = 200;
+
 /** Each query type's handler (a live XLOG query streams instead, see liveXlog). */
 const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   xlog,
@@ -67,6 +72,7 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   summary,
   ...LIST_HANDLERS,
   ...JVM_HANDLERS,
+  ...HOST_HANDLERS,
   otelMetrics,
   runtime,
   logs,
@@ -164,6 +170,32 @@ export class OspreyDataSource extends DataSourceApi<OspreyQuery, OspreyOptions> 
   async listValues(type: ListQueryType, service?: string, scopedVars: ScopedVars = {}): Promise<string[]> {
     const q = this.applyTemplateVariables({ refId: 'list', queryType: type, service }, scopedVars);
     return lastValueFrom(listValues(this.client, type, q));
+  }
+
+  /** Hosts that sent a snapshot, by name (the query editor's host select, the `hosts` variable). */
+  async hostNames(): Promise<string[]> {
+    return (await lastValueFrom(this.client.hosts())).hosts.map((h) => h.host);
+  }
+
+  /**
+   * The newest snapshots of `host` as variable options, id as the value, newest first; with
+   * `olderThan` (a snapshot id), those older than it. Both may hold variables.
+   */
+  async hostSnapshotOptions(
+    host: string,
+    olderThan = '',
+    scopedVars: ScopedVars = {}
+  ): Promise<Array<{ text: string; value: string }>> {
+    const name = this.templateSrv.replace(host, scopedVars).trim();
+    if (name === '') {
+      return [];
+    }
+    const { snapshots } = await lastValueFrom(this.client.hostSnapshots(name, HOST_SNAPSHOT_OPTIONS));
+    const newer = this.templateSrv.replace(olderThan, scopedVars).trim();
+    const at = snapshots.findIndex((s) => s.id === newer);
+    // An unknown newer id (not among these) offers nothing rather than snapshots that may be newer.
+    const older = newer === '' ? snapshots : at < 0 ? [] : snapshots.slice(at + 1);
+    return older.map((s) => ({ text: snapshotOptionText(s.takenAt), value: s.id }));
   }
 
   /** JVMs that sent dumps or histograms, for the query editor's selects. */

@@ -9,7 +9,19 @@ import { adhocFilters, MULTI_SEPARATOR } from './params';
 import { normaliseQuery, type OspreyQuery, type OspreyQueryType } from './types';
 
 type FilterKey = 'service' | 'instance' | 'endpoint';
-type TextField = FilterKey | 'traceId' | 'userId' | 'dumpId' | 'otherId' | 'metricNames' | 'search' | 'check' | 'focus';
+type TextField =
+  | FilterKey
+  | 'traceId'
+  | 'userId'
+  | 'dumpId'
+  | 'otherId'
+  | 'host'
+  | 'snapshotId'
+  | 'otherSnapshotId'
+  | 'metricNames'
+  | 'search'
+  | 'check'
+  | 'focus';
 
 const TEXT_FIELDS: readonly TextField[] = [
   'service',
@@ -19,6 +31,9 @@ const TEXT_FIELDS: readonly TextField[] = [
   'userId',
   'dumpId',
   'otherId',
+  'host',
+  'snapshotId',
+  'otherSnapshotId',
   'metricNames',
   'search',
   'check',
@@ -55,6 +70,9 @@ const MULTI_VALUE: Record<OspreyQueryType, readonly TextField[]> = {
   threadDumpDiff: [],
   heapHistogram: [],
   heapHistogramDiff: [],
+  hosts: [],
+  hostSnapshot: [],
+  hostCompare: [],
   otelMetrics: ['service', 'instance'],
   runtime: ['service', 'instance'],
   logs: ['service', 'instance'],

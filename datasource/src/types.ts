@@ -8,9 +8,14 @@ import type {
   XlogColumnSet,
 } from '@osprey/model';
 
+import type { HostTable } from './hosts/tables';
+
 export type JvmQueryType = 'threadDumps' | 'threadDump' | 'threadDumpDiff' | 'heapHistogram' | 'heapHistogramDiff';
 
 export type ListQueryType = 'services' | 'instances' | 'endpoints';
+
+/** Host snapshots: the hosts that sent one, one snapshot's tables, the compare of two. */
+export type HostQueryType = 'hosts' | 'hostSnapshot' | 'hostCompare';
 
 /** OTLP signals: metrics by name, runtime series by semantic-convention names, log records. */
 export type OtelQueryType = 'otelMetrics' | 'runtime' | 'logs';
@@ -24,6 +29,7 @@ export type OspreyQueryType =
   | ListQueryType
   | JvmQueryType
   | OtelQueryType
+  | HostQueryType
   | 'checks'
   | 'checkRuns'
   | 'hierarchy'
@@ -71,6 +77,16 @@ export interface OspreyQuery extends DataQuery {
   dumpId?: string;
   otherId?: string;
   endpoint?: string;
+  /** Host queries: the host (as the agent names it). */
+  host?: string;
+  /**
+   * hostSnapshot: the snapshot id, empty = the host's latest. hostCompare: the older one, empty =
+   * the one before `otherSnapshotId`; `otherSnapshotId` the newer, empty = the host's latest.
+   */
+  snapshotId?: string;
+  otherSnapshotId?: string;
+  /** Host queries: which of the answer's tables (hosts/tables.ts); empty = the first. */
+  hostTable?: HostTable;
   /** Synthetic checks: one check by name (absent = all). */
   check?: string;
   /** Capacity: the concurrency limit (thread / connection pool) to project at; absent = the backend's 200. */

@@ -15,3 +15,4 @@ export * from './statistics';
 export * from './profile';
 export * from './error-types';
 export * from './summary';
+export * from './incidents';

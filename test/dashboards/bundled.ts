@@ -64,7 +64,10 @@ export function variableQueries({ json }: BundledDashboard): DashboardVariable[]
     .map((variable) => ({ dashboard: json.uid, variable: variable as DashboardVariable['variable'] }));
 }
 
-/** Every URL a dashboard links to: dashboard links, panel links and data links in field configs and options. */
+/**
+ * Every URL a dashboard links to: dashboard links, panel links and data links in field configs and
+ * options. Field actions are requests, not links (host-agent.test.ts sends the Hosts table's).
+ */
 export function linkUrls({ json }: BundledDashboard): string[] {
   const urls: string[] = [];
   const walk = (value: unknown, key?: string) => {
@@ -75,7 +78,9 @@ export function linkUrls({ json }: BundledDashboard): string[] {
     } else if (Array.isArray(value)) {
       value.forEach((v) => walk(v));
     } else if (value && typeof value === 'object') {
-      Object.entries(value).forEach(([k, v]) => walk(v, k));
+      Object.entries(value)
+        .filter(([k]) => k !== 'actions')
+        .forEach(([k, v]) => walk(v, k));
     }
   };
   walk(json.links);

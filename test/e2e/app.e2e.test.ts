@@ -300,6 +300,7 @@ describe('built app plugin in Chromium', () => {
         'osprey-jvm',
         'osprey-containers',
         'osprey-hosts',
+        'osprey-host-snapshots',
         'osprey-health',
       ].map((uid) => `/d/${uid}`)
     );

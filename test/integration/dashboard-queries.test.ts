@@ -5,7 +5,8 @@
  * the data they hold:
  * - Osprey targets and variables through the datasource plugin's own query code and the data proxy
  *   (as datasource-live.test.ts), against `osprey serve` fed by the real OpenTelemetry SDK, a real
- *   JVM captured by the real osprey-jvm-agent and an active-service snapshot; each returns data;
+ *   JVM captured by the real osprey-jvm-agent, an active-service snapshot and two host snapshots
+ *   (the agent's of real /proc text and a later one, workload/host-snapshots.ts); each returns data;
  * - PromQL against Debian's Prometheus running provisioning/prometheus/prometheus.yml's scrape jobs,
  *   pointed at that Osprey and at a cAdvisor-shaped exposition (kubelet /metrics/cadvisor labels);
  * - InfluxQL against Debian's influxd holding Telegraf-shaped cpu, mem, disk, net and mysql points.
@@ -51,6 +52,7 @@ import { HostBackendSrv } from '../../host/src/web/backend-srv';
 import { HostTemplateSrv } from '../../host/src/web/template-srv';
 import { startHostServer, type HostServer } from '../e2e/server';
 import { sendShopTraffic, type ShopTraces } from '../e2e/shop-traffic';
+import { HOST_FIXTURE, hostSnapshotPair } from './workload/host-snapshots';
 import {
   ROOT,
   startInfluxd,
@@ -420,6 +422,9 @@ beforeAll(async () => {
   sendShopTraffic(osprey.url, TOKENS.OSPREY_INGEST_TOKEN, 2);
   await captureJvm();
   await ingest('/v1/metrics', jvmRuntimeMetrics());
+  for (const snapshot of hostSnapshotPair(HOST_FIXTURE.host, Date.now() - 60_000)) {
+    await ingest('/api/v1/hosts/snapshots', snapshot);
+  }
   ospreyInstances = (await osprey.get<InstancesResponse>('/api/v1/instances')).instances;
   await postSlowTransactions();
   await ingest('/api/v1/active', {

@@ -3,10 +3,12 @@
  * CLI with --host-interval (no JVM), and a child process that opens N TCP connections left in
  * CLOSE_WAIT and M files between two snapshots, each asked for as Grafana asks ("Request host
  * snapshot": a capture request of kind hostsnapshot). The compare of the two must show exactly those
- * deltas, and the process entries must agree with `ps`, which reads /proc on its own.
+ * deltas, and the process entries must agree with `ps`, which reads /proc on its own. The Host
+ * snapshots dashboard's own "Request host snapshot" action is sent as Grafana sends it, through the
+ * plugin host's data proxy (the datasource's route adding the token).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,7 +20,8 @@ import {
   type JvmRequest,
 } from '@osprey/model';
 
-import { type Backend, buildBackend, killAll, ROOT, startBackend, TOKENS } from './osprey-cli';
+import { type HostServer, startHostServer } from '../e2e/server';
+import { type Backend, buildBackend, killAll, readApi, ROOT, startBackend, TOKENS } from './osprey-cli';
 
 const AGENT_CLI = path.join(ROOT, 'agent', 'bin', 'osprey-jvm-agent.js');
 const N_CLOSE_WAIT = 4;
@@ -53,18 +56,10 @@ describe('host snapshots from the real agent on real /proc', () => {
   let backend: Backend;
   let agent: ChildProcess;
   let child: ChildProcess;
+  let grafana: HostServer;
   const agentLog: string[] = [];
 
-  const api = async <T>(url: string, init: RequestInit = {}): Promise<T> => {
-    const res = await fetch(`${backend.url}${url}`, {
-      ...init,
-      headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}`, 'content-type': 'application/json' },
-    });
-    if (!res.ok) {
-      throw new Error(`${url}: ${res.status} ${await res.text()}`);
-    }
-    return (await res.json()) as T;
-  };
+  const api = readApi(() => backend);
 
   /** Asks for a host snapshot as the dashboard does and waits for the agent's answer; the snapshot id. */
   const requestSnapshot = async (): Promise<string> => {
@@ -99,9 +94,23 @@ describe('host snapshots from the real agent on real /proc', () => {
     const script = path.join(dir, 'close-wait-child.js');
     writeFileSync(script, CHILD);
     child = spawn(process.execPath, [script, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const plugins = path.join(dir, 'plugins');
+    mkdirSync(path.join(plugins, 'datasource'), { recursive: true });
+    copyFileSync(path.join(ROOT, 'datasource/src/plugin.json'), path.join(plugins, 'datasource', 'plugin.json'));
+    copyFileSync(path.join(ROOT, 'app/src/plugin.json'), path.join(plugins, 'plugin.json'));
+    grafana = await startHostServer({
+      distDir: plugins,
+      hostDir: plugins,
+      iconsDir: plugins,
+      appId: 'x',
+      dataSources: [
+        { uid: 'osprey', jsonData: { url: backend.url }, secureJsonData: { token: TOKENS.OSPREY_READ_TOKEN } },
+      ],
+    });
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    await grafana?.close();
     agent?.kill('SIGKILL');
     child?.kill('SIGKILL');
     killAll();
@@ -135,6 +144,37 @@ describe('host snapshots from the real agent on real /proc', () => {
     const snapshot = await api<HostSnapshotResponse>(`/api/v1/hosts/snapshots/${after}`);
     const listed = snapshot.processes.find((p) => p.pid === child.pid)!;
     expect(listed.openFiles?.filter((f) => f.startsWith(dir))).toHaveLength(M_FILES);
+  });
+
+  it('the dashboard’s "Request host snapshot" action, sent through the data proxy, gets a fresh snapshot', async () => {
+    const dashboard = JSON.parse(readFileSync(path.join(ROOT, 'app/src/dashboards/host-snapshots.json'), 'utf8'));
+    const hosts = dashboard.panels.find((p: { title: string }) => p.title === 'Hosts');
+    const [action] = hosts.fieldConfig.defaults.actions as Array<{
+      title: string;
+      fetch: { method: string; url: string; headers: string[][]; body: string };
+    }>;
+    expect(action.title).toBe('Request host snapshot');
+    // Grafana fills ${__data.fields.host} with the clicked row's host.
+    const body = action.fetch.body.replaceAll('${__data.fields.host}', HOST);
+    const res = await fetch(`${grafana.url}${action.fetch.url}`, {
+      method: action.fetch.method,
+      headers: Object.fromEntries(action.fetch.headers),
+      body,
+    });
+    expect(res.status).toBe(202);
+    const request = (await res.json()) as JvmRequest;
+    const before = Date.now();
+    const deadline = before + 20_000;
+    let done = request;
+    while (done.status !== 'done' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      done = await api<JvmRequest>(`/api/v1/jvm/requests/${request.id}`);
+    }
+    expect(done).toMatchObject({ service: HOST_REQUEST_SERVICE, instance: HOST, kind: 'hostsnapshot', status: 'done' });
+    const snapshot = await api<HostSnapshotResponse>(`/api/v1/hosts/snapshots/${done.resultId}`);
+    expect(snapshot.host).toBe(HOST);
+    expect(snapshot.takenAt).toBeGreaterThanOrEqual(request.requestedAt);
+    expect((await api<HostSnapshotResponse>(`/api/v1/hosts/snapshots/latest?host=${HOST}`)).id).toBe(done.resultId);
   });
 
   it('lists the test’s own processes as ps reads them from /proc', async () => {

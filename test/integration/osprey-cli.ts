@@ -110,6 +110,20 @@ export function otlpProtobuf(spans: SdkSpan[]): Uint8Array {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A JSON call of `backend` with the read token; a non-2xx answer throws with its status and body. */
+export function readApi(backend: () => Backend) {
+  return async <T>(url: string, init: RequestInit = {}): Promise<T> => {
+    const res = await fetch(`${backend().url}${url}`, {
+      ...init,
+      headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}`, 'content-type': 'application/json' },
+    });
+    if (!res.ok) {
+      throw new Error(`${url}: ${res.status} ${await res.text()}`);
+    }
+    return (await res.json()) as T;
+  };
+}
+
 /** POSTs one OTLP batch; the status, or 0 when the connection failed (backend down). */
 export async function postOtlp(url: string, body: Uint8Array): Promise<{ status: number; retryAfter: string | null }> {
   try {

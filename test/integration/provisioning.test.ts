@@ -307,10 +307,11 @@ describe('provisioning/', () => {
       (d: { uid: string }) => d.uid
     );
 
-    it('are the seven Osprey dashboards', () => {
+    it('are the eight Osprey dashboards', () => {
       expect([...uids].sort()).toEqual([
         'osprey-containers',
         'osprey-health',
+        'osprey-host-snapshots',
         'osprey-hosts',
         'osprey-jvm',
         'osprey-service-map',

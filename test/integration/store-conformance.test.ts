@@ -14,6 +14,8 @@ import path from 'node:path';
 import {
   type ActiveResponse,
   ARROW_STREAM_MEDIA_TYPE,
+  HOST_REQUEST_SERVICE,
+  type HostSnapshot,
   type ServicesResponse,
   type Span,
   type ErrorTypesResponse,
@@ -33,6 +35,7 @@ import {
   WINDOW_CASE_LIMIT,
   windowCases,
 } from './store-compare';
+import { CLOSE_WAIT_REMOTE, ENDED_PID, HOST_FIXTURE, hostSnapshotPair, STARTED_PID } from './workload/host-snapshots';
 import { type ErrorTruth, makeWorkload, SERVICES } from './workload/store-workload';
 import { sdkActiveRequestsBody, sdkRunningRequest } from '../../backend/src/testing/otel-inflight';
 import { apdexZone } from '../../backend/src/derive/apdex';
@@ -72,6 +75,66 @@ function withoutVolatile(value: unknown): unknown {
 const UNKNOWN_ID = '0'.repeat(24);
 
 type Step = [string, number, unknown];
+
+/** Three snapshots of two hosts: the fixture's host twice (hostSnapshotPair), another host between them. */
+function hostSnapshots(): HostSnapshot[] {
+  const [earlier, later] = hostSnapshotPair();
+  const other = { ...structuredClone(HOST_FIXTURE), host: 'other-host', takenAt: HOST_FIXTURE.takenAt + 1000 };
+  return [earlier, later, other];
+}
+
+/** A host answer with the backend's own choices (ids, receive times) out, ids named by their place in `ids`. */
+function withoutHostVolatile(value: unknown, ids: string[]): unknown {
+  if (typeof value === 'string') {
+    return ids.includes(value) ? `<snapshot ${ids.indexOf(value)}>` : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((inner) => withoutHostVolatile(inner, ids));
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key !== 'receivedAt')
+        .map(([key, inner]) => [key, withoutHostVolatile(inner, ids)])
+    );
+  }
+  return value;
+}
+
+/** Every host read route on one backend, plus a host snapshot request fulfilled with a stored snapshot. */
+async function hostAnswers(backend: Backend): Promise<unknown[]> {
+  const list = await get<{ snapshots: Array<{ id: string }> }>(backend, '/api/v1/hosts/snapshots');
+  const ids = list.snapshots.map((s) => s.id);
+  const [newest, , oldest] = ids;
+  const ingest = { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` };
+  const request = (await (
+    await fetch(`${backend.url}/api/v1/jvm/requests`, {
+      method: 'POST',
+      headers: { ...ingest, authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}` },
+      body: JSON.stringify({ service: HOST_REQUEST_SERVICE, instance: 'fixture-host', kind: 'hostsnapshot' }),
+    })
+  ).json()) as { id: string };
+  await fetch(`${backend.url}/api/v1/jvm/requests/${request.id}/claim`, { method: 'POST', headers: ingest });
+  const finished = await fetch(`${backend.url}/api/v1/jvm/requests/${request.id}/result`, {
+    method: 'POST',
+    headers: ingest,
+    body: JSON.stringify({ resultId: newest }),
+  });
+  const { requestedAt, updatedAt, ...done } = (await finished.json()) as Record<string, unknown>;
+  expect(updatedAt).toBeGreaterThanOrEqual(requestedAt as number);
+  const answers = [
+    list,
+    await get(backend, '/api/v1/hosts'),
+    await get(backend, '/api/v1/hosts/snapshots?host=fixture-host&limit=1'),
+    await get(backend, `/api/v1/hosts/snapshots?from=${HOST_FIXTURE.takenAt + 1}&to=${HOST_FIXTURE.takenAt + 1000}`),
+    await get(backend, `/api/v1/hosts/snapshots/${oldest}`),
+    await get(backend, '/api/v1/hosts/snapshots/latest?host=fixture-host'),
+    await get(backend, `/api/v1/hosts/snapshots/${oldest}/compare/latest?host=fixture-host`),
+    [finished.status, { ...done, id: '<request>' }],
+  ];
+  expect(newest).not.toBe(oldest);
+  return withoutHostVolatile(answers, ids) as unknown[];
+}
 
 /**
  * Drives capture requests over HTTP as Grafana (read token) and the agent (ingest token) do, and
@@ -203,6 +266,16 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
           method: 'POST',
           headers: { 'content-type': 'text/plain', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` },
           body: readFileSync(path.join(JVM_FIXTURES, file)),
+        });
+        expect(res.status).toBe(201);
+      }
+    }
+    for (const backend of [duck, ch]) {
+      for (const body of hostSnapshots()) {
+        const res = await fetch(`${backend.url}/api/v1/hosts/snapshots`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}` },
+          body: JSON.stringify(body),
         });
         expect(res.status).toBe(201);
       }
@@ -460,6 +533,39 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
       ['get unknown', 404, { error: 'not_found', message: `no capture request with id ${UNKNOWN_ID}` }],
       ['claim unknown', 404, { error: 'not_found', message: `no capture request with id ${UNKNOWN_ID}` }],
       ['finish unknown', 404, { error: 'not_found', message: `no capture request with id ${UNKNOWN_ID}` }],
+    ]);
+  });
+
+  it('host snapshots: the same lists, snapshots, latest, compare and request fulfilment', async () => {
+    const [expected, actual] = await Promise.all([hostAnswers(duck), hostAnswers(ch)]);
+    expect(actual).toEqual(expected);
+    const [list, hosts, latestOne, window, oldest, latest, compare, fulfilled] = expected as any[];
+    expect(
+      list.snapshots.map((s: { host: string; takenAt: number }) => [s.host, s.takenAt - HOST_FIXTURE.takenAt])
+    ).toEqual([
+      ['fixture-host', 5000],
+      ['other-host', 1000],
+      ['fixture-host', 0],
+    ]);
+    expect(hosts.hosts).toEqual([
+      { host: 'fixture-host', lastSnapshotAt: HOST_FIXTURE.takenAt + 5000, snapshots: 2 },
+      { host: 'other-host', lastSnapshotAt: HOST_FIXTURE.takenAt + 1000, snapshots: 1 },
+    ]);
+    expect(latestOne.snapshots).toEqual([list.snapshots[0]]);
+    expect(window.snapshots).toEqual([list.snapshots[1]]);
+    expect(oldest).toEqual({ ...hostSnapshotPair()[0], id: '<snapshot 2>' });
+    expect(latest).toMatchObject({ id: '<snapshot 0>', processes: [expect.anything(), expect.anything()] });
+    expect(compare).toMatchObject({
+      intervalMs: 5000,
+      started: [expect.objectContaining({ pid: STARTED_PID })],
+      ended: [expect.objectContaining({ pid: ENDED_PID })],
+      cpu: [expect.objectContaining({ cpuDeltaMs: 750, cpuPercent: 15 })],
+      fds: [expect.objectContaining({ delta: 2, filesDelta: 2 })],
+      tcpRemotes: [{ remote: CLOSE_WAIT_REMOTE, state: 'CLOSE_WAIT', before: 0, after: 3, delta: 3 }],
+    });
+    expect(fulfilled).toEqual([
+      200,
+      expect.objectContaining({ kind: 'hostsnapshot', status: 'done', resultId: '<snapshot 0>' }),
     ]);
   });
 

@@ -69,11 +69,11 @@ const BROKEN: Array<{ name: string; break: () => object; where: RegExp; message:
     name: 'Osprey variable query of an unknown list',
     break: () => {
       const d = clone('osprey-service-overview');
-      d.templating.list[0].query.type = 'hosts';
+      d.templating.list[0].query.type = 'pods';
       return d;
     },
     where: /^variable service$/,
-    message: /"hosts"/,
+    message: /"pods"/,
   },
   {
     name: 'threshold mode the schema does not know',

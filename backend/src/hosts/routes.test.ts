@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -8,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
 import { DuckDbStore } from '../store/duckdb';
+import { tokenFetch } from '../testing/http';
 
 const SNAPSHOTS = '/api/v1/hosts/snapshots';
 const base = JSON.parse(
@@ -19,18 +19,7 @@ describe('host snapshot routes (DuckDB)', () => {
   let store: DuckDbStore;
   let app: FastifyInstance;
 
-  const call = async (url: string, init: { method?: string; token?: string; body?: unknown } = {}) => {
-    const { port } = app.server.address() as AddressInfo;
-    const res = await fetch(`http://127.0.0.1:${port}${url}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${init.token ?? 'rd'}`,
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
-    });
-    return { status: res.status, json: (await res.json()) as any };
-  };
+  let call: ReturnType<typeof tokenFetch>;
   const upload = (body: unknown, token = 'in') => call(SNAPSHOTS, { method: 'POST', token, body });
   const stored = async () => (await call(`${SNAPSHOTS}?limit=10000`)).json.snapshots.length as number;
 
@@ -39,6 +28,7 @@ describe('host snapshot routes (DuckDB)', () => {
     store = await DuckDbStore.open(dir);
     app = buildServer({ store, tokens: { ingest: 'in', read: 'rd', admin: 'ad' }, maxBodyBytes: 256 * 1024 });
     await app.listen({ port: 0, host: '127.0.0.1' });
+    call = tokenFetch(app, 'rd');
   });
 
   afterAll(async () => {

@@ -17,6 +17,7 @@ import { nativeRoutes } from '../ingest/native/route';
 import { otlpRoutes } from '../ingest/otlp/route';
 import { zipkinRoutes } from '../ingest/zipkin/route';
 import { hostRoutes } from '../hosts/routes';
+import { incidentRoutes, type IncidentOptions } from '../incidents/routes';
 import { jvmRoutes } from '../jvm-api/routes';
 import { logsRoutes } from '../logs/routes';
 import { createMetricsExposition } from '../metrics/exposition';
@@ -59,6 +60,8 @@ export interface ServerOptions {
   checks?: CheckDefinition[];
   /** Recorded on each check run as where it ran; default the host name. */
   checkLocation?: string;
+  /** Incident bundles: where they are kept and how long their captures may take. */
+  incidents?: IncidentOptions;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -168,6 +171,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(summaryRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, ingest);
     await authenticated.register(hostRoutes, { store: options.store });
+    await authenticated.register(incidentRoutes, { store: options.store, incidents: options.incidents ?? {} });
     await authenticated.register(metricsRoutes, { metrics });
     await authenticated.register(checkRoutes, { store: options.store, scheduler });
     await authenticated.register(healthRoutes, {

@@ -218,6 +218,29 @@ describe('QueryEditor for JVM queries', () => {
   });
 });
 
+describe('QueryEditor for host queries', () => {
+  it('a compare offers the hosts that sent snapshots, both ids and the compare tables', async () => {
+    jest.spyOn(datasource, 'hostNames').mockResolvedValue(['db-1', 'web-1']);
+    const { onChange } = await setup({ queryType: 'hostCompare', host: 'web-1', snapshotId: 'hs-1' });
+    expect(screen.getByDisplayValue('hs-1')).toBeInTheDocument();
+    expect(screen.getByText('Newer id')).toBeInTheDocument();
+    expect(screen.getByText('Processes started')).toBeInTheDocument();
+    expect(screen.queryByText('Service')).not.toBeInTheDocument();
+    await pick('osprey-host', 'db-1');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ host: 'db-1' }));
+    await pick('osprey-host-table', 'Descriptor growth');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ hostTable: 'fds' }));
+  });
+
+  it('one snapshot has one id field and the snapshot tables', async () => {
+    jest.spyOn(datasource, 'hostNames').mockResolvedValue([]);
+    await setup({ queryType: 'hostSnapshot', hostTable: 'openFiles' });
+    expect(screen.getByText('Snapshot id')).toBeInTheDocument();
+    expect(screen.queryByText('Newer id')).not.toBeInTheDocument();
+    expect(screen.getByText('Open files')).toBeInTheDocument();
+  });
+});
+
 describe('positiveNumber', () => {
   it.each([
     ['250', 250],

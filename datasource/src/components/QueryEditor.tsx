@@ -12,7 +12,7 @@ import {
   type TransactionsMode,
   type XlogColumnSet,
 } from '@osprey/model';
-import { type ChangeEvent, useEffect, useState } from 'react';
+import type { ChangeEvent } from 'react';
 
 import type { OspreyDataSource } from '../datasource';
 import {
@@ -23,8 +23,10 @@ import {
   type OspreyQueryType,
   type RedMetric,
 } from '../types';
+import { HostFields } from './HostFields';
 import { OtelFields } from './OtelFields';
 import { switchQueryType, usesField } from './queryType';
+import { useOptions } from './useOptions';
 
 type Props = QueryEditorProps<OspreyDataSource, OspreyQuery, OspreyOptions>;
 
@@ -57,6 +59,9 @@ export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
   { label: 'Thread dump diff', value: 'threadDumpDiff', description: 'Two dumps by id, or the latest two' },
   { label: 'Heap histogram', value: 'heapHistogram', description: 'One class histogram by id, or the latest' },
   { label: 'Heap histogram diff', value: 'heapHistogramDiff', description: 'Growth per class between two' },
+  { label: 'Hosts', value: 'hosts', description: 'Hosts that sent a snapshot: last one, how many' },
+  { label: 'Host snapshot', value: 'hostSnapshot', description: 'Processes, connections, open files of one snapshot' },
+  { label: 'Host compare', value: 'hostCompare', description: 'What changed on a host between two snapshots' },
   { label: 'Runtime metrics', value: 'runtime', description: 'Heap, GC, CPU, event loop, threads (OTLP metrics)' },
   { label: 'OTLP metrics', value: 'otelMetrics', description: 'Any OTLP metric by name, as time series' },
   { label: 'Logs', value: 'logs', description: 'OTLP log records, for the Logs panel; by trace, text, severity' },
@@ -110,33 +115,6 @@ const toOptions = (values: string[]) => values.map((v) => ({ label: v, value: v 
 export function positiveNumber(text: string): number | undefined {
   const n = Number(text);
   return text.trim() === '' || !Number.isFinite(n) || n <= 0 ? undefined : n;
-}
-
-/** Options loaded from the backend; a failure is kept as text for the select's "no options" message. */
-function useOptions(load: (() => Promise<Array<SelectableValue<string>>>) | undefined, deps: unknown[]) {
-  const [options, setOptions] = useState<Array<SelectableValue<string>>>([]);
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    if (!load) {
-      return;
-    }
-    let live = true;
-    load().then(
-      (list) => {
-        if (live) {
-          setOptions(list);
-          setError(undefined);
-        }
-      },
-      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err))
-    );
-    return () => {
-      live = false;
-    };
-    // The loaders are recreated every render; what they load depends only on `deps`.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
-  return { options, error };
 }
 
 export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
@@ -460,6 +438,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           </InlineField>
         )}
         <OtelFields query={query} update={update} onRunQuery={onRunQuery} />
+        <HostFields query={query} datasource={datasource} update={update} onRunQuery={onRunQuery} />
       </Stack>
     </Stack>
   );

@@ -1,46 +1,99 @@
 import { InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 import { type ChangeEvent, useState } from 'react';
 
-import type { ListQueryType } from '../types';
-import { toVariableQuery, type OspreyVariableQuery } from '../variable-query';
+import { toVariableQuery, type OspreyVariableQuery, usesHost, usesService, type VariableType } from '../variable-query';
 
 interface Props {
   query: OspreyVariableQuery;
   onChange: (query: OspreyVariableQuery) => void;
 }
 
-const TYPES: Array<{ label: string; value: ListQueryType }> = [
+const TYPES: Array<{ label: string; value: VariableType }> = [
   { label: 'Services', value: 'services' },
   { label: 'Instances', value: 'instances' },
   { label: 'Endpoints', value: 'endpoints' },
+  { label: 'Hosts', value: 'hosts' },
+  { label: 'Host snapshots', value: 'hostSnapshots' },
 ];
 
-/** Picks the list a variable holds; instances and endpoints can be narrowed to a service (e.g. $service). */
+/**
+ * Picks the list a variable holds; instances and endpoints can be narrowed to a service (e.g.
+ * $service), and the snapshots are of one host (e.g. $host).
+ */
 export function VariableQueryEditor({ query: raw, onChange }: Props) {
   const query = toVariableQuery(raw);
   const type = query.type;
   const [service, setService] = useState(query.service ?? '');
+  const [host, setHost] = useState(query.host ?? '');
+  const [olderThan, setOlderThan] = useState(query.olderThan ?? '');
   return (
     <Stack direction="row" gap={0}>
       <InlineField label="Values" labelWidth={10}>
         <RadioButtonGroup
           options={TYPES}
           value={type}
-          onChange={(t) => onChange({ ...query, type: t, service: t === 'services' ? undefined : query.service })}
+          onChange={(t) => onChange(toVariableQuery({ ...query, type: t }))}
         />
       </InlineField>
-      {type !== 'services' && (
-        <InlineField label="Service" labelWidth={10} tooltip="Empty: of all services. Variables such as $service work.">
-          <Input
-            id="osprey-variable-service"
-            width={24}
-            value={service}
-            placeholder="all services"
-            onChange={(e: ChangeEvent<HTMLInputElement>) => setService(e.target.value)}
-            onBlur={() => onChange({ ...query, type, service: service.trim() || undefined })}
-          />
-        </InlineField>
+      {usesHost(type) && (
+        <TextField
+          id="osprey-variable-host"
+          label="Host"
+          tooltip="The host whose snapshots to list; variables such as $host work."
+          placeholder="$host"
+          value={host}
+          onChange={setHost}
+          onBlur={() => onChange({ ...query, type, host: host.trim() || undefined })}
+        />
+      )}
+      {usesHost(type) && (
+        <TextField
+          id="osprey-variable-older-than"
+          label="Older than"
+          tooltip="Only snapshots older than this one (e.g. $after, for the older side of a compare); empty: all."
+          placeholder="$after"
+          value={olderThan}
+          onChange={setOlderThan}
+          onBlur={() => onChange({ ...query, type, olderThan: olderThan.trim() || undefined })}
+        />
+      )}
+      {usesService(type) && (
+        <TextField
+          id="osprey-variable-service"
+          label="Service"
+          tooltip="Empty: of all services. Variables such as $service work."
+          placeholder="all services"
+          value={service}
+          onChange={setService}
+          onBlur={() => onChange({ ...query, type, service: service.trim() || undefined })}
+        />
       )}
     </Stack>
+  );
+}
+
+interface TextFieldProps {
+  id: string;
+  label: string;
+  tooltip: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+  onBlur: () => void;
+}
+
+/** A text the variable reads, saved when the field is left rather than on every key. */
+function TextField({ id, label, tooltip, placeholder, value, onChange, onBlur }: TextFieldProps) {
+  return (
+    <InlineField label={label} labelWidth={10} tooltip={tooltip}>
+      <Input
+        id={id}
+        width={24}
+        value={value}
+        placeholder={placeholder}
+        onChange={(e: ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
+        onBlur={onBlur}
+      />
+    </InlineField>
   );
 }
