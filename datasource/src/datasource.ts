@@ -12,7 +12,7 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { getBackendSrv, getTemplateSrv, type BackendSrv, type TemplateSrv } from '@grafana/runtime';
-import type { JvmInstance, JvmRequest, JvmRequestKind } from '@osprey/model';
+import type { JvmInstance, JvmRequest, JvmRequestKind, ListQueryType, OspreyQueryType } from '@osprey/model';
 import { catchError, defer, lastValueFrom, map, merge, type Observable, of } from 'rxjs';
 
 import { errorBurstEvents } from './annotations';
@@ -34,15 +34,7 @@ import { sqlStatistics } from './queries/sql';
 import { trace } from './queries/trace';
 import { liveXlog, xlog } from './queries/xlog';
 import { interpolateQuery } from './template';
-import {
-  DEFAULT_QUERY,
-  DEFAULT_TIMEOUT_SECONDS,
-  ROUTE_PATH,
-  type ListQueryType,
-  type OspreyOptions,
-  type OspreyQuery,
-  type OspreyQueryType,
-} from './types';
+import { DEFAULT_QUERY, DEFAULT_TIMEOUT_SECONDS, ROUTE_PATH, type OspreyOptions, type OspreyQuery } from './types';
 import { OspreyVariableSupport } from './variables';
 
 /** How long `requestCapture` waits for an agent to fulfil a request, and how often it asks. */

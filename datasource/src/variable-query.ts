@@ -2,7 +2,7 @@
  * The query a dashboard variable saves, shared by the variable support (variables.ts) and its
  * editor (components/VariableQueryEditor.tsx) so that neither imports the other.
  */
-import { LIST_QUERY_TYPES, type ListQueryType } from './types';
+import { LIST_QUERY_TYPES, type ListQueryType } from '@osprey/model';
 
 export interface OspreyVariableQuery {
   refId: string;

@@ -2,7 +2,13 @@ import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 import {
   HIERARCHY_VIEWS,
+  QUERY_TYPE_NAMES,
+  QUERY_TYPES,
+  queryTypeSpec,
+  RED_METRICS,
+  type OspreyQueryType,
   type RedGroupBy,
+  type RedMetric,
   type SqlStatisticsSort,
   type TransactionsMode,
   type XlogColumnSet,
@@ -10,46 +16,18 @@ import {
 import { type ChangeEvent, useEffect, useState } from 'react';
 
 import type { OspreyDataSource } from '../datasource';
-import {
-  isJvmQueryType,
-  RED_METRICS,
-  type OspreyOptions,
-  type OspreyQuery,
-  type OspreyQueryType,
-  type RedMetric,
-} from '../types';
+import type { OspreyOptions, OspreyQuery } from '../types';
 import { OtelFields } from './OtelFields';
 import { switchQueryType, usesField } from './queryType';
 
 type Props = QueryEditorProps<OspreyDataSource, OspreyQuery, OspreyOptions>;
 
-export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
-  { label: 'XLOG', value: 'xlog', description: 'One row per finished transaction, or a density grid' },
-  { label: 'RED metrics', value: 'red', description: 'Rate, error %, p50/p90/p99 per service, instance or endpoint' },
-  { label: 'Trace', value: 'trace', description: 'One trace by id, for the Traces panel' },
-  { label: 'Service map', value: 'serviceMap', description: 'Services, databases and calls, for the Node Graph' },
-  { label: 'Active services', value: 'active', description: 'Requests in flight per instance (equalizer)' },
-  { label: 'Checks', value: 'checks', description: 'Synthetic checks: state, latency, reason, uptime' },
-  { label: 'Check runs', value: 'checkRuns', description: 'Synthetic check runs over time (uptime timeline)' },
-  { label: 'Health hierarchy', value: 'hierarchy', description: 'Cluster > namespace > workload > pod, worst first' },
-  { label: 'Capacity', value: 'capacity', description: "Little's law: in flight, measured, max throughput" },
-  {
-    label: 'SQL statistics',
-    value: 'sqlStatistics',
-    description: 'Top statements by total time, count, p95 or errors',
-  },
-  { label: 'Services', value: 'services', description: 'List of services' },
-  { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
-  { label: 'Endpoints', value: 'endpoints', description: 'List of endpoints of a service' },
-  { label: 'Thread dumps', value: 'threadDumps', description: 'Dumps of the time range (table, annotations)' },
-  { label: 'Thread dump', value: 'threadDump', description: 'One dump by id, or the latest of an instance' },
-  { label: 'Thread dump diff', value: 'threadDumpDiff', description: 'Two dumps by id, or the latest two' },
-  { label: 'Heap histogram', value: 'heapHistogram', description: 'One class histogram by id, or the latest' },
-  { label: 'Heap histogram diff', value: 'heapHistogramDiff', description: 'Growth per class between two' },
-  { label: 'Runtime metrics', value: 'runtime', description: 'Heap, GC, CPU, event loop, threads (OTLP metrics)' },
-  { label: 'OTLP metrics', value: 'otelMetrics', description: 'Any OTLP metric by name, as time series' },
-  { label: 'Logs', value: 'logs', description: 'OTLP log records, for the Logs panel; by trace, text, severity' },
-];
+/** The editor's query-type options: model's QUERY_TYPES, in its order. */
+export const QUERY_TYPE_OPTIONS: Array<SelectableValue<OspreyQueryType>> = QUERY_TYPE_NAMES.map((value) => ({
+  value,
+  label: QUERY_TYPES[value].label,
+  description: QUERY_TYPES[value].description,
+}));
 
 const MODES: Array<SelectableValue<TransactionsMode>> = [
   { label: 'Rows', value: 'rows', description: 'Up to the limit, newest kept' },
@@ -128,7 +106,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
     }
   };
   const type = query.queryType ?? 'xlog';
-  const jvm = isJvmQueryType(type);
+  const jvm = queryTypeSpec(type).family === 'jvm';
   const uses = (field: Parameters<typeof usesField>[1]) => usesField(type, field);
 
   // JVM queries pick from the JVMs that sent dumps or histograms rather than from traced services.
@@ -173,7 +151,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         <InlineField label="Query type" labelWidth={12}>
           <Select
             inputId="osprey-query-type"
-            options={QUERY_TYPES}
+            options={QUERY_TYPE_OPTIONS}
             width={22}
             value={type}
             onChange={(v) => {

@@ -1,7 +1,7 @@
 import { InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 import { type ChangeEvent, useState } from 'react';
 
-import type { ListQueryType } from '../types';
+import type { ListQueryType } from '@osprey/model';
 import { toVariableQuery, type OspreyVariableQuery } from '../variable-query';
 
 interface Props {
