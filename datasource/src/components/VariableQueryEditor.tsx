@@ -1,7 +1,7 @@
 import { InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
+import { LIST_QUERY_TYPES, QUERY_TYPES, type ListQueryType } from '@osprey/model';
 import { type ChangeEvent, useState } from 'react';
 
-import type { ListQueryType } from '@osprey/model';
 import { toVariableQuery, type OspreyVariableQuery } from '../variable-query';
 
 interface Props {
@@ -9,11 +9,11 @@ interface Props {
   onChange: (query: OspreyVariableQuery) => void;
 }
 
-const TYPES: Array<{ label: string; value: ListQueryType }> = [
-  { label: 'Services', value: 'services' },
-  { label: 'Instances', value: 'instances' },
-  { label: 'Endpoints', value: 'endpoints' },
-];
+const TYPES: Array<{ label: string; value: ListQueryType; description: string }> = LIST_QUERY_TYPES.map((value) => ({
+  value,
+  label: QUERY_TYPES[value].label,
+  description: QUERY_TYPES[value].description,
+}));
 
 /** Picks the list a variable holds; instances and endpoints can be narrowed to a service (e.g. $service). */
 export function VariableQueryEditor({ query: raw, onChange }: Props) {
