@@ -3,7 +3,8 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 
 import { OspreyDataSource } from '../datasource';
 import type { OspreyOptions, OspreyQuery } from '../types';
-import { positiveNumber, QueryEditor } from './QueryEditor';
+import { QueryEditor } from './QueryEditor';
+import { positiveNumber } from './QueryFields';
 
 const datasource = new OspreyDataSource({
   id: 1,
@@ -91,6 +92,17 @@ describe('QueryEditor', () => {
     const { onChange } = await setup({ minElapsed: 250 });
     fireEvent.change(screen.getByDisplayValue('250'), { target: { value: '' } });
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ minElapsed: undefined }));
+  });
+
+  it.each([
+    ['120', 120],
+    ['-3', undefined],
+    ['', undefined],
+  ])('reads a capacity concurrency limit of "%s" as %p', async (text, limit) => {
+    const { onChange, onRunQuery } = await setup({ queryType: 'capacity', concurrencyLimit: 50 });
+    fireEvent.change(document.getElementById('osprey-concurrency-limit')!, { target: { value: text } });
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ concurrencyLimit: limit }));
+    expect(onRunQuery).not.toHaveBeenCalled();
   });
 });
 

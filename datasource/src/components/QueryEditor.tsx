@@ -1,5 +1,5 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
+import { InlineField, InlineSwitch, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 import {
   HIERARCHY_VIEWS,
   QUERY_TYPE_NAMES,
@@ -18,6 +18,7 @@ import { type ChangeEvent, useEffect, useState } from 'react';
 import type { OspreyDataSource } from '../datasource';
 import type { OspreyOptions, OspreyQuery } from '../types';
 import { OtelFields } from './OtelFields';
+import { QueryInput } from './QueryFields';
 import { switchQueryType, usesField } from './queryType';
 
 type Props = QueryEditorProps<OspreyDataSource, OspreyQuery, OspreyOptions>;
@@ -65,12 +66,6 @@ const METRIC_LABELS: Record<RedMetric, string> = {
 const option = (v?: string): SelectableValue<string> | null => (v ? { label: v, value: v } : null);
 const toOptions = (values: string[]) => values.map((v) => ({ label: v, value: v }));
 
-/** Parses a number field; empty or non-positive clears the filter. */
-export function positiveNumber(text: string): number | undefined {
-  const n = Number(text);
-  return text.trim() === '' || !Number.isFinite(n) || n <= 0 ? undefined : n;
-}
-
 /** Options loaded from the backend; a failure is kept as text for the select's "no options" message. */
 function useOptions(load: (() => Promise<Array<SelectableValue<string>>>) | undefined, deps: unknown[]) {
   const [options, setOptions] = useState<Array<SelectableValue<string>>>([]);
@@ -105,6 +100,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
       onRunQuery();
     }
   };
+  const fieldProps = { query, update, onRunQuery };
   const type = query.queryType ?? 'xlog';
   const jvm = queryTypeSpec(type).family === 'jvm';
   const uses = (field: Parameters<typeof usesField>[1]) => usesField(type, field);
@@ -207,75 +203,58 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           </InlineField>
         )}
         {uses('dumpId') && (
-          <InlineField
+          <QueryInput
+            field="dumpId"
+            id="osprey-dump-id"
             label={uses('otherId') ? 'Older id' : 'Id'}
-            labelWidth={10}
+            width={24}
+            placeholder="latest"
             tooltip="Empty: the latest of the instance (the latest two for a diff)"
-          >
-            <Input
-              id="osprey-dump-id"
-              width={24}
-              value={query.dumpId ?? ''}
-              placeholder="latest"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ dumpId: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+            {...fieldProps}
+          />
         )}
         {uses('otherId') && (
-          <InlineField label="Newer id" labelWidth={10}>
-            <Input
-              id="osprey-other-id"
-              width={24}
-              value={query.otherId ?? ''}
-              placeholder="latest"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ otherId: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="otherId"
+            id="osprey-other-id"
+            label="Newer id"
+            width={24}
+            placeholder="latest"
+            {...fieldProps}
+          />
         )}
         {uses('traceId') && (
-          <InlineField label="Trace id" labelWidth={10} tooltip="Hex trace id; variables such as $traceId work">
-            <Input
-              id="osprey-trace-id"
-              width={36}
-              value={query.traceId ?? ''}
-              placeholder={type === 'trace' ? '4bf92f3577b34da6a3ce929d0e0e4736' : 'any trace'}
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ traceId: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="traceId"
+            id="osprey-trace-id"
+            label="Trace id"
+            width={36}
+            placeholder={type === 'trace' ? '4bf92f3577b34da6a3ce929d0e0e4736' : 'any trace'}
+            tooltip="Hex trace id; variables such as $traceId work"
+            {...fieldProps}
+          />
         )}
         {uses('check') && (
-          <InlineField label="Check" labelWidth={10} tooltip="One synthetic check by name; empty = all; $check works">
-            <Input
-              id="osprey-check"
-              width={24}
-              value={query.check ?? ''}
-              placeholder="all checks"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ check: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="check"
+            id="osprey-check"
+            label="Check"
+            width={24}
+            placeholder="all checks"
+            tooltip="One synthetic check by name; empty = all; $check works"
+            {...fieldProps}
+          />
         )}
         {uses('concurrencyLimit') && (
-          <InlineField
+          <QueryInput
+            field="concurrencyLimit"
+            id="osprey-concurrency-limit"
             label="Limit"
-            labelWidth={10}
+            width={12}
+            placeholder="200"
             tooltip="Requests the instance can hold in flight (thread pool); empty = 200"
-          >
-            <Input
-              id="osprey-concurrency-limit"
-              type="number"
-              width={12}
-              value={query.concurrencyLimit ?? ''}
-              placeholder="200"
-              onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                update({ concurrencyLimit: Number(e.target.value) || undefined }, false)
-              }
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+            {...fieldProps}
+          />
         )}
         {uses('hierarchyBy') && (
           <InlineField label="By" labelWidth={10}>
@@ -287,44 +266,37 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           </InlineField>
         )}
         {uses('focus') && (
-          <InlineField label="Focus" labelWidth={10} tooltip="A row's path (cluster:prod/namespace:shop); $focus works">
-            <Input
-              id="osprey-focus"
-              width={36}
-              value={query.focus ?? ''}
-              placeholder="everything"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ focus: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="focus"
+            id="osprey-focus"
+            label="Focus"
+            width={36}
+            placeholder="everything"
+            tooltip="A row's path (cluster:prod/namespace:shop); $focus works"
+            {...fieldProps}
+          />
         )}
         {uses('userId') && (
-          <InlineField label="User id" labelWidth={10}>
-            <Input
-              id="osprey-user-id"
-              width={20}
-              value={query.userId ?? ''}
-              placeholder="any user"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ userId: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="userId"
+            id="osprey-user-id"
+            label="User id"
+            width={20}
+            placeholder="any user"
+            {...fieldProps}
+          />
         )}
       </Stack>
       <Stack direction="row" wrap="wrap" gap={0}>
         {uses('minElapsed') && (
-          <InlineField label="Min elapsed (ms)" labelWidth={17}>
-            <Input
-              id="osprey-min-elapsed"
-              type="number"
-              width={10}
-              value={query.minElapsed ?? ''}
-              onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                update({ minElapsed: positiveNumber(e.target.value) }, false)
-              }
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="minElapsed"
+            id="osprey-min-elapsed"
+            label="Min elapsed (ms)"
+            labelWidth={17}
+            width={10}
+            {...fieldProps}
+          />
         )}
         {uses('errorsOnly') && (
           <InlineField label="Errors only" labelWidth={12}>
@@ -336,17 +308,15 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           </InlineField>
         )}
         {uses('limit') && (
-          <InlineField label="Limit" labelWidth={8}>
-            <Input
-              id="osprey-limit"
-              type="number"
-              width={10}
-              value={query.limit ?? ''}
-              placeholder={jvm ? '500' : type === 'sqlStatistics' ? '20' : '10000'}
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ limit: positiveNumber(e.target.value) }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="limit"
+            id="osprey-limit"
+            label="Limit"
+            labelWidth={8}
+            width={10}
+            placeholder={jvm ? '500' : type === 'sqlStatistics' ? '20' : '10000'}
+            {...fieldProps}
+          />
         )}
         {uses('mode') && (
           <InlineField label="Mode" labelWidth={8} disabled={query.live} tooltip="Live queries always fetch rows">
@@ -405,7 +375,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             />
           </InlineField>
         )}
-        <OtelFields query={query} update={update} onRunQuery={onRunQuery} />
+        <OtelFields {...fieldProps} />
       </Stack>
     </Stack>
   );
