@@ -1,22 +1,12 @@
-import type { DataSourceInstanceSettings } from '@grafana/data';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 
 import { OspreyDataSource } from '../datasource';
-import type { OspreyOptions, OspreyQuery } from '../types';
+import { TEST_SETTINGS } from '../testing/query-request';
+import type { OspreyQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 import { positiveNumber } from './QueryFields';
 
-const datasource = new OspreyDataSource({
-  id: 1,
-  uid: 'osprey',
-  type: 'osprey-apm-datasource',
-  name: 'Osprey',
-  url: '/api/datasources/proxy/uid/osprey',
-  jsonData: {},
-  access: 'proxy',
-  readOnly: false,
-  meta: { id: 'osprey-apm-datasource' },
-} as DataSourceInstanceSettings<OspreyOptions>);
+const datasource = new OspreyDataSource(TEST_SETTINGS);
 
 // The Select menu (virtualised by @grafana/ui) watches its options with IntersectionObserver, which jsdom lacks.
 beforeAll(() => {
