@@ -127,6 +127,10 @@ export interface QueryTypeSpec {
 
 const FILTERS = ['service', 'instance', 'endpoint'] as const satisfies readonly AdhocField[];
 
+/** A JVM capture query: of one JVM (service and instance, one value each), by id or the latest. */
+const jvm = <const F extends readonly QueryField[]>(label: string, description: string, ...fields: F) =>
+  ({ label, description, fields: ['service', 'instance', ...fields], multi: [], family: 'jvm' }) as const;
+
 /** The one table of query types, in the editor's order. */
 export const QUERY_TYPES = {
   xlog: {
@@ -215,41 +219,11 @@ export const QUERY_TYPES = {
     multi: ['service'],
     family: 'list',
   },
-  threadDumps: {
-    label: 'Thread dumps',
-    description: 'Dumps of the time range (table, annotations)',
-    fields: ['service', 'instance', 'limit'],
-    multi: [],
-    family: 'jvm',
-  },
-  threadDump: {
-    label: 'Thread dump',
-    description: 'One dump by id, or the latest of an instance',
-    fields: ['service', 'instance', 'dumpId'],
-    multi: [],
-    family: 'jvm',
-  },
-  threadDumpDiff: {
-    label: 'Thread dump diff',
-    description: 'Two dumps by id, or the latest two',
-    fields: ['service', 'instance', 'dumpId', 'otherId'],
-    multi: [],
-    family: 'jvm',
-  },
-  heapHistogram: {
-    label: 'Heap histogram',
-    description: 'One class histogram by id, or the latest',
-    fields: ['service', 'instance', 'dumpId'],
-    multi: [],
-    family: 'jvm',
-  },
-  heapHistogramDiff: {
-    label: 'Heap histogram diff',
-    description: 'Growth per class between two',
-    fields: ['service', 'instance', 'dumpId', 'otherId'],
-    multi: [],
-    family: 'jvm',
-  },
+  threadDumps: jvm('Thread dumps', 'Dumps of the time range (table, annotations)', 'limit'),
+  threadDump: jvm('Thread dump', 'One dump by id, or the latest of an instance', 'dumpId'),
+  threadDumpDiff: jvm('Thread dump diff', 'Two dumps by id, or the latest two', 'dumpId', 'otherId'),
+  heapHistogram: jvm('Heap histogram', 'One class histogram by id, or the latest', 'dumpId'),
+  heapHistogramDiff: jvm('Heap histogram diff', 'Growth per class between two', 'dumpId', 'otherId'),
   runtime: {
     label: 'Runtime metrics',
     description: 'Heap, GC, CPU, event loop, threads (OTLP metrics)',
