@@ -12,13 +12,20 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { getBackendSrv, getTemplateSrv, type BackendSrv, type TemplateSrv } from '@grafana/runtime';
-import type { JvmInstance, JvmRequest, JvmRequestKind, ListQueryType, OspreyQueryType } from '@osprey/model';
+import {
+  JVM_FRAME_NAMES,
+  type JvmInstance,
+  type JvmRequest,
+  type JvmRequestKind,
+  type ListQueryType,
+  type OspreyQueryType,
+} from '@osprey/model';
 import { catchError, defer, lastValueFrom, map, merge, type Observable, of } from 'rxjs';
 
 import { errorBurstEvents } from './annotations';
 import { backendStatus, describeBackendStatus, OspreyClient } from './client';
 import { describeFetchError } from './errors';
-import { JVM_FRAME_NAMES, threadDumpEvents } from './jvm/frames';
+import { threadDumpEvents } from './jvm/frames';
 import { ADHOC_KEYS, adhocFilters } from './params';
 import { active } from './queries/active';
 import { logs, otelMetrics, runtime } from './queries/otel';
