@@ -1,10 +1,11 @@
-import { createDataFrame, type DataSourceInstanceSettings } from '@grafana/data';
+import { createDataFrame } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
 
 import { OspreyDataSource } from './datasource';
 import { describeFetchError, expectShape, TimeoutError } from './errors';
 import { threadDumpListToFrame } from './jvm/frames';
-import { normaliseQuery, type OspreyOptions, type OspreyQuery } from './types';
+import { TEST_SETTINGS } from './testing/query-request';
+import { normaliseQuery, type OspreyQuery } from './types';
 import { toVariableQuery } from './variable-query';
 
 describe('describeFetchError', () => {
@@ -79,17 +80,7 @@ describe('toVariableQuery', () => {
 });
 
 describe('annotations', () => {
-  const ds = new OspreyDataSource({
-    id: 1,
-    uid: 'osprey',
-    type: 'osprey-apm-datasource',
-    name: 'Osprey',
-    url: '/api/datasources/proxy/uid/osprey',
-    jsonData: {},
-    access: 'proxy',
-    readOnly: false,
-    meta: { id: 'osprey-apm-datasource' },
-  } as DataSourceInstanceSettings<OspreyOptions>);
+  const ds = new OspreyDataSource(TEST_SETTINGS);
 
   it('defaults to error bursts from RED error percentages', () => {
     expect(ds.annotations?.getDefaultQuery?.()).toEqual({

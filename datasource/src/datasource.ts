@@ -12,14 +12,21 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { getBackendSrv, getTemplateSrv, type BackendSrv, type TemplateSrv } from '@grafana/runtime';
-import type { JvmInstance, JvmRequest, JvmRequestKind } from '@osprey/model';
+import {
+  JVM_FRAME_NAMES,
+  type JvmInstance,
+  type JvmRequest,
+  type JvmRequestKind,
+  type ListQueryType,
+  type OspreyQueryType,
+} from '@osprey/model';
 import { catchError, defer, lastValueFrom, map, merge, type Observable, of } from 'rxjs';
 
 import { errorBurstEvents } from './annotations';
 import { backendStatus, describeBackendStatus, OspreyClient } from './client';
 import { describeFetchError } from './errors';
 import { snapshotOptionText } from './hosts/frames';
-import { JVM_FRAME_NAMES, threadDumpEvents } from './jvm/frames';
+import { threadDumpEvents } from './jvm/frames';
 import { ADHOC_KEYS, adhocFilters } from './params';
 import { active } from './queries/active';
 import { logs, otelMetrics, runtime } from './queries/otel';
@@ -38,15 +45,7 @@ import { summary } from './queries/summary';
 import { trace } from './queries/trace';
 import { liveXlog, xlog } from './queries/xlog';
 import { interpolateQuery } from './template';
-import {
-  DEFAULT_QUERY,
-  DEFAULT_TIMEOUT_SECONDS,
-  ROUTE_PATH,
-  type ListQueryType,
-  type OspreyOptions,
-  type OspreyQuery,
-  type OspreyQueryType,
-} from './types';
+import { DEFAULT_QUERY, DEFAULT_TIMEOUT_SECONDS, ROUTE_PATH, type OspreyOptions, type OspreyQuery } from './types';
 import { OspreyVariableSupport } from './variables';
 
 /** How long `requestCapture` waits for an agent to fulfil a request, and how often it asks. */

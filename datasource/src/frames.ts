@@ -6,18 +6,21 @@ import {
   type DataLink,
   type FieldConfig,
 } from '@grafana/data';
-import type {
-  ActiveResponse,
-  AttributeValue,
-  RedResponse,
-  RedSeries,
-  ServiceMapResponse,
-  Span,
-  Trace,
-  TransactionDensity,
+import {
+  RED_METRICS,
+  type ActiveResponse,
+  type AttributeValue,
+  type ListQueryType,
+  type RedMetric,
+  type RedResponse,
+  type RedSeries,
+  type ServiceMapResponse,
+  type Span,
+  type Trace,
+  type TransactionDensity,
 } from '@osprey/model';
 
-import { RED_METRICS, type ListQueryType, type OspreyQuery, type RedMetric } from './types';
+import type { OspreyQuery } from './types';
 
 export interface DatasourceRef {
   uid: string;

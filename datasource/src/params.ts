@@ -1,6 +1,6 @@
 /** Pure helpers turning a panel query into backend query strings. */
 import type { AdHocVariableFilter } from '@grafana/data';
-import { DEFAULT_TRANSACTION_LIMIT } from '@osprey/model';
+import { ADHOC_FIELDS, DEFAULT_TRANSACTION_LIMIT, type AdhocField } from '@osprey/model';
 
 import type { OspreyQuery } from './types';
 
@@ -44,14 +44,10 @@ export function combinations(filters: Record<string, string[] | undefined>): Arr
   return out;
 }
 
-export interface AdhocFilters {
-  service?: string;
-  instance?: string;
-  endpoint?: string;
-  status?: 'ok' | 'error';
-}
+/** The query's ad hoc fields (model's ADHOC_FIELDS), and `status`, which no query field holds. */
+export type AdhocFilters = Partial<Record<AdhocField, string>> & { status?: 'ok' | 'error' };
 
-export const ADHOC_KEYS = ['service', 'instance', 'endpoint', 'status'] as const;
+export const ADHOC_KEYS = [...ADHOC_FIELDS, 'status'] as const;
 
 /** Dashboard ad hoc filters → Osprey filters; only equality on the four known keys is meaningful to the backend. */
 export function adhocFilters(filters: AdHocVariableFilter[] | undefined): AdhocFilters {
@@ -69,7 +65,7 @@ export function adhocFilters(filters: AdHocVariableFilter[] | undefined): AdhocF
       }
       out.status = f.value;
     } else {
-      out[f.key as 'service' | 'instance' | 'endpoint'] = f.value;
+      out[f.key as AdhocField] = f.value;
     }
   }
   return out;

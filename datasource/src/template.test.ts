@@ -3,7 +3,14 @@
  * query() sends for multi-value, "All" and scoped (repeated panel) values.
  */
 import type { AdHocVariableFilter, DataFrame, ScopedVars } from '@grafana/data';
-import { XLOG_DOT_COLUMNS, type RedResponse } from '@osprey/model';
+import {
+  QUERY_TYPE_NAMES,
+  queryTypeSpec,
+  TEMPLATED_FIELDS,
+  XLOG_DOT_COLUMNS,
+  type RedResponse,
+  type TemplatedField,
+} from '@osprey/model';
 
 import { MAX_FAN_OUT, MULTI_SEPARATOR } from './params';
 import { arrowWindow } from './testing/arrow-window';
@@ -124,6 +131,16 @@ describe('applyTemplateVariables', () => {
       minElapsed: 100,
       columns: 'all',
     });
+  });
+
+  // Every query type as model's QUERY_TYPES declares it: its `multi` fields join the values, its
+  // other templated fields are formatted as Grafana does by default.
+  it.each(QUERY_TYPE_NAMES)('%s: a multi-value variable in each templated field it reads', (queryType) => {
+    const { fields, multi } = queryTypeSpec(queryType);
+    const read = TEMPLATED_FIELDS.filter((f) => fields.includes(f));
+    const applied = apply({ queryType, ...Object.fromEntries(read.map((f) => [f, '$ids'])) });
+    const expected = (f: TemplatedField) => (multi.includes(f) ? `t1${MULTI_SEPARATOR}t2` : '{t1,t2}');
+    expect(applied).toEqual({ refId: 'A', queryType, ...Object.fromEntries(read.map((f) => [f, expected(f)])) });
   });
 
   it('trace ids of a trace query fan out; an exemplar link becomes one', () => {

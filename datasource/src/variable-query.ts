@@ -2,7 +2,7 @@
  * The query a dashboard variable saves, shared by the variable support (variables.ts) and its
  * editor (components/VariableQueryEditor.tsx) so that neither imports the other.
  */
-import { LIST_QUERY_TYPES, type ListQueryType } from './types';
+import { LIST_QUERY_TYPES, type ListQueryType } from '@osprey/model';
 
 /** What a variable lists: services, instances, endpoints, hosts, or the snapshots of a host. */
 export type VariableType = ListQueryType | 'hosts' | 'hostSnapshots';

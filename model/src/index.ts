@@ -16,3 +16,4 @@ export * from './profile';
 export * from './error-types';
 export * from './summary';
 export * from './incidents';
+export * from './query';

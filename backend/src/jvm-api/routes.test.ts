@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 
 import type { FastifyInstance } from 'fastify';
 
+import { diffHistograms, diffThreadDumps } from '../jvm';
 import { buildServer } from '../server/app';
 import { DuckDbStore } from '../store/duckdb';
 
@@ -230,6 +231,37 @@ describe('JVM API routes', () => {
     expect((await read(`${TD}/${'f'.repeat(24)}/diff/zz`)).json().message).toContain('"b"');
     expect((await read(`${HH}/${'f'.repeat(24)}`)).statusCode).toBe(404);
     expect((await read(`${TD}?limit=0`)).json().message).toContain('"limit"');
+  });
+
+  // Answers are serialised by their response schemas (model/src/jvm), which drop what they do not list.
+  it.each([
+    ['jdk17/lock-jstack-e.txt', 'jdk17/lock-jcmd-thread-print.txt'],
+    ['jdk17/object-wait-no-reference.txt', 'jdk17/jstack-l.txt'],
+    ['jdk25/lock-thread-dump.json', 'jdk25/thread-dump.json'],
+    ['jdk25/vt-thread-dump.txt', 'jdk25/vt-thread-dump.json'],
+  ])('answers every field the store holds of dumps %s and %s, and of their diff', async (...names) => {
+    const type = (name: string) => (name.endsWith('.json') ? 'application/json' : 'text/plain');
+    const ids: string[] = [];
+    for (const name of names) {
+      ids.push((await upload(fixture(name), type(name), target('fields', 'f-1'))).json().id);
+    }
+    const stored = await Promise.all(ids.map(async (id) => (await store.threadDump(id))!));
+    const asJson = (value: unknown) => JSON.parse(JSON.stringify(value));
+    expect(await Promise.all(ids.map(async (id) => (await read(`${TD}/${id}`)).json()))).toEqual(asJson(stored));
+    expect((await read(`${TD}/${ids[0]}/diff/${ids[1]}`)).json()).toEqual(
+      asJson(diffThreadDumps(stored[0], stored[1]))
+    );
+  });
+
+  it('answers every field the store holds of a heap histogram and of a diff', async () => {
+    const ids: string[] = [];
+    for (const name of ['jdk17/class_histogram.txt', 'jdk25/class_histogram.txt']) {
+      ids.push((await uploadHistogram(fixture(name), target('fields', 'h-2'))).json().id);
+    }
+    const stored = await Promise.all(ids.map(async (id) => (await store.heapHistogram(id))!));
+    const asJson = (value: unknown) => JSON.parse(JSON.stringify(value));
+    expect((await read(`${HH}/${ids[0]}`)).json()).toEqual(asJson(stored[0]));
+    expect((await read(`${HH}/${ids[0]}/diff/${ids[1]}`)).json()).toEqual(asJson(diffHistograms(stored[0], stored[1])));
   });
 
   it('stores heap histograms: list, one, latest, diff', async () => {

@@ -1,8 +1,8 @@
 import {
   HeapHistogramCreatedSchema,
   HeapHistogramListResponseSchema,
-  type HeapHistogramResponse,
-  type HistogramDiff,
+  HeapHistogramResponseSchema,
+  HistogramDiffSchema,
   JVM_API_PATHS,
   JvmDiffParamsSchema,
   JvmIdParamsSchema,
@@ -20,11 +20,10 @@ import {
   JvmTargetQuerySchema,
   type Static,
   type JvmRequestKind,
-  type ThreadDumpCreated,
-  type ThreadDumpDiff,
-  type ThreadDumpListResponse,
-  type ThreadDumpResponse,
-  typedAnswer,
+  ThreadDumpCreatedSchema,
+  ThreadDumpDiffSchema,
+  ThreadDumpListResponseSchema,
+  ThreadDumpResponseSchema,
 } from '@osprey/model';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -99,13 +98,6 @@ function found<T>(value: T | undefined, what: string, id: string): T {
   }
   return value;
 }
-
-const ThreadDumpCreatedSchema = typedAnswer<ThreadDumpCreated>("the stored id and the dump's thread summary");
-const ThreadDumpListResponseSchema = typedAnswer<ThreadDumpListResponse>('dumps without their threads, newest first');
-const ThreadDumpSchema = typedAnswer<ThreadDumpResponse>('one analysed thread dump (model/src/jvm/threaddump.ts)');
-const ThreadDumpDiffSchema = typedAnswer<ThreadDumpDiff>('what changed between two dumps of one JVM');
-const HeapHistogramSchema = typedAnswer<HeapHistogramResponse>('one class histogram (model/src/jvm/histogram.ts)');
-const HistogramDiffSchema = typedAnswer<HistogramDiff>('growth per class between two histograms');
 
 /** Uploads: the body is kept byte for byte, so both types arrive as a Buffer (gzip allowed). */
 async function uploadRoutes(fastify: FastifyInstance, options: Options): Promise<void> {
@@ -185,7 +177,7 @@ async function readRoutes(fastify: FastifyInstance, options: Options): Promise<v
 
   app.get(
     `${JVM_API_PATHS.threadDumps}/:id`,
-    { config, schema: { ...one, response: answers(ThreadDumpSchema) } },
+    { config, schema: { ...one, response: answers(ThreadDumpResponseSchema) } },
     async (request) => {
       const id = await resolveId(request.params.id, request.query, latestDump, 'thread dump');
       return found(await store.threadDump(id), 'thread dump', id);
@@ -233,7 +225,7 @@ async function readRoutes(fastify: FastifyInstance, options: Options): Promise<v
 
   app.get(
     `${JVM_API_PATHS.heapHistograms}/:id`,
-    { config, schema: { ...one, response: answers(HeapHistogramSchema) } },
+    { config, schema: { ...one, response: answers(HeapHistogramResponseSchema) } },
     async (request) => {
       const id = await resolveId(request.params.id, request.query, latestHistogram, 'heap histogram');
       return found(await store.heapHistogram(id), 'heap histogram', id);

@@ -1,4 +1,5 @@
 import {
+  FRAME_LOCK_ACTIONS,
   JVM_THREAD_STATES,
   type Deadlock,
   type DeadlockEdge,
@@ -314,17 +315,8 @@ function threadTabLine(b: ThreadBuilder, line: string): boolean {
   return true;
 }
 
-const LOCK_ACTIONS: Array<FrameLock['action']> = [
-  'locked',
-  'waiting to lock',
-  'waiting to re-lock',
-  'waiting on',
-  'parking to wait for',
-  'eliminated',
-];
-
 function lockAction(body: string): FrameLock['action'] | undefined {
-  return LOCK_ACTIONS.find((a) => body.startsWith(a));
+  return FRAME_LOCK_ACTIONS.find((a) => body.startsWith(a));
 }
 
 /** `<0x000000069dc00a50> (a java.lang.Object)`; `<no object reference available>` has no id. */

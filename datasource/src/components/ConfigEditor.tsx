@@ -3,7 +3,7 @@ import { InlineField, Input, SecretInput, Stack, Text } from '@grafana/ui';
 import type { ChangeEvent } from 'react';
 
 import { DEFAULT_TIMEOUT_SECONDS, type OspreyOptions, type OspreySecureOptions } from '../types';
-import { positiveNumber } from './QueryEditor';
+import { positiveNumber } from './QueryFields';
 
 type Props = DataSourcePluginOptionsEditorProps<OspreyOptions, OspreySecureOptions>;
 

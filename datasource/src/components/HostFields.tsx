@@ -1,10 +1,10 @@
 /** The query editor's fields of the host query types (one snapshot's tables, the compare of two). */
 import type { SelectableValue } from '@grafana/data';
 import { InlineField, Input, Select } from '@grafana/ui';
+import { HOST_COMPARE_TABLES, HOST_SNAPSHOT_TABLES, type HostTable } from '@osprey/model';
 import type { ChangeEvent } from 'react';
 
 import type { OspreyDataSource } from '../datasource';
-import { HOST_COMPARE_TABLES, HOST_SNAPSHOT_TABLES, type HostTable } from '../hosts/tables';
 import type { OspreyQuery } from '../types';
 import { usesField } from './queryType';
 import { useOptions } from './useOptions';

@@ -1,10 +1,9 @@
 /** The query editor's fields of the OTLP query types (metrics by name, runtime series, logs). */
 import type { SelectableValue } from '@grafana/data';
-import { InlineField, Input, Select } from '@grafana/ui';
+import { InlineField, Select } from '@grafana/ui';
 import { RUNTIME_SERIES, RUNTIME_SERIES_NAMES, type RuntimeSeries } from '@osprey/model';
-import type { ChangeEvent } from 'react';
 
-import type { OspreyQuery } from '../types';
+import { type FieldProps, QueryInput } from './QueryFields';
 import { usesField } from './queryType';
 
 const RUNTIME_LABELS: Record<RuntimeSeries, string> = {
@@ -32,27 +31,21 @@ const SEVERITIES: Array<SelectableValue<number>> = [
   { label: 'Fatal', value: 21 },
 ];
 
-interface Props {
-  query: OspreyQuery;
-  update: (patch: Partial<OspreyQuery>, run?: boolean) => void;
-  onRunQuery: () => void;
-}
-
-export function OtelFields({ query, update, onRunQuery }: Props) {
+export function OtelFields(props: FieldProps) {
+  const { query, update } = props;
   const uses = (field: Parameters<typeof usesField>[1]) => usesField(query.queryType, field);
   return (
     <>
       {uses('metricNames') && (
-        <InlineField label="Metrics" labelWidth={10} tooltip="OTLP metric names, comma-separated">
-          <Input
-            id="osprey-metric-names"
-            width={50}
-            value={query.metricNames ?? ''}
-            placeholder="http.server.request.duration, v8js.memory.heap.used"
-            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ metricNames: e.target.value || undefined }, false)}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
+        <QueryInput
+          field="metricNames"
+          id="osprey-metric-names"
+          label="Metrics"
+          width={50}
+          placeholder="http.server.request.duration, v8js.memory.heap.used"
+          tooltip="OTLP metric names, comma-separated"
+          {...props}
+        />
       )}
       {uses('runtimeSeries') && (
         <InlineField label="Series" labelWidth={10} tooltip="Semantic-convention runtime metrics (JVM or Node.js)">
@@ -66,16 +59,15 @@ export function OtelFields({ query, update, onRunQuery }: Props) {
         </InlineField>
       )}
       {uses('search') && (
-        <InlineField label="Line contains" labelWidth={14}>
-          <Input
-            id="osprey-log-search"
-            width={30}
-            value={query.search ?? ''}
-            placeholder="any text"
-            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ search: e.target.value || undefined }, false)}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
+        <QueryInput
+          field="search"
+          id="osprey-log-search"
+          label="Line contains"
+          labelWidth={14}
+          width={30}
+          placeholder="any text"
+          {...props}
+        />
       )}
       {uses('minSeverity') && (
         <InlineField label="Severity ≥" labelWidth={12}>

@@ -1,21 +1,12 @@
-import type { DataSourceInstanceSettings } from '@grafana/data';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 
 import { OspreyDataSource } from '../datasource';
-import type { OspreyOptions, OspreyQuery } from '../types';
-import { positiveNumber, QueryEditor } from './QueryEditor';
+import { TEST_SETTINGS } from '../testing/query-request';
+import type { OspreyQuery } from '../types';
+import { QueryEditor } from './QueryEditor';
+import { positiveNumber } from './QueryFields';
 
-const datasource = new OspreyDataSource({
-  id: 1,
-  uid: 'osprey',
-  type: 'osprey-apm-datasource',
-  name: 'Osprey',
-  url: '/api/datasources/proxy/uid/osprey',
-  jsonData: {},
-  access: 'proxy',
-  readOnly: false,
-  meta: { id: 'osprey-apm-datasource' },
-} as DataSourceInstanceSettings<OspreyOptions>);
+const datasource = new OspreyDataSource(TEST_SETTINGS);
 
 // The Select menu (virtualised by @grafana/ui) watches its options with IntersectionObserver, which jsdom lacks.
 beforeAll(() => {
@@ -91,6 +82,17 @@ describe('QueryEditor', () => {
     const { onChange } = await setup({ minElapsed: 250 });
     fireEvent.change(screen.getByDisplayValue('250'), { target: { value: '' } });
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ minElapsed: undefined }));
+  });
+
+  it.each([
+    ['120', 120],
+    ['-3', undefined],
+    ['', undefined],
+  ])('reads a capacity concurrency limit of "%s" as %p', async (text, limit) => {
+    const { onChange, onRunQuery } = await setup({ queryType: 'capacity', concurrencyLimit: 50 });
+    fireEvent.change(document.getElementById('osprey-concurrency-limit')!, { target: { value: text } });
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ concurrencyLimit: limit }));
+    expect(onRunQuery).not.toHaveBeenCalled();
   });
 });
 

@@ -1,5 +1,5 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, InlineSwitch, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
+import { InlineField, InlineSwitch, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 import {
   DEFAULT_ERROR_TYPES_LIMIT,
   DEFAULT_APDEX_T_MS,
@@ -7,7 +7,13 @@ import {
   DEFAULT_SUMMARY_LIMIT,
   DEFAULT_TRANSACTION_LIMIT,
   HIERARCHY_VIEWS,
+  QUERY_TYPE_NAMES,
+  QUERY_TYPES,
+  queryTypeSpec,
+  RED_METRIC_OPTIONS,
+  type OspreyQueryType,
   type RedGroupBy,
+  type RedMetric,
   type SqlStatisticsSort,
   type TransactionsMode,
   type XlogColumnSet,
@@ -15,57 +21,21 @@ import {
 import type { ChangeEvent } from 'react';
 
 import type { OspreyDataSource } from '../datasource';
-import {
-  isJvmQueryType,
-  RED_METRIC_OPTIONS,
-  type OspreyOptions,
-  type OspreyQuery,
-  type OspreyQueryType,
-  type RedMetric,
-} from '../types';
+import type { OspreyOptions, OspreyQuery } from '../types';
 import { HostFields } from './HostFields';
 import { OtelFields } from './OtelFields';
+import { QueryInput } from './QueryFields';
 import { switchQueryType, usesField } from './queryType';
 import { useOptions } from './useOptions';
 
 type Props = QueryEditorProps<OspreyDataSource, OspreyQuery, OspreyOptions>;
 
-export const QUERY_TYPES: Array<SelectableValue<OspreyQueryType>> = [
-  { label: 'XLOG', value: 'xlog', description: 'One row per finished transaction, or a density grid' },
-  { label: 'RED metrics', value: 'red', description: 'Rate, error %, p50/p90/p99 per service, instance or endpoint' },
-  { label: 'Trace', value: 'trace', description: 'One trace by id, for the Traces panel' },
-  { label: 'Service map', value: 'serviceMap', description: 'Services, databases and calls, for the Node Graph' },
-  { label: 'Active services', value: 'active', description: 'Requests in flight per instance (equalizer)' },
-  { label: 'Checks', value: 'checks', description: 'Synthetic checks: state, latency, reason, uptime' },
-  { label: 'Check runs', value: 'checkRuns', description: 'Synthetic check runs over time (uptime timeline)' },
-  { label: 'Health hierarchy', value: 'hierarchy', description: 'Cluster > namespace > workload > pod, worst first' },
-  { label: 'Capacity', value: 'capacity', description: "Little's law: in flight, measured, max throughput" },
-  {
-    label: 'SQL statistics',
-    value: 'sqlStatistics',
-    description: 'Top statements by total time, count, p95 or errors',
-  },
-  {
-    label: 'Endpoint summary',
-    value: 'summary',
-    description: 'Per endpoint / service: count, error %, elapsed, SQL and API calls, users, Apdex',
-  },
-  { label: 'Errors by type', value: 'errorTypes', description: 'Exception type and message, counted; new ones marked' },
-  { label: 'Services', value: 'services', description: 'List of services' },
-  { label: 'Instances', value: 'instances', description: 'List of instances of a service' },
-  { label: 'Endpoints', value: 'endpoints', description: 'List of endpoints of a service' },
-  { label: 'Thread dumps', value: 'threadDumps', description: 'Dumps of the time range (table, annotations)' },
-  { label: 'Thread dump', value: 'threadDump', description: 'One dump by id, or the latest of an instance' },
-  { label: 'Thread dump diff', value: 'threadDumpDiff', description: 'Two dumps by id, or the latest two' },
-  { label: 'Heap histogram', value: 'heapHistogram', description: 'One class histogram by id, or the latest' },
-  { label: 'Heap histogram diff', value: 'heapHistogramDiff', description: 'Growth per class between two' },
-  { label: 'Hosts', value: 'hosts', description: 'Hosts that sent a snapshot: last one, how many' },
-  { label: 'Host snapshot', value: 'hostSnapshot', description: 'Processes, connections, open files of one snapshot' },
-  { label: 'Host compare', value: 'hostCompare', description: 'What changed on a host between two snapshots' },
-  { label: 'Runtime metrics', value: 'runtime', description: 'Heap, GC, CPU, event loop, threads (OTLP metrics)' },
-  { label: 'OTLP metrics', value: 'otelMetrics', description: 'Any OTLP metric by name, as time series' },
-  { label: 'Logs', value: 'logs', description: 'OTLP log records, for the Logs panel; by trace, text, severity' },
-];
+/** The editor's query-type options: model's QUERY_TYPES, in its order. */
+export const QUERY_TYPE_OPTIONS: Array<SelectableValue<OspreyQueryType>> = QUERY_TYPE_NAMES.map((value) => ({
+  value,
+  label: QUERY_TYPES[value].label,
+  description: QUERY_TYPES[value].description,
+}));
 
 const MODES: Array<SelectableValue<TransactionsMode>> = [
   { label: 'Rows', value: 'rows', description: 'Up to the limit, newest kept' },
@@ -111,12 +81,6 @@ const METRIC_LABELS: Record<RedMetric, string> = {
 const option = (v?: string): SelectableValue<string> | null => (v ? { label: v, value: v } : null);
 const toOptions = (values: string[]) => values.map((v) => ({ label: v, value: v }));
 
-/** Parses a number field; empty or non-positive clears the filter. */
-export function positiveNumber(text: string): number | undefined {
-  const n = Number(text);
-  return text.trim() === '' || !Number.isFinite(n) || n <= 0 ? undefined : n;
-}
-
 export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
   const update = (patch: Partial<OspreyQuery>, run = true) => {
     onChange({ ...query, ...patch });
@@ -124,8 +88,9 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
       onRunQuery();
     }
   };
+  const fieldProps = { query, update, onRunQuery };
   const type = query.queryType ?? 'xlog';
-  const jvm = isJvmQueryType(type);
+  const jvm = queryTypeSpec(type).family === 'jvm';
   const uses = (field: Parameters<typeof usesField>[1]) => usesField(type, field);
 
   // JVM queries pick from the JVMs that sent dumps or histograms rather than from traced services.
@@ -170,7 +135,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         <InlineField label="Query type" labelWidth={12}>
           <Select
             inputId="osprey-query-type"
-            options={QUERY_TYPES}
+            options={QUERY_TYPE_OPTIONS}
             width={22}
             value={type}
             onChange={(v) => {
@@ -226,75 +191,58 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           </InlineField>
         )}
         {uses('dumpId') && (
-          <InlineField
+          <QueryInput
+            field="dumpId"
+            id="osprey-dump-id"
             label={uses('otherId') ? 'Older id' : 'Id'}
-            labelWidth={10}
+            width={24}
+            placeholder="latest"
             tooltip="Empty: the latest of the instance (the latest two for a diff)"
-          >
-            <Input
-              id="osprey-dump-id"
-              width={24}
-              value={query.dumpId ?? ''}
-              placeholder="latest"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ dumpId: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+            {...fieldProps}
+          />
         )}
         {uses('otherId') && (
-          <InlineField label="Newer id" labelWidth={10}>
-            <Input
-              id="osprey-other-id"
-              width={24}
-              value={query.otherId ?? ''}
-              placeholder="latest"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ otherId: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="otherId"
+            id="osprey-other-id"
+            label="Newer id"
+            width={24}
+            placeholder="latest"
+            {...fieldProps}
+          />
         )}
         {uses('traceId') && (
-          <InlineField label="Trace id" labelWidth={10} tooltip="Hex trace id; variables such as $traceId work">
-            <Input
-              id="osprey-trace-id"
-              width={36}
-              value={query.traceId ?? ''}
-              placeholder={type === 'trace' ? '4bf92f3577b34da6a3ce929d0e0e4736' : 'any trace'}
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ traceId: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="traceId"
+            id="osprey-trace-id"
+            label="Trace id"
+            width={36}
+            placeholder={type === 'trace' ? '4bf92f3577b34da6a3ce929d0e0e4736' : 'any trace'}
+            tooltip="Hex trace id; variables such as $traceId work"
+            {...fieldProps}
+          />
         )}
         {uses('check') && (
-          <InlineField label="Check" labelWidth={10} tooltip="One synthetic check by name; empty = all; $check works">
-            <Input
-              id="osprey-check"
-              width={24}
-              value={query.check ?? ''}
-              placeholder="all checks"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ check: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="check"
+            id="osprey-check"
+            label="Check"
+            width={24}
+            placeholder="all checks"
+            tooltip="One synthetic check by name; empty = all; $check works"
+            {...fieldProps}
+          />
         )}
         {uses('concurrencyLimit') && (
-          <InlineField
+          <QueryInput
+            field="concurrencyLimit"
+            id="osprey-concurrency-limit"
             label="Limit"
-            labelWidth={10}
+            width={12}
+            placeholder="200"
             tooltip="Requests the instance can hold in flight (thread pool); empty = 200"
-          >
-            <Input
-              id="osprey-concurrency-limit"
-              type="number"
-              width={12}
-              value={query.concurrencyLimit ?? ''}
-              placeholder="200"
-              onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                update({ concurrencyLimit: Number(e.target.value) || undefined }, false)
-              }
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+            {...fieldProps}
+          />
         )}
         {uses('hierarchyBy') && (
           <InlineField label="By" labelWidth={10}>
@@ -306,44 +254,37 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           </InlineField>
         )}
         {uses('focus') && (
-          <InlineField label="Focus" labelWidth={10} tooltip="A row's path (cluster:prod/namespace:shop); $focus works">
-            <Input
-              id="osprey-focus"
-              width={36}
-              value={query.focus ?? ''}
-              placeholder="everything"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ focus: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="focus"
+            id="osprey-focus"
+            label="Focus"
+            width={36}
+            placeholder="everything"
+            tooltip="A row's path (cluster:prod/namespace:shop); $focus works"
+            {...fieldProps}
+          />
         )}
         {uses('userId') && (
-          <InlineField label="User id" labelWidth={10}>
-            <Input
-              id="osprey-user-id"
-              width={20}
-              value={query.userId ?? ''}
-              placeholder="any user"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ userId: e.target.value || undefined }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="userId"
+            id="osprey-user-id"
+            label="User id"
+            width={20}
+            placeholder="any user"
+            {...fieldProps}
+          />
         )}
       </Stack>
       <Stack direction="row" wrap="wrap" gap={0}>
         {uses('minElapsed') && (
-          <InlineField label="Min elapsed (ms)" labelWidth={17}>
-            <Input
-              id="osprey-min-elapsed"
-              type="number"
-              width={10}
-              value={query.minElapsed ?? ''}
-              onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                update({ minElapsed: positiveNumber(e.target.value) }, false)
-              }
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="minElapsed"
+            id="osprey-min-elapsed"
+            label="Min elapsed (ms)"
+            labelWidth={17}
+            width={10}
+            {...fieldProps}
+          />
         )}
         {uses('errorsOnly') && (
           <InlineField label="Errors only" labelWidth={12}>
@@ -355,17 +296,15 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           </InlineField>
         )}
         {uses('limit') && (
-          <InlineField label="Limit" labelWidth={8}>
-            <Input
-              id="osprey-limit"
-              type="number"
-              width={10}
-              value={query.limit ?? ''}
-              placeholder={String(LIMIT_PLACEHOLDERS[type] ?? (jvm ? 500 : DEFAULT_TRANSACTION_LIMIT))}
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ limit: positiveNumber(e.target.value) }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="limit"
+            id="osprey-limit"
+            label="Limit"
+            labelWidth={8}
+            width={10}
+            placeholder={String(LIMIT_PLACEHOLDERS[type] ?? (jvm ? 500 : DEFAULT_TRANSACTION_LIMIT))}
+            {...fieldProps}
+          />
         )}
         {uses('mode') && (
           <InlineField label="Mode" labelWidth={8} disabled={query.live} tooltip="Live queries always fetch rows">
@@ -413,17 +352,16 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           </InlineField>
         )}
         {uses('apdexT') && (
-          <InlineField label="Apdex T" labelWidth={10} tooltip="Satisfied at most T ms, tolerating at most 4T">
-            <Input
-              id="osprey-apdex-t"
-              type="number"
-              width={10}
-              value={query.apdexT ?? ''}
-              placeholder={String(DEFAULT_APDEX_T_MS)}
-              onChange={(e: ChangeEvent<HTMLInputElement>) => update({ apdexT: positiveNumber(e.target.value) }, false)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          <QueryInput
+            field="apdexT"
+            id="osprey-apdex-t"
+            label="Apdex T"
+            labelWidth={10}
+            width={10}
+            placeholder={String(DEFAULT_APDEX_T_MS)}
+            tooltip="Satisfied at most T ms, tolerating at most 4T"
+            {...fieldProps}
+          />
         )}
         {uses('redMetrics') && (
           <InlineField label="Metrics" labelWidth={10}>
@@ -437,7 +375,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             />
           </InlineField>
         )}
-        <OtelFields query={query} update={update} onRunQuery={onRunQuery} />
+        <OtelFields {...fieldProps} />
         <HostFields query={query} datasource={datasource} update={update} onRunQuery={onRunQuery} />
       </Stack>
     </Stack>

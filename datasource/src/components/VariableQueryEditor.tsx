@@ -1,4 +1,5 @@
 import { InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
+import { LIST_QUERY_TYPES, QUERY_TYPES, type ListQueryType } from '@osprey/model';
 import { type ChangeEvent, useState } from 'react';
 
 import { toVariableQuery, type OspreyVariableQuery, usesHost, usesService, type VariableType } from '../variable-query';
@@ -8,12 +9,14 @@ interface Props {
   onChange: (query: OspreyVariableQuery) => void;
 }
 
-const TYPES: Array<{ label: string; value: VariableType }> = [
-  { label: 'Services', value: 'services' },
-  { label: 'Instances', value: 'instances' },
-  { label: 'Endpoints', value: 'endpoints' },
-  { label: 'Hosts', value: 'hosts' },
-  { label: 'Host snapshots', value: 'hostSnapshots' },
+const TYPES: Array<{ label: string; value: VariableType; description: string }> = [
+  ...LIST_QUERY_TYPES.map((value) => ({
+    value,
+    label: QUERY_TYPES[value].label,
+    description: QUERY_TYPES[value].description,
+  })),
+  { value: 'hosts', label: QUERY_TYPES.hosts.label, description: QUERY_TYPES.hosts.description },
+  { value: 'hostSnapshots', label: 'Host snapshots', description: 'The snapshots of one host, newest first' },
 ];
 
 /**

@@ -4,9 +4,11 @@
  */
 import { createDataFrame, type DataFrame, FieldType } from '@grafana/data';
 import type {
+  HostCompareTable,
   HostProcess,
   HostSnapshotCompare,
   HostSnapshotResponse,
+  HostSnapshotTable,
   HostsResponse,
   ProcessMove,
   ProcessRef,
@@ -16,8 +18,6 @@ import type {
   TcpDelta,
   TcpRemoteDelta,
 } from '@osprey/model';
-
-import type { HostCompareTable, HostSnapshotTable } from './tables';
 
 type Value = string | number | boolean | null;
 

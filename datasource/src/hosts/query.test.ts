@@ -7,14 +7,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { type DataFrame, type DataQueryRequest, type DataQueryResponse } from '@grafana/data';
-import type { HostSnapshot, HostSnapshotListItem, HostSnapshotResponse } from '@osprey/model';
+import {
+  HOST_COMPARE_TABLES,
+  type HostSnapshot,
+  type HostSnapshotListItem,
+  type HostSnapshotResponse,
+} from '@osprey/model';
 import { lastValueFrom } from 'rxjs';
 
 import { compareHostSnapshots } from '../../../backend/src/hosts/compare';
 import { answer, queryRequest, testDataSource } from '../testing/query-request';
 import type { OspreyVariableQuery } from '../variable-query';
 import type { OspreyVariableSupport } from '../variables';
-import { HOST_COMPARE_TABLES } from './tables';
 
 const SNAPSHOTS = '/api/v1/hosts/snapshots';
 const fixture = JSON.parse(

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { FieldType, type DataFrame } from '@grafana/data';
-import type { ThreadDumpListItem, ThreadDumpResponse } from '@osprey/model';
+import type {
+  ThreadDumpDiffFrameMeta,
+  ThreadDumpFrameMeta,
+  ThreadDumpListItem,
+  ThreadDumpResponse,
+} from '@osprey/model';
 
 // The backend's own parser and analysis turn the real JVM fixtures into what the API answers.
 import { diffThreadDumps, diffHistograms, parseClassHistogram, parseThreadDump } from '../../../backend/src/jvm';
@@ -14,8 +19,6 @@ import {
   threadDumpEvents,
   threadDumpListToFrame,
   threadDumpToFrame,
-  type ThreadDumpDiffFrameMeta,
-  type ThreadDumpFrameMeta,
 } from './frames';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../../test/fixtures/jvm', name), 'utf8');

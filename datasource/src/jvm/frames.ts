@@ -3,51 +3,17 @@
  * the frames back by field name and `meta.custom`.
  */
 import { createDataFrame, FieldType, type AnnotationEvent, type DataFrame } from '@grafana/data';
-import type {
-  Deadlock,
-  HeapHistogramResponse,
-  HistogramDiff,
-  StackGroup,
-  ThreadDumpDiff,
-  ThreadDumpListItem,
-  ThreadDumpResponse,
-  ThreadDumpSummary,
+import {
+  JVM_FRAME_NAMES,
+  type HeapHistogramResponse,
+  type HistogramDiff,
+  type ThreadChange,
+  type ThreadDumpDiff,
+  type ThreadDumpDiffFrameMeta,
+  type ThreadDumpFrameMeta,
+  type ThreadDumpListItem,
+  type ThreadDumpResponse,
 } from '@osprey/model';
-
-/** Frame names the thread-dump panel recognises. */
-export const JVM_FRAME_NAMES = {
-  threadDumps: 'threadDumps',
-  threadDump: 'threadDump',
-  threadDumpDiff: 'threadDumpDiff',
-  heapHistogram: 'heapHistogram',
-  heapHistogramDiff: 'heapHistogramDiff',
-} as const;
-
-/** `meta.custom` of the one-dump frame: what is about the dump rather than one thread. */
-export interface ThreadDumpFrameMeta {
-  dumpId: string;
-  service: string;
-  instance: string;
-  takenAt: number;
-  jvmVersion?: string;
-  summary: ThreadDumpSummary;
-  deadlocks: Deadlock[];
-  stackGroups: StackGroup[];
-}
-
-/** `meta.custom` of the diff frame. */
-export interface ThreadDumpDiffFrameMeta {
-  /** Older dump. */
-  a: string;
-  /** Newer dump. */
-  b: string;
-  service?: string;
-  instance?: string;
-  intervalMs?: number;
-  counts: { new: number; gone: number; changed: number; stuck: number };
-}
-
-export type ThreadChange = 'new' | 'gone' | 'changed' | 'same';
 
 /** One dump: one row per thread (VM-internal threads included: they have CPU time too). */
 export function threadDumpToFrame(refId: string, dump: ThreadDumpResponse): DataFrame {

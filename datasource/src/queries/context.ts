@@ -1,5 +1,6 @@
 /** What every query handler gets: the query with its variables applied, and the request around it. */
 import type { DataFrame } from '@grafana/data';
+import type { AdhocField } from '@osprey/model';
 import type { Observable } from 'rxjs';
 
 import type { OspreyClient } from '../client';
@@ -24,11 +25,7 @@ export interface QueryContext {
 /** One query type's answer: the query (variables applied, see template.ts) → its frames. */
 export type QueryHandler = (query: OspreyQuery, context: QueryContext) => Observable<DataFrame[]>;
 
-export type FilterKey = 'service' | 'instance' | 'endpoint';
-
-export const ALL_FILTERS: readonly FilterKey[] = ['service', 'instance', 'endpoint'];
-
 /** One filter set per combination of the values the query's filters select (at most MAX_FAN_OUT). */
-export function fanOut(query: OspreyQuery, keys: readonly FilterKey[]): Array<Partial<Record<FilterKey, string>>> {
+export function fanOut(query: OspreyQuery, keys: readonly AdhocField[]): Array<Partial<Record<AdhocField, string>>> {
   return combinations(Object.fromEntries(keys.map((k) => [k, filterValues(query[k])])));
 }

@@ -7,9 +7,10 @@ import {
   HOST_COMPARE_TABLES,
   HOST_SNAPSHOT_TABLES,
   type HostCompareTable,
+  type HostQueryType,
   type HostSnapshotTable,
-} from '../hosts/tables';
-import type { HostQueryType, OspreyQuery } from '../types';
+} from '@osprey/model';
+import type { OspreyQuery } from '../types';
 import type { QueryHandler } from './context';
 
 /** How far back a compare looks for the snapshot before the newer one. */

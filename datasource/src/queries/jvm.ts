@@ -1,4 +1,5 @@
 /** JVM queries: thread dumps and heap histograms, one, a list, or the diff of two. */
+import type { JvmQueryType } from '@osprey/model';
 import { map, type Observable, of, switchMap, throwError } from 'rxjs';
 
 import { instanceParams, jvmTarget, type JvmTarget } from '../jvm/api';
@@ -9,7 +10,6 @@ import {
   threadDumpListToFrame,
   threadDumpToFrame,
 } from '../jvm/frames';
-import type { JvmQueryType } from '../types';
 import type { QueryHandler } from './context';
 
 /** Thread dumps a list query shows when it sets no limit. */

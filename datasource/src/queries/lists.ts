@@ -1,10 +1,11 @@
 /** Services, instances and endpoints: one-column lists, for panels, variables and the editors. */
+import type { ListQueryType } from '@osprey/model';
 import { forkJoin, map, type Observable } from 'rxjs';
 
 import type { OspreyClient } from '../client';
 import { listToFrame } from '../frames';
 import { filterValues } from '../params';
-import type { ListQueryType, OspreyQuery } from '../types';
+import type { OspreyQuery } from '../types';
 import type { QueryHandler } from './context';
 
 const LISTS: Record<ListQueryType, (client: OspreyClient, service?: string) => Observable<string[]>> = {

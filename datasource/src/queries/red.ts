@@ -1,10 +1,10 @@
 /** RED metrics: one time series per group, per combination of the selected filters. */
-import { DEFAULT_APDEX_T_MS } from '@osprey/model';
+import { ADHOC_FIELDS, DEFAULT_APDEX_T_MS } from '@osprey/model';
 import { forkJoin, map } from 'rxjs';
 
 import { redToFrames } from '../frames';
 import { redStep } from '../params';
-import { ALL_FILTERS, fanOut, type QueryHandler } from './context';
+import { fanOut, type QueryHandler } from './context';
 
 export const red: QueryHandler = (q, { client, from, to, intervalMs, maxDataPoints }) => {
   const step = redStep(from, to, intervalMs, maxDataPoints);
@@ -12,7 +12,7 @@ export const red: QueryHandler = (q, { client, from, to, intervalMs, maxDataPoin
   // The backend counts the Apdex only when asked: when the query draws it.
   const apdexT = q.redMetrics?.includes('apdex') ? (q.apdexT ?? DEFAULT_APDEX_T_MS) : undefined;
   return forkJoin(
-    fanOut(q, ALL_FILTERS).map((filters) =>
+    fanOut(q, ADHOC_FIELDS).map((filters) =>
       client
         .red({ from, to, step, groupBy, apdexT, ...filters })
         .pipe(map((res) => redToFrames(q.refId, res, { from, to }, q.redMetrics)))

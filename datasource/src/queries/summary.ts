@@ -1,14 +1,14 @@
 /** Endpoint / service summary: one table of the range, across the selected filters. */
-import { compareSummaries, DEFAULT_SUMMARY_LIMIT } from '@osprey/model';
+import { ADHOC_FIELDS, compareSummaries, DEFAULT_SUMMARY_LIMIT } from '@osprey/model';
 import { forkJoin, map } from 'rxjs';
 
 import { summaryToFrame } from '../summary-frames';
-import { ALL_FILTERS, fanOut, type QueryHandler } from './context';
+import { fanOut, type QueryHandler } from './context';
 
 export const summary: QueryHandler = (q, { client, from, to }) => {
   const groupBy = q.groupBy ?? 'endpoint';
   const limit = q.limit ?? DEFAULT_SUMMARY_LIMIT;
-  const combinations = fanOut(q, ALL_FILTERS);
+  const combinations = fanOut(q, ADHOC_FIELDS);
   const requests = combinations.map((filters) =>
     client.summary({ from, to, groupBy, apdexT: q.apdexT, limit, ...filters })
   );

@@ -1,6 +1,6 @@
 /** XLOG: the Arrow window as frames, once or live. */
 import { LoadingState, type DataFrame, type DataQueryError, type DataQueryResponse } from '@grafana/data';
-import { XLOG_COLUMN_SETS, type TransactionColumn } from '@osprey/model';
+import { ADHOC_FIELDS, XLOG_COLUMN_SETS, type TransactionColumn } from '@osprey/model';
 import { catchError, exhaustMap, forkJoin, map, type Observable, of, timer } from 'rxjs';
 
 import { describeFetchError } from '../errors';
@@ -9,7 +9,7 @@ import { LIVE_MAX_ROWS, LIVE_POLL_MS, LiveWindow } from '../live';
 import { transactionParams } from '../params';
 import type { OspreyQuery } from '../types';
 import { keepRows, textAt, windowToFrame } from '../window-frame';
-import { ALL_FILTERS, fanOut, type QueryContext, type QueryHandler } from './context';
+import { fanOut, type QueryContext, type QueryHandler } from './context';
 
 /**
  * The query string of a window request: the query's filters and its column set; the `status =
@@ -45,7 +45,7 @@ function keepStatus(frame: DataFrame, status: QueryContext['status']): DataFrame
  */
 export const xlog: QueryHandler = (q, { client, ref, from, to, status }) => {
   const base = windowParams(q, from, to, status);
-  const requests = fanOut(q, ALL_FILTERS).map((filters) => client.window({ ...base, ...filters }));
+  const requests = fanOut(q, ADHOC_FIELDS).map((filters) => client.window({ ...base, ...filters }));
   return forkJoin(requests).pipe(
     map((answers) => {
       const densities = answers.flatMap((a) => ('density' in a ? [a.density] : []));
@@ -67,7 +67,7 @@ export const xlog: QueryHandler = (q, { client, ref, from, to, status }) => {
 export function liveXlog(q: OspreyQuery, { client, ref, from, status }: QueryContext): Observable<DataQueryResponse> {
   const maxRows = Math.min(q.limit && q.limit > 0 ? q.limit : LIVE_MAX_ROWS, LIVE_MAX_ROWS);
   const live = new LiveWindow(maxRows, from);
-  const combos = fanOut(q, ALL_FILTERS);
+  const combos = fanOut(q, ADHOC_FIELDS);
   const packet = (error?: DataQueryError): DataQueryResponse => ({
     data: live.data(),
     key: q.refId,

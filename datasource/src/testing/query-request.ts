@@ -18,20 +18,22 @@ const PROXY_URL = '/api/datasources/proxy/uid/osprey';
 /** The range every request asks for: one hour, epoch ms. */
 export const RANGE = { from: 1_763_800_000_000, to: 1_763_803_600_000 };
 
+/** The settings Grafana gives a proxy-mode Osprey datasource with default options. */
+export const TEST_SETTINGS = {
+  id: 1,
+  uid: 'osprey',
+  type: 'osprey-apm-datasource',
+  name: 'Osprey',
+  url: PROXY_URL,
+  jsonData: {},
+  access: 'proxy',
+  readOnly: false,
+  meta: { id: 'osprey-apm-datasource' },
+} as unknown as DataSourceInstanceSettings<OspreyOptions>;
+
 export function testDataSource(variables: Record<string, TestVariable> = {}) {
   const backend = new FakeBackend(`${PROXY_URL}/osprey`);
-  const settings = {
-    id: 1,
-    uid: 'osprey',
-    type: 'osprey-apm-datasource',
-    name: 'Osprey',
-    url: PROXY_URL,
-    jsonData: {},
-    access: 'proxy',
-    readOnly: false,
-    meta: { id: 'osprey-apm-datasource' },
-  } as unknown as DataSourceInstanceSettings<OspreyOptions>;
-  return { ds: new OspreyDataSource(settings, new TestTemplateSrv(variables), backend.backendSrv), backend };
+  return { ds: new OspreyDataSource(TEST_SETTINGS, new TestTemplateSrv(variables), backend.backendSrv), backend };
 }
 
 /** A dashboard's request: targets A, B, … (XLOG unless they say otherwise) over RANGE. */

@@ -1,3 +1,4 @@
 export * from './snapshot';
 export * from './compare';
 export * from './api';
+export * from './tables';

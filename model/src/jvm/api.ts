@@ -1,40 +1,35 @@
 import { type Static, Type } from '@sinclair/typebox';
 
 import { NonEmpty, Strict, StringEnum } from '../schema';
-import type { AnalyzedThreadDump, ThreadDumpSummary } from './threaddump';
-import type { HeapHistogram } from './histogram';
+import { HeapHistogramSchema } from './histogram';
+import { AnalyzedThreadDumpSchema, ThreadDumpSchema, ThreadDumpSummarySchema } from './threaddump';
+
+const Epoch = () => Type.Number({ description: 'epoch milliseconds' });
+
+/** Who a stored dump or histogram is of, and when it was taken (the upload time when it says none). */
+const STORED_TARGET = { id: Type.String(), service: Type.String(), instance: Type.String(), takenAt: Epoch() };
 
 /** What the backend keeps about one uploaded dump, without its threads: the list view. */
-export interface ThreadDumpListItem {
-  id: string;
-  service: string;
-  instance: string;
-  /** Epoch ms: the dump's own timestamp, or the upload time when the dump has none. */
-  takenAt: number;
-  receivedAt: number;
-  format: 'text' | 'json';
-  jvmVersion?: string;
-  summary: ThreadDumpSummary;
-}
+export const ThreadDumpListItemSchema = Type.Object({
+  ...STORED_TARGET,
+  receivedAt: Epoch(),
+  format: ThreadDumpSchema.properties.format,
+  jvmVersion: ThreadDumpSchema.properties.jvmVersion,
+  summary: ThreadDumpSummarySchema,
+});
+export type ThreadDumpListItem = Static<typeof ThreadDumpListItemSchema>;
 
 /** `POST /api/v1/jvm/threaddumps?service=&instance=` → 201. */
-export interface ThreadDumpCreated {
-  id: string;
-  summary: ThreadDumpSummary;
-}
+export const ThreadDumpCreatedSchema = Type.Object({ id: Type.String(), summary: ThreadDumpSummarySchema });
+export type ThreadDumpCreated = Static<typeof ThreadDumpCreatedSchema>;
 
 /** `GET /api/v1/jvm/threaddumps?service=&instance=&from=&to=&limit=`, newest first. */
-export interface ThreadDumpListResponse {
-  threadDumps: ThreadDumpListItem[];
-}
+export const ThreadDumpListResponseSchema = Type.Object({ threadDumps: Type.Array(ThreadDumpListItemSchema) });
+export type ThreadDumpListResponse = Static<typeof ThreadDumpListResponseSchema>;
 
 /** `GET /api/v1/jvm/threaddumps/{id}` (`id` may be `latest` with `?service=&instance=`). */
-export type ThreadDumpResponse = AnalyzedThreadDump & {
-  id: string;
-  service: string;
-  instance: string;
-  takenAt: number;
-};
+export const ThreadDumpResponseSchema = Type.Object({ ...AnalyzedThreadDumpSchema.properties, ...STORED_TARGET });
+export type ThreadDumpResponse = Static<typeof ThreadDumpResponseSchema>;
 
 export const JVM_REQUEST_KINDS = ['threaddump', 'heaphistogram', 'hostsnapshot'] as const;
 export type JvmRequestKind = (typeof JVM_REQUEST_KINDS)[number];
@@ -50,12 +45,8 @@ export const JVM_API_PATHS = {
 } as const;
 
 /** `GET /api/v1/jvm/heaphistograms/{id}` (`id` may be `latest` with `?service=&instance=`). */
-export type HeapHistogramResponse = HeapHistogram & {
-  id: string;
-  service: string;
-  instance: string;
-  takenAt: number;
-};
+export const HeapHistogramResponseSchema = Type.Object({ ...HeapHistogramSchema.properties, ...STORED_TARGET });
+export type HeapHistogramResponse = Static<typeof HeapHistogramResponseSchema>;
 
 /** Pending requests older than this become 'failed' with error 'no agent took it'. */
 export const JVM_REQUEST_TIMEOUT_MS = 5 * 60 * 1000;
@@ -101,13 +92,8 @@ export const JvmReadParamsSchema = Type.Object({
 });
 export const JvmDiffParamsSchema = Type.Object({ a: Type.String(STORED_ID), b: Type.String(STORED_ID) });
 
-const Epoch = () => Type.Number({ description: 'epoch milliseconds' });
-
 export const HeapHistogramListItemSchema = Type.Object({
-  id: Type.String(),
-  service: Type.String(),
-  instance: Type.String(),
-  takenAt: Epoch(),
+  ...STORED_TARGET,
   receivedAt: Epoch(),
   totalBytes: Type.Number(),
   totalInstances: Type.Number(),
@@ -173,13 +159,6 @@ export type JvmInstance = Static<typeof JvmInstanceSchema>;
 /** `GET /api/v1/jvm/instances?service=`, sorted by service then instance. */
 export const JvmInstancesResponseSchema = Type.Object({ instances: Type.Array(JvmInstanceSchema) });
 export type JvmInstancesResponse = Static<typeof JvmInstancesResponseSchema>;
-
-/**
- * An answer whose shape is still written as a TypeScript type only (thread dumps, histograms and
- * their diffs, in `threaddump.ts` / `histogram.ts`): documented as an object, serialised whole.
- */
-export const typedAnswer = <T>(description: string) =>
-  Type.Unsafe<T>({ type: 'object', additionalProperties: true, description });
 
 /**
  * Body of `POST /api/v1/jvm/threaddumps` (as `application/json`) for a JVM with Thread.dump_to_file

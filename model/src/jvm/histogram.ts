@@ -1,41 +1,49 @@
 /** `jcmd <pid> GC.class_histogram` as the backend parses it (DESIGN.md "HeapHistogram"). */
+import { type Static, Type } from '@sinclair/typebox';
 
-export interface HistogramRow {
-  rank: number;
+const Opt = Type.Optional;
+
+export const HistogramRowSchema = Type.Object({
+  rank: Type.Number(),
   /** Class name as printed: `java.lang.String`, `[B`, `java.util.concurrent.ConcurrentHashMap$Node`. */
-  class: string;
-  instances: number;
-  bytes: number;
+  class: Type.String(),
+  instances: Type.Number(),
+  bytes: Type.Number(),
   /** JDK 9+: the module column, e.g. `java.base@17.0.15`; absent on JDK 8. */
-  module?: string;
-}
+  module: Opt(Type.String()),
+});
+export type HistogramRow = Static<typeof HistogramRowSchema>;
 
-export interface HeapHistogram {
-  takenAt?: number;
-  service?: string;
-  instance?: string;
-  pid?: number;
-  rows: HistogramRow[];
-  totalInstances: number;
-  totalBytes: number;
-  unparsed: string[];
-}
+const HEAP_HISTOGRAM_PROPERTIES = {
+  takenAt: Opt(Type.Number()),
+  service: Opt(Type.String()),
+  instance: Opt(Type.String()),
+  pid: Opt(Type.Number()),
+  rows: Type.Array(HistogramRowSchema),
+  totalInstances: Type.Number(),
+  totalBytes: Type.Number(),
+  unparsed: Type.Array(Type.String()),
+};
+export const HeapHistogramSchema = Type.Object(HEAP_HISTOGRAM_PROPERTIES);
+export type HeapHistogram = Static<typeof HeapHistogramSchema>;
 
-export interface HistogramGrowth {
-  class: string;
-  module?: string;
-  instancesBefore: number;
-  instancesAfter: number;
-  instancesDelta: number;
-  bytesBefore: number;
-  bytesAfter: number;
-  bytesDelta: number;
-}
+export const HistogramGrowthSchema = Type.Object({
+  class: Type.String(),
+  module: Opt(Type.String()),
+  instancesBefore: Type.Number(),
+  instancesAfter: Type.Number(),
+  instancesDelta: Type.Number(),
+  bytesBefore: Type.Number(),
+  bytesAfter: Type.Number(),
+  bytesDelta: Type.Number(),
+});
+export type HistogramGrowth = Static<typeof HistogramGrowthSchema>;
 
 /** Growth per class from histogram `a` (older) to `b`, largest byte growth first. */
-export interface HistogramDiff {
-  intervalMs?: number;
-  totalBytesDelta: number;
-  totalInstancesDelta: number;
-  rows: HistogramGrowth[];
-}
+export const HistogramDiffSchema = Type.Object({
+  intervalMs: Opt(Type.Number()),
+  totalBytesDelta: Type.Number(),
+  totalInstancesDelta: Type.Number(),
+  rows: Type.Array(HistogramGrowthSchema),
+});
+export type HistogramDiff = Static<typeof HistogramDiffSchema>;

@@ -1,3 +1,4 @@
 export * from './threaddump';
 export * from './histogram';
 export * from './api';
+export * from './frames';

@@ -2,20 +2,10 @@ import { css, cx } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2, type PanelProps } from '@grafana/data';
 import { getAppEvents, getDataSourceSrv } from '@grafana/runtime';
 import { Alert, Button, Icon, Input, RadioButtonGroup, useStyles2 } from '@grafana/ui';
-import type { JvmRequest, JvmThreadState } from '@osprey/model';
+import type { JvmRequest, JvmThreadState, ThreadDumpDiffFrameMeta, ThreadDumpFrameMeta } from '@osprey/model';
 import { useEffect, useMemo, useRef, useState } from 'react';
 
-import {
-  cycleText,
-  filterThreads,
-  readView,
-  shortClass,
-  stateCounts,
-  type DiffRow,
-  type ThreadDumpDiffFrameMeta,
-  type ThreadDumpFrameMeta,
-  type ThreadRow,
-} from './dump';
+import { cycleText, filterThreads, readView, shortClass, stateCounts, type DiffRow, type ThreadRow } from './dump';
 import type { ThreadDumpOptions, ThreadDumpView } from './types';
 
 type Props = PanelProps<ThreadDumpOptions>;

@@ -1,13 +1,18 @@
 /**
  * Reads the datasource's thread-dump frames back into rows the panel draws, and the pure view logic
- * (state counts, filter and search, deadlock cycles). Field names are the datasource's (jvm/frames.ts).
+ * (state counts, filter and search, deadlock cycles). Field names are the datasource's (jvm/frames.ts); frame names and meta are model's (jvm/frames.ts).
  */
 import type { DataFrame } from '@grafana/data';
-import { JVM_THREAD_STATES, type Deadlock, type JvmThreadState, type LockRef } from '@osprey/model';
-
-import type { ThreadChange, ThreadDumpDiffFrameMeta, ThreadDumpFrameMeta } from '../../../datasource/src/jvm/frames';
-
-export type { ThreadDumpDiffFrameMeta, ThreadDumpFrameMeta };
+import {
+  JVM_FRAME_NAMES,
+  JVM_THREAD_STATES,
+  type Deadlock,
+  type JvmThreadState,
+  type LockRef,
+  type ThreadChange,
+  type ThreadDumpDiffFrameMeta,
+  type ThreadDumpFrameMeta,
+} from '@osprey/model';
 
 export interface ThreadRow {
   name: string;
@@ -94,14 +99,14 @@ function readDiff(c: Columns, length: number): DiffRow[] {
 /** The first thread-dump or diff frame among the panel's series. */
 export function readView(series: DataFrame[]): PanelView {
   for (const frame of series) {
-    if (frame.name === 'threadDump' && frame.meta?.custom) {
+    if (frame.name === JVM_FRAME_NAMES.threadDump && frame.meta?.custom) {
       return {
         kind: 'dump',
         meta: frame.meta.custom as ThreadDumpFrameMeta,
         threads: readThreads(columns(frame), frame.length),
       };
     }
-    if (frame.name === 'threadDumpDiff' && frame.meta?.custom) {
+    if (frame.name === JVM_FRAME_NAMES.threadDumpDiff && frame.meta?.custom) {
       return {
         kind: 'diff',
         meta: frame.meta.custom as ThreadDumpDiffFrameMeta,

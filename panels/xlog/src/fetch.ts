@@ -1,28 +1,21 @@
 import { dateTime, type DataFrame, type DataQuery, type DataQueryRequest, type DataQueryResponse } from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
+import type { QueryFieldsOf } from '@osprey/model';
 import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 
 import type { DataBox } from './selection';
 import { BOX_FETCH_LIMIT } from './types';
 
-/** The Osprey XLOG query fields the panel sets when it asks for a box's rows. */
-interface BoxQuery extends DataQuery {
-  queryType?: string;
-  minElapsed?: number;
-  maxElapsed?: number;
-  mode?: string;
-  live?: boolean;
-  limit?: number;
-  columns?: string;
-}
+/** An Osprey XLOG query, in the fields of the contract (model's QUERY_TYPES.xlog). */
+type XlogQuery = DataQuery & { queryType: 'xlog' } & QueryFieldsOf<'xlog'>;
 
 /**
  * The query that lists a box's transactions: the panel's own XLOG query (same filters), narrowed to
  * the box's time range and elapsed range, asking for rows with every field. The panel trims to the
  * box either way (the time range is widened to whole milliseconds).
  */
-export function boxRequest(request: DataQueryRequest, box: DataBox): DataQueryRequest<BoxQuery> {
-  const target = (request.targets.find((t) => !t.hide) ?? request.targets[0]) as BoxQuery;
+export function boxRequest(request: DataQueryRequest, box: DataBox): DataQueryRequest<XlogQuery> {
+  const target = (request.targets.find((t) => !t.hide) ?? request.targets[0]) as XlogQuery;
   const from = dateTime(Math.floor(box.from));
   const to = dateTime(Math.ceil(box.to));
   return {
