@@ -168,6 +168,7 @@ describe('alert rule queries on Prometheus scraping a live Osprey', () => {
       'osprey_ingest_rejected_batches_total',
       'osprey_jvm_deadlocked_threads',
       'osprey_transaction_duration_seconds_bucket',
+      'osprey_transaction_duration_seconds_count',
       'osprey_transaction_errors_total',
       'osprey_transactions_total',
     ]);
