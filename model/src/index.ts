@@ -12,3 +12,4 @@ export * from './checks';
 export * from './hierarchy';
 export * from './capacity';
 export * from './statistics';
+export * from './slo';

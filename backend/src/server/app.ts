@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 
-import type { CheckDefinition } from '@osprey/model';
+import type { CheckDefinition, SloDefinition } from '@osprey/model';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import { type ActiveOptions, activeRoutes } from '../active/routes';
@@ -23,6 +23,7 @@ import { metricsRoutes } from '../metrics/routes';
 import { otelMetricsRoutes } from '../otel-metrics/routes';
 import { queryRoutes } from '../query/routes';
 import { serviceMapRoutes } from '../servicemap/routes';
+import { sloRoutes } from '../slo/routes';
 import { sqlStatisticsRoutes } from '../sqlstats/routes';
 import type { Retention } from '../retention/policy';
 import { OverloadedError } from '../store/overload';
@@ -53,6 +54,8 @@ export interface ServerOptions {
   active?: Partial<ActiveOptions>;
   /** Synthetic checks run from the server's start to its close (more come through the admin API). */
   checks?: CheckDefinition[];
+  /** Service level objectives `GET /api/v1/slos` answers the error budgets of. */
+  slos?: SloDefinition[];
   /** Recorded on each check run as where it ran; default the host name. */
   checkLocation?: string;
 }
@@ -163,6 +166,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(hostRoutes, { store: options.store });
     await authenticated.register(metricsRoutes, { metrics });
     await authenticated.register(checkRoutes, { store: options.store, scheduler });
+    await authenticated.register(sloRoutes, { store: options.store, slos: options.slos ?? [], now: options.now });
     await authenticated.register(healthRoutes, {
       store: options.store,
       staleAfterMs: active.staleAfterMs,

@@ -66,6 +66,7 @@ import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
+  type EndpointBucket,
   type InstanceBucket,
   type InstanceThroughput,
   type JvmListQuery,
@@ -617,6 +618,10 @@ export class DuckDbStore implements Store {
 
   instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
     return hierarchy.instanceLatency(this.reader, from, to);
+  }
+
+  endpointLatency(from: number, to: number): Promise<EndpointBucket[]> {
+    return hierarchy.endpointLatency(this.reader, from, to);
   }
 
   instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]> {

@@ -39,6 +39,7 @@ import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
+  type EndpointBucket,
   type InstanceBucket,
   type InstanceThroughput,
   type JvmListQuery,
@@ -419,6 +420,10 @@ export class ClickHouseStore implements Store {
 
   instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
     return hierarchy.instanceLatency(this.connection, from, to);
+  }
+
+  endpointLatency(from: number, to: number): Promise<EndpointBucket[]> {
+    return hierarchy.endpointLatency(this.connection, from, to);
   }
 
   instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]> {
