@@ -49,9 +49,9 @@ export function isListQueryType(t: OspreyQueryType | undefined): t is ListQueryT
 }
 
 /** The RED series a query draws; all of them when none is chosen. */
-export type RedMetric = 'rate' | 'errorPercent' | 'p50' | 'p90' | 'p99';
+export type RedMetric = 'rate' | 'errorPercent' | 'p50' | 'p90' | 'p95' | 'p99';
 
-export const RED_METRICS: readonly RedMetric[] = ['rate', 'errorPercent', 'p50', 'p90', 'p99'];
+export const RED_METRICS: readonly RedMetric[] = ['rate', 'errorPercent', 'p50', 'p90', 'p95', 'p99'];
 
 /** One panel query. `trace` is what the traceId data link opens in Explore. */
 export interface OspreyQuery extends DataQuery {
@@ -94,6 +94,8 @@ export interface OspreyQuery extends DataQuery {
   /** RED: one series per service, instance or endpoint (default service). */
   groupBy?: RedGroupBy;
   redMetrics?: RedMetric[];
+  /** RED: draw each rate, error % and p95 with its anomaly band (the backend's band=true). */
+  redBand?: boolean;
   /** otelMetrics: metric names, comma-separated. */
   metricNames?: string;
   /** runtime: which runtime series (model RUNTIME_SERIES). */

@@ -171,6 +171,7 @@ export async function redFromTransactions(reader: DuckDBConnection, query: RedQu
      SELECT ${columns.join(', ')}, time, n, errors,
             sorted[greatest(1, ceil(0.5 * n))::BIGINT] AS p50,
             sorted[greatest(1, ceil(0.9 * n))::BIGINT] AS p90,
+            sorted[greatest(1, ceil(0.95 * n))::BIGINT] AS p95,
             sorted[greatest(1, ceil(0.99 * n))::BIGINT] AS p99
      FROM steps`,
     values
@@ -182,6 +183,7 @@ export async function redFromTransactions(reader: DuckDBConnection, query: RedQu
       redPoint(Number(row.time), query.step, Number(row.n), Number(row.errors), [
         Number(row.p50),
         Number(row.p90),
+        Number(row.p95),
         Number(row.p99),
       ]),
     ]);
@@ -217,7 +219,7 @@ export async function redFromRollups(reader: DuckDBConnection, query: RedQuery):
        FROM buckets
      )
      SELECT ${keys}, time, any_value(total) AS n, sum(errors) AS errors,
-            ${rank(0.5)} AS b50, ${rank(0.9)} AS b90, ${rank(0.99)} AS b99
+            ${rank(0.5)} AS b50, ${rank(0.9)} AS b90, ${rank(0.95)} AS b95, ${rank(0.99)} AS b99
      FROM running GROUP BY ${keys}, time`,
     values
   );
@@ -228,6 +230,7 @@ export async function redFromRollups(reader: DuckDBConnection, query: RedQuery):
       redPoint(Number(row.time), query.step, Number(row.n), Number(row.errors), [
         bucketUpperMs(Number(row.b50)),
         bucketUpperMs(Number(row.b90)),
+        bucketUpperMs(Number(row.b95)),
         bucketUpperMs(Number(row.b99)),
       ]),
     ]);

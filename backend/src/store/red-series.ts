@@ -37,8 +37,14 @@ export function toSeries(
     .map(([, entry]) => ({ ...entry, points: entry.points.sort((a, b) => a.time - b.time) }));
 }
 
-/** One step of a series: `n` transactions with `errors` of them failed, p50/p90/p99 in ms. */
-export function redPoint(time: number, step: number, n: number, errors: number, p: [number, number, number]): RedPoint {
+/** One step of a series: `n` transactions with `errors` of them failed, p50/p90/p95/p99 in ms. */
+export function redPoint(
+  time: number,
+  step: number,
+  n: number,
+  errors: number,
+  p: [number, number, number, number]
+): RedPoint {
   return {
     time,
     count: n,
@@ -47,6 +53,7 @@ export function redPoint(time: number, step: number, n: number, errors: number, 
     errorRatio: n === 0 ? 0 : errors / n,
     p50: p[0],
     p90: p[1],
-    p99: p[2],
+    p95: p[2],
+    p99: p[3],
   };
 }

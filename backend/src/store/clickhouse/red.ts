@@ -19,7 +19,8 @@ export async function redFromTransactions(connection: ClickHouseConnection, quer
   const where = [`end_time >= ${num(query.from)}`, `end_time < ${num(query.to)}`, ...filters(query)];
   const rank = (q: number) => `sorted[toUInt64(greatest(1, ceil(${q} * n)))]`;
   const rows = await connection.rows(
-    `SELECT ${columns.join(', ')}, time, n, errors, ${rank(0.5)} AS p50, ${rank(0.9)} AS p90, ${rank(0.99)} AS p99
+    `SELECT ${columns.join(', ')}, time, n, errors, ${rank(0.5)} AS p50, ${rank(0.9)} AS p90, ${rank(0.95)} AS p95,
+            ${rank(0.99)} AS p99
      FROM (
        SELECT ${columns.join(', ')}, floor(end_time / ${step}) * ${step} AS time,
               count() AS n, countIf(status = 'error') AS errors, arraySort(groupArray(elapsed)) AS sorted
@@ -32,6 +33,7 @@ export async function redFromTransactions(connection: ClickHouseConnection, quer
     redPoint(Number(row.time), query.step, Number(row.n), Number(row.errors), [
       Number(row.p50),
       Number(row.p90),
+      Number(row.p95),
       Number(row.p99),
     ]),
   ]);
@@ -74,6 +76,7 @@ export async function redFromRollups(connection: ClickHouseConnection, query: Re
     redPoint(Number(row.time), query.step, n, errors, [
       quantileMs(buckets, 0.5),
       quantileMs(buckets, 0.9),
+      quantileMs(buckets, 0.95),
       quantileMs(buckets, 0.99),
     ]),
   ]);
