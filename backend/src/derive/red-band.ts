@@ -9,12 +9,14 @@ export const BAND_HISTORY_MS = BAND_HISTORY_WEEKS * WEEK_MS;
 /**
  * Per metric: the error ratio's spread is at least half a percentage point, so a service that never
  * failed is not anomalous at its first error in a thousand, and at least the binomial noise of the
- * step's own count (ratioNoise).
+ * step's own count (ratioNoise). The rollups' p95 is a latency-bucket bound, and the next bucket is
+ * 19 % up: a spread of at least 10 % of the median (a band of ± 30 %) lets a step move one bucket
+ * either way, not two.
  */
 export const BAND_OPTIONS: Record<RedBandMetric, BandOptions> = {
   rate: DEFAULT_BAND,
   errorRatio: { ...DEFAULT_BAND, absoluteFloor: 0.005 },
-  p95: DEFAULT_BAND,
+  p95: { ...DEFAULT_BAND, relativeFloor: 0.1 },
 };
 
 /**

@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { HOUR_MS, WEEK_MS } from '../derive/anomaly-band';
 import { buildServer } from '../server/app';
 import { DuckDbStore } from '../store/duckdb';
+import { webTransaction } from '../testing/generate';
 
 jest.setTimeout(60_000);
 
@@ -31,24 +32,14 @@ let store: DuckDbStore;
 let app: FastifyInstance;
 
 function hourOfTraffic(start: number, count: number, elapsed: number, errors: number, seq: number[]): Transaction[] {
-  return Array.from({ length: count }, (_, i) => {
-    const id = (seq[0]++).toString(16);
-    return {
-      endTime: start + ((i + 0.5) * HOUR_MS) / count,
-      elapsed: elapsed * (0.9 + (0.2 * ((i * 7) % 10)) / 10),
-      service: 'shop',
-      instance: 'shop-1',
-      endpoint: 'GET /',
-      status: i < errors ? 'error' : 'ok',
-      traceId: id.padStart(32, '0'),
-      spanId: id.padStart(16, '0'),
-      sqlCount: 0,
-      sqlTime: 0,
-      apiCallCount: 0,
-      apiCallTime: 0,
-      kind: 'web',
-    } satisfies Transaction;
-  });
+  return Array.from({ length: count }, (_, i) =>
+    webTransaction(
+      seq[0]++,
+      start + ((i + 0.5) * HOUR_MS) / count,
+      elapsed * (0.9 + (0.2 * ((i * 7) % 10)) / 10),
+      i < errors ? 'error' : 'ok'
+    )
+  );
 }
 
 beforeAll(async () => {
