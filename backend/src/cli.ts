@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
 import type { FastifyInstance } from 'fastify';
 
@@ -6,6 +8,7 @@ import { ConfigError, parseServeArgs, USAGE } from './config/serve';
 import { InfluxExporter } from './export/influx/exporter';
 import { RetentionJob } from './retention/job';
 import { buildServer } from './server/app';
+import { sloRulesFile } from './slo/rules-file';
 import { ClickHouseStore } from './store/clickhouse/store';
 import { DuckDbStore } from './store/duckdb';
 import type { Store } from './store/store';
@@ -49,6 +52,7 @@ async function serve(args: string[]): Promise<void> {
     active: config.active,
     checks: config.checks,
     incidents: { dir: path.join(config.dataDir, 'incidents') },
+    slos: config.slos,
     logger: { level: process.env.OSPREY_LOG_LEVEL ?? 'info' },
   });
   app = server;
@@ -102,11 +106,50 @@ async function serve(args: string[]): Promise<void> {
   server.log.info({ url: `http://${urlHost}:${port}`, ...where, store: store.kind }, 'osprey listening');
 }
 
+const SLO_RULES_USAGE = `Usage: osprey slo-rules --config <file> [--out <file>]
+
+Writes the Prometheus recording rules of the SLOs the config file declares (its slos: list) to
+--out, or to stdout.
+`;
+
+/** `osprey slo-rules`: the config file's SLOs as Prometheus recording rules. */
+function sloRules(args: string[]): void {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { config: { type: 'string' }, out: { type: 'string' } },
+  });
+  if (values.config === undefined) {
+    throw new ConfigError('slo-rules needs --config <file>');
+  }
+  let text: string;
+  try {
+    text = readFileSync(values.config, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${values.config}: ${(err as Error).message}`);
+  }
+  const rules = sloRulesFile(values.config, text);
+  if (values.out === undefined) {
+    process.stdout.write(rules);
+  } else {
+    writeFileSync(values.out, rules);
+  }
+}
+
 function main(argv: string[]): void {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE);
     process.exitCode = command === undefined ? 2 : 0;
+    return;
+  }
+  if (command === 'slo-rules') {
+    try {
+      sloRules(rest);
+    } catch (err) {
+      process.stderr.write(`osprey: ${(err as Error).message}\n\n${SLO_RULES_USAGE}`);
+      process.exitCode = 2;
+    }
     return;
   }
   if (command !== 'serve') {

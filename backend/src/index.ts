@@ -15,3 +15,5 @@ export { parseServeArgs, ConfigError, DEFAULT_CLICKHOUSE_DATABASE, USAGE, type S
 export * from './jvm';
 export { RetentionJob } from './retention/job';
 export { DEFAULT_RETENTION, parseDuration, type Retention } from './retention/policy';
+export { bandedRed } from './query/red-tier';
+export { BAND_HISTORY_MS } from './derive/red-band';

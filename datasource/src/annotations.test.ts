@@ -74,6 +74,7 @@ describe('errorBurstEvents', () => {
       errorRatio,
       p50: 1,
       p90: 1,
+      p95: 1,
       p99: 1,
     });
     const frames = redToFrames(

@@ -81,7 +81,7 @@ export interface CaptureListQuery {
 }
 
 /** Query values to their text, the undefined ones left out. */
-function toParams(values: Record<string, string | number | undefined>): Params {
+function toParams(values: Record<string, string | number | boolean | undefined>): Params {
   const params: Params = {};
   for (const [key, value] of Object.entries(values)) {
     if (value !== undefined) {

@@ -144,6 +144,7 @@ describe('fillSteps', () => {
     errorRatio: 1 / count,
     p50: 5,
     p90: 9,
+    p95: 10,
     p99: 12,
   });
   it.each([
@@ -158,8 +159,8 @@ describe('fillSteps', () => {
   it('idle steps say "nothing happened", not "unknown" for rate and errors', () => {
     const rows = fillSteps({ service: 's', points: [point(2000, 4)] }, 1000, 3000, 1000);
     expect(rows).toEqual([
-      { time: 1000, rate: 0, errorPercent: 0, p50: null, p90: null, p99: null, apdex: null },
-      { time: 2000, rate: 4, errorPercent: 25, p50: 5, p90: 9, p99: 12, apdex: null },
+      { time: 1000, rate: 0, errorPercent: 0, p50: null, p90: null, p95: null, p99: null, apdex: null },
+      { time: 2000, rate: 4, errorPercent: 25, p50: 5, p90: 9, p95: 10, p99: 12, apdex: null },
     ]);
   });
 });
@@ -172,12 +173,12 @@ describe('redToFrames', () => {
       {
         service: 'orders',
         endpoint: 'GET /orders',
-        points: [{ time: 0, count: 120, rate: 2, errors: 6, errorRatio: 0.05, p50: 10, p90: 40, p99: 90 }],
+        points: [{ time: 0, count: 120, rate: 2, errors: 6, errorRatio: 0.05, p50: 10, p90: 40, p95: 60, p99: 90 }],
       },
       {
         service: 'orders',
         endpoint: 'POST /orders',
-        points: [{ time: 60_000, count: 60, rate: 1, errors: 0, errorRatio: 0, p50: 20, p90: 50, p99: 70 }],
+        points: [{ time: 60_000, count: 60, rate: 1, errors: 0, errorRatio: 0, p50: 20, p90: 50, p95: 60, p99: 70 }],
       },
     ],
   };
@@ -188,7 +189,7 @@ describe('redToFrames', () => {
     expect(frames[0].refId).toBe('R');
     expect(frames[0].fields.map((f) => [f.name, f.type, f.labels])).toEqual([
       ['time', FieldType.time, undefined],
-      ...['rate', 'errorPercent', 'p50', 'p90', 'p99'].map((n) => [
+      ...['rate', 'errorPercent', 'p50', 'p90', 'p95', 'p99'].map((n) => [
         n,
         FieldType.number,
         { service: 'orders', endpoint: 'GET /orders' },
@@ -203,6 +204,7 @@ describe('redToFrames', () => {
       errorPercent: [5, 0],
       p50: [10, null],
       p90: [40, null],
+      p95: [60, null],
       p99: [90, null],
     });
   });

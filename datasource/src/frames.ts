@@ -20,6 +20,7 @@ import {
   type TransactionDensity,
 } from '@osprey/model';
 
+import { bandFields } from './red-band';
 import type { OspreyQuery } from './types';
 
 export interface DatasourceRef {
@@ -95,6 +96,7 @@ const RED_FIELDS: Record<RedMetric, { label: string; unit: string }> = {
   errorPercent: { label: 'errors', unit: 'percent' },
   p50: { label: 'p50', unit: 'ms' },
   p90: { label: 'p90', unit: 'ms' },
+  p95: { label: 'p95', unit: 'ms' },
   p99: { label: 'p99', unit: 'ms' },
   apdex: { label: 'Apdex', unit: 'none' },
 };
@@ -110,6 +112,7 @@ interface RedRow {
   errorPercent: number;
   p50: number | null;
   p90: number | null;
+  p95: number | null;
   p99: number | null;
   apdex: number | null;
 }
@@ -126,6 +129,7 @@ export function fillSteps(series: RedSeries, from: number, to: number, step: num
     errorPercent: p.errorRatio * 100,
     p50: p.p50,
     p90: p.p90,
+    p95: p.p95,
     p99: p.p99,
     apdex: p.apdex ?? null,
   }));
@@ -136,7 +140,9 @@ export function fillSteps(series: RedSeries, from: number, to: number, step: num
   const byTime = new Map(rows.map((r) => [r.time, r]));
   const filled: RedRow[] = [];
   for (let time = start; time < to; time += step) {
-    filled.push(byTime.get(time) ?? { time, rate: 0, errorPercent: 0, p50: null, p90: null, p99: null, apdex: null });
+    filled.push(
+      byTime.get(time) ?? { time, rate: 0, errorPercent: 0, p50: null, p90: null, p95: null, p99: null, apdex: null }
+    );
   }
   return filled;
 }
@@ -146,7 +152,8 @@ export function redToFrames(
   refId: string,
   res: RedResponse,
   range: { from: number; to: number },
-  metrics: readonly RedMetric[] = RED_METRICS
+  metrics: readonly RedMetric[] = RED_METRICS,
+  band = false
 ): DataFrame[] {
   const chosen = metrics.length > 0 ? metrics : RED_METRICS;
   return res.series.map((series) => {
@@ -159,19 +166,27 @@ export function redToFrames(
       labels.endpoint = series.endpoint;
     }
     const name = groupName(series);
+    const times = rows.map((r) => r.time);
     return createDataFrame({
       refId,
       name,
       meta: { custom: { step: res.step, tier: res.tier } },
       fields: [
         { name: 'time', type: FieldType.time, values: rows.map((r) => r.time), config: { interval: res.step } },
-        ...chosen.map((metric) => ({
-          name: metric,
-          type: FieldType.number,
-          labels,
-          values: rows.map((r) => r[metric]),
-          config: { unit: RED_FIELDS[metric].unit, displayNameFromDS: `${RED_FIELDS[metric].label} ${name}` },
-        })),
+        ...chosen.flatMap((metric) => {
+          const { unit, label } = RED_FIELDS[metric];
+          const displayName = `${label} ${name}`;
+          return [
+            {
+              name: metric,
+              type: FieldType.number,
+              labels,
+              values: rows.map((r) => r[metric]),
+              config: { unit, displayNameFromDS: displayName },
+            },
+            ...(band ? bandFields(series, times, metric, { labels, unit, displayName }) : []),
+          ];
+        }),
       ],
     });
   });

@@ -218,7 +218,9 @@ it('RED: one series frame per group on the panel step, filters and groupBy in th
       {
         service: 'orders',
         endpoint: 'GET /orders',
-        points: [{ time: RANGE.from, count: 60, rate: 1, errors: 6, errorRatio: 0.1, p50: 10, p90: 40, p99: 90 }],
+        points: [
+          { time: RANGE.from, count: 60, rate: 1, errors: 6, errorRatio: 0.1, p50: 10, p90: 40, p95: 60, p99: 90 },
+        ],
       },
     ],
   };
@@ -240,7 +242,7 @@ it('RED: one series frame per group on the panel step, filters and groupBy in th
 
 it('RED: the Apdex is asked for at the query T only when drawn; steps without requests have none', async () => {
   const { ds, backend } = testDataSource();
-  const point = { count: 60, rate: 1, errors: 6, errorRatio: 0.1, p50: 10, p90: 40, p99: 90 };
+  const point = { count: 60, rate: 1, errors: 6, errorRatio: 0.1, p50: 10, p90: 40, p95: 60, p99: 90 };
   const red: RedResponse = {
     step: 60_000,
     tier: 'rollup',

@@ -159,8 +159,27 @@ export const RedQuerySchema = Strict({
   groupBy: Type.Optional(StringEnum(RED_GROUP_BYS, { default: 'service' })),
   /** With it, each point carries its Apdex at this T. */
   apdexT: Type.Optional(ApdexT()),
+  /** Add the anomaly band (derive/anomaly-band.ts) of rate, error ratio and p95 to each point; answered from the rollups. */
+  band: Type.Optional(Type.Boolean()),
 });
 export type RedQuery = Static<typeof RedQuerySchema> & { groupBy: RedGroupBy };
+
+/** The metrics a RED query's `band=true` gives a seasonal band of. */
+export const RED_BAND_METRICS = ['rate', 'errorRatio', 'p95'] as const;
+export type RedBandMetric = (typeof RED_BAND_METRICS)[number];
+
+/**
+ * `<metric>Lower` / `<metric>Upper`: what the same hour of the week held over the four weeks before
+ * the query's `from` (median ± k·MAD); absent without `band=true`, or without enough history.
+ */
+const RED_BAND_FIELDS = {
+  rateLower: Type.Optional(Type.Number()),
+  rateUpper: Type.Optional(Type.Number()),
+  errorRatioLower: Type.Optional(Type.Number()),
+  errorRatioUpper: Type.Optional(Type.Number()),
+  p95Lower: Type.Optional(Type.Number()),
+  p95Upper: Type.Optional(Type.Number()),
+};
 
 /** One step; steps without transactions are left out. Latencies in ms. */
 export const RedPointSchema = Type.Object({
@@ -174,12 +193,14 @@ export const RedPointSchema = Type.Object({
   errorRatio: Type.Number(),
   p50: Type.Number(),
   p90: Type.Number(),
+  p95: Type.Number(),
   p99: Type.Number(),
   /**
    * With `apdexT`: (satisfied + tolerating / 2) / count, 0..1. The rollup tier counts a request
    * satisfied up to the upper bound of T's latency bucket (at most 19 % above T), as its percentiles.
    */
   apdex: Type.Optional(Type.Number()),
+  ...RED_BAND_FIELDS,
 });
 export type RedPoint = Static<typeof RedPointSchema>;
 

@@ -17,3 +17,4 @@ export * from './error-types';
 export * from './summary';
 export * from './incidents';
 export * from './query';
+export * from './slo';

@@ -31,8 +31,8 @@ const text = <K extends TemplateKind = 'text'>(description: string, template?: K
 
 /** The RED series a query draws by default, when none is chosen. */
 export const RED_METRICS = ['rate', 'errorPercent', 'p50', 'p90', 'p99'] as const;
-/** What a RED query may choose: the defaults, and the Apdex at the query's T (asked for only when chosen). */
-export const RED_METRIC_OPTIONS = [...RED_METRICS, 'apdex'] as const;
+/** What a RED query may choose: the defaults, p95 (the anomaly band's), and the Apdex at the query's T. */
+export const RED_METRIC_OPTIONS = [...RED_METRICS, 'p95', 'apdex'] as const;
 export type RedMetric = (typeof RED_METRIC_OPTIONS)[number];
 
 /** The one table of panel query fields (besides Grafana's own refId, queryType, hide, datasource). */
@@ -72,6 +72,9 @@ const QUERY_FIELD_TABLE = {
     Type.Array(StringEnum(RED_METRIC_OPTIONS), { description: 'RED series to draw (none = all but apdex)' })
   ),
   apdexT: field(Type.Number({ exclusiveMinimum: 0, description: 'Apdex threshold T, milliseconds (absent = 500)' })),
+  redBand: field(
+    Type.Boolean({ description: "RED: draw rate, error % and p95 with their anomaly band (the backend's band)" })
+  ),
   host: text('host, as the agent names it'),
   snapshotId: text("host snapshot id; for a compare the older one (empty = the host's latest, or the one before)"),
   otherSnapshotId: text("the newer host snapshot id of a compare (empty = the host's latest)"),
@@ -167,7 +170,7 @@ export const QUERY_TYPES = {
   red: {
     label: 'RED metrics',
     description: 'Rate, error %, p50/p90/p99 per service, instance or endpoint',
-    fields: [...FILTERS, 'groupBy', 'redMetrics', 'apdexT'],
+    fields: [...FILTERS, 'groupBy', 'redMetrics', 'apdexT', 'redBand'],
     multi: FILTERS,
   },
   trace: {

@@ -11,7 +11,12 @@ import path from 'node:path';
 
 import { parse } from 'yaml';
 
-import { GRAFANA_RULES, PROMETHEUS_ALERTS, PROMETHEUS_RECORDING } from '../../scripts/src/alerting/generate';
+import {
+  GRAFANA_RULES,
+  PROMETHEUS_ALERTS,
+  PROMETHEUS_RECORDING,
+  PROMETHEUS_SLO,
+} from '../../scripts/src/alerting/generate';
 import type { GrafanaRulesFile, PrometheusRuleFile, ThresholdOp } from '../../scripts/src/alerting/grafana-rules';
 import { sendWithSdk, type SentTransaction } from './otel-sender';
 import {
@@ -32,6 +37,10 @@ const alerts = readYaml<PrometheusRuleFile>(PROMETHEUS_ALERTS).groups.flatMap((g
 const recording = readYaml<{ groups: Array<{ rules: Array<{ record: string; expr: string }> }> }>(
   PROMETHEUS_RECORDING
 ).groups.flatMap((g) => g.rules);
+/** The SLO burn rates of the example SLOs: loaded and evaluated here, their services absent. */
+const sloRecording = readYaml<{ groups: Array<{ rules: Array<{ record: string }> }> }>(PROMETHEUS_SLO).groups.flatMap(
+  (g) => g.rules
+);
 const grafanaRules = readYaml<GrafanaRulesFile>(GRAFANA_RULES).groups.flatMap((g) => g.rules);
 
 /** What each alert expr must select from the data below; the others must select nothing. */
@@ -43,10 +52,18 @@ const EXPECTED_FIRING: Record<string, Array<Record<string, string>>> = {
   OspreyIngestRejected: [{ source: 'otlp', status: '400' }],
 };
 /**
- * The queries with no series here: the throughput an hour ago (Prometheus started seconds ago), and
- * the checks (none configured; check-alert.test.ts runs them).
+ * The queries with no series here: the throughput an hour ago (Prometheus started seconds ago), the
+ * checks (none configured; check-alert.test.ts runs them) and the SLO burn rates (the example SLOs
+ * are of services this traffic does not have; slo-alert.test.ts runs them).
  */
-const NO_SERIES = ['OspreyServiceThroughputDrop', 'OspreyCheckDown'];
+const NO_SERIES = [
+  'OspreyServiceThroughputDrop',
+  'OspreyCheckDown',
+  'OspreySloBurnRateFast',
+  'OspreySloBurnRateHigh',
+  'OspreySloBurnRateElevated',
+  'OspreySloBurnRateSlow',
+];
 /**
  * The queries that have series before any service or JVM reported: the ingest ones, whose series
  * Osprey exposes at 0 from the start so that increase() sees the first refusal. The others are per
@@ -108,7 +125,7 @@ describe('alert rule queries on Prometheus scraping a live Osprey', () => {
     // The snapshot below must not go stale (30 s by default) on a slow machine before the last query.
     osprey = await startOsprey(['--active-stale-ms', '600000']);
     prometheus = await startPrometheus(`127.0.0.1:${osprey.port}`, TOKENS.OSPREY_READ_TOKEN, {
-      ruleFiles: [PROMETHEUS_RECORDING, PROMETHEUS_ALERTS].map((rel) => path.join(ROOT, rel)),
+      ruleFiles: [PROMETHEUS_RECORDING, PROMETHEUS_SLO, PROMETHEUS_ALERTS].map((rel) => path.join(ROOT, rel)),
     });
     exposedAtStart = await (
       await fetch(`${osprey.url}/metrics`, { headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}` } })
@@ -209,7 +226,7 @@ describe('alert rule queries on Prometheus scraping a live Osprey', () => {
     };
     const loaded = body.data.groups.flatMap((g) => g.rules);
     expect(loaded.map((r) => r.name).sort()).toEqual(
-      [...recording.map((r) => r.record), ...alerts.map((r) => r.alert)].sort()
+      [...recording.map((r) => r.record), ...sloRecording.map((r) => r.record), ...alerts.map((r) => r.alert)].sort()
     );
     for (const rule of loaded) {
       expect({ name: rule.name, health: rule.health, lastError: rule.lastError ?? '' }).toEqual({

@@ -14,6 +14,8 @@ import {
   GRAFANA_RULES_OPTIONS,
   PROMETHEUS_ALERTS,
   PROMETHEUS_RECORDING,
+  PROMETHEUS_SLO,
+  SLO_EXAMPLE_CONFIG,
 } from '../../scripts/src/alerting/generate';
 import {
   EXPRESSION_DATASOURCE_UID,
@@ -23,6 +25,7 @@ import {
   type PrometheusRuleFile,
   type ThresholdOp,
 } from '../../scripts/src/alerting/grafana-rules';
+import { sloRulesFile } from '../../backend/src/slo/rules-file';
 import { bundledDashboards } from '../dashboards/bundled';
 
 const root = path.resolve(__dirname, '../..');
@@ -69,13 +72,20 @@ describe('Prometheus rules (promtool)', () => {
 
   it('pass promtool check rules', () => {
     // execFileSync throws on a non-zero exit, with promtool's complaint in the error.
-    const out = promtool('check', 'rules', PROMETHEUS_RECORDING, PROMETHEUS_ALERTS);
-    const recording = readYaml<PrometheusRuleFile>(PROMETHEUS_RECORDING).groups.flatMap((g) => g.rules).length;
-    expect(out).toContain(`SUCCESS: ${recording} rules found`);
+    const out = promtool('check', 'rules', PROMETHEUS_RECORDING, PROMETHEUS_SLO, PROMETHEUS_ALERTS);
+    for (const file of [PROMETHEUS_RECORDING, PROMETHEUS_SLO]) {
+      const recording = readYaml<PrometheusRuleFile>(file).groups.flatMap((g) => g.rules).length;
+      expect(out).toContain(`SUCCESS: ${recording} rules found`);
+    }
     expect(out).toContain(`SUCCESS: ${promAlerts.length} rules found`);
   });
 
-  it('pass promtool test rules: deadlock and latency fire with their labels and annotations, healthy series do not', () => {
+  it(`${PROMETHEUS_SLO} is what osprey slo-rules makes of ${SLO_EXAMPLE_CONFIG}`, () => {
+    const committed = readFileSync(path.join(root, PROMETHEUS_SLO), 'utf8');
+    expect(committed).toBe(sloRulesFile(SLO_EXAMPLE_CONFIG, readFileSync(path.join(root, SLO_EXAMPLE_CONFIG), 'utf8')));
+  });
+
+  it('pass promtool test rules: each alert fires with its labels and annotations, healthy series do not; SLO burn rates page when fast, ticket when slow, stay silent within budget', () => {
     const testFile = `${RULES_DIR}/osprey-alerts.test.yml`;
     expect(promtool('test', 'rules', testFile)).toContain('SUCCESS');
     const tested = readYaml<{ tests: Array<{ alert_rule_test?: Array<{ alertname: string }> }> }>(testFile);
@@ -89,7 +99,7 @@ describe('Prometheus rules (promtool)', () => {
       scrape_configs: Array<{ job_name: string; honor_labels?: boolean }>;
     }>('provisioning/prometheus/prometheus.yml');
     expect(config.rule_files.map((f) => path.basename(f)).sort()).toEqual(
-      [PROMETHEUS_ALERTS, PROMETHEUS_RECORDING].map((f) => path.basename(f)).sort()
+      [PROMETHEUS_ALERTS, PROMETHEUS_RECORDING, PROMETHEUS_SLO].map((f) => path.basename(f)).sort()
     );
     expect(config.scrape_configs.find((j) => j.job_name === 'osprey')?.honor_labels).toBe(true);
   });

@@ -17,6 +17,7 @@ import {
   HOST_REQUEST_SERVICE,
   type HostSnapshot,
   type ServicesResponse,
+  type SlosResponse,
   type Span,
   type ErrorTypesResponse,
   type SqlStatisticsResponse,
@@ -54,6 +55,8 @@ jest.setTimeout(180_000);
 /** Longer than sending the whole workload takes, so each trace settles once, with all its spans, on both stores. */
 const SETTLE_MS = 4000;
 const JVM_FIXTURES = path.join(__dirname, '..', 'fixtures', 'jvm', 'jdk17');
+/** The example SLOs: on the workload's checkout, payment and cart endpoints. */
+const SLO_CONFIG = path.join(__dirname, '..', '..', 'provisioning', 'osprey', 'slos.example.yaml');
 /** Set by the receiving backend's clock (or its id generator), so they differ between the two. */
 const VOLATILE = new Set(['id', 'receivedAt', 'takenAt', 'lastThreadDumpAt', 'lastHeapHistogramAt']);
 
@@ -218,8 +221,10 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
     buildBackend();
     dataDir = mkdtempSync(path.join(tmpdir(), 'osprey-conformance-'));
     clickhouse = await startClickHouse();
-    duck = await startBackend(path.join(dataDir, 'duck'), ['--settle-ms', String(SETTLE_MS)]);
+    duck = await startBackend(path.join(dataDir, 'duck'), ['--settle-ms', String(SETTLE_MS), '--config', SLO_CONFIG]);
     ch = await startBackend(path.join(dataDir, 'unused'), [
+      '--config',
+      SLO_CONFIG,
       '--store',
       'clickhouse',
       '--clickhouse-url',
@@ -431,6 +436,32 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
         expect(row.maxElapsed).toBeCloseTo(sorted[sorted.length - 1], 2);
       }
       expect(answer.summaries.some((s) => s.tolerating > 0 && s.apdex < 1)).toBe(true);
+    }
+  });
+
+  it('SLOs: both stores give the same error budgets, counting the workload’s transactions of each', async () => {
+    const route = `/api/v1/slos?to=${workload.to}`;
+    const [expected, actual] = await Promise.all([get<SlosResponse>(duck, route), get<SlosResponse>(ch, route)]);
+    expect(roundFloats(actual)).toEqual(roundFloats(expected));
+    const { transactions } = await get<TransactionsResponse>(
+      duck,
+      `/api/v1/transactions?from=${workload.from}&to=${workload.to}&limit=1000`
+    );
+    expect(expected.slos.map((s) => s.definition.name)).toEqual([
+      'checkout-availability',
+      'pay-latency',
+      'cart-availability',
+    ]);
+    for (const status of expected.slos) {
+      const { service, endpoint, objective } = status.definition;
+      const truth = transactions.filter(
+        (tx) => tx.service === service && (endpoint === undefined || tx.endpoint === endpoint)
+      );
+      expect(truth.length).toBeGreaterThan(0);
+      expect(status.total).toBe(truth.length);
+      if (objective === 'availability') {
+        expect(status.bad).toBe(truth.filter((tx) => tx.status === 'error').length);
+      }
     }
   });
 

@@ -1,6 +1,7 @@
 import type { CheckDefinition } from '@osprey/model';
 import Ajv from 'ajv';
 
+import { listError } from '../config/list-error';
 import { CHECK_BODY_SCHEMA, checkDefinition } from './definition';
 
 /** The config file's `checks` list: each entry a route body plus its `name`. */
@@ -22,11 +23,7 @@ const validateList = new Ajv({ allErrors: false }).compile(CHECK_LIST_SCHEMA);
  */
 export function parseCheckList(value: unknown): CheckDefinition[] {
   if (!validateList(value)) {
-    const [error] = validateList.errors ?? [];
-    const where = error?.instancePath
-      ? `checks${error.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`
-      : 'checks';
-    throw new Error(`${where} ${error?.message ?? 'is invalid'}`);
+    throw listError('checks', validateList.errors);
   }
   const entries = value as Array<{ name: string } & Parameters<typeof checkDefinition>[1]>;
   const names = new Set<string>();

@@ -276,6 +276,7 @@ const fileKeys = (group?: string): string =>
 
 /** `osprey serve --help`, from OPTIONS. */
 export const USAGE = `Usage: osprey serve [options]
+       osprey slo-rules --config <file> [--out <file>]   Prometheus recording rules of the file's slos
 
 Runs the Osprey backend: ingest (OTLP/HTTP, Zipkin, native), the query API, Prometheus /metrics
 and, when --influx-url is given, an InfluxDB 1.x export.
@@ -303,4 +304,6 @@ ${wrap('  ', fileKeys(), 2)}
   retention: { ${fileKeys('retention')} }
   checks: [{ name, url (http(s):// or tcp://host:port), kind, method, headers, expectedStatus: [200],
             bodyMatch, intervalMs (30000), timeoutMs (10000) }, ...]   synthetic checks
+  slos: [{ name, service, endpoint, objective (availability|latency), target (percent, e.g. 99.9),
+          window (3d to 90d, e.g. 30d), thresholdMs (latency: a /metrics bucket edge) }, ...]   SLOs
 `;

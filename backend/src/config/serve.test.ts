@@ -37,6 +37,7 @@ describe('parseServeArgs', () => {
       metricsMaxEndpoints: 500,
       store: 'duckdb',
       checks: [],
+      slos: [],
     });
   });
 
@@ -295,6 +296,7 @@ retention:
       metricsMaxEndpoints: 50,
       store: 'duckdb',
       checks: [],
+      slos: [],
     });
   });
 
@@ -331,6 +333,32 @@ retention:
         new ConfigError(`config file /c/o.yaml: ${message}`)
       );
     }
+  });
+
+  it('reads the SLOs of a file, and stops at a bad one naming it', () => {
+    const text = [
+      'dataDir: /d',
+      'slos:',
+      '  - { name: fast, service: shop, objective: latency, thresholdMs: 250, target: 95, window: 4w }',
+      '',
+    ].join('\n');
+    expect(parseServeArgs(['--config', '/c/o.yaml'], env, files(text))).toMatchObject({
+      slos: [
+        {
+          name: 'fast',
+          service: 'shop',
+          objective: 'latency',
+          thresholdMs: 250,
+          target: 95,
+          window: '4w',
+          windowMs: 28 * DAY,
+        },
+      ],
+    });
+    const bad = 'slos: [{ name: pay, service: shop, objective: latency, target: 99, window: 30d, thresholdMs: 400 }]';
+    expect(() => parseServeArgs(['--config', '/c/o.yaml'], env, files(`dataDir: /d\n${bad}`))).toThrow(
+      /^config file \/c\/o.yaml: slos\[0\].thresholdMs must be equal to one of the allowed values: 5, 10, /
+    );
   });
 
   it('reads the ClickHouse keys of a file', () => {

@@ -4,10 +4,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { parse as parseYaml } from 'yaml';
 
-import type { CheckDefinition } from '@osprey/model';
+import type { CheckDefinition, SloDefinition } from '@osprey/model';
 
 import type { TokenConfig } from '../auth/tokens';
 import { parseCheckList } from '../checks/config';
+import { parseSloList } from '../slo/config';
 import { DEFAULT_RETENTION, parseDuration, type Retention } from '../retention/policy';
 import { RETENTION_TIERS } from '../store/store';
 import type { EqualizerThresholds } from '../active/equalizer';
@@ -50,6 +51,8 @@ export interface ServeConfig {
   clickhouse?: ClickHouseConfig;
   /** Synthetic checks from the config file's `checks` list. */
   checks: CheckDefinition[];
+  /** Service level objectives from the config file's `slos` list. */
+  slos: SloDefinition[];
 }
 
 export type StoreKind = 'duckdb' | 'clickhouse';
@@ -123,6 +126,9 @@ function scalar(value: unknown, where: string, kinds: readonly string[]): string
   return String(value);
 }
 
+/** The config file's lists, each checked by its own reader. */
+const LISTS: Record<'checks' | 'slos', (value: unknown) => unknown[]> = { checks: parseCheckList, slos: parseSloList };
+
 /**
  * Parses a config file's text (JSON for .json, YAML otherwise) into option-keyed settings; types
  * and keys are checked here, values by the same rules as flags. Throws ConfigError naming the key.
@@ -141,8 +147,8 @@ export function parseConfigFile(file: string, text: string): FileSettings {
   const root = objectOf(parsed, where);
   const inFile = OPTIONS.filter((option) => option.file !== undefined);
   const groups = [...new Set(inFile.filter((o) => o.file!.includes('.')).map((o) => o.file!.split('.')[0]))];
-  // `checks` is a list, which no flag or environment variable carries: the file alone has it.
-  const known = [...inFile.map((o) => o.file!).filter((key) => !key.includes('.')), ...groups, 'checks'];
+  // `checks` and `slos` are lists, which no flag or environment variable carries: the file alone has them.
+  const known = [...inFile.map((o) => o.file!).filter((key) => !key.includes('.')), ...groups, ...Object.keys(LISTS)];
   rejectUnknownKeys(root, known, where);
   for (const group of groups) {
     if (root[group] !== undefined) {
@@ -158,12 +164,14 @@ export function parseConfigFile(file: string, text: string): FileSettings {
       settings[keyOf(option)] = scalar(value, `${where}: ${option.file}`, FILE_KINDS[option.type]);
     }
   }
-  if (root.checks !== undefined) {
-    try {
-      // Carried as JSON like every other setting here is carried as a string; checked once, now.
-      settings.checks = JSON.stringify(parseCheckList(root.checks));
-    } catch (err) {
-      throw new ConfigError(`${where}: ${(err as Error).message}`);
+  for (const [key, parseList] of Object.entries(LISTS)) {
+    if (root[key] !== undefined) {
+      try {
+        // Carried as JSON like every other setting here is carried as a string; checked once, now.
+        settings[key] = JSON.stringify(parseList(root[key]));
+      } catch (err) {
+        throw new ConfigError(`${where}: ${(err as Error).message}`);
+      }
     }
   }
   if (settings['data-dir'] !== undefined) {
@@ -298,6 +306,7 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
     store,
     ...(clickhouse ? { clickhouse } : {}),
     checks: file.checks === undefined ? [] : (JSON.parse(file.checks) as CheckDefinition[]),
+    slos: file.slos === undefined ? [] : (JSON.parse(file.slos) as SloDefinition[]),
   };
 }
 

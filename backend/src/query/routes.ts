@@ -26,7 +26,7 @@ import { answers, RAW_BODY } from '../server/schema';
 import type { Store } from '../store/store';
 import { windowToArrow } from './arrow';
 import { parseRedQuery, parseTransactionQuery } from './params';
-import { redTier } from './red-tier';
+import { bandedRed, redTier } from './red-tier';
 
 export interface QueryRoutesOptions {
   store: Store;
@@ -145,7 +145,10 @@ export async function queryRoutes(fastify: FastifyInstance, options: QueryRoutes
     API_PATHS.red,
     { config, schema: { querystring: RedQuerySchema, response: answers(RedResponseSchema) } },
     async (request) => {
-      const query = parseRedQuery(request.query);
+      const { band, ...query } = parseRedQuery(request.query);
+      if (band === true) {
+        return bandedRed(store, query);
+      }
       const { tier, step } = redTier(query, now(), transactionsRetentionMs);
       return store.red({ ...query, step }, tier);
     }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 
-import type { CheckDefinition } from '@osprey/model';
+import type { CheckDefinition, SloDefinition } from '@osprey/model';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import type { ActiveOptions } from '../active/answer';
@@ -26,6 +26,7 @@ import { otelMetricsRoutes } from '../otel-metrics/routes';
 import { queryRoutes } from '../query/routes';
 import { serviceMapRoutes } from '../servicemap/routes';
 import { profileRoutes } from '../profile/routes';
+import { sloRoutes } from '../slo/routes';
 import { sqlStatisticsRoutes } from '../sqlstats/routes';
 import { errorTypesRoutes } from '../errorstats/routes';
 import { summaryRoutes } from '../summary/routes';
@@ -58,6 +59,8 @@ export interface ServerOptions {
   active?: Partial<ActiveOptions>;
   /** Synthetic checks run from the server's start to its close (more come through the admin API). */
   checks?: CheckDefinition[];
+  /** Service level objectives `GET /api/v1/slos` answers the error budgets of. */
+  slos?: SloDefinition[];
   /** Recorded on each check run as where it ran; default the host name. */
   checkLocation?: string;
   /** Incident bundles: where they are kept and how long their captures may take. */
@@ -174,6 +177,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(incidentRoutes, { store: options.store, incidents: options.incidents ?? {} });
     await authenticated.register(metricsRoutes, { metrics });
     await authenticated.register(checkRoutes, { store: options.store, scheduler });
+    await authenticated.register(sloRoutes, { store: options.store, slos: options.slos ?? [], now: options.now });
     await authenticated.register(healthRoutes, {
       store: options.store,
       active,

@@ -3,24 +3,35 @@ import type { Attributes } from '@osprey/model';
 
 import { MINUTE_MS } from './duckdb-red';
 import { microsAtLeast, microsAtMost } from './micros';
-import type { InstanceBucket, InstanceThroughput } from './store';
+import type { EndpointBucket, InstanceBucket, InstanceThroughput } from './store';
 
-/** Rollup rows of the minutes holding [from, to) summed per service, instance and latency bucket. */
-export async function instanceLatency(reader: DuckDBConnection, from: number, to: number): Promise<InstanceBucket[]> {
+/** Rollup rows of the minutes holding [from, to) summed per service, `key` and latency bucket. */
+async function latencyBy<K extends 'instance' | 'endpoint'>(
+  reader: DuckDBConnection,
+  key: K,
+  from: number,
+  to: number
+): Promise<Array<Omit<EndpointBucket, 'endpoint'> & Record<K, string>>> {
   const result = await reader.runAndReadAll(
-    `SELECT service, instance, bucket, sum(count)::DOUBLE AS count, sum(errors)::DOUBLE AS errors
+    `SELECT service, ${key} AS key, bucket, sum(count)::DOUBLE AS count, sum(errors)::DOUBLE AS errors
      FROM red_rollups WHERE minute >= $from AND minute < $to
-     GROUP BY ALL ORDER BY service, instance, bucket`,
+     GROUP BY ALL ORDER BY service, key, bucket`,
     { from: Math.floor(from / MINUTE_MS) * MINUTE_MS, to }
   );
   return result.getRowObjectsJS().map((row) => ({
     service: String(row.service),
-    instance: String(row.instance),
+    [key]: String(row.key),
     bucket: Number(row.bucket),
     count: Number(row.count),
     errors: Number(row.errors),
-  }));
+  })) as Array<Omit<EndpointBucket, 'endpoint'> & Record<K, string>>;
 }
+
+export const instanceLatency = (reader: DuckDBConnection, from: number, to: number): Promise<InstanceBucket[]> =>
+  latencyBy(reader, 'instance', from, to);
+
+export const endpointLatency = (reader: DuckDBConnection, from: number, to: number): Promise<EndpointBucket[]> =>
+  latencyBy(reader, 'endpoint', from, to);
 
 /** The distinct resources of spans that started in [from, to] (epoch ms). */
 export async function spanResources(reader: DuckDBConnection, from: number, to: number): Promise<Attributes[]> {

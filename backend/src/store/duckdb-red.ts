@@ -174,6 +174,7 @@ export async function redFromTransactions(reader: DuckDBConnection, query: RedQu
      SELECT ${columns.join(', ')}, time, n, errors, satisfied, tolerating,
             sorted[greatest(1, ceil(0.5 * n))::BIGINT] AS p50,
             sorted[greatest(1, ceil(0.9 * n))::BIGINT] AS p90,
+            sorted[greatest(1, ceil(0.95 * n))::BIGINT] AS p95,
             sorted[greatest(1, ceil(0.99 * n))::BIGINT] AS p99
      FROM steps`,
     values
@@ -213,7 +214,7 @@ export async function redFromRollups(reader: DuckDBConnection, query: RedQuery):
        FROM buckets
      )
      SELECT ${keys}, time, any_value(total) AS n, sum(errors) AS errors,
-            ${rank(0.5)} AS b50, ${rank(0.9)} AS b90, ${rank(0.99)} AS b99,
+            ${rank(0.5)} AS b50, ${rank(0.9)} AS b90, ${rank(0.95)} AS b95, ${rank(0.99)} AS b99,
             coalesce(sum(n) FILTER (WHERE bucket <= $bt), 0) AS satisfied,
             coalesce(sum(n) FILTER (WHERE bucket > $bt AND bucket <= $bt4), 0) AS tolerating
      FROM running GROUP BY ${keys}, time`,
@@ -228,7 +229,12 @@ export async function redFromRollups(reader: DuckDBConnection, query: RedQuery):
         query.step,
         Number(row.n),
         Number(row.errors),
-        [bucketUpperMs(Number(row.b50)), bucketUpperMs(Number(row.b90)), bucketUpperMs(Number(row.b99))],
+        [
+          bucketUpperMs(Number(row.b50)),
+          bucketUpperMs(Number(row.b90)),
+          bucketUpperMs(Number(row.b95)),
+          bucketUpperMs(Number(row.b99)),
+        ],
         apdexCounts(query, row)
       ),
     ]);

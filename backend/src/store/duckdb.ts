@@ -70,6 +70,7 @@ import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
+  type EndpointBucket,
   type InstanceBucket,
   type InstanceThroughput,
   type JvmListQuery,
@@ -631,6 +632,10 @@ export class DuckDbStore implements Store {
 
   instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
     return hierarchy.instanceLatency(this.reader, from, to);
+  }
+
+  endpointLatency(from: number, to: number): Promise<EndpointBucket[]> {
+    return hierarchy.endpointLatency(this.reader, from, to);
   }
 
   instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]> {

@@ -41,7 +41,7 @@ export function toSeries(
 }
 
 /**
- * One step of a series: `n` transactions with `errors` of them failed, p50/p90/p99 in ms, and
+ * One step of a series: `n` transactions with `errors` of them failed, p50/p90/p95/p99 in ms, and
  * with an Apdex T the satisfied and tolerating ones of them.
  */
 export function redPoint(
@@ -49,7 +49,7 @@ export function redPoint(
   step: number,
   n: number,
   errors: number,
-  p: [number, number, number],
+  p: [number, number, number, number],
   apdex?: { satisfied: number; tolerating: number }
 ): RedPoint {
   const point: RedPoint = {
@@ -60,7 +60,8 @@ export function redPoint(
     errorRatio: n === 0 ? 0 : errors / n,
     p50: p[0],
     p90: p[1],
-    p99: p[2],
+    p95: p[2],
+    p99: p[3],
   };
   if (apdex !== undefined) {
     point.apdex = apdexScore(apdex.satisfied, apdex.tolerating, n);
@@ -79,7 +80,12 @@ export function apdexBounds(query: RedQuery): { t: number; t4: number; bucket: n
 
 /** The point of a raw-tier row: columns time, n, errors, p50, p90, p99, satisfied, tolerating. */
 export function rawRedPoint(row: Row, query: RedQuery): RedPoint {
-  const percentiles: [number, number, number] = [Number(row.p50), Number(row.p90), Number(row.p99)];
+  const percentiles: [number, number, number, number] = [
+    Number(row.p50),
+    Number(row.p90),
+    Number(row.p95),
+    Number(row.p99),
+  ];
   return redPoint(
     Number(row.time),
     query.step,

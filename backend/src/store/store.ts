@@ -119,6 +119,15 @@ export interface InstanceBucket {
   errors: number;
 }
 
+/** One endpoint's rollup rows of one latency bucket, summed over a window. */
+export interface EndpointBucket {
+  service: string;
+  endpoint: string;
+  bucket: number;
+  count: number;
+  errors: number;
+}
+
 /** One service instance's transactions ending in a window: how many, and their mean elapsed (ms). */
 export interface InstanceThroughput {
   service: string;
@@ -214,6 +223,8 @@ export interface Store {
   logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse>;
   /** Requests and errors per service instance and latency bucket in the rollup minutes holding [from, to). */
   instanceLatency(from: number, to: number): Promise<InstanceBucket[]>;
+  /** The same per service, endpoint and latency bucket (the SLOs' error budgets). */
+  endpointLatency(from: number, to: number): Promise<EndpointBucket[]>;
   /** The distinct resources of the spans that started in [from, to], ordered by their JSON. */
   spanResources(from: number, to: number): Promise<Attributes[]>;
 

@@ -61,3 +61,29 @@ export function generateTransactions(options: GenerateOptions): Transaction[] {
     return tx;
   });
 }
+
+/** One plain web transaction of `service` (instance `<service>-1`, endpoint `GET /`); `id` makes its trace and span ids. */
+export function webTransaction(
+  id: number,
+  endTime: number,
+  elapsed: number,
+  status: Transaction['status'],
+  service = 'shop'
+): Transaction {
+  const hex = id.toString(16);
+  return {
+    endTime,
+    elapsed,
+    service,
+    instance: `${service}-1`,
+    endpoint: 'GET /',
+    status,
+    traceId: hex.padStart(32, '0'),
+    spanId: hex.padStart(16, '0'),
+    sqlCount: 0,
+    sqlTime: 0,
+    apiCallCount: 0,
+    apiCallTime: 0,
+    kind: 'web',
+  };
+}

@@ -2,5 +2,5 @@
  * `@osprey/backend/testing`: helpers for tests and benches (a synthetic transaction workload, a
  * real ClickHouse server on a free port), kept out of the production entry `@osprey/backend`.
  */
-export { generateTransactions } from './generate';
+export { generateTransactions, seededRandom, webTransaction } from './generate';
 export { startClickHouseServer } from './clickhouse-server';

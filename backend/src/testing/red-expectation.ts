@@ -60,6 +60,7 @@ export function expectedRed(transactions: Transaction[], query: RedQuery, tier: 
           errorRatio: errors / n,
           p50: quantile(0.5),
           p90: quantile(0.9),
+          p95: quantile(0.95),
           p99: quantile(0.99),
         };
         if (query.apdexT !== undefined) {

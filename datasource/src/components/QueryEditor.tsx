@@ -74,6 +74,7 @@ const METRIC_LABELS: Record<RedMetric, string> = {
   errorPercent: 'Error %',
   p50: 'p50',
   p90: 'p90',
+  p95: 'p95',
   p99: 'p99',
   apdex: 'Apdex',
 };

@@ -14,8 +14,8 @@ export const red: QueryHandler = (q, { client, from, to, intervalMs, maxDataPoin
   return forkJoin(
     fanOut(q, ADHOC_FIELDS).map((filters) =>
       client
-        .red({ from, to, step, groupBy, apdexT, ...filters })
-        .pipe(map((res) => redToFrames(q.refId, res, { from, to }, q.redMetrics)))
+        .red({ from, to, step, groupBy, apdexT, ...filters, ...(q.redBand ? { band: true } : {}) })
+        .pipe(map((res) => redToFrames(q.refId, res, { from, to }, q.redMetrics, q.redBand === true)))
     )
   ).pipe(map((parts) => parts.flat()));
 };

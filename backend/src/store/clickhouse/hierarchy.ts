@@ -1,30 +1,43 @@
 import type { Attributes } from '@osprey/model';
 
 import { MINUTE_MS } from '../duckdb-red';
-import type { InstanceBucket, InstanceThroughput } from '../store';
+import type { EndpointBucket, InstanceBucket, InstanceThroughput } from '../store';
 import type { ClickHouseConnection } from './connection';
 import { num, str } from './sql';
 
-/** As the DuckDB store: rollups of the minutes holding [from, to) per service, instance and bucket. */
-export async function instanceLatency(
+/** As the DuckDB store: rollups of the minutes holding [from, to) per service, `key` and bucket. */
+async function latencyBy<K extends 'instance' | 'endpoint'>(
   connection: ClickHouseConnection,
+  key: K,
   from: number,
   to: number
-): Promise<InstanceBucket[]> {
+): Promise<Array<Omit<EndpointBucket, 'endpoint'> & Record<K, string>>> {
   // SummingMergeTree merges in the background: sum() reads merged and unmerged parts alike.
   const rows = await connection.rows(
-    `SELECT service, instance, bucket, toFloat64(sum(count)) AS count, toFloat64(sum(errors)) AS errors
+    `SELECT service, ${key} AS key, bucket, toFloat64(sum(count)) AS count, toFloat64(sum(errors)) AS errors
      FROM red_rollups WHERE minute >= ${num(Math.floor(from / MINUTE_MS) * MINUTE_MS)} AND minute < ${num(to)}
-     GROUP BY service, instance, bucket ORDER BY service, instance, bucket`
+     GROUP BY service, key, bucket ORDER BY service, key, bucket`
   );
   return rows.map((row) => ({
     service: String(row.service),
-    instance: String(row.instance),
+    [key]: String(row.key),
     bucket: Number(row.bucket),
     count: Number(row.count),
     errors: Number(row.errors),
-  }));
+  })) as Array<Omit<EndpointBucket, 'endpoint'> & Record<K, string>>;
 }
+
+export const instanceLatency = (
+  connection: ClickHouseConnection,
+  from: number,
+  to: number
+): Promise<InstanceBucket[]> => latencyBy(connection, 'instance', from, to);
+
+export const endpointLatency = (
+  connection: ClickHouseConnection,
+  from: number,
+  to: number
+): Promise<EndpointBucket[]> => latencyBy(connection, 'endpoint', from, to);
 
 /** The distinct resources of spans that started in [from, to] (epoch ms). */
 export async function spanResources(connection: ClickHouseConnection, from: number, to: number): Promise<Attributes[]> {

@@ -20,8 +20,8 @@ export async function redFromTransactions(connection: ClickHouseConnection, quer
   const rank = (q: number) => `sorted[toUInt64(greatest(1, ceil(${q} * n)))]`;
   const { t, t4 } = apdexBounds(query);
   const rows = await connection.rows(
-    `SELECT ${columns.join(', ')}, time, n, errors, ${rank(0.5)} AS p50, ${rank(0.9)} AS p90, ${rank(0.99)} AS p99,
-            satisfied, tolerating
+    `SELECT ${columns.join(', ')}, time, n, errors, ${rank(0.5)} AS p50, ${rank(0.9)} AS p90, ${rank(0.95)} AS p95,
+            ${rank(0.99)} AS p99, satisfied, tolerating
      FROM (
        SELECT ${columns.join(', ')}, floor(end_time / ${step}) * ${step} AS time,
               count() AS n, countIf(status = 'error') AS errors, arraySort(groupArray(elapsed)) AS sorted,
@@ -75,7 +75,7 @@ export async function redFromRollups(connection: ClickHouseConnection, query: Re
       query.step,
       n,
       errors,
-      [quantileMs(buckets, 0.5), quantileMs(buckets, 0.9), quantileMs(buckets, 0.99)],
+      [quantileMs(buckets, 0.5), quantileMs(buckets, 0.9), quantileMs(buckets, 0.95), quantileMs(buckets, 0.99)],
       query.apdexT === undefined
         ? undefined
         : { satisfied: within(buckets, -1, bt), tolerating: within(buckets, bt, bt4) }

@@ -41,6 +41,7 @@ import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
+  type EndpointBucket,
   type InstanceBucket,
   type InstanceThroughput,
   type JvmListQuery,
@@ -435,6 +436,10 @@ export class ClickHouseStore implements Store {
 
   instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
     return hierarchy.instanceLatency(this.connection, from, to);
+  }
+
+  endpointLatency(from: number, to: number): Promise<EndpointBucket[]> {
+    return hierarchy.endpointLatency(this.connection, from, to);
   }
 
   instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]> {
