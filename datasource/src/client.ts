@@ -45,6 +45,7 @@ import {
   type LogsResponse,
   type MetricSeriesQuery,
   type MetricSeriesResponse,
+  PROFILE_PATH,
   type RedQuery,
   type RedResponse,
   type ServiceMapResponse,
@@ -58,6 +59,7 @@ import {
   type ThreadDumpResponse,
   type Trace,
   type TransactionDensity,
+  type TransactionProfile,
   type TransactionsResponse,
 } from '@osprey/model';
 import { catchError, defer, lastValueFrom, map, type Observable, throwError, timeout } from 'rxjs';
@@ -195,6 +197,10 @@ export class OspreyClient {
 
   trace(traceId: string): Observable<Trace> {
     return this.get(`${API_PATHS.traces}/${encodeURIComponent(traceId)}`, 'spans');
+  }
+
+  profile(traceId: string, spanId?: string): Observable<TransactionProfile> {
+    return this.get(PROFILE_PATH(encodeURIComponent(traceId)), 'steps', toParams({ spanId }));
   }
 
   serviceMap(from: number, to: number): Observable<ServiceMapResponse> {

@@ -40,6 +40,7 @@ import { JVM_HANDLERS } from './queries/jvm';
 import { LIST_HANDLERS, listValues } from './queries/lists';
 import { red } from './queries/red';
 import { serviceMap } from './queries/servicemap';
+import { profile } from './queries/profile';
 import { sqlStatistics } from './queries/sql';
 import { summary } from './queries/summary';
 import { trace } from './queries/trace';
@@ -67,6 +68,7 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   hierarchy,
   capacity,
   sqlStatistics,
+  profile,
   errorTypes,
   summary,
   ...LIST_HANDLERS,

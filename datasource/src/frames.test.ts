@@ -189,7 +189,7 @@ describe('redToFrames', () => {
     expect(frames[0].refId).toBe('R');
     expect(frames[0].fields.map((f) => [f.name, f.type, f.labels])).toEqual([
       ['time', FieldType.time, undefined],
-      ...['rate', 'errorPercent', 'p50', 'p90', 'p95', 'p99'].map((n) => [
+      ...['rate', 'errorPercent', 'p50', 'p90', 'p99'].map((n) => [
         n,
         FieldType.number,
         { service: 'orders', endpoint: 'GET /orders' },
@@ -204,7 +204,6 @@ describe('redToFrames', () => {
       errorPercent: [5, 0],
       p50: [10, null],
       p90: [40, null],
-      p95: [60, null],
       p99: [90, null],
     });
   });

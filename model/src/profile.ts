@@ -59,3 +59,19 @@ export const TransactionProfileSchema = Type.Object({
   steps: Type.Array(ProfileStepSchema),
 });
 export type TransactionProfile = Static<typeof TransactionProfileSchema>;
+
+/** The datasource's profile table frame: its name and field names, read by the transactions dashboard. */
+export const PROFILE_FRAME = {
+  name: 'profile',
+  fields: {
+    offset: 'offset',
+    duration: 'duration',
+    kind: 'kind',
+    step: 'step',
+    target: 'target',
+    statement: 'statement',
+    error: 'error',
+    severity: 'severity',
+    spanId: 'spanId',
+  },
+} as const;

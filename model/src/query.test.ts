@@ -40,6 +40,7 @@ describe('the query type table', () => {
       'check',
       'focus',
       'traceId',
+      'spanId',
       'userId',
       'host',
       'snapshotId',

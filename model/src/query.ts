@@ -55,6 +55,7 @@ const QUERY_FIELD_TABLE = {
   errorsOnly: field(Type.Boolean({ description: 'only failed transactions' })),
   limit: field(Type.Number({ exclusiveMinimum: 0, description: 'rows at most (absent = the backend default)' })),
   traceId: text('trace id (hex)'),
+  spanId: text("span id (hex) of the transaction's entry span (empty = the trace's first)"),
   userId: text('user id'),
   mode: field(
     StringEnum(TRANSACTIONS_MODES, { description: 'XLOG rows, a density grid, or rows unless more than limit match' })
@@ -178,6 +179,12 @@ export const QUERY_TYPES = {
     description: 'One trace by id, for the Traces panel',
     fields: ['traceId'],
     multi: ['traceId'],
+  },
+  profile: {
+    label: 'Transaction profile',
+    description: "One transaction's SQL, API calls, spans and logs, by offset from its start",
+    fields: ['traceId', 'spanId'],
+    multi: [],
   },
   serviceMap: {
     label: 'Service map',

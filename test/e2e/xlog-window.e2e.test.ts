@@ -200,9 +200,9 @@ describe('a live window at 1,000 transactions a second', () => {
       `live: ${run.packets.length} packets, ${sent} sent; bytes per new row after warm-up ${Math.min(...perRow).toFixed(1)}–${Math.max(...perRow).toFixed(1)}; ` +
         `frame gaps p99 ${percentile(run.frameGapsMs, 0.99).toFixed(1)} ms, max ${Math.max(...run.frameGapsMs).toFixed(1)} ms`
     );
-    // The page shares two cores with the backend, the traffic and another suite: the budget is the p99,
-    // the max is printed (and kept in the issue notes) rather than asserted.
-    expect(percentile(run.frameGapsMs, 0.99)).toBeLessThan(50);
+    // "No frame drop above 50 ms": the page shares two cores with the backend and the traffic, so the
+    // budget is held at the p99 (frames come in 16.7 ms steps: 50 is three); the max is printed.
+    expect(percentile(run.frameGapsMs, 0.99)).toBeLessThanOrEqual(50);
     expect(settled.length).toBeGreaterThan(10);
     // Dots and span id are ~35 B a row; a second of overlap at 1,000/s re-reads half a 2 s poll.
     for (const p of settled) {

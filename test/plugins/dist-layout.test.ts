@@ -157,10 +157,16 @@ describe.each(['datasource/plugin.json', 'plugin.json'])('%s route', (file) => {
 });
 
 describe('app pages', () => {
-  it('are the getting-started root page for viewers and the configuration page for admins', () => {
+  it('are the getting-started root page and the incidents page for viewers, the configuration page for admins', () => {
     const pages = readJson(path.join(dist, 'plugin.json')).includes?.filter((i) => i.type === 'page');
     expect(pages).toEqual([
       expect.objectContaining({ path: `/a/${PLUGIN_IDS.app}`, role: 'Viewer', addToNav: true, defaultNav: true }),
+      expect.objectContaining({
+        path: `/a/${PLUGIN_IDS.app}/incidents`,
+        name: 'Incidents',
+        role: 'Viewer',
+        addToNav: true,
+      }),
       expect.objectContaining({ path: `/plugins/${PLUGIN_IDS.app}`, role: 'Admin', addToNav: true }),
     ]);
   });

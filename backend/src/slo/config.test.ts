@@ -64,7 +64,7 @@ describe('parseSloList', () => {
     [
       'a threshold /metrics has no bucket edge for',
       [{ ...pay, objective: 'latency', thresholdMs: 400 }],
-      'slos[0].thresholdMs must be equal to one of the allowed values: 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 3000, 5000, 8000, 10000, 30000, 60000',
+      'slos[0].thresholdMs must be equal to one of the allowed values: 5, 10, 25, 50, 100, 250, 500, 1000, 2000, 2500, 3000, 5000, 8000, 10000, 30000, 60000',
     ],
   ])('refuses %s', (_name, value, message) => {
     expect(() => parseSloList(value)).toThrow(message);

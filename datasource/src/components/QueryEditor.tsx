@@ -218,8 +218,19 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             id="osprey-trace-id"
             label="Trace id"
             width={36}
-            placeholder={type === 'trace' ? '4bf92f3577b34da6a3ce929d0e0e4736' : 'any trace'}
+            placeholder={type === 'xlog' ? 'any trace' : '4bf92f3577b34da6a3ce929d0e0e4736'}
             tooltip="Hex trace id; variables such as $traceId work"
+            {...fieldProps}
+          />
+        )}
+        {uses('spanId') && (
+          <QueryInput
+            field="spanId"
+            id="osprey-span-id"
+            label="Span id"
+            width={22}
+            placeholder="the trace's first entry"
+            tooltip="Hex span id of the transaction's entry span; variables work"
             {...fieldProps}
           />
         )}
