@@ -55,6 +55,7 @@ import { LINK_SCHEMA, ParentLinker } from './duckdb-links';
 import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
 import { appendNullable, appendRows } from './duckdb-append';
 import { deleteOlderThan } from './duckdb-retention';
+import { LOG_POSITION_SCHEMA, loadedLogPosition, recordLogPosition } from './duckdb-log-position';
 import { msToMicros } from './micros';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
 import { transactionWindow } from './duckdb-window';
@@ -71,6 +72,7 @@ import {
   type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
+  type LogPosition,
   type NewHeapHistogram,
   type NewJvmRequest,
   type NewThreadDump,
@@ -174,6 +176,8 @@ interface PendingBatch {
   alone?: boolean;
   /** Runs once its transaction committed. */
   committed?: () => void;
+  /** The ingest log position this batch loads up to, committed with its rows. */
+  position?: LogPosition;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -243,6 +247,7 @@ export class DuckDbStore implements Store {
       ...LINK_SCHEMA,
       ...RESOURCE_SCHEMA,
       ...checks.CHECKS_SCHEMA,
+      ...LOG_POSITION_SCHEMA,
     ]) {
       await writer.run(statement);
     }
@@ -301,13 +306,17 @@ export class DuckDbStore implements Store {
     }
   }
 
-  insertBatch(spans: Span[], transactions: Transaction[]): Promise<void> {
-    if (spans.length === 0 && transactions.length === 0) {
+  insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition): Promise<void> {
+    if (spans.length === 0 && transactions.length === 0 && position === undefined) {
       return this.closed ? Promise.reject(new Error('store is closed')) : Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      this.enqueue({ spans, transactions, items: spans.length + transactions.length, resolve, reject }, true);
+      this.enqueue({ spans, transactions, position, items: spans.length + transactions.length, resolve, reject }, true);
     });
+  }
+
+  loadedLogPosition(logId: string): Promise<number> {
+    return loadedLogPosition(this.reader, logId);
   }
 
   backlog(): Backlog {
@@ -417,6 +426,9 @@ export class DuckDbStore implements Store {
       await red.appendRollups(this.writer, transactions);
       for (const batch of group) {
         await batch.statements?.(this.writer);
+        if (batch.position !== undefined) {
+          await recordLogPosition(this.writer, batch.position);
+        }
       }
       await this.writer.run('COMMIT');
       applyLinks();

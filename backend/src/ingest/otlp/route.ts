@@ -3,23 +3,20 @@ import type { FastifyInstance } from 'fastify';
 
 import { deriveTransactions } from '../../derive/transactions';
 import { answers, RAW_BODY } from '../../server/schema';
-import type { Store } from '../../store/store';
 import { rawBodies } from '../body';
-import type { IngestObserver } from '../observer';
-import { reportOutcomes } from '../outcome';
+import { requestPayload } from '../log-payload';
+import { type IngestRouteOptions, reportOutcomes } from '../outcome';
 import { convertExportRequest } from './convert';
 import { decodeOtlpRequest, sendOtlpResponse } from './request';
 
 /**
  * `POST /v1/traces`: OTLP/HTTP protobuf or JSON. The batch is validated whole (400 naming the first
- * bad field, nothing stored) and answered 200 only after the store committed it; 503 with
- * Retry-After when the writer queue is full (OTLP exporters retry on it).
+ * bad field, nothing stored) and answered 200 only once it is durable (in the ingest log, or
+ * committed by the store without one); 503 with Retry-After when the backlog is full (OTLP
+ * exporters retry on it).
  */
-export async function otlpRoutes(
-  app: FastifyInstance,
-  options: { store: Store; maxBodyBytes: number; observer: IngestObserver }
-) {
-  const { store, maxBodyBytes } = options;
+export async function otlpRoutes(app: FastifyInstance, options: IngestRouteOptions) {
+  const { writer, maxBodyBytes } = options;
   rawBodies(app, ['application/x-protobuf', 'application/json']);
   const commit = reportOutcomes(app, 'otlp', options.observer);
 
@@ -30,7 +27,10 @@ export async function otlpRoutes(
   app.post(API_PATHS.otlpTraces, { config: { scope: 'ingest' }, schema }, async (request, reply) => {
     const { items: spans, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'traces', convertExportRequest);
     const transactions = deriveTransactions(spans);
-    await commit(request, spans.length, transactions, () => store.insertBatch(spans, transactions));
+    const format = encoding === 'json' ? 'otlp-json' : 'otlp-protobuf';
+    await commit(request, spans.length, transactions, () =>
+      writer.write({ spans, transactions, payload: () => requestPayload(format, request) })
+    );
     request.log.debug(
       {
         spans: spans.length,
