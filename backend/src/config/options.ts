@@ -97,7 +97,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     file: 'dataDir',
     type: 'string',
     arg: '<dir>',
-    help: 'where the DuckDB file osprey.duckdb lives (required with --store duckdb; in a config file, relative to its folder)',
+    help: 'where the DuckDB file osprey.duckdb and the ingest log ingest-log/ live (required with --store duckdb; with clickhouse, without it span batches are acknowledged after ClickHouse answered instead of after the log; in a config file, relative to its folder)',
   },
   {
     flag: 'clickhouse-url',

@@ -3,7 +3,7 @@
  * the ingest log's fsync, loaded later in few large groups, visible to trace-by-id within the load
  * interval, and replayed exactly once when the store never got it (the process died first).
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
 import { DuckDbStore } from '../store/duckdb';
+import { mountSmallFileSystem } from '../testing/small-fs';
 import { type IngestWriter, openLoggedIngest } from './writer';
 
 jest.setTimeout(30_000);
@@ -233,5 +234,37 @@ describe('the logged ingest path', () => {
     }
     expect(await traceSpans(app, traceOf(1))).toHaveLength(6);
     expect((await post(app, '/v1/traces', otlpTrace(2, 6))).statusCode).toBe(200);
+  });
+
+  describe('on a full disk', () => {
+    const dataDir = tempDir();
+    const logDir = path.join(dataDir, 'ingest-log');
+    mkdirSync(logDir);
+    const fileSystem = mountSmallFileSystem(logDir, '256k');
+    afterAll(() => fileSystem?.unmount());
+    const test = fileSystem ? it : it.skip;
+
+    test('answers 507, acknowledges nothing it could not log, and loses nothing it acknowledged', async () => {
+      const filler = path.join(logDir, 'filler');
+      writeFileSync(filler, Buffer.alloc(120_000));
+      const opened = await open(dataDir, 100);
+      close.push(shutdown(opened));
+      // ~30 KB bodies: a few fit beside the filler, then the disk is full.
+      const big = (n: number) => otlpTrace(n, 1).replace('"GET /logged"', JSON.stringify(`GET /${'x'.repeat(30_000)}`));
+      const statuses = new Map<number, number>();
+      for (let n = 0; n < 10; n++) {
+        const res = await post(opened.app, '/v1/traces', big(n));
+        statuses.set(n, res.statusCode);
+      }
+      expect([...new Set(statuses.values())].sort()).toEqual([200, 507]);
+      rmSync(filler);
+      expect((await post(opened.app, '/v1/traces', big(20))).statusCode).toBe(200);
+      await opened.writer.close();
+      for (const [n, status] of statuses) {
+        expect([n, await traceSpans(opened.app, traceOf(n))]).toEqual([n, status === 200 ? [hex(n * 16 + 1, 16)] : []]);
+      }
+      expect(await traceSpans(opened.app, traceOf(20))).toHaveLength(1);
+      expect(opened.errors).toEqual([]);
+    });
   });
 });

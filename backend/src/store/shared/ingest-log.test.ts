@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { mountSmallFileSystem } from '../../testing/small-fs';
 import { IngestLog, LogWriteError } from './ingest-log';
 import { HEADER_BYTES } from './record';
 
@@ -121,25 +121,15 @@ describe('the ingest log', () => {
   });
 });
 
-/** A 256 KiB tmpfs to fill up; mounting needs root (the CI container has it). */
-function smallFileSystem(): string | undefined {
-  const dir = tempDir();
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    return undefined;
-  }
-}
-
 describe('the ingest log on a full disk', () => {
-  const mounted = smallFileSystem();
-  afterAll(() => mounted && execFileSync('umount', [mounted]));
-  const test = mounted ? it : it.skip;
+  const mounted = tempDir();
+  const fileSystem = mountSmallFileSystem(mounted, '256k');
+  afterAll(() => fileSystem?.unmount());
+  const test = fileSystem ? it : it.skip;
   test('refuses with ENOSPC, keeps every acknowledged record, and resumes once there is room', async () => {
-    const filler = path.join(mounted!, 'filler');
+    const filler = path.join(mounted, 'filler');
     writeFileSync(filler, Buffer.alloc(100_000));
-    const dir = path.join(mounted!, 'log');
+    const dir = path.join(mounted, 'log');
     mkdirSync(dir);
     const { log } = await openLog(dir);
     const record = (n: number) => Buffer.concat([Buffer.from(`${n}:`), Buffer.alloc(20_000, n)]);
