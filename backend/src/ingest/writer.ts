@@ -8,6 +8,13 @@ import type { Backlog } from '../store/overload';
 import type { Store } from '../store/store';
 import { type DecodedBatch, decodePayload } from './log-payload';
 
+/** What the API documents of a span batch's 2xx (the three span routes' OpenAPI summary). */
+export const DURABLE_SUMMARY =
+  'Answered 2xx once the batch is durable: fsynced to the ingest log (with a data dir) and loaded into the store ' +
+  'within --load-interval-ms (default 1000); a query made after the 2xx waits up to that long for the load, so ' +
+  'it sees the batch. Without a data dir: committed by the store. ' +
+  '503 + Retry-After when the backlog is full; 507 when the disk is.';
+
 /** A decoded ingest batch and, made only when it is logged, its log payload (log-payload.ts). */
 export interface IngestBatch extends DecodedBatch {
   payload: () => Buffer;
@@ -16,6 +23,8 @@ export interface IngestBatch extends DecodedBatch {
 /** Where the span routes put an accepted batch; `write` resolves once it is durable. */
 export interface IngestWriter {
   write(batch: IngestBatch): Promise<void>;
+  /** Resolves once what was acknowledged before the call is in the store, or the wait is over (the read routes' barrier). */
+  caughtUp(): Promise<void>;
   /** What is acknowledged and not yet in the store (the log path), or waits for the store's commit. */
   backlog(): Backlog;
   /** The ingest log's figures for /metrics; absent without a log. */
@@ -37,6 +46,7 @@ export interface IngestLogStats {
 /** Straight to the store: acknowledged once the store committed (no log; the ClickHouse default, tests). */
 export const directWriter = (store: Store): IngestWriter => ({
   write: (batch) => store.insertBatch(batch.spans, batch.transactions),
+  caughtUp: () => Promise.resolve(),
   backlog: () => store.backlog(),
   close: async () => undefined,
 });
@@ -105,6 +115,7 @@ export async function openLoggedIngest(
         throw err;
       }
     },
+    caughtUp: () => loader.caughtUp(options.loadIntervalMs),
     backlog: () => loader.backlog(),
     logStats: () => {
       const { loads, failures } = loader.stats();

@@ -160,6 +160,12 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     if (!options.insecure) {
       requireTokens(authenticated, registry);
     }
+    // Read-your-writes: a query first waits (boundedly) for the loads of every acknowledged batch.
+    authenticated.addHook('preHandler', async (request) => {
+      if ((request.routeOptions.config as { scope?: unknown }).scope === 'read') {
+        await writer.caughtUp();
+      }
+    });
     const ingest = { store: options.store, writer, maxBodyBytes, observer };
     await authenticated.register(otlpRoutes, ingest);
     await authenticated.register(otelMetricsRoutes, ingest);

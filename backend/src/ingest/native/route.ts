@@ -6,6 +6,7 @@ import { answers, schemaErrorFormatter } from '../../server/schema';
 import { jsonBodies } from '../body';
 import { nativePayload } from '../log-payload';
 import { type IngestRouteOptions, reportOutcomes } from '../outcome';
+import { DURABLE_SUMMARY } from '../writer';
 import { normaliseTransactions } from './transactions';
 
 /** `POST /api/v1/transactions`: a native agent's XLOG batch, stored whole once valid, 200 once durable. */
@@ -18,7 +19,7 @@ export async function nativeRoutes(app: FastifyInstance, options: IngestRouteOpt
     API_PATHS.transactions,
     {
       config: { scope: 'ingest' },
-      schema: { body: TransactionBatchSchema, response: answers(IngestResponseSchema) },
+      schema: { summary: DURABLE_SUMMARY, body: TransactionBatchSchema, response: answers(IngestResponseSchema) },
       schemaErrorFormatter: schemaErrorFormatter('transactions'),
     },
     async (request) => {

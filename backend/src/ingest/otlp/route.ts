@@ -6,6 +6,7 @@ import { answers, RAW_BODY } from '../../server/schema';
 import { rawBodies } from '../body';
 import { requestPayload } from '../log-payload';
 import { type IngestRouteOptions, reportOutcomes } from '../outcome';
+import { DURABLE_SUMMARY } from '../writer';
 import { convertExportRequest } from './convert';
 import { decodeOtlpRequest, sendOtlpResponse } from './request';
 
@@ -21,6 +22,7 @@ export async function otlpRoutes(app: FastifyInstance, options: IngestRouteOptio
   const commit = reportOutcomes(app, 'otlp', options.observer);
 
   const schema = {
+    summary: DURABLE_SUMMARY,
     body: { ...RAW_BODY, description: 'an OTLP ExportTraceServiceRequest, protobuf or JSON, gzip allowed' },
     response: answers(OtlpExportResponseSchema),
   };

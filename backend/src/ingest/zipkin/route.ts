@@ -6,6 +6,7 @@ import { answers, RAW_BODY } from '../../server/schema';
 import { decodeJsonBody, rawBodies } from '../body';
 import { requestPayload } from '../log-payload';
 import { type IngestRouteOptions, reportOutcomes } from '../outcome';
+import { DURABLE_SUMMARY } from '../writer';
 import { convertZipkinSpans } from './convert';
 
 /**
@@ -18,6 +19,7 @@ export async function zipkinRoutes(app: FastifyInstance, options: IngestRouteOpt
   const commit = reportOutcomes(app, 'zipkin', options.observer);
 
   const schema = {
+    summary: DURABLE_SUMMARY,
     body: { ...RAW_BODY, description: 'a JSON array of Zipkin v2 spans, gzip allowed' },
     response: answers(IngestResponseSchema, 202),
   };

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { mountSmallFileSystem } from '../../testing/small-fs';
+import { canMount, mountSmallFileSystem, unmount } from '../../testing/small-fs';
 import { IngestLog, LogWriteError } from './ingest-log';
 import { HEADER_BYTES } from './record';
 
@@ -123,9 +123,9 @@ describe('the ingest log', () => {
 
 describe('the ingest log on a full disk', () => {
   const mounted = tempDir();
-  const fileSystem = mountSmallFileSystem(mounted, '256k');
-  afterAll(() => fileSystem?.unmount());
-  const test = fileSystem ? it : it.skip;
+  beforeAll(() => mountSmallFileSystem(mounted, '256k'));
+  afterAll(() => unmount(mounted));
+  const test = canMount() ? it : it.skip;
   test('refuses with ENOSPC, keeps every acknowledged record, and resumes once there is room', async () => {
     const filler = path.join(mounted, 'filler');
     writeFileSync(filler, Buffer.alloc(100_000));

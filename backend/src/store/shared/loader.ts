@@ -48,6 +48,11 @@ export class Loader {
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
   private closed = false;
+  /** Log position the last load reached, and the one the running load will reach. */
+  private loadedEnd = 0;
+  private loadingEnd: number | undefined;
+  /** Queries waiting for the loads of what was durable when they arrived (`caughtUp`). */
+  private readonly watchers = new Set<{ end: number; done: () => void }>();
   private readonly counts = { loads: 0, loadedItems: 0, failures: 0 };
 
   constructor(private readonly options: LoaderOptions) {}
@@ -86,6 +91,31 @@ export class Loader {
     return { ...this.counts };
   }
 
+  /**
+   * Resolves once every batch durable now is loaded — starting that load at once — or after
+   * `maxWaitMs`, whichever is first: a query made after a 2xx sees its batch unless loading is that
+   * far behind.
+   */
+  caughtUp(maxWaitMs: number): Promise<void> {
+    const end = this.waiting.at(-1)?.end ?? this.loadingEnd;
+    if (end === undefined || end <= this.loadedEnd) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const watcher = {
+        end,
+        done: () => {
+          clearTimeout(timer);
+          this.watchers.delete(watcher);
+          resolve();
+        },
+      };
+      const timer = setTimeout(watcher.done, maxWaitMs);
+      this.watchers.add(watcher);
+      this.loadSoon(0);
+    });
+  }
+
   /** Loads until nothing waits (shutdown, and the replay at start); rejects if a load fails. */
   async drain(): Promise<void> {
     clearTimeout(this.timer);
@@ -104,7 +134,7 @@ export class Loader {
 
   private nextDelay(): number {
     const full = this.waitingItems >= (this.options.loadRows ?? ROW_GROUP_ROWS);
-    return full ? 0 : (this.options.intervalMs ?? DEFAULT_LOAD_INTERVAL_MS);
+    return full || this.watchers.size > 0 ? 0 : (this.options.intervalMs ?? DEFAULT_LOAD_INTERVAL_MS);
   }
 
   private loadSoon(delayMs: number): void {
@@ -141,6 +171,7 @@ export class Loader {
     const items = this.waitingItems;
     this.waitingItems = 0;
     const position: LogPosition = { logId: this.options.logId, end: group[group.length - 1].end };
+    this.loadingEnd = position.end;
     try {
       await this.options.store.insertBatch(
         group.flatMap((batch) => batch.spans),
@@ -151,8 +182,12 @@ export class Loader {
       this.waiting = [...group, ...this.waiting];
       this.waitingItems += items;
       throw err;
+    } finally {
+      this.loadingEnd = undefined;
     }
     this.admitted -= items;
+    this.loadedEnd = position.end;
+    [...this.watchers].filter((watcher) => watcher.end <= position.end).forEach((watcher) => watcher.done());
     this.counts.loads += 1;
     this.counts.loadedItems += items;
     try {
