@@ -254,15 +254,23 @@ export class ClickHouseStore implements Store {
     const positions = group.flatMap((batch) => (batch.position ? [batch.position] : []));
     if (positions.length > 0) {
       await this.connection.insert(
-        'ingest_log_positions',
+        this.positionsTable(),
         positions.map((p) => ({ log_id: p.logId, position: p.end }))
       );
     }
   }
 
+  /**
+   * A backend's log positions live on the server of its --clickhouse-url, in the local table on a
+   * cluster: read at start, when the other shards may not have their tables yet.
+   */
+  private positionsTable(): string {
+    return this.connection.target.cluster === undefined ? 'ingest_log_positions' : 'ingest_log_positions_local';
+  }
+
   async loadedLogPosition(logId: string): Promise<number> {
     const rows = await this.connection.rows(
-      `SELECT max(position) AS position FROM ingest_log_positions WHERE log_id = ${str(logId)}`
+      `SELECT max(position) AS position FROM ${this.positionsTable()} WHERE log_id = ${str(logId)}`
     );
     return Number(rows[0]?.position ?? 0);
   }
