@@ -15,6 +15,7 @@ import type { TransactionsResponse } from '@osprey/model';
 import {
   type Backend,
   buildBackend,
+  forEachTrace,
   killAll,
   killHard,
   makeTrace,
@@ -104,17 +105,13 @@ describe('the ingest log across kill -9 of the real osprey process', () => {
     expect(acked.size).toBeGreaterThanOrEqual(5 * kills);
     const problems: string[] = [];
     const traces = [...acked.keys()];
-    for (let i = 0; i < traces.length; i += 16) {
-      await Promise.all(
-        traces.slice(i, i + 16).map(async (traceId) => {
-          const stored = (await storedSpans(backend.url, traceId)).map((id) => id.split('/')[1]);
-          const expected = acked.get(traceId)!;
-          if (stored.length !== expected.length || expected.some((id) => !stored.includes(id))) {
-            problems.push(`${traceId}: acknowledged ${expected.length} spans, stored ${stored.join(',')}`);
-          }
-        })
-      );
-    }
+    await forEachTrace(traces, async (traceId) => {
+      const stored = (await storedSpans(backend.url, traceId)).map((id) => id.split('/')[1]);
+      const expected = acked.get(traceId)!;
+      if (stored.length !== expected.length || expected.some((id) => !stored.includes(id))) {
+        problems.push(`${traceId}: acknowledged ${expected.length} spans, stored ${stored.join(',')}`);
+      }
+    });
     expect(problems).toEqual([]);
 
     // The derived rows too: one transaction per acknowledged server span, none twice.
