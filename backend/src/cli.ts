@@ -7,10 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigError, parseServeArgs, USAGE } from './config/serve';
 import { InfluxExporter } from './export/influx/exporter';
 import { RetentionJob } from './retention/job';
+import { directWriter, type IngestWriter, openLoggedIngest } from './ingest/writer';
 import { buildServer } from './server/app';
 import { sloRulesFile } from './slo/rules-file';
 import { ClickHouseStore } from './store/clickhouse/store';
 import { DuckDbStore } from './store/duckdb';
+import type { LogCut } from './store/shared/ingest-log';
 import type { Store } from './store/store';
 
 async function serve(args: string[]): Promise<void> {
@@ -30,6 +32,18 @@ async function serve(args: string[]): Promise<void> {
   const store: Store = config.clickhouse
     ? await ClickHouseStore.open(config.clickhouse, storeOptions)
     : await DuckDbStore.open(config.dataDir, storeOptions);
+  // With a data dir the span routes acknowledge after the ingest log's fsync (replayed here first);
+  // a ClickHouse backend without one acknowledges after ClickHouse answered, as before.
+  const cuts: LogCut[] = [];
+  const writer: IngestWriter =
+    config.dataDir === ''
+      ? directWriter(store)
+      : await openLoggedIngest(store, config.dataDir, {
+          maxItems: config.maxQueuedSpans,
+          loadIntervalMs: config.loadIntervalMs,
+          onCut: (cut) => cuts.push(cut),
+          onLoadError: (err) => app?.log.error({ err }, 'loading the ingest log into the store failed, retrying'),
+        });
   const exporter = config.influx
     ? new InfluxExporter({
         ...config.influx,
@@ -43,6 +57,7 @@ async function serve(args: string[]): Promise<void> {
     : undefined;
   const server = buildServer({
     store,
+    writer,
     tokens: config.tokens,
     insecure: config.insecure,
     maxBodyBytes: config.maxBodyBytes,
@@ -56,6 +71,7 @@ async function serve(args: string[]): Promise<void> {
     logger: { level: process.env.OSPREY_LOG_LEVEL ?? 'info' },
   });
   app = server;
+  cuts.forEach((cut) => server.log.error({ cut }, 'ingest log: damaged tail cut off, not loaded'));
   if (config.insecure) {
     server.log.warn(
       '!!! INSECURE MODE: authentication is DISABLED, anyone who can reach this port can send and read data !!!'
@@ -75,6 +91,7 @@ async function serve(args: string[]): Promise<void> {
     stopping = true;
     server.log.info({ signal }, 'osprey stopping');
     await server.close();
+    await writer.close();
     await retention.stop();
     await exporter?.close();
     await store.close();

@@ -13,6 +13,7 @@ import type { LogsResponse, MetricSeriesResponse } from '@osprey/model';
 import {
   type Backend,
   buildBackend,
+  forEachTrace,
   killAll,
   killHard,
   makeTrace,
@@ -34,15 +35,10 @@ const ids = (spans: SdkSpan[]) => spans.map((s) => `${s.spanContext().traceId}/$
 /** Checks every acknowledged span against the read API, a few traces at a time. */
 async function missingSpans(url: string, acked: Map<string, string[]>): Promise<string[]> {
   const missing: string[] = [];
-  const traces = [...acked.keys()];
-  for (let i = 0; i < traces.length; i += 16) {
-    await Promise.all(
-      traces.slice(i, i + 16).map(async (traceId) => {
-        const stored = new Set(await storedSpans(url, traceId));
-        missing.push(...acked.get(traceId)!.filter((id) => !stored.has(id)));
-      })
-    );
-  }
+  await forEachTrace([...acked.keys()], async (traceId) => {
+    const stored = new Set(await storedSpans(url, traceId));
+    missing.push(...acked.get(traceId)!.filter((id) => !stored.has(id)));
+  });
   return missing;
 }
 

@@ -9,7 +9,8 @@ import { type Backend, TOKENS } from './osprey-cli';
 import { waitFor } from './real-servers';
 import type { Workload } from './workload/store-workload';
 
-async function read(backend: Backend, pathAndQuery: string, accept?: string): Promise<Response> {
+/** A GET with the read token; throws with the answer on a non-200 status. */
+export async function read(backend: Backend, pathAndQuery: string, accept?: string): Promise<Response> {
   const res = await fetch(`${backend.url}${pathAndQuery}`, {
     headers: { authorization: `Bearer ${TOKENS.OSPREY_READ_TOKEN}`, ...(accept ? { accept } : {}) },
   });

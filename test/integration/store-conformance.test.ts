@@ -25,12 +25,13 @@ import {
   type TransactionsResponse,
 } from '@osprey/model';
 
-import { type Backend, buildBackend, killAll, postOtlp, startBackend, TOKENS } from './osprey-cli';
+import { type Backend, buildBackend, killAll, killHard, postOtlp, startBackend, TOKENS } from './osprey-cli';
 import { type ClickHouse, startClickHouse, stopAll } from './real-servers';
 import {
   conformanceCases,
   get,
   getWindow,
+  read,
   roundFloats,
   waitSettled,
   WINDOW_CASE_LIMIT,
@@ -216,24 +217,26 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
   let clickhouse: ClickHouse;
   let duck: Backend;
   let ch: Backend;
+  const duckArgs = ['--settle-ms', String(SETTLE_MS), '--config', SLO_CONFIG];
+  const chArgs = () => [
+    '--config',
+    SLO_CONFIG,
+    '--store',
+    'clickhouse',
+    '--clickhouse-url',
+    clickhouse.url,
+    '--clickhouse-database',
+    'conformance',
+    '--settle-ms',
+    String(SETTLE_MS),
+  ];
 
   beforeAll(async () => {
     buildBackend();
     dataDir = mkdtempSync(path.join(tmpdir(), 'osprey-conformance-'));
     clickhouse = await startClickHouse();
-    duck = await startBackend(path.join(dataDir, 'duck'), ['--settle-ms', String(SETTLE_MS), '--config', SLO_CONFIG]);
-    ch = await startBackend(path.join(dataDir, 'unused'), [
-      '--config',
-      SLO_CONFIG,
-      '--store',
-      'clickhouse',
-      '--clickhouse-url',
-      clickhouse.url,
-      '--clickhouse-database',
-      'conformance',
-      '--settle-ms',
-      String(SETTLE_MS),
-    ]);
+    duck = await startBackend(path.join(dataDir, 'duck'), duckArgs);
+    ch = await startBackend(path.join(dataDir, 'ch'), chArgs());
     for (const batch of workload.batches) {
       for (const backend of [duck, ch]) {
         expect((await postOtlp(backend.url, batch.body)).status).toBe(200);
@@ -684,5 +687,22 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
       ],
     ]);
     expect(sources[1]).toEqual(sources[0]);
+  });
+
+  // Last, as it restarts both backends: each finds its ingest log's position in its store, so the
+  // restart loads nothing again (on ClickHouse a second load would count the RED rollups twice).
+  it('after kill -9 and a restart, neither engine loads its ingest log again', async () => {
+    const route = `/api/v1/transactions?from=${workload.from}&to=${workload.to}&limit=100000&mode=rows`;
+    const before = (await get<TransactionsResponse>(duck, route)).transactions.length;
+    expect(before).toBeGreaterThan(0);
+    await Promise.all([killHard(duck), killHard(ch)]);
+    duck = await startBackend(path.join(dataDir, 'duck'), duckArgs);
+    ch = await startBackend(path.join(dataDir, 'ch'), chArgs());
+    for (const backend of [duck, ch]) {
+      const metrics = await (await read(backend, '/metrics')).text();
+      expect(metrics).toMatch(/^osprey_ingest_log_loads 0$/m);
+      expect(metrics).toMatch(/^osprey_ingest_log_cut_tails 0$/m);
+      expect((await get<TransactionsResponse>(backend, route)).transactions).toHaveLength(before);
+    }
   });
 });

@@ -4,6 +4,7 @@ import { DEFAULT_RETENTION } from '../retention/policy';
 import { DEFAULT_MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from '../server/app';
 import { DEFAULT_SETTLE_MS } from '../store/duckdb';
 import { DEFAULT_MAX_QUEUED_ITEMS } from '../store/overload';
+import { DEFAULT_LOAD_INTERVAL_MS, ROW_GROUP_ROWS } from '../store/shared/loader';
 import { DEFAULT_SETTLE_MEMORY } from '../store/settle-memory';
 import type { RetentionTier } from '../store/store';
 
@@ -96,7 +97,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     file: 'dataDir',
     type: 'string',
     arg: '<dir>',
-    help: 'where the DuckDB file osprey.duckdb lives (required with --store duckdb; in a config file, relative to its folder)',
+    help: 'where the DuckDB file osprey.duckdb and the ingest log ingest-log/ live (required with --store duckdb; with clickhouse, without it span batches are acknowledged after ClickHouse answered instead of after the log; in a config file, relative to its folder)',
   },
   {
     flag: 'clickhouse-url',
@@ -150,7 +151,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     DEFAULT_MAX_QUEUED_ITEMS,
     1,
     1e8,
-    `spans + rows waiting for commit before ingest answers 503 with Retry-After: ${RETRY_AFTER_SECONDS}`
+    `spans + rows acknowledged and not yet loaded (or waiting for commit) before ingest answers 503 with Retry-After: ${RETRY_AFTER_SECONDS}`
+  ),
+  integer(
+    'load-interval-ms',
+    'loadIntervalMs',
+    DEFAULT_LOAD_INTERVAL_MS,
+    1,
+    60_000,
+    `an acknowledged batch waits in the ingest log (<data-dir>/ingest-log) at most this long, or until ${ROW_GROUP_ROWS} spans + rows wait, before it is loaded into the store and queries see it`
   ),
   integer(
     'active-slow-ms',

@@ -23,6 +23,7 @@ describe('parseServeArgs', () => {
       maxBodyBytes: 2048,
       settleMs: 500,
       maxQueuedSpans: 200_000,
+      loadIntervalMs: 1000,
       settleMemorySpans: 500_000,
       active: { thresholds: { slow: 3000, verySlow: 8000 }, staleAfterMs: 30_000 },
       tokens: { ingest: 'i', admin: 'a' },
@@ -251,6 +252,7 @@ dataDir: data
 maxBodyBytes: 4096
 settleMs: 2500
 maxQueuedSpans: 1000
+loadIntervalMs: 250
 settleMemorySpans: 5000
 activeSlowMs: 2000
 activeVerySlowMs: 5000
@@ -281,6 +283,7 @@ retention:
       maxBodyBytes: 4096,
       settleMs: 2500,
       maxQueuedSpans: 1000,
+      loadIntervalMs: 250,
       settleMemorySpans: 5000,
       active: { thresholds: { slow: 2000, verySlow: 5000 }, staleAfterMs: 10_000 },
       influx: { url: 'http://influx:8086', db: 'apm', intervalMs: 30_000 },

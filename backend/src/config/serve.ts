@@ -38,6 +38,8 @@ export interface ServeConfig {
   settleMs: number;
   /** Bound of the writer queue in spans + rows; above it ingest answers 503. */
   maxQueuedSpans: number;
+  /** Longest wait of an acknowledged batch in the ingest log before it is loaded into the store (query visibility). */
+  loadIntervalMs: number;
   /** Spans of unsettled traces held in memory to settle from (DuckDB store); 0 settles from the database. */
   settleMemorySpans: number;
   active: { thresholds: EqualizerThresholds; staleAfterMs: number };
@@ -297,6 +299,7 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
     maxBodyBytes: integer('max-body-bytes'),
     settleMs: integer('settle-ms'),
     maxQueuedSpans: integer('max-queued-spans'),
+    loadIntervalMs: integer('load-interval-ms'),
     settleMemorySpans: integer('settle-memory-spans'),
     active: { thresholds, staleAfterMs: integer('active-stale-ms') },
     tokens,

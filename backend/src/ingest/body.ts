@@ -19,7 +19,15 @@ export function rawBodies(app: FastifyInstance, contentTypes: string[]): void {
  * small compressed body cannot expand past the limit.
  */
 export function inflate(request: FastifyRequest, body: Buffer, maxBodyBytes: number): Buffer {
-  const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  return inflateBytes(body, contentEncoding(request), maxBodyBytes);
+}
+
+/** The request's Content-Encoding, lowercased; `identity` when absent. */
+export const contentEncoding = (request: FastifyRequest): string =>
+  (request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+
+/** `body` as `inflate` reads it, given its Content-Encoding (the ingest log replays bodies through it). */
+export function inflateBytes(body: Buffer, encoding: string, maxBodyBytes: number): Buffer {
   if (encoding === 'identity') {
     return body;
   }
@@ -36,7 +44,7 @@ export function inflate(request: FastifyRequest, body: Buffer, maxBodyBytes: num
   }
 }
 
-function parseJson(bytes: Buffer, reviver?: (key: string, value: unknown) => unknown): unknown {
+export function parseJson(bytes: Buffer, reviver?: (key: string, value: unknown) => unknown): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'), reviver);
   } catch (err) {

@@ -3,16 +3,19 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import type { Store } from '../store/store';
 import type { IngestObserver, IngestSource } from './observer';
+import type { IngestWriter } from './writer';
 
 /** What every ingest route plugin is registered with. */
 export interface IngestRouteOptions {
   store: Store;
+  /** Where the span routes write (the ingest log, or the store directly). */
+  writer: IngestWriter;
   /** Largest body, compressed or inflated. */
   maxBodyBytes: number;
   observer: IngestObserver;
 }
 
-/** Stores a batch through `write` and, once committed, reports it to the observer with its commit time. */
+/** Stores a batch through `write` and, once durable, reports it to the observer with its commit time. */
 export type CommitAndReport = (
   request: FastifyRequest,
   items: number,

@@ -5,7 +5,9 @@ import type { CheckStatus } from '@osprey/model';
 import { type ActiveOptions, activeAnswer } from '../active/answer';
 import { registerCheckGauges } from '../checks/metrics';
 import { VERSION } from '../server/version';
+import type { IngestWriter } from '../ingest/writer';
 import type { Store } from '../store/store';
+import { registerIngestLogGauges } from './ingest-log-metrics';
 import { IngestMetrics } from './ingest-metrics';
 import type { Exposition } from './negotiate';
 
@@ -21,19 +23,25 @@ export interface MetricsExposition {
  */
 export function createMetricsExposition(
   store: Store,
-  options: { maxEndpoints: number; active: ActiveOptions; checks?: () => CheckStatus[] }
+  options: { writer: IngestWriter; maxEndpoints: number; active: ActiveOptions; checks?: () => CheckStatus[] }
 ): MetricsExposition {
   const openmetrics = new Registry<OpenMetricsContentType>();
   openmetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const registries: Record<Exposition, Registry<RegistryContentType>> = { prometheus: new Registry(), openmetrics };
   for (const registry of Object.values(registries)) {
-    registerStoreGauges(registry, store, options.active);
+    registerStoreGauges(registry, store, options.writer, options.active);
+    registerIngestLogGauges(registry, options.writer);
     registerCheckGauges(registry, options.checks ?? (() => []));
   }
   return { registries, ingest: new IngestMetrics(Object.values(registries), options.maxEndpoints) };
 }
 
-function registerStoreGauges(registry: Registry<RegistryContentType>, store: Store, active: ActiveOptions): void {
+function registerStoreGauges(
+  registry: Registry<RegistryContentType>,
+  store: Store,
+  writer: IngestWriter,
+  active: ActiveOptions
+): void {
   const registers = [registry];
   new Gauge({
     name: 'osprey_build_info',
@@ -86,19 +94,19 @@ function registerStoreGauges(registry: Registry<RegistryContentType>, store: Sto
 
   new Gauge({
     name: 'osprey_ingest_queue_batches',
-    help: 'Batches handed to the store and not yet committed (waiting or in the running group commit).',
+    help: 'Batches acknowledged and not yet loaded into the store (ingest log), or without a log handed to the store and not yet committed.',
     registers,
     collect() {
-      this.set(store.backlog().batches);
+      this.set(writer.backlog().batches);
     },
   });
 
   new Gauge({
     name: 'osprey_ingest_queue_items',
-    help: 'Spans and transactions in the batches not yet committed.',
+    help: 'Spans and transactions in the batches not yet loaded or committed.',
     registers,
     collect() {
-      this.set(store.backlog().items);
+      this.set(writer.backlog().items);
     },
   });
 
@@ -107,7 +115,7 @@ function registerStoreGauges(registry: Registry<RegistryContentType>, store: Sto
     help: 'Spans and transactions the queue holds before ingest is refused with 503 (--max-queued-spans).',
     registers,
     collect() {
-      this.set(store.backlog().maxItems);
+      this.set(writer.backlog().maxItems);
     },
   });
 }

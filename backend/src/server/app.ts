@@ -16,6 +16,7 @@ import { fanOutObserver, type IngestObserver } from '../ingest/observer';
 import { nativeRoutes } from '../ingest/native/route';
 import { otlpRoutes } from '../ingest/otlp/route';
 import { zipkinRoutes } from '../ingest/zipkin/route';
+import { directWriter, type IngestWriter } from '../ingest/writer';
 import { hostRoutes } from '../hosts/routes';
 import { incidentRoutes, type IncidentOptions } from '../incidents/routes';
 import { jvmRoutes } from '../jvm-api/routes';
@@ -32,6 +33,7 @@ import { errorTypesRoutes } from '../errorstats/routes';
 import { summaryRoutes } from '../summary/routes';
 import type { Retention } from '../retention/policy';
 import { OverloadedError } from '../store/overload';
+import { LogWriteError } from '../store/shared/ingest-log';
 import type { Store } from '../store/store';
 import { codeFor, HttpError } from './errors';
 import { openRoutes, registerOpenApi } from './openapi';
@@ -40,6 +42,8 @@ import { VERSION } from './version';
 
 export interface ServerOptions {
   store: Store;
+  /** Where the span routes write: the ingest log (writer.ts); default straight to the store. */
+  writer?: IngestWriter;
   tokens: TokenConfig;
   /** Serve without authentication. Only for local experiments; the CLI warns loudly. */
   insecure?: boolean;
@@ -102,6 +106,15 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         .header('retry-after', String(RETRY_AFTER_SECONDS))
         .send({ error: codeFor(503), message: error.message });
     }
+    if (error instanceof LogWriteError) {
+      // Not acknowledged: the sender keeps the batch. A full disk is 507; other I/O errors may pass.
+      request.log.error({ err: error }, 'ingest refused: the ingest log could not be written');
+      const full = error.code === 'ENOSPC' || error.code === 'EDQUOT';
+      return reply
+        .status(full ? 507 : 503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ error: codeFor(full ? 507 : 503), message: error.message });
+    }
     if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.status(413).send({
         error: codeFor(413),
@@ -142,7 +155,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   (options.checks ?? []).forEach((definition) => scheduler.set(definition));
   app.addHook('onReady', async () => scheduler.start());
   app.addHook('onClose', async () => scheduler.stop());
+  const writer = options.writer ?? directWriter(options.store);
   const metrics = createMetricsExposition(options.store, {
+    writer,
     maxEndpoints: options.metricsMaxEndpoints ?? DEFAULT_MAX_ENDPOINTS,
     active,
     checks: () => scheduler.list(),
@@ -155,7 +170,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     if (!options.insecure) {
       requireTokens(authenticated, registry);
     }
-    const ingest = { store: options.store, maxBodyBytes, observer };
+    // Read-your-writes: a query first waits (boundedly) for the loads of every acknowledged batch.
+    authenticated.addHook('preHandler', async (request) => {
+      if ((request.routeOptions.config as { scope?: unknown }).scope === 'read') {
+        await writer.caughtUp();
+      }
+    });
+    const ingest = { store: options.store, writer, maxBodyBytes, observer };
     await authenticated.register(otlpRoutes, ingest);
     await authenticated.register(otelMetricsRoutes, ingest);
     await authenticated.register(logsRoutes, ingest);

@@ -28,6 +28,7 @@ const CODES: Record<number, string> = {
   429: 'too_many_requests',
   501: 'not_implemented',
   503: 'unavailable',
+  507: 'insufficient_storage',
 };
 
 /** The error code word for a status, e.g. 400 → bad_request. */

@@ -60,6 +60,7 @@ import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
 import { appendColumns } from './duckdb-chunks';
 import { spanColumns, TRANSACTION_COLUMNS } from './duckdb-columns';
 import { deleteOlderThan } from './duckdb-retention';
+import { LOG_POSITION_SCHEMA, loadedLogPosition, recordLogPosition } from './duckdb-log-position';
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
 import { transactionWindow } from './duckdb-window';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
@@ -76,6 +77,7 @@ import {
   type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
+  type LogPosition,
   type NewHeapHistogram,
   type NewJvmRequest,
   type NewThreadDump,
@@ -179,6 +181,8 @@ interface PendingBatch {
   alone?: boolean;
   /** Runs once its transaction committed. */
   committed?: () => void;
+  /** The ingest log position this batch loads up to, committed with its rows. */
+  position?: LogPosition;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -248,6 +252,7 @@ export class DuckDbStore implements Store {
       ...LINK_SCHEMA,
       ...RESOURCE_SCHEMA,
       ...checks.CHECKS_SCHEMA,
+      ...LOG_POSITION_SCHEMA,
     ]) {
       await writer.run(statement);
     }
@@ -306,13 +311,17 @@ export class DuckDbStore implements Store {
     }
   }
 
-  insertBatch(spans: Span[], transactions: Transaction[]): Promise<void> {
-    if (spans.length === 0 && transactions.length === 0) {
+  insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition): Promise<void> {
+    if (spans.length === 0 && transactions.length === 0 && position === undefined) {
       return this.closed ? Promise.reject(new Error('store is closed')) : Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      this.enqueue({ spans, transactions, items: spans.length + transactions.length, resolve, reject }, true);
+      this.enqueue({ spans, transactions, position, items: spans.length + transactions.length, resolve, reject }, true);
     });
+  }
+
+  loadedLogPosition(logId: string): Promise<number> {
+    return loadedLogPosition(this.reader, logId);
   }
 
   backlog(): Backlog {
@@ -420,6 +429,9 @@ export class DuckDbStore implements Store {
       await red.appendRollups(this.writer, transactions);
       for (const batch of group) {
         await batch.statements?.(this.writer);
+        if (batch.position !== undefined) {
+          await recordLogPosition(this.writer, batch.position);
+        }
       }
       await this.writer.run('COMMIT');
       applyLinks();

@@ -136,15 +136,26 @@ export interface InstanceThroughput {
   meanElapsedMs: number;
 }
 
+/** How far one ingest log (store/shared/ingest-log.ts) is in the store: every record ending at or below `end`. */
+export interface LogPosition {
+  logId: string;
+  end: number;
+}
+
 /** Where spans and derived transactions live. Every backend (DuckDB now, ClickHouse later) implements this. */
 export interface Store {
   /** Short name reported by /health, e.g. "duckdb". */
   readonly kind: string;
   /**
    * Stores one ingest batch atomically; resolves only once it is committed durably. Rejects with
-   * OverloadedError, storing nothing, when the writer queue is full.
+   * OverloadedError, storing nothing, when the writer queue is full. With `position` (a load from
+   * the ingest log, store/shared/loader.ts) the store also records that the log is loaded up to
+   * `position.end`: DuckDB in the same transaction as the rows, so a crash leaves both or neither;
+   * ClickHouse (no transactions) right after the rows, so a crash between the two loads them again.
    */
-  insertBatch(spans: Span[], transactions: Transaction[]): Promise<void>;
+  insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition): Promise<void>;
+  /** Where the ingest log `logId` was loaded up to (LogPosition.end of the last load), 0 if never. */
+  loadedLogPosition(logId: string): Promise<number>;
   /** Batches and spans/rows waiting for (or in) a commit. */
   backlog(): Backlog;
   /** Names of every service that sent spans, sorted. */

@@ -4,12 +4,14 @@ import type { FastifyInstance } from 'fastify';
 
 import { answers, schemaErrorFormatter } from '../../server/schema';
 import { jsonBodies } from '../body';
+import { nativePayload } from '../log-payload';
 import { type IngestRouteOptions, reportOutcomes } from '../outcome';
+import { DURABLE_SUMMARY } from '../writer';
 import { normaliseTransactions } from './transactions';
 
-/** `POST /api/v1/transactions`: a native agent's XLOG batch, stored whole once valid, 200 once committed. */
+/** `POST /api/v1/transactions`: a native agent's XLOG batch, stored whole once valid, 200 once durable. */
 export async function nativeRoutes(app: FastifyInstance, options: IngestRouteOptions): Promise<void> {
-  const { store } = options;
+  const { writer } = options;
   jsonBodies(app, options.maxBodyBytes);
   const commit = reportOutcomes(app, 'native', options.observer);
 
@@ -17,12 +19,14 @@ export async function nativeRoutes(app: FastifyInstance, options: IngestRouteOpt
     API_PATHS.transactions,
     {
       config: { scope: 'ingest' },
-      schema: { body: TransactionBatchSchema, response: answers(IngestResponseSchema) },
+      schema: { summary: DURABLE_SUMMARY, body: TransactionBatchSchema, response: answers(IngestResponseSchema) },
       schemaErrorFormatter: schemaErrorFormatter('transactions'),
     },
     async (request) => {
       const transactions = normaliseTransactions(request.body);
-      await commit(request, transactions.length, transactions, () => store.insertBatch([], transactions));
+      await commit(request, transactions.length, transactions, () =>
+        writer.write({ spans: [], transactions, payload: () => nativePayload(transactions) })
+      );
       request.log.debug({ transactions: transactions.length }, 'native transactions stored');
       return { spans: 0, transactions: transactions.length };
     }

@@ -3,29 +3,27 @@ import type { FastifyInstance } from 'fastify';
 
 import { deriveTransactions } from '../../derive/transactions';
 import { answers, RAW_BODY } from '../../server/schema';
-import type { Store } from '../../store/store';
 import { rawBodies } from '../body';
-import type { IngestObserver } from '../observer';
-import { reportOutcomes } from '../outcome';
+import { requestPayload } from '../log-payload';
+import { type IngestRouteOptions, reportOutcomes } from '../outcome';
+import { DURABLE_SUMMARY } from '../writer';
 import { convertExportRequest } from './convert';
 import { decodeOtlpRequest, sendOtlpResponse } from './request';
 import { readExportTraceRequest } from './trace-reader';
 
 /**
  * `POST /v1/traces`: OTLP/HTTP protobuf (read straight from the bytes by trace-reader.ts) or JSON
- * (parsed, then converted). The batch is validated whole (400 naming the first
- * bad field, nothing stored) and answered 200 only after the store committed it; 503 with
- * Retry-After when the writer queue is full (OTLP exporters retry on it).
+ * (parsed, then converted). The batch is validated whole (400 naming the first bad field, nothing
+ * stored) and answered 200 only once it is durable (in the ingest log, or committed by the store
+ * without one); 503 with Retry-After when the backlog is full (OTLP exporters retry on it).
  */
-export async function otlpRoutes(
-  app: FastifyInstance,
-  options: { store: Store; maxBodyBytes: number; observer: IngestObserver }
-) {
-  const { store, maxBodyBytes } = options;
+export async function otlpRoutes(app: FastifyInstance, options: IngestRouteOptions) {
+  const { writer, maxBodyBytes } = options;
   rawBodies(app, ['application/x-protobuf', 'application/json']);
   const commit = reportOutcomes(app, 'otlp', options.observer);
 
   const schema = {
+    summary: DURABLE_SUMMARY,
     body: { ...RAW_BODY, description: 'an OTLP ExportTraceServiceRequest, protobuf or JSON, gzip allowed' },
     response: answers(OtlpExportResponseSchema),
   };
@@ -38,7 +36,10 @@ export async function otlpRoutes(
       readExportTraceRequest
     );
     const transactions = deriveTransactions(spans);
-    await commit(request, spans.length, transactions, () => store.insertBatch(spans, transactions));
+    const format = encoding === 'json' ? 'otlp-json' : 'otlp-protobuf';
+    await commit(request, spans.length, transactions, () =>
+      writer.write({ spans, transactions, payload: () => requestPayload(format, request) })
+    );
     request.log.debug(
       {
         spans: spans.length,

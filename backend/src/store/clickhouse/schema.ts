@@ -171,6 +171,15 @@ export const TABLES: TableSpec[] = [
     shardKey: 'cityHash64(check_name)',
   },
   {
+    // How far each backend's ingest log is loaded; the highest position wins (read with max()).
+    name: 'ingest_log_positions',
+    columns: 'log_id String, position UInt64',
+    engine: 'ReplacingMergeTree(position)',
+    partition: 'tuple()',
+    order: 'log_id',
+    shardKey: 'cityHash64(log_id)',
+  },
+  {
     // One row per instance after merges: the newest snapshot by takenAt (see active.ts).
     name: 'active_snapshots',
     columns: 'service String, instance String, taken_at Float64, received_at Float64, requests String',
