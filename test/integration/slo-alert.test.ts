@@ -89,10 +89,19 @@ describe('SLO burn-rate alerts in real Prometheus over real /metrics', () => {
     ]);
     expect(firing.filter((a) => a.labels.slo === 'cart-availability')).toEqual([]);
     // 50 % errors on a 0.1 % budget and 100 % slow on a 1 % budget.
-    const burn = (await prometheus.query('slo:burn_rate{window="5m"}')) as Array<{
-      metric: Record<string, string>;
-      value: [number, string];
-    }>;
+    // Each SLO's rule group runs on its own offset within the interval: the healthy cart's series may
+    // first appear a few seconds after the burning ones paged.
+    const burn = await waitFor(
+      'a 5m burn rate for each of the three SLOs',
+      async () => {
+        const series = (await prometheus.query('slo:burn_rate{window="5m"}')) as Array<{
+          metric: Record<string, string>;
+          value: [number, string];
+        }>;
+        return series.length === 3 ? series : undefined;
+      },
+      30_000
+    );
     const rates = Object.fromEntries(burn.map((s) => [s.metric.slo, Number(s.value[1])]));
     expect(Object.keys(rates).sort()).toEqual(['cart-availability', 'checkout-availability', 'pay-latency']);
     expect(rates['checkout-availability']).toBeCloseTo(500, 6);

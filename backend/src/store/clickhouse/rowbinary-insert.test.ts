@@ -133,6 +133,11 @@ describe('RowBinary inserts', () => {
     );
   });
 
+  it("encodes a cluster's local table with its Distributed table's columns", () => {
+    const row = { log_id: 'backend-a', position: 4096 };
+    expect(encodeRows('ingest_log_positions_local', [row])).toEqual(encodeRows('ingest_log_positions', [row]));
+  });
+
   it('refuses a table the schema lacks and a type it has no encoding for', () => {
     expect(() => encodeRows('nope', [])).toThrow('no table nope in the ClickHouse schema');
     expect(() => tableEncoding('a Array(String)')).toThrow('no RowBinary encoding for ClickHouse type Array(String)');

@@ -54,6 +54,8 @@ export class Loader {
   /** Queries waiting for the loads of what was durable when they arrived (`caughtUp`). */
   private readonly watchers = new Set<{ end: number; done: () => void }>();
   private readonly counts = { loads: 0, loadedItems: 0, failures: 0 };
+  /** The last load failed: the next waits an interval, even for a waiting query, instead of retrying in a tight loop. */
+  private failing = false;
 
   constructor(private readonly options: LoaderOptions) {}
 
@@ -133,6 +135,9 @@ export class Loader {
   }
 
   private nextDelay(): number {
+    if (this.failing) {
+      return this.options.intervalMs ?? DEFAULT_LOAD_INTERVAL_MS;
+    }
     const full = this.waitingItems >= (this.options.loadRows ?? ROW_GROUP_ROWS);
     return full || this.watchers.size > 0 ? 0 : (this.options.intervalMs ?? DEFAULT_LOAD_INTERVAL_MS);
   }
@@ -181,10 +186,12 @@ export class Loader {
     } catch (err) {
       this.waiting = [...group, ...this.waiting];
       this.waitingItems += items;
+      this.failing = true;
       throw err;
     } finally {
       this.loadingEnd = undefined;
     }
+    this.failing = false;
     this.admitted -= items;
     this.loadedEnd = position.end;
     [...this.watchers].filter((watcher) => watcher.end <= position.end).forEach((watcher) => watcher.done());
