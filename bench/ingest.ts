@@ -1,12 +1,15 @@
 /**
  * Durable ingest: OTLP/HTTP protobuf spans per second into a real `osprey serve` (every span
  * counted only after its 200, i.e. after the group commit), against the same transactions written
- * as line protocol to Debian's InfluxDB 1.x in the same run; then bytes on disk per transaction.
+ * as line protocol to Debian's InfluxDB 1.x and the same spans as JSONEachRow inserts into Debian's
+ * ClickHouse in the same run; then bytes on disk per transaction.
  *
  *   npm run bench:ingest            (BENCH_TX, BENCH_SENDERS, BENCH_BATCH_TX, BENCH_SECONDS)
+ *   BENCH_CPU_PROFILE=1 npm run bench:ingest     (+ the server's CPU per span by step, from --cpu-prof)
  *
- * Batches are encoded before the clock starts, so the senders only send. The two peers run one
- * after the other, not at once: on a 2-core machine they would otherwise share the cores.
+ * Batches are encoded before the clock starts, so the senders only send. The peers run one after
+ * the other, not at once: on a 2-core machine they would otherwise share the cores. The profiler
+ * slows the server down, so the spans/s of a profiled run are not the bench's figure.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -15,6 +18,8 @@ import { performance } from 'node:perf_hooks';
 
 import { DuckDBInstance } from '@duckdb/node-api';
 
+import { clickHouseJsonEachRow } from './clickhouse-peer';
+import { profileDirSteps } from './cpu-steps';
 import { startInfluxd } from './influxdb';
 import { type OtlpBatch, ShopRecorder } from './otlp-batches';
 import { cpuSeconds } from './process-cpu';
@@ -28,6 +33,7 @@ const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
 const BATCH_TX = Number(process.env.BENCH_BATCH_TX ?? 170);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const INFLUX_BATCH = 5000;
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE === '1';
 
 function directoryBytes(dir: string): number {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -80,7 +86,12 @@ async function main(): Promise<void> {
     }
 
     const ospreyDir = path.join(scratch, 'osprey');
-    const osprey = await startOsprey(ospreyDir);
+    const profileDir = path.join(scratch, 'profile');
+    const osprey = await startOsprey(
+      ospreyDir,
+      [],
+      CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : undefined
+    );
     let ospreyResult: SendResult;
     let ospreyCpu: number;
     let txStored = 0;
@@ -137,6 +148,8 @@ async function main(): Promise<void> {
       influxBytes = directoryBytes(influx.dir);
     }
 
+    const clickhouse = await clickHouseJsonEachRow(path.join(scratch, 'clickhouse'), batches, SENDERS, SECONDS);
+
     const ospreySpansPerSecond = ospreyResult.items / ospreyResult.seconds;
     const ospreyTxPerSecond = txStored / ospreyResult.seconds;
     const influxTxPerSecond = influxResult.items / influxResult.seconds;
@@ -168,6 +181,17 @@ async function main(): Promise<void> {
       ],
       ['osprey ÷ influxdb (tx per CPU-s)', `${(txStored / ospreyCpu / (influxResult.items / influxCpu)).toFixed(2)}×`],
       [
+        'clickhouse JSONEachRow',
+        `${Math.round(clickhouse.result.items / clickhouse.result.seconds).toLocaleString()} spans/s ` +
+          `(${clickhouse.result.items.toLocaleString()} in ${clickhouse.result.seconds.toFixed(1)} s, ` +
+          `${clickhouse.result.failures.length} failed, ${clickhouse.counted.toLocaleString()} counted back), ` +
+          `${Math.round(clickhouse.result.items / clickhouse.cpuSeconds).toLocaleString()} spans per CPU-second`,
+      ],
+      [
+        'osprey ÷ clickhouse (spans/s)',
+        `${(ospreySpansPerSecond / (clickhouse.result.items / clickhouse.result.seconds)).toFixed(2)}×`,
+      ],
+      [
         'osprey on disk',
         `${(fileBytes / 1e6).toFixed(1)} MB = ${(fileBytes / txStored).toFixed(0)} B/transaction incl. its 3 spans`,
       ],
@@ -178,6 +202,10 @@ async function main(): Promise<void> {
       [
         '  spans table',
         `${(spanTable.bytes / 1e6).toFixed(1)} MB / ${spanTable.rows.toLocaleString()} rows = ${(spanTable.bytes / spanTable.rows).toFixed(1)} B/span`,
+      ],
+      [
+        'clickhouse on disk',
+        `${(clickhouse.diskBytes / 1e6).toFixed(1)} MB = ${(clickhouse.diskBytes / clickhouse.counted).toFixed(1)} B/span (after OPTIMIZE FINAL)`,
       ],
       [
         'influxdb on disk',
@@ -191,7 +219,16 @@ async function main(): Promise<void> {
     for (const [name, value] of rows) {
       console.log(`  ${name.padEnd(26)} ${value}`);
     }
-    for (const failure of [...new Set([...ospreyResult.failures, ...influxResult.failures])].slice(0, 5)) {
+    if (CPU_PROFILE) {
+      // The profile covers the server's whole run (start, ingest, the last load and checkpoint at
+      // stop) on its main thread; the CPU-s above count only the sending, on every thread.
+      console.log('  main-thread CPU per acknowledged span by step, whole server run (profiled)');
+      for (const [step, ms] of [...profileDirSteps(profileDir)].sort((a, b) => b[1] - a[1])) {
+        console.log(`    ${step.padEnd(40)} ${((ms * 1000) / ospreyResult.items).toFixed(2)} µs`);
+      }
+    }
+    const failures = [...ospreyResult.failures, ...influxResult.failures, ...clickhouse.result.failures];
+    for (const failure of [...new Set(failures)].slice(0, 5)) {
       console.log(`  failure: ${failure}`);
     }
   } finally {

@@ -16,8 +16,11 @@ export interface OspreyProcess {
 }
 
 /** BENCH_OSPREY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the server's node only. */
-export async function startOsprey(dataDir: string, extraArgs: string[] = []): Promise<OspreyProcess> {
-  const nodeArgs = (process.env.BENCH_OSPREY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+export async function startOsprey(
+  dataDir: string,
+  extraArgs: string[] = [],
+  nodeArgs = (process.env.BENCH_OSPREY_NODE_ARGS ?? '').split(' ').filter(Boolean)
+): Promise<OspreyProcess> {
   const child = spawn(
     process.execPath,
     [...nodeArgs, CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, ...extraArgs],

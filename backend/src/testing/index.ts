@@ -4,3 +4,5 @@
  */
 export { generateTransactions, seededRandom, webTransaction } from './generate';
 export { startClickHouseServer } from './clickhouse-server';
+export { spanRow } from '../store/clickhouse/rows';
+export { createStatements, TABLES } from '../store/clickhouse/schema';
