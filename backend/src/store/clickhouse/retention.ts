@@ -1,5 +1,6 @@
 import type { RetentionTier } from '../store';
 import type { ClickHouseConnection } from './connection';
+import { localTable } from './schema';
 import { str } from './sql';
 
 const MS_DAY = 86_400_000;
@@ -28,10 +29,9 @@ export async function dropOlderPartitions(
   cutoff: number
 ): Promise<number> {
   const lastDay = Math.floor(cutoff / MS_DAY);
-  const suffix = connection.target.cluster === undefined ? '' : '_local';
   let dropped = 0;
   for (const name of RETENTION_TABLES[tier]) {
-    const table = `${name}${suffix}`;
+    const table = localTable(name, connection.target.cluster);
     const parts = await connection.rows(
       `SELECT partition, sum(rows) AS rows FROM system.parts
        WHERE active AND database = ${str(connection.target.database)} AND table = ${str(table)}

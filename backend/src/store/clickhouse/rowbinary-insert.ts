@@ -1,5 +1,5 @@
 import type { Row } from './connection';
-import { TABLES } from './schema';
+import { tableSpec } from './schema';
 
 /**
  * Rows as RowBinary for inserts, the encoding rowbinary.ts reads (little-endian numbers,
@@ -77,11 +77,10 @@ export function tableEncoding(columns: string): TableEncoding {
 
 const ENCODINGS = new Map<string, TableEncoding>();
 
-/** The encoding of a table, or of a cluster's `<name>_local` table, which has its Distributed table's columns. */
 function encodingOf(table: string): TableEncoding {
   let encoding = ENCODINGS.get(table);
   if (!encoding) {
-    const spec = TABLES.find((t) => t.name === table || `${t.name}_local` === table);
+    const spec = tableSpec(table);
     if (!spec) {
       throw new Error(`no table ${table} in the ClickHouse schema`);
     }

@@ -190,9 +190,22 @@ export const TABLES: TableSpec[] = [
   },
 ];
 
+const LOCAL_SUFFIX = '_local';
+
+/** The MergeTree holding a table's rows on the server a backend talks to: `<name>_local` on a cluster. */
+export function localTable(name: string, cluster: string | undefined): string {
+  return cluster === undefined ? name : `${name}${LOCAL_SUFFIX}`;
+}
+
+/** The spec of a table, by its own name or its cluster-local one (the same columns). */
+export function tableSpec(table: string): TableSpec | undefined {
+  const name = table.endsWith(LOCAL_SUFFIX) ? table.slice(0, -LOCAL_SUFFIX.length) : table;
+  return TABLES.find((t) => t.name === name);
+}
+
 /** The DDL that creates one table: a MergeTree, or its `_local` MergeTree plus a Distributed over the cluster. */
 export function createStatements(table: TableSpec, database: string, cluster: string | undefined): string[] {
-  const local = cluster === undefined ? table.name : `${table.name}_local`;
+  const local = localTable(table.name, cluster);
   const statements = [
     `CREATE TABLE IF NOT EXISTS ${local} (${table.columns})
      ENGINE = ${table.engine} PARTITION BY ${table.partition} ORDER BY (${table.order})`,

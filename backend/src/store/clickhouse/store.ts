@@ -67,7 +67,7 @@ import { ClickHouseConnection, type ClickHouseTarget } from './connection';
 import * as red from './red';
 import { dropOlderPartitions } from './retention';
 import { rowToSpan, spanRow, transactionRow } from './rows';
-import { migrate } from './schema';
+import { localTable, migrate } from './schema';
 import { serviceMap } from './servicemap';
 import { errorTypesFromTransactions } from './errortypes';
 import { summaryFromTransactions } from './summary';
@@ -270,7 +270,7 @@ export class ClickHouseStore implements Store {
    * cluster: read at start, when the other shards may not have their tables yet.
    */
   private positionsTable(): string {
-    return this.connection.target.cluster === undefined ? 'ingest_log_positions' : 'ingest_log_positions_local';
+    return localTable('ingest_log_positions', this.connection.target.cluster);
   }
 
   async loadedLogPosition(logId: string): Promise<number> {

@@ -23,7 +23,11 @@ describe('Loader', () => {
     });
     loader.admit(1);
     loader.add([{ spans: [], transactions: [webTransaction(1, 0, 5, 'ok')], end: 64 }]);
-    await loader.caughtUp(2000);
+    const first = loader.caughtUp(2000);
+    // A second query during the backoff does not start a retry of its own.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = loader.caughtUp(2000);
+    await Promise.all([first, second]);
 
     expect(attempts.map((a) => a.rows)).toEqual([1, 1, 1]);
     expect(attempts.map((a) => a.position)).toEqual(Array(3).fill({ logId: 'test', end: 64 }));

@@ -54,7 +54,7 @@ export class Loader {
   /** Queries waiting for the loads of what was durable when they arrived (`caughtUp`). */
   private readonly watchers = new Set<{ end: number; done: () => void }>();
   private readonly counts = { loads: 0, loadedItems: 0, failures: 0 };
-  /** The last load failed: the next waits an interval, even for a waiting query, instead of retrying in a tight loop. */
+  /** The last load failed: the next waits an interval, whoever asks for it sooner, instead of retrying in a tight loop. */
   private failing = false;
 
   constructor(private readonly options: LoaderOptions) {}
@@ -135,14 +135,12 @@ export class Loader {
   }
 
   private nextDelay(): number {
-    if (this.failing) {
-      return this.options.intervalMs ?? DEFAULT_LOAD_INTERVAL_MS;
-    }
     const full = this.waitingItems >= (this.options.loadRows ?? ROW_GROUP_ROWS);
     return full || this.watchers.size > 0 ? 0 : (this.options.intervalMs ?? DEFAULT_LOAD_INTERVAL_MS);
   }
 
-  private loadSoon(delayMs: number): void {
+  private loadSoon(asked: number): void {
+    const delayMs = this.failing ? Math.max(asked, this.options.intervalMs ?? DEFAULT_LOAD_INTERVAL_MS) : asked;
     if (this.closed || this.loading !== undefined || (this.timer !== undefined && delayMs > 0)) {
       return;
     }
