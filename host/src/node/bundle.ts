@@ -6,6 +6,8 @@
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
+import type { Plugin } from 'esbuild';
+
 import { HOST_PACKAGE_DIR } from './server';
 
 export interface HostBundle {
@@ -16,6 +18,17 @@ export interface HostBundle {
 
 /** Where the preview page is built, and what `npm start` serves. */
 export const PREVIEW_PAGE_DIR = path.join(HOST_PACKAGE_DIR, 'dist', 'web');
+
+/** @grafana/ui's one import that esbuild's `.mjs` interop gets wrong; see src/web/custom-scrollbars.ts. */
+const grafanaUiInterop: Plugin = {
+  name: 'grafana-ui-commonjs-default',
+  setup(build) {
+    const shim = path.join(HOST_PACKAGE_DIR, 'src', 'web', 'custom-scrollbars.ts');
+    build.onResolve({ filter: /^react-custom-scrollbars-2$/ }, (args) =>
+      args.importer.includes(`${path.sep}@grafana${path.sep}ui${path.sep}`) ? { path: shim } : undefined
+    );
+  },
+};
 
 export async function bundleHostPage(entry: string, html: string, outDir: string): Promise<HostBundle> {
   // esbuild is a build tool: required here so that serving a built page (npm start) never loads it.
@@ -34,6 +47,7 @@ export async function bundleHostPage(entry: string, html: string, outDir: string
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file', '.png': 'file' },
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
     logLevel: 'error',
+    plugins: [grafanaUiInterop],
   });
   await copyFile(html, path.join(outDir, 'index.html'));
   const { size } = await stat(path.join(outDir, 'host.js'));

@@ -1,7 +1,7 @@
 /**
  * One panel of the dashboard: an Osprey panel is the built plugin, mounted as Grafana mounts it; a
- * time series panel is drawn by @grafana/ui's TimeSeries (GrafanaTimeSeries.tsx); any other panel
- * Grafana draws itself (bar gauge, table, node graph, …) is not imitated: it shows its query, as the
+ * time series panel is drawn by @grafana/ui's TimeSeries (GrafanaTimeSeries.tsx), a table by its Table
+ * (GrafanaTable.tsx); any other panel Grafana draws itself (bar gauge, stat, node graph, …) is not imitated: it shows its query, as the
  * datasource reads it with the current variables, and what the query answered.
  */
 import { css } from '@emotion/css';
@@ -23,6 +23,7 @@ import { type ReactElement, useEffect, useState } from 'react';
 import { hostedPanel } from '../web/panel';
 import { loadPlugin, templateSrv, type DataSourceLike } from '../web/runtime';
 import { DATASOURCE_UID, INSTALL_LINK } from './catalog';
+import { drawnAsTable, GrafanaTable } from './GrafanaTable';
 import { drawnAsTimeSeries, GrafanaTimeSeries } from './GrafanaTimeSeries';
 import { usePanelData } from './panel-data';
 
@@ -58,6 +59,13 @@ export function PanelCell(props: PanelCellProps): ReactElement {
     return (
       <PanelChrome title={title} width={props.width} height={props.height} loadingState={data.state}>
         {(width, height) => <GrafanaTimeSeries panel={panel} data={data} width={width} height={height} />}
+      </PanelChrome>
+    );
+  }
+  if (ours && drawnAsTable(panel)) {
+    return (
+      <PanelChrome title={title} width={props.width} height={props.height} loadingState={data.state}>
+        {(width, height) => <GrafanaTable panel={panel} data={data} width={width} height={height} />}
       </PanelChrome>
     );
   }

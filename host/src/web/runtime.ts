@@ -24,7 +24,7 @@ import * as rxjsOperators from 'rxjs/operators';
 import { AmdLoader } from './amd';
 import { HostBackendSrv } from './backend-srv';
 import { HostDataSourceSrv } from './datasource-srv';
-import { registerOptionEditors } from './editors';
+import { registerFieldConfigs, registerOptionEditors } from './editors';
 import { HostTemplateSrv } from './template-srv';
 
 /** What Grafana's SystemJS registry exposes to plugins under these names (the create-plugin externals we have installed). */
@@ -45,6 +45,7 @@ const shared: Record<string, unknown> = {
 };
 
 registerOptionEditors();
+registerFieldConfigs();
 export const templateSrv = new HostTemplateSrv();
 setBackendSrv(new HostBackendSrv());
 setTemplateSrv(templateSrv);
