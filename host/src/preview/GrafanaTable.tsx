@@ -9,8 +9,7 @@ import { type Panel, type TableCellHeight, type TableSortByFieldState } from '@g
 import { Table, useTheme2 } from '@grafana/ui';
 import type { ReactElement } from 'react';
 
-import { templateSrv } from '../web/runtime';
-import { type CorePanelProps, dashboardFieldConfig, withFieldConfig } from './dashboard-fields';
+import { type CorePanelProps, dashboardFieldConfig, replaceVariables, withFieldConfig } from './dashboard-fields';
 
 /** Whether this preview draws the panel with @grafana/ui's Table. */
 export function drawnAsTable(panel: Panel): boolean {
@@ -26,7 +25,8 @@ interface TableOptions {
 
 export function GrafanaTable({ panel, data, width, height }: CorePanelProps): ReactElement {
   const theme = useTheme2();
-  const series = withFieldConfig(panel, data.series, theme);
+  const fieldConfig = dashboardFieldConfig(panel);
+  const series = withFieldConfig(fieldConfig, data.series, theme);
   const options = (panel.options ?? {}) as TableOptions;
   const frame = series[options.frameIndex ?? 0] ?? series[0];
   if (!frame) {
@@ -41,8 +41,8 @@ export function GrafanaTable({ panel, data, width, height }: CorePanelProps): Re
       cellHeight={options.cellHeight}
       initialSortBy={options.sortBy}
       timeRange={data.timeRange}
-      fieldConfig={dashboardFieldConfig(panel)}
-      replaceVariables={(v) => templateSrv.replace(v)}
+      fieldConfig={fieldConfig}
+      replaceVariables={replaceVariables}
     />
   );
 }

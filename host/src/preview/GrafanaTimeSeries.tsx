@@ -11,7 +11,7 @@ import type { ReactElement } from 'react';
 // Grafana's own stylesheet carries uPlot's, which TimeSeries' plot and legend layout rely on.
 import 'uplot/dist/uPlot.min.css';
 
-import { type CorePanelProps, withFieldConfig } from './dashboard-fields';
+import { type CorePanelProps, dashboardFieldConfig, withFieldConfig } from './dashboard-fields';
 
 /** Whether this preview draws the panel with @grafana/ui's TimeSeries. */
 export function drawnAsTimeSeries(panel: Panel): boolean {
@@ -29,7 +29,7 @@ export function GrafanaTimeSeries({ panel, data, width, height }: CorePanelProps
       config: { color: { mode: FieldColorModeId.PaletteClassic }, ...f.config },
     })),
   }));
-  const series = withFieldConfig(panel, coloured, theme);
+  const series = withFieldConfig(dashboardFieldConfig(panel), coloured, theme);
   if (series.length === 0) {
     return <div>{data.state === LoadingState.Loading ? 'Waiting for the query…' : 'No data'}</div>;
   }

@@ -1,8 +1,9 @@
 /**
  * One panel of the dashboard: an Osprey panel is the built plugin, mounted as Grafana mounts it; a
  * time series panel is drawn by @grafana/ui's TimeSeries (GrafanaTimeSeries.tsx), a table by its Table
- * (GrafanaTable.tsx); any other panel Grafana draws itself (bar gauge, stat, node graph, …) is not imitated: it shows its query, as the
- * datasource reads it with the current variables, and what the query answered.
+ * (GrafanaTable.tsx); any other panel Grafana draws itself (bar gauge, stat, node graph, …) is not
+ * imitated: it shows its query, as the datasource reads it with the current variables, and what the
+ * query answered.
  */
 import { css } from '@emotion/css';
 import {
@@ -18,11 +19,12 @@ import {
 import { type Panel, VariableFormatID } from '@grafana/schema';
 import { PanelChrome, TextLink, useStyles2, useTheme2 } from '@grafana/ui';
 import { cloneDeep, merge, omit as lodashOmit } from 'lodash';
-import { type ReactElement, useEffect, useState } from 'react';
+import { type ComponentType, type ReactElement, useEffect, useState } from 'react';
 
 import { hostedPanel } from '../web/panel';
 import { loadPlugin, templateSrv, type DataSourceLike } from '../web/runtime';
 import { DATASOURCE_UID, INSTALL_LINK } from './catalog';
+import { type CorePanelProps } from './dashboard-fields';
 import { drawnAsTable, GrafanaTable } from './GrafanaTable';
 import { drawnAsTimeSeries, GrafanaTimeSeries } from './GrafanaTimeSeries';
 import { usePanelData } from './panel-data';
@@ -55,27 +57,26 @@ export function PanelCell(props: PanelCellProps): ReactElement {
   if (props.moduleUrl) {
     return <OspreyPanel {...props} title={title} data={data} moduleUrl={props.moduleUrl} />;
   }
-  if (ours && drawnAsTimeSeries(panel)) {
-    return (
-      <PanelChrome title={title} width={props.width} height={props.height} loadingState={data.state}>
-        {(width, height) => <GrafanaTimeSeries panel={panel} data={data} width={width} height={height} />}
-      </PanelChrome>
-    );
-  }
-  if (ours && drawnAsTable(panel)) {
-    return (
-      <PanelChrome title={title} width={props.width} height={props.height} loadingState={data.state}>
-        {(width, height) => <GrafanaTable panel={panel} data={data} width={width} height={height} />}
-      </PanelChrome>
-    );
-  }
+  const Drawn = ours ? coreDrawing(panel) : undefined;
   return (
     <PanelChrome title={title} width={props.width} height={props.height} loadingState={data.state}>
-      {() => (
-        <ForeignPanel panel={panel} data={ours ? data : undefined} source={source} targets={targets} ds={props.ds} />
-      )}
+      {(width, height) =>
+        Drawn ? (
+          <Drawn panel={panel} data={data} width={width} height={height} />
+        ) : (
+          <ForeignPanel panel={panel} data={ours ? data : undefined} source={source} targets={targets} ds={props.ds} />
+        )
+      }
     </PanelChrome>
   );
+}
+
+/** The @grafana/ui component this preview draws a Grafana core panel with, where it draws one. */
+function coreDrawing(panel: Panel): ComponentType<CorePanelProps> | undefined {
+  if (drawnAsTimeSeries(panel)) {
+    return GrafanaTimeSeries;
+  }
+  return drawnAsTable(panel) ? GrafanaTable : undefined;
 }
 
 function OspreyPanel(props: PanelCellProps & { title: string; data: PanelData; moduleUrl: string }): ReactElement {

@@ -18,6 +18,9 @@ export interface CorePanelProps {
   height: number;
 }
 
+/** Variables in field config (display names, links) read as the dashboard's template service reads them. */
+export const replaceVariables = (value: string): string => templateSrv.replace(value);
+
 export function dashboardFieldConfig(panel: Panel): FieldConfigSource {
   return {
     defaults: panel.fieldConfig?.defaults ?? {},
@@ -25,11 +28,15 @@ export function dashboardFieldConfig(panel: Panel): FieldConfigSource {
   } as FieldConfigSource;
 }
 
-export function withFieldConfig(panel: Panel, frames: DataFrame[], theme: GrafanaTheme2): DataFrame[] {
+export function withFieldConfig(
+  fieldConfig: FieldConfigSource,
+  frames: DataFrame[],
+  theme: GrafanaTheme2
+): DataFrame[] {
   return applyFieldOverrides({
     data: frames,
-    fieldConfig: dashboardFieldConfig(panel),
-    replaceVariables: (v) => templateSrv.replace(v),
+    fieldConfig,
+    replaceVariables,
     theme,
     timeZone: 'browser',
   });
