@@ -26,6 +26,8 @@ const esModules = [
 ];
 const moduleNameMapper = {
   '^@osprey/model$': '<rootDir>/model/src/index.ts',
+  '^@osprey/plugin-kit$': '<rootDir>/plugin-kit/src/index.ts',
+  '^@osprey/plugin-kit/testing$': '<rootDir>/plugin-kit/src/testing/fake-backend.ts',
   '^@osprey/host$': '<rootDir>/host/src/node/index.ts',
 };
 
@@ -47,7 +49,7 @@ module.exports = {
       setupFiles: ['<rootDir>/test/jest/polyfills.js'],
       setupFilesAfterEnv: ['<rootDir>/test/jest/setup-dom.ts'],
       transformIgnorePatterns: [`node_modules/(?!(${esModules.join('|')})/)`],
-      testMatch: ['<rootDir>/{datasource,panels/*,app}/src/**/*.test.{ts,tsx}'],
+      testMatch: ['<rootDir>/{plugin-kit,datasource,panels/*,app}/src/**/*.test.{ts,tsx}'],
     },
     {
       displayName: 'integration',

@@ -141,7 +141,10 @@ function pluginConfig({ dir, out }: PluginBuild, production: boolean): Configura
     ],
     resolve: {
       extensions: ['.js', '.jsx', '.ts', '.tsx'],
-      alias: { '@osprey/model$': path.join(ROOT, 'model/src/index.ts') },
+      alias: {
+        '@osprey/model$': path.join(ROOT, 'model/src/index.ts'),
+        '@osprey/plugin-kit$': path.join(ROOT, 'plugin-kit/src/index.ts'),
+      },
     },
     performance: { hints: false },
   };

@@ -4,7 +4,7 @@ import { Alert, Badge, LoadingPlaceholder, Stack, Text, TextLink, useStyles2 } f
 import { PLUGIN_IDS } from '@osprey/model';
 import { useEffect, useState } from 'react';
 
-import type { BackendStatus } from '../../datasource/src/client';
+import type { BackendStatus } from '@osprey/plugin-kit';
 import { backendStatus, describeGrafanaError, findOspreyDataSource } from './grafana-api';
 import { CONFIG_PAGE_URL, DASHBOARDS, DATASOURCE_UID } from './settings';
 

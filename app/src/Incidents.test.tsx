@@ -2,7 +2,7 @@ import { setBackendSrv } from '@grafana/runtime';
 import type { Incident } from '@osprey/model';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 
-import { FakeBackend } from '../../datasource/src/testing/fake-backend';
+import { FakeBackend } from '@osprey/plugin-kit/testing';
 import { pageOf } from './AppRoot';
 import { Incidents } from './Incidents';
 import { BACKEND_ROUTE } from './settings';

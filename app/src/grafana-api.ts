@@ -7,8 +7,12 @@ import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { PLUGIN_IDS } from '@osprey/model';
 import { lastValueFrom } from 'rxjs';
 
-import { backendStatus as readBackendStatus, type BackendStatus, OspreyClient } from '../../datasource/src/client';
-import { DEFAULT_TIMEOUT_SECONDS } from '../../datasource/src/types';
+import {
+  backendStatus as readBackendStatus,
+  type BackendStatus,
+  DEFAULT_TIMEOUT_SECONDS,
+  OspreyClient,
+} from '@osprey/plugin-kit';
 import {
   type AlertRuleGroup,
   type BundledGroup,

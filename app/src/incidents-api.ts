@@ -2,9 +2,7 @@
 import { INCIDENT_API_PATH, type Incident, type IncidentCreate } from '@osprey/model';
 import { lastValueFrom } from 'rxjs';
 
-import { OspreyClient } from '../../datasource/src/client';
-import { describeFetchError } from '../../datasource/src/errors';
-import { DEFAULT_TIMEOUT_SECONDS } from '../../datasource/src/types';
+import { DEFAULT_TIMEOUT_SECONDS, describeFetchError, OspreyClient } from '@osprey/plugin-kit';
 import { BACKEND_ROUTE } from './settings';
 
 const client = () => new OspreyClient(BACKEND_ROUTE, DEFAULT_TIMEOUT_SECONDS * 1000);

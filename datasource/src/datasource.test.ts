@@ -2,7 +2,7 @@ import { createDataFrame } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
 
 import { OspreyDataSource } from './datasource';
-import { describeFetchError, expectShape, TimeoutError } from './errors';
+import { describeFetchError, expectShape, TimeoutError } from '@osprey/plugin-kit';
 import { threadDumpListToFrame } from './jvm/frames';
 import { TEST_SETTINGS } from './testing/query-request';
 import { normaliseQuery, type OspreyQuery } from './types';

@@ -23,8 +23,13 @@ import {
 import { catchError, defer, lastValueFrom, map, merge, type Observable, of } from 'rxjs';
 
 import { errorBurstEvents } from './annotations';
-import { backendStatus, describeBackendStatus, OspreyClient } from './client';
-import { describeFetchError } from './errors';
+import {
+  backendStatus,
+  DEFAULT_TIMEOUT_SECONDS,
+  describeBackendStatus,
+  describeFetchError,
+  OspreyClient,
+} from '@osprey/plugin-kit';
 import { snapshotOptionText } from './hosts/frames';
 import { threadDumpEvents } from './jvm/frames';
 import { ADHOC_KEYS, adhocFilters } from './params';
@@ -46,7 +51,7 @@ import { summary } from './queries/summary';
 import { trace } from './queries/trace';
 import { liveXlog, xlog } from './queries/xlog';
 import { interpolateQuery } from './template';
-import { DEFAULT_QUERY, DEFAULT_TIMEOUT_SECONDS, ROUTE_PATH, type OspreyOptions, type OspreyQuery } from './types';
+import { DEFAULT_QUERY, ROUTE_PATH, type OspreyOptions, type OspreyQuery } from './types';
 import { OspreyVariableSupport } from './variables';
 
 /** How long `requestCapture` waits for an agent to fulfil a request, and how often it asks. */

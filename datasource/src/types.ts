@@ -34,7 +34,5 @@ export const DEFAULT_QUERY: Partial<OspreyQuery> = {
   errorsOnly: false,
 };
 
-export const DEFAULT_TIMEOUT_SECONDS = 30;
-
 /** Path below the datasource's proxy URL that plugin.json's route forwards to the backend. */
 export const ROUTE_PATH = 'osprey';

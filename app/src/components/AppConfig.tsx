@@ -15,7 +15,7 @@ import {
 } from '@grafana/ui';
 import { type ChangeEvent, type FormEvent, useState } from 'react';
 
-import { describeBackendStatus } from '../../../datasource/src/client';
+import { describeBackendStatus } from '@osprey/plugin-kit';
 import { BUNDLED_SUMMARY } from '../alert-rules';
 import {
   backendStatus,

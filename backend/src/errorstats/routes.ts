@@ -5,12 +5,10 @@ import {
   ErrorTypesResponseSchema,
   MAX_ERROR_TYPES_STEPS,
 } from '@osprey/model';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 
 import { bad } from '../query/params';
-import { checkStatisticsWindow } from '../query/statistics-window';
-import { answers } from '../server/schema';
+import { statisticsRoute } from '../query/statistics-window';
 import type { Store } from '../store/store';
 import { defaultErrorStep } from './answer';
 
@@ -21,21 +19,12 @@ import { defaultErrorStep } from './answer';
  * Needs the read scope.
  */
 export async function errorTypesRoutes(fastify: FastifyInstance, options: { store: Store }): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.get(
-    API_PATHS.errorTypes,
-    {
-      config: { scope: 'read' },
-      schema: { querystring: ErrorTypesQuerySchema, response: answers(ErrorTypesResponseSchema) },
-    },
-    async (request) => {
-      const query = request.query;
-      checkStatisticsWindow(query);
-      const step = query.step ?? defaultErrorStep(query.from, query.to);
-      if ((query.to - query.from) / step > MAX_ERROR_TYPES_STEPS) {
-        throw bad('step', `gives more than ${MAX_ERROR_TYPES_STEPS} steps over the window; make it larger`);
-      }
-      return options.store.errorTypes({ ...query, step, limit: query.limit ?? DEFAULT_ERROR_TYPES_LIMIT });
+  const schemas = { querystring: ErrorTypesQuerySchema, response: ErrorTypesResponseSchema };
+  statisticsRoute(fastify, API_PATHS.errorTypes, schemas, async (query) => {
+    const step = query.step ?? defaultErrorStep(query.from, query.to);
+    if ((query.to - query.from) / step > MAX_ERROR_TYPES_STEPS) {
+      throw bad('step', `gives more than ${MAX_ERROR_TYPES_STEPS} steps over the window; make it larger`);
     }
-  );
+    return options.store.errorTypes({ ...query, step, limit: query.limit ?? DEFAULT_ERROR_TYPES_LIMIT });
+  });
 }

@@ -8,6 +8,7 @@ import {
   JvmIdParamsSchema,
   JvmInstancesResponseSchema,
   JvmLatestQuerySchema,
+  type JvmListQuery,
   JvmListQuerySchema,
   type JvmRequest,
   JvmRequestCreateSchema,
@@ -19,6 +20,7 @@ import {
   JvmReadParamsSchema,
   JvmTargetQuerySchema,
   type Static,
+  type TSchema,
   type JvmRequestKind,
   ThreadDumpCreatedSchema,
   ThreadDumpDiffSchema,
@@ -99,6 +101,12 @@ function found<T>(value: T | undefined, what: string, id: string): T {
   return value;
 }
 
+/** An upload's stored columns: a new id, when it arrived, and when it was taken (arrival if it does not say). */
+function received(service: string, instance: string, takenAt?: number) {
+  const receivedAt = Date.now();
+  return { id: sortableId(receivedAt), service, instance, takenAt: takenAt ?? receivedAt, receivedAt };
+}
+
 /** Uploads: the body is kept byte for byte, so both types arrive as a Buffer (gzip allowed). */
 async function uploadRoutes(fastify: FastifyInstance, options: Options): Promise<void> {
   const { store, maxBodyBytes } = options;
@@ -114,16 +122,11 @@ async function uploadRoutes(fastify: FastifyInstance, options: Options): Promise
     const { service, instance } = request.query;
     const raw = inflate(request, request.body as unknown as Buffer, maxBodyBytes);
     const analysed = parseBody(() => analyzeThreadDump(parseThreadDump(raw.toString('utf8'))));
-    const receivedAt = Date.now();
-    const takenAt = analysed.takenAt ?? receivedAt;
-    const id = sortableId(receivedAt);
+    const row = received(service, instance, analysed.takenAt);
+    const { id, takenAt } = row;
     await commit(request, 1, [], () =>
       store.insertThreadDump({
-        id,
-        service,
-        instance,
-        takenAt,
-        receivedAt,
+        ...row,
         dump: { ...analysed, service, instance, takenAt },
         raw,
         contentType: request.headers['content-type'] ?? 'text/plain',
@@ -138,16 +141,11 @@ async function uploadRoutes(fastify: FastifyInstance, options: Options): Promise
     const { service, instance } = request.query;
     const raw = inflate(request, request.body as unknown as Buffer, maxBodyBytes);
     const histogram = parseBody(() => parseClassHistogram(raw.toString('utf8')));
-    const receivedAt = Date.now();
-    const takenAt = histogram.takenAt ?? receivedAt;
-    const id = sortableId(receivedAt);
+    const row = received(service, instance, histogram.takenAt);
+    const { id, takenAt } = row;
     await commit(request, 1, [], () =>
       store.insertHeapHistogram({
-        id,
-        service,
-        instance,
-        takenAt,
-        receivedAt,
+        ...row,
         histogram: { ...histogram, service, instance, takenAt },
         raw,
       })
@@ -158,93 +156,101 @@ async function uploadRoutes(fastify: FastifyInstance, options: Options): Promise
   });
 }
 
+/** One kind of JVM capture as the read routes serve it: its reads from the store, its diff. */
+interface CaptureReads<L, T, D> {
+  /** Its path in JVM_API_PATHS, and its list answer's key. */
+  kind: CaptureKind;
+  responses: { list: TSchema; one: TSchema; diff: TSchema };
+  list: (query: JvmListQuery) => Promise<L[]>;
+  one: (id: string) => Promise<T | undefined>;
+  /** The capture as uploaded, where the store keeps it. */
+  raw?: (id: string) => Promise<{ body: Uint8Array; contentType: string; format: 'text' | 'json' } | undefined>;
+  latest: (service: string, instance: string) => Promise<string | undefined>;
+  diff: (older: T, newer: T) => D;
+}
+
+type CaptureKind = 'threadDumps' | 'heapHistograms';
+
+/** What the 404s call each kind. */
+const CAPTURE_NAMES: Record<CaptureKind, string> = { threadDumps: 'thread dump', heapHistograms: 'heap histogram' };
+
+const READ = { scope: 'read' } as const;
+const ONE = { params: JvmReadParamsSchema, querystring: JvmLatestQuerySchema };
+
+/** The list of a capture kind, one capture by id or `latest` (and its raw body), and the diff of two. */
+function captureReadRoutes<L, T, D>(fastify: FastifyInstance, c: CaptureReads<L, T, D>): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const base = JVM_API_PATHS[c.kind];
+  const what = CAPTURE_NAMES[c.kind];
+  app.get(
+    base,
+    { config: READ, schema: { querystring: JvmListQuerySchema, response: answers(c.responses.list) } },
+    async (request) => ({ [c.kind]: await c.list(checkListQuery(request.query)) })
+  );
+  app.get(`${base}/:id`, { config: READ, schema: { ...ONE, response: answers(c.responses.one) } }, async (request) => {
+    const id = await resolveId(request.params.id, request.query, c.latest, what);
+    return found(await c.one(id), what, id);
+  });
+  const { raw } = c;
+  if (raw) {
+    app.get(
+      `${base}/:id/raw`,
+      {
+        config: READ,
+        schema: {
+          ...ONE,
+          produces: ['text/plain', 'application/json'],
+          response: answers({ ...RAW_BODY, description: `the ${what} as uploaded` } as never),
+        },
+      },
+      async (request, reply) => {
+        const id = await resolveId(request.params.id, request.query, c.latest, what);
+        const { body, contentType, format } = found(await raw(id), what, id);
+        const file = `${what.replace(' ', '')}-${id}.${format === 'json' ? 'json' : 'txt'}`;
+        return reply
+          .header('content-type', contentType)
+          .header('content-disposition', `attachment; filename="${file}"`)
+          .send(Buffer.from(body));
+      }
+    );
+  }
+  app.get(
+    `${base}/:a/diff/:b`,
+    { config: READ, schema: { params: JvmDiffParamsSchema, response: answers(c.responses.diff) } },
+    async (request) => {
+      const { a, b } = request.params;
+      const [older, newer] = await Promise.all([c.one(a), c.one(b)]);
+      return c.diff(found(older, what, a), found(newer, what, b));
+    }
+  );
+}
+
 /** Reading dumps and histograms: lists, one, `latest`, raw body, diffs. */
 async function readRoutes(fastify: FastifyInstance, options: Options): Promise<void> {
   const { store } = options;
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const config = { scope: 'read' } as const;
-  const latestDump = (service: string, instance: string) => store.latestThreadDumpId(service, instance);
-  const latestHistogram = (service: string, instance: string) => store.latestHeapHistogramId(service, instance);
-  const list = { querystring: JvmListQuerySchema };
-  const one = { params: JvmReadParamsSchema, querystring: JvmLatestQuerySchema };
-  const diff = { params: JvmDiffParamsSchema };
-
-  app.get(
-    JVM_API_PATHS.threadDumps,
-    { config, schema: { ...list, response: answers(ThreadDumpListResponseSchema) } },
-    async (request) => ({ threadDumps: await store.threadDumps(checkListQuery(request.query)) })
-  );
-
-  app.get(
-    `${JVM_API_PATHS.threadDumps}/:id`,
-    { config, schema: { ...one, response: answers(ThreadDumpResponseSchema) } },
-    async (request) => {
-      const id = await resolveId(request.params.id, request.query, latestDump, 'thread dump');
-      return found(await store.threadDump(id), 'thread dump', id);
-    }
-  );
-
-  app.get(
-    `${JVM_API_PATHS.threadDumps}/:id/raw`,
-    {
-      config,
-      schema: {
-        ...one,
-        produces: ['text/plain', 'application/json'],
-        response: answers({ ...RAW_BODY, description: 'the dump as uploaded' } as never),
-      },
-    },
-    async (request, reply) => {
-      const id = await resolveId(request.params.id, request.query, latestDump, 'thread dump');
-      const raw = found(await store.threadDumpRaw(id), 'thread dump', id);
-      return reply
-        .header('content-type', raw.contentType)
-        .header(
-          'content-disposition',
-          `attachment; filename="threaddump-${id}.${raw.format === 'json' ? 'json' : 'txt'}"`
-        )
-        .send(Buffer.from(raw.body));
-    }
-  );
-
-  app.get(
-    `${JVM_API_PATHS.threadDumps}/:a/diff/:b`,
-    { config, schema: { ...diff, response: answers(ThreadDumpDiffSchema) } },
-    async (request) => {
-      const { a, b } = request.params;
-      const [older, newer] = await Promise.all([store.threadDump(a), store.threadDump(b)]);
-      return diffThreadDumps(found(older, 'thread dump', a), found(newer, 'thread dump', b));
-    }
-  );
-
-  app.get(
-    JVM_API_PATHS.heapHistograms,
-    { config, schema: { ...list, response: answers(HeapHistogramListResponseSchema) } },
-    async (request) => ({ heapHistograms: await store.heapHistograms(checkListQuery(request.query)) })
-  );
-
-  app.get(
-    `${JVM_API_PATHS.heapHistograms}/:id`,
-    { config, schema: { ...one, response: answers(HeapHistogramResponseSchema) } },
-    async (request) => {
-      const id = await resolveId(request.params.id, request.query, latestHistogram, 'heap histogram');
-      return found(await store.heapHistogram(id), 'heap histogram', id);
-    }
-  );
-
-  app.get(
-    `${JVM_API_PATHS.heapHistograms}/:a/diff/:b`,
-    { config, schema: { ...diff, response: answers(HistogramDiffSchema) } },
-    async (request) => {
-      const { a, b } = request.params;
-      const [older, newer] = await Promise.all([store.heapHistogram(a), store.heapHistogram(b)]);
-      return diffHistograms(found(older, 'heap histogram', a), found(newer, 'heap histogram', b));
-    }
-  );
-
-  app.get(
+  captureReadRoutes(fastify, {
+    kind: 'threadDumps',
+    responses: { list: ThreadDumpListResponseSchema, one: ThreadDumpResponseSchema, diff: ThreadDumpDiffSchema },
+    list: (query) => store.threadDumps(query),
+    one: (id) => store.threadDump(id),
+    raw: (id) => store.threadDumpRaw(id),
+    latest: (service, instance) => store.latestThreadDumpId(service, instance),
+    diff: diffThreadDumps,
+  });
+  captureReadRoutes(fastify, {
+    kind: 'heapHistograms',
+    responses: { list: HeapHistogramListResponseSchema, one: HeapHistogramResponseSchema, diff: HistogramDiffSchema },
+    list: (query) => store.heapHistograms(query),
+    one: (id) => store.heapHistogram(id),
+    latest: (service, instance) => store.latestHeapHistogramId(service, instance),
+    diff: diffHistograms,
+  });
+  fastify.withTypeProvider<TypeBoxTypeProvider>().get(
     JVM_API_PATHS.instances,
-    { config, schema: { querystring: JvmServiceFilterQuerySchema, response: answers(JvmInstancesResponseSchema) } },
+    {
+      config: READ,
+      schema: { querystring: JvmServiceFilterQuerySchema, response: answers(JvmInstancesResponseSchema) },
+    },
     async (request) => ({ instances: await store.jvmInstances(request.query.service) })
   );
 }

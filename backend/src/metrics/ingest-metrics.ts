@@ -38,36 +38,32 @@ class RegistryMetrics {
       enableExemplars: this.exemplars,
       registers,
     });
-    this.transactions = new Counter({
-      name: 'osprey_transactions_total',
-      help: 'Transactions committed, by service and endpoint.',
-      labelNames: ['service', 'endpoint'],
-      registers,
-    });
-    this.errors = new Counter({
-      name: 'osprey_transaction_errors_total',
-      help: 'Transactions committed with status error, by service and endpoint.',
-      labelNames: ['service', 'endpoint'],
-      registers,
-    });
-    this.items = new Counter({
-      name: 'osprey_ingest_received_items_total',
-      help: 'Items (spans, transactions, dumps) in committed batches, by ingest source.',
-      labelNames: ['source'],
-      registers,
-    });
-    this.rejectedBatches = new Counter({
-      name: 'osprey_ingest_rejected_batches_total',
-      help: 'Batches refused whole, by ingest source and HTTP status.',
-      labelNames: ['source', 'status'],
-      registers,
-    });
-    this.rejectedItems = new Counter({
-      name: 'osprey_ingest_rejected_items_total',
-      help: 'Items (spans, transactions) in batches refused whole, by ingest source and HTTP status; 0 when the body could not be decoded.',
-      labelNames: ['source', 'status'],
-      registers,
-    });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Counter<L>({ name, help, labelNames, registers });
+    this.transactions = counter('osprey_transactions_total', 'Transactions committed, by service and endpoint.', [
+      'service',
+      'endpoint',
+    ]);
+    this.errors = counter(
+      'osprey_transaction_errors_total',
+      'Transactions committed with status error, by service and endpoint.',
+      ['service', 'endpoint']
+    );
+    this.items = counter(
+      'osprey_ingest_received_items_total',
+      'Items (spans, transactions, dumps) in committed batches, by ingest source.',
+      ['source']
+    );
+    this.rejectedBatches = counter(
+      'osprey_ingest_rejected_batches_total',
+      'Batches refused whole, by ingest source and HTTP status.',
+      ['source', 'status']
+    );
+    this.rejectedItems = counter(
+      'osprey_ingest_rejected_items_total',
+      'Items (spans, transactions) in batches refused whole, by ingest source and HTTP status; 0 when the body could not be decoded.',
+      ['source', 'status']
+    );
     this.commit = new Histogram({
       name: 'osprey_ingest_commit_seconds',
       help: 'Time from handing a batch to the store to its durable commit, by ingest source.',

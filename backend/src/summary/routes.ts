@@ -5,11 +5,9 @@ import {
   SummaryQuerySchema,
   SummaryResponseSchema,
 } from '@osprey/model';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 
-import { checkStatisticsWindow } from '../query/statistics-window';
-import { answers } from '../server/schema';
+import { statisticsRoute } from '../query/statistics-window';
 import type { Store } from '../store/store';
 
 /**
@@ -19,23 +17,14 @@ import type { Store } from '../store/store';
  * read scope.
  */
 export async function summaryRoutes(fastify: FastifyInstance, options: { store: Store }): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.get(
-    API_PATHS.summary,
-    {
-      config: { scope: 'read' },
-      schema: { querystring: SummaryQuerySchema, response: answers(SummaryResponseSchema) },
-    },
-    async (request) => {
-      const query = request.query;
-      checkStatisticsWindow(query);
-      return options.store.summary({
-        ...query,
-        groupBy: query.groupBy ?? 'endpoint',
-        apdexT: query.apdexT ?? DEFAULT_APDEX_T_MS,
-        sort: query.sort ?? 'count',
-        limit: query.limit ?? DEFAULT_SUMMARY_LIMIT,
-      });
-    }
+  const schemas = { querystring: SummaryQuerySchema, response: SummaryResponseSchema };
+  statisticsRoute(fastify, API_PATHS.summary, schemas, (query) =>
+    options.store.summary({
+      ...query,
+      groupBy: query.groupBy ?? 'endpoint',
+      apdexT: query.apdexT ?? DEFAULT_APDEX_T_MS,
+      sort: query.sort ?? 'count',
+      limit: query.limit ?? DEFAULT_SUMMARY_LIMIT,
+    })
   );
 }

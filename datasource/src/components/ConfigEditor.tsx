@@ -2,7 +2,9 @@ import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { InlineField, Input, SecretInput, Stack, Text } from '@grafana/ui';
 import type { ChangeEvent } from 'react';
 
-import { DEFAULT_TIMEOUT_SECONDS, type OspreyOptions, type OspreySecureOptions } from '../types';
+import { DEFAULT_TIMEOUT_SECONDS } from '@osprey/plugin-kit';
+
+import type { OspreyOptions, OspreySecureOptions } from '../types';
 import { positiveNumber } from './QueryFields';
 
 type Props = DataSourcePluginOptionsEditorProps<OspreyOptions, OspreySecureOptions>;

@@ -1,10 +1,13 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 
+import { QUERY_TYPES, type QueryField } from '@osprey/model';
+
 import { OspreyDataSource } from '../datasource';
 import { TEST_SETTINGS } from '../testing/query-request';
 import type { OspreyQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
-import { positiveNumber } from './QueryFields';
+import { CHOICES, INPUTS, NAMES, SWITCHES } from './field-specs';
+import { inputId, positiveNumber } from './QueryFields';
 
 const datasource = new OspreyDataSource(TEST_SETTINGS);
 
@@ -76,6 +79,12 @@ describe('QueryEditor', () => {
     fireEvent.click(screen.getAllByRole('switch')[0]);
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ errorsOnly: true }));
     expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('saves a switch turned off as absent', async () => {
+    const { onChange } = await setup({ errorsOnly: true });
+    fireEvent.click(screen.getAllByRole('switch')[0]);
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ errorsOnly: undefined }));
   });
 
   it('clears min elapsed when the field is emptied', async () => {
@@ -254,5 +263,21 @@ describe('positiveNumber', () => {
     ['abc', undefined],
   ])('%p → %p', (text, value) => {
     expect(positiveNumber(text)).toBe(value);
+  });
+});
+
+describe('the editor has an input for every field a query type reads', () => {
+  // Set by the XLOG panel (a box's top), by exemplar links, and a RED option without an input yet.
+  const NO_INPUT: readonly QueryField[] = ['maxElapsed', 'query', 'redBand'];
+  const withInput = new Set<string>([...Object.keys({ ...INPUTS, ...SWITCHES, ...CHOICES, ...NAMES }), 'redMetrics']);
+  it.each(Object.entries(QUERY_TYPES))('%s', (_, spec) => {
+    expect(spec.fields.filter((f) => !withInput.has(f) && !NO_INPUT.includes(f))).toEqual([]);
+  });
+});
+
+describe('inputId', () => {
+  it('is osprey- and the field in kebab case', () => {
+    const fields = ['service', 'concurrencyLimit', 'otherSnapshotId'] as const;
+    expect(fields.map(inputId)).toEqual(['osprey-service', 'osprey-concurrency-limit', 'osprey-other-snapshot-id']);
   });
 });

@@ -1,49 +1,10 @@
-/** Paths and parameters of the JVM API calls the datasource makes (pure, so they are testable). */
+/** A JVM query's target: which JVM, and which of its captures. */
+import type { JvmTarget } from '@osprey/plugin-kit';
+
 import type { OspreyQuery } from '../types';
 
 /** A query's service/instance/ids (its variables applied, see template.ts), trimmed, blanks dropped. */
-export interface JvmTarget {
-  service?: string;
-  instance?: string;
-  dumpId?: string;
-  otherId?: string;
-}
-
 export function jvmTarget(q: OspreyQuery): JvmTarget {
   const value = (v?: string) => v?.trim() || undefined;
   return { service: value(q.service), instance: value(q.instance), dumpId: value(q.dumpId), otherId: value(q.otherId) };
-}
-
-/** `service` and `instance` as query parameters, leaving out the blank ones. */
-export function instanceParams(t: JvmTarget): Record<string, string> {
-  const params: Record<string, string> = {};
-  if (t.service) {
-    params.service = t.service;
-  }
-  if (t.instance) {
-    params.instance = t.instance;
-  }
-  return params;
-}
-
-/**
- * GET for one dump/histogram: by id, or `latest` for service + instance (which the backend needs, so
- * their absence is said here rather than as a 400).
- */
-export function oneCapturePath(
-  base: string,
-  t: JvmTarget,
-  what: string
-): { path: string; params: Record<string, string> } {
-  if (t.dumpId) {
-    return { path: `${base}/${encodeURIComponent(t.dumpId)}`, params: {} };
-  }
-  if (!t.service || !t.instance) {
-    throw new Error(`Choose a service and an instance, or give a ${what} id`);
-  }
-  return { path: `${base}/latest`, params: instanceParams(t) };
-}
-
-export function diffPath(base: string, older: string, newer: string): string {
-  return `${base}/${encodeURIComponent(older)}/diff/${encodeURIComponent(newer)}`;
 }

@@ -3,7 +3,7 @@ import type { DataFrame } from '@grafana/data';
 import type { AdhocField } from '@osprey/model';
 import type { Observable } from 'rxjs';
 
-import type { OspreyClient } from '../client';
+import type { OspreyClient } from '@osprey/plugin-kit';
 import type { DatasourceRef } from '../frames';
 import { combinations, filterValues } from '../params';
 import type { OspreyQuery } from '../types';

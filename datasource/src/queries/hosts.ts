@@ -1,7 +1,7 @@
 /** Host queries: the hosts that sent snapshots, one snapshot's tables, the compare of two. */
 import { map, type Observable, of, switchMap, throwError } from 'rxjs';
 
-import type { OspreyClient } from '../client';
+import type { OspreyClient } from '@osprey/plugin-kit';
 import { hostCompareToFrame, hostsToFrame, hostSnapshotToFrame } from '../hosts/frames';
 import {
   HOST_COMPARE_TABLES,

@@ -2,7 +2,9 @@
 import type { JvmQueryType } from '@osprey/model';
 import { map, type Observable, of, switchMap, throwError } from 'rxjs';
 
-import { instanceParams, jvmTarget, type JvmTarget } from '../jvm/api';
+import { instanceParams, type JvmTarget } from '@osprey/plugin-kit';
+
+import { jvmTarget } from '../jvm/api';
 import {
   heapHistogramDiffToFrame,
   heapHistogramToFrame,

@@ -2,7 +2,7 @@
 import type { ListQueryType } from '@osprey/model';
 import { forkJoin, map, type Observable } from 'rxjs';
 
-import type { OspreyClient } from '../client';
+import type { OspreyClient } from '@osprey/plugin-kit';
 import { listToFrame } from '../frames';
 import { filterValues } from '../params';
 import type { OspreyQuery } from '../types';

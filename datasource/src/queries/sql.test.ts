@@ -1,7 +1,7 @@
 import { FieldType, type DataFrame } from '@grafana/data';
 import { SQL_STATISTICS_FRAME, type SqlStatement, type SqlStatisticsResponse } from '@osprey/model';
 
-import type { RecordedRequest } from '../testing/fake-backend';
+import type { RecordedRequest } from '@osprey/plugin-kit/testing';
 import { answer, queryRequest, RANGE, testDataSource } from '../testing/query-request';
 
 const PATH = '/api/v1/statistics/sql';

@@ -3,7 +3,7 @@ import { LoadingState, type DataFrame, type DataQueryError, type DataQueryRespon
 import { ADHOC_FIELDS, XLOG_COLUMN_SETS, type TransactionColumn } from '@osprey/model';
 import { catchError, exhaustMap, forkJoin, map, type Observable, of, timer } from 'rxjs';
 
-import { describeFetchError } from '../errors';
+import { describeFetchError } from '@osprey/plugin-kit';
 import { densityToFrame } from '../frames';
 import { LIVE_MAX_ROWS, LIVE_POLL_MS, LiveWindow } from '../live';
 import { transactionParams } from '../params';

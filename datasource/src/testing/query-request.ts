@@ -10,7 +10,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 
 import { OspreyDataSource } from '../datasource';
 import type { OspreyOptions, OspreyQuery } from '../types';
-import { FakeBackend } from './fake-backend';
+import { FakeBackend } from '@osprey/plugin-kit/testing';
 import { TestTemplateSrv, type TestVariable } from './template-srv';
 
 const PROXY_URL = '/api/datasources/proxy/uid/osprey';

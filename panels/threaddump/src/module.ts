@@ -1,4 +1,5 @@
 import { PanelPlugin } from '@grafana/data';
+import { choices } from '@osprey/plugin-kit';
 
 import { ThreadDumpPanel } from './ThreadDumpPanel';
 import { DEFAULT_OPTIONS, type ThreadDumpOptions } from './types';
@@ -10,12 +11,7 @@ export const plugin = new PanelPlugin<ThreadDumpOptions>(ThreadDumpPanel).setPan
       name: 'Open on',
       description: 'For a single dump: the threads table or the identical-stack groups',
       defaultValue: DEFAULT_OPTIONS.view,
-      settings: {
-        options: [
-          { value: 'threads', label: 'Threads' },
-          { value: 'groups', label: 'Stack groups' },
-        ],
-      },
+      settings: choices({ threads: 'Threads', groups: 'Stack groups' }),
     })
     .addBooleanSwitch({
       path: 'showRequestButton',

@@ -1,4 +1,5 @@
 import { PanelPlugin } from '@grafana/data';
+import { choices } from '@osprey/plugin-kit';
 
 import { TraceMapPanel } from './TraceMapPanel';
 import { DEFAULT_OPTIONS, type TraceMapOptions } from './types';
@@ -40,12 +41,7 @@ export const plugin = new PanelPlugin<TraceMapOptions>(TraceMapPanel).useFieldCo
       description: 'Collapse the services sharing a name prefix into one node (click it to expand)',
       category: ['Grouping'],
       defaultValue: DEFAULT_OPTIONS.namespaces,
-      settings: {
-        options: [
-          { value: 'off', label: 'Off' },
-          { value: 'collapse', label: 'Collapse' },
-        ],
-      },
+      settings: choices({ off: 'Off', collapse: 'Collapse' }),
     })
     .addTextInput({
       path: 'namespaceSeparator',
@@ -68,12 +64,7 @@ export const plugin = new PanelPlugin<TraceMapOptions>(TraceMapPanel).useFieldCo
       name: 'Direction',
       category: ['Layout'],
       defaultValue: DEFAULT_OPTIONS.direction,
-      settings: {
-        options: [
-          { value: 'LR', label: 'Left to right' },
-          { value: 'TB', label: 'Top to bottom' },
-        ],
-      },
+      settings: choices({ LR: 'Left to right', TB: 'Top to bottom' }),
     })
     .addBooleanSwitch({
       path: 'showEdgeLabels',

@@ -1,4 +1,5 @@
 import { PanelPlugin } from '@grafana/data';
+import { choices } from '@osprey/plugin-kit';
 
 import { DEFAULT_OPTIONS, type XlogOptions } from './types';
 import { XlogPanel } from './XlogPanel';
@@ -10,25 +11,13 @@ export const plugin = new PanelPlugin<XlogOptions>(XlogPanel).setPanelOptions((b
       name: 'Y axis',
       description: 'Which time of each transaction sets its height (elapsed when the data lacks the chosen one)',
       defaultValue: DEFAULT_OPTIONS.yField,
-      settings: {
-        options: [
-          { value: 'elapsed', label: 'Elapsed' },
-          { value: 'sqlTime', label: 'SQL time' },
-          { value: 'apiCallTime', label: 'API time' },
-          { value: 'cpuTime', label: 'CPU' },
-        ],
-      },
+      settings: choices({ elapsed: 'Elapsed', sqlTime: 'SQL time', apiCallTime: 'API time', cpuTime: 'CPU' }),
     })
     .addRadio({
       path: 'yScale',
       name: 'Y scale',
       defaultValue: DEFAULT_OPTIONS.yScale,
-      settings: {
-        options: [
-          { value: 'log', label: 'Log' },
-          { value: 'linear', label: 'Linear' },
-        ],
-      },
+      settings: choices({ log: 'Log', linear: 'Linear' }),
     })
     .addNumberInput({
       path: 'yMax',
@@ -42,12 +31,7 @@ export const plugin = new PanelPlugin<XlogOptions>(XlogPanel).setPanelOptions((b
       name: 'Colour by',
       description: 'Status: ok, slow and error. Service: one colour per service, errors still red.',
       defaultValue: DEFAULT_OPTIONS.colorBy,
-      settings: {
-        options: [
-          { value: 'status', label: 'Status' },
-          { value: 'service', label: 'Service' },
-        ],
-      },
+      settings: choices({ status: 'Status', service: 'Service' }),
     })
     .addNumberInput({
       path: 'slowThreshold',

@@ -65,7 +65,10 @@ import {
 import { catchError, defer, lastValueFrom, map, type Observable, throwError, timeout } from 'rxjs';
 
 import { describeFetchError, expectShape, TimeoutError } from './errors';
-import { diffPath, oneCapturePath, type JvmTarget } from './jvm/api';
+import { diffPath, oneCapturePath, type JvmTarget } from './capture-paths';
+
+/** Seconds a backend request may take before it fails, unless the datasource's settings say otherwise. */
+export const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** A query string as the backend reads it. */
 export type Params = Record<string, string>;
