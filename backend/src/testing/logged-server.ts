@@ -1,6 +1,9 @@
+/// <reference types="jest" />
 /**
  * The server on the logged write path, as `osprey serve` runs it with a data dir: a real DuckDB
  * store, the ingest log in `<dataDir>/ingest-log`, the app listening on a free loopback port.
+ * Some helpers register jest hooks (the reference above types them for the backend build, which
+ * compiles src/testing too): only tests import this module.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
