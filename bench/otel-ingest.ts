@@ -1,7 +1,9 @@
 /**
  * Durable OTLP metrics and logs ingest: metric data points/s and log records/s as OTLP/HTTP
- * protobuf into a real `osprey serve` (counted only after each batch's 200, i.e. after the commit),
- * against the same points and records as line protocol into Debian's InfluxDB 1.x in the same run.
+ * protobuf into a real `osprey serve` on a data dir (counted only after each batch's 200, i.e.
+ * after the ingest log's fsync; the run fails unless /metrics shows every acknowledged batch as an
+ * ingest-log append), against the same points and records as line protocol into Debian's
+ * InfluxDB 1.x in the same run.
  *
  *   npm run bench:otel-ingest    (BENCH_POINTS, BENCH_LOGS, BENCH_BATCH, BENCH_SENDERS, BENCH_SECONDS)
  *
@@ -131,6 +133,14 @@ function logBatches(count: number, start: number): Batch[] {
   return batches;
 }
 
+/** The ingest log's counters on the server's /metrics: appends, syncs (group commits) and loads. */
+async function ingestLogCounters(url: string): Promise<Record<'appends' | 'syncs' | 'loads', number>> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } })).text();
+  const counter = (name: string) =>
+    Number(new RegExp(`^osprey_ingest_log_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { appends: counter('appends'), syncs: counter('syncs'), loads: counter('loads') };
+}
+
 async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'osprey-bench-otel-'));
   try {
@@ -138,6 +148,8 @@ async function main(): Promise<void> {
     const signals = { metrics: metricBatches(POINTS, start), logs: logBatches(LOGS, start) };
     const osprey = await startOsprey(path.join(scratch, 'osprey'));
     const ospreyResults: Record<string, SendResult> = {};
+    let acknowledged = 0;
+    let log: Awaited<ReturnType<typeof ingestLogCounters>>;
     try {
       for (const [signal, batches] of Object.entries(signals)) {
         ospreyResults[signal] = await sendAll(
@@ -155,11 +167,18 @@ async function main(): Promise<void> {
             if (res.status !== 200) {
               throw new Error(`osprey ${res.status}`);
             }
+            acknowledged += 1;
           }
         );
       }
+      log = await ingestLogCounters(osprey.url);
     } finally {
       await osprey.stop();
+    }
+    if (!(log.appends >= acknowledged)) {
+      throw new Error(
+        `${acknowledged} batches acknowledged but ${log.appends} ingest-log appends: not the logged path`
+      );
     }
     const influx = await startInfluxd(mkdtempSync(path.join(scratch, 'influxdb')));
     const influxResults: Record<string, SendResult> = {};
@@ -180,6 +199,10 @@ async function main(): Promise<void> {
     const rate = (r: SendResult) => r.items / r.seconds;
     console.log(
       `workload: ${POINTS.toLocaleString()} metric points, ${LOGS.toLocaleString()} log records, batches of ${BATCH}, ${SENDERS} senders, ≤ ${SECONDS} s each`
+    );
+    console.log(
+      `osprey ingest log: ${acknowledged.toLocaleString()} batches acknowledged after ${log.syncs.toLocaleString()} fsyncs ` +
+        `(${log.appends.toLocaleString()} appends), ${log.loads.toLocaleString()} loads into the store`
     );
     for (const [signal, unit] of [
       ['metrics', 'points/s'],

@@ -695,6 +695,19 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
     const route = `/api/v1/transactions?from=${workload.from}&to=${workload.to}&limit=100000&mode=rows`;
     const before = (await get<TransactionsResponse>(duck, route)).transactions.length;
     expect(before).toBeGreaterThan(0);
+    // The other logged kinds too: their rows, listed, before and after.
+    const window = `from=0&to=${Date.now() + 3_600_000}`;
+    const others = async (backend: Backend) =>
+      Promise.all(
+        [
+          `/api/v1/otel-metrics?${window}&name=${OTEL_METRIC_NAMES}`,
+          `/api/v1/logs?${window}`,
+          '/api/v1/jvm/threaddumps',
+          '/api/v1/jvm/heaphistograms',
+          '/api/v1/hosts/snapshots',
+        ].map((otherRoute) => get(backend, otherRoute))
+      );
+    const othersBefore = await Promise.all([duck, ch].map(others));
     await Promise.all([killHard(duck), killHard(ch)]);
     duck = await startBackend(path.join(dataDir, 'duck'), duckArgs);
     ch = await startBackend(path.join(dataDir, 'ch'), chArgs());
@@ -704,5 +717,6 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
       expect(metrics).toMatch(/^osprey_ingest_log_cut_tails 0$/m);
       expect((await get<TransactionsResponse>(backend, route)).transactions).toHaveLength(before);
     }
+    expect(await Promise.all([duck, ch].map(others))).toEqual(othersBefore);
   });
 });

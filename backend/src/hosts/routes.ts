@@ -10,6 +10,8 @@ import {
 } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
+import { hostSnapshotPayload } from '../ingest/log-payload';
+import { DURABLE_SUMMARY, type IngestWriter } from '../ingest/writer';
 import { HttpError } from '../server/errors';
 import { sortableId } from '../store/ids';
 import type { Store } from '../store/store';
@@ -18,12 +20,14 @@ import { compareParams, hostSnapshotBody, latestQuery, listQuery, oneParams } fr
 
 interface Options {
   store: Store;
+  /** Where uploads go: the ingest log, or the store (writer.ts). */
+  writer: IngestWriter;
 }
 
 const DEFAULT_LIMIT = 100;
 
 /** Host snapshots: upload (ingest), list, one, latest, compare two (read). */
-export async function hostRoutes(app: FastifyInstance, { store }: Options): Promise<void> {
+export async function hostRoutes(app: FastifyInstance, { store, writer }: Options): Promise<void> {
   /** A stored id, or `latest` with `?host=`. */
   const resolve = async (value: string, host: string | undefined): Promise<HostSnapshotResponse> => {
     let id = value;
@@ -46,11 +50,12 @@ export async function hostRoutes(app: FastifyInstance, { store }: Options): Prom
 
   app.post<{ Body: HostSnapshot }>(
     HOST_API_PATHS.snapshots,
-    { config: { scope: 'ingest' }, schema: { body: hostSnapshotBody } },
+    { config: { scope: 'ingest' }, schema: { summary: DURABLE_SUMMARY, body: hostSnapshotBody } },
     async (request, reply): Promise<HostSnapshotCreated> => {
       const receivedAt = Date.now();
       const id = sortableId(receivedAt);
-      await store.insertHostSnapshot({ id, receivedAt, snapshot: request.body });
+      const snapshot = { id, receivedAt, snapshot: request.body };
+      await writer.write({ hostSnapshots: [snapshot], payload: () => hostSnapshotPayload(snapshot) });
       reply.status(201);
       return { id };
     }

@@ -3,29 +3,28 @@
  * the ingest log's fsync, loaded later in few large groups, visible to trace-by-id within the load
  * interval, and replayed exactly once when the store never got it (the process died first).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import type { Transaction } from '@osprey/model';
-import type { FastifyInstance } from 'fastify';
 
-import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
-import { canMount, mountSmallFileSystem, unmount } from '../testing/small-fs';
-import { type IngestWriter, openLoggedIngest } from './writer';
+import {
+  closedAfterEach,
+  closeLoggedServer,
+  dieBeforeLoading,
+  getFrom,
+  type LoggedServer,
+  itOnFullDisk,
+  openLoggedServer,
+  postTo as post,
+  scratchDirs,
+} from '../testing/logged-server';
 
 jest.setTimeout(30_000);
 
 const NOW = Date.now();
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const tempDir = () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'osprey-writer-'));
-  dirs.push(dir);
-  return dir;
-};
+const tempDir = scratchDirs('osprey-writer-');
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 const traceOf = (n: number) => hex(n + 1, 32);
@@ -85,46 +84,13 @@ const nativeBatch = (n: number): Transaction[] => [
   },
 ];
 
-async function open(dataDir: string, loadIntervalMs: number) {
-  const store = await DuckDbStore.open(dataDir, { autoSettle: false });
-  const errors: unknown[] = [];
-  const writer = await openLoggedIngest(store, dataDir, {
-    maxItems: 10_000,
-    loadIntervalMs,
-    onCut: (cut) => errors.push(cut),
-    onLoadError: (err) => errors.push(err),
-  });
-  return { store, writer, app: await listen(buildServer({ store, writer, insecure: true, tokens: {} })), errors };
-}
-
-/** The app on a free loopback port; its URL is kept on the app for `post` and `traceSpans`. */
-const urls = new WeakMap<FastifyInstance, string>();
-async function listen(app: FastifyInstance): Promise<FastifyInstance> {
-  urls.set(app, await app.listen({ port: 0, host: '127.0.0.1' }));
-  return app;
-}
-
-async function post(app: FastifyInstance, route: string, body: string | Buffer, headers: Record<string, string> = {}) {
-  const res = await fetch(`${urls.get(app)}${route}`, {
-    method: 'POST',
-    body: typeof body === 'string' ? body : new Uint8Array(body),
-    headers: { 'content-type': 'application/json', ...headers },
-  });
-  await res.arrayBuffer();
-  return { statusCode: res.status, headers: { 'retry-after': res.headers.get('retry-after') } };
-}
-
 /** Every stored span id of a trace through the read API; [] while it is not there. */
-async function traceSpans(app: FastifyInstance, traceId: string): Promise<string[]> {
-  const res = await fetch(`${urls.get(app)}/api/v1/traces/${traceId}`);
-  if (res.status === 404) {
-    await res.arrayBuffer();
-    return [];
-  }
-  return ((await res.json()) as { spans: Array<{ spanId: string }> }).spans.map((s) => s.spanId);
+async function traceSpans(server: LoggedServer, traceId: string): Promise<string[]> {
+  const res = await getFrom(server, `/api/v1/traces/${traceId}`);
+  return res.statusCode === 404 ? [] : (res.body as { spans: Array<{ spanId: string }> }).spans.map((s) => s.spanId);
 }
 
-async function nativeRows(store: DuckDbStore): Promise<string[]> {
+async function nativeRows({ store }: LoggedServer): Promise<string[]> {
   const { transactions } = await store.transactions({
     from: 0,
     to: NOW + 60_000,
@@ -135,46 +101,33 @@ async function nativeRows(store: DuckDbStore): Promise<string[]> {
 }
 
 describe('the logged ingest path', () => {
-  let close: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const step of close) {
-      await step();
-    }
-    close = [];
-  });
-  const shutdown = (opened: { app: FastifyInstance; writer: IngestWriter; store: DuckDbStore }) => async () => {
-    await opened.app.close();
-    await opened.writer.close();
-    await opened.store.close();
-  };
+  const keep = closedAfterEach();
 
   it('acknowledges after the log, loads in few large groups, and a query after the 2xx sees the batch', async () => {
     // An interval far past the test: only the query's own barrier can have loaded the batches.
-    const opened = await open(tempDir(), 60_000);
-    close.push(shutdown(opened));
-    const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, n) => post(opened.app, '/v1/traces', otlpTrace(n)))
-    );
+    const opened = await openLoggedServer(tempDir(), 60_000);
+    keep(opened);
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, n) => post(opened, '/v1/traces', otlpTrace(n))));
     expect(answers.map((res) => res.statusCode)).toEqual(Array(40).fill(200));
     expect(opened.writer.logStats!().loads).toBe(0);
     const started = performance.now();
-    expect(await traceSpans(opened.app, traceOf(39))).toHaveLength(3);
+    expect(await traceSpans(opened, traceOf(39))).toHaveLength(3);
     expect(performance.now() - started).toBeLessThan(10_000);
     const stats = opened.writer.logStats!();
     expect(stats.appends).toBe(40);
     expect(stats.syncs).toBeLessThan(40);
     expect(stats.loads).toBe(1);
     for (let n = 0; n < 40; n++) {
-      expect(await traceSpans(opened.app, traceOf(n))).toHaveLength(3);
+      expect(await traceSpans(opened, traceOf(n))).toHaveLength(3);
     }
     expect(opened.errors).toEqual([]);
   });
 
   it('loads within the interval when nobody asks', async () => {
     const interval = 300;
-    const opened = await open(tempDir(), interval);
-    close.push(shutdown(opened));
-    expect((await post(opened.app, '/v1/traces', otlpTrace(1))).statusCode).toBe(200);
+    const opened = await openLoggedServer(tempDir(), interval);
+    keep(opened);
+    expect((await post(opened, '/v1/traces', otlpTrace(1))).statusCode).toBe(200);
     const acknowledged = performance.now();
     while (opened.writer.logStats!().loads === 0 && performance.now() - acknowledged < 10_000) {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -187,36 +140,35 @@ describe('the logged ingest path', () => {
 
   it('replays, exactly once, what was acknowledged but never loaded, for every format', async () => {
     const dataDir = tempDir();
-    const first = await open(dataDir, 60_000);
+    const first = await openLoggedServer(dataDir, 60_000);
     const statuses = [
-      (await post(first.app, '/v1/traces', gzipSync(otlpTrace(1)), { 'content-encoding': 'gzip' })).statusCode,
-      (await post(first.app, '/v1/traces', otlpTrace(2))).statusCode,
-      (await post(first.app, '/api/v2/spans', zipkinTrace(3))).statusCode,
-      (await post(first.app, '/api/v1/transactions', JSON.stringify(nativeBatch(4)))).statusCode,
+      (await post(first, '/v1/traces', gzipSync(otlpTrace(1)), { 'content-encoding': 'gzip' })).statusCode,
+      (await post(first, '/v1/traces', otlpTrace(2))).statusCode,
+      (await post(first, '/api/v2/spans', zipkinTrace(3))).statusCode,
+      (await post(first, '/api/v1/transactions', JSON.stringify(nativeBatch(4)))).statusCode,
     ];
     expect(statuses).toEqual([200, 200, 202, 200]);
     // No query: a query would load them first (read-your-writes), and the interval is far off.
     expect(first.writer.logStats!().loads).toBe(0);
     expect(first.writer.backlog().items).toBe(11);
     // The process dies before its loader ran: the store is closed under it, the log left as it is.
-    await first.app.close();
-    await first.store.close();
+    await dieBeforeLoading(first);
 
-    const second = await open(dataDir, 60_000);
-    expect(await traceSpans(second.app, traceOf(1))).toHaveLength(3);
-    expect(await traceSpans(second.app, traceOf(2))).toHaveLength(3);
-    expect(await traceSpans(second.app, traceOf(3))).toHaveLength(1);
-    expect(await nativeRows(second.store)).toEqual([traceOf(4)]);
+    const second = await openLoggedServer(dataDir, 60_000);
+    expect(await traceSpans(second, traceOf(1))).toHaveLength(3);
+    expect(await traceSpans(second, traceOf(2))).toHaveLength(3);
+    expect(await traceSpans(second, traceOf(3))).toHaveLength(1);
+    expect(await nativeRows(second)).toEqual([traceOf(4)]);
     // One more, loaded at shutdown: its record stays in the active segment, only the position says it is in.
-    expect((await post(second.app, '/v1/traces', otlpTrace(5))).statusCode).toBe(200);
-    await shutdown(second)();
+    expect((await post(second, '/v1/traces', otlpTrace(5))).statusCode).toBe(200);
+    await closeLoggedServer(second);
 
     // Loaded and recorded with the rows: a third start replays nothing and has dropped the old segments.
-    const third = await open(dataDir, 60_000);
-    close.push(shutdown(third));
-    expect(await traceSpans(third.app, traceOf(1))).toHaveLength(3);
-    expect(await traceSpans(third.app, traceOf(5))).toHaveLength(3);
-    expect(await nativeRows(third.store)).toEqual([traceOf(4)]);
+    const third = await openLoggedServer(dataDir, 60_000);
+    keep(third);
+    expect(await traceSpans(third, traceOf(1))).toHaveLength(3);
+    expect(await traceSpans(third, traceOf(5))).toHaveLength(3);
+    expect(await nativeRows(third)).toEqual([traceOf(4)]);
     expect(third.writer.logStats!().loads).toBe(0);
     // Every older segment is at or below the stored position, so deleted: only the new, empty one is left.
     expect(readdirSync(path.join(dataDir, 'ingest-log')).filter((f) => f.endsWith('.log'))).toHaveLength(1);
@@ -224,60 +176,43 @@ describe('the logged ingest path', () => {
   });
 
   it('bounds what is acknowledged and not loaded: 503 with Retry-After past it, and a load starts at once', async () => {
-    const store = await DuckDbStore.open(tempDir(), { autoSettle: false });
-    const dataDir = tempDir();
-    const writer = await openLoggedIngest(store, dataDir, {
-      maxItems: 10,
-      loadIntervalMs: 60_000,
-      onCut: () => undefined,
-      onLoadError: () => undefined,
-    });
-    const app = await listen(buildServer({ store, writer, insecure: true, tokens: {} }));
-    close.push(shutdown({ app, writer, store }));
-    expect((await post(app, '/v1/traces', otlpTrace(1, 6))).statusCode).toBe(200);
-    const refused = await post(app, '/v1/traces', otlpTrace(2, 6));
+    const server = await openLoggedServer(tempDir(), 60_000, 10);
+    keep(server);
+    expect((await post(server, '/v1/traces', otlpTrace(1, 6))).statusCode).toBe(200);
+    const refused = await post(server, '/v1/traces', otlpTrace(2, 6));
     expect(refused.statusCode).toBe(503);
-    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.retryAfter).toBe('1');
     // Not the 60 s timer: the refusal itself started the load.
     const started = performance.now();
-    while ((await traceSpans(app, traceOf(1))).length === 0 && performance.now() - started < 5000) {
+    while ((await traceSpans(server, traceOf(1))).length === 0 && performance.now() - started < 5000) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(await traceSpans(app, traceOf(1))).toHaveLength(6);
-    expect((await post(app, '/v1/traces', otlpTrace(2, 6))).statusCode).toBe(200);
+    expect(await traceSpans(server, traceOf(1))).toHaveLength(6);
+    expect((await post(server, '/v1/traces', otlpTrace(2, 6))).statusCode).toBe(200);
   });
 
   describe('on a full disk', () => {
-    const dataDir = tempDir();
-    const logDir = path.join(dataDir, 'ingest-log');
-    beforeAll(() => {
-      mkdirSync(logDir);
-      mountSmallFileSystem(logDir, '256k');
-    });
-    afterAll(() => unmount(logDir));
-    const test = canMount() ? it : it.skip;
-
-    test('answers 507, acknowledges nothing it could not log, and loses nothing it acknowledged', async () => {
-      const filler = path.join(logDir, 'filler');
-      writeFileSync(filler, Buffer.alloc(120_000));
-      const opened = await open(dataDir, 100);
-      close.push(shutdown(opened));
-      // ~30 KB bodies: a few fit beside the filler, then the disk is full.
-      const big = (n: number) => otlpTrace(n, 1).replace('"GET /logged"', JSON.stringify(`GET /${'x'.repeat(30_000)}`));
-      const statuses = new Map<number, number>();
-      for (let n = 0; n < 10; n++) {
-        const res = await post(opened.app, '/v1/traces', big(n));
-        statuses.set(n, res.statusCode);
+    itOnFullDisk(
+      'answers 507, acknowledges nothing it could not log, and loses nothing it acknowledged',
+      async (opened, free) => {
+        // ~30 KB bodies: a few fit beside the filler, then the disk is full.
+        const big = (n: number) =>
+          otlpTrace(n, 1).replace('"GET /logged"', JSON.stringify(`GET /${'x'.repeat(30_000)}`));
+        const statuses = new Map<number, number>();
+        for (let n = 0; n < 10; n++) {
+          const res = await post(opened, '/v1/traces', big(n));
+          statuses.set(n, res.statusCode);
+        }
+        expect([...new Set(statuses.values())].sort()).toEqual([200, 507]);
+        free();
+        expect((await post(opened, '/v1/traces', big(20))).statusCode).toBe(200);
+        await opened.writer.close();
+        for (const [n, status] of statuses) {
+          expect([n, await traceSpans(opened, traceOf(n))]).toEqual([n, status === 200 ? [hex(n * 16 + 1, 16)] : []]);
+        }
+        expect(await traceSpans(opened, traceOf(20))).toHaveLength(1);
+        expect(opened.errors).toEqual([]);
       }
-      expect([...new Set(statuses.values())].sort()).toEqual([200, 507]);
-      rmSync(filler);
-      expect((await post(opened.app, '/v1/traces', big(20))).statusCode).toBe(200);
-      await opened.writer.close();
-      for (const [n, status] of statuses) {
-        expect([n, await traceSpans(opened.app, traceOf(n))]).toEqual([n, status === 200 ? [hex(n * 16 + 1, 16)] : []]);
-      }
-      expect(await traceSpans(opened.app, traceOf(20))).toHaveLength(1);
-      expect(opened.errors).toEqual([]);
-    });
+    );
   });
 });

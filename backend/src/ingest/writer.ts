@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { type DecodedBatch, itemCount, mergeBatches, otherRowsOf } from '../store/shared/batch';
 import { IngestLog, type LogCut } from '../store/shared/ingest-log';
 import { Loader, type LoggedBatch } from '../store/shared/loader';
 import type { Backlog } from '../store/overload';
 import type { Store } from '../store/store';
-import { type DecodedBatch, decodePayload } from './log-payload';
+import { decodePayload } from './log-payload';
 
-/** What the API documents of a span batch's 2xx (the three span routes' OpenAPI summary). */
+/** What the API documents of an ingest batch's 2xx (the OpenAPI summary of the routes that log it). */
 export const DURABLE_SUMMARY =
   'Answered 2xx once the batch is durable: fsynced to the ingest log (with a data dir) and loaded into the store ' +
   'within --load-interval-ms (default 1000); a query made after the 2xx waits up to that long for the load, so ' +
@@ -16,11 +17,14 @@ export const DURABLE_SUMMARY =
   '503 + Retry-After when the backlog is full; 507 when the disk is.';
 
 /** A decoded ingest batch and, made only when it is logged, its log payload (log-payload.ts). */
-export interface IngestBatch extends DecodedBatch {
+export type IngestBatch = DecodedBatch & {
   payload: () => Buffer;
-}
+};
 
-/** Where the span routes put an accepted batch; `write` resolves once it is durable. */
+/**
+ * Where the ingest routes put an accepted batch (spans, native transactions, OTLP metrics and logs,
+ * JVM and host uploads); `write` resolves once it is durable.
+ */
 export interface IngestWriter {
   write(batch: IngestBatch): Promise<void>;
   /** Resolves once what was acknowledged before the call is in the store, or the wait is over (the read routes' barrier). */
@@ -45,14 +49,17 @@ export interface IngestLogStats {
 
 /** Straight to the store: acknowledged once the store committed (no log; the ClickHouse default, tests). */
 export const directWriter = (store: Store): IngestWriter => ({
-  write: (batch) => store.insertBatch(batch.spans, batch.transactions),
+  write: (batch) => {
+    const rows = mergeBatches([batch]);
+    return store.insertBatch(rows.spans, rows.transactions, undefined, otherRowsOf(rows));
+  },
   caughtUp: () => Promise.resolve(),
   backlog: () => store.backlog(),
   close: async () => undefined,
 });
 
 export interface LoggedIngestOptions {
-  /** Bound of acknowledged but unloaded spans + rows (--max-queued-spans). */
+  /** Bound of acknowledged but unloaded items: spans, rows, points, log records, uploads (--max-queued-spans). */
   maxItems: number;
   loadIntervalMs: number;
   segmentBytes?: number;
@@ -102,14 +109,14 @@ export async function openLoggedIngest(
   loader.add(replayed, true);
   await loader.drain();
   return {
-    async write({ spans, transactions, payload }) {
-      const items = spans.length + transactions.length;
+    async write({ payload, ...rows }) {
+      const items = itemCount(rows);
       if (items === 0) {
         return;
       }
       loader.admit(items);
       try {
-        await ingestLog.append(payload(), { spans, transactions });
+        await ingestLog.append(payload(), rows);
       } catch (err) {
         loader.withdraw(items);
         throw err;

@@ -31,21 +31,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 
 import { inflate, rawBodies } from '../ingest/body';
+import { uploadPayload } from '../ingest/log-payload';
 import { type IngestObserver, NO_INGEST_OBSERVER } from '../ingest/observer';
 import { reportOutcomes } from '../ingest/outcome';
-import {
-  analyzeThreadDump,
-  diffHistograms,
-  diffThreadDumps,
-  JvmParseError,
-  parseClassHistogram,
-  parseThreadDump,
-} from '../jvm';
+import { DURABLE_SUMMARY, type IngestWriter } from '../ingest/writer';
+import { diffHistograms, diffThreadDumps } from '../jvm';
 import { HttpError } from '../server/errors';
 import { answers, CHECKED_BY_ROUTE, RAW_BODY } from '../server/schema';
 import { sortableId } from '../store/ids';
 import type { JvmRequestUpdate, Store } from '../store/store';
 import { checkListQuery, parseRequestCreate, parseRequestResult, readTarget } from './params';
+import { heapHistogramUpload, threadDumpUpload, type UploadMeta } from './uploads';
 
 /** What fulfils a capture request of each kind, and how to find it. */
 const RESULT_OF: Record<JvmRequestKind, { what: string; read: (store: Store, id: string) => Promise<unknown> }> = {
@@ -56,20 +52,10 @@ const RESULT_OF: Record<JvmRequestKind, { what: string; read: (store: Store, id:
 
 interface Options {
   store: Store;
+  /** Where uploads go: the ingest log, or the store (writer.ts). */
+  writer: IngestWriter;
   maxBodyBytes: number;
   observer?: IngestObserver;
-}
-
-/** Runs a parser; a JvmParseError (the body is not what it claims) becomes a 400 with its message. */
-function parseBody<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof JvmParseError) {
-      throw new HttpError(400, 'bad_request', err.message);
-    }
-    throw err;
-  }
 }
 
 /** A read's `{id}`, `latest` resolved through `latestOf` (see readTarget). */
@@ -101,58 +87,50 @@ function found<T>(value: T | undefined, what: string, id: string): T {
   return value;
 }
 
-/** An upload's stored columns: a new id, when it arrived, and when it was taken (arrival if it does not say). */
-function received(service: string, instance: string, takenAt?: number) {
-  const receivedAt = Date.now();
-  return { id: sortableId(receivedAt), service, instance, takenAt: takenAt ?? receivedAt, receivedAt };
-}
-
-/** Uploads: the body is kept byte for byte, so both types arrive as a Buffer (gzip allowed). */
+/**
+ * Uploads: the body is kept byte for byte, so both types arrive as a Buffer (gzip allowed). Parsed
+ * before anything is written (a body that is not a dump is a 400, nothing stored), then logged as
+ * meta + body (log-payload.ts) and answered 201 once durable, like a span batch.
+ */
 async function uploadRoutes(fastify: FastifyInstance, options: Options): Promise<void> {
-  const { store, maxBodyBytes } = options;
+  const { writer, maxBodyBytes } = options;
   rawBodies(fastify, ['text/plain', 'application/json']);
   const commit = reportOutcomes(fastify, 'jvm', options.observer ?? NO_INGEST_OBSERVER);
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const upload = (ok: Parameters<typeof answers>[0]) => ({
     config: { scope: 'ingest' as const },
-    schema: { querystring: JvmTargetQuerySchema, body: RAW_BODY, response: answers(ok, 201) },
+    schema: { summary: DURABLE_SUMMARY, querystring: JvmTargetQuerySchema, body: RAW_BODY, response: answers(ok, 201) },
   });
+  const metaOf = (
+    { service, instance }: Static<typeof JvmTargetQuerySchema>,
+    contentType = 'text/plain'
+  ): UploadMeta => {
+    const receivedAt = Date.now();
+    return { id: sortableId(receivedAt), service, instance, receivedAt, contentType };
+  };
 
   app.post(JVM_API_PATHS.threadDumps, upload(ThreadDumpCreatedSchema), async (request, reply) => {
-    const { service, instance } = request.query;
     const raw = inflate(request, request.body as unknown as Buffer, maxBodyBytes);
-    const analysed = parseBody(() => analyzeThreadDump(parseThreadDump(raw.toString('utf8'))));
-    const row = received(service, instance, analysed.takenAt);
-    const { id, takenAt } = row;
-    await commit(request, 1, [], () =>
-      store.insertThreadDump({
-        ...row,
-        dump: { ...analysed, service, instance, takenAt },
-        raw,
-        contentType: request.headers['content-type'] ?? 'text/plain',
-      })
-    );
-    request.log.debug({ id, service, instance, threads: analysed.summary.total }, 'thread dump stored');
+    const meta = metaOf(request.query, request.headers['content-type']);
+    const dump = threadDumpUpload(meta, raw);
+    const payload = () => uploadPayload('thread-dump', meta, raw);
+    await commit(request, 1, [], () => writer.write({ threadDumps: [dump], payload }));
+    const { summary } = dump.dump;
+    request.log.debug({ id: meta.id, service: meta.service, threads: summary.total }, 'thread dump stored');
     reply.status(201);
-    return { id, summary: analysed.summary };
+    return { id: meta.id, summary };
   });
 
   app.post(JVM_API_PATHS.heapHistograms, upload(HeapHistogramCreatedSchema), async (request, reply) => {
-    const { service, instance } = request.query;
     const raw = inflate(request, request.body as unknown as Buffer, maxBodyBytes);
-    const histogram = parseBody(() => parseClassHistogram(raw.toString('utf8')));
-    const row = received(service, instance, histogram.takenAt);
-    const { id, takenAt } = row;
-    await commit(request, 1, [], () =>
-      store.insertHeapHistogram({
-        ...row,
-        histogram: { ...histogram, service, instance, takenAt },
-        raw,
-      })
-    );
-    request.log.debug({ id, service, instance, classes: histogram.rows.length }, 'heap histogram stored');
+    const meta = metaOf(request.query, request.headers['content-type']);
+    const histogram = heapHistogramUpload(meta, raw);
+    const payload = () => uploadPayload('heap-histogram', meta, raw);
+    await commit(request, 1, [], () => writer.write({ heapHistograms: [histogram], payload }));
+    const classes = histogram.histogram.rows.length;
+    request.log.debug({ id: meta.id, service: meta.service, classes }, 'heap histogram stored');
     reply.status(201);
-    return { id };
+    return { id: meta.id };
   });
 }
 
@@ -271,7 +249,7 @@ function updated(update: JvmRequestUpdate, id: string, action: string): JvmReque
  * clickhouse/jvm-requests.ts for how), uploads, and reports the result.
  */
 async function requestRoutes(fastify: FastifyInstance, options: Options): Promise<void> {
-  const { store } = options;
+  const { store, writer } = options;
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Claims carry no body, and HTTP clients often still say application/json: an empty body is no body.
   app.removeContentTypeParser('application/json');
@@ -331,6 +309,8 @@ async function requestRoutes(fastify: FastifyInstance, options: Options): Promis
       const { id } = request.params;
       const result = parseRequestResult(request.body);
       if ('resultId' in result) {
+        // The agent uploaded the result just before: read it as the read routes would, once loaded.
+        await writer.caughtUp();
         const current = found(await store.jvmRequest(id, Date.now()), 'capture request', id);
         const fulfilment = RESULT_OF[current.kind];
         if ((await fulfilment.read(store, result.resultId)) === undefined) {

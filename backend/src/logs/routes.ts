@@ -9,8 +9,10 @@ import {
 import type { FastifyInstance } from 'fastify';
 
 import { rawBodies } from '../ingest/body';
+import { otlpFormat, requestPayload } from '../ingest/log-payload';
 import { decodeOtlpRequest, sendOtlpResponse } from '../ingest/otlp/request';
 import { type IngestRouteOptions, reportOutcomes } from '../ingest/outcome';
+import { DURABLE_SUMMARY } from '../ingest/writer';
 import { HttpError } from '../server/errors';
 import { answers, RAW_BODY } from '../server/schema';
 import { convertLogsRequest } from './convert';
@@ -34,22 +36,24 @@ const LOG_QUERY_SCHEMA = {
 
 /**
  * OTLP logs: `POST /v1/logs` (protobuf or JSON, gzip) validated whole and answered 200 only once
- * committed; `GET /api/v1/logs` the records of a time range, newest first, by service, instance,
+ * durable (in the ingest log, as spans); `GET /api/v1/logs` the records of a time range, newest first, by service, instance,
  * trace, span, severity or text.
  */
 export async function logsRoutes(app: FastifyInstance, options: IngestRouteOptions): Promise<void> {
-  const { store, maxBodyBytes } = options;
+  const { store, writer, maxBodyBytes } = options;
   await app.register(async (ingest) => {
     rawBodies(ingest, ['application/x-protobuf', 'application/json']);
     const commit = reportOutcomes(ingest, 'otlp_logs', options.observer);
     const schema = {
+      summary: DURABLE_SUMMARY,
       body: { ...RAW_BODY, description: 'an OTLP ExportLogsServiceRequest, protobuf or JSON, gzip allowed' },
       response: answers(OtlpExportResponseSchema),
     };
     ingest.post(API_PATHS.otlpLogs, { config: { scope: 'ingest' }, schema }, async (request, reply) => {
       const { items: records, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'logs', convertLogsRequest);
       if (records.length > 0) {
-        await commit(request, records.length, [], () => store.insertLogRecords(records));
+        const payload = () => requestPayload(otlpFormat('logs', encoding), request);
+        await commit(request, records.length, [], () => writer.write({ logRecords: records, payload }));
       }
       request.log.debug({ records: records.length, encoding }, 'otlp logs stored');
       return sendOtlpResponse(reply, 'logs', encoding, { partialSuccess: {} });

@@ -8,8 +8,10 @@ import {
 import type { FastifyInstance } from 'fastify';
 
 import { rawBodies } from '../ingest/body';
+import { otlpFormat, requestPayload } from '../ingest/log-payload';
 import { decodeOtlpRequest, sendOtlpResponse } from '../ingest/otlp/request';
 import { type IngestRouteOptions, reportOutcomes } from '../ingest/outcome';
+import { DURABLE_SUMMARY } from '../ingest/writer';
 import { HttpError } from '../server/errors';
 import { answers, RAW_BODY } from '../server/schema';
 import { convertMetricsRequest } from './convert';
@@ -46,16 +48,17 @@ interface SeriesQueryString {
 
 /**
  * OTLP metrics: `POST /v1/metrics` (protobuf or JSON, gzip) validated whole and answered 200 only
- * once committed; `GET /api/v1/otel-metrics` the points of metrics by name as series, and
+ * once durable (in the ingest log, as spans); `GET /api/v1/otel-metrics` the points of metrics by name as series, and
  * `/names` the names stored. Summary points are not kept: the answer counts them in
  * `partialSuccess.rejectedDataPoints`, as OTLP asks.
  */
 export async function otelMetricsRoutes(app: FastifyInstance, options: IngestRouteOptions): Promise<void> {
-  const { store, maxBodyBytes } = options;
+  const { store, writer, maxBodyBytes } = options;
   await app.register(async (ingest) => {
     rawBodies(ingest, ['application/x-protobuf', 'application/json']);
     const commit = reportOutcomes(ingest, 'otlp_metrics', options.observer);
     const schema = {
+      summary: DURABLE_SUMMARY,
       body: { ...RAW_BODY, description: 'an OTLP ExportMetricsServiceRequest, protobuf or JSON, gzip allowed' },
       response: answers(OtlpExportResponseSchema),
     };
@@ -63,7 +66,8 @@ export async function otelMetricsRoutes(app: FastifyInstance, options: IngestRou
       const { items, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'metrics', convertMetricsRequest);
       const { points, rejectedSummaryPoints } = items;
       if (points.length > 0) {
-        await commit(request, points.length, [], () => store.insertMetricPoints(points));
+        const payload = () => requestPayload(otlpFormat('metrics', encoding), request);
+        await commit(request, points.length, [], () => writer.write({ metricPoints: points, payload }));
       }
       request.log.debug({ points: points.length, encoding }, 'otlp metrics stored');
       const partialSuccess: OtlpExportResponse['partialSuccess'] =

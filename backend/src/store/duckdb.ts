@@ -64,6 +64,7 @@ import { LOG_POSITION_SCHEMA, loadedLogPosition, recordLogPosition } from './duc
 import { transactionDensity, transactionWhere } from './duckdb-transactions';
 import { transactionWindow } from './duckdb-window';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
+import { itemCount } from './shared/batch';
 import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from './settle-memory';
 import { rowToTransaction } from './transaction-row';
 import { windowAnswer, type WindowAnswer, type WindowQuery } from './window';
@@ -81,6 +82,7 @@ import {
   type NewHeapHistogram,
   type NewJvmRequest,
   type NewThreadDump,
+  type OtherRows,
   type RetentionTier,
   type RollupCompaction,
   type Store,
@@ -311,12 +313,14 @@ export class DuckDbStore implements Store {
     }
   }
 
-  insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition): Promise<void> {
-    if (spans.length === 0 && transactions.length === 0 && position === undefined) {
+  insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition, others?: OtherRows): Promise<void> {
+    const items = spans.length + transactions.length + (others === undefined ? 0 : itemCount(others));
+    if (items === 0 && position === undefined) {
       return this.closed ? Promise.reject(new Error('store is closed')) : Promise.resolve();
     }
+    const statements = others && ((writer: DuckDBConnection) => insertOtherRows(writer, others));
     return new Promise((resolve, reject) => {
-      this.enqueue({ spans, transactions, position, items: spans.length + transactions.length, resolve, reject }, true);
+      this.enqueue({ spans, transactions, position, statements, items, resolve, reject }, true);
     });
   }
 
@@ -736,6 +740,21 @@ const OLD_LAYOUTS: ReadonlyArray<{ table: string; column: string; type?: string;
     layout: 'transactions before integer ids (trace_id and span_id as hex VARCHAR)',
   },
 ];
+
+/** The other kinds of a batch, inside its transaction: they commit with its rows and log position. */
+async function insertOtherRows(writer: DuckDBConnection, rows: OtherRows): Promise<void> {
+  await otel.insertMetricPoints(writer, rows.metricPoints);
+  await otel.insertLogRecords(writer, rows.logRecords);
+  for (const dump of rows.threadDumps) {
+    await jvm.insertThreadDump(writer, dump);
+  }
+  for (const histogram of rows.heapHistograms) {
+    await jvm.insertHeapHistogram(writer, histogram);
+  }
+  for (const snapshot of rows.hostSnapshots) {
+    await hostTables.insertHostSnapshot(writer, snapshot);
+  }
+}
 
 async function refuseOldLayouts(writer: DuckDBConnection, instance: DuckDBInstance): Promise<void> {
   for (const { table, column, type, layout } of OLD_LAYOUTS) {

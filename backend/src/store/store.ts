@@ -142,6 +142,19 @@ export interface LogPosition {
   end: number;
 }
 
+/**
+ * The ingest kinds a batch may carry beside spans and transactions: what the OTLP metrics and logs
+ * routes and the JVM and host uploads accept. They go through the ingest log like spans, so a load
+ * stores them with the rows and the log position at once.
+ */
+export interface OtherRows {
+  metricPoints: MetricPoint[];
+  logRecords: LogRecord[];
+  threadDumps: NewThreadDump[];
+  heapHistograms: NewHeapHistogram[];
+  hostSnapshots: NewHostSnapshot[];
+}
+
 /** Where spans and derived transactions live. Every backend (DuckDB now, ClickHouse later) implements this. */
 export interface Store {
   /** Short name reported by /health, e.g. "duckdb". */
@@ -152,8 +165,9 @@ export interface Store {
    * the ingest log, store/shared/loader.ts) the store also records that the log is loaded up to
    * `position.end`: DuckDB in the same transaction as the rows, so a crash leaves both or neither;
    * ClickHouse (no transactions) right after the rows, so a crash between the two loads them again.
+   * `others` are stored with them, under the same rule (DuckDB: in the same transaction).
    */
-  insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition): Promise<void>;
+  insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition, others?: OtherRows): Promise<void>;
   /** Where the ingest log `logId` was loaded up to (LogPosition.end of the last load), 0 if never. */
   loadedLogPosition(logId: string): Promise<number>;
   /** Batches and spans/rows waiting for (or in) a commit. */

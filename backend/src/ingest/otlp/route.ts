@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { deriveTransactions } from '../../derive/transactions';
 import { answers, RAW_BODY } from '../../server/schema';
 import { rawBodies } from '../body';
-import { requestPayload } from '../log-payload';
+import { otlpFormat, requestPayload } from '../log-payload';
 import { type IngestRouteOptions, reportOutcomes } from '../outcome';
 import { DURABLE_SUMMARY } from '../writer';
 import { convertExportRequest } from './convert';
@@ -36,9 +36,8 @@ export async function otlpRoutes(app: FastifyInstance, options: IngestRouteOptio
       readExportTraceRequest
     );
     const transactions = deriveTransactions(spans);
-    const format = encoding === 'json' ? 'otlp-json' : 'otlp-protobuf';
     await commit(request, spans.length, transactions, () =>
-      writer.write({ spans, transactions, payload: () => requestPayload(format, request) })
+      writer.write({ spans, transactions, payload: () => requestPayload(otlpFormat('traces', encoding), request) })
     );
     request.log.debug(
       {

@@ -37,6 +37,7 @@ import { rollupRows } from '../duckdb-red';
 import { rowToTransaction } from '../transaction-row';
 import type { SettleRule } from '../duckdb-settle';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
+import { itemCount } from '../shared/batch';
 import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
@@ -48,6 +49,7 @@ import {
   type JvmRequestQuery,
   type JvmRequestUpdate,
   type LogPosition,
+  type OtherRows,
   type NewHeapHistogram,
   type NewJvmRequest,
   type NewThreadDump,
@@ -95,6 +97,7 @@ interface PendingBatch {
   spans: Span[];
   transactions: Transaction[];
   position?: LogPosition;
+  others?: OtherRows;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -177,14 +180,14 @@ export class ClickHouseStore implements Store {
     }
   }
 
-  insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition): Promise<void> {
+  insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition, others?: OtherRows): Promise<void> {
     if (this.closed) {
       return Promise.reject(new Error('store is closed'));
     }
-    if (spans.length === 0 && transactions.length === 0 && position === undefined) {
+    const items = spans.length + transactions.length + (others === undefined ? 0 : itemCount(others));
+    if (items === 0 && position === undefined) {
       return Promise.resolve();
     }
-    const items = spans.length + transactions.length;
     if (this.queuedItems > 0 && this.queuedItems + items > this.maxQueuedItems) {
       return Promise.reject(new OverloadedError(this.queuedItems, this.maxQueuedItems));
     }
@@ -199,6 +202,7 @@ export class ClickHouseStore implements Store {
         spans,
         transactions,
         position,
+        others,
         resolve: () => {
           done();
           resolve();
@@ -246,6 +250,7 @@ export class ClickHouseStore implements Store {
     const spans = group.flatMap((batch) => batch.spans);
     const transactions = group.flatMap((batch) => batch.transactions);
     await Promise.all([
+      ...group.map((batch) => (batch.others ? this.insertOtherRows(batch.others) : undefined)),
       this.connection.insert('spans', spans.map(spanRow)),
       settle.recordArrivals(this.connection, spans, Date.now()),
       this.connection.insert(
@@ -263,6 +268,17 @@ export class ClickHouseStore implements Store {
         positions.map((p) => ({ log_id: p.logId, position: p.end }))
       );
     }
+  }
+
+  /** One insert per table, as the single-kind methods do; a crash before the position loads them again. */
+  private async insertOtherRows(rows: OtherRows): Promise<void> {
+    await Promise.all([
+      otel.insertMetricPoints(this.connection, rows.metricPoints),
+      otel.insertLogRecords(this.connection, rows.logRecords),
+      ...rows.threadDumps.map((dump) => jvm.insertThreadDump(this.connection, dump)),
+      ...rows.heapHistograms.map((histogram) => jvm.insertHeapHistogram(this.connection, histogram)),
+      ...rows.hostSnapshots.map((snapshot) => hostTables.insertHostSnapshot(this.connection, snapshot)),
+    ]);
   }
 
   /**

@@ -1,25 +1,22 @@
-import type { Span, Transaction } from '@osprey/model';
-
 import { type Backlog, OverloadedError } from '../overload';
 import type { LogPosition, Store } from '../store';
+import { type DecodedBatch, itemCount, mergeBatches, otherRowsOf } from './batch';
 
 /** DuckDB writes a row group straight to its file, past the WAL, when one transaction appends this many rows. */
 export const ROW_GROUP_ROWS = 122_880;
 export const DEFAULT_LOAD_INTERVAL_MS = 1000;
 
 /** A decoded batch whose log record is durable, waiting to be loaded into the store. */
-export interface LoggedBatch {
-  spans: Span[];
-  transactions: Transaction[];
+export type LoggedBatch = DecodedBatch & {
   /** Log position just past its record. */
   end: number;
-}
+};
 
 export interface LoaderOptions {
   store: Pick<Store, 'insertBatch'>;
   /** Names the log in the store's position table. */
   logId: string;
-  /** Most spans + rows acknowledged but not yet loaded; past it ingest is refused (OverloadedError). */
+  /** Most items (itemCount) acknowledged but not yet loaded; past it ingest is refused (OverloadedError). */
   maxItems: number;
   /** A load starts once this long passed since the oldest waiting batch became durable. */
   intervalMs?: number;
@@ -30,9 +27,6 @@ export interface LoaderOptions {
   /** A load failed; its batches are kept and tried again after `intervalMs`. */
   onError: (err: unknown) => void;
 }
-
-const itemsOf = (batch: { spans: unknown[]; transactions: unknown[] }) =>
-  batch.spans.length + batch.transactions.length;
 
 /**
  * Hands acknowledged batches (still decoded, in memory) to the store in few large insertBatch
@@ -77,9 +71,9 @@ export class Loader {
   add(batches: readonly LoggedBatch[], replayed = false): void {
     for (const batch of batches) {
       this.waiting.push(batch);
-      this.waitingItems += itemsOf(batch);
+      this.waitingItems += itemCount(batch);
       if (replayed) {
-        this.admitted += itemsOf(batch);
+        this.admitted += itemCount(batch);
       }
     }
     this.loadSoon(this.nextDelay());
@@ -176,11 +170,8 @@ export class Loader {
     const position: LogPosition = { logId: this.options.logId, end: group[group.length - 1].end };
     this.loadingEnd = position.end;
     try {
-      await this.options.store.insertBatch(
-        group.flatMap((batch) => batch.spans),
-        group.flatMap((batch) => batch.transactions),
-        position
-      );
+      const rows = mergeBatches(group);
+      await this.options.store.insertBatch(rows.spans, rows.transactions, position, otherRowsOf(rows));
     } catch (err) {
       this.waiting = [...group, ...this.waiting];
       this.waitingItems += items;
