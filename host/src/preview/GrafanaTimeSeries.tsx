@@ -1,9 +1,9 @@
 /**
  * Grafana's time series panel, drawn here by the @grafana/ui component its plugin is built on
  * (TimeSeries, which runs outside Grafana given uPlot's stylesheet). The frames get the dashboard's
- * field config. Others were tried and are left to the placeholder: @grafana/ui's Table fails outside
- * Grafana (React error #130, an element type it expects from Grafana core); a panel with
- * transformations (which Grafana core applies) would not show what Grafana shows.
+ * field config. A time series panel with transformations is left to the placeholder: they are
+ * applied for tables only (GrafanaTable.tsx), the one kind of panel the bundled dashboards transform
+ * that the preview tests.
  */
 import {
   applyFieldOverrides,

@@ -15,8 +15,10 @@ import {
 import { lastValueFrom } from 'rxjs';
 
 export function registerStandardTransformers(): void {
+  // One entry per id: @grafana/data lists some transformers under two names.
+  const infos = [...new Map(Object.values(standardTransformers).map((info) => [info.id, info])).values()];
   standardTransformersRegistry.setInit(() =>
-    Object.values(standardTransformers).map((info): TransformerRegistryItem => ({
+    infos.map((info): TransformerRegistryItem => ({
       id: info.id,
       name: info.name,
       description: info.description,
