@@ -4,16 +4,33 @@
  * draws the demo's transactions, the variables and the time picker change what the panels ask the
  * backend for (read off the requests the page makes), and the read token is nowhere in the browser.
  */
+import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 import { bundlePreview, REPO_ROOT } from '@osprey/host';
+import type {
+  CapacityResponse,
+  ChecksResponse,
+  ErrorTypesResponse,
+  HierarchyNode,
+  HierarchyResponse,
+  HostSnapshotCompare,
+  HostsResponse,
+  SqlStatisticsResponse,
+  SummaryResponse,
+  TransactionProfile,
+  TransactionsResponse,
+} from '@osprey/model';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 
+import { readHostSnapshot } from '../../agent/src/host/read';
 import { freePort } from '../../bench/free-port';
 import { launchChromium } from './chromium';
-import { type DemoStack, startDemo, waitForTraffic } from './demo-stack';
+import { DEMO_TOKENS, type DemoStack, startDemo, waitForTraffic } from './demo-stack';
+import { column, panelTitled, readTable } from './drawn-table';
 import { requireBuilt } from './page';
+import { drawnFrom, ProxiedAnswers } from './proxied-answers';
 import { browserState, networkTraffic, sightings } from './token-sightings';
 
 jest.setTimeout(240_000);
@@ -30,6 +47,7 @@ let page: Page;
 /** From the backend answering /health to the preview answering its page, its bundle and the datasource. */
 let previewLagMs = Number.NaN;
 const requests: Request[] = [];
+let answers: ProxiedAnswers;
 const consoleErrors: string[] = [];
 
 /** Polls `url` until it answers 200; the time it first did. */
@@ -74,6 +92,36 @@ async function pick(inputId: string, option: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Host compare answers: /api/v1/hosts/snapshots/<older>/compare/<newer>. */
+const COMPARE_PATH = /^\/api\/v1\/hosts\/snapshots\/[^/]+\/compare\/[^/]+$/;
+
+/** Rows in one order, to compare two tables whatever order each is in. */
+const sortedRows = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort();
+
+/** A drawn duration ("850 ms", "1.10 s") in milliseconds. */
+function millis(text: string): number {
+  const [, value, unit] = /^([\d.]+)\s*(µs|ms|s|min)$/.exec(text) ?? [];
+  const scale = { µs: 0.001, ms: 1, s: 1000, min: 60_000 }[unit as 'ms'];
+  if (scale === undefined) {
+    throw new Error(`not a duration: ${text}`);
+  }
+  return Number(value) * scale;
+}
+
+/**
+ * A full-page screenshot with the whole dashboard in the viewport: TableNG leaves rows out of view
+ * unpainted (content-visibility), which a full-page capture of a shorter viewport would show blank.
+ */
+async function screenshot(file: string): Promise<void> {
+  const viewport = page.viewportSize()!;
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: viewport.width, height });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(SCREENSHOTS, file), fullPage: true });
+  await page.setViewportSize(viewport);
+  console.log(`screenshot: ${path.join(SCREENSHOTS, file)}`);
+}
+
 async function xlogDots(): Promise<number> {
   const canvas = page.locator('[data-testid=osprey-xlog-canvas]');
   await canvas.waitFor({ state: 'visible', timeout: 30_000 });
@@ -102,13 +150,14 @@ beforeAll(async () => {
       answeredAt(preview + p, deadline)
     )
   );
-  demo = await startDemo({ readToken: READ_TOKEN, durationSeconds: 180, ports });
+  demo = await startDemo({ readToken: READ_TOKEN, durationSeconds: 360, ports });
   previewLagMs = Math.max(...(await served)) - (await listening);
   await waitForTraffic(demo, { services: 3, errors: 1, timeoutMs: 60_000 });
   await mkdir(SCREENSHOTS, { recursive: true });
   browser = await launchChromium({ width: 1400, height: 1000 });
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.on('request', (r) => requests.push(r));
+  answers = new ProxiedAnswers(page, PROXY);
   page.on('console', (m) => {
     if (m.type() === 'error' && !MISSING_FONTS.test(m.location().url)) {
       consoleErrors.push(`${m.text()} (${m.location().url})`);
@@ -163,16 +212,19 @@ describe('the service overview preview', () => {
     const throughput = page.locator('[data-panel-type=timeseries]').first();
     await throughput.locator('canvas').first().waitFor({ state: 'visible', timeout: 30_000 });
     await expect(throughput.textContent()).resolves.toMatch(/rate checkout.*rate shop-frontend/s);
-    await expect(page.locator('[data-panel-type=timeseries] canvas').count()).resolves.toBeGreaterThanOrEqual(5);
-    for (const type of ['table', 'bargauge']) {
-      for (const placeholder of await page.locator(`[data-panel-type=${type}]`).all()) {
-        await expect(placeholder.textContent()).resolves.toMatch(/opens in Grafana.*The query answered \d+ frames?/s);
-        await expect(placeholder.locator('canvas, svg[role=img]').count()).resolves.toBe(0);
-      }
+    // Every time series panel draws its canvas (the five of the RED queries; the tables draw meanwhile).
+    await page.waitForFunction(() => document.querySelectorAll('[data-panel-type=timeseries] canvas').length >= 5);
+    for (const placeholder of await page.locator('[data-panel-type=bargauge]').all()) {
+      await expect(placeholder.textContent()).resolves.toMatch(/opens in Grafana.*The query answered \d+ frames?/s);
+      await expect(placeholder.locator('canvas, svg[role=img]').count()).resolves.toBe(0);
     }
-    const slowest = page.locator('[data-panel-type=table]').filter({ hasText: 'Top slow endpoints' });
-    await expect(slowest.textContent()).resolves.toMatch(/answered [1-9]\d* frames?/);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'preview-service-overview.png'), fullPage: true });
+    // Its transformations (reduce, sort by Max, limit 10) applied: one row per endpoint series, at most 10.
+    const slowest = await readTable(panelTitled(page, 'Top slow endpoints (p99)'));
+    expect(slowest.headers.slice(0, 3)).toEqual(['Endpoint', 'Max', 'Mean']);
+    expect(slowest.rowCount).toBeLessThanOrEqual(10);
+    const max = column(slowest, 'Max').map(millis);
+    expect(max).toEqual([...max].sort((a, b) => b - a));
+    await screenshot('preview-service-overview.png');
   });
 
   it('asks the backend for the chosen service once the variable changes', async () => {
@@ -211,7 +263,193 @@ describe('the service overview preview', () => {
     await page.getByTestId('preview-theme').click();
     await page.waitForFunction(() => new URLSearchParams(window.location.search).get('theme') === 'light');
     await xlogDots();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'preview-service-overview-light.png'), fullPage: true });
+    await screenshot('preview-service-overview-light.png');
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('the tables, drawn by @grafana/ui TableNG from what the backend answered', () => {
+  const open = async (query: string) => {
+    await page.goto(`${demo!.previewUrl}/?${query}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+  };
+
+  it('service overview: errors by type, one row per type the backend grouped, new ones marked', async () => {
+    await open('dashboard=service-overview&from=now-15m&to=now');
+    const { table, answer } = await drawnFrom<ErrorTypesResponse>(
+      page,
+      answers,
+      'Errors by type',
+      '/api/v1/statistics/errors',
+      (a) => a.errorTypes.length > 0
+    );
+    expect(table.rowCount).toBe(answer.errorTypes.length);
+    expect(column(table, 'Type')).toEqual(answer.errorTypes.map((e) => e.errorType));
+    expect(column(table, 'Service')).toEqual(answer.errorTypes.map((e) => e.service));
+    expect(column(table, 'Count')).toEqual(answer.errorTypes.map((e) => String(e.count)));
+    expect(column(table, 'New')).toEqual(answer.errorTypes.map((e) => (e.isNew ? 'new' : '')));
+    // The dashboard hides the raw message and the key.
+    expect(table.headers).not.toEqual(expect.arrayContaining(['message']));
+    expect(table.headers).not.toEqual(expect.arrayContaining(['key']));
+  });
+
+  it('service overview: the endpoint summary, one row per endpoint, in the order of its sortBy (Count, largest first)', async () => {
+    const { table, answer } = await drawnFrom<SummaryResponse>(
+      page,
+      answers,
+      'Endpoint summary (Apdex T = 500 ms)',
+      '/api/v1/statistics/summary'
+    );
+    expect(table.rowCount).toBe(answer.summaries.length);
+    const counts = column(table, 'Count').map(Number);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    const drawn = table.rows.map((_, i) => [column(table, 'Service')[i], column(table, 'Endpoint')[i], counts[i]]);
+    const sent = answer.summaries.map((r) => [r.service, r.endpoint, r.count]);
+    expect(sortedRows(drawn)).toEqual(sortedRows(sent));
+  });
+
+  it('service overview: the top SQL statements by total time, as the backend ranked them', async () => {
+    const { table, answer } = await drawnFrom<SqlStatisticsResponse>(
+      page,
+      answers,
+      /^Top SQL statements/,
+      '/api/v1/statistics/sql',
+      (a) => a.statements.length > 0
+    );
+    expect(answer.sort).toBe('totalTime');
+    expect(table.rowCount).toBe(answer.statements.length);
+    expect(column(table, 'Statement')).toEqual(answer.statements.map((st) => st.statement));
+    expect(column(table, 'Service')).toEqual(answer.statements.map((st) => st.service));
+    expect(column(table, 'Calls')).toEqual(answer.statements.map((st) => String(st.count)));
+    expect(table.headers).not.toEqual(expect.arrayContaining(['key']));
+    await screenshot('preview-service-overview-tables.png');
+  });
+
+  it("a statement's link opens the transactions dashboard on its service: the XLOG asks for that service only", async () => {
+    const panel = panelTitled(page, /^Top SQL statements/);
+    const { answer } = await drawnFrom<SqlStatisticsResponse>(
+      page,
+      answers,
+      /^Top SQL statements/,
+      '/api/v1/statistics/sql'
+    );
+    const [first] = answer.statements;
+    const link = panel.locator('[role=row][aria-rowindex="2"] a').first();
+    await expect(link.textContent()).resolves.toBe(first.statement);
+    expect(await link.getAttribute('href')).toBe(
+      `/d/osprey-transactions?var-service=${encodeURIComponent(first.service)}&from=now-15m&to=now`
+    );
+    const since = requests.length;
+    // At its start: a long statement's link runs on under the next cells, which take the click there.
+    await link.click({ position: { x: 4, y: 4 } });
+    await page.waitForURL((u) => u.searchParams.get('dashboard') === 'transactions');
+    expect(new URL(page.url()).searchParams.getAll('var-service')).toEqual([first.service]);
+    const xlog = await waitForCall('/api/v1/transactions', since, (u) => u.searchParams.has('service'));
+    expect(xlog.searchParams.getAll('service')).toEqual([first.service]);
+    expect(await xlogDots()).toBeGreaterThan(0);
+    await expect(panelTitled(page, `XLOG — ${first.service}`).count()).resolves.toBe(1);
+  });
+
+  it("a slow transaction's trace id opens its profile: one row per step of the backend's profile", async () => {
+    await open('dashboard=transactions&var-service=checkout&from=now-15m&to=now');
+    const slowest = await drawnFrom<TransactionsResponse>(
+      page,
+      answers,
+      'Slowest transactions',
+      '/api/v1/transactions',
+      (a) => a.transactions.length > 0
+    );
+    // Its sortBy transformation: slowest first.
+    const sent = [...slowest.answer.transactions].sort((a, b) => b.elapsed - a.elapsed);
+    expect(slowest.table.rowCount).toBe(sent.length);
+    expect(column(slowest.table, 'traceId')).toEqual(sent.map((t) => t.traceId));
+    const traceId = sent[0].traceId;
+    // The cell has the datasource's links and the dashboard's: the click offers them, as in Grafana.
+    await panelTitled(page, 'Slowest transactions').getByText(traceId, { exact: true }).click();
+    await page.getByRole('link', { name: 'Show this trace here' }).click();
+    await page.waitForURL((u) => u.searchParams.get('var-traceId') === traceId);
+    const { table, answer } = await drawnFrom<TransactionProfile>(
+      page,
+      answers,
+      `Profile of ${traceId}`,
+      `/api/v1/traces/${traceId}/profile`
+    );
+    expect(answer.traceId).toBe(traceId);
+    expect(table.rowCount).toBe(answer.steps.length);
+    expect(column(table, 'kind')).toEqual(answer.steps.map((st) => st.kind));
+    expect(column(table, 'step')).toEqual(answer.steps.map((st) => st.name));
+    await screenshot('preview-transaction-profile.png');
+  });
+
+  it('health: the synthetic check npm start defines, the hierarchy and the capacity, as the backend answered', async () => {
+    await open('dashboard=health&from=now-15m&to=now');
+    const checks = await drawnFrom<ChecksResponse>(page, answers, 'Synthetic checks', '/api/v1/checks', (a) =>
+      a.checks.some((c) => c.lastRun)
+    );
+    expect(checks.table.rowCount).toBe(checks.answer.checks.length);
+    expect(column(checks.table, 'check')).toEqual(checks.answer.checks.map((c) => c.definition.name));
+    expect(column(checks.table, 'check')).toContain('shop-home');
+    expect(column(checks.table, 'State')).toEqual(
+      checks.answer.checks.map((c) => (c.lastRun ? (c.lastRun.up ? 'UP' : 'DOWN') : ''))
+    );
+
+    const tree = await drawnFrom<HierarchyResponse>(
+      page,
+      answers,
+      'Health hierarchy (worst first)',
+      '/api/v1/health/hierarchy'
+    );
+    const walk = (nodes: HierarchyNode[]): string[] => nodes.flatMap((n) => [n.name, ...walk(n.children)]);
+    expect(column(tree.table, 'name')).toEqual(walk(tree.answer.roots));
+    expect(tree.table.headers).not.toEqual(expect.arrayContaining(['path']));
+
+    const capacity = await drawnFrom<CapacityResponse>(
+      page,
+      answers,
+      "Capacity (Little's law)",
+      '/api/v1/health/capacity'
+    );
+    expect(capacity.table.rowCount).toBe(capacity.answer.instances.length);
+    expect(column(capacity.table, 'instance')).toEqual(capacity.answer.instances.map((r) => r.instance));
+    await screenshot('preview-health.png');
+  });
+
+  it('host snapshots: two real captures of this machine compared, the processes started between them listed', async () => {
+    const host = `preview-e2e-${process.pid}`;
+    const ended = spawn('sleep', ['120']);
+    const before = readHostSnapshot(host);
+    ended.kill('SIGKILL');
+    await new Promise((resolve) => ended.once('exit', resolve));
+    const started = spawn('sleep', ['120']);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const after = readHostSnapshot(host);
+      for (const snapshot of [before, after]) {
+        const response = await fetch(`${demo!.backendUrl}/api/v1/hosts/snapshots`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${DEMO_TOKENS.ingest}`, 'content-type': 'application/json' },
+          body: JSON.stringify(snapshot),
+        });
+        expect(response.status).toBe(201);
+      }
+      await open(`dashboard=host-snapshots&var-host=${host}&from=now-15m&to=now`);
+      const hosts = await drawnFrom<HostsResponse>(page, answers, 'Hosts', '/api/v1/hosts');
+      expect(column(hosts.table, 'host')).toEqual(hosts.answer.hosts.map((h) => h.host));
+      const compareOf = (table: string) =>
+        drawnFrom<HostSnapshotCompare>(page, answers, table, COMPARE_PATH, (a) => a.host === host);
+      const startedTable = await compareOf('Processes started');
+      expect(column(startedTable.table, 'pid')).toEqual(startedTable.answer.started.map((p) => String(p.pid)));
+      expect(column(startedTable.table, 'pid')).toContain(String(started.pid));
+      const endedTable = await compareOf('Processes ended');
+      expect(column(endedTable.table, 'pid')).toEqual(endedTable.answer.ended.map((p) => String(p.pid)));
+      expect(column(endedTable.table, 'pid')).toContain(String(ended.pid));
+      await screenshot('preview-host-snapshots.png');
+    } finally {
+      started.kill('SIGKILL');
+    }
+  });
+
+  it('drew it all without a console error', () => {
     expect(consoleErrors).toEqual([]);
   });
 });
