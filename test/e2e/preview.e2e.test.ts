@@ -22,7 +22,7 @@ import type {
   TransactionProfile,
   TransactionsResponse,
 } from '@osprey/model';
-import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 import { readHostSnapshot } from '../../agent/src/host/read';
 import { freePort } from '../../bench/free-port';
@@ -30,14 +30,14 @@ import { launchChromium } from './chromium';
 import { DEMO_TOKENS, type DemoStack, startDemo, waitForTraffic } from './demo-stack';
 import { column, panelTitled, readTable } from './drawn-table';
 import { requireBuilt } from './page';
-import { drawnFrom, ProxiedAnswers } from './proxied-answers';
+import { answeredAt, millis, PreviewPage, PROXY, sortedRows } from './preview-page';
+import { drawnFrom } from './proxied-answers';
 import { browserState, networkTraffic, sightings } from './token-sightings';
 
 jest.setTimeout(240_000);
 
 const READ_TOKEN = 'e2e-preview-read-token-7f3a91c2';
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'e2e');
-const PROXY = '/api/datasources/proxy/uid/osprey/osprey';
 /** Grafana core's fonts, which the npm packages do not ship: the only console errors allowed. */
 const MISSING_FONTS = /\/public\/fonts\//;
 
@@ -46,96 +46,11 @@ let browser: { profileDir: string; context: BrowserContext } | undefined;
 let page: Page;
 /** From the backend answering /health to the preview answering its page, its bundle and the datasource. */
 let previewLagMs = Number.NaN;
-const requests: Request[] = [];
-let answers: ProxiedAnswers;
+let preview: PreviewPage;
 const consoleErrors: string[] = [];
-
-/** Polls `url` until it answers 200; the time it first did. */
-async function answeredAt(url: string, deadline: number): Promise<number> {
-  while (Date.now() < deadline) {
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false
-    );
-    if (ok) {
-      return Date.now();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not answer`);
-}
-
-/** The proxied backend calls to `apiPath` the page has made since `since` (an index into requests). */
-function calls(apiPath: string, since = 0): URL[] {
-  return requests
-    .slice(since)
-    .map((r) => new URL(r.url()))
-    .filter((u) => u.pathname === `${PROXY}${apiPath}`);
-}
-
-async function waitForCall(apiPath: string, since: number, test: (u: URL) => boolean): Promise<URL> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const found = calls(apiPath, since).find(test);
-    if (found) {
-      return found;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no ${apiPath} call matched; made: ${calls(apiPath, since).join('\n')}`);
-}
-
-/** Picks `option` in one of @grafana/ui's selects, as a user does: open it, type, Enter. */
-async function pick(inputId: string, option: string): Promise<void> {
-  await page.locator(`#${inputId}`).click();
-  await page.keyboard.type(option);
-  await page.keyboard.press('Enter');
-}
 
 /** Host compare answers: /api/v1/hosts/snapshots/<older>/compare/<newer>. */
 const COMPARE_PATH = /^\/api\/v1\/hosts\/snapshots\/[^/]+\/compare\/[^/]+$/;
-
-/** Rows in one order, to compare two tables whatever order each is in. */
-const sortedRows = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort();
-
-/** A drawn duration ("850 ms", "1.10 s") in milliseconds. */
-function millis(text: string): number {
-  const [, value, unit] = /^([\d.]+)\s*(µs|ms|s|min)$/.exec(text) ?? [];
-  const scale = { µs: 0.001, ms: 1, s: 1000, min: 60_000 }[unit as 'ms'];
-  if (scale === undefined) {
-    throw new Error(`not a duration: ${text}`);
-  }
-  return Number(value) * scale;
-}
-
-/**
- * A full-page screenshot with the whole dashboard in the viewport: TableNG leaves rows out of view
- * unpainted (content-visibility), which a full-page capture of a shorter viewport would show blank.
- */
-async function screenshot(file: string): Promise<void> {
-  const viewport = page.viewportSize()!;
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: viewport.width, height });
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: path.join(SCREENSHOTS, file), fullPage: true });
-  await page.setViewportSize(viewport);
-  console.log(`screenshot: ${path.join(SCREENSHOTS, file)}`);
-}
-
-async function xlogDots(): Promise<number> {
-  const canvas = page.locator('[data-testid=osprey-xlog-canvas]');
-  await canvas.waitFor({ state: 'visible', timeout: 30_000 });
-  await page.waitForFunction(
-    () => {
-      const el = document.querySelector('[data-testid=osprey-xlog-canvas]');
-      const dots = Number(el?.getAttribute('data-dots') ?? 0);
-      return dots > 0 && el?.getAttribute('data-drawn-dots') === String(dots);
-    },
-    undefined,
-    { timeout: 30_000 }
-  );
-  return Number(await canvas.getAttribute('data-dots'));
-}
 
 beforeAll(async () => {
   requireBuilt(['datasource/module.js', 'panels/xlog/module.js', 'dashboards/service-overview.json']);
@@ -144,10 +59,10 @@ beforeAll(async () => {
   const ports = { backend: await freePort(), preview: await freePort() };
   const deadline = Date.now() + 60_000;
   const listening = answeredAt(`http://127.0.0.1:${ports.backend}/health`, deadline);
-  const preview = `http://127.0.0.1:${ports.preview}`;
+  const previewUrl = `http://127.0.0.1:${ports.preview}`;
   const served = Promise.all(
     ['/', '/host/host.js', '/public/plugins/osprey-apm-app/datasource/module.js'].map((p) =>
-      answeredAt(preview + p, deadline)
+      answeredAt(previewUrl + p, deadline)
     )
   );
   demo = await startDemo({ readToken: READ_TOKEN, durationSeconds: 360, ports });
@@ -156,15 +71,14 @@ beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   browser = await launchChromium({ width: 1400, height: 1000 });
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.on('request', (r) => requests.push(r));
-  answers = new ProxiedAnswers(page, PROXY);
+  preview = new PreviewPage(page, SCREENSHOTS);
   page.on('console', (m) => {
     if (m.type() === 'error' && !MISSING_FONTS.test(m.location().url)) {
       consoleErrors.push(`${m.text()} (${m.location().url})`);
     }
   });
   page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  await page.goto(`${preview}/?dashboard=service-overview&from=now-15m&to=now`);
+  await page.goto(`${previewUrl}/?dashboard=service-overview&from=now-15m&to=now`);
 });
 
 afterAll(async () => {
@@ -204,9 +118,9 @@ describe('the service overview preview', () => {
   });
 
   it("draws the demo's live transactions in its XLOG panel, time series with @grafana/ui, and no chart it cannot draw", async () => {
-    const dots = await xlogDots();
+    const dots = await preview.xlogDots();
     expect(dots).toBeGreaterThanOrEqual(20);
-    const xlog = await waitForCall('/api/v1/transactions', 0, () => true);
+    const xlog = await preview.waitForCall('/api/v1/transactions', 0, () => true);
     expect(xlog.searchParams.get('service')).toBeNull();
     // Throughput by service: uPlot's canvas, and a legend entry per service the RED query answered.
     const throughput = page.locator('[data-panel-type=timeseries]').first();
@@ -224,46 +138,46 @@ describe('the service overview preview', () => {
     expect(slowest.rowCount).toBeLessThanOrEqual(10);
     const max = column(slowest, 'Max').map(millis);
     expect(max).toEqual([...max].sort((a, b) => b - a));
-    await screenshot('preview-service-overview.png');
+    await preview.screenshot('preview-service-overview.png');
   });
 
   it('asks the backend for the chosen service once the variable changes', async () => {
-    const since = requests.length;
-    await pick('preview-var-service', 'checkout');
-    const xlog = await waitForCall('/api/v1/transactions', since, (u) => u.searchParams.has('service'));
+    const since = preview.requests.length;
+    await preview.pick('preview-var-service', 'checkout');
+    const xlog = await preview.waitForCall('/api/v1/transactions', since, (u) => u.searchParams.has('service'));
     expect(xlog.searchParams.getAll('service')).toEqual(['checkout']);
-    await waitForCall('/api/v1/instances', since, (u) => u.searchParams.get('service') === 'checkout');
-    const red = await waitForCall('/api/v1/metrics/red', since, (u) => u.searchParams.has('service'));
+    await preview.waitForCall('/api/v1/instances', since, (u) => u.searchParams.get('service') === 'checkout');
+    const red = await preview.waitForCall('/api/v1/metrics/red', since, (u) => u.searchParams.has('service'));
     expect(red.searchParams.get('service')).toBe('checkout');
     await page.waitForTimeout(1000);
-    expect(calls('/api/v1/transactions', since).filter((u) => u.searchParams.get('service') !== 'checkout')).toEqual(
-      []
-    );
+    expect(
+      preview.calls('/api/v1/transactions', since).filter((u) => u.searchParams.get('service') !== 'checkout')
+    ).toEqual([]);
     await expect(page.locator('[data-panel-type=osprey-xlog-panel]').textContent()).resolves.toContain(
       'XLOG — checkout'
     );
   });
 
   it('moves the window with the time picker', async () => {
-    const before = calls('/api/v1/transactions').pop()!;
+    const before = preview.calls('/api/v1/transactions').pop()!;
     expect(Number(before.searchParams.get('to')) - Number(before.searchParams.get('from'))).toBe(15 * 60_000);
-    const since = requests.length;
+    const since = preview.requests.length;
     const picked = Date.now();
-    await pick('preview-time-range', 'Last 5 minutes');
-    const after = await waitForCall('/api/v1/transactions', since, () => true);
+    await preview.pick('preview-time-range', 'Last 5 minutes');
+    const after = await preview.waitForCall('/api/v1/transactions', since, () => true);
     const [from, to] = [Number(after.searchParams.get('from')), Number(after.searchParams.get('to'))];
     expect(to - from).toBe(5 * 60_000);
     expect(to).toBeGreaterThanOrEqual(picked - 1000);
     expect(to).toBeLessThanOrEqual(Date.now() + 1000);
     expect(after.searchParams.get('service')).toBe('checkout');
-    await xlogDots();
+    await preview.xlogDots();
   });
 
   it('renders in the light theme too', async () => {
     await page.getByTestId('preview-theme').click();
     await page.waitForFunction(() => new URLSearchParams(window.location.search).get('theme') === 'light');
-    await xlogDots();
-    await screenshot('preview-service-overview-light.png');
+    await preview.xlogDots();
+    await preview.screenshot('preview-service-overview-light.png');
     expect(consoleErrors).toEqual([]);
   });
 });
@@ -278,7 +192,7 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
     await open('dashboard=service-overview&from=now-15m&to=now');
     const { table, answer } = await drawnFrom<ErrorTypesResponse>(
       page,
-      answers,
+      preview.answers,
       'Errors by type',
       '/api/v1/statistics/errors',
       (a) => a.errorTypes.length > 0
@@ -296,7 +210,7 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
   it('service overview: the endpoint summary, one row per endpoint, in the order of its sortBy (Count, largest first)', async () => {
     const { table, answer } = await drawnFrom<SummaryResponse>(
       page,
-      answers,
+      preview.answers,
       'Endpoint summary (Apdex T = 500 ms)',
       '/api/v1/statistics/summary'
     );
@@ -311,7 +225,7 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
   it('service overview: the top SQL statements by total time, as the backend ranked them', async () => {
     const { table, answer } = await drawnFrom<SqlStatisticsResponse>(
       page,
-      answers,
+      preview.answers,
       /^Top SQL statements/,
       '/api/v1/statistics/sql',
       (a) => a.statements.length > 0
@@ -322,14 +236,14 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
     expect(column(table, 'Service')).toEqual(answer.statements.map((st) => st.service));
     expect(column(table, 'Calls')).toEqual(answer.statements.map((st) => String(st.count)));
     expect(table.headers).not.toEqual(expect.arrayContaining(['key']));
-    await screenshot('preview-service-overview-tables.png');
+    await preview.screenshot('preview-service-overview-tables.png');
   });
 
   it("a statement's link opens the transactions dashboard on its service: the XLOG asks for that service only", async () => {
     const panel = panelTitled(page, /^Top SQL statements/);
     const { answer } = await drawnFrom<SqlStatisticsResponse>(
       page,
-      answers,
+      preview.answers,
       /^Top SQL statements/,
       '/api/v1/statistics/sql'
     );
@@ -339,14 +253,14 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
     expect(await link.getAttribute('href')).toBe(
       `/d/osprey-transactions?var-service=${encodeURIComponent(first.service)}&from=now-15m&to=now`
     );
-    const since = requests.length;
+    const since = preview.requests.length;
     // At its start: a long statement's link runs on under the next cells, which take the click there.
     await link.click({ position: { x: 4, y: 4 } });
     await page.waitForURL((u) => u.searchParams.get('dashboard') === 'transactions');
     expect(new URL(page.url()).searchParams.getAll('var-service')).toEqual([first.service]);
-    const xlog = await waitForCall('/api/v1/transactions', since, (u) => u.searchParams.has('service'));
+    const xlog = await preview.waitForCall('/api/v1/transactions', since, (u) => u.searchParams.has('service'));
     expect(xlog.searchParams.getAll('service')).toEqual([first.service]);
-    expect(await xlogDots()).toBeGreaterThan(0);
+    expect(await preview.xlogDots()).toBeGreaterThan(0);
     await expect(panelTitled(page, `XLOG — ${first.service}`).count()).resolves.toBe(1);
   });
 
@@ -354,7 +268,7 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
     await open('dashboard=transactions&var-service=checkout&from=now-15m&to=now');
     const slowest = await drawnFrom<TransactionsResponse>(
       page,
-      answers,
+      preview.answers,
       'Slowest transactions',
       '/api/v1/transactions',
       (a) => a.transactions.length > 0
@@ -370,7 +284,7 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
     await page.waitForURL((u) => u.searchParams.get('var-traceId') === traceId);
     const { table, answer } = await drawnFrom<TransactionProfile>(
       page,
-      answers,
+      preview.answers,
       `Profile of ${traceId}`,
       `/api/v1/traces/${traceId}/profile`
     );
@@ -378,12 +292,12 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
     expect(table.rowCount).toBe(answer.steps.length);
     expect(column(table, 'kind')).toEqual(answer.steps.map((st) => st.kind));
     expect(column(table, 'step')).toEqual(answer.steps.map((st) => st.name));
-    await screenshot('preview-transaction-profile.png');
+    await preview.screenshot('preview-transaction-profile.png');
   });
 
   it('health: the synthetic check npm start defines, the hierarchy and the capacity, as the backend answered', async () => {
     await open('dashboard=health&from=now-15m&to=now');
-    const checks = await drawnFrom<ChecksResponse>(page, answers, 'Synthetic checks', '/api/v1/checks', (a) =>
+    const checks = await drawnFrom<ChecksResponse>(page, preview.answers, 'Synthetic checks', '/api/v1/checks', (a) =>
       a.checks.some((c) => c.lastRun)
     );
     expect(checks.table.rowCount).toBe(checks.answer.checks.length);
@@ -395,7 +309,7 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
 
     const tree = await drawnFrom<HierarchyResponse>(
       page,
-      answers,
+      preview.answers,
       'Health hierarchy (worst first)',
       '/api/v1/health/hierarchy'
     );
@@ -405,13 +319,13 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
 
     const capacity = await drawnFrom<CapacityResponse>(
       page,
-      answers,
+      preview.answers,
       "Capacity (Little's law)",
       '/api/v1/health/capacity'
     );
     expect(capacity.table.rowCount).toBe(capacity.answer.instances.length);
     expect(column(capacity.table, 'instance')).toEqual(capacity.answer.instances.map((r) => r.instance));
-    await screenshot('preview-health.png');
+    await preview.screenshot('preview-health.png');
   });
 
   it('host snapshots: two real captures of this machine compared, the processes started between them listed', async () => {
@@ -433,17 +347,17 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
         expect(response.status).toBe(201);
       }
       await open(`dashboard=host-snapshots&var-host=${host}&from=now-15m&to=now`);
-      const hosts = await drawnFrom<HostsResponse>(page, answers, 'Hosts', '/api/v1/hosts');
+      const hosts = await drawnFrom<HostsResponse>(page, preview.answers, 'Hosts', '/api/v1/hosts');
       expect(column(hosts.table, 'host')).toEqual(hosts.answer.hosts.map((h) => h.host));
       const compareOf = (table: string) =>
-        drawnFrom<HostSnapshotCompare>(page, answers, table, COMPARE_PATH, (a) => a.host === host);
+        drawnFrom<HostSnapshotCompare>(page, preview.answers, table, COMPARE_PATH, (a) => a.host === host);
       const startedTable = await compareOf('Processes started');
       expect(column(startedTable.table, 'pid')).toEqual(startedTable.answer.started.map((p) => String(p.pid)));
       expect(column(startedTable.table, 'pid')).toContain(String(started.pid));
       const endedTable = await compareOf('Processes ended');
       expect(column(endedTable.table, 'pid')).toEqual(endedTable.answer.ended.map((p) => String(p.pid)));
       expect(column(endedTable.table, 'pid')).toContain(String(ended.pid));
-      await screenshot('preview-host-snapshots.png');
+      await preview.screenshot('preview-host-snapshots.png');
     } finally {
       started.kill('SIGKILL');
     }
@@ -477,7 +391,7 @@ describe('the token', () => {
       sessionStorage.removeItem('probe');
     });
 
-    const network = await networkTraffic(requests);
+    const network = await networkTraffic(preview.requests);
     expect(sightings([...(await browserState(page, browser!.context)), ...network], READ_TOKEN)).toEqual([]);
     // What was searched: the page's backend calls, answered through the proxy, and their bodies.
     const bodies = network.filter((s) => s.where.includes(PROXY) && s.where.endsWith('answer body') && s.text);
