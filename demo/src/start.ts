@@ -64,6 +64,25 @@ function startBackend(config: StartConfig, logFile: string): { backend: Child; u
   return { backend, url };
 }
 
+/** The synthetic check `npm start` defines, so the Health dashboard has one to show. */
+const SHOP_CHECK = 'shop-home';
+
+/**
+ * Checks the shop's home page from outside, as a user would define a check through the admin API
+ * (it lasts while the backend runs); a failure to define it is told, not fatal.
+ */
+async function defineShopCheck(backendUrl: string, adminToken: string, shopUrl: string): Promise<void> {
+  const response = await fetch(`${backendUrl}/api/v1/checks/${SHOP_CHECK}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `${shopUrl}/`, intervalMs: 15_000, timeoutMs: 5_000 }),
+  }).catch((err: unknown) => err as Error);
+  if (response instanceof Error || !response.ok) {
+    const why = response instanceof Error ? response.message : `${response.status} ${await response.text()}`;
+    console.error(`demo: could not define the check ${SHOP_CHECK}: ${why}`);
+  }
+}
+
 function statsLine(stats: LoadStats, previous: LoadStats | undefined, seconds: number): string {
   const sent = stats.sent - (previous?.sent ?? 0);
   const answered = Object.values(stats.answers).reduce((a, b) => a + b, 0);
@@ -131,6 +150,7 @@ async function main(): Promise<void> {
       previous = { ...stats, answers: { ...stats.answers } };
     },
   });
+  await defineShopCheck(backendUrl, config.tokens.admin, shop.urls['shop-frontend']);
   console.log(
     banner({
       url: backendUrl,

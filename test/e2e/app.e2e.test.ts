@@ -14,8 +14,15 @@ import path from 'node:path';
 import { type Page } from 'playwright-core';
 import { parse } from 'yaml';
 
-import type { HealthResponse, ServicesResponse } from '@osprey/model';
+import {
+  HOST_REQUEST_SERVICE,
+  type HealthResponse,
+  type IncidentListResponse,
+  type JvmRequestsResponse,
+  type ServicesResponse,
+} from '@osprey/model';
 
+import { readHostSnapshot } from '../../agent/src/host/read';
 import type { GrafanaRulesFile } from '../../scripts/src/alerting/grafana-rules';
 
 import { startBackend, type Backend } from './backend';
@@ -89,6 +96,41 @@ async function installAlertRules(expectedText: string): Promise<GrafanaApiCall[]
 }
 
 const writes = (calls: GrafanaApiCall[]) => calls.filter((c) => c.method !== 'GET');
+
+/** An upload with the ingest token, as an agent makes it; the id the backend gave the capture. */
+async function upload(pathAndQuery: string, body: string, contentType: string): Promise<string> {
+  return (await backend.call<{ id: string }>('POST', pathAndQuery, TOKENS.ingest, body, contentType)).id;
+}
+
+/** Plays an agent: waits for the pending capture request of `target`, claims it, uploads, reports the result. */
+async function answerCapture(target: string, capture: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const { requests } = await backend.call<JvmRequestsResponse>(
+      'GET',
+      `/api/v1/jvm/requests?${target}&status=pending`,
+      TOKENS.ingest
+    );
+    const [request] = requests;
+    if (request) {
+      await backend.call('POST', `/api/v1/jvm/requests/${request.id}/claim`, TOKENS.ingest);
+      const resultId = await capture();
+      const result = JSON.stringify({ resultId });
+      await backend.call(
+        'POST',
+        `/api/v1/jvm/requests/${request.id}/result`,
+        TOKENS.ingest,
+        result,
+        'application/json'
+      );
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no capture request for ${target} reached the backend`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 beforeAll(async () => {
   requireBuilt(['module.js', 'plugin.json', 'datasource/plugin.json']);
@@ -305,5 +347,54 @@ describe('built app plugin in Chromium', () => {
       ].map((uid) => `/d/${uid}`)
     );
     await host!.screenshot('app-getting-started.png', 'page');
+  });
+
+  it('Incidents: "Collect incident" asks the backend; once the agents answered, the page lists the bundle the backend made', async () => {
+    await page.evaluate(([url, id]) => window.ospreyHost.mountAppRoot(url, id, 'incidents'), [
+      APP_MODULE,
+      APP_ID,
+    ] as const);
+    await page.getByText('No incident collected yet.').waitFor();
+    const target = { service: 'orders', instance: 'orders-1', host: `app-e2e-${process.pid}` };
+    for (const [field, value] of Object.entries({ ...target, note: 'orders slow since the deploy' })) {
+      await page.locator(`#osprey-incident-${field}`).fill(value);
+    }
+    await page.getByTestId('osprey-incident-ask').click();
+    // The test plays the agents of the JVM and of the host: real JDK 17 captures, a real /proc snapshot.
+    const jvm = `service=${target.service}&instance=${target.instance}`;
+    const fixture = (file: string) => readFileSync(path.join(REPO_ROOT, 'test/fixtures/jvm/jdk17', file), 'utf8');
+    await answerCapture(jvm, () => upload(`/api/v1/jvm/threaddumps?${jvm}`, fixture('jstack-l.txt'), 'text/plain'));
+    await answerCapture(jvm, () =>
+      upload(`/api/v1/jvm/heaphistograms?${jvm}`, fixture('class_histogram.txt'), 'text/plain')
+    );
+    await answerCapture(`service=${HOST_REQUEST_SERVICE}&instance=${target.host}`, () =>
+      upload('/api/v1/hosts/snapshots', JSON.stringify(readHostSnapshot(target.host)), 'application/json')
+    );
+    const list = page.getByTestId('osprey-incidents');
+    await list.getByText('ready', { exact: true }).waitFor({ timeout: 30_000 });
+
+    const { incidents } = await backend.call<IncidentListResponse>('GET', '/api/v1/incidents', TOKENS.read);
+    expect(incidents.map((i) => i.status)).toEqual(['ready']);
+    const [incident] = incidents;
+    const row = list.locator('tbody tr');
+    await expect(row.count()).resolves.toBe(1);
+    expect((await row.locator('td').allInnerTexts()).slice(1)).toEqual([
+      `${target.service} / ${target.instance}`,
+      target.host,
+      'ready',
+      'threaddump done; heaphistogram done; hostsnapshot done',
+      'orders slow since the deploy',
+      `Download (${Math.ceil(incident.bundle!.bytes / 1024)} KiB, ${incident.bundle!.files.length} files)`,
+    ]);
+    // The link goes through the app's plugin route, which adds the token: the bytes are the bundle's.
+    const href = await row.getByRole('link').getAttribute('href');
+    expect(href).toBe(`/api/plugin-proxy/${APP_ID}/osprey/api/v1/incidents/${incident.id}/bundle`);
+    const digest = await page.evaluate(async (url) => {
+      const bytes = await (await fetch(url)).arrayBuffer();
+      const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+      return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
+    }, href!);
+    expect(digest).toBe(incident.bundle!.sha256);
+    await host!.screenshot('app-incidents.png', 'page');
   });
 });

@@ -21,6 +21,9 @@ export interface DemoStack {
   stop(): Promise<void>;
 }
 
+/** The ingest and admin tokens the demo is started with (the read token is the suite's own). */
+export const DEMO_TOKENS = { ingest: 'e2e-ingest-token-0123456789', admin: 'e2e-admin-token-0123456789' } as const;
+
 const BANNER_BACKEND = /^\s*backend\s+(http:\/\/127\.0\.0\.1:\d+)\s/m;
 const BANNER_PREVIEW = /^\s*preview\s+(http:\/\/127\.0\.0\.1:\d+)\/\s/m;
 
@@ -60,8 +63,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoStack> {
       env: {
         ...process.env,
         OSPREY_READ_TOKEN: options.readToken,
-        OSPREY_INGEST_TOKEN: 'e2e-ingest-token-0123456789',
-        OSPREY_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
+        OSPREY_INGEST_TOKEN: DEMO_TOKENS.ingest,
+        OSPREY_ADMIN_TOKEN: DEMO_TOKENS.admin,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so stop() can end the demo and everything it spawned.

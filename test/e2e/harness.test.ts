@@ -1,5 +1,6 @@
 /** The host harness's own pure pieces: route templating, route matching, params, variables, define() shapes. */
 import { backendUrlFrom } from './demo-stack';
+import { sortOptions } from '../../host/src/preview/variable-sort';
 import { parseDefineArgs } from '../../host/src/web/amd';
 import { withParams } from '../../host/src/web/backend-srv';
 import { HostTemplateSrv, replaceVariables } from '../../host/src/web/template-srv';
@@ -120,5 +121,21 @@ describe('backendUrlFrom', () => {
     ['{"msg":"osprey listening"}', undefined],
   ])('%j → %s', (output, url) => {
     expect(backendUrlFrom(output)).toBe(url);
+  });
+});
+
+describe("sortOptions (a variable's sort)", () => {
+  const options = ['b10', 'B2', 'a1', 'b2'];
+  it.each([
+    [0, ['b10', 'B2', 'a1', 'b2']],
+    [1, ['B2', 'a1', 'b10', 'b2']],
+    [2, ['b2', 'b10', 'a1', 'B2']],
+    [3, ['a1', 'B2', 'b2', 'b10']],
+    [4, ['b10', 'B2', 'b2', 'a1']],
+    [5, ['a1', 'b10', 'B2', 'b2']],
+    [7, ['a1', 'B2', 'b2', 'b10']],
+    [8, ['b10', 'B2', 'b2', 'a1']],
+  ])('sort %d → %j', (sort, expected) => {
+    expect(sortOptions(options, sort)).toEqual(expected);
   });
 });

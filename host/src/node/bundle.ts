@@ -6,8 +6,9 @@
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-import type { Plugin } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
 
+import { cjsDefaultInterop } from './esm-interop';
 import { HOST_PACKAGE_DIR } from './server';
 
 export interface HostBundle {
@@ -19,23 +20,9 @@ export interface HostBundle {
 /** Where the preview page is built, and what `npm start` serves. */
 export const PREVIEW_PAGE_DIR = path.join(HOST_PACKAGE_DIR, 'dist', 'web');
 
-/** @grafana/ui's one import that esbuild's `.mjs` interop gets wrong; see src/web/custom-scrollbars.ts. */
-const grafanaUiInterop: Plugin = {
-  name: 'grafana-ui-commonjs-default',
-  setup(build) {
-    const shim = path.join(HOST_PACKAGE_DIR, 'src', 'web', 'custom-scrollbars.ts');
-    build.onResolve({ filter: /^react-custom-scrollbars-2$/ }, (args) =>
-      args.importer.includes(`${path.sep}@grafana${path.sep}ui${path.sep}`) ? { path: shim } : undefined
-    );
-  },
-};
-
-export async function bundleHostPage(entry: string, html: string, outDir: string): Promise<HostBundle> {
-  // esbuild is a build tool: required here so that serving a built page (npm start) never loads it.
-  const { build } = await import('esbuild');
-  const started = Date.now();
-  await mkdir(outDir, { recursive: true });
-  await build({
+/** How a host page is bundled: `entry` into `outDir`/host.js. */
+export function hostBuildOptions(entry: string, outDir: string): BuildOptions {
+  return {
     entryPoints: [entry],
     outfile: path.join(outDir, 'host.js'),
     bundle: true,
@@ -46,18 +33,29 @@ export async function bundleHostPage(entry: string, html: string, outDir: string
     jsx: 'automatic',
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file', '.png': 'file' },
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+    plugins: [cjsDefaultInterop()],
     logLevel: 'error',
-    plugins: [grafanaUiInterop],
-  });
+  };
+}
+
+export async function bundleHostPage(entry: string, html: string, outDir: string): Promise<HostBundle> {
+  // esbuild is a build tool: required here so that serving a built page (npm start) never loads it.
+  const { build } = await import('esbuild');
+  const started = Date.now();
+  await mkdir(outDir, { recursive: true });
+  await build(hostBuildOptions(entry, outDir));
   await copyFile(html, path.join(outDir, 'index.html'));
   const { size } = await stat(path.join(outDir, 'host.js'));
   return { outDir, bytes: size, millis: Date.now() - started };
 }
 
+const PREVIEW_SRC = path.join(HOST_PACKAGE_DIR, 'src', 'preview');
+/** The preview page's entry. */
+export const PREVIEW_ENTRY = path.join(PREVIEW_SRC, 'index.tsx');
+
 /** The dashboard preview (src/preview/) as `npm start` serves it. */
 export function bundlePreview(): Promise<HostBundle> {
-  const src = path.join(HOST_PACKAGE_DIR, 'src', 'preview');
-  return bundleHostPage(path.join(src, 'index.tsx'), path.join(src, 'index.html'), PREVIEW_PAGE_DIR);
+  return bundleHostPage(PREVIEW_ENTRY, path.join(PREVIEW_SRC, 'index.html'), PREVIEW_PAGE_DIR);
 }
 
 if (require.main === module) {

@@ -1,4 +1,12 @@
-export { bundleHostPage, bundlePreview, type HostBundle, PREVIEW_PAGE_DIR } from './bundle';
+export {
+  bundleHostPage,
+  bundlePreview,
+  hostBuildOptions,
+  type HostBundle,
+  PREVIEW_ENTRY,
+  PREVIEW_PAGE_DIR,
+} from './bundle';
+export { type CjsDefaultImport, cjsDefaultImports, ESM_DEFAULT_IMPORTED_CJS } from './esm-interop';
 export { serveFile, sendJson } from './files';
 export { previewMissing, startPreview, type PreviewOptions } from './preview';
 export { PREVIEW_DATASOURCE_UID } from './uid';

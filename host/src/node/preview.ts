@@ -36,13 +36,18 @@ export function startPreview(options: PreviewOptions): Promise<HostServer> {
     iconsDir: GRAFANA_ICONS_DIR,
     appId: PLUGIN_IDS.app,
     port: options.port,
-    // The page's "not Grafana" notice links to the README's install section.
     extra: async (_req, res, url) => {
-      if (url.pathname !== '/README.md') {
-        return false;
+      // A dashboard's URL as Grafana's data links write it (/d/<uid>/<slug>) opens the page on it.
+      if (url.pathname.startsWith('/d/')) {
+        await serveFile(res, PREVIEW_PAGE_DIR, 'index.html');
+        return true;
       }
-      await serveFile(res, REPO_ROOT, 'README.md');
-      return true;
+      // The page's "not Grafana" notice links to the README's install section.
+      if (url.pathname === '/README.md') {
+        await serveFile(res, REPO_ROOT, 'README.md');
+        return true;
+      }
+      return false;
     },
     dataSources: new Map([
       [

@@ -1,13 +1,14 @@
 /**
  * One panel of the dashboard: an Osprey panel is the built plugin, mounted as Grafana mounts it; a
- * time series panel is drawn by @grafana/ui's TimeSeries (GrafanaTimeSeries.tsx), a table by its Table
- * (GrafanaTable.tsx); any other panel Grafana draws itself (bar gauge, stat, node graph, …) is not
- * imitated: it shows its query, as the datasource reads it with the current variables, and what the
- * query answered.
+ * time series panel is drawn by @grafana/ui's TimeSeries (GrafanaTimeSeries.tsx), a table panel by
+ * @grafana/ui's TableNG after the panel's transformations (GrafanaTable.tsx); any other panel
+ * Grafana draws itself (bar gauge, node graph, state timeline, …) is not imitated: it shows its
+ * query, as the datasource reads it with the current variables, and what the query answered.
  */
 import { css } from '@emotion/css';
 import {
   type DataQuery,
+  type DataTransformerConfig,
   type EventBus,
   type FieldConfigSource,
   type GrafanaTheme2,
@@ -19,15 +20,15 @@ import {
 import { type Panel, VariableFormatID } from '@grafana/schema';
 import { PanelChrome, TextLink, useStyles2, useTheme2 } from '@grafana/ui';
 import { cloneDeep, merge, omit as lodashOmit } from 'lodash';
-import { type ComponentType, type ReactElement, useEffect, useState } from 'react';
+import { type ReactElement, useEffect, useState } from 'react';
 
 import { hostedPanel } from '../web/panel';
 import { loadPlugin, templateSrv, type DataSourceLike } from '../web/runtime';
+import { unknownTransformations } from '../web/transformers';
 import { DATASOURCE_UID, INSTALL_LINK } from './catalog';
-import { type CorePanelProps } from './dashboard-fields';
-import { drawnAsTable, GrafanaTable } from './GrafanaTable';
+import { migrateTableFieldConfig, tablePlugin } from './GrafanaTable';
 import { drawnAsTimeSeries, GrafanaTimeSeries } from './GrafanaTimeSeries';
-import { usePanelData } from './panel-data';
+import { usePanelData, useTransformedData } from './panel-data';
 
 export interface PanelCellProps {
   panel: Panel;
@@ -53,34 +54,37 @@ export function PanelCell(props: PanelCellProps): ReactElement {
   const ours = source.uid === DATASOURCE_UID;
   const targets = ours ? ((panel.targets ?? []) as unknown as DataQuery[]) : [];
   const data = usePanelData(props.ds, panel.id ?? 0, targets, props.range, props.width, props.runKey);
+  // @grafana/schema's transformation type, which @grafana/data's topic enum does not take as it is.
+  const transformations = (panel.transformations ?? []) as DataTransformerConfig[];
+  const asTable = ours && panel.type === 'table' && unknownTransformations(transformations).length === 0;
+  const transformed = useTransformedData(asTable ? transformations : [], data);
   const title = templateSrv.replace(panel.title ?? '', undefined, VariableFormatID.Text);
   if (props.moduleUrl) {
     return <OspreyPanel {...props} title={title} data={data} moduleUrl={props.moduleUrl} />;
   }
-  const Drawn = ours ? coreDrawing(panel) : undefined;
+  if (asTable) {
+    const fieldConfig = migrateTableFieldConfig(panel.fieldConfig ?? { defaults: {}, overrides: [] });
+    return (
+      <PluginPanel {...props} panel={{ ...panel, fieldConfig }} title={title} data={transformed} plugin={tablePlugin} />
+    );
+  }
+  if (ours && drawnAsTimeSeries(panel)) {
+    return (
+      <PanelChrome title={title} width={props.width} height={props.height} loadingState={data.state}>
+        {(width, height) => <GrafanaTimeSeries panel={panel} data={data} width={width} height={height} />}
+      </PanelChrome>
+    );
+  }
   return (
     <PanelChrome title={title} width={props.width} height={props.height} loadingState={data.state}>
-      {(width, height) =>
-        Drawn ? (
-          <Drawn panel={panel} data={data} width={width} height={height} />
-        ) : (
-          <ForeignPanel panel={panel} data={ours ? data : undefined} source={source} targets={targets} ds={props.ds} />
-        )
-      }
+      {() => (
+        <ForeignPanel panel={panel} data={ours ? data : undefined} source={source} targets={targets} ds={props.ds} />
+      )}
     </PanelChrome>
   );
 }
 
-/** The @grafana/ui component this preview draws a Grafana core panel with, where it draws one. */
-function coreDrawing(panel: Panel): ComponentType<CorePanelProps> | undefined {
-  if (drawnAsTimeSeries(panel)) {
-    return GrafanaTimeSeries;
-  }
-  return drawnAsTable(panel) ? GrafanaTable : undefined;
-}
-
 function OspreyPanel(props: PanelCellProps & { title: string; data: PanelData; moduleUrl: string }): ReactElement {
-  const theme = useTheme2();
   const [plugin, setPlugin] = useState<PanelPlugin | Error>();
   useEffect(() => {
     loadPlugin<PanelPlugin>(props.moduleUrl).then(setPlugin, (err: unknown) =>
@@ -94,6 +98,13 @@ function OspreyPanel(props: PanelCellProps & { title: string; data: PanelData; m
       </PanelChrome>
     );
   }
+  return <PluginPanel {...props} plugin={plugin} />;
+}
+
+/** A panel plugin's component with the panel's options and field config over the plugin's defaults. */
+function PluginPanel(props: PanelCellProps & { title: string; data: PanelData; plugin: PanelPlugin }): ReactElement {
+  const theme = useTheme2();
+  const { plugin } = props;
   // The dashboard's options and field config over the plugin's defaults, as Grafana's panel model merges them.
   const options = merge(cloneDeep(plugin.defaults ?? {}), props.panel.options ?? {});
   const fieldConfig: FieldConfigSource = {

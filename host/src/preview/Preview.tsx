@@ -9,8 +9,16 @@ import type { Dashboard, Panel, RowPanel, VariableModel } from '@grafana/schema'
 import { Alert, GlobalStyles, ThemeContext, useStyles2 } from '@grafana/ui';
 import { type ReactElement, useCallback, useEffect, useMemo, useState } from 'react';
 
-import { loadDataSource, type DataSourceLike } from '../web/runtime';
-import { type Catalog, DATASOURCE_MODULE, dataSourceSettings, loadCatalog, loadDashboard } from './catalog';
+import { loadDataSource, type DataSourceLike, templateSrv } from '../web/runtime';
+import {
+  type Catalog,
+  DATASOURCE_MODULE,
+  dashboardWithUid,
+  dataSourceSettings,
+  loadCatalog,
+  loadDashboard,
+  uidOfPath,
+} from './catalog';
 import { Grid } from './Grid';
 import { refreshMs, resolveRange, type RawRange } from './time';
 import { PreviewNotice, Toolbar } from './Toolbar';
@@ -86,11 +94,16 @@ function PreviewBody({
   const fail = useCallback((err: unknown) => setFailure(err instanceof Error ? err.message : String(err)), []);
 
   useEffect(() => {
-    Promise.all([loadCatalog(), loadDataSource(DATASOURCE_MODULE, dataSourceSettings())]).then(([c, d]) => {
+    Promise.all([loadCatalog(), loadDataSource(DATASOURCE_MODULE, dataSourceSettings())]).then(async ([c, d]) => {
       setCatalog(c);
       setDs(d);
+      // A data link's /d/<uid> URL, or the preview's own ?dashboard=<file>.
+      const uid = uidOfPath(window.location.pathname);
       const wanted = params.get('dashboard');
-      setPath(c.dashboards.find((e) => e.path === `dashboards/${wanted}.json`)?.path ?? c.dashboards[0]?.path);
+      const entry = uid
+        ? await dashboardWithUid(c.dashboards, uid)
+        : c.dashboards.find((e) => e.path === `dashboards/${wanted}.json`);
+      setPath(entry?.path ?? c.dashboards[0]?.path);
     }, fail);
   }, [fail]);
 
@@ -153,6 +166,10 @@ function PreviewBody({
   // panels' effects, after this render.
   applyVariables(variables);
   const resolved = useMemo(() => (range ? resolveRange(range) : undefined), [range, tick]); // eslint-disable-line react-hooks/exhaustive-deps
+  if (resolved) {
+    // What data links read as ${__url_time_range}.
+    templateSrv.updateTimeRange(resolved);
+  }
   const runKey = JSON.stringify([path, range, tick, variables.map((v) => v.value)]);
   return (
     <div className={styles.page}>

@@ -42,8 +42,8 @@ export function PreviewNotice(): ReactElement {
     <Alert severity="info" title="Osprey preview — this is not Grafana" data-testid="preview-notice">
       The built Osprey plugins (datasource, XLOG, trace map, thread dump) on the live data of this{' '}
       <code>npm start</code>, laid out from the bundled dashboards&apos; JSON. Time series and tables are drawn by
-      @grafana/ui&apos;s TimeSeries and Table; Grafana&apos;s other panels (bar gauge, node graph, tables with
-      transformations…) show their query instead of a chart. To use Osprey, install the plugins in Grafana:{' '}
+      @grafana/ui&apos;s TimeSeries and TableNG; Grafana&apos;s other panels (bar gauge, node graph…) show their query
+      instead of a chart. To use Osprey, install the plugins in Grafana:{' '}
       <TextLink href={INSTALL_LINK} external inline>
         README, “Build and install in Grafana”
       </TextLink>

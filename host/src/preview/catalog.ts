@@ -61,6 +61,17 @@ export function loadDashboard(entry: DashboardEntry): Promise<Dashboard> {
   return json<Dashboard>(entry.path);
 }
 
+/** The dashboard a Grafana URL names by uid (/d/<uid>/<slug>), as data links name them; undefined if none has it. */
+export async function dashboardWithUid(entries: DashboardEntry[], uid: string): Promise<DashboardEntry | undefined> {
+  const dashboards = await Promise.all(entries.map(loadDashboard));
+  return entries[dashboards.findIndex((d) => d.uid === uid)];
+}
+
+/** The uid of a Grafana dashboard URL's path (/d/<uid> or /d/<uid>/<slug>). */
+export function uidOfPath(pathname: string): string | undefined {
+  return /^\/d\/([^/]+)/.exec(pathname)?.[1];
+}
+
 /** The instance settings Grafana would hand the datasource with uid `osprey`: requests go to the data proxy. */
 export function dataSourceSettings(): DataSourceInstanceSettings {
   return {

@@ -3,12 +3,21 @@
  * each answer kept under its key (the datasource answers every target under its own, and a live
  * target's later packets replace only its frames), state Loading → Streaming/Done/Error.
  */
-import { type DataQuery, type DataQueryResponse, LoadingState, type PanelData, type TimeRange } from '@grafana/data';
+import {
+  type DataFrame,
+  type DataQuery,
+  type DataQueryResponse,
+  type DataTransformerConfig,
+  LoadingState,
+  type PanelData,
+  type TimeRange,
+} from '@grafana/data';
 import { useEffect, useState } from 'react';
 import { concat, from, isObservable, of } from 'rxjs';
 
 import { queryRequest } from '../web/query';
-import type { DataSourceLike } from '../web/runtime';
+import { type DataSourceLike, templateSrv } from '../web/runtime';
+import { transformed } from '../web/transformers';
 
 function merged(answers: Map<string, DataQueryResponse>, range: TimeRange, done: boolean): Omit<PanelData, 'request'> {
   const responses = [...answers.values()];
@@ -70,4 +79,36 @@ export function usePanelData(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ds, runKey]);
   return data;
+}
+
+/**
+ * The panel's data after its transformations, as the query runner hands it to the panel; until the
+ * frames of the newest answer are transformed, the last transformed ones, still loading.
+ */
+export function useTransformedData(transformations: DataTransformerConfig[], data: PanelData): PanelData {
+  const [result, setResult] = useState<{ of: DataFrame[]; series: DataFrame[]; error?: string }>();
+  const key = JSON.stringify(transformations);
+  useEffect(() => {
+    if (transformations.length === 0) {
+      return;
+    }
+    let current = true;
+    transformed(transformations, data.series, (text) => templateSrv.replace(text)).then(
+      (series) => current && setResult({ of: data.series, series }),
+      (err: unknown) => current && setResult({ of: data.series, series: [], error: String(err) })
+    );
+    return () => {
+      current = false;
+    };
+    // key stands for the transformations.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, data.series]);
+  if (transformations.length === 0) {
+    return data;
+  }
+  if (result?.error !== undefined && result.of === data.series) {
+    return { ...data, series: [], state: LoadingState.Error, error: { message: result.error } };
+  }
+  const done = result?.of === data.series;
+  return { ...data, series: result?.series ?? [], state: done ? data.state : LoadingState.Loading };
 }

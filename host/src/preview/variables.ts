@@ -11,6 +11,7 @@ import { lastValueFrom } from 'rxjs';
 import { type DataSourceLike, templateSrv } from '../web/runtime';
 import { DATASOURCE_UID } from './catalog';
 import { queryRequest } from '../web/query';
+import { sortOptions } from './variable-sort';
 
 export interface PreviewVariable {
   name: string;
@@ -26,6 +27,8 @@ export interface PreviewVariable {
   value: string | string[];
   /** The variable's query, as the dashboard holds it. */
   query: unknown;
+  /** How its options are ordered (Grafana's VariableSort; 0: as the query answers them). */
+  sort: number;
 }
 
 export const ALL = '$__all';
@@ -45,6 +48,7 @@ export function previewVariables(list: VariableModel[]): PreviewVariable[] {
       options: [],
       value: current ?? (v.includeAll ? ALL : ''),
       query: v.query,
+      sort: typeof v.sort === 'number' ? v.sort : 0,
     };
   });
 }
@@ -88,7 +92,7 @@ export async function loadOptions(ds: DataSourceLike, variable: PreviewVariable,
   if (response.error) {
     throw new Error(response.error.message ?? `variable ${variable.name} failed`);
   }
-  return [...new Set(firstStringValues(response.data as DataFrame[]))].sort();
+  return sortOptions([...new Set(firstStringValues(response.data as DataFrame[]))], variable.sort);
 }
 
 /** The value kept when the options change: what is still offered, else All (or the first option). */

@@ -5,14 +5,8 @@
  * an editor id not listed here fails with Grafana's own "not found" error.
  */
 import {
-  displayNameOverrideProcessor,
-  type FieldConfigPropertyItem,
-  numberOverrideProcessor,
   SelectableValue,
   standardEditorsRegistry,
-  standardFieldConfigEditorRegistry,
-  stringOverrideProcessor,
-  unitOverrideProcessor,
   StandardEditorProps,
   StandardEditorsRegistryItem,
 } from '@grafana/data';
@@ -73,31 +67,4 @@ export function registerOptionEditors(): void {
     { id: 'color', name: 'Color', editor: color },
   ];
   standardEditorsRegistry.setInit(() => items);
-}
-
-/** A standard field config property (`fieldConfig.defaults.<id>`) for every field, edited by `editor`. */
-function fieldProperty<T>(
-  id: string,
-  name: string,
-  editor: Editor<T>,
-  process: FieldConfigPropertyItem['process']
-): FieldConfigPropertyItem {
-  return { id, path: id, name, editor, override: editor, process, shouldApply: () => true };
-}
-
-/**
- * Grafana core registers the standard field config (display name, unit, decimals, …) that
- * applyFieldOverrides reads the dashboards' overrides through; the npm packages ship the processors
- * but not the registry. These are the properties Osprey's dashboards set.
- */
-export function registerFieldConfigs(): void {
-  const items = [
-    fieldProperty('displayName', 'Display name', text, displayNameOverrideProcessor),
-    fieldProperty('unit', 'Unit', unit, unitOverrideProcessor),
-    fieldProperty('decimals', 'Decimals', number, numberOverrideProcessor),
-    fieldProperty('min', 'Min', number, numberOverrideProcessor),
-    fieldProperty('max', 'Max', number, numberOverrideProcessor),
-    fieldProperty('noValue', 'No value', text, stringOverrideProcessor),
-  ];
-  standardFieldConfigEditorRegistry.setInit(() => items);
 }

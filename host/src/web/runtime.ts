@@ -1,7 +1,8 @@
 /**
  * What Grafana's frontend gives every plugin, set up once per page: the real npm packages Grafana
  * shares, registered under their names with an AMD loader standing in for SystemJS; the services
- * plugins reach through @grafana/runtime; and the option editors Grafana core registers.
+ * plugins reach through @grafana/runtime; and what Grafana core registers at start: the option editors,
+ * the standard field options and the standard transformers.
  */
 import './boot-data';
 
@@ -24,8 +25,10 @@ import * as rxjsOperators from 'rxjs/operators';
 import { AmdLoader } from './amd';
 import { HostBackendSrv } from './backend-srv';
 import { HostDataSourceSrv } from './datasource-srv';
-import { registerFieldConfigs, registerOptionEditors } from './editors';
+import { registerOptionEditors } from './editors';
+import { registerStandardFieldConfigs } from './field-config';
 import { HostTemplateSrv } from './template-srv';
+import { registerStandardTransformers } from './transformers';
 
 /** What Grafana's SystemJS registry exposes to plugins under these names (the create-plugin externals we have installed). */
 const shared: Record<string, unknown> = {
@@ -45,7 +48,8 @@ const shared: Record<string, unknown> = {
 };
 
 registerOptionEditors();
-registerFieldConfigs();
+registerStandardFieldConfigs();
+registerStandardTransformers();
 export const templateSrv = new HostTemplateSrv();
 setBackendSrv(new HostBackendSrv());
 setTemplateSrv(templateSrv);

@@ -3,7 +3,7 @@
  * initialised with the meta Grafana serves, rendered inside a router and the current theme.
  */
 import type { AppPlugin, AppPluginMeta, GrafanaTheme2 } from '@grafana/data';
-import { getBackendSrv } from '@grafana/runtime';
+import { getBackendSrv, locationService } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import * as React from 'react';
 import { createRoot, Root } from 'react-dom/client';
@@ -26,18 +26,23 @@ export async function mountAppConfig(moduleUrl: string, pluginId: string, theme:
   return { title: page.title, id: page.id, tabs: plugin.configPages?.length ?? 0 };
 }
 
-/** An app plugin's root page, as Grafana renders it at /a/<id>. */
-export async function mountAppRoot(moduleUrl: string, pluginId: string, theme: GrafanaTheme2) {
+/**
+ * An app plugin's root page, as Grafana renders it at /a/<id> and at every path below it (`subpath`,
+ * e.g. `incidents`): the location Grafana's locationService reports is that path.
+ */
+export async function mountAppRoot(moduleUrl: string, pluginId: string, theme: GrafanaTheme2, subpath = '') {
   const { plugin, meta } = await loadApp(moduleUrl, pluginId);
   const Root = plugin.root;
   if (!Root) {
     throw new Error(`${moduleUrl} sets no root page`);
   }
   const basename = `/a/${pluginId}`;
+  const path = subpath ? `${basename}/${subpath}` : basename;
+  locationService.push(path);
   renderPage(
     theme,
-    <Root meta={meta} basename={basename} path={basename} query={{}} onNavChanged={() => undefined} />,
-    basename
+    <Root meta={meta} basename={basename} path={path} query={{}} onNavChanged={() => undefined} />,
+    path
   );
 }
 

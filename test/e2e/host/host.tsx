@@ -407,9 +407,9 @@ const host = {
     return mountAppConfig(moduleUrl, pluginId, theme);
   },
 
-  /** An app plugin's root page, as Grafana renders it at /a/<id>. */
-  mountAppRoot(moduleUrl: string, pluginId: string) {
-    return mountAppRoot(moduleUrl, pluginId, theme);
+  /** An app plugin's root page, as Grafana renders it at /a/<id>[/<subpath>]. */
+  mountAppRoot(moduleUrl: string, pluginId: string, subpath?: string) {
+    return mountAppRoot(moduleUrl, pluginId, theme, subpath);
   },
 
   setTheme(mode: 'dark' | 'light') {
