@@ -38,11 +38,11 @@ it('slos: asks for the budgets up to the range’s end and answers one row per S
   expect(backend.requests.map((r) => r.params)).toEqual([{ to: String(RANGE.to) }]);
   expect(frame.name).toBe(SLO_FRAME.name);
   expect(frame.fields.map((f) => f.name)).toEqual(SLO_FRAME.fields);
-  // Rows in SLO_FRAME.fields' order: slo … window, then total, bad, budget, sli, budgetRemaining, burnRate.
+  // Rows in SLO_FRAME.fields' order: slo … window, then sli, budgetRemaining, burnRate, total, bad, budget.
   const rows = frame.fields[0].values.map((_, i) => frame.fields.map((f) => f.values[i]));
   expect(rows).toEqual([
-    ['pay-up', 'pay', 'POST /pay', 'availability', 99, '30d', 1000, 5, 10, 99.5, 50, 0.5],
-    ['idle', 'pay', null, 'availability', 99, '30d', 0, 0, 0, null, null, null],
+    ['pay-up', 'pay', 'POST /pay', 'availability', 99, '30d', 99.5, 50, 0.5, 1000, 5, 10],
+    ['idle', 'pay', null, 'availability', 99, '30d', null, null, null, 0, 0, 0],
   ]);
   const unit = (name: string) => frame.fields.find((f) => f.name === name)!.config.unit;
   expect(['target', 'sli', 'budgetRemaining', 'burnRate'].map(unit)).toEqual([

@@ -62,7 +62,8 @@ export type SloQuery = Static<typeof SloQuerySchema>;
 
 /**
  * The datasource's SLO table frame (the `slos` query): one row per SLO, its budget over its own
- * window ending at the query's `to`. Its name and its fields in order, read by dashboards.
+ * window ending at the query's `to`. Its name and its fields in order (the figures before the counts
+ * they come from, as a table reads), read by dashboards.
  */
 export const SLO_FRAME = {
   name: 'slos',
@@ -73,12 +74,12 @@ export const SLO_FRAME = {
     'objective',
     'target',
     'window',
-    'total',
-    'bad',
-    'budget',
     'sli',
     'budgetRemaining',
     'burnRate',
+    'total',
+    'bad',
+    'budget',
   ],
 } as const;
 export type SloFrameField = (typeof SLO_FRAME.fields)[number];

@@ -11,7 +11,13 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { LogsResponse, MetricSeriesResponse, Transaction, TransactionsResponse } from '@osprey/model';
+import type {
+  LogsResponse,
+  MetricSeriesResponse,
+  SlosResponse,
+  Transaction,
+  TransactionsResponse,
+} from '@osprey/model';
 
 const root = path.resolve(__dirname, '../..');
 const tokens = { read: 'demo-test-read', ingest: 'demo-test-ingest', admin: 'demo-test-admin' };
@@ -153,7 +159,18 @@ describe('npm start (demo/dist/start.js)', () => {
 
   it('has transactions of every shop service within 30 s', () => {
     expect(waitedMs).toBeLessThanOrEqual(DEADLINE_MS + 2_000);
-    expect([...new Set(transactions.map((t) => t.service))].sort()).toEqual([...SERVICES].sort());
+    // Beside them, once it has run, the backend's own shop-home check (kind synthetic).
+    const shop = transactions.filter((t) => t.kind !== 'synthetic');
+    expect([...new Set(shop.map((t) => t.service))].sort()).toEqual([...SERVICES].sort());
+  });
+
+  it("gives the backend the shop's SLOs (demo/slos.yaml)", async () => {
+    const res = await fetch(`${url}/api/v1/slos`, { headers: { Authorization: `Bearer ${tokens.read}` } });
+    const { slos } = (await res.json()) as SlosResponse;
+    expect(slos.map((s) => [s.definition.name, s.definition.service, s.definition.endpoint])).toEqual([
+      ['checkout-availability', 'shop-frontend', 'POST /checkout'],
+      ['charge-latency', 'payments', 'POST /charge'],
+    ]);
   });
 
   it('has failed transactions with an HTTP 5xx and an error type', () => {

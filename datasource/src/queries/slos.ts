@@ -25,12 +25,12 @@ const COLUMNS: Record<SloFrameField, Column> = {
   objective: text((s) => s.definition.objective),
   target: number((s) => s.definition.target, 'percent'),
   window: text((s) => s.definition.window),
-  total: number((s) => s.total),
-  bad: number((s) => s.bad),
-  budget: number((s) => s.budget),
   sli: number((s) => s.sli, 'percent'),
   budgetRemaining: number((s) => s.budgetRemaining, 'percent'),
   burnRate: number((s) => s.burnRate),
+  total: number((s) => s.total),
+  bad: number((s) => s.bad),
+  budget: number((s) => s.budget),
 };
 
 export function sloFrame(refId: string, slos: readonly SloStatus[]): DataFrame {
