@@ -210,8 +210,8 @@ describe('writes', () => {
     expect(await target.jvmRequests({}, now)).toHaveLength(2);
     expect(await target.deleteOlderThan('jvm', now - 2 * DAY)).toBe(4);
     const everything = { ...jvm, from: 0, to: now + DAY, limit: 10 };
-    expect((await target.threadDumps(everything)).map((d) => d.id)).toEqual(['dump-new']);
-    expect((await target.heapHistograms(everything)).map((h) => h.id)).toEqual(['histogram-new']);
+    expect((await target.captures.threadDumps(everything)).map((d) => d.id)).toEqual(['dump-new']);
+    expect((await target.captures.heapHistograms(everything)).map((h) => h.id)).toEqual(['histogram-new']);
     expect((await target.jvmRequests({}, now)).map((r) => [r.id, r.status])).toEqual([['request-new', 'pending']]);
   });
 });

@@ -65,6 +65,8 @@ import { transactionDensity, transactionWhere } from './duckdb-transactions';
 import { transactionWindow } from './duckdb-window';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
 import { itemCount } from './shared/batch';
+import { type CaptureReads, CaptureTables } from './shared/capture-reads';
+import { DUCKDB_RAW_BODY, duckDbReader } from './duckdb-sql';
 import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from './settle-memory';
 import { rowToTransaction } from './transaction-row';
 import { windowAnswer, type WindowAnswer, type WindowQuery } from './window';
@@ -204,6 +206,7 @@ interface PendingBatch {
  */
 export class DuckDbStore implements Store {
   readonly kind = 'duckdb';
+  readonly captures: CaptureReads;
   private queue: PendingBatch[] = [];
   private writing = false;
   private closed = false;
@@ -225,6 +228,7 @@ export class DuckDbStore implements Store {
     private readonly settleMemory: SettleMemory,
     private readonly options: DuckDbStoreOptions
   ) {
+    this.captures = new CaptureTables(duckDbReader(reader), DUCKDB_RAW_BODY);
     this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
     const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     this.settleRule = { settleMs, maxWaitMs: settleMs * SETTLE_MAX_WAIT_WINDOWS, maxTraces: SETTLE_MAX_TRACES };
@@ -562,56 +566,8 @@ export class DuckDbStore implements Store {
     return this.write((writer) => hostTables.insertHostSnapshot(writer, snapshot), 1);
   }
 
-  hostSnapshots(query: HostSnapshotQuery): Promise<HostSnapshotListItem[]> {
-    return hostTables.hostSnapshots(this.reader, query);
-  }
-
-  hostSnapshot(id: string): Promise<HostSnapshotResponse | undefined> {
-    return hostTables.hostSnapshot(this.reader, id);
-  }
-
-  latestHostSnapshotId(host: string): Promise<string | undefined> {
-    return hostTables.latestHostSnapshotId(this.reader, host);
-  }
-
-  hosts(): Promise<HostsResponse['hosts']> {
-    return hostTables.hosts(this.reader);
-  }
-
-  threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]> {
-    return jvm.threadDumps(this.reader, query);
-  }
-
-  threadDump(id: string): Promise<ThreadDumpResponse | undefined> {
-    return jvm.threadDump(this.reader, id);
-  }
-
-  latestThreadDumpId(service: string, instance: string): Promise<string | undefined> {
-    return jvm.latestId(this.reader, 'jvm_thread_dumps', service, instance);
-  }
-
-  threadDumpRaw(id: string): Promise<{ body: Uint8Array; contentType: string; format: 'text' | 'json' } | undefined> {
-    return jvm.threadDumpRaw(this.reader, id);
-  }
-
   insertHeapHistogram(histogram: NewHeapHistogram): Promise<void> {
     return this.write((writer) => jvm.insertHeapHistogram(writer, histogram), 1);
-  }
-
-  heapHistograms(query: JvmListQuery): Promise<HeapHistogramListItem[]> {
-    return jvm.heapHistograms(this.reader, query);
-  }
-
-  heapHistogram(id: string): Promise<HeapHistogramResponse | undefined> {
-    return jvm.heapHistogram(this.reader, id);
-  }
-
-  latestHeapHistogramId(service: string, instance: string): Promise<string | undefined> {
-    return jvm.latestId(this.reader, 'jvm_heap_histograms', service, instance);
-  }
-
-  jvmInstances(service?: string): Promise<JvmInstance[]> {
-    return jvm.jvmInstances(this.reader, service);
   }
 
   insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void> {
