@@ -318,7 +318,8 @@ describe('datasource against a live backend', () => {
     expect(frame.meta?.preferredVisualisationType).toBe('trace');
     expect(frame.fields.map((f) => [f.name, f.type])).toEqual(TRACE_PANEL_FIELDS);
     const spans = byName(frame);
-    expect(frame.length).toBe(4);
+    // frontend: server, client and its session lookup; orders: the handler and its query.
+    expect(frame.length).toBe(5);
     expect(new Set(spans.traceID)).toEqual(new Set([traffic.failed]));
     const ids = new Set(spans.spanID);
     expect(spans.parentSpanID.filter((p) => p === null)).toHaveLength(1);
