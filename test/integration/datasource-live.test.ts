@@ -25,7 +25,7 @@ import {
   type TypedVariableModel,
 } from '@grafana/data';
 import { setBackendSrv, setTemplateSrv, type TemplateSrv } from '@grafana/runtime';
-import { API_PATHS, TRANSACTION_COLUMN_NAMES } from '@osprey/model';
+import { TRANSACTION_COLUMN_NAMES } from '@osprey/model';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 
 import { concatFrames } from '../../datasource/src/concat-frames';

@@ -1,18 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type {
-  HostSnapshotListItem,
-  HostSnapshotResponse,
-  HostsResponse,
   ActiveSnapshot,
   Attributes,
   CheckRun,
   CheckRunQuery,
-  HeapHistogramListItem,
-  HeapHistogramResponse,
-  JvmInstance,
   JvmRequest,
   JvmRequestResult,
   LogQuery,
@@ -29,19 +23,15 @@ import type {
   SpanKind,
   SpanStatus,
   Transaction,
-  TransactionKind,
   TransactionColumn,
   TransactionQuery,
   TransactionDensity,
   TransactionsResponse,
-  TransactionStatus,
-  ThreadDumpListItem,
-  ThreadDumpResponse,
   SqlStatisticsResponse,
   ErrorTypesResponse,
   SummaryResponse,
 } from '@osprey/model';
-import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
+import type { NewHostSnapshot } from './host-rows';
 
 import * as hostTables from './duckdb-hosts';
 import * as jvm from './duckdb-jvm';
@@ -77,7 +67,6 @@ import {
   type EndpointBucket,
   type InstanceBucket,
   type InstanceThroughput,
-  type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
   type LogPosition,

@@ -1,22 +1,14 @@
 import type {
-  HostSnapshotListItem,
-  HostSnapshotResponse,
-  HostsResponse,
   ActiveSnapshot,
   Attributes,
   CheckRun,
   CheckRunQuery,
   AnalyzedThreadDump,
   HeapHistogram,
-  HeapHistogramListItem,
-  HeapHistogramResponse,
-  JvmInstance,
-  JvmListQuery,
   JvmRequest,
   JvmRequestKind,
   JvmRequestQuery,
   JvmRequestResult,
-  JvmRequestStatus,
   LogQuery,
   LogRecord,
   LogsResponse,
@@ -32,8 +24,6 @@ import type {
   SqlStatisticsSort,
   RedResponse,
   Span,
-  ThreadDumpListItem,
-  ThreadDumpResponse,
   Transaction,
   TransactionColumn,
   TransactionQuery,
@@ -43,7 +33,7 @@ import type {
 import type { ErrorTypesRead } from '../errorstats/answer';
 import type { SummaryRead } from '../summary/answer';
 import type { Backlog } from './overload';
-import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
+import type { NewHostSnapshot } from './host-rows';
 import type { CaptureReads } from './shared/capture-reads';
 import type { WindowAnswer, WindowQuery } from './window';
 

@@ -26,7 +26,6 @@ import {
 import { config } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { cloneDeep } from 'lodash';
-import * as React from 'react';
 import { createRoot, Root } from 'react-dom/client';
 import { from as fromPromise, isObservable, lastValueFrom, take, toArray } from 'rxjs';
 

@@ -1,15 +1,5 @@
-import type { HostSnapshotListItem, HostSnapshotResponse, HostsResponse } from '@osprey/model';
-
-import {
-  hostListColumns,
-  type HostSnapshotQuery,
-  type NewHostSnapshot,
-  rowToHost,
-  rowToHostSnapshot,
-  rowToHostSnapshotListItem,
-} from '../host-rows';
+import { hostListColumns, type NewHostSnapshot } from '../host-rows';
 import type { ClickHouseConnection } from './connection';
-import { num, str } from './sql';
 
 /** Host snapshots (the DuckDB store's host_snapshots table; schema.ts). */
 

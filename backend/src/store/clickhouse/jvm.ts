@@ -1,6 +1,5 @@
 import type { NewHeapHistogram, NewThreadDump } from '../store';
 import type { ClickHouseConnection } from './connection';
-import { num, str } from './sql';
 
 /**
  * Thread dumps and heap histograms (the DuckDB store's jvm tables). Raw uploads are kept as

@@ -1,14 +1,8 @@
 import type {
-  HostSnapshotListItem,
-  HostSnapshotResponse,
-  HostsResponse,
   ActiveSnapshot,
   Attributes,
   CheckRun,
   CheckRunQuery,
-  HeapHistogramListItem,
-  HeapHistogramResponse,
-  JvmInstance,
   JvmRequest,
   JvmRequestResult,
   LogQuery,
@@ -21,8 +15,6 @@ import type {
   RedResponse,
   ServiceMapResponse,
   Span,
-  ThreadDumpListItem,
-  ThreadDumpResponse,
   Transaction,
   TransactionColumn,
   TransactionQuery,
@@ -31,7 +23,7 @@ import type {
   ErrorTypesResponse,
   SummaryResponse,
 } from '@osprey/model';
-import type { HostSnapshotQuery, NewHostSnapshot } from '../host-rows';
+import type { NewHostSnapshot } from '../host-rows';
 
 import { rollupRows } from '../duckdb-red';
 import { rowToTransaction } from '../transaction-row';
@@ -46,7 +38,6 @@ import {
   type EndpointBucket,
   type InstanceBucket,
   type InstanceThroughput,
-  type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
   type LogPosition,
