@@ -4,13 +4,13 @@ import { PanelDataErrorView } from '@grafana/runtime';
 import { IconButton, useStyles2, useTheme2 } from '@grafana/ui';
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 
-import { edgeLabel, fitLabel, formatMs, formatPercent, formatRate } from './format';
+import { edgeLabel, fitLabel, nodeStats } from './format';
 import { readGraph, type MapGraph, type MapNode } from './graph';
 import { collapseNamespaces, groupLeaves } from './grouping';
-import { HEALTH_COLORS, healthOf, type Health } from './health';
+import { HEALTH_COLORS, healthOf, legendEntries, nodeTone, type Health } from './health';
 import { GROUP_OFFSET, layoutGraph, type MapLayout, type PlacedNode } from './layout';
 import { nodeUrl } from './links';
-import type { TraceMapOptions } from './types';
+import type { ColorBy, TraceMapOptions } from './types';
 import { fitView, panBy, scaleOf, zoomAt, type View } from './view';
 
 type Props = PanelProps<TraceMapOptions>;
@@ -139,10 +139,14 @@ function MapView(props: MapViewProps) {
     return near;
   }, [hovered, layout.edges]);
 
-  const colorOf = useCallback(
-    (health: Health) =>
-      health === 'unknown' ? theme.colors.border.strong : theme.visualization.getColorByName(HEALTH_COLORS[health]),
+  // A colour name of the theme; none (nothing measured) is the neutral border colour.
+  const paint = useCallback(
+    (name: string | undefined) => (name ? theme.visualization.getColorByName(name) : theme.colors.border.strong),
     [theme]
+  );
+  const colorOf = useCallback(
+    (health: Health) => paint(health === 'unknown' ? undefined : HEALTH_COLORS[health]),
+    [paint]
   );
   const linkOf = useCallback(
     (node: MapNode): LinkModel | undefined => {
@@ -273,12 +277,13 @@ function MapView(props: MapViewProps) {
         </g>
         <g>
           {layout.nodes.map((n) => {
-            const health = healthOf(n.errorRatio, n.p95, options);
+            const tone = nodeTone(n, options);
             const link = n.group ? undefined : linkOf(n);
             const body = (
               <NodeGlyph
                 node={n}
-                color={colorOf(health)}
+                color={paint(tone.color)}
+                colorBy={options.colorBy}
                 fill={theme.colors.background.primary}
                 showText={shownText}
                 styles={styles}
@@ -289,7 +294,8 @@ function MapView(props: MapViewProps) {
               'data-testid': 'osprey-tm-node',
               'data-id': n.id,
               'data-kind': n.kind,
-              'data-health': health,
+              'data-health': tone.health,
+              'data-apdex': tone.apdex,
               'data-group': n.group?.by,
               'data-dimmed': dimmed,
               transform: `translate(${n.x},${n.y})`,
@@ -360,14 +366,10 @@ function MapView(props: MapViewProps) {
         {counts.service} services · {counts.database} databases · {counts.external} externals
         {layout.nodes.length < graph.nodes.length ? ` · ${layout.nodes.length} boxes after grouping` : ''}
         <span className={styles.legend}>
-          {(['ok', 'warn', 'crit'] as const).map((h) => (
-            <span key={h} className={styles.legendItem}>
-              <span className={styles.swatch} style={{ borderColor: colorOf(h) }} />
-              {h === 'ok'
-                ? `< ${options.errorWarnPercent}%`
-                : h === 'warn'
-                  ? `≥ ${options.errorWarnPercent}%`
-                  : `≥ ${options.errorCritPercent}% errors`}
+          {legendEntries(options).map(({ color, label }) => (
+            <span key={label} className={styles.legendItem} data-testid="osprey-tm-legend-item">
+              <span className={styles.swatch} style={{ borderColor: paint(color) }} />
+              {label}
             </span>
           ))}
         </span>
@@ -398,29 +400,16 @@ export function shapePath(kind: MapNode['kind'], w: number, h: number): string {
   return `M${r},0 H${w - r} A${r},${r} 0 0 1 ${w},${r} V${h - r} A${r},${r} 0 0 1 ${w - r},${h} H${r} A${r},${r} 0 0 1 0,${h - r} V${r} A${r},${r} 0 0 1 ${r},0 Z`;
 }
 
-function statsLine(n: MapNode): string {
-  if (n.group?.by === 'leaves') {
-    return n.errorRatio === undefined ? '' : `worst ${formatPercent(n.errorRatio)} err`;
-  }
-  if (n.kind !== 'service' && n.subtitle) {
-    return n.errorRatio ? `${n.subtitle} · ${formatPercent(n.errorRatio)} err` : n.subtitle;
-  }
-  const parts = [
-    n.rate !== undefined ? formatRate(n.rate) : undefined,
-    n.errorRatio !== undefined ? `${formatPercent(n.errorRatio)} err` : undefined,
-    n.p95 !== undefined ? `p95 ${formatMs(n.p95)}` : undefined,
-  ].filter(Boolean);
-  return n.group ? `${n.subtitle} · ${parts.join(' · ')}` : parts.join(' · ') || (n.subtitle ?? '');
-}
-
 function NodeGlyph({
   node,
   color,
   fill,
   showText,
+  colorBy,
   styles,
 }: {
   node: PlacedNode;
+  colorBy: ColorBy;
   color: string;
   fill: string;
   showText: boolean;
@@ -431,7 +420,7 @@ function NodeGlyph({
   const d = shapePath(node.kind, w, h);
   const tint = colorManipulator.alpha(color, 0.14);
   const chars = Math.floor((w - 16) / 6.6);
-  const stats = statsLine(node);
+  const stats = nodeStats(node, colorBy);
   return (
     <>
       <title>{`${node.name}${node.subtitle ? ` (${node.subtitle})` : ''}\n${stats}`}</title>
