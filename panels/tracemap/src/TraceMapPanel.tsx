@@ -1,16 +1,17 @@
-import { css } from '@emotion/css';
-import { colorManipulator, type GrafanaTheme2, type LinkModel, type PanelProps } from '@grafana/data';
+import { type LinkModel, type PanelProps } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
 import { IconButton, useStyles2, useTheme2 } from '@grafana/ui';
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 
-import { edgeLabel, fitLabel, nodeStats } from './format';
+import { edgeLabel } from './format';
 import { readGraph, type MapGraph, type MapNode } from './graph';
 import { collapseNamespaces, groupLeaves } from './grouping';
 import { HEALTH_COLORS, healthOf, legendEntries, nodeTone, type Health } from './health';
-import { GROUP_OFFSET, layoutGraph, type MapLayout, type PlacedNode } from './layout';
+import { layoutGraph, type MapLayout } from './layout';
 import { nodeUrl } from './links';
-import type { ColorBy, TraceMapOptions } from './types';
+import { NodeGlyph } from './NodeGlyph';
+import { getStyles } from './styles';
+import type { TraceMapOptions } from './types';
 import { fitView, panBy, scaleOf, zoomAt, type View } from './view';
 
 type Props = PanelProps<TraceMapOptions>;
@@ -385,124 +386,3 @@ function kindCounts(nodes: MapNode[]) {
   }
   return counts;
 }
-
-/** Outline of a node of `kind` in a w×h box: services rounded boxes, databases cylinders, externals hexagons. */
-export function shapePath(kind: MapNode['kind'], w: number, h: number): string {
-  if (kind === 'database') {
-    const ry = Math.min(7, h / 5);
-    return `M0,${ry} A${w / 2},${ry} 0 0 1 ${w},${ry} V${h - ry} A${w / 2},${ry} 0 0 1 0,${h - ry} Z M0,${ry} A${w / 2},${ry} 0 0 0 ${w},${ry}`;
-  }
-  if (kind === 'external') {
-    const c = Math.min(14, w / 4);
-    return `M${c},0 H${w - c} L${w},${h / 2} L${w - c},${h} H${c} L0,${h / 2} Z`;
-  }
-  const r = 8;
-  return `M${r},0 H${w - r} A${r},${r} 0 0 1 ${w},${r} V${h - r} A${r},${r} 0 0 1 ${w - r},${h} H${r} A${r},${r} 0 0 1 0,${h - r} V${r} A${r},${r} 0 0 1 ${r},0 Z`;
-}
-
-function NodeGlyph({
-  node,
-  color,
-  fill,
-  showText,
-  colorBy,
-  styles,
-}: {
-  node: PlacedNode;
-  colorBy: ColorBy;
-  color: string;
-  fill: string;
-  showText: boolean;
-  styles: ReturnType<typeof getStyles>;
-}) {
-  const w = node.group ? node.width - GROUP_OFFSET : node.width;
-  const h = node.group ? node.height - GROUP_OFFSET : node.height;
-  const d = shapePath(node.kind, w, h);
-  const tint = colorManipulator.alpha(color, 0.14);
-  const chars = Math.floor((w - 16) / 6.6);
-  const stats = nodeStats(node, colorBy);
-  return (
-    <>
-      <title>{`${node.name}${node.subtitle ? ` (${node.subtitle})` : ''}\n${stats}`}</title>
-      <g data-testid="osprey-tm-body">
-        {node.group && (
-          <path
-            d={d}
-            transform={`translate(${GROUP_OFFSET},${GROUP_OFFSET})`}
-            fill={fill}
-            stroke={color}
-            strokeWidth={1.5}
-          />
-        )}
-        <path d={d} fill={fill} stroke="none" />
-        <path d={d} fill={tint} stroke={color} strokeWidth={2} data-testid="osprey-tm-shape" />
-      </g>
-      {showText && (
-        <>
-          <text className={styles.title} x={w / 2} y={h / 2 - 3}>
-            {fitLabel(node.name, chars)}
-          </text>
-          <text className={styles.stats} x={w / 2} y={h / 2 + 11}>
-            {fitLabel(stats, Math.floor(chars * 1.15))}
-          </text>
-        </>
-      )}
-    </>
-  );
-}
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  root: css({ position: 'relative', overflow: 'hidden' }),
-  svg: css({
-    display: 'block',
-    cursor: 'grab',
-    userSelect: 'none',
-    touchAction: 'none',
-    '&:active': { cursor: 'grabbing' },
-  }),
-  clickable: css({ cursor: 'pointer' }),
-  title: css({
-    fill: theme.colors.text.primary,
-    fontSize: 12,
-    fontWeight: theme.typography.fontWeightMedium,
-    textAnchor: 'middle',
-    pointerEvents: 'none',
-  }),
-  stats: css({ fill: theme.colors.text.secondary, fontSize: 10, textAnchor: 'middle', pointerEvents: 'none' }),
-  edgeLabel: css({
-    fill: theme.colors.text.secondary,
-    fontSize: 10,
-    textAnchor: 'middle',
-    dominantBaseline: 'middle',
-    paintOrder: 'stroke',
-    stroke: theme.colors.background.primary,
-    strokeWidth: 3,
-    pointerEvents: 'none',
-  }),
-  toolbar: css({
-    position: 'absolute',
-    top: theme.spacing(0.5),
-    right: theme.spacing(0.5),
-    display: 'flex',
-    gap: theme.spacing(0.5),
-    padding: theme.spacing(0.25, 0.5),
-    background: theme.colors.background.secondary,
-    borderRadius: theme.shape.radius.default,
-  }),
-  status: css({
-    position: 'absolute',
-    left: theme.spacing(0.5),
-    bottom: theme.spacing(0.5),
-    display: 'flex',
-    gap: theme.spacing(1),
-    padding: theme.spacing(0.25, 1),
-    fontSize: theme.typography.bodySmall.fontSize,
-    color: theme.colors.text.secondary,
-    background: theme.colors.background.secondary,
-    borderRadius: theme.shape.radius.default,
-    pointerEvents: 'none',
-  }),
-  legend: css({ display: 'flex', gap: theme.spacing(1) }),
-  legendItem: css({ display: 'inline-flex', alignItems: 'center', gap: theme.spacing(0.5) }),
-  swatch: css({ display: 'inline-block', width: 10, height: 10, border: '2px solid', borderRadius: 3 }),
-});
