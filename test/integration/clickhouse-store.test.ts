@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { JVM_REQUEST_TIMEOUT_MS, type Span } from '@osprey/model';
+import { DEFAULT_APDEX_T_MS, JVM_REQUEST_TIMEOUT_MS, type Span } from '@osprey/model';
 
 import { deriveTransactions } from '../../backend/src/derive/transactions';
 import { analyzeThreadDump, parseClassHistogram, parseThreadDump } from '../../backend/src/jvm';
@@ -75,7 +75,9 @@ function checkout(traceId: string): { frontend: Span[]; cart: Span[] } {
 
 const insert = (target: ClickHouseStore, spans: Span[]) => target.insertBatch(spans, deriveTransactions(spans));
 const edges = async (target: ClickHouseStore) =>
-  (await target.serviceMap(MINUTE - 60_000, MINUTE + 120_000)).edges.map((edge) => `${edge.id} ${edge.calls}`);
+  (await target.serviceMap(MINUTE - 60_000, MINUTE + 120_000, DEFAULT_APDEX_T_MS)).edges.map(
+    (edge) => `${edge.id} ${edge.calls}`
+  );
 
 beforeAll(async () => {
   clickhouse = await startClickHouse();

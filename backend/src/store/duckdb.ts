@@ -531,8 +531,8 @@ export class DuckDbStore implements Store {
     return result.getRowObjectsJS().map(rowToSpan);
   }
 
-  serviceMap(from: number, to: number): Promise<ServiceMapResponse> {
-    return serviceMap(this.reader, from, to);
+  serviceMap(from: number, to: number, apdexT: number): Promise<ServiceMapResponse> {
+    return serviceMap(this.reader, from, to, apdexT);
   }
 
   sqlStatistics(query: Parameters<Store['sqlStatistics']>[0]): Promise<SqlStatisticsResponse> {

@@ -190,8 +190,11 @@ export interface Store {
   compactRollups(before: number): Promise<RollupCompaction>;
   /** Every stored span of a trace, by start time. */
   trace(traceId: string): Promise<Span[]>;
-  /** Services, databases and external peers with the calls between them in [from, to] (settled traces only). */
-  serviceMap(from: number, to: number): Promise<ServiceMapResponse>;
+  /**
+   * Services, databases and external peers with the calls between them in [from, to] (settled traces
+   * only); each service with its Apdex at `apdexT` (ms).
+   */
+  serviceMap(from: number, to: number, apdexT: number): Promise<ServiceMapResponse>;
   /** The top statements by `sort` of the SQL-statistics rollups of [from, to] (settled traces only). */
   sqlStatistics(query: SqlStatisticsQuery & { sort: SqlStatisticsSort; limit: number }): Promise<SqlStatisticsResponse>;
   /** The error transactions ending in [from, to) grouped by service, exception type and message template. */

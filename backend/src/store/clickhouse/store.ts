@@ -363,8 +363,8 @@ export class ClickHouseStore implements Store {
     return rows.map(rowToSpan);
   }
 
-  serviceMap(from: number, to: number): Promise<ServiceMapResponse> {
-    return serviceMap(this.connection, from, to);
+  serviceMap(from: number, to: number, apdexT: number): Promise<ServiceMapResponse> {
+    return serviceMap(this.connection, from, to, apdexT);
   }
 
   sqlStatistics(query: Parameters<Store['sqlStatistics']>[0]): Promise<SqlStatisticsResponse> {
