@@ -80,16 +80,6 @@ interface Way {
   write(writer: DuckDBConnection, spans: Span[], ids: ResourceIds, dir: string): Promise<void>;
 }
 
-async function withAppender(writer: DuckDBConnection, fill: (appender: DuckDBAppender) => void): Promise<void> {
-  const appender = await writer.createAppender('spans');
-  try {
-    fill(appender);
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
-}
-
 /** The store's columnar append (store/duckdb-chunks.ts, duckdb-columns.ts). */
 const columnChunks: Way = {
   name: 'appendDataChunk, columns (today)',

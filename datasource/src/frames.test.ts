@@ -1,5 +1,11 @@
-import { FieldType } from '@grafana/data';
-import type { ActiveResponse, RedResponse, ServiceMapResponse, Trace } from '@osprey/model';
+import { FieldType, NodeGraphDataFrameFieldNames } from '@grafana/data';
+import {
+  type ActiveResponse,
+  type RedResponse,
+  SERVICE_MAP_FRAMES,
+  type ServiceMapResponse,
+  type Trace,
+} from '@osprey/model';
 
 import {
   activeToFrame,
@@ -231,9 +237,10 @@ describe('serviceMapToFrames', () => {
   const map: ServiceMapResponse = {
     from: 0,
     to: 10_000,
+    apdexT: 250,
     nodes: [
-      { id: 'frontend', type: 'service', name: 'frontend', transactions: 100, errors: 10, p95: 80 },
-      { id: 'orders', type: 'service', name: 'orders', transactions: 50, errors: 0, p95: 30 },
+      { id: 'frontend', type: 'service', name: 'frontend', transactions: 100, errors: 10, p95: 80, apdex: 0.875 },
+      { id: 'orders', type: 'service', name: 'orders', transactions: 50, errors: 0, p95: 30, apdex: 1 },
       { id: 'db:postgresql:shop', type: 'database', name: 'shop', dbSystem: 'postgresql', transactions: 0, errors: 0 },
     ],
     edges: [
@@ -292,8 +299,34 @@ describe('serviceMapToFrames', () => {
       detail__rate: [10, 5, 20],
       detail__errorRatio: [0.1, 0, 0.1],
       detail__p95: [80, 30, null],
+      detail__apdex: [0.875, 1, null],
       detail__errors: [10, 0, 20],
     });
+  });
+
+  it('names the Apdex field by the T it was computed at', () => {
+    const apdex = nodes.fields.find((f) => f.name === SERVICE_MAP_FRAMES.nodes.fields.apdex)!;
+    expect(apdex.config).toMatchObject({ displayName: 'Apdex (T = 250 ms)', unit: 'percentunit', min: 0, max: 1 });
+  });
+
+  it('spells Grafana’s Node Graph field names as the model does', () => {
+    const N = SERVICE_MAP_FRAMES.nodes.fields;
+    const E = SERVICE_MAP_FRAMES.edges.fields;
+    expect([N.id, N.title, N.subtitle, N.mainStat, N.secondaryStat]).toEqual([
+      NodeGraphDataFrameFieldNames.id,
+      NodeGraphDataFrameFieldNames.title,
+      NodeGraphDataFrameFieldNames.subTitle,
+      NodeGraphDataFrameFieldNames.mainStat,
+      NodeGraphDataFrameFieldNames.secondaryStat,
+    ]);
+    expect([E.source, E.target]).toEqual([NodeGraphDataFrameFieldNames.source, NodeGraphDataFrameFieldNames.target]);
+    const prefixed = [N.arcSuccess, N.arcErrors, ...Object.values(N).filter((name) => name.includes('__'))];
+    expect(
+      prefixed.every(
+        (name) =>
+          name.startsWith(NodeGraphDataFrameFieldNames.arc) || name.startsWith(NodeGraphDataFrameFieldNames.detail)
+      )
+    ).toBe(true);
   });
 
   it('arcs of a node add up to 1, or are both 0 for a node without traffic', () => {
@@ -346,6 +379,7 @@ describe('focusServiceMap', () => {
   const map: ServiceMapResponse = {
     from: 0,
     to: 1,
+    apdexT: 500,
     nodes: ['a', 'b', 'c', 'd'].map(node),
     edges: [edge('a', 'b'), edge('b', 'c'), edge('c', 'd')],
   };

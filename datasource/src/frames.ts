@@ -1,13 +1,7 @@
-import {
-  createDataFrame,
-  FieldType,
-  NodeGraphDataFrameFieldNames as NG,
-  type DataFrame,
-  type DataLink,
-  type FieldConfig,
-} from '@grafana/data';
+import { createDataFrame, FieldType, type DataFrame, type DataLink, type FieldConfig } from '@grafana/data';
 import {
   RED_METRICS,
+  SERVICE_MAP_FRAMES,
   type ActiveResponse,
   type AttributeValue,
   type ListQueryType,
@@ -32,8 +26,6 @@ export interface DatasourceRef {
 export const FRAME_NAMES = {
   transactions: 'transactions',
   density: 'transactions-density',
-  nodes: 'nodes',
-  edges: 'edges',
   active: 'active',
 } as const;
 
@@ -118,9 +110,30 @@ interface RedRow {
 }
 
 /**
+ * `points` on the full step grid of [from, to): a step without a point gets `empty(time)`. Points off
+ * the grid (the backend widened the step differently) are kept as they are, without filling.
+ */
+export function onStepGrid<T extends { time: number }>(
+  points: T[],
+  window: { from: number; to: number; step: number },
+  empty: (time: number) => T
+): T[] {
+  const { from, to, step } = window;
+  const start = Math.floor(from / step) * step;
+  if (step <= 0 || points.some((p) => (p.time - start) % step !== 0) || (to - start) / step > 100_000) {
+    return points;
+  }
+  const byTime = new Map(points.map((p) => [p.time, p]));
+  const filled: T[] = [];
+  for (let time = start; time < to; time += step) {
+    filled.push(byTime.get(time) ?? empty(time));
+  }
+  return filled;
+}
+
+/**
  * A series' points on the full step grid of [from, to): steps without transactions become rate 0 and
  * error 0 % (nothing happened) with no latency, so graphs do not draw lines across idle periods.
- * Points off the grid (the backend widened the step differently) are kept as they are.
  */
 export function fillSteps(series: RedSeries, from: number, to: number, step: number): RedRow[] {
   const rows = series.points.map((p): RedRow => ({
@@ -133,18 +146,16 @@ export function fillSteps(series: RedSeries, from: number, to: number, step: num
     p99: p.p99,
     apdex: p.apdex ?? null,
   }));
-  const start = Math.floor(from / step) * step;
-  if (step <= 0 || rows.some((r) => (r.time - start) % step !== 0) || (to - start) / step > 100_000) {
-    return rows;
-  }
-  const byTime = new Map(rows.map((r) => [r.time, r]));
-  const filled: RedRow[] = [];
-  for (let time = start; time < to; time += step) {
-    filled.push(
-      byTime.get(time) ?? { time, rate: 0, errorPercent: 0, p50: null, p90: null, p95: null, p99: null, apdex: null }
-    );
-  }
-  return filled;
+  return onStepGrid(rows, { from, to, step }, (time) => ({
+    time,
+    rate: 0,
+    errorPercent: 0,
+    p50: null,
+    p90: null,
+    p95: null,
+    p99: null,
+    apdex: null,
+  }));
 }
 
 /** RED answer → one wide time-series frame per group, labelled with the group's service/instance/endpoint. */
@@ -206,12 +217,15 @@ export function focusServiceMap(map: ServiceMapResponse, services: string[] | un
   return { ...map, nodes: map.nodes.filter((n) => keep.has(n.id)), edges };
 }
 
+const N = SERVICE_MAP_FRAMES.nodes.fields;
+const E = SERVICE_MAP_FRAMES.edges.fields;
+
 const fixedColor = (color: string): FieldConfig => ({ color: { mode: 'fixed', fixedColor: color } });
 
 /**
  * Service map → the `nodes` and `edges` frames of Grafana's Node Graph panel. Node main stat is
  * requests per second (a service's own transactions, otherwise the calls it receives), secondary the
- * p95; the arcs are the success / error fractions.
+ * p95; the arcs are the success / error fractions; a service carries its Apdex at the answer's T.
  */
 export function serviceMapToFrames(refId: string, map: ServiceMapResponse, ds: DatasourceRef): DataFrame[] {
   const seconds = Math.max((map.to - map.from) / 1000, 1e-3);
@@ -228,73 +242,79 @@ export function serviceMapToFrames(refId: string, map: ServiceMapResponse, ds: D
   const fraction = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
   const nodes = createDataFrame({
     refId,
-    name: FRAME_NAMES.nodes,
+    name: SERVICE_MAP_FRAMES.nodes.name,
     meta: { preferredVisualisationType: 'nodeGraph' },
     fields: [
-      { name: NG.id, type: FieldType.string, values: map.nodes.map((n) => n.id), config: { links: [redLink(ds)] } },
-      { name: NG.title, type: FieldType.string, values: map.nodes.map((n) => n.name) },
+      { name: N.id, type: FieldType.string, values: map.nodes.map((n) => n.id), config: { links: [redLink(ds)] } },
+      { name: N.title, type: FieldType.string, values: map.nodes.map((n) => n.name) },
       {
-        name: NG.subTitle,
+        name: N.subtitle,
         type: FieldType.string,
         values: map.nodes.map((n) => (n.type === 'database' ? (n.dbSystem ?? 'database') : n.type)),
       },
       {
-        name: NG.mainStat,
+        name: N.mainStat,
         type: FieldType.number,
         values: load.map((l) => l.calls / seconds),
         config: { unit: 'reqps', displayName: 'Requests' },
       },
       {
-        name: NG.secondaryStat,
+        name: N.secondaryStat,
         type: FieldType.number,
         values: map.nodes.map((n) => n.p95 ?? null),
         config: { unit: 'ms', displayName: 'p95' },
       },
       {
-        name: `${NG.arc}success`,
+        name: N.arcSuccess,
         type: FieldType.number,
         values: load.map((l) => fraction(l.calls - l.errors, l.calls)),
         config: { ...fixedColor('green'), displayName: 'Success' },
       },
       {
-        name: `${NG.arc}errors`,
+        name: N.arcErrors,
         type: FieldType.number,
         values: load.map((l) => fraction(l.errors, l.calls)),
         config: { ...fixedColor('red'), displayName: 'Errors' },
       },
       {
-        name: `${NG.detail}type`,
+        name: N.type,
         type: FieldType.string,
         values: map.nodes.map((n) => n.type),
         config: { displayName: 'Type' },
       },
       {
-        name: `${NG.detail}requests`,
+        name: N.requests,
         type: FieldType.number,
         values: load.map((l) => l.calls),
         config: { displayName: 'Requests in window' },
       },
-      // The trace-map panel reads health from these (panels/tracemap/src/types.ts NODE_FIELDS).
+      // The trace-map panel reads health from these.
       {
-        name: `${NG.detail}rate`,
+        name: N.rate,
         type: FieldType.number,
         values: load.map((l) => l.calls / seconds),
         config: { unit: 'reqps', displayName: 'Requests/s' },
       },
       {
-        name: `${NG.detail}errorRatio`,
+        name: N.errorRatio,
         type: FieldType.number,
         values: load.map((l) => fraction(l.errors, l.calls)),
         config: { unit: 'percentunit', displayName: 'Error ratio' },
       },
       {
-        name: `${NG.detail}p95`,
+        name: N.p95,
         type: FieldType.number,
         values: map.nodes.map((n) => n.p95 ?? null),
         config: { unit: 'ms', displayName: 'p95' },
       },
       {
-        name: `${NG.detail}errors`,
+        name: N.apdex,
+        type: FieldType.number,
+        values: map.nodes.map((n) => n.apdex ?? null),
+        config: { unit: 'percentunit', displayName: `Apdex (T = ${map.apdexT} ms)`, min: 0, max: 1 },
+      },
+      {
+        name: N.errors,
         type: FieldType.number,
         values: load.map((l) => l.errors),
         config: { displayName: 'Errors in window' },
@@ -303,63 +323,63 @@ export function serviceMapToFrames(refId: string, map: ServiceMapResponse, ds: D
   });
   const edges = createDataFrame({
     refId,
-    name: FRAME_NAMES.edges,
+    name: SERVICE_MAP_FRAMES.edges.name,
     meta: { preferredVisualisationType: 'nodeGraph' },
     fields: [
-      { name: NG.id, type: FieldType.string, values: map.edges.map((e) => e.id) },
-      { name: NG.source, type: FieldType.string, values: map.edges.map((e) => e.source) },
-      { name: NG.target, type: FieldType.string, values: map.edges.map((e) => e.target) },
+      { name: E.id, type: FieldType.string, values: map.edges.map((e) => e.id) },
+      { name: E.source, type: FieldType.string, values: map.edges.map((e) => e.source) },
+      { name: E.target, type: FieldType.string, values: map.edges.map((e) => e.target) },
       {
-        name: NG.mainStat,
+        name: E.mainStat,
         type: FieldType.number,
         values: map.edges.map((e) => e.rate),
         config: { unit: 'reqps', displayName: 'Calls' },
       },
       {
-        name: NG.secondaryStat,
+        name: E.secondaryStat,
         type: FieldType.number,
         values: map.edges.map((e) => e.p95),
         config: { unit: 'ms', displayName: 'p95' },
       },
       {
-        name: `${NG.detail}calls`,
+        name: E.calls,
         type: FieldType.number,
         values: map.edges.map((e) => e.calls),
         config: { displayName: 'Calls in window' },
       },
       {
-        name: `${NG.detail}errors`,
+        name: E.errors,
         type: FieldType.number,
         values: map.edges.map((e) => e.errors),
         config: { displayName: 'Errors' },
       },
       // calls/s, error ratio and p95 again under the names the trace-map panel reads (EDGE_FIELDS).
       {
-        name: `${NG.detail}rate`,
+        name: E.rate,
         type: FieldType.number,
         values: map.edges.map((e) => e.rate),
         config: { unit: 'reqps', displayName: 'Calls/s' },
       },
       {
-        name: `${NG.detail}errorRatio`,
+        name: E.errorRatio,
         type: FieldType.number,
         values: map.edges.map((e) => fraction(e.errors, e.calls)),
         config: { unit: 'percentunit', displayName: 'Error ratio' },
       },
       {
-        name: `${NG.detail}p50`,
+        name: E.p50,
         type: FieldType.number,
         values: map.edges.map((e) => e.p50),
         config: { unit: 'ms', displayName: 'p50' },
       },
       {
-        name: `${NG.detail}p95`,
+        name: E.p95,
         type: FieldType.number,
         values: map.edges.map((e) => e.p95),
         config: { unit: 'ms', displayName: 'p95' },
       },
       {
-        name: `${NG.detail}p99`,
+        name: E.p99,
         type: FieldType.number,
         values: map.edges.map((e) => e.p99),
         config: { unit: 'ms', displayName: 'p99' },

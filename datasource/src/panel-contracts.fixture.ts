@@ -40,6 +40,7 @@ export const NODE_PANEL_FIELDS: Contract = [
   ['detail__rate', 'number'],
   ['detail__errorRatio', 'number'],
   ['detail__p95', 'number'],
+  ['detail__apdex', 'number'],
   ['detail__errors', 'number'],
 ];
 

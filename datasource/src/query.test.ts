@@ -313,7 +313,7 @@ describe('trace', () => {
   });
 });
 
-it('service map: node and edge frames of the range, focused on the chosen service', async () => {
+it('service map: node and edge frames of the range, focused on the chosen service, Apdex at the asked T', async () => {
   const { ds, backend } = testDataSource();
   const node = (id: string) => ({ id, type: 'service' as const, name: id, transactions: 10, errors: 0, p95: 5 });
   const edge = (source: string, target: string) => ({
@@ -325,6 +325,7 @@ it('service map: node and edge frames of the range, focused on the chosen servic
   const map: ServiceMapResponse = {
     from: RANGE.from,
     to: RANGE.to,
+    apdexT: 500,
     nodes: [node('frontend'), node('orders'), node('billing'), node('mail')],
     edges: [edge('frontend', 'orders'), edge('orders', 'billing'), edge('billing', 'mail')],
   };
@@ -335,6 +336,8 @@ it('service map: node and edge frames of the range, focused on the chosen servic
   expect([nodes.name, edges.name]).toEqual(['nodes', 'edges']);
   expect(byName(nodes).id).toEqual(['frontend', 'orders', 'billing']);
   expect(byName(edges).id).toEqual(['frontend->orders', 'orders->billing']);
+  await answer(ds, queryRequest([{ queryType: 'serviceMap', apdexT: 250 }]));
+  expect(backend.requests[1].params).toEqual({ from, to, apdexT: '250' });
 });
 
 it('active: the equalizer of the service', async () => {

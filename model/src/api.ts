@@ -222,7 +222,13 @@ export const RedResponseSchema = Type.Object({
 });
 export type RedResponse = Static<typeof RedResponseSchema>;
 
-export const ServiceMapQuerySchema = Strict({ from: Time(), to: Time() });
+export const ServiceMapQuerySchema = Strict({
+  from: Time(),
+  to: Time(),
+  /** The T of each service node's Apdex (default 500 ms). */
+  apdexT: Type.Optional(ApdexT()),
+});
+export type ServiceMapQuery = Static<typeof ServiceMapQuerySchema>;
 
 export const SERVICE_MAP_NODE_TYPES = ['service', 'database', 'external'] as const;
 export type ServiceMapNodeType = (typeof SERVICE_MAP_NODE_TYPES)[number];
@@ -240,6 +246,11 @@ export const ServiceMapNodeSchema = Type.Object({
   errors: Type.Number(),
   /** A service's transaction latency p95, ms (absent for databases/externals). */
   p95: Type.Optional(Type.Number()),
+  /**
+   * A service's Apdex at the answer's `apdexT`: (satisfied + tolerating / 2) / transactions, from
+   * its transactions' elapsed times (absent for databases/externals).
+   */
+  apdex: Type.Optional(Type.Number()),
 });
 export type ServiceMapNode = Static<typeof ServiceMapNodeSchema>;
 
@@ -262,6 +273,8 @@ export type ServiceMapEdge = Static<typeof ServiceMapEdgeSchema>;
 export const ServiceMapResponseSchema = Type.Object({
   from: Type.Number(),
   to: Type.Number(),
+  /** The Apdex T used, ms. */
+  apdexT: Type.Number(),
   nodes: Type.Array(ServiceMapNodeSchema),
   edges: Type.Array(ServiceMapEdgeSchema),
 });

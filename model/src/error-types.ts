@@ -81,6 +81,8 @@ export const ERROR_TYPES_FRAME = {
     template: 'template',
     service: 'service',
     count: 'count',
+    /** Occurrences per step of the range (zero where none), one time series frame per row: a sparkline cell. */
+    counts: 'counts',
     isNew: 'new',
     firstSeen: 'firstSeen',
     lastSeen: 'lastSeen',

@@ -18,3 +18,4 @@ export * from './summary';
 export * from './incidents';
 export * from './query';
 export * from './slo';
+export * from './service-map-frames';

@@ -188,8 +188,8 @@ export const QUERY_TYPES = {
   },
   serviceMap: {
     label: 'Service map',
-    description: 'Services, databases and calls, for the Node Graph',
-    fields: ['service'],
+    description: 'Services, databases and calls, for the Node Graph; Apdex per service',
+    fields: ['service', 'apdexT'],
     multi: ['service'],
   },
   active: {

@@ -48,6 +48,7 @@ import {
   PROFILE_PATH,
   type RedQuery,
   type RedResponse,
+  type ServiceMapQuery,
   type ServiceMapResponse,
   type SqlStatisticsQuery,
   type SqlStatisticsResponse,
@@ -209,8 +210,8 @@ export class OspreyClient {
     return this.get(PROFILE_PATH(encodeURIComponent(traceId)), 'steps', toParams({ spanId }));
   }
 
-  serviceMap(from: number, to: number): Observable<ServiceMapResponse> {
-    return this.get(API_PATHS.serviceMap, 'nodes', toParams({ from, to }));
+  serviceMap(query: ServiceMapQuery): Observable<ServiceMapResponse> {
+    return this.get(API_PATHS.serviceMap, 'nodes', toParams({ ...query }));
   }
 
   sqlStatistics(query: SqlStatisticsQuery): Observable<SqlStatisticsResponse> {

@@ -12,6 +12,8 @@ export interface DrawnTable {
   headers: string[];
   /** Every row's cell texts, in the order drawn, under `headers`. */
   rows: string[][];
+  /** Every row's painted canvas pixels per cell (a sparkline's line; 0 for a cell of text), under `headers`. */
+  ink: number[][];
 }
 
 /** The panel cell titled `title` (its title bar's text, variables replaced). */
@@ -43,10 +45,26 @@ export async function readTable(panel: Locator, minRows = 1): Promise<DrawnTable
   return grid.evaluate(async (el) => {
     const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     const cells = new Map<string, string>();
+    const inks = new Map<string, number>();
+    const painted = (canvas: HTMLCanvasElement) => {
+      if (canvas.width === 0 || canvas.height === 0) {
+        return 0;
+      }
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let count = 0;
+      for (let i = 3; i < data.length; i += 4) {
+        count += data[i] > 0 ? 1 : 0;
+      }
+      return count;
+    };
     const collect = () => {
       for (const cell of el.querySelectorAll('[role=row] [aria-colindex]')) {
-        const row = cell.closest('[role=row]')?.getAttribute('aria-rowindex');
-        cells.set(`${row}:${cell.getAttribute('aria-colindex')}`, (cell.textContent ?? '').trim());
+        const key = `${cell.closest('[role=row]')?.getAttribute('aria-rowindex')}:${cell.getAttribute('aria-colindex')}`;
+        cells.set(key, (cell.textContent ?? '').trim());
+        inks.set(
+          key,
+          [...cell.querySelectorAll('canvas')].reduce((sum, canvas) => sum + painted(canvas), 0)
+        );
       }
     };
     const columns = Number(el.getAttribute('aria-colcount'));
@@ -68,15 +86,32 @@ export async function readTable(panel: Locator, minRows = 1): Promise<DrawnTable
     el.scrollTop = 0;
     el.scrollLeft = 0;
     const line = (row: number) => Array.from({ length: columns }, (_, c) => cells.get(`${row}:${c + 1}`) ?? '');
-    return { rowCount, headers: line(1), rows: Array.from({ length: rowCount }, (_, r) => line(r + 2)) };
+    const inkLine = (row: number) => Array.from({ length: columns }, (_, c) => inks.get(`${row}:${c + 1}`) ?? 0);
+    return {
+      rowCount,
+      headers: line(1),
+      rows: Array.from({ length: rowCount }, (_, r) => line(r + 2)),
+      ink: Array.from({ length: rowCount }, (_, r) => inkLine(r + 2)),
+    };
   });
 }
 
-/** The drawn table's column `header`, top to bottom. */
-export function column(table: DrawnTable, header: string): string[] {
+function columnIndex(table: DrawnTable, header: string): number {
   const index = table.headers.indexOf(header);
   if (index < 0) {
     throw new Error(`no column "${header}" in ${JSON.stringify(table.headers)}`);
   }
+  return index;
+}
+
+/** The drawn table's column `header`, top to bottom. */
+export function column(table: DrawnTable, header: string): string[] {
+  const index = columnIndex(table, header);
   return table.rows.map((row) => row[index]);
+}
+
+/** The painted canvas pixels of column `header`'s cells, top to bottom. */
+export function columnInk(table: DrawnTable, header: string): number[] {
+  const index = columnIndex(table, header);
+  return table.ink.map((row) => row[index]);
 }

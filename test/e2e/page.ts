@@ -100,7 +100,9 @@ export interface HostPage {
   renderPanel(
     moduleUrl: string,
     size: { width: number; height: number },
-    title?: string
+    title?: string,
+    /** Panel options over the plugin's defaults. */
+    options?: object
   ): Promise<{ options: unknown }>;
   /** Saves a screenshot of the panel (or the full page) as test-output/e2e/<file> and prints where. */
   screenshot(file: string, of?: 'panel' | 'page'): Promise<void>;
@@ -151,11 +153,12 @@ export async function openHostPage(options: HostPageOptions): Promise<HostPage> 
     const timeout = options.loadTimeoutMs ?? 30_000;
     await page.goto(server.url + '/', { timeout });
     await page.waitForSelector('body[data-host-ready=true]', { state: 'attached', timeout });
-    const renderPanel = (moduleUrl: string, size: { width: number; height: number }, title?: string) =>
-      page.evaluate(([url, s, t]) => window.ospreyHost.renderPanel(url, s.width, s.height, t), [
+    const renderPanel = (moduleUrl: string, size: { width: number; height: number }, title?: string, chosen = {}) =>
+      page.evaluate(([url, s, t, o]) => window.ospreyHost.renderPanel(url, s.width, s.height, t, o), [
         moduleUrl,
         size,
         title,
+        chosen,
       ] as const);
     const screenshot = async (file: string, of: 'panel' | 'page' = 'panel') => {
       const where = path.join(SCREENSHOTS, file);

@@ -34,9 +34,13 @@ function request(route, fail, user) {
     attributes: { 'http.request.method': 'GET', 'http.route': route, 'enduser.id': user } });
   const call = frontend.startSpan('GET', { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'GET', 'server.address': 'orders' } },
     trace.setSpan(context.active(), server));
+  frontend.startSpan('SELECT sessions', { kind: SpanKind.CLIENT, attributes: {
+    'db.system.name': 'postgresql', 'db.namespace': 'shop', 'db.query.text': 'SELECT user_id FROM sessions WHERE token = $1' } },
+    trace.setSpan(context.active(), server)).end();
   const handler = orders.startSpan('GET /api/orders', { kind: SpanKind.SERVER,
     attributes: { 'http.request.method': 'GET', 'http.route': '/api/orders' } }, trace.setSpan(context.active(), call));
-  orders.startSpan('SELECT orders', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'shop' } },
+  orders.startSpan('SELECT orders', { kind: SpanKind.CLIENT, attributes: {
+    'db.system.name': 'postgresql', 'db.namespace': 'shop', 'db.query.text': 'SELECT id, total FROM orders WHERE user_id = $1' } },
     trace.setSpan(context.active(), handler)).end();
   if (fail) {
     handler.recordException(new Error('connection pool exhausted'));

@@ -1,16 +1,19 @@
 /**
  * End to end in Chromium: the built trace-map panel (dist/panels/tracemap/module.js, loaded by the host's
- * AMD loader as Grafana loads it) draws a generated 300-service topology given as Node Graph frames:
- * no two node boxes overlap on the page, the failing service is drawn in the theme's error colour,
- * wheel zoom keeps the node under the pointer, hover dims non-neighbours, and a click follows the
- * node's link. Screenshots in the dark and the light theme.
+ * AMD loader as Grafana loads it) colours services by Apdex from the built datasource's service-map
+ * query against `osprey serve` fed transactions of known latencies; and draws a generated
+ * 300-service topology given as Node Graph frames: no two node boxes overlap on the page, the failing
+ * service is drawn in the theme's error colour, wheel zoom keeps the node under the pointer, hover
+ * dims non-neighbours, and a click follows the node's link. Screenshots in the dark and the light theme.
  */
 import { Page } from 'playwright-core';
 
+import { APDEX_BANDS, type ApdexRating } from '../../panels/tracemap/src/health';
 import { overlappingPairs } from '../../panels/tracemap/src/layout';
 import { generateTopology, topologyFrames } from '../../panels/tracemap/src/testTopology';
 
-import { HostPage, openHostPage, pluginUrl, requireBuilt, stopAll } from './page';
+import { type Backend, startBackend } from './backend';
+import { dataSourceSettings, DS_MODULE, HostPage, openHostPage, pluginUrl, requireBuilt, stopAll } from './page';
 
 jest.setTimeout(120_000);
 
@@ -19,6 +22,26 @@ const PANEL = { width: 1100, height: 640 };
 const FAILING = 'payments.svc-041';
 const SERVICES = 300;
 
+const DS_UID = 'osprey-tracemap-e2e';
+const TOKENS = { read: 'tm-e2e-read', ingest: 'tm-e2e-ingest', admin: 'tm-e2e-admin' };
+/** Apdex T of the query: satisfied ≤ 200 ms, tolerating ≤ 800 ms, frustrated above. */
+const APDEX_T = 200;
+const ZONE_MS = { satisfied: 50, tolerating: 400, frustrated: 2000 };
+
+/**
+ * Twenty transactions per service, split between the zones so that the Apdex, (satisfied +
+ * tolerating / 2) / 20, lands in the band the service is named after (worked out by hand).
+ */
+const APDEX_WORKLOAD: Array<{ service: string; zones: [number, number, number]; apdex: number; rating: ApdexRating }> =
+  [
+    { service: 'excellent-svc', zones: [20, 0, 0], apdex: 1, rating: 'excellent' },
+    { service: 'good-svc', zones: [16, 4, 0], apdex: 0.9, rating: 'good' },
+    { service: 'fair-svc', zones: [13, 4, 3], apdex: 0.75, rating: 'fair' },
+    { service: 'poor-svc', zones: [10, 4, 6], apdex: 0.6, rating: 'poor' },
+    { service: 'unacceptable-svc', zones: [4, 4, 12], apdex: 0.3, rating: 'unacceptable' },
+  ];
+
+let backend: Backend | undefined;
 let host: HostPage | undefined;
 let page: Page;
 let consoleErrors: string[] = [];
@@ -94,17 +117,88 @@ async function failingStroke(): Promise<string> {
     .evaluate((el) => getComputedStyle(el).stroke);
 }
 
+/** The workload as native transactions ending in the last minute, each service's zones in turn. */
+function apdexTransactions(now: number) {
+  let n = 0;
+  return APDEX_WORKLOAD.flatMap(({ service, zones }) =>
+    (['satisfied', 'tolerating', 'frustrated'] as const).flatMap((zone, z) =>
+      Array.from({ length: zones[z] }, () => {
+        n++;
+        return {
+          endTime: now - n * 100,
+          elapsed: ZONE_MS[zone],
+          service,
+          instance: `${service}-1`,
+          endpoint: 'GET /',
+          status: 'ok',
+          traceId: `c${n.toString(16).padStart(31, '0')}`,
+          spanId: `d${n.toString(16).padStart(15, '0')}`,
+          sqlCount: 0,
+          sqlTime: 0,
+          apiCallCount: 0,
+          apiCallTime: 0,
+          kind: 'web',
+        };
+      })
+    )
+  );
+}
+
 beforeAll(async () => {
-  requireBuilt(['datasource/plugin.json', 'panels/tracemap/module.js', 'panels/tracemap/plugin.json']);
+  requireBuilt([
+    'datasource/module.js',
+    'datasource/plugin.json',
+    'panels/tracemap/module.js',
+    'panels/tracemap/plugin.json',
+  ]);
+  backend = await startBackend(TOKENS);
+  const rows = apdexTransactions(Date.now());
+  await backend.call('POST', '/api/v1/transactions', TOKENS.ingest, JSON.stringify(rows), 'application/json');
   host = await openHostPage({
     missingAssets: ['interFont'],
     viewport: { width: 1200, height: 760 },
     loadTimeoutMs: 90_000,
+    dataSources: [{ uid: DS_UID, jsonData: { url: backend.url }, secureJsonData: { token: TOKENS.read } }],
   });
   ({ page, consoleErrors } = host);
 });
 
-afterAll(() => stopAll(host));
+afterAll(() => stopAll(host, backend));
+
+describe('colour by Apdex, from the live backend through the built datasource', () => {
+  it('draws each service in its Apdex band’s colour: the workload’s known latencies at T = 200 ms', async () => {
+    const summary = await page.evaluate(
+      ([url, settings, t]) =>
+        window.ospreyHost.query(
+          url,
+          settings as never,
+          [{ refId: 'A', queryType: 'serviceMap', apdexT: t } as never],
+          10
+        ),
+      [DS_MODULE, dataSourceSettings(DS_UID), APDEX_T] as const
+    );
+    expect(summary.error).toBeUndefined();
+    await host!.renderPanel(PANEL_MODULE, PANEL, 'Trace map: Apdex', { colorBy: 'apdex' });
+    await page.locator('[data-testid=osprey-tm-panel]').waitFor({ state: 'visible', timeout: 30_000 });
+    for (const { service, apdex, rating } of APDEX_WORKLOAD) {
+      const node = page.locator(nodeSelector(service));
+      const band = APDEX_BANDS.find((b) => b.rating === rating)!;
+      const [drawn, expected] = await Promise.all([
+        node.locator('[data-testid=osprey-tm-shape]').evaluate((el) => getComputedStyle(el).stroke),
+        page.evaluate((name) => window.ospreyHost.themeColor(name), band.color).then(resolved),
+      ]);
+      console.log(`${service}: Apdex ${apdex} → ${rating}, stroke ${drawn} (theme ${band.color} ${expected})`);
+      await expect(node.getAttribute('data-apdex')).resolves.toBe(rating);
+      await expect(node.textContent()).resolves.toContain(`Apdex ${apdex.toFixed(2)}`);
+      expect(drawn).toBe(expected);
+    }
+    await expect(page.locator('[data-testid=osprey-tm-legend-item]').allTextContents()).resolves.toEqual(
+      APDEX_BANDS.map((b, i) => (i < APDEX_BANDS.length - 1 ? `≥ ${b.min} ${b.rating}` : `< 0.5 ${b.rating}`))
+    );
+    await host!.screenshot('tracemap-apdex.png');
+    expect(consoleErrors).toEqual([]);
+  });
+});
 
 describe('a generated 300-service topology', () => {
   it('renders every service, leaves grouped, with no overlapping node boxes on the page', async () => {

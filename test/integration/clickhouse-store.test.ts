@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { JVM_REQUEST_TIMEOUT_MS, type Span } from '@osprey/model';
+import { DEFAULT_APDEX_T_MS, JVM_REQUEST_TIMEOUT_MS, type Span } from '@osprey/model';
 
 import { deriveTransactions } from '../../backend/src/derive/transactions';
 import { analyzeThreadDump, parseClassHistogram, parseThreadDump } from '../../backend/src/jvm';
@@ -75,7 +75,9 @@ function checkout(traceId: string): { frontend: Span[]; cart: Span[] } {
 
 const insert = (target: ClickHouseStore, spans: Span[]) => target.insertBatch(spans, deriveTransactions(spans));
 const edges = async (target: ClickHouseStore) =>
-  (await target.serviceMap(MINUTE - 60_000, MINUTE + 120_000)).edges.map((edge) => `${edge.id} ${edge.calls}`);
+  (await target.serviceMap(MINUTE - 60_000, MINUTE + 120_000, DEFAULT_APDEX_T_MS)).edges.map(
+    (edge) => `${edge.id} ${edge.calls}`
+  );
 
 beforeAll(async () => {
   clickhouse = await startClickHouse();
@@ -210,8 +212,8 @@ describe('writes', () => {
     expect(await target.jvmRequests({}, now)).toHaveLength(2);
     expect(await target.deleteOlderThan('jvm', now - 2 * DAY)).toBe(4);
     const everything = { ...jvm, from: 0, to: now + DAY, limit: 10 };
-    expect((await target.threadDumps(everything)).map((d) => d.id)).toEqual(['dump-new']);
-    expect((await target.heapHistograms(everything)).map((h) => h.id)).toEqual(['histogram-new']);
+    expect((await target.captures.threadDumps(everything)).map((d) => d.id)).toEqual(['dump-new']);
+    expect((await target.captures.heapHistograms(everything)).map((h) => h.id)).toEqual(['histogram-new']);
     expect((await target.jvmRequests({}, now)).map((r) => [r.id, r.status])).toEqual([['request-new', 'pending']]);
   });
 });

@@ -25,7 +25,7 @@ import {
   type TypedVariableModel,
 } from '@grafana/data';
 import { setBackendSrv, setTemplateSrv, type TemplateSrv } from '@grafana/runtime';
-import { API_PATHS, TRANSACTION_COLUMN_NAMES } from '@osprey/model';
+import { TRANSACTION_COLUMN_NAMES } from '@osprey/model';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 
 import { concatFrames } from '../../datasource/src/concat-frames';
@@ -318,7 +318,8 @@ describe('datasource against a live backend', () => {
     expect(frame.meta?.preferredVisualisationType).toBe('trace');
     expect(frame.fields.map((f) => [f.name, f.type])).toEqual(TRACE_PANEL_FIELDS);
     const spans = byName(frame);
-    expect(frame.length).toBe(4);
+    // frontend: server, client and its session lookup; orders: the handler and its query.
+    expect(frame.length).toBe(5);
     expect(new Set(spans.traceID)).toEqual(new Set([traffic.failed]));
     const ids = new Set(spans.spanID);
     expect(spans.parentSpanID.filter((p) => p === null)).toHaveLength(1);

@@ -157,11 +157,14 @@ describe('npm start (demo/dist/start.js)', () => {
     expect(output).toContain(`Authorization: Bearer ${tokens.read}`);
   });
 
-  it('has transactions of every shop service within 30 s', () => {
+  it('has transactions of every shop service within 30 s, and only the synthetic check beside them', () => {
     expect(waitedMs).toBeLessThanOrEqual(DEADLINE_MS + 2_000);
-    // Beside them, once it has run, the backend's own shop-home check (kind synthetic).
     const shop = transactions.filter((t) => t.kind !== 'synthetic');
     expect([...new Set(shop.map((t) => t.service))].sort()).toEqual([...SERVICES].sort());
+    const checks = transactions.filter((t) => t.kind === 'synthetic');
+    expect(new Set(checks.map((t) => `${t.service} ${t.endpoint}`))).toEqual(
+      new Set(checks.length > 0 ? ['osprey-checks shop-home'] : [])
+    );
   });
 
   it("gives the backend the shop's SLOs (demo/slos.yaml)", async () => {

@@ -142,6 +142,7 @@ export function conformanceCases(workload: Workload): Array<[string, string]> {
     ['instances', '/api/v1/instances'],
     ['endpoints of cart', '/api/v1/endpoints?service=cart'],
     ['service map', `/api/v1/servicemap?${window}`],
+    ['service map with Apdex at 60 ms', `/api/v1/servicemap?${window}&apdexT=60`],
     ['SQL statistics by total time', `/api/v1/statistics/sql?${window}`],
     ['SQL statistics by count, top 2', `/api/v1/statistics/sql?${window}&sort=count&limit=2`],
     ['SQL statistics by p95 of one service', `/api/v1/statistics/sql?${window}&sort=p95&service=cart`],

@@ -16,6 +16,7 @@ import {
   ARROW_STREAM_MEDIA_TYPE,
   HOST_REQUEST_SERVICE,
   type HostSnapshot,
+  type ServiceMapResponse,
   type ServicesResponse,
   type SlosResponse,
   type Span,
@@ -439,6 +440,28 @@ describe('store conformance: DuckDB and ClickHouse answer alike', () => {
         expect(row.maxElapsed).toBeCloseTo(sorted[sorted.length - 1], 2);
       }
       expect(answer.summaries.some((s) => s.tolerating > 0 && s.apdex < 1)).toBe(true);
+    }
+  });
+
+  it('the service map’s frontend node holds the workload’s Apdex at two Ts', async () => {
+    const elapsed = workload.requests.map((r) => r.elapsed);
+    for (const t of [60, 100]) {
+      const zones = elapsed.map((ms) => apdexZone(ms, t));
+      const satisfied = zones.filter((z) => z === 'satisfied').length;
+      const tolerating = zones.filter((z) => z === 'tolerating').length;
+      // Both zones occur, so a score of 1 or 0 cannot pass.
+      expect(satisfied * tolerating).toBeGreaterThan(0);
+      for (const backend of [duck, ch]) {
+        const map = await get<ServiceMapResponse>(
+          backend,
+          `/api/v1/servicemap?from=${workload.from}&to=${workload.to}&apdexT=${t}`
+        );
+        expect(map.apdexT).toBe(t);
+        const frontend = map.nodes.find((n) => n.id === 'frontend');
+        expect(frontend).toMatchObject({ transactions: elapsed.length });
+        expect(frontend!.apdex).toBeCloseTo((satisfied + tolerating / 2) / elapsed.length, 12);
+        expect(map.nodes.filter((n) => n.type !== 'service').every((n) => n.apdex === undefined)).toBe(true);
+      }
     }
   });
 

@@ -106,17 +106,17 @@ async function jvmRequestThreads(
   service: string | undefined,
   now: number
 ): Promise<ActiveInstance[]> {
-  const instances = await store.jvmInstances(service);
+  const instances = await store.captures.jvmInstances(service);
   const known = threadsOfDumps.get(store);
   const found = new Map<string, { service: string; threads: ActiveThread[] }>();
   const answers = await Promise.all(
     instances.map(async ({ service, instance }): Promise<ActiveInstance | undefined> => {
-      const [newest, previous] = await store.threadDumps({ service, instance, limit: 2 });
+      const [newest, previous] = await store.captures.threadDumps({ service, instance, limit: 2 });
       if (newest === undefined || !isFresh(newest.receivedAt, previous?.receivedAt, now, options.staleAfterMs)) {
         return undefined;
       }
       const threads =
-        known?.get(newest.id)?.threads ?? requestThreads((await store.threadDump(newest.id))?.threads ?? []);
+        known?.get(newest.id)?.threads ?? requestThreads((await store.captures.threadDump(newest.id))?.threads ?? []);
       found.set(newest.id, { service, threads });
       if (threads.length === 0) {
         return undefined; // no frames of a known server: maybe one Osprey does not recognise, so no "0"

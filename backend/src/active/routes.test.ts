@@ -198,7 +198,7 @@ it('answers a JVM from the request threads of its newest dump, with their names 
   });
 
   // A stored dump never changes: its threads are read once, not at every scrape, until a newer one comes.
-  const reads = jest.spyOn(store, 'threadDump');
+  const reads = jest.spyOn(store.captures, 'threadDump');
   await active();
   await active('?service=billing');
   expect(reads).not.toHaveBeenCalled();

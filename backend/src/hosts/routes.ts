@@ -35,13 +35,13 @@ export async function hostRoutes(app: FastifyInstance, { store, writer }: Option
       if (host === undefined) {
         throw new HttpError(400, 'bad_request', 'query parameter "host": required with "latest"');
       }
-      const latest = await store.latestHostSnapshotId(host);
+      const latest = await store.captures.latestHostSnapshotId(host);
       if (latest === undefined) {
         throw new HttpError(404, 'not_found', `no host snapshot stored for host "${host}"`);
       }
       id = latest;
     }
-    const found = await store.hostSnapshot(id);
+    const found = await store.captures.hostSnapshot(id);
     if (!found) {
       throw new HttpError(404, 'not_found', `no host snapshot with id ${id}`);
     }
@@ -66,7 +66,7 @@ export async function hostRoutes(app: FastifyInstance, { store, writer }: Option
     { config: { scope: 'read' }, schema: { querystring: listQuery } },
     async (request): Promise<HostSnapshotListResponse> => {
       const { limit = DEFAULT_LIMIT, ...filters } = request.query;
-      return { snapshots: await store.hostSnapshots({ ...filters, limit }) };
+      return { snapshots: await store.captures.hostSnapshots({ ...filters, limit }) };
     }
   );
 
@@ -74,7 +74,7 @@ export async function hostRoutes(app: FastifyInstance, { store, writer }: Option
     HOST_API_PATHS.hosts,
     { config: { scope: 'read' }, schema: { querystring: NoQuerySchema } },
     async (): Promise<HostsResponse> => {
-      return { hosts: await store.hosts() };
+      return { hosts: await store.captures.hosts() };
     }
   );
 

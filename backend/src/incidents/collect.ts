@@ -107,15 +107,15 @@ async function captureEntries(store: Store, captures: IncidentCapture[]): Promis
       continue;
     }
     if (c.kind === 'threaddump') {
-      entries.push(jsonEntry('threaddump.json', await store.threadDump(c.resultId)));
-      const raw = await store.threadDumpRaw(c.resultId);
+      entries.push(jsonEntry('threaddump.json', await store.captures.threadDump(c.resultId)));
+      const raw = await store.captures.threadDumpRaw(c.resultId);
       if (raw) {
         entries.push({ path: `threaddump.${raw.format === 'json' ? 'json.raw' : 'txt'}`, body: Buffer.from(raw.body) });
       }
     } else if (c.kind === 'heaphistogram') {
-      entries.push(jsonEntry('heaphistogram.json', await store.heapHistogram(c.resultId)));
+      entries.push(jsonEntry('heaphistogram.json', await store.captures.heapHistogram(c.resultId)));
     } else {
-      entries.push(jsonEntry('hostsnapshot.json', await store.hostSnapshot(c.resultId)));
+      entries.push(jsonEntry('hostsnapshot.json', await store.captures.hostSnapshot(c.resultId)));
     }
   }
   return entries;

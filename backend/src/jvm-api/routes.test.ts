@@ -245,7 +245,7 @@ describe('JVM API routes', () => {
     for (const name of names) {
       ids.push((await upload(fixture(name), type(name), target('fields', 'f-1'))).json().id);
     }
-    const stored = await Promise.all(ids.map(async (id) => (await store.threadDump(id))!));
+    const stored = await Promise.all(ids.map(async (id) => (await store.captures.threadDump(id))!));
     const asJson = (value: unknown) => JSON.parse(JSON.stringify(value));
     expect(await Promise.all(ids.map(async (id) => (await read(`${TD}/${id}`)).json()))).toEqual(asJson(stored));
     expect((await read(`${TD}/${ids[0]}/diff/${ids[1]}`)).json()).toEqual(
@@ -258,7 +258,7 @@ describe('JVM API routes', () => {
     for (const name of ['jdk17/class_histogram.txt', 'jdk25/class_histogram.txt']) {
       ids.push((await uploadHistogram(fixture(name), target('fields', 'h-2'))).json().id);
     }
-    const stored = await Promise.all(ids.map(async (id) => (await store.heapHistogram(id))!));
+    const stored = await Promise.all(ids.map(async (id) => (await store.captures.heapHistogram(id))!));
     const asJson = (value: unknown) => JSON.parse(JSON.stringify(value));
     expect((await read(`${HH}/${ids[0]}`)).json()).toEqual(asJson(stored[0]));
     expect((await read(`${HH}/${ids[0]}/diff/${ids[1]}`)).json()).toEqual(asJson(diffHistograms(stored[0], stored[1])));

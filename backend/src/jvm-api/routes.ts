@@ -45,9 +45,9 @@ import { heapHistogramUpload, threadDumpUpload, type UploadMeta } from './upload
 
 /** What fulfils a capture request of each kind, and how to find it. */
 const RESULT_OF: Record<JvmRequestKind, { what: string; read: (store: Store, id: string) => Promise<unknown> }> = {
-  threaddump: { what: 'thread dump', read: (store, id) => store.threadDump(id) },
-  heaphistogram: { what: 'heap histogram', read: (store, id) => store.heapHistogram(id) },
-  hostsnapshot: { what: 'host snapshot', read: (store, id) => store.hostSnapshot(id) },
+  threaddump: { what: 'thread dump', read: (store, id) => store.captures.threadDump(id) },
+  heaphistogram: { what: 'heap histogram', read: (store, id) => store.captures.heapHistogram(id) },
+  hostsnapshot: { what: 'host snapshot', read: (store, id) => store.captures.hostSnapshot(id) },
 };
 
 interface Options {
@@ -209,18 +209,18 @@ async function readRoutes(fastify: FastifyInstance, options: Options): Promise<v
   captureReadRoutes(fastify, {
     kind: 'threadDumps',
     responses: { list: ThreadDumpListResponseSchema, one: ThreadDumpResponseSchema, diff: ThreadDumpDiffSchema },
-    list: (query) => store.threadDumps(query),
-    one: (id) => store.threadDump(id),
-    raw: (id) => store.threadDumpRaw(id),
-    latest: (service, instance) => store.latestThreadDumpId(service, instance),
+    list: (query) => store.captures.threadDumps(query),
+    one: (id) => store.captures.threadDump(id),
+    raw: (id) => store.captures.threadDumpRaw(id),
+    latest: (service, instance) => store.captures.latestThreadDumpId(service, instance),
     diff: diffThreadDumps,
   });
   captureReadRoutes(fastify, {
     kind: 'heapHistograms',
     responses: { list: HeapHistogramListResponseSchema, one: HeapHistogramResponseSchema, diff: HistogramDiffSchema },
-    list: (query) => store.heapHistograms(query),
-    one: (id) => store.heapHistogram(id),
-    latest: (service, instance) => store.latestHeapHistogramId(service, instance),
+    list: (query) => store.captures.heapHistograms(query),
+    one: (id) => store.captures.heapHistogram(id),
+    latest: (service, instance) => store.captures.latestHeapHistogramId(service, instance),
     diff: diffHistograms,
   });
   fastify.withTypeProvider<TypeBoxTypeProvider>().get(
@@ -229,7 +229,7 @@ async function readRoutes(fastify: FastifyInstance, options: Options): Promise<v
       config: READ,
       schema: { querystring: JvmServiceFilterQuerySchema, response: answers(JvmInstancesResponseSchema) },
     },
-    async (request) => ({ instances: await store.jvmInstances(request.query.service) })
+    async (request) => ({ instances: await store.captures.jvmInstances(request.query.service) })
   );
 }
 

@@ -65,8 +65,8 @@ function registerStoreGauges(
     registers,
     async collect() {
       this.reset();
-      for (const { service, instance } of await store.jvmInstances()) {
-        const [latest] = await store.threadDumps({ service, instance, limit: 1 });
+      for (const { service, instance } of await store.captures.jvmInstances()) {
+        const [latest] = await store.captures.threadDumps({ service, instance, limit: 1 });
         if (latest) {
           this.set({ service, instance }, latest.summary.deadlockedThreads);
         }

@@ -156,10 +156,10 @@ describe('RetentionJob on DuckDbStore', () => {
 
     expect((await job.runOnce()).deleted).toEqual({ ...NONE_DELETED, jvm: 3 });
     const everything = { ...target, from: 0, to: NOW, limit: 100 };
-    expect((await store.threadDumps(everything)).map((d) => d.id)).toEqual(['dump-new']);
-    expect((await store.heapHistograms(everything)).map((h) => h.id)).toEqual(['histogram-new']);
+    expect((await store.captures.threadDumps(everything)).map((d) => d.id)).toEqual(['dump-new']);
+    expect((await store.captures.heapHistograms(everything)).map((h) => h.id)).toEqual(['histogram-new']);
     expect((await store.jvmRequests({ ...target }, NOW)).map((r) => r.id)).toEqual(['request-new']);
-    expect(await store.threadDump('dump-old')).toBeUndefined();
+    expect(await store.captures.threadDump('dump-old')).toBeUndefined();
   });
 
   it('deletes OTLP metric points and log records past their tiers, keeping newer ones', async () => {

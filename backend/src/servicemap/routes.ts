@@ -1,4 +1,4 @@
-import { API_PATHS, ServiceMapQuerySchema, ServiceMapResponseSchema } from '@osprey/model';
+import { API_PATHS, DEFAULT_APDEX_T_MS, ServiceMapQuerySchema, ServiceMapResponseSchema } from '@osprey/model';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 
@@ -6,7 +6,10 @@ import { answers } from '../server/schema';
 import type { Store } from '../store/store';
 import { checkServiceMapWindow } from './params';
 
-/** `GET /api/v1/servicemap?from=&to=`: nodes and edges of settled traces. Needs the read scope. */
+/**
+ * `GET /api/v1/servicemap?from=&to=[&apdexT=]`: nodes and edges of settled traces, each service with
+ * its Apdex (T default 500 ms). Needs the read scope.
+ */
 export async function serviceMapRoutes(app: FastifyInstance, options: { store: Store }): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
     API_PATHS.serviceMap,
@@ -16,7 +19,8 @@ export async function serviceMapRoutes(app: FastifyInstance, options: { store: S
     },
     async (request) => {
       checkServiceMapWindow(request.query);
-      return options.store.serviceMap(request.query.from, request.query.to);
+      const { from, to, apdexT = DEFAULT_APDEX_T_MS } = request.query;
+      return options.store.serviceMap(from, to, apdexT);
     }
   );
 }

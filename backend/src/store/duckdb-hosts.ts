@@ -1,14 +1,6 @@
-import { type DuckDBConnection, type DuckDBValue, VARCHAR } from '@duckdb/node-api';
-import type { HostSnapshotListItem, HostSnapshotResponse, HostsResponse } from '@osprey/model';
+import { type DuckDBConnection, VARCHAR } from '@duckdb/node-api';
 
-import {
-  hostListColumns,
-  type HostSnapshotQuery,
-  type NewHostSnapshot,
-  rowToHost,
-  rowToHostSnapshot,
-  rowToHostSnapshotListItem,
-} from './host-rows';
+import { hostListColumns, type NewHostSnapshot } from './host-rows';
 
 /** Host snapshots: the list columns beside the whole snapshot as JSON (no PRIMARY KEY, as the jvm tables). */
 export const HOST_SCHEMA = [
@@ -42,51 +34,4 @@ export async function insertHostSnapshot(writer: DuckDBConnection, s: NewHostSna
     },
     { snapshot: VARCHAR }
   );
-}
-
-export async function hostSnapshots(reader: DuckDBConnection, q: HostSnapshotQuery): Promise<HostSnapshotListItem[]> {
-  const where = ['TRUE'];
-  const values: Record<string, DuckDBValue> = { limit: q.limit };
-  if (q.host !== undefined) {
-    where.push('host = $host');
-    values.host = q.host;
-  }
-  if (q.from !== undefined) {
-    where.push('taken_at >= $from');
-    values.from = q.from;
-  }
-  if (q.to !== undefined) {
-    where.push('taken_at <= $to');
-    values.to = q.to;
-  }
-  const result = await reader.runAndReadAll(
-    `SELECT id, host, taken_at, received_at, processes, tcp_connections, load1, memory_available
-     FROM host_snapshots WHERE ${where.join(' AND ')} ORDER BY taken_at DESC, id DESC LIMIT $limit`,
-    values
-  );
-  return result.getRowObjectsJS().map(rowToHostSnapshotListItem);
-}
-
-export async function hostSnapshot(reader: DuckDBConnection, id: string): Promise<HostSnapshotResponse | undefined> {
-  const result = await reader.runAndReadAll('SELECT id, received_at, snapshot FROM host_snapshots WHERE id = $id', {
-    id,
-  });
-  const row = result.getRowObjectsJS()[0];
-  return row === undefined ? undefined : rowToHostSnapshot(row);
-}
-
-export async function latestHostSnapshotId(reader: DuckDBConnection, host: string): Promise<string | undefined> {
-  const result = await reader.runAndReadAll(
-    'SELECT id FROM host_snapshots WHERE host = $host ORDER BY taken_at DESC, id DESC LIMIT 1',
-    { host }
-  );
-  const row = result.getRowObjectsJS()[0];
-  return row === undefined ? undefined : String(row.id);
-}
-
-export async function hosts(reader: DuckDBConnection): Promise<HostsResponse['hosts']> {
-  const result = await reader.runAndReadAll(
-    'SELECT host, max(taken_at) AS last_at, count(*) AS snapshots FROM host_snapshots GROUP BY host ORDER BY host'
-  );
-  return result.getRowObjectsJS().map(rowToHost);
 }

@@ -1,32 +1,13 @@
 import { BLOB, blobValue, type DuckDBConnection, type DuckDBValue, VARCHAR } from '@duckdb/node-api';
 import {
-  type HeapHistogramListItem,
-  type HeapHistogramResponse,
   JVM_REQUEST_TIMEOUT_MS,
-  type JvmInstance,
   type JvmRequest,
   type JvmRequestKind,
   type JvmRequestResult,
   type JvmRequestStatus,
-  type ThreadDumpListItem,
-  type ThreadDumpResponse,
 } from '@osprey/model';
 
-import {
-  rowToHeapHistogram,
-  rowToHeapHistogramListItem,
-  rowToJvmInstance,
-  rowToThreadDump,
-  rowToThreadDumpListItem,
-} from './jvm-rows';
-import type {
-  JvmListQuery,
-  JvmRequestQuery,
-  JvmRequestUpdate,
-  NewHeapHistogram,
-  NewJvmRequest,
-  NewThreadDump,
-} from './store';
+import type { JvmRequestQuery, JvmRequestUpdate, NewHeapHistogram, NewJvmRequest, NewThreadDump } from './store';
 
 /**
  * JVM tables. Times are epoch ms as DOUBLE like `transactions`. No PRIMARY KEY: ids are generated
@@ -114,119 +95,6 @@ export async function insertHeapHistogram(writer: DuckDBConnection, h: NewHeapHi
     },
     { histogram: VARCHAR, raw: BLOB }
   );
-}
-
-/** WHERE clause + values of a list query on `taken_at`. */
-function listWhere(query: JvmListQuery): { where: string; values: Record<string, DuckDBValue> } {
-  const where = ['TRUE'];
-  const values: Record<string, DuckDBValue> = { limit: query.limit };
-  if (query.service !== undefined) {
-    where.push('service = $service');
-    values.service = query.service;
-  }
-  if (query.instance !== undefined) {
-    where.push('instance = $instance');
-    values.instance = query.instance;
-  }
-  if (query.from !== undefined) {
-    where.push('taken_at >= $from');
-    values.from = query.from;
-  }
-  if (query.to !== undefined) {
-    where.push('taken_at <= $to');
-    values.to = query.to;
-  }
-  return { where: where.join(' AND '), values };
-}
-
-export async function threadDumps(reader: DuckDBConnection, query: JvmListQuery): Promise<ThreadDumpListItem[]> {
-  const { where, values } = listWhere(query);
-  const result = await reader.runAndReadAll(
-    `SELECT id, service, instance, taken_at, received_at, format, jvm_version, summary
-     FROM jvm_thread_dumps WHERE ${where} ORDER BY taken_at DESC, id DESC LIMIT $limit`,
-    values
-  );
-  return result.getRowObjectsJS().map(rowToThreadDumpListItem);
-}
-
-export async function threadDump(reader: DuckDBConnection, id: string): Promise<ThreadDumpResponse | undefined> {
-  const result = await reader.runAndReadAll(
-    'SELECT id, service, instance, taken_at, dump FROM jvm_thread_dumps WHERE id = $id',
-    { id }
-  );
-  const row = result.getRowObjectsJS()[0];
-  if (row === undefined) {
-    return undefined;
-  }
-  return rowToThreadDump(row);
-}
-
-export async function threadDumpRaw(
-  reader: DuckDBConnection,
-  id: string
-): Promise<{ body: Uint8Array; contentType: string; format: 'text' | 'json' } | undefined> {
-  const result = await reader.runAndReadAll('SELECT raw, content_type, format FROM jvm_thread_dumps WHERE id = $id', {
-    id,
-  });
-  const row = result.getRowObjectsJS()[0];
-  if (row === undefined) {
-    return undefined;
-  }
-  return {
-    body: row.raw as Uint8Array,
-    contentType: String(row.content_type),
-    format: row.format as 'text' | 'json',
-  };
-}
-
-export async function latestId(
-  reader: DuckDBConnection,
-  table: 'jvm_thread_dumps' | 'jvm_heap_histograms',
-  service: string,
-  instance: string
-): Promise<string | undefined> {
-  const result = await reader.runAndReadAll(
-    `SELECT id FROM ${table} WHERE service = $service AND instance = $instance
-     ORDER BY taken_at DESC, id DESC LIMIT 1`,
-    { service, instance }
-  );
-  const row = result.getRowObjectsJS()[0];
-  return row === undefined ? undefined : String(row.id);
-}
-
-export async function heapHistograms(reader: DuckDBConnection, query: JvmListQuery): Promise<HeapHistogramListItem[]> {
-  const { where, values } = listWhere(query);
-  const result = await reader.runAndReadAll(
-    `SELECT id, service, instance, taken_at, received_at, total_bytes, total_instances, classes
-     FROM jvm_heap_histograms WHERE ${where} ORDER BY taken_at DESC, id DESC LIMIT $limit`,
-    values
-  );
-  return result.getRowObjectsJS().map(rowToHeapHistogramListItem);
-}
-
-export async function heapHistogram(reader: DuckDBConnection, id: string): Promise<HeapHistogramResponse | undefined> {
-  const result = await reader.runAndReadAll(
-    'SELECT id, service, instance, taken_at, histogram FROM jvm_heap_histograms WHERE id = $id',
-    { id }
-  );
-  const row = result.getRowObjectsJS()[0];
-  if (row === undefined) {
-    return undefined;
-  }
-  return rowToHeapHistogram(row);
-}
-
-export async function jvmInstances(reader: DuckDBConnection, service?: string): Promise<JvmInstance[]> {
-  const filter = service === undefined ? '' : 'WHERE service = $service';
-  const result = await reader.runAndReadAll(
-    `SELECT service, instance, max(dump_at) AS dump_at, max(histogram_at) AS histogram_at FROM (
-       SELECT service, instance, taken_at AS dump_at, NULL::DOUBLE AS histogram_at FROM jvm_thread_dumps
-       UNION ALL
-       SELECT service, instance, NULL::DOUBLE, taken_at FROM jvm_heap_histograms
-     ) ${filter} GROUP BY service, instance ORDER BY service, instance`,
-    service === undefined ? {} : { service }
-  );
-  return result.getRowObjectsJS().map(rowToJvmInstance);
 }
 
 function rowToRequest(row: Row): JvmRequest {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { Span } from '@osprey/model';
+import { DEFAULT_APDEX_T_MS, type Span } from '@osprey/model';
 
 import { deriveTransactions } from '../derive/transactions';
 import { DuckDbStore } from './duckdb';
@@ -115,7 +115,7 @@ describe('DuckDbStore settling', () => {
     );
 
   const edges = async () =>
-    (await store.serviceMap(MINUTE, MINUTE + 59_999)).edges.map((e) => [e.id, e.calls, e.errors]);
+    (await store.serviceMap(MINUTE, MINUTE + 59_999, DEFAULT_APDEX_T_MS)).edges.map((e) => [e.id, e.calls, e.errors]);
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'osprey-settle-'));
@@ -212,7 +212,7 @@ describe('DuckDbStore settling', () => {
   it('answers the service map with node stats, per-window rates and bucket percentiles', async () => {
     await ingest([gatewayServer, gatewayCall, ordersServer, query1, query2, stockCall, stockServer]);
     await store.settleDue(Date.now() + SETTLE_MS + 1);
-    const map = await store.serviceMap(MINUTE, MINUTE + 59_999);
+    const map = await store.serviceMap(MINUTE, MINUTE + 59_999, DEFAULT_APDEX_T_MS);
     expect(map.nodes).toEqual([
       {
         id: 'db:duckdb:orders',
@@ -222,9 +222,9 @@ describe('DuckDbStore settling', () => {
         transactions: 0,
         errors: 1,
       },
-      { id: 'gateway', type: 'service', name: 'gateway', transactions: 1, errors: 0, p95: 200 },
-      { id: 'orders', type: 'service', name: 'orders', transactions: 1, errors: 0, p95: 140 },
-      { id: 'stock', type: 'service', name: 'stock', transactions: 1, errors: 1, p95: 78 },
+      { id: 'gateway', type: 'service', name: 'gateway', transactions: 1, errors: 0, p95: 200, apdex: 1 },
+      { id: 'orders', type: 'service', name: 'orders', transactions: 1, errors: 0, p95: 140, apdex: 1 },
+      { id: 'stock', type: 'service', name: 'stock', transactions: 1, errors: 1, p95: 78, apdex: 1 },
     ]);
     const db = map.edges.find((e) => e.id === 'orders->db:duckdb:orders')!;
     // Two calls (10 ms, 20 ms) over one minute: p50 is the 10 ms call's bucket, p95 the 20 ms one's.
@@ -235,9 +235,9 @@ describe('DuckDbStore settling', () => {
     expect(db.p95).toBeGreaterThanOrEqual(20);
     expect(db.p95).toBeLessThan(20 * 1.19);
     // The minute before and the minute after hold nothing; a two-minute window halves the rate.
-    expect((await store.serviceMap(MINUTE - 60_000, MINUTE - 1)).edges).toEqual([]);
-    expect((await store.serviceMap(MINUTE + 60_000, MINUTE + 60_001)).edges).toEqual([]);
-    const wide = await store.serviceMap(MINUTE - 30_000, MINUTE + 30_000);
+    expect((await store.serviceMap(MINUTE - 60_000, MINUTE - 1, DEFAULT_APDEX_T_MS)).edges).toEqual([]);
+    expect((await store.serviceMap(MINUTE + 60_000, MINUTE + 60_001, DEFAULT_APDEX_T_MS)).edges).toEqual([]);
+    const wide = await store.serviceMap(MINUTE - 30_000, MINUTE + 30_000, DEFAULT_APDEX_T_MS);
     expect(wide.edges.find((e) => e.id === 'orders->db:duckdb:orders')!.rate).toBe(2 / 120);
   });
 });
@@ -289,7 +289,7 @@ describe('DuckDbStore settling from memory and from the database', () => {
       count();
       const transactions = (await store.transactions({ from: 0, to: Number.MAX_SAFE_INTEGER, limit: 100 }))
         .transactions;
-      const map = await store.serviceMap(MINUTE, MINUTE + 59_999);
+      const map = await store.serviceMap(MINUTE, MINUTE + 59_999, DEFAULT_APDEX_T_MS);
       return { answer: { transactions, map }, settledFrom };
     } finally {
       await store.close();

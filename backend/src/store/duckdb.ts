@@ -1,18 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type {
-  HostSnapshotListItem,
-  HostSnapshotResponse,
-  HostsResponse,
   ActiveSnapshot,
   Attributes,
   CheckRun,
   CheckRunQuery,
-  HeapHistogramListItem,
-  HeapHistogramResponse,
-  JvmInstance,
   JvmRequest,
   JvmRequestResult,
   LogQuery,
@@ -29,19 +23,15 @@ import type {
   SpanKind,
   SpanStatus,
   Transaction,
-  TransactionKind,
   TransactionColumn,
   TransactionQuery,
   TransactionDensity,
   TransactionsResponse,
-  TransactionStatus,
-  ThreadDumpListItem,
-  ThreadDumpResponse,
   SqlStatisticsResponse,
   ErrorTypesResponse,
   SummaryResponse,
 } from '@osprey/model';
-import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
+import type { NewHostSnapshot } from './host-rows';
 
 import * as hostTables from './duckdb-hosts';
 import * as jvm from './duckdb-jvm';
@@ -65,6 +55,8 @@ import { transactionDensity, transactionWhere } from './duckdb-transactions';
 import { transactionWindow } from './duckdb-window';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
 import { itemCount } from './shared/batch';
+import { type CaptureReads, CaptureTables } from './shared/capture-reads';
+import { DUCKDB_RAW_BODY, duckDbReader } from './duckdb-sql';
 import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from './settle-memory';
 import { rowToTransaction } from './transaction-row';
 import { windowAnswer, type WindowAnswer, type WindowQuery } from './window';
@@ -75,7 +67,6 @@ import {
   type EndpointBucket,
   type InstanceBucket,
   type InstanceThroughput,
-  type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
   type LogPosition,
@@ -204,6 +195,7 @@ interface PendingBatch {
  */
 export class DuckDbStore implements Store {
   readonly kind = 'duckdb';
+  readonly captures: CaptureReads;
   private queue: PendingBatch[] = [];
   private writing = false;
   private closed = false;
@@ -225,6 +217,7 @@ export class DuckDbStore implements Store {
     private readonly settleMemory: SettleMemory,
     private readonly options: DuckDbStoreOptions
   ) {
+    this.captures = new CaptureTables(duckDbReader(reader), DUCKDB_RAW_BODY);
     this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
     const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     this.settleRule = { settleMs, maxWaitMs: settleMs * SETTLE_MAX_WAIT_WINDOWS, maxTraces: SETTLE_MAX_TRACES };
@@ -538,8 +531,8 @@ export class DuckDbStore implements Store {
     return result.getRowObjectsJS().map(rowToSpan);
   }
 
-  serviceMap(from: number, to: number): Promise<ServiceMapResponse> {
-    return serviceMap(this.reader, from, to);
+  serviceMap(from: number, to: number, apdexT: number): Promise<ServiceMapResponse> {
+    return serviceMap(this.reader, from, to, apdexT);
   }
 
   sqlStatistics(query: Parameters<Store['sqlStatistics']>[0]): Promise<SqlStatisticsResponse> {
@@ -562,56 +555,8 @@ export class DuckDbStore implements Store {
     return this.write((writer) => hostTables.insertHostSnapshot(writer, snapshot), 1);
   }
 
-  hostSnapshots(query: HostSnapshotQuery): Promise<HostSnapshotListItem[]> {
-    return hostTables.hostSnapshots(this.reader, query);
-  }
-
-  hostSnapshot(id: string): Promise<HostSnapshotResponse | undefined> {
-    return hostTables.hostSnapshot(this.reader, id);
-  }
-
-  latestHostSnapshotId(host: string): Promise<string | undefined> {
-    return hostTables.latestHostSnapshotId(this.reader, host);
-  }
-
-  hosts(): Promise<HostsResponse['hosts']> {
-    return hostTables.hosts(this.reader);
-  }
-
-  threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]> {
-    return jvm.threadDumps(this.reader, query);
-  }
-
-  threadDump(id: string): Promise<ThreadDumpResponse | undefined> {
-    return jvm.threadDump(this.reader, id);
-  }
-
-  latestThreadDumpId(service: string, instance: string): Promise<string | undefined> {
-    return jvm.latestId(this.reader, 'jvm_thread_dumps', service, instance);
-  }
-
-  threadDumpRaw(id: string): Promise<{ body: Uint8Array; contentType: string; format: 'text' | 'json' } | undefined> {
-    return jvm.threadDumpRaw(this.reader, id);
-  }
-
   insertHeapHistogram(histogram: NewHeapHistogram): Promise<void> {
     return this.write((writer) => jvm.insertHeapHistogram(writer, histogram), 1);
-  }
-
-  heapHistograms(query: JvmListQuery): Promise<HeapHistogramListItem[]> {
-    return jvm.heapHistograms(this.reader, query);
-  }
-
-  heapHistogram(id: string): Promise<HeapHistogramResponse | undefined> {
-    return jvm.heapHistogram(this.reader, id);
-  }
-
-  latestHeapHistogramId(service: string, instance: string): Promise<string | undefined> {
-    return jvm.latestId(this.reader, 'jvm_heap_histograms', service, instance);
-  }
-
-  jvmInstances(service?: string): Promise<JvmInstance[]> {
-    return jvm.jvmInstances(this.reader, service);
   }
 
   insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void> {

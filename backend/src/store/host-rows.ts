@@ -1,7 +1,6 @@
 import type { HostSnapshot, HostSnapshotListItem, HostSnapshotResponse, HostsResponse } from '@osprey/model';
 
-/** Host snapshot rows as either store reads them back: snake_case columns, the snapshot as JSON text. */
-type Row = Record<string, unknown>;
+import type { Row } from './shared/sql';
 
 /** A host snapshot as uploaded, with its id and times. */
 export interface NewHostSnapshot {

@@ -9,8 +9,7 @@ import type {
   ThreadDumpSummary,
 } from '@osprey/model';
 
-/** JVM rows as either store reads them back: snake_case columns, JSON text columns, NULL for absent. */
-type Row = Record<string, unknown>;
+import type { Row } from './shared/sql';
 
 const present = (value: unknown) => value !== null && value !== undefined;
 
@@ -63,14 +62,38 @@ export function rowToHeapHistogram(row: Row): HeapHistogramResponse {
   };
 }
 
-/** A (service, instance, dump_at, histogram_at) row: the newest capture of each kind. */
-export function rowToJvmInstance(row: Row): JvmInstance {
-  const item: JvmInstance = { service: String(row.service), instance: String(row.instance) };
-  if (present(row.dump_at)) {
-    item.lastThreadDumpAt = Number(row.dump_at);
+const byName = (a: JvmInstance, b: JvmInstance) =>
+  a.service < b.service
+    ? -1
+    : a.service > b.service
+      ? 1
+      : a.instance < b.instance
+        ? -1
+        : a.instance > b.instance
+          ? 1
+          : 0;
+
+/**
+ * Each JVM's newest capture of each kind, from the (service, instance, taken_at) maxima of the
+ * thread dump and heap histogram tables, by service then instance.
+ */
+export function jvmInstances(dumps: readonly Row[], histograms: readonly Row[]): JvmInstance[] {
+  const instances = new Map<string, JvmInstance>();
+  const instance = (row: Row) => {
+    const key = JSON.stringify([row.service, row.instance]);
+    const known = instances.get(key);
+    if (known) {
+      return known;
+    }
+    const item: JvmInstance = { service: String(row.service), instance: String(row.instance) };
+    instances.set(key, item);
+    return item;
+  };
+  for (const row of dumps) {
+    instance(row).lastThreadDumpAt = Number(row.taken_at);
   }
-  if (present(row.histogram_at)) {
-    item.lastHeapHistogramAt = Number(row.histogram_at);
+  for (const row of histograms) {
+    instance(row).lastHeapHistogramAt = Number(row.taken_at);
   }
-  return item;
+  return [...instances.values()].sort(byName);
 }

@@ -19,11 +19,11 @@ interface EdgeAccumulator {
  * The service map answer both stores give for [from, to]: `edgeRows` (source, target, target_type,
  * target_name, db_system, bucket, calls, errors) summed from the rollups of every minute that
  * starts in [minute of `from`, `to`] (rate is calls per second over those whole minutes), `services` the service nodes of the transactions ending in [from, to]. Nodes the edges
- * name but `services` lacks (databases, external peers, callers without transactions) are added.
+ * name but `services` lacks (databases, external peers, callers without transactions) are added,
+ * without an Apdex: they have no transactions of their own in the window.
  */
 export function serviceMapAnswer(
-  from: number,
-  to: number,
+  { from, to, apdexT }: { from: number; to: number; apdexT: number },
   edgeRows: ReadonlyArray<Record<string, unknown>>,
   services: readonly ServiceMapNode[]
 ): ServiceMapResponse {
@@ -95,6 +95,7 @@ export function serviceMapAnswer(
   return {
     from,
     to,
+    apdexT,
     nodes: [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id)),
     edges: answer.sort((a, b) => a.id.localeCompare(b.id)),
   };

@@ -1,22 +1,14 @@
 import type {
-  HostSnapshotListItem,
-  HostSnapshotResponse,
-  HostsResponse,
   ActiveSnapshot,
   Attributes,
   CheckRun,
   CheckRunQuery,
   AnalyzedThreadDump,
   HeapHistogram,
-  HeapHistogramListItem,
-  HeapHistogramResponse,
-  JvmInstance,
-  JvmListQuery,
   JvmRequest,
   JvmRequestKind,
   JvmRequestQuery,
   JvmRequestResult,
-  JvmRequestStatus,
   LogQuery,
   LogRecord,
   LogsResponse,
@@ -32,8 +24,6 @@ import type {
   SqlStatisticsSort,
   RedResponse,
   Span,
-  ThreadDumpListItem,
-  ThreadDumpResponse,
   Transaction,
   TransactionColumn,
   TransactionQuery,
@@ -43,7 +33,8 @@ import type {
 import type { ErrorTypesRead } from '../errorstats/answer';
 import type { SummaryRead } from '../summary/answer';
 import type { Backlog } from './overload';
-import type { HostSnapshotQuery, NewHostSnapshot } from './host-rows';
+import type { NewHostSnapshot } from './host-rows';
+import type { CaptureReads } from './shared/capture-reads';
 import type { WindowAnswer, WindowQuery } from './window';
 
 /** A thread dump as uploaded: the analysed form (with service, instance, takenAt set) and the raw body. */
@@ -199,8 +190,11 @@ export interface Store {
   compactRollups(before: number): Promise<RollupCompaction>;
   /** Every stored span of a trace, by start time. */
   trace(traceId: string): Promise<Span[]>;
-  /** Services, databases and external peers with the calls between them in [from, to] (settled traces only). */
-  serviceMap(from: number, to: number): Promise<ServiceMapResponse>;
+  /**
+   * Services, databases and external peers with the calls between them in [from, to] (settled traces
+   * only); each service with its Apdex at `apdexT` (ms).
+   */
+  serviceMap(from: number, to: number, apdexT: number): Promise<ServiceMapResponse>;
   /** The top statements by `sort` of the SQL-statistics rollups of [from, to] (settled traces only). */
   sqlStatistics(query: SqlStatisticsQuery & { sort: SqlStatisticsSort; limit: number }): Promise<SqlStatisticsResponse>;
   /** The error transactions ending in [from, to) grouped by service, exception type and message template. */
@@ -210,20 +204,9 @@ export interface Store {
 
   /** Stores a thread dump; resolves once committed; may reject with OverloadedError. */
   insertThreadDump(dump: NewThreadDump): Promise<void>;
-  /** Newest (takenAt, then id) first. */
-  threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]>;
-  threadDump(id: string): Promise<ThreadDumpResponse | undefined>;
-  /** Id of the newest dump of one instance. */
-  latestThreadDumpId(service: string, instance: string): Promise<string | undefined>;
-  threadDumpRaw(id: string): Promise<{ body: Uint8Array; contentType: string; format: 'text' | 'json' } | undefined>;
-
   insertHeapHistogram(histogram: NewHeapHistogram): Promise<void>;
-  heapHistograms(query: JvmListQuery): Promise<HeapHistogramListItem[]>;
-  heapHistogram(id: string): Promise<HeapHistogramResponse | undefined>;
-  latestHeapHistogramId(service: string, instance: string): Promise<string | undefined>;
-
-  /** JVMs that sent a dump or a histogram, sorted by service then instance. */
-  jvmInstances(service?: string): Promise<JvmInstance[]>;
+  /** The thread dumps', heap histograms' and host snapshots' reads, written once for both engines. */
+  readonly captures: CaptureReads;
 
   /** Keeps the snapshot as its instance's newest unless a newer one is stored; may reject with OverloadedError. */
   insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void>;
@@ -273,12 +256,6 @@ export interface Store {
 
   /** Stores a host snapshot; resolves once committed. Kept under the `jvm` retention tier. */
   insertHostSnapshot(snapshot: NewHostSnapshot): Promise<void>;
-  /** Newest (takenAt, then id) first. */
-  hostSnapshots(query: HostSnapshotQuery): Promise<HostSnapshotListItem[]>;
-  hostSnapshot(id: string): Promise<HostSnapshotResponse | undefined>;
-  latestHostSnapshotId(host: string): Promise<string | undefined>;
-  /** Hosts that sent a snapshot, by name. */
-  hosts(): Promise<HostsResponse['hosts']>;
 
   close(): Promise<void>;
 }

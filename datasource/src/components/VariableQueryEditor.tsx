@@ -1,5 +1,5 @@
 import { InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
-import { LIST_QUERY_TYPES, QUERY_TYPES, type ListQueryType } from '@osprey/model';
+import { LIST_QUERY_TYPES, QUERY_TYPES } from '@osprey/model';
 import { type ChangeEvent, useState } from 'react';
 
 import { toVariableQuery, type OspreyVariableQuery, usesHost, usesService, type VariableType } from '../variable-query';

@@ -1,4 +1,4 @@
-import { FieldType, type DataFrame } from '@grafana/data';
+import { FieldType, isDataFrameWithValue, isTimeSeriesFrame, type DataFrame } from '@grafana/data';
 import { ERROR_TYPES_FRAME, type ErrorType, type ErrorTypesResponse } from '@osprey/model';
 
 import type { RecordedRequest } from '@osprey/plugin-kit/testing';
@@ -45,6 +45,7 @@ describe('errors by type', () => {
       ['template', FieldType.string],
       ['service', FieldType.string],
       ['count', FieldType.number],
+      ['counts', FieldType.frame],
       ['new', FieldType.boolean],
       ['firstSeen', FieldType.time],
       ['lastSeen', FieldType.time],
@@ -58,6 +59,30 @@ describe('errors by type', () => {
     const [link] = frame.fields.find((f) => f.name === 'exampleTraceId')!.config.links!;
     expect(link.title).toBe('Open trace');
     expect(link.internal?.query).toMatchObject({ queryType: 'trace', traceId: '${__value.raw}' });
+  });
+
+  it('gives each row its count over the range as a time series frame, zero where the backend has no step', async () => {
+    const { ds, backend } = testDataSource();
+    const step = 600_000;
+    const start = Math.floor(RANGE.from / step) * step;
+    const counts = [
+      { time: start + step, count: 3 },
+      { time: start + 4 * step, count: 2 },
+    ];
+    backend.on(PATH, () => ({
+      json: { from: RANGE.from, to: RANGE.to, step, errorTypes: [errorType('cart', 'k1', 5, { counts })] },
+    }));
+    const res = await answer(ds, queryRequest([{ queryType: 'errorTypes' }]));
+    const [frame] = res.data as DataFrame[];
+    const [series] = values(frame, ERROR_TYPES_FRAME.fields.counts) as DataFrame[];
+    // What TableNG's cell takes for a sparkline: a time series frame, its value the total shown beside it.
+    expect(isTimeSeriesFrame(series)).toBe(true);
+    expect(isDataFrameWithValue(series) && series.value).toBe(5);
+    const [time, count] = series.fields;
+    expect([time.type, count.type, time.config.interval]).toEqual([FieldType.time, FieldType.number, step]);
+    // The range's seven steps of ten minutes, from the one holding `from` to the one holding `to`.
+    expect(time.values).toEqual([0, 1, 2, 3, 4, 5, 6].map((k) => start + k * step));
+    expect(count.values).toEqual([0, 3, 0, 0, 2, 0, 0]);
   });
 
   it('merges the lists of several services into one, most first, cut at the limit', async () => {

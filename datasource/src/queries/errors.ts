@@ -13,6 +13,7 @@ export const errorTypes: QueryHandler = (q, { client, ref, from, to }) => {
   return forkJoin(requests).pipe(
     // Several services or endpoints are one list: merged in the backend's order, cut again. One
     // type failing two selected endpoints is a row per endpoint, each counting its own.
+    // Every request covers the same range with the backend's default step, so the first one's steps are all's.
     map((answers) => [
       errorTypesToFrame(
         q.refId,
@@ -20,6 +21,7 @@ export const errorTypes: QueryHandler = (q, { client, ref, from, to }) => {
           .flatMap((a) => a.errorTypes)
           .sort(compareErrorTypes)
           .slice(0, limit),
+        answers[0],
         ref
       ),
     ])

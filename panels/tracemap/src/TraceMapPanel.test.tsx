@@ -96,6 +96,38 @@ describe('TraceMapPanel', () => {
     expect(stroke('shop.cart')).toBe(theme.visualization.getColorByName('red'));
   });
 
+  it('colours nodes by Apdex rating when asked, and says so in the legend and the node stats', () => {
+    const rated: Topology = {
+      ...small,
+      nodes: small.nodes.map((n) => ({ ...n, apdex: { gateway: 0.97, 'shop.api': 0.8, 'shop.cart': 0.45 }[n.id] })),
+    };
+    const series = topologyFrames(rated).map((f) => toDataFrame(f));
+    render(<TraceMapPanel {...props(series, { colorBy: 'apdex', groupLeaves: false })} />);
+    const theme = createTheme({ colors: { mode: 'dark' } });
+    const stroke = (id: string) => node(id).querySelector('[data-testid=osprey-tm-shape]')!.getAttribute('stroke');
+    expect(Object.fromEntries(nodeIds().map((id) => [id, node(id!).dataset.apdex]))).toEqual({
+      gateway: 'excellent',
+      'shop.api': 'fair',
+      'shop.cart': 'unacceptable',
+      'db:postgresql:orders': 'unknown',
+      'ext:pay.example.com:443': 'unknown',
+    });
+    expect(stroke('gateway')).toBe(theme.visualization.getColorByName('green'));
+    expect(stroke('shop.api')).toBe(theme.visualization.getColorByName('orange'));
+    expect(stroke('shop.cart')).toBe(theme.visualization.getColorByName('dark-red'));
+    expect(stroke('db:postgresql:orders')).toBe(theme.colors.border.strong);
+    // The error health stays on the node for what else reads it.
+    expect(node('shop.cart').dataset.health).toBe('crit');
+    expect(screen.getAllByTestId('osprey-tm-legend-item').map((i) => i.textContent)).toEqual([
+      '≥ 0.94 excellent',
+      '≥ 0.85 good',
+      '≥ 0.7 fair',
+      '≥ 0.5 poor',
+      '< 0.5 unacceptable',
+    ]);
+    expect(node('shop.cart')).toHaveTextContent('4.00/s · Apdex 0.45 · 25% err');
+  });
+
   it('follows the options’ thresholds', () => {
     render(<TraceMapPanel {...props(frames(), { errorWarnPercent: 3, errorCritPercent: 30, p95WarnMs: 50 })} />);
     expect(node('shop.api').dataset.health).toBe('warn');

@@ -1,15 +1,16 @@
-import { css } from '@emotion/css';
-import { colorManipulator, type GrafanaTheme2, type LinkModel, type PanelProps } from '@grafana/data';
+import { type LinkModel, type PanelProps } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
 import { IconButton, useStyles2, useTheme2 } from '@grafana/ui';
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 
-import { edgeLabel, fitLabel, formatMs, formatPercent, formatRate } from './format';
+import { edgeLabel } from './format';
 import { readGraph, type MapGraph, type MapNode } from './graph';
 import { collapseNamespaces, groupLeaves } from './grouping';
-import { HEALTH_COLORS, healthOf, type Health } from './health';
-import { GROUP_OFFSET, layoutGraph, type MapLayout, type PlacedNode } from './layout';
+import { HEALTH_COLORS, healthOf, legendEntries, nodeTone, type Health } from './health';
+import { layoutGraph, type MapLayout } from './layout';
 import { nodeUrl } from './links';
+import { NodeGlyph } from './NodeGlyph';
+import { getStyles } from './styles';
 import type { TraceMapOptions } from './types';
 import { fitView, panBy, scaleOf, zoomAt, type View } from './view';
 
@@ -139,10 +140,14 @@ function MapView(props: MapViewProps) {
     return near;
   }, [hovered, layout.edges]);
 
-  const colorOf = useCallback(
-    (health: Health) =>
-      health === 'unknown' ? theme.colors.border.strong : theme.visualization.getColorByName(HEALTH_COLORS[health]),
+  // A colour name of the theme; none (nothing measured) is the neutral border colour.
+  const paint = useCallback(
+    (name: string | undefined) => (name ? theme.visualization.getColorByName(name) : theme.colors.border.strong),
     [theme]
+  );
+  const colorOf = useCallback(
+    (health: Health) => paint(health === 'unknown' ? undefined : HEALTH_COLORS[health]),
+    [paint]
   );
   const linkOf = useCallback(
     (node: MapNode): LinkModel | undefined => {
@@ -273,12 +278,13 @@ function MapView(props: MapViewProps) {
         </g>
         <g>
           {layout.nodes.map((n) => {
-            const health = healthOf(n.errorRatio, n.p95, options);
+            const tone = nodeTone(n, options);
             const link = n.group ? undefined : linkOf(n);
             const body = (
               <NodeGlyph
                 node={n}
-                color={colorOf(health)}
+                color={paint(tone.color)}
+                colorBy={options.colorBy}
                 fill={theme.colors.background.primary}
                 showText={shownText}
                 styles={styles}
@@ -289,7 +295,8 @@ function MapView(props: MapViewProps) {
               'data-testid': 'osprey-tm-node',
               'data-id': n.id,
               'data-kind': n.kind,
-              'data-health': health,
+              'data-health': tone.health,
+              'data-apdex': tone.apdex,
               'data-group': n.group?.by,
               'data-dimmed': dimmed,
               transform: `translate(${n.x},${n.y})`,
@@ -360,14 +367,10 @@ function MapView(props: MapViewProps) {
         {counts.service} services · {counts.database} databases · {counts.external} externals
         {layout.nodes.length < graph.nodes.length ? ` · ${layout.nodes.length} boxes after grouping` : ''}
         <span className={styles.legend}>
-          {(['ok', 'warn', 'crit'] as const).map((h) => (
-            <span key={h} className={styles.legendItem}>
-              <span className={styles.swatch} style={{ borderColor: colorOf(h) }} />
-              {h === 'ok'
-                ? `< ${options.errorWarnPercent}%`
-                : h === 'warn'
-                  ? `≥ ${options.errorWarnPercent}%`
-                  : `≥ ${options.errorCritPercent}% errors`}
+          {legendEntries(options).map(({ color, label }) => (
+            <span key={label} className={styles.legendItem} data-testid="osprey-tm-legend-item">
+              <span className={styles.swatch} style={{ borderColor: paint(color) }} />
+              {label}
             </span>
           ))}
         </span>
@@ -383,137 +386,3 @@ function kindCounts(nodes: MapNode[]) {
   }
   return counts;
 }
-
-/** Outline of a node of `kind` in a w×h box: services rounded boxes, databases cylinders, externals hexagons. */
-export function shapePath(kind: MapNode['kind'], w: number, h: number): string {
-  if (kind === 'database') {
-    const ry = Math.min(7, h / 5);
-    return `M0,${ry} A${w / 2},${ry} 0 0 1 ${w},${ry} V${h - ry} A${w / 2},${ry} 0 0 1 0,${h - ry} Z M0,${ry} A${w / 2},${ry} 0 0 0 ${w},${ry}`;
-  }
-  if (kind === 'external') {
-    const c = Math.min(14, w / 4);
-    return `M${c},0 H${w - c} L${w},${h / 2} L${w - c},${h} H${c} L0,${h / 2} Z`;
-  }
-  const r = 8;
-  return `M${r},0 H${w - r} A${r},${r} 0 0 1 ${w},${r} V${h - r} A${r},${r} 0 0 1 ${w - r},${h} H${r} A${r},${r} 0 0 1 0,${h - r} V${r} A${r},${r} 0 0 1 ${r},0 Z`;
-}
-
-function statsLine(n: MapNode): string {
-  if (n.group?.by === 'leaves') {
-    return n.errorRatio === undefined ? '' : `worst ${formatPercent(n.errorRatio)} err`;
-  }
-  if (n.kind !== 'service' && n.subtitle) {
-    return n.errorRatio ? `${n.subtitle} · ${formatPercent(n.errorRatio)} err` : n.subtitle;
-  }
-  const parts = [
-    n.rate !== undefined ? formatRate(n.rate) : undefined,
-    n.errorRatio !== undefined ? `${formatPercent(n.errorRatio)} err` : undefined,
-    n.p95 !== undefined ? `p95 ${formatMs(n.p95)}` : undefined,
-  ].filter(Boolean);
-  return n.group ? `${n.subtitle} · ${parts.join(' · ')}` : parts.join(' · ') || (n.subtitle ?? '');
-}
-
-function NodeGlyph({
-  node,
-  color,
-  fill,
-  showText,
-  styles,
-}: {
-  node: PlacedNode;
-  color: string;
-  fill: string;
-  showText: boolean;
-  styles: ReturnType<typeof getStyles>;
-}) {
-  const w = node.group ? node.width - GROUP_OFFSET : node.width;
-  const h = node.group ? node.height - GROUP_OFFSET : node.height;
-  const d = shapePath(node.kind, w, h);
-  const tint = colorManipulator.alpha(color, 0.14);
-  const chars = Math.floor((w - 16) / 6.6);
-  const stats = statsLine(node);
-  return (
-    <>
-      <title>{`${node.name}${node.subtitle ? ` (${node.subtitle})` : ''}\n${stats}`}</title>
-      <g data-testid="osprey-tm-body">
-        {node.group && (
-          <path
-            d={d}
-            transform={`translate(${GROUP_OFFSET},${GROUP_OFFSET})`}
-            fill={fill}
-            stroke={color}
-            strokeWidth={1.5}
-          />
-        )}
-        <path d={d} fill={fill} stroke="none" />
-        <path d={d} fill={tint} stroke={color} strokeWidth={2} data-testid="osprey-tm-shape" />
-      </g>
-      {showText && (
-        <>
-          <text className={styles.title} x={w / 2} y={h / 2 - 3}>
-            {fitLabel(node.name, chars)}
-          </text>
-          <text className={styles.stats} x={w / 2} y={h / 2 + 11}>
-            {fitLabel(stats, Math.floor(chars * 1.15))}
-          </text>
-        </>
-      )}
-    </>
-  );
-}
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  root: css({ position: 'relative', overflow: 'hidden' }),
-  svg: css({
-    display: 'block',
-    cursor: 'grab',
-    userSelect: 'none',
-    touchAction: 'none',
-    '&:active': { cursor: 'grabbing' },
-  }),
-  clickable: css({ cursor: 'pointer' }),
-  title: css({
-    fill: theme.colors.text.primary,
-    fontSize: 12,
-    fontWeight: theme.typography.fontWeightMedium,
-    textAnchor: 'middle',
-    pointerEvents: 'none',
-  }),
-  stats: css({ fill: theme.colors.text.secondary, fontSize: 10, textAnchor: 'middle', pointerEvents: 'none' }),
-  edgeLabel: css({
-    fill: theme.colors.text.secondary,
-    fontSize: 10,
-    textAnchor: 'middle',
-    dominantBaseline: 'middle',
-    paintOrder: 'stroke',
-    stroke: theme.colors.background.primary,
-    strokeWidth: 3,
-    pointerEvents: 'none',
-  }),
-  toolbar: css({
-    position: 'absolute',
-    top: theme.spacing(0.5),
-    right: theme.spacing(0.5),
-    display: 'flex',
-    gap: theme.spacing(0.5),
-    padding: theme.spacing(0.25, 0.5),
-    background: theme.colors.background.secondary,
-    borderRadius: theme.shape.radius.default,
-  }),
-  status: css({
-    position: 'absolute',
-    left: theme.spacing(0.5),
-    bottom: theme.spacing(0.5),
-    display: 'flex',
-    gap: theme.spacing(1),
-    padding: theme.spacing(0.25, 1),
-    fontSize: theme.typography.bodySmall.fontSize,
-    color: theme.colors.text.secondary,
-    background: theme.colors.background.secondary,
-    borderRadius: theme.shape.radius.default,
-    pointerEvents: 'none',
-  }),
-  legend: css({ display: 'flex', gap: theme.spacing(1) }),
-  legendItem: css({ display: 'inline-flex', alignItems: 'center', gap: theme.spacing(0.5) }),
-  swatch: css({ display: 'inline-block', width: 10, height: 10, border: '2px solid', borderRadius: 3 }),
-});

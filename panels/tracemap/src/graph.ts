@@ -13,6 +13,8 @@ export interface MapNode {
   p95?: number;
   /** Transactions per second (services). */
   rate?: number;
+  /** Apdex 0..1 (services); for a group, its worst member's. */
+  apdex?: number;
   /** Row of this node in the nodes frame, for its data links; groups have none. */
   row?: number;
   /** Set on group nodes: what they stand for. */
@@ -72,6 +74,7 @@ function readNodes(frame: DataFrame): MapNode[] {
   const arcErrors = NODE_FIELDS.arcErrors.map((n) => fieldOf(frame, n)).find(Boolean);
   const p95 = fieldOf(frame, NODE_FIELDS.p95);
   const rate = fieldOf(frame, NODE_FIELDS.rate);
+  const apdex = fieldOf(frame, NODE_FIELDS.apdex);
   const nodes: MapNode[] = [];
   for (let row = 0; row < frame.length; row++) {
     const nodeId = stringAt(id, row);
@@ -87,6 +90,7 @@ function readNodes(frame: DataFrame): MapNode[] {
       errorRatio: numberAt(errorRatio, row) ?? numberAt(arcErrors, row),
       p95: numberAt(p95, row),
       rate: numberAt(rate, row),
+      apdex: numberAt(apdex, row),
       row,
     });
   }

@@ -6,6 +6,9 @@ const KIND_PLURAL: Record<NodeKind, string> = { service: 'services', database: '
 const maxOf = (values: Array<number | undefined>): number | undefined =>
   values.reduce<number | undefined>((m, v) => (v === undefined ? m : Math.max(m ?? v, v)), undefined);
 
+const minOf = (values: Array<number | undefined>): number | undefined =>
+  values.reduce<number | undefined>((m, v) => (v === undefined ? m : Math.min(m ?? v, v)), undefined);
+
 const sumOf = (values: Array<number | undefined>): number | undefined =>
   values.some((v) => v !== undefined) ? values.reduce<number>((s, v) => s + (v ?? 0), 0) : undefined;
 
@@ -70,6 +73,7 @@ function groupNode(
     errorRatio: maxOf(members.map((m) => m.errorRatio)),
     p95: maxOf(members.map((m) => m.p95)),
     rate: sumOf(members.map((m) => m.rate)),
+    apdex: minOf(members.map((m) => m.apdex)),
     group: { by, key, members: members.map((m) => m.id) },
   };
 }

@@ -6,6 +6,15 @@ import { DEFAULT_OPTIONS, type TraceMapOptions } from './types';
 
 export const plugin = new PanelPlugin<TraceMapOptions>(TraceMapPanel).useFieldConfig().setPanelOptions((builder) =>
   builder
+    .addRadio({
+      path: 'colorBy',
+      name: 'Colour nodes by',
+      description:
+        'Error rate: the thresholds below. Apdex: the service’s Apdex rating (excellent ≥ 0.94, good ≥ 0.85, fair ≥ 0.70, poor ≥ 0.50, unacceptable below), at the query’s Apdex T',
+      category: ['Health'],
+      defaultValue: DEFAULT_OPTIONS.colorBy,
+      settings: choices({ errors: 'Error rate', apdex: 'Apdex' }),
+    })
     .addNumberInput({
       path: 'errorWarnPercent',
       name: 'Amber at error %',

@@ -14,6 +14,7 @@ export interface TopologyNode {
   errorRatio?: number;
   p95?: number;
   rate?: number;
+  apdex?: number;
 }
 
 export interface TopologyEdge {
@@ -162,6 +163,7 @@ export function topologyFrames({ nodes, edges }: Topology): DataFrameDTO[] {
         { name: 'detail__errorRatio', type: num, values: col((n) => n.errorRatio, nodes) },
         { name: 'detail__p95', type: num, values: col((n) => n.p95, nodes), config: { unit: 'ms' } },
         { name: 'detail__rate', type: num, values: col((n) => n.rate, nodes), config: { unit: 'reqps' } },
+        { name: 'detail__apdex', type: num, values: col((n) => n.apdex, nodes) },
       ],
     },
     {

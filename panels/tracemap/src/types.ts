@@ -1,54 +1,45 @@
-import type { ServiceMapNodeType } from '@osprey/model';
+import { SERVICE_MAP_FRAMES, type ServiceMapNodeType } from '@osprey/model';
+
+const NODES = SERVICE_MAP_FRAMES.nodes.fields;
 
 /**
- * Field names the panel reads from Grafana Node Graph frames (NodeGraphDataFrameFieldNames plus the
- * `detail__*` fields Osprey's service-map query adds). The datasource writes these; README.md lists
- * them with units.
+ * Field names the panel reads from Grafana Node Graph frames: the datasource's service-map frames
+ * (model's SERVICE_MAP_FRAMES, NodeGraphDataFrameFieldNames plus Osprey's `detail__*` fields).
+ * README.md lists them with units.
  */
 export const NODE_FIELDS = {
-  id: 'id',
-  title: 'title',
-  subtitle: 'subtitle',
-  mainStat: 'mainstat',
-  secondaryStat: 'secondarystat',
+  id: NODES.id,
+  title: NODES.title,
+  subtitle: NODES.subtitle,
   /** `service` | `database` | `external`; a missing value reads as `service`. */
-  type: 'detail__type',
+  type: NODES.type,
   /** errors / transactions of a service in the window, 0..1. */
-  errorRatio: 'detail__errorRatio',
+  errorRatio: NODES.errorRatio,
   /** Transaction latency p95 of a service, ms. */
-  p95: 'detail__p95',
+  p95: NODES.p95,
   /** Transactions per second of a service. */
-  rate: 'detail__rate',
+  rate: NODES.rate,
+  /** Apdex of a service, 0..1. */
+  apdex: NODES.apdex,
   /**
    * Node Graph arc share of failures (0..1), read when `detail__errorRatio` is absent, so frames
    * made for Grafana's own node graph (Tempo's service graph names it `arc__failed`) colour too.
    */
-  arcErrors: ['arc__errors', 'arc__failed'],
+  arcErrors: [NODES.arcErrors, 'arc__failed'],
 } as const;
 
-export const EDGE_FIELDS = {
-  id: 'id',
-  source: 'source',
-  target: 'target',
-  mainStat: 'mainstat',
-  secondaryStat: 'secondarystat',
-  /** Calls in the window. */
-  calls: 'detail__calls',
-  /** Failed calls in the window. */
-  errors: 'detail__errors',
-  /** Calls per second. */
-  rate: 'detail__rate',
-  /** failed / calls, 0..1. */
-  errorRatio: 'detail__errorRatio',
-  /** Client-side call latency p95, ms. */
-  p95: 'detail__p95',
-} as const;
+export const EDGE_FIELDS = SERVICE_MAP_FRAMES.edges.fields;
 
 export type NodeKind = ServiceMapNodeType;
 
 export type NamespaceGrouping = 'off' | 'collapse';
 
+/** What a node's outline is coloured by: its health from errors (and p95), or its Apdex rating. */
+export type ColorBy = 'errors' | 'apdex';
+
 export interface TraceMapOptions {
+  /** What a node's outline shows: health from error % (and p95), or the Apdex rating of the service. */
+  colorBy: ColorBy;
   /** Error % at or above which a node turns amber. */
   errorWarnPercent: number;
   /** Error % at or above which a node turns red. */
@@ -72,6 +63,7 @@ export interface TraceMapOptions {
 }
 
 export const DEFAULT_OPTIONS: TraceMapOptions = {
+  colorBy: 'errors',
   errorWarnPercent: 1,
   errorCritPercent: 5,
   p95WarnMs: 0,

@@ -26,7 +26,6 @@ import {
 import { config } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { cloneDeep } from 'lodash';
-import * as React from 'react';
 import { createRoot, Root } from 'react-dom/client';
 import { from as fromPromise, isObservable, lastValueFrom, take, toArray } from 'rxjs';
 
@@ -71,11 +70,20 @@ let refreshes = 0;
 /** What panels asked for through onChangeTimeRange (a dashboard would move its time picker). */
 const timeRangeChanges: Array<{ from: number; to: number }> = [];
 
-/** Renders a panel with the last query's data, the way Grafana's PanelRenderer does. */
-async function renderInto(moduleUrl: string, width: number, height: number, title = 'XLOG: transactions') {
+/**
+ * Renders a panel with the last query's data, the way Grafana's PanelRenderer does: the plugin's
+ * default options with `chosen` over them, as a saved panel's options are.
+ */
+async function renderInto(
+  moduleUrl: string,
+  width: number,
+  height: number,
+  title = 'XLOG: transactions',
+  chosen: object = {}
+) {
   const plugin = await loadPlugin<PanelPlugin>(moduleUrl);
   const data = lastData ?? { state: LoadingState.Done, series: [], timeRange: getDefaultTimeRange() };
-  const options = cloneDeep(plugin.defaults);
+  const options = { ...cloneDeep(plugin.defaults), ...chosen };
   const panel = hostedPanel({
     id: 1,
     plugin,
@@ -281,9 +289,9 @@ const host = {
   },
 
   /** Renders the panel with the last query's data, the way Grafana's PanelRenderer does. */
-  async renderPanel(moduleUrl: string, width: number, height: number, title = 'XLOG: transactions') {
-    lastRender = [moduleUrl, width, height, title];
-    return renderInto(moduleUrl, width, height, title);
+  async renderPanel(moduleUrl: string, width: number, height: number, title = 'XLOG: transactions', options = {}) {
+    lastRender = [moduleUrl, width, height, title, options];
+    return renderInto(moduleUrl, width, height, title, options);
   },
 
   /**
@@ -420,6 +428,11 @@ const host = {
   /** How many "variables-changed" refreshes the host has run (query again, render again). */
   refreshes() {
     return refreshes;
+  },
+
+  /** A colour of the current theme by its name (`green`, `dark-red`, …), as panels resolve them. */
+  themeColor(name: string) {
+    return theme.visualization.getColorByName(name);
   },
 
   /** The colours the panel is specified to use, as the RGBA bytes a canvas stores for them. */

@@ -1,6 +1,5 @@
 import Long from 'long';
 
-import { OtlpValidationError } from './errors';
 import { readExportTraceRequest } from './trace-reader';
 import {
   ExportTraceServiceRequest,
@@ -20,7 +19,6 @@ import {
   span,
   spanBytes,
   tag,
-  varint,
 } from '../../testing/otlp-trace-wire';
 
 /** Both paths on the same bytes: the same Spans, or the same validation error. */

@@ -1,13 +1,4 @@
-import type {
-  Attributes,
-  Span,
-  SpanEvent,
-  SpanKind,
-  SpanStatus,
-  Transaction,
-  TransactionKind,
-  TransactionStatus,
-} from '@osprey/model';
+import type { Attributes, Span, SpanEvent, SpanKind, SpanStatus, Transaction } from '@osprey/model';
 
 import type { Row } from './connection';
 

@@ -1,5 +1,6 @@
 import type { ServiceMapNode, ServiceMapResponse } from '@osprey/model';
 
+import { apdexScore, TOLERATING_FACTOR } from '../../derive/apdex';
 import { MINUTE_MS } from '../duckdb-red';
 import { serviceMapAnswer } from '../servicemap-answer';
 import type { ClickHouseConnection } from './connection';
@@ -18,12 +19,14 @@ export function quantileCont(sorted: readonly number[], q: number): number {
 
 /**
  * The service map of [from, to], the answer of the DuckDB store: edges from the per-trace edge rows
- * of every minute starting in [minute of `from`, `to`]; service nodes from the transactions ending in [from, to].
+ * of every minute starting in [minute of `from`, `to`]; service nodes from the transactions ending in [from, to],
+ * with their Apdex at `apdexT`.
  */
 export async function serviceMap(
   connection: ClickHouseConnection,
   from: number,
-  to: number
+  to: number,
+  apdexT: number
 ): Promise<ServiceMapResponse> {
   const firstMinute = Math.floor(from / MINUTE_MS) * MINUTE_MS;
   const edgeRows = await connection.rows(
@@ -35,7 +38,9 @@ export async function serviceMap(
   );
   const services: ServiceMapNode[] = [];
   const serviceRows = await connection.rows(
-    `SELECT service, count() AS transactions, countIf(status = 'error') AS errors, arraySort(groupArray(elapsed)) AS sorted
+    `SELECT service, count() AS transactions, countIf(status = 'error') AS errors, arraySort(groupArray(elapsed)) AS sorted,
+            countIf(elapsed <= ${num(apdexT)}) AS satisfied,
+            countIf(elapsed > ${num(apdexT)} AND elapsed <= ${num(TOLERATING_FACTOR * apdexT)}) AS tolerating
      FROM transactions FINAL
      WHERE end_time >= ${num(from)} AND end_time <= ${num(to)}
      GROUP BY service`
@@ -49,12 +54,12 @@ export async function serviceMap(
       transactions: Number(row.transactions),
       errors: Number(row.errors),
       p95: quantileCont((row.sorted as number[]).map(Number), 0.95),
+      apdex: apdexScore(Number(row.satisfied), Number(row.tolerating), Number(row.transactions)),
     });
   }
   // Rows withdrawn by a later settle of their trace sum to zero calls: no edge.
   return serviceMapAnswer(
-    from,
-    to,
+    { from, to, apdexT },
     edgeRows.filter((edge) => Number(edge.calls) > 0),
     services
   );

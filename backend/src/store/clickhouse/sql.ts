@@ -3,6 +3,9 @@
  * that reaches a statement goes through one of these functions, so there is one place to get the
  * escaping right (and one table test proving injections stay inside their literal).
  */
+import type { RawBodyColumn } from '../shared/capture-reads';
+import { render, type Sql, type SqlReader } from '../shared/sql';
+import type { ClickHouseConnection } from './connection';
 
 /** Backslash escapes of the ClickHouse string literal grammar; everything else is taken verbatim. */
 const ESCAPES: Record<string, string> = {
@@ -40,3 +43,19 @@ export function strList(values: readonly string[]): string {
   }
   return `(${values.map(str).join(', ')})`;
 }
+
+/** A shared statement (store/shared/sql.ts) as ClickHouse text: every value a literal printed above. */
+export function clickHouseSql(query: Sql): string {
+  return render(query, (value) => (typeof value === 'string' ? str(value) : num(value)));
+}
+
+/** The shared reads' access to ClickHouse. */
+export function clickHouseReader(connection: ClickHouseConnection): SqlReader {
+  return { rows: (query) => connection.rows(clickHouseSql(query)) };
+}
+
+/** Raw uploads as base64 text (clickhouse/jvm.ts says why), read back as bytes. */
+export const CLICKHOUSE_RAW_BODY: RawBodyColumn = {
+  column: 'raw_base64',
+  read: (value) => new Uint8Array(Buffer.from(String(value), 'base64')),
+};

@@ -1,14 +1,8 @@
 import type {
-  HostSnapshotListItem,
-  HostSnapshotResponse,
-  HostsResponse,
   ActiveSnapshot,
   Attributes,
   CheckRun,
   CheckRunQuery,
-  HeapHistogramListItem,
-  HeapHistogramResponse,
-  JvmInstance,
   JvmRequest,
   JvmRequestResult,
   LogQuery,
@@ -21,8 +15,6 @@ import type {
   RedResponse,
   ServiceMapResponse,
   Span,
-  ThreadDumpListItem,
-  ThreadDumpResponse,
   Transaction,
   TransactionColumn,
   TransactionQuery,
@@ -31,13 +23,14 @@ import type {
   ErrorTypesResponse,
   SummaryResponse,
 } from '@osprey/model';
-import type { HostSnapshotQuery, NewHostSnapshot } from '../host-rows';
+import type { NewHostSnapshot } from '../host-rows';
 
 import { rollupRows } from '../duckdb-red';
 import { rowToTransaction } from '../transaction-row';
 import type { SettleRule } from '../duckdb-settle';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
 import { itemCount } from '../shared/batch';
+import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
 import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
@@ -45,7 +38,6 @@ import {
   type EndpointBucket,
   type InstanceBucket,
   type InstanceThroughput,
-  type JvmListQuery,
   type JvmRequestQuery,
   type JvmRequestUpdate,
   type LogPosition,
@@ -75,7 +67,7 @@ import { errorTypesFromTransactions } from './errortypes';
 import { summaryFromTransactions } from './summary';
 import { sqlStatistics } from './sqlstats';
 import * as settle from './settle';
-import { num, str } from './sql';
+import { CLICKHOUSE_RAW_BODY, clickHouseReader, num, str } from './sql';
 import { transactionDensity, transactionWhere } from './transactions';
 import { transactionWindow } from './window';
 
@@ -117,6 +109,7 @@ interface PendingBatch {
  */
 export class ClickHouseStore implements Store {
   readonly kind = 'clickhouse';
+  readonly captures: CaptureReads;
   private queue: PendingBatch[] = [];
   private writing = false;
   private closed = false;
@@ -134,6 +127,7 @@ export class ClickHouseStore implements Store {
   ) {
     this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
     this.requests = new ClickHouseJvmRequests(connection);
+    this.captures = new CaptureTables(clickHouseReader(connection), CLICKHOUSE_RAW_BODY);
     this.settleRule = {
       settleMs: options.settleMs,
       maxWaitMs: options.settleMs * SETTLE_MAX_WAIT_WINDOWS,
@@ -369,8 +363,8 @@ export class ClickHouseStore implements Store {
     return rows.map(rowToSpan);
   }
 
-  serviceMap(from: number, to: number): Promise<ServiceMapResponse> {
-    return serviceMap(this.connection, from, to);
+  serviceMap(from: number, to: number, apdexT: number): Promise<ServiceMapResponse> {
+    return serviceMap(this.connection, from, to, apdexT);
   }
 
   sqlStatistics(query: Parameters<Store['sqlStatistics']>[0]): Promise<SqlStatisticsResponse> {
@@ -393,56 +387,8 @@ export class ClickHouseStore implements Store {
     return hostTables.insertHostSnapshot(this.connection, snapshot);
   }
 
-  hostSnapshots(query: HostSnapshotQuery): Promise<HostSnapshotListItem[]> {
-    return hostTables.hostSnapshots(this.connection, query);
-  }
-
-  hostSnapshot(id: string): Promise<HostSnapshotResponse | undefined> {
-    return hostTables.hostSnapshot(this.connection, id);
-  }
-
-  latestHostSnapshotId(host: string): Promise<string | undefined> {
-    return hostTables.latestHostSnapshotId(this.connection, host);
-  }
-
-  hosts(): Promise<HostsResponse['hosts']> {
-    return hostTables.hosts(this.connection);
-  }
-
-  threadDumps(query: JvmListQuery): Promise<ThreadDumpListItem[]> {
-    return jvm.threadDumps(this.connection, query);
-  }
-
-  threadDump(id: string): Promise<ThreadDumpResponse | undefined> {
-    return jvm.threadDump(this.connection, id);
-  }
-
-  latestThreadDumpId(service: string, instance: string): Promise<string | undefined> {
-    return jvm.latestId(this.connection, 'jvm_thread_dumps', service, instance);
-  }
-
-  threadDumpRaw(id: string): Promise<{ body: Uint8Array; contentType: string; format: 'text' | 'json' } | undefined> {
-    return jvm.threadDumpRaw(this.connection, id);
-  }
-
   insertHeapHistogram(histogram: NewHeapHistogram): Promise<void> {
     return jvm.insertHeapHistogram(this.connection, histogram);
-  }
-
-  heapHistograms(query: JvmListQuery): Promise<HeapHistogramListItem[]> {
-    return jvm.heapHistograms(this.connection, query);
-  }
-
-  heapHistogram(id: string): Promise<HeapHistogramResponse | undefined> {
-    return jvm.heapHistogram(this.connection, id);
-  }
-
-  latestHeapHistogramId(service: string, instance: string): Promise<string | undefined> {
-    return jvm.latestId(this.connection, 'jvm_heap_histograms', service, instance);
-  }
-
-  jvmInstances(service?: string): Promise<JvmInstance[]> {
-    return jvm.jvmInstances(this.connection, service);
   }
 
   insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void> {
