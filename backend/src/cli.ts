@@ -63,6 +63,7 @@ async function serve(args: string[]): Promise<void> {
     maxBodyBytes: config.maxBodyBytes,
     retention: config.retention,
     metricsMaxEndpoints: config.metricsMaxEndpoints,
+    concurrencyLimit: config.concurrencyLimit,
     observer: exporter,
     active: config.active,
     checks: config.checks,

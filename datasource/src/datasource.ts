@@ -45,6 +45,7 @@ import { JVM_HANDLERS } from './queries/jvm';
 import { LIST_HANDLERS, listValues } from './queries/lists';
 import { red } from './queries/red';
 import { serviceMap } from './queries/servicemap';
+import { slos } from './queries/slos';
 import { profile } from './queries/profile';
 import { sqlStatistics } from './queries/sql';
 import { summary } from './queries/summary';
@@ -72,6 +73,7 @@ const QUERY_HANDLERS: Record<OspreyQueryType, QueryHandler> = {
   checkRuns,
   hierarchy,
   capacity,
+  slos,
   sqlStatistics,
   profile,
   errorTypes,

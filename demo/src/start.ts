@@ -16,13 +16,26 @@ import { startShop, type Shop } from './shop';
 import { banner, logLevel, parseListeningLine, parseStartArgs, type StartConfig } from './start-config';
 
 const BACKEND_BIN = path.resolve(__dirname, '../../backend/bin/osprey.js');
+/** The shop's SLOs, for the Health dashboard's SLO table. */
+const DEMO_SLOS = path.resolve(__dirname, '../slos.yaml');
 const BACKEND_READY_TIMEOUT_MS = 30_000;
 const WARN = 40;
 
 function startBackend(config: StartConfig, logFile: string): { backend: Child; url: Promise<string> } {
   const proc = spawn(
     process.execPath,
-    [BACKEND_BIN, 'serve', '--host', '127.0.0.1', '--port', String(config.port), '--data-dir', config.dataDir],
+    [
+      BACKEND_BIN,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(config.port),
+      '--data-dir',
+      config.dataDir,
+      '--config',
+      DEMO_SLOS,
+    ],
     {
       env: {
         ...process.env,

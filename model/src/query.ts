@@ -222,6 +222,12 @@ export const QUERY_TYPES = {
     fields: ['service', 'concurrencyLimit'],
     multi: ['service'],
   },
+  slos: {
+    label: 'SLOs',
+    description: "Error budget remaining and burn rate per SLO, each over its own window up to the range's end",
+    fields: [],
+    multi: [],
+  },
   sqlStatistics: {
     label: 'SQL statistics',
     description: 'Top statements by total time, count, p95 or errors',

@@ -57,3 +57,29 @@ export type SloStatus = Static<typeof SloStatusSchema>;
 
 export const SlosResponseSchema = Type.Object({ slos: Type.Array(SloStatusSchema) });
 export type SlosResponse = Static<typeof SlosResponseSchema>;
+
+export type SloQuery = Static<typeof SloQuerySchema>;
+
+/**
+ * The datasource's SLO table frame (the `slos` query): one row per SLO, its budget over its own
+ * window ending at the query's `to`. Its name and its fields in order (the figures before the counts
+ * they come from, as a table reads), read by dashboards.
+ */
+export const SLO_FRAME = {
+  name: 'slos',
+  fields: [
+    'slo',
+    'service',
+    'endpoint',
+    'objective',
+    'target',
+    'window',
+    'sli',
+    'budgetRemaining',
+    'burnRate',
+    'total',
+    'bad',
+    'budget',
+  ],
+} as const;
+export type SloFrameField = (typeof SLO_FRAME.fields)[number];

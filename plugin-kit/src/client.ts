@@ -55,6 +55,9 @@ import {
   type SummaryQuery,
   type SummaryResponse,
   type ServicesResponse,
+  SLO_API_PATH,
+  type SloQuery,
+  type SlosResponse,
   type ThreadDumpDiff,
   type ThreadDumpListResponse,
   type ThreadDumpResponse,
@@ -256,6 +259,11 @@ export class OspreyClient {
   /** Little's law per instance of a window. */
   capacity(query: CapacityQuery): Observable<CapacityResponse> {
     return this.get(CAPACITY_API_PATH, 'instances', toParams({ ...query }));
+  }
+
+  /** Each configured SLO's error budget over its window ending at `to`. */
+  slos(query: SloQuery): Observable<SlosResponse> {
+    return this.get(SLO_API_PATH, 'slos', toParams({ ...query }));
   }
 
   /** JVMs that sent dumps or histograms. */

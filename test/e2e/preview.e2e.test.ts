@@ -17,6 +17,7 @@ import type {
   HierarchyResponse,
   HostSnapshotCompare,
   HostsResponse,
+  SlosResponse,
   SqlStatisticsResponse,
   SummaryResponse,
   TransactionProfile,
@@ -297,7 +298,7 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
     await preview.screenshot('preview-transaction-profile.png');
   });
 
-  it('health: the synthetic check npm start defines, the hierarchy and the capacity, as the backend answered', async () => {
+  it('health: the synthetic check and SLOs npm start defines, the hierarchy and the capacity, as the backend answered', async () => {
     await open('dashboard=health&from=now-15m&to=now');
     const checks = await drawnFrom<ChecksResponse>(page, preview.answers, 'Synthetic checks', '/api/v1/checks', (a) =>
       a.checks.some((c) => c.lastRun)
@@ -327,6 +328,14 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
     );
     expect(capacity.table.rowCount).toBe(capacity.answer.instances.length);
     expect(column(capacity.table, 'instance')).toEqual(capacity.answer.instances.map((r) => r.instance));
+    // demo/slos.yaml's SLOs, each with the shop's traffic once a rollup minute has passed.
+    const slos = await drawnFrom<SlosResponse>(page, preview.answers, /^SLOs/, '/api/v1/slos', (a) =>
+      a.slos.every((s) => s.total > 0)
+    );
+    const shown = 'SLO, service, target, window, SLI, Budget remaining, Burn rate, Transactions, Bad';
+    expect(slos.table.headers.join(', ')).toBe(shown);
+    expect(column(slos.table, 'SLO')).toEqual(['checkout-availability', 'charge-latency']);
+    expect(column(slos.table, 'Transactions')).toEqual(slos.answer.slos.map((s) => String(s.total)));
     await preview.screenshot('preview-health.png');
   });
 

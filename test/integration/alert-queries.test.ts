@@ -179,6 +179,8 @@ describe('alert rule queries on Prometheus scraping a live Osprey', () => {
     // Recorded series (level:metric:operations) are left out: 'returns data for every recording rule' checks them.
     expect([...new Set(read)].sort()).toEqual([
       'osprey_active_requests',
+      'osprey_capacity_max_throughput_per_second',
+      'osprey_capacity_throughput_per_second',
       'osprey_check_up',
       'osprey_ingest_queue_items',
       'osprey_ingest_queue_max_items',

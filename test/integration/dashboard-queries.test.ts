@@ -13,21 +13,20 @@
  * Variables are resolved in dashboard order from their own queries, as Grafana does.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
-import { dateTime, type DataFrame, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
-import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import type { DataFrame } from '@grafana/data';
+import { setTemplateSrv } from '@grafana/runtime';
 import type { ActiveSnapshot, InstancesResponse, Transaction, TransactionsResponse } from '@osprey/model';
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom } from 'rxjs';
 import { parse, stringify } from 'yaml';
 
-import { OspreyDataSource } from '../../datasource/src/datasource';
-import type { OspreyOptions, OspreyQuery } from '../../datasource/src/types';
+import type { OspreyDataSource } from '../../datasource/src/datasource';
 import type { OspreyVariableSupport } from '../../datasource/src/variables';
 import {
   annotationTargets,
@@ -48,10 +47,11 @@ import {
   type QueryWindow,
   type VariableValues,
 } from '../dashboards/executors';
-import { HostBackendSrv } from '../../host/src/web/backend-srv';
 import { HostTemplateSrv } from '../../host/src/web/template-srv';
-import { startHostServer, type HostServer } from '../e2e/server';
+import { SLO_EXAMPLE_CONFIG } from '../../scripts/src/alerting/generate';
+import type { HostServer } from '../e2e/server';
 import { sendShopTraffic, type ShopTraces } from '../e2e/shop-traffic';
+import { ospreyFrames, ospreyRequest, proxiedDataSource } from './proxied-datasource';
 import { HOST_FIXTURE, hostSnapshotPair } from './workload/host-snapshots';
 import {
   ROOT,
@@ -59,7 +59,6 @@ import {
   startOsprey,
   startPrometheusWith,
   stopAll,
-  tempDir,
   TOKENS,
   waitFor,
   type Influx,
@@ -313,31 +312,6 @@ function window(): QueryWindow {
   return { from: now - 15 * 60_000, to: now + 60_000, intervalMs: 10_000 };
 }
 
-function ospreyRequest<Q>(target: Q, w: QueryWindow): DataQueryRequest<Q & OspreyQuery> {
-  return {
-    requestId: 'dashboard-queries',
-    interval: `${w.intervalMs / 1000}s`,
-    intervalMs: w.intervalMs,
-    maxDataPoints: 500,
-    range: { from: dateTime(w.from), to: dateTime(w.to), raw: { from: 'now-15m', to: 'now' } },
-    scopedVars: {},
-    targets: [target as Q & OspreyQuery],
-    timezone: 'utc',
-    app: 'dashboard',
-    startTime: Date.now(),
-  };
-}
-
-/** Every packet of an Osprey query's answer; fails with the datasource's message on an error. */
-async function ospreyFrames(target: OspreyQuery | Record<string, unknown>, w: QueryWindow): Promise<DataFrame[]> {
-  const packets = await lastValueFrom(ds.query(ospreyRequest(target as OspreyQuery, w)).pipe(toArray()));
-  const errors = packets.flatMap((p) => p.errors ?? []).map((e) => e.message);
-  if (errors.length > 0) {
-    throw new Error(errors.join('; '));
-  }
-  return packets.flatMap((p) => p.data as DataFrame[]);
-}
-
 /** The values a variable's query offers now, with the dashboard's earlier variables in place. */
 async function variableValues(
   variable: ReturnType<typeof variableQueries>[number]['variable'],
@@ -396,7 +370,7 @@ async function resolveVariables(dashboard: BundledDashboard, w: QueryWindow): Pr
 async function execute({ target }: DashboardTarget, vars: VariableValues, w: QueryWindow): Promise<number> {
   switch (target.datasource.type) {
     case 'osprey-apm-datasource': {
-      const frames = await ospreyFrames(target, w);
+      const frames = await ospreyFrames(ds, target, w);
       return frames.reduce((n, f) => n + f.length, 0);
     }
     case 'prometheus': {
@@ -417,7 +391,9 @@ async function execute({ target }: DashboardTarget, vars: VariableValues, w: Que
 }
 
 beforeAll(async () => {
-  osprey = await startOsprey(['--settle-ms', '300', '--active-stale-ms', '3600000']);
+  // The example SLOs, for the Health dashboard's SLO table: each is a row, with traffic or without.
+  const slos = path.join(ROOT, SLO_EXAMPLE_CONFIG);
+  osprey = await startOsprey(['--settle-ms', '300', '--active-stale-ms', '3600000', '--config', slos]);
   traffic = sendShopTraffic(osprey.url, TOKENS.OSPREY_INGEST_TOKEN, 1);
   sendShopTraffic(osprey.url, TOKENS.OSPREY_INGEST_TOKEN, 2);
   await captureJvm();
@@ -454,31 +430,8 @@ beforeAll(async () => {
   influx = await startInfluxd();
   await writeTelegraf([ospreyInstances[0], DB_HOST]);
 
-  const pluginDir = tempDir('osprey-dashboard-queries-');
-  mkdirSync(path.join(pluginDir, 'datasource'));
-  copyFileSync(path.join(ROOT, 'datasource', 'src', 'plugin.json'), path.join(pluginDir, 'datasource', 'plugin.json'));
-  copyFileSync(path.join(ROOT, 'app', 'src', 'plugin.json'), path.join(pluginDir, 'plugin.json'));
-  const proxied = { uid: 'osprey', jsonData: { url: osprey.url }, secureJsonData: { token: TOKENS.OSPREY_READ_TOKEN } };
-  host = await startHostServer({
-    distDir: pluginDir,
-    hostDir: pluginDir,
-    iconsDir: pluginDir,
-    appId: 'x',
-    dataSources: [proxied],
-  });
-  setBackendSrv(new HostBackendSrv());
   setTemplateSrv(templateSrv);
-  ds = new OspreyDataSource({
-    id: 1,
-    uid: 'osprey',
-    type: 'osprey-apm-datasource',
-    name: 'Osprey',
-    url: `${host.url}/api/datasources/proxy/uid/osprey`,
-    jsonData: { timeout: 10 },
-    access: 'proxy',
-    readOnly: false,
-    meta: { id: 'osprey-apm-datasource' },
-  } as unknown as DataSourceInstanceSettings<OspreyOptions>);
+  ({ ds, host } = await proxiedDataSource(osprey.url, templateSrv));
 
   // Settled service-map edges, and enough scrapes of both jobs for rate() over $__rate_interval.
   await waitFor('settled service-map edges', async () => {

@@ -11,7 +11,13 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { LogsResponse, MetricSeriesResponse, Transaction, TransactionsResponse } from '@osprey/model';
+import type {
+  LogsResponse,
+  MetricSeriesResponse,
+  SlosResponse,
+  Transaction,
+  TransactionsResponse,
+} from '@osprey/model';
 
 const root = path.resolve(__dirname, '../..');
 const tokens = { read: 'demo-test-read', ingest: 'demo-test-ingest', admin: 'demo-test-admin' };
@@ -159,6 +165,15 @@ describe('npm start (demo/dist/start.js)', () => {
     expect(new Set(checks.map((t) => `${t.service} ${t.endpoint}`))).toEqual(
       new Set(checks.length > 0 ? ['osprey-checks shop-home'] : [])
     );
+  });
+
+  it("gives the backend the shop's SLOs (demo/slos.yaml)", async () => {
+    const res = await fetch(`${url}/api/v1/slos`, { headers: { Authorization: `Bearer ${tokens.read}` } });
+    const { slos } = (await res.json()) as SlosResponse;
+    expect(slos.map((s) => [s.definition.name, s.definition.service, s.definition.endpoint])).toEqual([
+      ['checkout-availability', 'shop-frontend', 'POST /checkout'],
+      ['charge-latency', 'payments', 'POST /charge'],
+    ]);
   });
 
   it('has failed transactions with an HTTP 5xx and an error type', () => {

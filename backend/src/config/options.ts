@@ -1,3 +1,5 @@
+import { DEFAULT_CONCURRENCY_LIMIT } from '@osprey/model';
+
 import { DEFAULT_ACTIVE_STALE_MS, DEFAULT_THRESHOLDS } from '../active/equalizer';
 import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
 import { DEFAULT_RETENTION } from '../retention/policy';
@@ -208,6 +210,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     1,
     1_000_000,
     'distinct endpoint labels per service in /metrics and the InfluxDB export; the rest count as endpoint="__other__"'
+  ),
+  integer(
+    'concurrency-limit',
+    'concurrencyLimit',
+    DEFAULT_CONCURRENCY_LIMIT,
+    1,
+    1_000_000,
+    "requests an instance holds in flight at most (thread or connection pool): /metrics' osprey_capacity_max_throughput_per_second is this / its mean response time"
   ),
   {
     flag: 'influx-url',

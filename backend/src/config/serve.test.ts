@@ -36,6 +36,7 @@ describe('parseServeArgs', () => {
         logs: 3 * DAY,
       },
       metricsMaxEndpoints: 500,
+      concurrencyLimit: 200,
       store: 'duckdb',
       checks: [],
       slos: [],
@@ -86,6 +87,14 @@ describe('parseServeArgs', () => {
       influx: { url: 'https://u:p@influx.example/', db: 'osprey', intervalMs: 10_000 },
     });
     expect(parseServeArgs(['--data-dir', '/d'], env)).not.toHaveProperty('influx');
+  });
+
+  it('reads the concurrency limit of the capacity gauges from a flag or the environment, 200 without', () => {
+    const parsed = (args: string[], environment = {}) =>
+      parseServeArgs(['--data-dir', '/d', ...args], { ...env, ...environment });
+    expect(parsed([])).toMatchObject({ concurrencyLimit: 200 });
+    expect(parsed(['--concurrency-limit', '50'])).toMatchObject({ concurrencyLimit: 50 });
+    expect(parsed([], { OSPREY_CONCURRENCY_LIMIT: '8' })).toMatchObject({ concurrencyLimit: 8 });
   });
 
   it('reads the queue bound and the equalizer from flags or environment', () => {
@@ -166,6 +175,7 @@ describe('parseServeArgs', () => {
     [['--data-dir', '/d', 'extra'], env, 'positional'],
     [['--data-dir', '/d'], { OSPREY_READ_TOKEN: 'has space' }, 'OSPREY_READ_TOKEN must not contain whitespace'],
     [['--data-dir', '/d', '--metrics-max-endpoints', '0'], env, '--metrics-max-endpoints must be an integer from 1'],
+    [['--data-dir', '/d', '--concurrency-limit', '0'], env, '--concurrency-limit must be an integer from 1 to 1000000'],
     [['--data-dir', '/d', '--influx-db', 'apm'], env, '--influx-db and --influx-interval need --influx-url'],
     [['--data-dir', '/d', '--influx-url', 'influx:8086x'], env, '--influx-url must be an http(s) URL'],
     [['--data-dir', '/d', '--influx-url', 'not a url'], env, '--influx-url must be an http(s) URL'],
@@ -203,6 +213,7 @@ describe('parseServeArgs', () => {
       '--retention-jvm',
       '--settle-ms',
       '--metrics-max-endpoints',
+      '--concurrency-limit',
       '--influx-url',
       '--influx-db',
       '--influx-interval',
@@ -232,6 +243,7 @@ describe('parseServeArgs', () => {
       'OSPREY_RETENTION_TRANSACTIONS',
       'OSPREY_RETENTION_ROLLUPS',
       'OSPREY_METRICS_MAX_ENDPOINTS',
+      'OSPREY_CONCURRENCY_LIMIT',
       'OSPREY_INFLUX_URL',
       'OSPREY_INFLUX_DB',
       'OSPREY_INFLUX_INTERVAL',
@@ -258,6 +270,7 @@ activeSlowMs: 2000
 activeVerySlowMs: 5000
 activeStaleMs: 10000
 metricsMaxEndpoints: 50
+concurrencyLimit: 120
 influxUrl: http://influx:8086
 influxDb: apm
 influxInterval: 30s
@@ -297,6 +310,7 @@ retention:
         logs: DAY,
       },
       metricsMaxEndpoints: 50,
+      concurrencyLimit: 120,
       store: 'duckdb',
       checks: [],
       slos: [],

@@ -46,6 +46,8 @@ export interface ServeConfig {
   tokens: TokenConfig;
   retention: Retention;
   metricsMaxEndpoints: number;
+  /** In-flight requests an instance holds at most: /metrics' capacity projection. */
+  concurrencyLimit: number;
   /** Present when the InfluxDB export is switched on (--influx-url). */
   influx?: InfluxConfig;
   /** Which Store keeps the data; `clickhouse` is set exactly when `store` is 'clickhouse'. */
@@ -305,6 +307,7 @@ export function parseServeArgs(args: string[], env: Env, readFile = readConfigFi
     tokens,
     retention,
     metricsMaxEndpoints: integer('metrics-max-endpoints'),
+    concurrencyLimit: integer('concurrency-limit'),
     ...(influx ? { influx } : {}),
     store,
     ...(clickhouse ? { clickhouse } : {}),

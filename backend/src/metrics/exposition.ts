@@ -4,6 +4,7 @@ import type { CheckStatus } from '@osprey/model';
 
 import { type ActiveOptions, activeAnswer } from '../active/answer';
 import { registerCheckGauges } from '../checks/metrics';
+import { registerCapacityGauges } from '../health/capacity-metrics';
 import { VERSION } from '../server/version';
 import type { IngestWriter } from '../ingest/writer';
 import type { Store } from '../store/store';
@@ -23,7 +24,13 @@ export interface MetricsExposition {
  */
 export function createMetricsExposition(
   store: Store,
-  options: { writer: IngestWriter; maxEndpoints: number; active: ActiveOptions; checks?: () => CheckStatus[] }
+  options: {
+    writer: IngestWriter;
+    maxEndpoints: number;
+    active: ActiveOptions;
+    checks?: () => CheckStatus[];
+    concurrencyLimit: number;
+  }
 ): MetricsExposition {
   const openmetrics = new Registry<OpenMetricsContentType>();
   openmetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
@@ -32,6 +39,7 @@ export function createMetricsExposition(
     registerStoreGauges(registry, store, options.writer, options.active);
     registerIngestLogGauges(registry, options.writer);
     registerCheckGauges(registry, options.checks ?? (() => []));
+    registerCapacityGauges(registry, store, { concurrencyLimit: options.concurrencyLimit });
   }
   return { registries, ingest: new IngestMetrics(Object.values(registries), options.maxEndpoints) };
 }

@@ -11,6 +11,7 @@ import { buildServer } from '../server/app';
 import { VERSION } from '../server/version';
 import { DuckDbStore } from '../store/duckdb';
 import { DEFAULT_MAX_QUEUED_ITEMS } from '../store/overload';
+import { webTransaction } from '../testing/generate';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'jvm');
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0';
@@ -96,7 +97,7 @@ describe('/metrics', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'osprey-metrics-'));
     store = await DuckDbStore.open(dir);
-    app = buildServer({ store, tokens: { ingest: 'in', read: 'rd' }, metricsMaxEndpoints: 2 });
+    app = buildServer({ store, tokens: { ingest: 'in', read: 'rd' }, metricsMaxEndpoints: 2, concurrencyLimit: 50 });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
@@ -272,5 +273,22 @@ describe('/metrics', () => {
     const text = await (await get('rd')).text();
     // promtool exits non-zero on exposition errors and prints lint problems; both must be absent.
     expect(execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' })).toBe('');
+  });
+
+  // Last: the transactions it posts would change the counters the tests above read.
+  it("projects each instance's capacity at the concurrency limit it was given: limit / mean response time", async () => {
+    const now = Date.now();
+    const res = await fetch(`${base}/api/v1/transactions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer in', 'content-type': 'application/json' },
+      body: JSON.stringify([100, 300].map((ms, i) => webTransaction(i + 1, now - 60_000 * (i + 1), ms, 'ok', 'cap'))),
+    });
+    expect(res.status).toBe(200);
+    const text = await (await get('rd')).text();
+    expect(sample(text, 'osprey_capacity_concurrency_limit')).toBe(50);
+    // Two requests in the last 5 minutes at a mean of 200 ms: 50 in flight serve 250 a second.
+    const cap = '{service="cap",instance="cap-1"}';
+    expect(sample(text, `osprey_capacity_throughput_per_second${cap}`)).toBeCloseTo(2 / 300, 9);
+    expect(sample(text, `osprey_capacity_max_throughput_per_second${cap}`)).toBeCloseTo(250, 6);
   });
 });

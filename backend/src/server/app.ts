@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 
-import type { CheckDefinition, SloDefinition } from '@osprey/model';
+import { type CheckDefinition, DEFAULT_CONCURRENCY_LIMIT, type SloDefinition } from '@osprey/model';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import type { ActiveOptions } from '../active/answer';
@@ -57,6 +57,8 @@ export interface ServerOptions {
   observer?: IngestObserver;
   /** Distinct endpoint labels per service in /metrics before the rest become `__other__`. */
   metricsMaxEndpoints?: number;
+  /** In-flight requests an instance holds at most, for /metrics' capacity projection (default 200). */
+  concurrencyLimit?: number;
   /** fastify/pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
   /** Equalizer thresholds and staleness of `GET /api/v1/active` (defaults 3000/8000 ms, 30 s). */
@@ -161,6 +163,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     maxEndpoints: options.metricsMaxEndpoints ?? DEFAULT_MAX_ENDPOINTS,
     active,
     checks: () => scheduler.list(),
+    concurrencyLimit: options.concurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT,
   });
   const observer = fanOutObserver(options.observer ? [metrics.ingest, options.observer] : [metrics.ingest], (err) =>
     app.log.error({ err }, 'ingest observer failed')

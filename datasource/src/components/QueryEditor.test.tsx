@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 
 import { QUERY_TYPES, type QueryField } from '@osprey/model';
 
@@ -131,7 +131,22 @@ describe('QueryEditor: switching query types', () => {
     expect(screen.getByRole('radio', { name: 'Endpoint' })).toBeChecked();
     expect(screen.getByText('p99')).toBeInTheDocument();
     expect(screen.queryByText('Min elapsed (ms)')).not.toBeInTheDocument();
-    expect(screen.queryByRole('switch')).not.toBeInTheDocument();
+    // The anomaly band's, not errors only or live.
+    expect(screen.getAllByRole('switch').map((s) => s.id)).toEqual(['osprey-red-band']);
+  });
+
+  it('switches the anomaly band on and off, rerunning each time', async () => {
+    const { onChange, onRunQuery } = await setup({ queryType: 'red' });
+    const band = () => document.getElementById('osprey-red-band')!;
+    expect(band()).not.toBeChecked();
+    fireEvent.click(band());
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ queryType: 'red', redBand: true }));
+    cleanup();
+    const off = await setup({ queryType: 'red', redBand: true });
+    expect(band()).toBeChecked();
+    fireEvent.click(band());
+    expect(off.onChange).toHaveBeenLastCalledWith(expect.objectContaining({ redBand: undefined }));
+    expect(onRunQuery.mock.calls.length + off.onRunQuery.mock.calls.length).toBe(2);
   });
 
   it('changing RED grouping reruns with the new group', async () => {
@@ -267,8 +282,8 @@ describe('positiveNumber', () => {
 });
 
 describe('the editor has an input for every field a query type reads', () => {
-  // Set by the XLOG panel (a box's top), by exemplar links, and a RED option without an input yet.
-  const NO_INPUT: readonly QueryField[] = ['maxElapsed', 'query', 'redBand'];
+  // Set by the XLOG panel (a box's top) and by exemplar links.
+  const NO_INPUT: readonly QueryField[] = ['maxElapsed', 'query'];
   const withInput = new Set<string>([...Object.keys({ ...INPUTS, ...SWITCHES, ...CHOICES, ...NAMES }), 'redMetrics']);
   it.each(Object.entries(QUERY_TYPES))('%s', (_, spec) => {
     expect(spec.fields.filter((f) => !withInput.has(f) && !NO_INPUT.includes(f))).toEqual([]);

@@ -118,6 +118,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         <QueryChoice field="groupBy" fallback={type === 'summary' ? 'endpoint' : undefined} {...fieldProps} />
         <QueryInput field="apdexT" {...fieldProps} />
         <RedMetricsField {...fieldProps} />
+        <QuerySwitch field="redBand" {...fieldProps} />
         <OtelFields {...fieldProps} />
         <HostFields datasource={datasource} {...fieldProps} />
       </Stack>

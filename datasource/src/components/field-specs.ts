@@ -116,11 +116,16 @@ export const INPUTS: Record<InputField, InputSpec> = {
   },
 };
 
-export type SwitchField = 'errorsOnly' | 'live';
+export type SwitchField = 'errorsOnly' | 'live' | 'redBand';
 
 export const SWITCHES: Record<SwitchField, FieldLayout> = {
   errorsOnly: { label: 'Errors only', labelWidth: 12 },
   live: { label: 'Live', labelWidth: 8, tooltip: 'Keep adding transactions as they finish (polls every 2 s)' },
+  redBand: {
+    label: 'Anomaly band',
+    labelWidth: 14,
+    tooltip: "Rate, error % and p95 drawn between their usual bounds for this hour of the week (the backend's band)",
+  },
 };
 
 export type ChoiceField =

@@ -29,6 +29,7 @@ export const GRAFANA_RULES_OPTIONS = {
     OspreyJvmDeadlock: 2, // JVM: Deadlocked threads
     OspreyActiveRequestsStuck: 5, // service overview: Active services (equalizer)
     OspreyCheckDown: 1, // health: Synthetic checks
+    OspreyCapacityHeadroomLow: 5, // health: Capacity (Little's law)
   },
 };
 
