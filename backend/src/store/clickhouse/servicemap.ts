@@ -1,6 +1,6 @@
 import type { ServiceMapNode, ServiceMapResponse } from '@osprey/model';
 
-import { MINUTE_MS } from '../duckdb-red';
+import { MINUTE_MS } from '../duckdb/red';
 import { serviceMapAnswer } from '../servicemap-answer';
 import type { ClickHouseConnection } from './connection';
 import { num } from './sql';

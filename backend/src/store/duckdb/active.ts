@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { ActiveRequest, ActiveSnapshot } from '@osprey/model';
 
-import type { ActiveSnapshotQuery } from './store';
+import type { ActiveSnapshotQuery } from '../store';
 
 /**
  * One row per (service, instance): its newest snapshot. The equalizer only ever shows the newest

@@ -1,8 +1,8 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { ErrorTypesResponse } from '@osprey/model';
 
-import { earlierRow, type ErrorTypesRead, errorTypes, messageRow } from '../errorstats/answer';
-import { microsAtLeast } from './micros';
+import { earlierRow, type ErrorTypesRead, errorTypes, messageRow } from '../../errorstats/answer';
+import { microsAtLeast } from '../micros';
 
 function filters(query: ErrorTypesRead, values: Record<string, DuckDBValue>): string[] {
   const where = ["status = 'error'"];

@@ -1,9 +1,9 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Attributes } from '@osprey/model';
 
-import { MINUTE_MS } from './duckdb-red';
-import { microsAtLeast, microsAtMost } from './micros';
-import type { EndpointBucket, InstanceBucket, InstanceThroughput } from './store';
+import { MINUTE_MS } from './red';
+import { microsAtLeast, microsAtMost } from '../micros';
+import type { EndpointBucket, InstanceBucket, InstanceThroughput } from '../store';
 
 /** Rollup rows of the minutes holding [from, to) summed per service, `key` and latency bucket. */
 async function latencyBy<K extends 'instance' | 'endpoint'>(

@@ -7,9 +7,9 @@ import {
   type ParentUpdate,
   type PendingLink,
   resolvePending,
-} from '../derive/parent-links';
-import { appendRows } from './duckdb-append';
-import { msToMicros } from './micros';
+} from '../../derive/parent-links';
+import { appendRows } from './append';
+import { msToMicros } from '../micros';
 
 /**
  * Transactions still waiting for their parent span, kept in the same transaction as the rows they

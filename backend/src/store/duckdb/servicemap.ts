@@ -1,9 +1,9 @@
 import { BIGINT, DOUBLE, type DuckDBConnection } from '@duckdb/node-api';
 import type { ServiceMapNode, ServiceMapResponse } from '@osprey/model';
 
-import { MINUTE_MS } from './duckdb-red';
-import { microsAtLeast, microsAtMost } from './micros';
-import { serviceMapAnswer } from './servicemap-answer';
+import { MINUTE_MS } from './red';
+import { microsAtLeast, microsAtMost } from '../micros';
+import { serviceMapAnswer } from '../servicemap-answer';
 
 /**
  * The service map of [from, to]. Edges come from the per-minute rollups of every minute that

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Span, Transaction } from '@osprey/model';
 
-import { DuckDbStore } from './duckdb';
-import { DEFAULT_MAX_QUEUED_ITEMS } from './overload';
+import { DuckDbStore } from './store';
+import { DEFAULT_MAX_QUEUED_ITEMS } from '../overload';
 
 const TRACE_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const TRACE_B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';

@@ -4,9 +4,9 @@ import path from 'node:path';
 
 import type { Span } from '@osprey/model';
 
-import { deriveTransactions } from '../derive/transactions';
-import { DuckDbStore } from './duckdb';
-import { endWindowMicros } from './duckdb-settle';
+import { deriveTransactions } from '../../derive/transactions';
+import { DuckDbStore } from './store';
+import { endWindowMicros } from './settle';
 
 const TRACE = 'cccccccccccccccccccccccccccccccc';
 const SETTLE_MS = 1000;

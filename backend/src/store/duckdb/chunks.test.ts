@@ -5,11 +5,11 @@ import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type Span, type Transaction, TRANSACTION_KINDS } from '@osprey/model';
 
-import { appendRows } from './duckdb-append';
-import { appendColumns, type ColumnValue } from './duckdb-chunks';
-import { spanColumns, TRANSACTION_COLUMNS } from './duckdb-columns';
-import { DuckDbStore } from './duckdb';
-import { rowToTransaction } from './transaction-row';
+import { appendRows } from './append';
+import { appendColumns, type ColumnValue } from './chunks';
+import { spanColumns, TRANSACTION_COLUMNS } from './columns';
+import { DuckDbStore } from './store';
+import { rowToTransaction } from '../transaction-row';
 
 const RESOURCE = { 'service.name': 'cart', 'service.version': '1.2' };
 const RESOURCE_IDS = new Map([[RESOURCE, BigInt('18446744073709551615')]]);

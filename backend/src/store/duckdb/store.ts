@@ -31,35 +31,35 @@ import type {
   ErrorTypesResponse,
   SummaryResponse,
 } from '@osprey/model';
-import type { NewHostSnapshot } from './host-rows';
+import type { NewHostSnapshot } from '../host-rows';
 
-import * as hostTables from './duckdb-hosts';
-import * as jvm from './duckdb-jvm';
-import * as active from './duckdb-active';
-import * as otel from './duckdb-otel';
-import * as checks from './duckdb-checks';
-import * as hierarchy from './duckdb-hierarchy';
-import * as red from './duckdb-red';
-import { errorTypesFromTransactions } from './duckdb-errortypes';
-import { summaryFromTransactions } from './duckdb-summary';
-import { serviceMap } from './duckdb-servicemap';
-import { compactSqlStats, SQL_STATS_SCHEMA, sqlStatistics } from './duckdb-sqlstats';
-import * as settle from './duckdb-settle';
-import { LINK_SCHEMA, ParentLinker } from './duckdb-links';
-import { RESOURCE_SCHEMA, ResourceDictionary } from './duckdb-resources';
-import { appendColumns } from './duckdb-chunks';
-import { spanColumns, TRANSACTION_COLUMNS } from './duckdb-columns';
-import { deleteOlderThan } from './duckdb-retention';
-import { LOG_POSITION_SCHEMA, loadedLogPosition, recordLogPosition } from './duckdb-log-position';
-import { transactionDensity, transactionWhere } from './duckdb-transactions';
-import { transactionWindow } from './duckdb-window';
-import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from './overload';
-import { itemCount } from './shared/batch';
-import { type CaptureReads, CaptureTables } from './shared/capture-reads';
-import { DUCKDB_RAW_BODY, duckDbReader } from './duckdb-sql';
-import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from './settle-memory';
-import { rowToTransaction } from './transaction-row';
-import { windowAnswer, type WindowAnswer, type WindowQuery } from './window';
+import * as hostTables from './hosts';
+import * as jvm from './jvm';
+import * as active from './active';
+import * as otel from './otel';
+import * as checks from './checks';
+import * as hierarchy from './hierarchy';
+import * as red from './red';
+import { errorTypesFromTransactions } from './errortypes';
+import { summaryFromTransactions } from './summary';
+import { serviceMap } from './servicemap';
+import { compactSqlStats, SQL_STATS_SCHEMA, sqlStatistics } from './sqlstats';
+import * as settle from './settle';
+import { LINK_SCHEMA, ParentLinker } from './links';
+import { RESOURCE_SCHEMA, ResourceDictionary } from './resources';
+import { appendColumns } from './chunks';
+import { spanColumns, TRANSACTION_COLUMNS } from './columns';
+import { deleteOlderThan } from './retention';
+import { LOG_POSITION_SCHEMA, loadedLogPosition, recordLogPosition } from './log-position';
+import { transactionDensity, transactionWhere } from './transactions';
+import { transactionWindow } from './window';
+import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
+import { itemCount } from '../shared/batch';
+import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
+import { DUCKDB_RAW_BODY, duckDbReader } from './sql';
+import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from '../settle-memory';
+import { rowToTransaction } from '../transaction-row';
+import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
 import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
@@ -77,7 +77,7 @@ import {
   type RetentionTier,
   type RollupCompaction,
   type Store,
-} from './store';
+} from '../store';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS spans (
@@ -133,7 +133,7 @@ const SCHEMA = [
 ];
 
 export interface DuckDbStoreOptions {
-  /** A trace settles once no span of it arrived for this long (ms); see duckdb-settle.ts. */
+  /** A trace settles once no span of it arrived for this long (ms); see duckdb/settle.ts. */
   settleMs?: number;
   /** Settle due traces on a timer (default); tests turn it off and call settleDue() themselves. */
   autoSettle?: boolean;

@@ -1,6 +1,6 @@
 import { type DuckDBConnection, VARCHAR } from '@duckdb/node-api';
 
-import { hostListColumns, type NewHostSnapshot } from './host-rows';
+import { hostListColumns, type NewHostSnapshot } from '../host-rows';
 
 /** Host snapshots: the list columns beside the whole snapshot as JSON (no PRIMARY KEY, as the jvm tables). */
 export const HOST_SCHEMA = [

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-import type { RawBodyColumn } from './shared/capture-reads';
-import { render, type SqlReader } from './shared/sql';
+import type { RawBodyColumn } from '../shared/capture-reads';
+import { render, type SqlReader } from '../shared/sql';
 
 /** The shared reads' access to DuckDB: each value bound as a positional parameter ($1, $2, …). */
 export function duckDbReader(connection: DuckDBConnection): SqlReader {

@@ -1,11 +1,11 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { RedPoint, RedQuery, RedResponse, Transaction } from '@osprey/model';
 
-import { bucketOf, bucketUpperMs } from '../stats/latency-buckets';
-import { appendRows } from './duckdb-append';
-import { microsAtLeast } from './micros';
-import { apdexBounds, apdexCounts, GROUP_COLUMNS, rawRedPoint, type Row, redPoint, toSeries } from './red-series';
-import type { RollupCompaction } from './store';
+import { bucketOf, bucketUpperMs } from '../../stats/latency-buckets';
+import { appendRows } from './append';
+import { microsAtLeast } from '../micros';
+import { apdexBounds, apdexCounts, GROUP_COLUMNS, rawRedPoint, type Row, redPoint, toSeries } from '../red-series';
+import type { RollupCompaction } from '../store';
 
 export const MINUTE_MS = 60_000;
 

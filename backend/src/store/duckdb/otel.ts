@@ -8,8 +8,8 @@ import type {
   MetricSeriesResponse,
 } from '@osprey/model';
 
-import { appendNullable, appendRows } from './duckdb-append';
-import { metricSeriesAnswer, type MetricPointRow, rowToLogRecord } from './otel-answers';
+import { appendNullable, appendRows } from './append';
+import { metricSeriesAnswer, type MetricPointRow, rowToLogRecord } from '../otel-answers';
 
 /**
  * OTLP metric points and log records, one row each. Times are epoch ms as DOUBLE (the sub-ms

@@ -12,7 +12,7 @@ const CHUNK_ROWS = 2048;
  * one call per chunk, where the row appender makes one N-API call per value; VARCHAR still goes a
  * value at a time. The chunks take the table's own column types from the appender, so an ENUM
  * column refuses a value outside its members and a JSON column gets what a JSON append gets.
- * Like appendRows (duckdb-append.ts) the rows are flushed into the writer's open transaction, so
+ * Like appendRows (duckdb/append.ts) the rows are flushed into the writer's open transaction, so
  * they commit or roll back with it.
  */
 export async function appendColumns<T>(

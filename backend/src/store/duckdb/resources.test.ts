@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Attributes, Span } from '@osprey/model';
 
-import { RESOURCE_SCHEMA, ResourceDictionary, resourceId } from './duckdb-resources';
+import { RESOURCE_SCHEMA, ResourceDictionary, resourceId } from './resources';
 
 function span(resource: Attributes): Span {
   return {

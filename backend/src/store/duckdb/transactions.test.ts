@@ -4,9 +4,9 @@ import path from 'node:path';
 
 import type { DensityCell, Transaction, TransactionQuery } from '@osprey/model';
 
-import { generateTransactions } from '../testing/generate';
-import { DuckDbStore } from './duckdb';
-import { elapsedEdges } from './duckdb-transactions';
+import { generateTransactions } from '../../testing/generate';
+import { DuckDbStore } from './store';
+import { elapsedEdges } from './transactions';
 
 // DuckDB files with thousands of rows: a loaded machine can need more than jest's 5 s default.
 jest.setTimeout(30_000);

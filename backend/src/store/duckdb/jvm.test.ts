@@ -4,8 +4,8 @@ import path from 'node:path';
 
 import { JVM_REQUEST_TIMEOUT_MS } from '@osprey/model';
 
-import { DuckDbStore } from './duckdb';
-import { sortableId } from './ids';
+import { DuckDbStore } from './store';
+import { sortableId } from '../ids';
 
 const T0 = 1763800000000;
 

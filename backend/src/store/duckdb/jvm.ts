@@ -7,7 +7,7 @@ import {
   type JvmRequestStatus,
 } from '@osprey/model';
 
-import type { JvmRequestQuery, JvmRequestUpdate, NewHeapHistogram, NewJvmRequest, NewThreadDump } from './store';
+import type { JvmRequestQuery, JvmRequestUpdate, NewHeapHistogram, NewJvmRequest, NewThreadDump } from '../store';
 
 /**
  * JVM tables. Times are epoch ms as DOUBLE like `transactions`. No PRIMARY KEY: ids are generated

@@ -1,7 +1,7 @@
 import { BIGINT, type DuckDBConnection, type DuckDBType, type DuckDBValue, UBIGINT } from '@duckdb/node-api';
 
-import { microsAtLeast } from './micros';
-import type { RetentionTier } from './store';
+import { microsAtLeast } from '../micros';
+import type { RetentionTier } from '../store';
 
 /** Tables of each retention tier, and the condition that makes a row older than the cutoff (epoch ms). */
 export const RETENTION_TABLES: Record<RetentionTier, ReadonlyArray<{ table: string; older: string }>> = {

@@ -1,11 +1,11 @@
 import { BIGINT, DOUBLE, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { SqlStatisticsQuery, SqlStatisticsResponse, SqlStatisticsSort } from '@osprey/model';
 
-import type { SqlRollup } from '../derive/sqlstats';
-import { bucketRow, sqlStatements } from '../sqlstats/answer';
-import { appendNullable, appendRows } from './duckdb-append';
-import { MINUTE_MS } from './duckdb-red';
-import { msToMicros } from './micros';
+import type { SqlRollup } from '../../derive/sqlstats';
+import { bucketRow, sqlStatements } from '../../sqlstats/answer';
+import { appendNullable, appendRows } from './append';
+import { MINUTE_MS } from './red';
+import { msToMicros } from '../micros';
 
 /** The columns a statement's row carries, in the table and in a settle run's staging table alike. */
 const STATEMENT_COLUMNS = `stmt_key VARCHAR NOT NULL, db_system VARCHAR NOT NULL, db_name VARCHAR NOT NULL,

@@ -1,14 +1,14 @@
 import { BIGINT, DOUBLE, type DuckDBConnection, INTEGER, UBIGINT } from '@duckdb/node-api';
 import type { Attributes, Span, SpanKind, SpanStatus } from '@osprey/model';
 
-import type { EdgeRollup } from '../derive/servicemap';
-import { type SettledTransaction, type Settlement, settle, settleWindow, TRACE_SPREAD_NS } from '../derive/settle';
-import { spanKey } from '../derive/transactions';
-import { appendRows } from './duckdb-append';
-import { appendColumns } from './duckdb-chunks';
-import { appendSqlStats } from './duckdb-sqlstats';
-import { msToMicros } from './micros';
-import { MAX_AHEAD_TRACES, SettleMemory, type SettleMemoryOptions } from './settle-memory';
+import type { EdgeRollup } from '../../derive/servicemap';
+import { type SettledTransaction, type Settlement, settle, settleWindow, TRACE_SPREAD_NS } from '../../derive/settle';
+import { spanKey } from '../../derive/transactions';
+import { appendRows } from './append';
+import { appendColumns } from './chunks';
+import { appendSqlStats } from './sqlstats';
+import { msToMicros } from '../micros';
+import { MAX_AHEAD_TRACES, SettleMemory, type SettleMemoryOptions } from '../settle-memory';
 
 /**
  * Settling state and the service-map rollups it produces.

@@ -1,8 +1,8 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { type CheckRun, type CheckRunQuery, TRANSACTION_KINDS } from '@osprey/model';
 
-import { appendNullable, appendRows } from './duckdb-append';
-import { rowToCheckRun } from './check-rows';
+import { appendNullable, appendRows } from './append';
+import { rowToCheckRun } from '../check-rows';
 
 /** One row per run of a synthetic check (columns as check-rows.ts names them). */
 export const CHECKS_SCHEMA = [

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Attributes, Span } from '@osprey/model';
 
-import { appendRows } from './duckdb-append';
+import { appendRows } from './append';
 
 /**
  * Span resources, stored once each. Every span of a process carries the same resource (service,

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-import type { LogPosition } from './store';
+import type { LogPosition } from '../store';
 
 /** How far each ingest log is loaded; written in the transaction of the rows it counts. */
 export const LOG_POSITION_SCHEMA = [

@@ -9,7 +9,7 @@ import {
 } from '@duckdb/node-api';
 import { TRANSACTION_COLUMNS, type TransactionColumn } from '@osprey/model';
 
-import { transactionWhere } from './duckdb-transactions';
+import { transactionWhere } from './transactions';
 import {
   freeDictionaries,
   storeColumn,
@@ -22,7 +22,7 @@ import {
   type WindowBatch,
   type WindowColumn,
   type WindowQuery,
-} from './window';
+} from '../window';
 
 const SQL_TYPE: Record<Exclude<ValueKind, 'str'>, string> = {
   f64: 'DOUBLE',

@@ -1,10 +1,10 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { SummaryResponse } from '@osprey/model';
 
-import { TOLERATING_FACTOR } from '../derive/apdex';
-import { type SummaryRead, summaryAnswer } from '../summary/answer';
-import { microsAtLeast } from './micros';
-import { GROUP_COLUMNS } from './red-series';
+import { TOLERATING_FACTOR } from '../../derive/apdex';
+import { type SummaryRead, summaryAnswer } from '../../summary/answer';
+import { microsAtLeast } from '../micros';
+import { GROUP_COLUMNS } from '../red-series';
 
 /**
  * The summary of the transactions ending in [from, to), one row per group. p95 is exact (the rank

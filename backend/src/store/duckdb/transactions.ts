@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { TransactionDensity, TransactionQuery } from '@osprey/model';
 
-import { microsAtLeast, microsAtMost } from './micros';
+import { microsAtLeast, microsAtMost } from '../micros';
 
 /** The WHERE clause (and its parameters) of a transaction window query: end time in [from, to] plus filters. */
 export function transactionWhere(query: TransactionQuery): { where: string; values: Record<string, DuckDBValue> } {

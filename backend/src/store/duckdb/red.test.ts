@@ -4,11 +4,11 @@ import path from 'node:path';
 
 import type { RedQuery } from '@osprey/model';
 
-import { bucketOf } from '../stats/latency-buckets';
-import { generateTransactions } from '../testing/generate';
-import { expectedRed } from '../testing/red-expectation';
-import { DuckDbStore } from './duckdb';
-import { MINUTE_MS, rollupRows } from './duckdb-red';
+import { bucketOf } from '../../stats/latency-buckets';
+import { generateTransactions } from '../../testing/generate';
+import { expectedRed } from '../../testing/red-expectation';
+import { DuckDbStore } from './store';
+import { MINUTE_MS, rollupRows } from './red';
 
 // DuckDB files with thousands of rows: a loaded machine can need more than jest's 5 s default.
 jest.setTimeout(30_000);

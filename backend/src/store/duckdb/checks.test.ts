@@ -5,8 +5,8 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { CHECK_SERVICE, type CheckRun } from '@osprey/model';
 
-import { checkTransaction } from '../derive/check-transaction';
-import { DuckDbStore } from './duckdb';
+import { checkTransaction } from '../../derive/check-transaction';
+import { DuckDbStore } from './store';
 
 const RUN: CheckRun = {
   check: 'shop',

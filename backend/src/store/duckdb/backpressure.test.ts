@@ -4,8 +4,8 @@ import path from 'node:path';
 
 import type { ActiveSnapshot, Transaction } from '@osprey/model';
 
-import { DuckDbStore } from './duckdb';
-import { OverloadedError } from './overload';
+import { DuckDbStore } from './store';
+import { OverloadedError } from '../overload';
 
 function tx(n: number): Transaction {
   return {

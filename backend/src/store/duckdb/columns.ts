@@ -1,10 +1,10 @@
 import type { Attributes, Span, Transaction } from '@osprey/model';
 
-import type { ColumnValue } from './duckdb-chunks';
-import { msToMicros } from './micros';
+import type { ColumnValue } from './chunks';
+import { msToMicros } from '../micros';
 
 /**
- * The `spans` columns in the table's order (store/duckdb.ts SCHEMA), read straight off the
+ * The `spans` columns in the table's order (store/duckdb/store.ts SCHEMA), read straight off the
  * decoded spans; `resourceIds` holds the id ResourceDictionary gave each span's resource.
  */
 export function spanColumns(resourceIds: ReadonlyMap<Attributes, bigint>): Array<ColumnValue<Span>> {
