@@ -66,7 +66,7 @@ const TRACE_READS = Number(process.env.BENCH_TRACE_READS ?? 1_000);
 /** Skips part 1 (the ways into `spans`) when only the COMMIT figures are wanted. */
 const COMMIT_ONLY = process.env.BENCH_COMMIT_ONLY === '1';
 
-/** The `spans` table as store/duckdb.ts creates it. */
+/** The `spans` table as store/duckdb/store.ts creates it. */
 const SPANS_TABLE = `CREATE TABLE spans (
   trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL, parent_span_id VARCHAR, service VARCHAR NOT NULL,
   name VARCHAR NOT NULL, kind VARCHAR NOT NULL, start_ns UBIGINT NOT NULL, duration_ns UBIGINT NOT NULL,
@@ -80,7 +80,7 @@ interface Way {
   write(writer: DuckDBConnection, spans: Span[], ids: ResourceIds, dir: string): Promise<void>;
 }
 
-/** The store's columnar append (store/duckdb-chunks.ts, duckdb-columns.ts). */
+/** The store's columnar append (store/duckdb/chunks.ts, duckdb/columns.ts). */
 const columnChunks: Way = {
   name: 'appendDataChunk, columns (today)',
   write: (writer, spans, ids) => appendColumns(writer, 'spans', spans, spanColumns(ids)),
@@ -379,7 +379,7 @@ function spanKey(fields: unknown[]): string {
 
 const RESOURCES_TABLE = 'CREATE TABLE span_resources (id UBIGINT NOT NULL, resource JSON NOT NULL)';
 
-/** Today: a row per span, read as store/duckdb.ts trace() reads it. */
+/** Today: a row per span, read as store/duckdb/store.ts trace() reads it. */
 const spanRows: Layout = {
   name: 'rows in spans (today)',
   schema: [SPANS_TABLE, RESOURCES_TABLE],

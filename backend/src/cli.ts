@@ -11,7 +11,7 @@ import { directWriter, type IngestWriter, openLoggedIngest } from './ingest/writ
 import { buildServer } from './server/app';
 import { sloRulesFile } from './slo/rules-file';
 import { ClickHouseStore } from './store/clickhouse/store';
-import { DuckDbStore } from './store/duckdb';
+import { DuckDbStore } from './store/duckdb/store';
 import type { LogCut } from './store/shared/ingest-log';
 import type { Store } from './store/store';
 

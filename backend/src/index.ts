@@ -5,10 +5,10 @@ export { decodeOtlpJson, decodeOtlpMessage, decodeOtlpProtobuf } from './ingest/
 export { convertExportRequest } from './ingest/otlp/convert';
 export { OtlpValidationError } from './ingest/otlp/errors';
 export { deriveTransactions } from './derive/transactions';
-export { DuckDbStore } from './store/duckdb';
-export { appendColumns } from './store/duckdb-chunks';
-export { spanColumns } from './store/duckdb-columns';
-export { appendNullable, appendRows } from './store/duckdb-append';
+export { DuckDbStore } from './store/duckdb/store';
+export { appendColumns } from './store/duckdb/chunks';
+export { spanColumns } from './store/duckdb/columns';
+export { appendNullable, appendRows } from './store/duckdb/append';
 export { ClickHouseStore } from './store/clickhouse/store';
 export type { Store } from './store/store';
 export { parseServeArgs, ConfigError, DEFAULT_CLICKHOUSE_DATABASE, USAGE, type ServeConfig } from './config/serve';

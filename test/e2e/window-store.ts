@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { DuckDBInstance } from '@duckdb/node-api';
 
-import { DuckDbStore } from '../../backend/src/store/duckdb';
+import { DuckDbStore } from '../../backend/src/store/duckdb/store';
 
 export interface WindowStore {
   dataDir: string;

@@ -11,7 +11,7 @@ import { CHECK_SERVICE, type CheckRun, type CheckRunQuery } from '@osprey/model'
 
 import { checkTransaction } from '../../backend/src/derive/check-transaction';
 import { ClickHouseStore } from '../../backend/src/store/clickhouse/store';
-import { DuckDbStore } from '../../backend/src/store/duckdb';
+import { DuckDbStore } from '../../backend/src/store/duckdb/store';
 import type { Store } from '../../backend/src/store/store';
 import { type ClickHouse, startClickHouse, stopAll } from './real-servers';
 

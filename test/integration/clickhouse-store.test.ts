@@ -273,7 +273,7 @@ describe('the XLOG window', () => {
   });
 });
 
-describe('JVM capture requests (the DuckDB store answers these alike: duckdb-jvm.test.ts)', () => {
+describe('JVM capture requests (the DuckDB store answers these alike: store/duckdb/jvm.test.ts)', () => {
   const T0 = MINUTE;
   const create = (target: ClickHouseStore, now = T0, instance = 'i-1') =>
     target.createJvmRequest({ id: sortableId(now), service: 's', instance, kind: 'threaddump', now });

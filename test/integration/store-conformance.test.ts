@@ -5,7 +5,7 @@
  * every read route the ClickHouse store supports — and those answers must hold the workload's
  * known counts, so two empty answers cannot pass. JVM capture requests are walked through both
  * the way Grafana and the agent drive them; their expiry after the timeout is tested at the store
- * level (duckdb-jvm.test.ts, clickhouse-store.test.ts), where `now` can be chosen.
+ * level (store/duckdb/jvm.test.ts, clickhouse-store.test.ts), where `now` can be chosen.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

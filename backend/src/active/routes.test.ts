@@ -12,7 +12,7 @@ import { type ActiveResponse, API_PATHS, JVM_API_PATHS } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { listenOnLoopback } from '../testing/http';
 import { sdkActiveRequestsBody, sdkRunningRequest } from '../testing/otel-inflight';
 

@@ -13,7 +13,7 @@ import { CHECK_SERVICE, type CheckRunsResponse, type ChecksResponse, type Transa
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 
 jest.setTimeout(30_000);
 

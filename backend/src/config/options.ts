@@ -4,7 +4,7 @@ import { DEFAULT_ACTIVE_STALE_MS, DEFAULT_THRESHOLDS } from '../active/equalizer
 import { DEFAULT_MAX_ENDPOINTS } from '../export/endpoint-cap';
 import { DEFAULT_RETENTION } from '../retention/policy';
 import { DEFAULT_MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from '../server/app';
-import { DEFAULT_SETTLE_MS } from '../store/duckdb';
+import { DEFAULT_SETTLE_MS } from '../store/duckdb/store';
 import { DEFAULT_MAX_QUEUED_ITEMS } from '../store/overload';
 import { DEFAULT_LOAD_INTERVAL_MS, ROW_GROUP_ROWS } from '../store/shared/loader';
 import { DEFAULT_SETTLE_MEMORY } from '../store/settle-memory';

@@ -7,7 +7,7 @@ import type { ErrorTypesResponse, Transaction } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 
 const HOUR = 1763798400000;
 const MINUTE = 60_000;

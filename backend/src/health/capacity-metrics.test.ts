@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { Registry } from 'prom-client';
 
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { webTransaction } from '../testing/generate';
 import { CAPACITY_METRICS_WINDOW_MS, registerCapacityGauges } from './capacity-metrics';
 

@@ -6,7 +6,7 @@ import type { HostSnapshot } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { tokenFetch } from '../testing/http';
 
 const SNAPSHOTS = '/api/v1/hosts/snapshots';

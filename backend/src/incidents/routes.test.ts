@@ -14,7 +14,7 @@ import AdmZip from 'adm-zip';
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { generateTransactions } from '../testing';
 import { tokenFetch } from '../testing/http';
 import { MANIFEST, type IncidentManifest, sha256 } from './bundle';

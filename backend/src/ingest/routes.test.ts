@@ -13,7 +13,7 @@ import type { Transaction } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { INGEST_REJECT_STATUSES, type IngestObserver, type IngestSource } from './observer';
 
 jest.setTimeout(30_000);

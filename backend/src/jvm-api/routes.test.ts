@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { diffHistograms, diffThreadDumps } from '../jvm';
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'jvm');
 const fixture = (name: string): Buffer => readFileSync(path.join(FIXTURES, name));

@@ -245,7 +245,7 @@ function updated(update: JvmRequestUpdate, id: string, action: string): JvmReque
 
 /**
  * On-demand capture. Grafana asks with its read token (asking is harmless); the agent of that JVM
- * lists pending requests, claims one (pending → taken once: see duckdb-jvm.ts and
+ * lists pending requests, claims one (pending → taken once: see duckdb/jvm.ts and
  * clickhouse/jvm-requests.ts for how), uploads, and reports the result.
  */
 async function requestRoutes(fastify: FastifyInstance, options: Options): Promise<void> {

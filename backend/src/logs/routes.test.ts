@@ -11,7 +11,7 @@ import { API_PATHS, type LogsResponse } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { type Answer, listenOnLoopback } from '../testing/http';
 import { RESOURCE, sdkLogBodies } from '../testing/otel-sdk';
 

@@ -1,20 +1,9 @@
-import {
-  API_PATHS,
-  OtlpExportResponseSchema,
-  DEFAULT_LOG_LIMIT,
-  type LogQuery,
-  type LogsResponse,
-  MAX_LOG_LIMIT,
-} from '@osprey/model';
+import { API_PATHS, DEFAULT_LOG_LIMIT, type LogQuery, type LogsResponse, MAX_LOG_LIMIT } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
-import { rawBodies } from '../ingest/body';
-import { otlpFormat, requestPayload } from '../ingest/log-payload';
-import { decodeOtlpRequest, sendOtlpResponse } from '../ingest/otlp/request';
-import { type IngestRouteOptions, reportOutcomes } from '../ingest/outcome';
-import { DURABLE_SUMMARY } from '../ingest/writer';
+import { otlpSignalRoute } from '../ingest/otlp/signal-route';
+import type { IngestRouteOptions } from '../ingest/outcome';
 import { HttpError } from '../server/errors';
-import { answers, RAW_BODY } from '../server/schema';
 import { convertLogsRequest } from './convert';
 
 /** Query string of `GET /api/v1/logs` (model LogQuery). */
@@ -40,25 +29,11 @@ const LOG_QUERY_SCHEMA = {
  * trace, span, severity or text.
  */
 export async function logsRoutes(app: FastifyInstance, options: IngestRouteOptions): Promise<void> {
-  const { store, writer, maxBodyBytes } = options;
-  await app.register(async (ingest) => {
-    rawBodies(ingest, ['application/x-protobuf', 'application/json']);
-    const commit = reportOutcomes(ingest, 'otlp_logs', options.observer);
-    const schema = {
-      summary: DURABLE_SUMMARY,
-      body: { ...RAW_BODY, description: 'an OTLP ExportLogsServiceRequest, protobuf or JSON, gzip allowed' },
-      response: answers(OtlpExportResponseSchema),
-    };
-    ingest.post(API_PATHS.otlpLogs, { config: { scope: 'ingest' }, schema }, async (request, reply) => {
-      const { items: records, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'logs', convertLogsRequest);
-      if (records.length > 0) {
-        const payload = () => requestPayload(otlpFormat('logs', encoding), request);
-        await commit(request, records.length, [], () => writer.write({ logRecords: records, payload }));
-      }
-      request.log.debug({ records: records.length, encoding }, 'otlp logs stored');
-      return sendOtlpResponse(reply, 'logs', encoding, { partialSuccess: {} });
-    });
-  });
+  const { store } = options;
+  await otlpSignalRoute(app, options, 'logs', convertLogsRequest, (logRecords) => ({
+    rows: { logRecords },
+    partialSuccess: {},
+  }));
 
   app.get<{ Querystring: LogQuery }>(
     API_PATHS.logs,

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { OTHER_ENDPOINT } from '../export/endpoint-cap';
 import { buildServer } from '../server/app';
 import { VERSION } from '../server/version';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { DEFAULT_MAX_QUEUED_ITEMS } from '../store/overload';
 import { webTransaction } from '../testing/generate';
 

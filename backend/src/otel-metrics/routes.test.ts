@@ -12,7 +12,7 @@ import { API_PATHS, type MetricSeriesResponse } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { type Answer, listenOnLoopback } from '../testing/http';
 import { RESOURCE, sdkMetricsBodies } from '../testing/otel-sdk';
 

@@ -1,19 +1,9 @@
-import {
-  API_PATHS,
-  type OtlpExportResponse,
-  OtlpExportResponseSchema,
-  DEFAULT_METRIC_POINT_LIMIT,
-  type MetricSeriesResponse,
-} from '@osprey/model';
+import { API_PATHS, DEFAULT_METRIC_POINT_LIMIT, type MetricSeriesResponse } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
-import { rawBodies } from '../ingest/body';
-import { otlpFormat, requestPayload } from '../ingest/log-payload';
-import { decodeOtlpRequest, sendOtlpResponse } from '../ingest/otlp/request';
-import { type IngestRouteOptions, reportOutcomes } from '../ingest/outcome';
-import { DURABLE_SUMMARY } from '../ingest/writer';
+import { otlpSignalRoute } from '../ingest/otlp/signal-route';
+import type { IngestRouteOptions } from '../ingest/outcome';
 import { HttpError } from '../server/errors';
-import { answers, RAW_BODY } from '../server/schema';
 import { convertMetricsRequest } from './convert';
 
 const MAX_NAMES = 50;
@@ -53,33 +43,17 @@ interface SeriesQueryString {
  * `partialSuccess.rejectedDataPoints`, as OTLP asks.
  */
 export async function otelMetricsRoutes(app: FastifyInstance, options: IngestRouteOptions): Promise<void> {
-  const { store, writer, maxBodyBytes } = options;
-  await app.register(async (ingest) => {
-    rawBodies(ingest, ['application/x-protobuf', 'application/json']);
-    const commit = reportOutcomes(ingest, 'otlp_metrics', options.observer);
-    const schema = {
-      summary: DURABLE_SUMMARY,
-      body: { ...RAW_BODY, description: 'an OTLP ExportMetricsServiceRequest, protobuf or JSON, gzip allowed' },
-      response: answers(OtlpExportResponseSchema),
-    };
-    ingest.post(API_PATHS.otlpMetrics, { config: { scope: 'ingest' }, schema }, async (request, reply) => {
-      const { items, encoding } = decodeOtlpRequest(request, maxBodyBytes, 'metrics', convertMetricsRequest);
-      const { points, rejectedSummaryPoints } = items;
-      if (points.length > 0) {
-        const payload = () => requestPayload(otlpFormat('metrics', encoding), request);
-        await commit(request, points.length, [], () => writer.write({ metricPoints: points, payload }));
-      }
-      request.log.debug({ points: points.length, encoding }, 'otlp metrics stored');
-      const partialSuccess: OtlpExportResponse['partialSuccess'] =
-        rejectedSummaryPoints === 0
-          ? {}
-          : {
-              rejectedDataPoints: rejectedSummaryPoints,
-              errorMessage: 'Summary metrics are not stored by Osprey; send histograms instead',
-            };
-      return sendOtlpResponse(reply, 'metrics', encoding, { partialSuccess });
-    });
-  });
+  const { store } = options;
+  await otlpSignalRoute(app, options, 'metrics', convertMetricsRequest, ({ points, rejectedSummaryPoints }) => ({
+    rows: { metricPoints: points },
+    partialSuccess:
+      rejectedSummaryPoints === 0
+        ? {}
+        : {
+            rejectedDataPoints: rejectedSummaryPoints,
+            errorMessage: 'Summary metrics are not stored by Osprey; send histograms instead',
+          },
+  }));
 
   app.get<{ Querystring: SeriesQueryString }>(
     API_PATHS.otelMetrics,

@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { HOUR_MS, WEEK_MS } from '../derive/anomaly-band';
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { webTransaction } from '../testing/generate';
 
 jest.setTimeout(60_000);

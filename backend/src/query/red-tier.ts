@@ -1,7 +1,7 @@
 import type { RedQuery, RedResponse } from '@osprey/model';
 
 import { BAND_HISTORY_MS, withBands } from '../derive/red-band';
-import { MINUTE_MS } from '../store/duckdb-red';
+import { MINUTE_MS } from '../store/duckdb/red';
 import type { Store } from '../store/store';
 
 /**

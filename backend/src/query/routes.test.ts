@@ -16,7 +16,7 @@ import { tableFromIPC } from 'apache-arrow';
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { generateTransactions } from '../testing/generate';
 
 // DuckDB files with thousands of rows: a loaded machine can need more than jest's 5 s default.

@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { LogRecord, MetricPoint, Span, Transaction } from '@osprey/model';
 
 import { analyzeThreadDump, parseClassHistogram, parseThreadDump } from '../jvm';
-import { DuckDbStore } from '../store/duckdb';
-import { MINUTE_MS } from '../store/duckdb-red';
+import { DuckDbStore } from '../store/duckdb/store';
+import { MINUTE_MS } from '../store/duckdb/red';
 import { generateTransactions } from '../testing/generate';
 import { RetentionJob } from './job';
 import type { Retention } from './policy';

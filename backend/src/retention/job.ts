@@ -1,4 +1,4 @@
-import { MINUTE_MS } from '../store/duckdb-red';
+import { MINUTE_MS } from '../store/duckdb/red';
 import { RETENTION_TIERS, type RetentionTier, type Store } from '../store/store';
 import type { Retention } from './policy';
 

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 
 import type { FastifyInstance } from 'fastify';
 
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { buildServer } from './app';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { deriveTransactions } from '../derive/transactions';
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 
 const MINUTE = 1763800020000;
 

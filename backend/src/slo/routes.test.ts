@@ -11,7 +11,7 @@ import { SLO_API_PATH, type SloDefinition, type SlosResponse, type Transaction }
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { generateTransactions } from '../testing/generate';
 import { parseSloList } from './config';
 

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { deriveTransactions } from '../derive/transactions';
 import { buildServer } from '../server/app';
 import { bucketOf, bucketUpperMs } from '../stats/latency-buckets';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 
 const MINUTE = 1763800020000;
 const NS = BigInt(1_000_000);

@@ -63,7 +63,7 @@ export function fromMemory(input: MemoryRuleInput): boolean {
   );
 }
 
-/** When traces are due (as duckdb-settle.ts SettleRule). */
+/** When traces are due (as duckdb/settle.ts SettleRule). */
 export interface DueRule {
   settleMs: number;
   maxWaitMs: number;

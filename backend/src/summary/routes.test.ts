@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { apdexZone } from '../derive/apdex';
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { generateTransactions } from '../testing/generate';
 import { type Answer, listenOnLoopback } from '../testing/http';
 

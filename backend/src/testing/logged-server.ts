@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { type IngestWriter, openLoggedIngest } from '../ingest/writer';
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 import { canMount, mountSmallFileSystem, unmount } from './small-fs';
 
 export interface LoggedServer {

@@ -7,7 +7,7 @@ import { API_PATHS } from '@osprey/model';
 import type { RouteOptions } from 'fastify';
 
 import { buildServer } from '../server/app';
-import { DuckDbStore } from '../store/duckdb';
+import { DuckDbStore } from '../store/duckdb/store';
 
 /**
  * The OpenAPI document a server builds from its route schemas (a throwaway DuckDB store behind it:

@@ -1,6 +1,6 @@
 import type { Attributes } from '@osprey/model';
 
-import { MINUTE_MS } from '../duckdb-red';
+import { MINUTE_MS } from '../duckdb/red';
 import type { EndpointBucket, InstanceBucket, InstanceThroughput } from '../store';
 import type { ClickHouseConnection } from './connection';
 import { num, str } from './sql';

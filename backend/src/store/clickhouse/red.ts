@@ -1,7 +1,7 @@
 import type { RedPoint, RedQuery, RedResponse } from '@osprey/model';
 
 import { quantileMs } from '../../stats/latency-buckets';
-import { MINUTE_MS } from '../duckdb-red';
+import { MINUTE_MS } from '../duckdb/red';
 import { apdexBounds, GROUP_COLUMNS, rawRedPoint, redPoint, seriesKey, toSeries } from '../red-series';
 import type { ClickHouseConnection, Row } from './connection';
 import { num, str } from './sql';

@@ -8,7 +8,7 @@
 import type { Span, Transaction } from '@osprey/model';
 
 import { type ClickHouse, startClickHouse, stopAll } from '../../../../test/integration/real-servers';
-import { rollupRows } from '../duckdb-red';
+import { rollupRows } from '../duckdb/red';
 import { ClickHouseConnection, type Row } from './connection';
 import { encodeRows, tableEncoding } from './rowbinary-insert';
 import { spanRow, transactionRow } from './rows';

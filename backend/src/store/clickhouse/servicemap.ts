@@ -1,7 +1,7 @@
 import type { ServiceMapNode, ServiceMapResponse } from '@osprey/model';
 
 import { apdexScore, TOLERATING_FACTOR } from '../../derive/apdex';
-import { MINUTE_MS } from '../duckdb-red';
+import { MINUTE_MS } from '../duckdb/red';
 import { serviceMapAnswer } from '../servicemap-answer';
 import type { ClickHouseConnection } from './connection';
 import { num } from './sql';

@@ -3,7 +3,7 @@ import type { SqlStatisticsQuery, SqlStatisticsResponse, SqlStatisticsSort, Tran
 import type { SqlRollup } from '../../derive/sqlstats';
 import { spanKey } from '../../derive/transactions';
 import { bucketRow, sqlStatements } from '../../sqlstats/answer';
-import { MINUTE_MS } from '../duckdb-red';
+import { MINUTE_MS } from '../duckdb/red';
 import type { ClickHouseConnection, Row } from './connection';
 import { num, str } from './sql';
 import type { RewrittenTable } from './withdraw';

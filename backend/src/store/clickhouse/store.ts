@@ -25,9 +25,9 @@ import type {
 } from '@osprey/model';
 import type { NewHostSnapshot } from '../host-rows';
 
-import { rollupRows } from '../duckdb-red';
+import { rollupRows } from '../duckdb/red';
 import { rowToTransaction } from '../transaction-row';
-import type { SettleRule } from '../duckdb-settle';
+import type { SettleRule } from '../duckdb/settle';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
 import { itemCount } from '../shared/batch';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';

@@ -1,6 +1,6 @@
 import type { TransactionDensity, TransactionQuery } from '@osprey/model';
 
-import { densityAnswer, elapsedEdges } from '../duckdb-transactions';
+import { densityAnswer, elapsedEdges } from '../duckdb/transactions';
 import type { ClickHouseConnection } from './connection';
 import { num, str } from './sql';
 

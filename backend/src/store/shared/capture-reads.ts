@@ -94,8 +94,8 @@ function listWhere(equal: Record<string, string | undefined>, from?: number, to?
 const jvmWhere = ({ service, instance, from, to }: JvmListQuery) => listWhere({ service, instance }, from, to);
 
 /**
- * The capture tables' reads written once, as SQL both engines run (store/duckdb-jvm.ts,
- * duckdb-hosts.ts and clickhouse/schema.ts create the same columns; only the raw body's differs).
+ * The capture tables' reads written once, as SQL both engines run (store/duckdb/jvm.ts,
+ * duckdb/hosts.ts and clickhouse/schema.ts create the same columns; only the raw body's differs).
  */
 export class CaptureTables implements CaptureReads {
   constructor(

@@ -1,0 +1,749 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type {
+  ActiveSnapshot,
+  Attributes,
+  CheckRun,
+  CheckRunQuery,
+  JvmRequest,
+  JvmRequestResult,
+  LogQuery,
+  LogRecord,
+  LogsResponse,
+  MetricPoint,
+  MetricSeriesQuery,
+  MetricSeriesResponse,
+  ServiceMapResponse,
+  RedQuery,
+  RedResponse,
+  Span,
+  SpanEvent,
+  SpanKind,
+  SpanStatus,
+  Transaction,
+  TransactionColumn,
+  TransactionQuery,
+  TransactionDensity,
+  TransactionsResponse,
+  SqlStatisticsResponse,
+  ErrorTypesResponse,
+  SummaryResponse,
+} from '@osprey/model';
+import type { NewHostSnapshot } from '../host-rows';
+
+import * as hostTables from './hosts';
+import * as jvm from './jvm';
+import * as active from './active';
+import * as otel from './otel';
+import * as checks from './checks';
+import * as hierarchy from './hierarchy';
+import * as red from './red';
+import { errorTypesFromTransactions } from './errortypes';
+import { summaryFromTransactions } from './summary';
+import { serviceMap } from './servicemap';
+import { compactSqlStats, SQL_STATS_SCHEMA, sqlStatistics } from './sqlstats';
+import * as settle from './settle';
+import { LINK_SCHEMA, ParentLinker } from './links';
+import { RESOURCE_SCHEMA, ResourceDictionary } from './resources';
+import { appendColumns } from './chunks';
+import { spanColumns, TRANSACTION_COLUMNS } from './columns';
+import { deleteOlderThan } from './retention';
+import { LOG_POSITION_SCHEMA, loadedLogPosition, recordLogPosition } from './log-position';
+import { transactionDensity, transactionWhere } from './transactions';
+import { transactionWindow } from './window';
+import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
+import { itemCount } from '../shared/batch';
+import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
+import { DUCKDB_RAW_BODY, duckDbReader } from './sql';
+import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from '../settle-memory';
+import { rowToTransaction } from '../transaction-row';
+import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
+import {
+  DEFAULT_ELAPSED_BUCKETS,
+  DEFAULT_TIME_BUCKETS,
+  type ActiveSnapshotQuery,
+  type EndpointBucket,
+  type InstanceBucket,
+  type InstanceThroughput,
+  type JvmRequestQuery,
+  type JvmRequestUpdate,
+  type LogPosition,
+  type NewHeapHistogram,
+  type NewJvmRequest,
+  type NewThreadDump,
+  type OtherRows,
+  type RetentionTier,
+  type RollupCompaction,
+  type Store,
+} from '../store';
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS spans (
+    trace_id VARCHAR NOT NULL,
+    span_id VARCHAR NOT NULL,
+    parent_span_id VARCHAR,
+    service VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    start_ns UBIGINT NOT NULL,
+    duration_ns UBIGINT NOT NULL,
+    status VARCHAR NOT NULL,
+    status_message VARCHAR,
+    resource_id UBIGINT NOT NULL,
+    attributes JSON NOT NULL,
+    events JSON NOT NULL
+  )`,
+  // end_us is the end in whole epoch microseconds (micros.ts): rows arrive roughly in end order, so
+  // DuckDB bit-packs its deltas (~1.3 B a row against 2.6–6.7 B as an epoch-ms DOUBLE) and its
+  // per-row-group min/max zonemaps prune time-window scans; an ART index would only help point
+  // lookups and slows appends. status and kind are ENUMs: one byte before compression, and a value
+  // outside the model's fails the append instead of being stored. The ids are the integers their
+  // hex spells (16 + 8 bytes, every time; FSST on random hex varied from 26.5 to 28 B a row):
+  // queries turn them back into lowercase hex and hex arguments into integers (the macros below).
+  `CREATE TABLE IF NOT EXISTS transactions (
+    end_us BIGINT NOT NULL,
+    elapsed DOUBLE NOT NULL,
+    service VARCHAR NOT NULL,
+    instance VARCHAR NOT NULL,
+    endpoint VARCHAR NOT NULL,
+    status ENUM('ok', 'error') NOT NULL,
+    http_status INTEGER,
+    error_type VARCHAR,
+    error_message VARCHAR,
+    trace_id UHUGEINT NOT NULL,
+    span_id UBIGINT NOT NULL,
+    parent_service VARCHAR,
+    user_id VARCHAR,
+    client_ip VARCHAR,
+    sql_count INTEGER NOT NULL,
+    sql_time DOUBLE NOT NULL,
+    api_call_count INTEGER NOT NULL,
+    api_call_time DOUBLE NOT NULL,
+    kind ${checks.kindEnum()} NOT NULL,
+    thread_name VARCHAR,
+    cpu_time DOUBLE
+  )`,
+  // Hex ids (32 and 16 lowercase digits, as ingest validates them) → the integers stored; a cast of
+  // '0x…' reaches only 64 bits, so a trace id goes in two halves.
+  `CREATE OR REPLACE MACRO hex_trace_id(h) AS
+     (('0x' || left(h, 16))::UBIGINT::UHUGEINT << 64) | ('0x' || right(h, 16))::UBIGINT::UHUGEINT`,
+  `CREATE OR REPLACE MACRO hex_span_id(h) AS ('0x' || h)::UBIGINT`,
+];
+
+export interface DuckDbStoreOptions {
+  /** A trace settles once no span of it arrived for this long (ms); see duckdb/settle.ts. */
+  settleMs?: number;
+  /** Settle due traces on a timer (default); tests turn it off and call settleDue() themselves. */
+  autoSettle?: boolean;
+  /** A failed settle run is retried on the next tick; this hears about the failure. */
+  onSettleError?: (err: unknown) => void;
+  /** Spans + rows that may wait for a commit before ingest is refused (OverloadedError). */
+  maxQueuedItems?: number;
+  /** Most spans of unsettled traces held in memory to settle from (see settle-memory.ts); 0 settles every trace from the database. */
+  settleMemorySpans?: number;
+  /**
+   * WAL size that makes a commit checkpoint (DuckDB's `wal_autocheckpoint`); default WAL_CHECKPOINT.
+   * bench:span-write compares thresholds in one run.
+   */
+  walCheckpoint?: string;
+}
+
+export const DEFAULT_SETTLE_MS = 10_000;
+/**
+ * DuckDB's default is 16 MB. A commit group is far below a row group (122,880 rows), so every span
+ * goes through the WAL and each checkpoint rewrites the tables' partly filled last row groups:
+ * at 128 MB the whole store step cost 1.22–1.42× less CPU per span over three runs, the final
+ * CHECKPOINT included (bench:span-write, bench/README.md). The price: up to 128 MB of rows wait in
+ * memory for the checkpoint, and reopening after a crash replays a full WAL in ~2.7 s instead of 0.5 s.
+ */
+export const WAL_CHECKPOINT = '128MB';
+/** A trace that keeps receiving spans settles anyway once its oldest unsettled span waited this many windows. */
+const SETTLE_MAX_WAIT_WINDOWS = 6;
+const SETTLE_MAX_TRACES = 2000;
+
+interface PendingBatch {
+  spans: Span[];
+  transactions: Transaction[];
+  /** Other writes (JVM rows), run inside the same transaction after the appends; may run again on retry. */
+  statements?: (writer: DuckDBConnection) => Promise<void>;
+  /** Spans + rows it holds, counted against the queue bound. */
+  items: number;
+  /** Committed in a transaction of its own, not grouped with other batches. */
+  alone?: boolean;
+  /** Runs once its transaction committed. */
+  committed?: () => void;
+  /** The ingest log position this batch loads up to, committed with its rows. */
+  position?: LogPosition;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The embedded store: one DuckDB file `<dataDir>/osprey.duckdb`.
+ *
+ * Writes go through a single writer connection. Batches that arrive while a commit is running
+ * wait in a queue and are then written together in one transaction (group commit), so many small
+ * OTLP exports cost one commit. If a group fails, its batches are retried one by one so a bad
+ * batch fails alone. Reads use their own connection and see only committed data.
+ *
+ * The queue is bounded by the spans + rows it holds (including the group being committed): an
+ * ingest write that would go past `maxQueuedItems` is refused with OverloadedError, so a burst
+ * costs the senders a retry instead of the process its memory. A batch larger than the whole bound
+ * is still taken when nothing waits, or it could never be stored.
+ */
+export class DuckDbStore implements Store {
+  readonly kind = 'duckdb';
+  readonly captures: CaptureReads;
+  private queue: PendingBatch[] = [];
+  private writing = false;
+  private closed = false;
+  private readonly settleRule: settle.SettleRule;
+  private settleTimer: NodeJS.Timeout | undefined;
+  private settling = false;
+  private queuedBatches = 0;
+  private queuedItems = 0;
+  /** Connections of window answers still streaming; closed with the store. */
+  private readonly windowReads = new Set<DuckDBConnection>();
+  private readonly maxQueuedItems: number;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+    private readonly links: ParentLinker,
+    private readonly resources: ResourceDictionary,
+    private readonly settleMemory: SettleMemory,
+    private readonly options: DuckDbStoreOptions
+  ) {
+    this.captures = new CaptureTables(duckDbReader(reader), DUCKDB_RAW_BODY);
+    this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
+    const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+    this.settleRule = { settleMs, maxWaitMs: settleMs * SETTLE_MAX_WAIT_WINDOWS, maxTraces: SETTLE_MAX_TRACES };
+    if (options.autoSettle !== false) {
+      // A tick of a quarter window (1 s at most) makes counts final at most that long after the window.
+      const tick = Math.min(1000, Math.max(50, settleMs / 4));
+      this.settleTimer = setInterval(() => void this.settleTick(), tick);
+      this.settleTimer.unref();
+    }
+  }
+
+  static async open(dataDir: string, options: DuckDbStoreOptions = {}): Promise<DuckDbStore> {
+    mkdirSync(dataDir, { recursive: true });
+    const instance = await DuckDBInstance.create(path.join(dataDir, 'osprey.duckdb'), {
+      wal_autocheckpoint: options.walCheckpoint ?? WAL_CHECKPOINT,
+    });
+    const writer = await instance.connect();
+    for (const statement of [
+      ...SCHEMA,
+      ...jvm.JVM_SCHEMA,
+      ...hostTables.HOST_SCHEMA,
+      ...settle.SETTLE_SCHEMA,
+      ...SQL_STATS_SCHEMA,
+      ...red.RED_SCHEMA,
+      ...active.ACTIVE_SCHEMA,
+      ...otel.OTEL_SCHEMA,
+      ...LINK_SCHEMA,
+      ...RESOURCE_SCHEMA,
+      ...checks.CHECKS_SCHEMA,
+      ...LOG_POSITION_SCHEMA,
+    ]) {
+      await writer.run(statement);
+    }
+    await refuseOldLayouts(writer, instance);
+    await checks.widenTransactionKinds(writer);
+    const reader = await instance.connect();
+    return new DuckDbStore(
+      instance,
+      writer,
+      reader,
+      await ParentLinker.load(writer),
+      await ResourceDictionary.load(writer),
+      await settle.loadSettleMemory(writer, {
+        ...DEFAULT_SETTLE_MEMORY,
+        maxSpans: options.settleMemorySpans ?? DEFAULT_SETTLE_MEMORY.maxSpans,
+      }),
+      options
+    );
+  }
+
+  /** Settles the traces due as of `now` (epoch ms) through the writer queue; resolves with how many. */
+  settleDue(now = Date.now()): Promise<number> {
+    let run: settle.SettleRun | undefined;
+    // Alone: memory learns a group's spans only after its COMMIT, so a run grouped with them would
+    // delete their pending rows without having counted them.
+    return this.write(
+      async (writer) => {
+        run = await settle.settleDue(writer, this.settleMemory, now, this.settleRule);
+        return run.settled;
+      },
+      0,
+      { alone: true, committed: () => run?.committed() }
+    );
+  }
+
+  /** Traces settled since open, from memory and from the database (see settle-memory.ts). */
+  settledFrom(): { memory: number; database: number } {
+    return { ...this.settleMemory.settledFrom };
+  }
+
+  private async settleTick(): Promise<void> {
+    if (this.settling || this.closed) {
+      return;
+    }
+    this.settling = true;
+    try {
+      while (!this.closed && (await this.settleDue()) === this.settleRule.maxTraces) {
+        // A full run may have left more due traces: go on without waiting for the next tick.
+      }
+    } catch (err) {
+      if (!this.closed) {
+        this.options.onSettleError?.(err);
+      }
+    } finally {
+      this.settling = false;
+    }
+  }
+
+  insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition, others?: OtherRows): Promise<void> {
+    const items = spans.length + transactions.length + (others === undefined ? 0 : itemCount(others));
+    if (items === 0 && position === undefined) {
+      return this.closed ? Promise.reject(new Error('store is closed')) : Promise.resolve();
+    }
+    const statements = others && ((writer: DuckDBConnection) => insertOtherRows(writer, others));
+    return new Promise((resolve, reject) => {
+      this.enqueue({ spans, transactions, position, statements, items, resolve, reject }, true);
+    });
+  }
+
+  loadedLogPosition(logId: string): Promise<number> {
+    return loadedLogPosition(this.reader, logId);
+  }
+
+  backlog(): Backlog {
+    return { batches: this.queuedBatches, items: this.queuedItems, maxItems: this.maxQueuedItems };
+  }
+
+  /**
+   * Runs `statements` through the writer queue, in a group-committed transaction, and resolves with
+   * what they returned once committed. If the group fails they run again alone (after the rollback),
+   * so they must only depend on the database. `ingestRows` > 0 makes it an ingest write, subject to
+   * the queue bound; control writes (capture requests) are tiny and always taken.
+   */
+  private write<T>(
+    statements: (writer: DuckDBConnection) => Promise<T>,
+    ingestRows = 0,
+    hooks: Pick<PendingBatch, 'alone' | 'committed'> = {}
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let result: T;
+      this.enqueue(
+        {
+          spans: [],
+          transactions: [],
+          statements: async (writer) => {
+            result = await statements(writer);
+          },
+          items: ingestRows,
+          ...hooks,
+          resolve: () => resolve(result),
+          reject,
+        },
+        ingestRows > 0
+      );
+    });
+  }
+
+  private enqueue(batch: PendingBatch, bounded: boolean): void {
+    if (this.closed) {
+      batch.reject(new Error('store is closed'));
+      return;
+    }
+    if (bounded && this.queuedItems > 0 && this.queuedItems + batch.items > this.maxQueuedItems) {
+      batch.reject(new OverloadedError(this.queuedItems, this.maxQueuedItems));
+      return;
+    }
+    this.queuedBatches += 1;
+    this.queuedItems += batch.items;
+    this.queue.push(batch);
+    void this.drain();
+  }
+
+  private finish(batch: PendingBatch, error?: unknown): void {
+    this.queuedBatches -= 1;
+    this.queuedItems -= batch.items;
+    if (error === undefined) {
+      batch.resolve();
+    } else {
+      batch.reject(error);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    if (this.writing) {
+      return;
+    }
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const alone = this.queue.findIndex((batch) => batch.alone === true);
+        const group = this.queue.splice(0, alone === -1 ? this.queue.length : Math.max(alone, 1));
+        try {
+          await this.commit(group);
+          group.forEach((batch) => this.finish(batch));
+        } catch (groupError) {
+          if (group.length === 1) {
+            this.finish(group[0], groupError);
+            continue;
+          }
+          for (const batch of group) {
+            try {
+              await this.commit([batch]);
+              this.finish(batch);
+            } catch (err) {
+              this.finish(batch, err);
+            }
+          }
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async commit(group: PendingBatch[]): Promise<void> {
+    await this.writer.run('BEGIN TRANSACTION');
+    try {
+      const spans = group.flatMap((batch) => batch.spans);
+      const transactions = group.flatMap((batch) => batch.transactions);
+      const resources = await this.resources.store(this.writer, spans);
+      await appendColumns(this.writer, 'spans', spans, spanColumns(resources.ids));
+      const arrived = Date.now();
+      await settle.recordArrivals(this.writer, spans, arrived);
+      const applyLinks = await this.links.link(this.writer, spans, transactions);
+      await appendColumns(this.writer, 'transactions', transactions, TRANSACTION_COLUMNS);
+      await red.appendRollups(this.writer, transactions);
+      for (const batch of group) {
+        await batch.statements?.(this.writer);
+        if (batch.position !== undefined) {
+          await recordLogPosition(this.writer, batch.position);
+        }
+      }
+      await this.writer.run('COMMIT');
+      applyLinks();
+      resources.apply();
+      group.forEach((batch) => {
+        this.settleMemory.add(batch.spans, arrived);
+        batch.committed?.();
+      });
+    } catch (err) {
+      await this.writer.run('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async services(): Promise<string[]> {
+    const result = await this.reader.runAndReadAll('SELECT DISTINCT service FROM spans ORDER BY service');
+    return result.getRowObjectsJS().map((row) => String(row.service));
+  }
+
+  async transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse> {
+    const mode = query.mode ?? 'rows';
+    if (mode === 'density') {
+      return { transactions: [], truncated: false, density: await this.density(query) };
+    }
+    const { where, values } = transactionWhere(query);
+    const result = await this.reader.runAndReadAll(
+      `SELECT * EXCLUDE (end_us, trace_id, span_id), end_us / 1000 AS end_time,
+              printf('%032x', trace_id) AS trace_id, printf('%016x', span_id) AS span_id
+       FROM transactions
+       WHERE ${where} ORDER BY end_us DESC LIMIT $limit`,
+      { ...values, limit: query.limit + 1 }
+    );
+    const rows = result.getRowObjectsJS();
+    const truncated = rows.length > query.limit;
+    if (truncated && mode === 'auto') {
+      return { transactions: [], truncated: true, density: await this.density(query) };
+    }
+    return { transactions: rows.slice(0, query.limit).map(rowToTransaction), truncated };
+  }
+
+  transactionWindow(query: WindowQuery, columns: readonly TransactionColumn[]): Promise<WindowAnswer> {
+    return windowAnswer(
+      query,
+      () => this.density(query),
+      async () => {
+        // Its own connection: a streaming result is invalidated by the next query on its connection.
+        const connection = await this.instance.connect();
+        this.windowReads.add(connection);
+        return transactionWindow(connection, query, columns, () => {
+          this.windowReads.delete(connection);
+          connection.closeSync();
+        });
+      }
+    );
+  }
+
+  private density(query: TransactionQuery): Promise<TransactionDensity> {
+    return transactionDensity(
+      this.reader,
+      query,
+      query.timeBuckets ?? DEFAULT_TIME_BUCKETS,
+      query.elapsedBuckets ?? DEFAULT_ELAPSED_BUCKETS
+    );
+  }
+
+  red(query: RedQuery, tier: RedResponse['tier']): Promise<RedResponse> {
+    return tier === 'raw' ? red.redFromTransactions(this.reader, query) : red.redFromRollups(this.reader, query);
+  }
+
+  instances(service?: string): Promise<string[]> {
+    return red.names(this.reader, 'instance', service);
+  }
+
+  endpoints(service?: string): Promise<string[]> {
+    return red.names(this.reader, 'endpoint', service);
+  }
+
+  deleteOlderThan(tier: RetentionTier, cutoff: number, limit: number): Promise<number> {
+    if (tier === 'spans') {
+      // From now on memory may hold spans the database no longer has: those traces settle from the database.
+      this.settleMemory.spansDeletedBefore(BigInt(Math.ceil(cutoff)) * BigInt(1_000_000));
+    }
+    return this.write((writer) => deleteOlderThan(writer, tier, cutoff, limit));
+  }
+
+  compactRollups(before: number): Promise<RollupCompaction> {
+    return this.write(async (writer) => {
+      const compaction = await red.compactRollups(writer, before);
+      await compactSqlStats(writer, compaction.from, compaction.to);
+      return compaction;
+    });
+  }
+
+  async trace(traceId: string): Promise<Span[]> {
+    const result = await this.reader.runAndReadAll(
+      `SELECT s.*, r.resource FROM spans AS s JOIN span_resources AS r ON r.id = s.resource_id
+       WHERE s.trace_id = $traceId ORDER BY s.start_ns, s.span_id`,
+      { traceId }
+    );
+    return result.getRowObjectsJS().map(rowToSpan);
+  }
+
+  serviceMap(from: number, to: number, apdexT: number): Promise<ServiceMapResponse> {
+    return serviceMap(this.reader, from, to, apdexT);
+  }
+
+  sqlStatistics(query: Parameters<Store['sqlStatistics']>[0]): Promise<SqlStatisticsResponse> {
+    return sqlStatistics(this.reader, query);
+  }
+
+  errorTypes(query: Parameters<Store['errorTypes']>[0]): Promise<ErrorTypesResponse> {
+    return errorTypesFromTransactions(this.reader, query);
+  }
+
+  summary(query: Parameters<Store['summary']>[0]): Promise<SummaryResponse> {
+    return summaryFromTransactions(this.reader, query);
+  }
+
+  insertThreadDump(dump: NewThreadDump): Promise<void> {
+    return this.write((writer) => jvm.insertThreadDump(writer, dump), 1);
+  }
+
+  insertHostSnapshot(snapshot: NewHostSnapshot): Promise<void> {
+    return this.write((writer) => hostTables.insertHostSnapshot(writer, snapshot), 1);
+  }
+
+  insertHeapHistogram(histogram: NewHeapHistogram): Promise<void> {
+    return this.write((writer) => jvm.insertHeapHistogram(writer, histogram), 1);
+  }
+
+  insertActiveSnapshot(snapshot: ActiveSnapshot, receivedAt: number): Promise<void> {
+    return this.write((writer) => active.insertActiveSnapshot(writer, snapshot, receivedAt), 1);
+  }
+
+  activeSnapshots(query: ActiveSnapshotQuery): Promise<ActiveSnapshot[]> {
+    return active.activeSnapshots(this.reader, query);
+  }
+
+  unsettledSpans(arrivedSince: number): Promise<Span[]> {
+    return Promise.resolve(this.settleMemory.heldSpansArrivedSince(arrivedSince));
+  }
+
+  insertMetricPoints(points: MetricPoint[]): Promise<void> {
+    return this.write((writer) => otel.insertMetricPoints(writer, points), Math.max(1, points.length));
+  }
+
+  metricSeries(query: MetricSeriesQuery & { limit: number }): Promise<MetricSeriesResponse> {
+    return otel.metricSeries(this.reader, query);
+  }
+
+  metricNames(service?: string): Promise<string[]> {
+    return otel.metricNames(this.reader, service);
+  }
+
+  insertLogRecords(records: LogRecord[]): Promise<void> {
+    return this.write((writer) => otel.insertLogRecords(writer, records), Math.max(1, records.length));
+  }
+
+  logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse> {
+    return otel.logRecords(this.reader, query);
+  }
+
+  instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
+    return hierarchy.instanceLatency(this.reader, from, to);
+  }
+
+  endpointLatency(from: number, to: number): Promise<EndpointBucket[]> {
+    return hierarchy.endpointLatency(this.reader, from, to);
+  }
+
+  instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]> {
+    return hierarchy.instanceThroughput(this.reader, from, to, service);
+  }
+
+  spanResources(from: number, to: number): Promise<Attributes[]> {
+    return hierarchy.spanResources(this.reader, from, to);
+  }
+
+  /** The run and its XLOG transaction commit together. */
+  insertCheckRun(run: CheckRun, transaction: Transaction): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const statements = (writer: DuckDBConnection) => checks.insertCheckRun(writer, run);
+      this.enqueue({ spans: [], transactions: [transaction], statements, items: 2, resolve, reject }, true);
+    });
+  }
+
+  checkRuns(query: CheckRunQuery): Promise<CheckRun[]> {
+    return checks.checkRuns(this.reader, query);
+  }
+
+  createJvmRequest(request: NewJvmRequest): Promise<JvmRequest> {
+    return this.write((writer) => jvm.createRequest(writer, request));
+  }
+
+  /** Expiry is a write, so the answer comes from the writer inside that same transaction. */
+  jvmRequests(query: JvmRequestQuery, now: number): Promise<JvmRequest[]> {
+    return this.write(async (writer) => {
+      await jvm.expireRequests(writer, now);
+      return jvm.requests(writer, query);
+    });
+  }
+
+  jvmRequest(id: string, now: number): Promise<JvmRequest | undefined> {
+    return this.write(async (writer) => {
+      await jvm.expireRequests(writer, now);
+      return jvm.request(writer, id);
+    });
+  }
+
+  claimJvmRequest(id: string, now: number): Promise<JvmRequestUpdate> {
+    return this.write(async (writer) => {
+      await jvm.expireRequests(writer, now);
+      return jvm.claimRequest(writer, id, now);
+    });
+  }
+
+  finishJvmRequest(id: string, result: JvmRequestResult, now: number): Promise<JvmRequestUpdate> {
+    return this.write(async (writer) => {
+      await jvm.expireRequests(writer, now);
+      return jvm.finishRequest(writer, id, result, now);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    clearInterval(this.settleTimer);
+    while (this.writing || this.settling || this.queue.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    for (const connection of this.windowReads) {
+      connection.interrupt();
+      connection.closeSync();
+    }
+    this.reader.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/**
+ * Columns that only a data dir of an older layout has. The appenders would fail on every batch
+ * (column count) or queries on every read, so opening fails instead, saying why.
+ */
+const OLD_LAYOUTS: ReadonlyArray<{ table: string; column: string; type?: string; layout: string }> = [
+  { table: 'spans', column: 'resource', layout: 'spans before span_resources (a resource column per span)' },
+  { table: 'transactions', column: 'end_time', layout: 'transactions before end_us (end_time as epoch-ms DOUBLE)' },
+  {
+    table: 'transactions',
+    column: 'trace_id',
+    type: 'VARCHAR',
+    layout: 'transactions before integer ids (trace_id and span_id as hex VARCHAR)',
+  },
+];
+
+/** The other kinds of a batch, inside its transaction: they commit with its rows and log position. */
+async function insertOtherRows(writer: DuckDBConnection, rows: OtherRows): Promise<void> {
+  await otel.insertMetricPoints(writer, rows.metricPoints);
+  await otel.insertLogRecords(writer, rows.logRecords);
+  for (const dump of rows.threadDumps) {
+    await jvm.insertThreadDump(writer, dump);
+  }
+  for (const histogram of rows.heapHistograms) {
+    await jvm.insertHeapHistogram(writer, histogram);
+  }
+  for (const snapshot of rows.hostSnapshots) {
+    await hostTables.insertHostSnapshot(writer, snapshot);
+  }
+}
+
+async function refuseOldLayouts(writer: DuckDBConnection, instance: DuckDBInstance): Promise<void> {
+  for (const { table, column, type, layout } of OLD_LAYOUTS) {
+    const result = await writer.runAndReadAll(
+      'SELECT data_type FROM information_schema.columns WHERE table_name = $table AND column_name = $column',
+      { table, column }
+    );
+    if (result.getRows().some(([dataType]) => type === undefined || dataType === type)) {
+      writer.closeSync();
+      instance.closeSync();
+      throw new Error(`the data dir holds ${layout}: start with an empty --data-dir`);
+    }
+  }
+}
+
+type Row = Record<string, unknown>;
+
+function optionalString(row: Row, column: string): string | undefined {
+  const value = row[column];
+  return value === null || value === undefined ? undefined : String(value);
+}
+
+function rowToSpan(row: Row): Span {
+  const span: Span = {
+    traceId: String(row.trace_id),
+    spanId: String(row.span_id),
+    name: String(row.name),
+    kind: row.kind as SpanKind,
+    // UBIGINT comes back as bigint: its decimal string keeps every nanosecond.
+    startTimeUnixNano: String(row.start_ns),
+    durationNano: String(row.duration_ns),
+    status: row.status as SpanStatus,
+    service: String(row.service),
+    resource: JSON.parse(String(row.resource)) as Attributes,
+    attributes: JSON.parse(String(row.attributes)) as Attributes,
+    events: JSON.parse(String(row.events)) as SpanEvent[],
+  };
+  const parent = optionalString(row, 'parent_span_id');
+  if (parent !== undefined) {
+    span.parentSpanId = parent;
+  }
+  const message = optionalString(row, 'status_message');
+  if (message !== undefined) {
+    span.statusMessage = message;
+  }
+  return span;
+}
