@@ -13,12 +13,19 @@ import type { Row } from './shared/sql';
 
 const present = (value: unknown) => value !== null && value !== undefined;
 
-export function rowToThreadDumpListItem(row: Row): ThreadDumpListItem {
-  const item: ThreadDumpListItem = {
+/** The columns every capture row has: which JVM, and its id and time taken. */
+function jvmCapture(row: Row) {
+  return {
     id: String(row.id),
     service: String(row.service),
     instance: String(row.instance),
     takenAt: Number(row.taken_at),
+  };
+}
+
+export function rowToThreadDumpListItem(row: Row): ThreadDumpListItem {
+  const item: ThreadDumpListItem = {
+    ...jvmCapture(row),
     receivedAt: Number(row.received_at),
     format: row.format as 'text' | 'json',
     summary: JSON.parse(String(row.summary)) as ThreadDumpSummary,
@@ -32,19 +39,13 @@ export function rowToThreadDumpListItem(row: Row): ThreadDumpListItem {
 export function rowToThreadDump(row: Row): ThreadDumpResponse {
   return {
     ...(JSON.parse(String(row.dump)) as AnalyzedThreadDump),
-    id: String(row.id),
-    service: String(row.service),
-    instance: String(row.instance),
-    takenAt: Number(row.taken_at),
+    ...jvmCapture(row),
   };
 }
 
 export function rowToHeapHistogramListItem(row: Row): HeapHistogramListItem {
   return {
-    id: String(row.id),
-    service: String(row.service),
-    instance: String(row.instance),
-    takenAt: Number(row.taken_at),
+    ...jvmCapture(row),
     receivedAt: Number(row.received_at),
     totalBytes: Number(row.total_bytes),
     totalInstances: Number(row.total_instances),
@@ -55,23 +56,13 @@ export function rowToHeapHistogramListItem(row: Row): HeapHistogramListItem {
 export function rowToHeapHistogram(row: Row): HeapHistogramResponse {
   return {
     ...(JSON.parse(String(row.histogram)) as HeapHistogram),
-    id: String(row.id),
-    service: String(row.service),
-    instance: String(row.instance),
-    takenAt: Number(row.taken_at),
+    ...jvmCapture(row),
   };
 }
 
-const byName = (a: JvmInstance, b: JvmInstance) =>
-  a.service < b.service
-    ? -1
-    : a.service > b.service
-      ? 1
-      : a.instance < b.instance
-        ? -1
-        : a.instance > b.instance
-          ? 1
-          : 0;
+/** Binary order, as both engines sort strings. */
+const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byName = (a: JvmInstance, b: JvmInstance) => order(a.service, b.service) || order(a.instance, b.instance);
 
 /**
  * Each JVM's newest capture of each kind, from the (service, instance, taken_at) maxima of the
