@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 
-import type { TransactionsResponse } from '@osprey/model';
+import { type ActiveResponse, API_PATHS, type TransactionsResponse } from '@osprey/model';
 
 import { sendWithSdk, type SentTransaction } from './otel-sender';
 import { type Osprey, type Prometheus, startOsprey, startPrometheus, stopAll, TOKENS, waitFor } from './real-servers';
@@ -166,5 +166,36 @@ describe('Prometheus scraping /metrics (real prometheus, real osprey, real OTel 
       return rows.length === 1 && Number(rows[0].value[1]) > 0 ? Number(rows[0].value[1]) : undefined;
     });
     expect(increase).toBeGreaterThan(0);
+  });
+
+  it('stores osprey_active_requests equal to the equalizer, bucket by bucket', async () => {
+    // An agent's snapshot of three requests in flight: one fast, one past 3 s, one past 8 s.
+    const posted = await fetch(`${osprey.url}${API_PATHS.active}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS.OSPREY_INGEST_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        service: 'checkout',
+        instance: 'checkout-1',
+        takenAt: Date.now(),
+        requests: [
+          { endpoint: 'GET /cart', elapsed: 200 },
+          { endpoint: 'POST /checkout', elapsed: 4_500 },
+          { endpoint: 'POST /checkout', elapsed: 9_000 },
+        ],
+      }),
+    });
+    expect(posted.status).toBe(204);
+    const [instance] = (await osprey.get<ActiveResponse>(`${API_PATHS.active}?service=checkout`)).instances;
+    expect(instance.buckets).toEqual({ fast: 1, slow: 1, verySlow: 1, unknownAge: 0 });
+
+    const scraped = await waitFor('prometheus to scrape the snapshot', async () => {
+      const rows = await prometheus.query('osprey_active_requests{service="checkout",instance="checkout-1"}');
+      const total = rows.reduce((sum, row) => sum + Number(row.value[1]), 0);
+      return total === 3 ? rows : undefined;
+    });
+    expect(Object.fromEntries(scraped.map((row) => [row.metric.bucket, Number(row.value[1])]))).toEqual(
+      instance.buckets
+    );
+    expect(new Set(scraped.map((row) => row.metric.source))).toEqual(new Set([instance.source]));
   });
 });
