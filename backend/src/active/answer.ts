@@ -42,7 +42,7 @@ export async function activeAnswer(
   const [snapshots, fromJvm, series, inferred] = await Promise.all([
     store.activeSnapshots({ ...filter, receivedSince: since }),
     jvmRequestThreads(store, options, service, now),
-    store.metricSeries({
+    store.otel.metricSeries({
       ...filter,
       names: [ACTIVE_REQUESTS_METRIC],
       from: now - METRIC_LOOKBACK_MS,

@@ -25,7 +25,7 @@ export function registerCapacityGauges(
   const labelNames = ['service', 'instance'];
   const rows = async () => {
     const to = (options.now ?? Date.now)();
-    const throughput = await store.instanceThroughput(to - CAPACITY_METRICS_WINDOW_MS, to);
+    const throughput = await store.health.instanceThroughput(to - CAPACITY_METRICS_WINDOW_MS, to);
     return capacityRows(throughput, [], CAPACITY_METRICS_WINDOW_MS / 1000, options.concurrencyLimit);
   };
   new Gauge({

@@ -47,8 +47,8 @@ export async function healthRoutes(
       const { from, to, by } = request.query;
       checkWindow(from, to);
       const [buckets, resources] = await Promise.all([
-        options.store.instanceLatency(from, to),
-        options.store.spanResources(from, to),
+        options.store.health.instanceLatency(from, to),
+        options.store.health.spanResources(from, to),
       ]);
       return buildHierarchy(buckets, resources, { from, to, by });
     }
@@ -62,7 +62,7 @@ export async function healthRoutes(
       checkWindow(from, to);
       const now = (options.now ?? Date.now)();
       const [throughput, equalizer] = await Promise.all([
-        options.store.instanceThroughput(from, to, service),
+        options.store.health.instanceThroughput(from, to, service),
         activeAnswer(options.store, options.active, service || undefined, now),
       ]);
       const instances = capacityRows(throughput, equalizer.instances, (to - from) / 1000, concurrencyLimit);

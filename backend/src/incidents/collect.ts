@@ -128,7 +128,7 @@ async function windowEntries(store: Store, i: Incident, from: number, to: number
     store.transactions({ ...scope, limit: BUNDLE_ROW_LIMIT }),
     store.transactions({ ...scope, errorsOnly: true, limit: BUNDLE_ROW_LIMIT }),
     store.red({ ...scope, step: RED_STEP_MS, groupBy: 'endpoint' }, 'raw'),
-    store.logRecords({ ...scope, minSeverity: ERROR_SEVERITY, limit: BUNDLE_ROW_LIMIT }),
+    store.otel.logRecords({ ...scope, minSeverity: ERROR_SEVERITY, limit: BUNDLE_ROW_LIMIT }),
   ]);
   return [
     jsonEntry('transactions.json', transactions),

@@ -43,7 +43,7 @@ export async function logsRoutes(app: FastifyInstance, options: IngestRouteOptio
       if (q.from > q.to) {
         throw new HttpError(400, 'bad_request', `from (${q.from}) is after to (${q.to})`);
       }
-      return store.logRecords({
+      return store.otel.logRecords({
         ...q,
         traceId: q.traceId?.toLowerCase(),
         spanId: q.spanId?.toLowerCase(),

@@ -67,7 +67,7 @@ export async function otelMetricsRoutes(app: FastifyInstance, options: IngestRou
       if (names.length === 0 || names.length > MAX_NAMES) {
         throw new HttpError(400, 'bad_request', `name: give 1 to ${MAX_NAMES} metric names`);
       }
-      return store.metricSeries({
+      return store.otel.metricSeries({
         from,
         to,
         names,
@@ -81,6 +81,6 @@ export async function otelMetricsRoutes(app: FastifyInstance, options: IngestRou
   app.get<{ Querystring: { service?: string } }>(
     API_PATHS.otelMetricNames,
     { config: { scope: 'read' }, schema: { querystring: NAMES_QUERY_SCHEMA } },
-    async (request): Promise<{ names: string[] }> => ({ names: await store.metricNames(request.query.service) })
+    async (request): Promise<{ names: string[] }> => ({ names: await store.otel.metricNames(request.query.service) })
   );
 }

@@ -45,7 +45,7 @@ export async function profileRoutes(fastify: FastifyInstance, options: { store: 
       }
       const start = nanosToMillis(BigInt(entry.startTimeUnixNano));
       const end = start + nanosToMillis(BigInt(entry.durationNano));
-      const { logs } = await store.logRecords({
+      const { logs } = await store.otel.logRecords({
         from: start - LOG_SLACK_MS,
         to: end + LOG_SLACK_MS,
         traceId,

@@ -197,9 +197,9 @@ describe('RetentionJob on DuckDbStore', () => {
     });
 
     expect((await job.runOnce()).deleted).toEqual({ ...NONE_DELETED, metrics: 1, logs: 2 });
-    const points = await store.metricSeries({ from: 0, to: NOW, names: ['old', 'new'], limit: 10 });
+    const points = await store.otel.metricSeries({ from: 0, to: NOW, names: ['old', 'new'], limit: 10 });
     expect(points.series.map((s) => s.name)).toEqual(['new']);
-    expect((await store.logRecords({ from: 0, to: NOW, limit: 10 })).logs.map((l) => l.id)).toEqual(['new']);
+    expect((await store.otel.logRecords({ from: 0, to: NOW, limit: 10 })).logs.map((l) => l.id)).toEqual(['new']);
   });
 
   it('runs on start and stops cleanly', async () => {

@@ -22,7 +22,9 @@ export async function sloRoutes(
       const to = request.query.to ?? (options.now ?? Date.now)();
       const windows = [...new Set(options.slos.map((slo) => slo.windowMs))];
       const buckets = new Map(
-        await Promise.all(windows.map(async (ms) => [ms, await options.store.endpointLatency(to - ms, to)] as const))
+        await Promise.all(
+          windows.map(async (ms) => [ms, await options.store.health.endpointLatency(to - ms, to)] as const)
+        )
       );
       return {
         slos: options.slos.map((slo) => sloStatus(slo, buckets.get(slo.windowMs)!, { from: to - slo.windowMs, to })),

@@ -146,6 +146,26 @@ export interface OtherRows {
   hostSnapshots: NewHostSnapshot[];
 }
 
+export interface OtelReads {
+  /** Points of the named metrics in [from, to] as series; the newest `limit` (validated) when more match. */
+  metricSeries(query: MetricSeriesQuery & { limit: number }): Promise<MetricSeriesResponse>;
+  /** Names of the stored metrics, optionally of one service, sorted. */
+  metricNames(service?: string): Promise<string[]>;
+  /** Records in [from, to] matching the filters, newest first, at most `limit` (validated). */
+  logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse>;
+}
+
+export interface HealthReads {
+  /** Requests and errors per service instance and latency bucket in the rollup minutes holding [from, to). */
+  instanceLatency(from: number, to: number): Promise<InstanceBucket[]>;
+  /** The same per service, endpoint and latency bucket (the SLOs' error budgets). */
+  endpointLatency(from: number, to: number): Promise<EndpointBucket[]>;
+  /** The distinct resources of the spans that started in [from, to], ordered by their JSON. */
+  spanResources(from: number, to: number): Promise<Attributes[]>;
+  /** Per service instance (optionally of one service), the transactions ending in [from, to], by service then instance. */
+  instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]>;
+}
+
 /** Where spans and derived transactions live. Every backend (DuckDB now, ClickHouse later) implements this. */
 export interface Store {
   /** Short name reported by /health, e.g. "duckdb". */
@@ -221,23 +241,12 @@ export interface Store {
 
   /** Stores one OTLP metrics batch whole; resolves once committed; may reject with OverloadedError. */
   insertMetricPoints(points: MetricPoint[]): Promise<void>;
-  /** Points of the named metrics in [from, to] as series; the newest `limit` (validated) when more match. */
-  metricSeries(query: MetricSeriesQuery & { limit: number }): Promise<MetricSeriesResponse>;
-  /** Names of the stored metrics, optionally of one service, sorted. */
-  metricNames(service?: string): Promise<string[]>;
   /** Stores one OTLP logs batch whole; resolves once committed; may reject with OverloadedError. */
   insertLogRecords(records: LogRecord[]): Promise<void>;
-  /** Records in [from, to] matching the filters, newest first, at most `limit` (validated). */
-  logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse>;
-  /** Requests and errors per service instance and latency bucket in the rollup minutes holding [from, to). */
-  instanceLatency(from: number, to: number): Promise<InstanceBucket[]>;
-  /** The same per service, endpoint and latency bucket (the SLOs' error budgets). */
-  endpointLatency(from: number, to: number): Promise<EndpointBucket[]>;
-  /** The distinct resources of the spans that started in [from, to], ordered by their JSON. */
-  spanResources(from: number, to: number): Promise<Attributes[]>;
-
-  /** Per service instance (optionally of one service), the transactions ending in [from, to], by service then instance. */
-  instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]>;
+  /** The OTLP metrics' and logs' reads. */
+  readonly otel: OtelReads;
+  /** What the health views read: rollup latency buckets, throughput and the spans' resources. */
+  readonly health: HealthReads;
 
   /** Stores a synthetic check's run with its XLOG transaction (kind `synthetic`); may reject with OverloadedError. */
   insertCheckRun(run: CheckRun, transaction: Transaction): Promise<void>;

@@ -1,16 +1,11 @@
 import type {
   ActiveSnapshot,
-  Attributes,
   CheckRun,
   CheckRunQuery,
   JvmRequest,
   JvmRequestResult,
-  LogQuery,
   LogRecord,
-  LogsResponse,
   MetricPoint,
-  MetricSeriesQuery,
-  MetricSeriesResponse,
   RedQuery,
   RedResponse,
   ServiceMapResponse,
@@ -30,14 +25,14 @@ import { rowToTransaction } from '../transaction-row';
 import type { SettleRule } from '../duckdb/settle';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
 import { itemCount } from '../shared/batch';
+import { bindReads, HEALTH_READS, OTEL_READS } from '../shared/bind';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
 import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
-  type EndpointBucket,
-  type InstanceBucket,
-  type InstanceThroughput,
+  type HealthReads,
+  type OtelReads,
   type JvmRequestQuery,
   type JvmRequestUpdate,
   type LogPosition,
@@ -109,6 +104,8 @@ interface PendingBatch {
  */
 export class ClickHouseStore implements Store {
   readonly kind = 'clickhouse';
+  readonly otel: OtelReads;
+  readonly health: HealthReads;
   readonly captures: CaptureReads;
   private queue: PendingBatch[] = [];
   private writing = false;
@@ -128,6 +125,8 @@ export class ClickHouseStore implements Store {
     this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
     this.requests = new ClickHouseJvmRequests(connection);
     this.captures = new CaptureTables(clickHouseReader(connection), CLICKHOUSE_RAW_BODY);
+    this.otel = bindReads(connection, otel, OTEL_READS);
+    this.health = bindReads(connection, hierarchy, HEALTH_READS);
     this.settleRule = {
       settleMs: options.settleMs,
       maxWaitMs: options.settleMs * SETTLE_MAX_WAIT_WINDOWS,
@@ -407,36 +406,8 @@ export class ClickHouseStore implements Store {
     return otel.insertMetricPoints(this.connection, points);
   }
 
-  metricSeries(query: MetricSeriesQuery & { limit: number }): Promise<MetricSeriesResponse> {
-    return otel.metricSeries(this.connection, query);
-  }
-
-  metricNames(service?: string): Promise<string[]> {
-    return otel.metricNames(this.connection, service);
-  }
-
   insertLogRecords(records: LogRecord[]): Promise<void> {
     return otel.insertLogRecords(this.connection, records);
-  }
-
-  logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse> {
-    return otel.logRecords(this.connection, query);
-  }
-
-  instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
-    return hierarchy.instanceLatency(this.connection, from, to);
-  }
-
-  endpointLatency(from: number, to: number): Promise<EndpointBucket[]> {
-    return hierarchy.endpointLatency(this.connection, from, to);
-  }
-
-  instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]> {
-    return hierarchy.instanceThroughput(this.connection, from, to, service);
-  }
-
-  spanResources(from: number, to: number): Promise<Attributes[]> {
-    return hierarchy.spanResources(this.connection, from, to);
   }
 
   /** Two inserts, not one transaction: a run whose transaction failed is still a run. */

@@ -9,12 +9,8 @@ import type {
   CheckRunQuery,
   JvmRequest,
   JvmRequestResult,
-  LogQuery,
   LogRecord,
-  LogsResponse,
   MetricPoint,
-  MetricSeriesQuery,
-  MetricSeriesResponse,
   ServiceMapResponse,
   RedQuery,
   RedResponse,
@@ -55,6 +51,7 @@ import { transactionDensity, transactionWhere } from './transactions';
 import { transactionWindow } from './window';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
 import { itemCount } from '../shared/batch';
+import { bindReads, HEALTH_READS, OTEL_READS } from '../shared/bind';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
 import { DUCKDB_RAW_BODY, duckDbReader } from './sql';
 import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from '../settle-memory';
@@ -64,9 +61,8 @@ import {
   DEFAULT_ELAPSED_BUCKETS,
   DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
-  type EndpointBucket,
-  type InstanceBucket,
-  type InstanceThroughput,
+  type HealthReads,
+  type OtelReads,
   type JvmRequestQuery,
   type JvmRequestUpdate,
   type LogPosition,
@@ -195,6 +191,8 @@ interface PendingBatch {
  */
 export class DuckDbStore implements Store {
   readonly kind = 'duckdb';
+  readonly otel: OtelReads;
+  readonly health: HealthReads;
   readonly captures: CaptureReads;
   private queue: PendingBatch[] = [];
   private writing = false;
@@ -218,6 +216,8 @@ export class DuckDbStore implements Store {
     private readonly options: DuckDbStoreOptions
   ) {
     this.captures = new CaptureTables(duckDbReader(reader), DUCKDB_RAW_BODY);
+    this.otel = bindReads(reader, otel, OTEL_READS);
+    this.health = bindReads(reader, hierarchy, HEALTH_READS);
     this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
     const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     this.settleRule = { settleMs, maxWaitMs: settleMs * SETTLE_MAX_WAIT_WINDOWS, maxTraces: SETTLE_MAX_TRACES };
@@ -575,36 +575,8 @@ export class DuckDbStore implements Store {
     return this.write((writer) => otel.insertMetricPoints(writer, points), Math.max(1, points.length));
   }
 
-  metricSeries(query: MetricSeriesQuery & { limit: number }): Promise<MetricSeriesResponse> {
-    return otel.metricSeries(this.reader, query);
-  }
-
-  metricNames(service?: string): Promise<string[]> {
-    return otel.metricNames(this.reader, service);
-  }
-
   insertLogRecords(records: LogRecord[]): Promise<void> {
     return this.write((writer) => otel.insertLogRecords(writer, records), Math.max(1, records.length));
-  }
-
-  logRecords(query: LogQuery & { limit: number }): Promise<LogsResponse> {
-    return otel.logRecords(this.reader, query);
-  }
-
-  instanceLatency(from: number, to: number): Promise<InstanceBucket[]> {
-    return hierarchy.instanceLatency(this.reader, from, to);
-  }
-
-  endpointLatency(from: number, to: number): Promise<EndpointBucket[]> {
-    return hierarchy.endpointLatency(this.reader, from, to);
-  }
-
-  instanceThroughput(from: number, to: number, service?: string): Promise<InstanceThroughput[]> {
-    return hierarchy.instanceThroughput(this.reader, from, to, service);
-  }
-
-  spanResources(from: number, to: number): Promise<Attributes[]> {
-    return hierarchy.spanResources(this.reader, from, to);
   }
 
   /** The run and its XLOG transaction commit together. */
