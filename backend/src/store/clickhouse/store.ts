@@ -23,8 +23,9 @@ import type { NewHostSnapshot } from '../host-rows';
 import { rollupRows } from '../duckdb/red';
 import { rowToTransaction } from '../transaction-row';
 import type { SettleRule } from '../duckdb/settle';
-import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
+import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS } from '../overload';
 import { itemCount } from '../shared/batch';
+import { type QueuedWrite, WriteQueue } from '../shared/write-queue';
 import { bindReads, HEALTH_READS, OTEL_READS } from '../shared/bind';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
 import {
@@ -80,13 +81,11 @@ export interface ClickHouseStoreOptions {
 const SETTLE_MAX_WAIT_WINDOWS = 6;
 const SETTLE_MAX_TRACES = 2000;
 
-interface PendingBatch {
+interface PendingBatch extends QueuedWrite {
   spans: Span[];
   transactions: Transaction[];
   position?: LogPosition;
   others?: OtherRows;
-  resolve: () => void;
-  reject: (err: unknown) => void;
 }
 
 /**
@@ -107,12 +106,8 @@ export class ClickHouseStore implements Store {
   readonly otel: OtelReads;
   readonly health: HealthReads;
   readonly captures: CaptureReads;
-  private queue: PendingBatch[] = [];
-  private writing = false;
+  private readonly writes: WriteQueue<PendingBatch>;
   private closed = false;
-  private queuedBatches = 0;
-  private queuedItems = 0;
-  private readonly maxQueuedItems: number;
   private readonly settleRule: SettleRule;
   private settleTimer: NodeJS.Timeout | undefined;
   private settling = false;
@@ -122,7 +117,11 @@ export class ClickHouseStore implements Store {
     private readonly connection: ClickHouseConnection,
     private readonly options: ClickHouseStoreOptions
   ) {
-    this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
+    this.writes = new WriteQueue<PendingBatch>({
+      maxQueuedItems: options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS,
+      commit: (group) => this.writeGroup(group),
+      retryAlone: false,
+    });
     this.requests = new ClickHouseJvmRequests(connection);
     this.captures = new CaptureTables(clickHouseReader(connection), CLICKHOUSE_RAW_BODY);
     this.otel = bindReads(connection, otel, OTEL_READS);
@@ -181,57 +180,13 @@ export class ClickHouseStore implements Store {
     if (items === 0 && position === undefined) {
       return Promise.resolve();
     }
-    if (this.queuedItems > 0 && this.queuedItems + items > this.maxQueuedItems) {
-      return Promise.reject(new OverloadedError(this.queuedItems, this.maxQueuedItems));
-    }
-    this.queuedBatches += 1;
-    this.queuedItems += items;
     return new Promise<void>((resolve, reject) => {
-      const done = () => {
-        this.queuedBatches -= 1;
-        this.queuedItems -= items;
-      };
-      this.queue.push({
-        spans,
-        transactions,
-        position,
-        others,
-        resolve: () => {
-          done();
-          resolve();
-        },
-        reject: (err) => {
-          done();
-          reject(err);
-        },
-      });
-      void this.drain();
+      this.writes.enqueue({ spans, transactions, position, others, items, resolve, reject }, true);
     });
   }
 
   backlog(): Backlog {
-    return { batches: this.queuedBatches, items: this.queuedItems, maxItems: this.maxQueuedItems };
-  }
-
-  private async drain(): Promise<void> {
-    if (this.writing) {
-      return;
-    }
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) {
-        const group = this.queue;
-        this.queue = [];
-        try {
-          await this.writeGroup(group);
-          group.forEach((batch) => batch.resolve());
-        } catch (err) {
-          group.forEach((batch) => batch.reject(err));
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
+    return this.writes.backlog();
   }
 
   /**
@@ -446,9 +401,11 @@ export class ClickHouseStore implements Store {
     }
     this.closed = true;
     clearInterval(this.settleTimer);
-    while (this.writing || this.settling || this.queue.length > 0) {
+    const written = this.writes.close();
+    while (this.settling) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    await written;
     await this.connection.close();
   }
 }

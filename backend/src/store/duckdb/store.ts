@@ -49,8 +49,9 @@ import { deleteOlderThan } from './retention';
 import { LOG_POSITION_SCHEMA, loadedLogPosition, recordLogPosition } from './log-position';
 import { transactionDensity, transactionWhere } from './transactions';
 import { transactionWindow } from './window';
-import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS, OverloadedError } from '../overload';
+import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS } from '../overload';
 import { itemCount } from '../shared/batch';
+import { type QueuedWrite, WriteQueue } from '../shared/write-queue';
 import { bindReads, HEALTH_READS, OTEL_READS } from '../shared/bind';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
 import { DUCKDB_RAW_BODY, duckDbReader } from './sql';
@@ -159,21 +160,15 @@ export const WAL_CHECKPOINT = '128MB';
 const SETTLE_MAX_WAIT_WINDOWS = 6;
 const SETTLE_MAX_TRACES = 2000;
 
-interface PendingBatch {
+interface PendingBatch extends QueuedWrite {
   spans: Span[];
   transactions: Transaction[];
   /** Other writes (JVM rows), run inside the same transaction after the appends; may run again on retry. */
   statements?: (writer: DuckDBConnection) => Promise<void>;
-  /** Spans + rows it holds, counted against the queue bound. */
-  items: number;
-  /** Committed in a transaction of its own, not grouped with other batches. */
-  alone?: boolean;
   /** Runs once its transaction committed. */
   committed?: () => void;
   /** The ingest log position this batch loads up to, committed with its rows. */
   position?: LogPosition;
-  resolve: () => void;
-  reject: (err: unknown) => void;
 }
 
 /**
@@ -194,17 +189,13 @@ export class DuckDbStore implements Store {
   readonly otel: OtelReads;
   readonly health: HealthReads;
   readonly captures: CaptureReads;
-  private queue: PendingBatch[] = [];
-  private writing = false;
+  private readonly writes: WriteQueue<PendingBatch>;
   private closed = false;
   private readonly settleRule: settle.SettleRule;
   private settleTimer: NodeJS.Timeout | undefined;
   private settling = false;
-  private queuedBatches = 0;
-  private queuedItems = 0;
   /** Connections of window answers still streaming; closed with the store. */
   private readonly windowReads = new Set<DuckDBConnection>();
-  private readonly maxQueuedItems: number;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -218,7 +209,11 @@ export class DuckDbStore implements Store {
     this.captures = new CaptureTables(duckDbReader(reader), DUCKDB_RAW_BODY);
     this.otel = bindReads(reader, otel, OTEL_READS);
     this.health = bindReads(reader, hierarchy, HEALTH_READS);
-    this.maxQueuedItems = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
+    this.writes = new WriteQueue<PendingBatch>({
+      maxQueuedItems: options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS,
+      commit: (group) => this.commit(group),
+      retryAlone: true,
+    });
     const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     this.settleRule = { settleMs, maxWaitMs: settleMs * SETTLE_MAX_WAIT_WINDOWS, maxTraces: SETTLE_MAX_TRACES };
     if (options.autoSettle !== false) {
@@ -313,7 +308,7 @@ export class DuckDbStore implements Store {
     }
     const statements = others && ((writer: DuckDBConnection) => insertOtherRows(writer, others));
     return new Promise((resolve, reject) => {
-      this.enqueue({ spans, transactions, position, statements, items, resolve, reject }, true);
+      this.writes.enqueue({ spans, transactions, position, statements, items, resolve, reject }, true);
     });
   }
 
@@ -322,7 +317,7 @@ export class DuckDbStore implements Store {
   }
 
   backlog(): Backlog {
-    return { batches: this.queuedBatches, items: this.queuedItems, maxItems: this.maxQueuedItems };
+    return this.writes.backlog();
   }
 
   /**
@@ -338,7 +333,7 @@ export class DuckDbStore implements Store {
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let result: T;
-      this.enqueue(
+      this.writes.enqueue(
         {
           spans: [],
           transactions: [],
@@ -353,63 +348,6 @@ export class DuckDbStore implements Store {
         ingestRows > 0
       );
     });
-  }
-
-  private enqueue(batch: PendingBatch, bounded: boolean): void {
-    if (this.closed) {
-      batch.reject(new Error('store is closed'));
-      return;
-    }
-    if (bounded && this.queuedItems > 0 && this.queuedItems + batch.items > this.maxQueuedItems) {
-      batch.reject(new OverloadedError(this.queuedItems, this.maxQueuedItems));
-      return;
-    }
-    this.queuedBatches += 1;
-    this.queuedItems += batch.items;
-    this.queue.push(batch);
-    void this.drain();
-  }
-
-  private finish(batch: PendingBatch, error?: unknown): void {
-    this.queuedBatches -= 1;
-    this.queuedItems -= batch.items;
-    if (error === undefined) {
-      batch.resolve();
-    } else {
-      batch.reject(error);
-    }
-  }
-
-  private async drain(): Promise<void> {
-    if (this.writing) {
-      return;
-    }
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) {
-        const alone = this.queue.findIndex((batch) => batch.alone === true);
-        const group = this.queue.splice(0, alone === -1 ? this.queue.length : Math.max(alone, 1));
-        try {
-          await this.commit(group);
-          group.forEach((batch) => this.finish(batch));
-        } catch (groupError) {
-          if (group.length === 1) {
-            this.finish(group[0], groupError);
-            continue;
-          }
-          for (const batch of group) {
-            try {
-              await this.commit([batch]);
-              this.finish(batch);
-            } catch (err) {
-              this.finish(batch, err);
-            }
-          }
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
   }
 
   private async commit(group: PendingBatch[]): Promise<void> {
@@ -583,7 +521,7 @@ export class DuckDbStore implements Store {
   insertCheckRun(run: CheckRun, transaction: Transaction): Promise<void> {
     return new Promise((resolve, reject) => {
       const statements = (writer: DuckDBConnection) => checks.insertCheckRun(writer, run);
-      this.enqueue({ spans: [], transactions: [transaction], statements, items: 2, resolve, reject }, true);
+      this.writes.enqueue({ spans: [], transactions: [transaction], statements, items: 2, resolve, reject }, true);
     });
   }
 
@@ -630,9 +568,11 @@ export class DuckDbStore implements Store {
     }
     this.closed = true;
     clearInterval(this.settleTimer);
-    while (this.writing || this.settling || this.queue.length > 0) {
+    const written = this.writes.close();
+    while (this.settling) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    await written;
     for (const connection of this.windowReads) {
       connection.interrupt();
       connection.closeSync();
