@@ -3,7 +3,7 @@ import type { ActiveRequest, ActiveSnapshot, Span } from '@osprey/model';
 import { TRACE_SPREAD_NS } from '../../derive/settle';
 import type { ActiveSnapshotQuery } from '../store';
 import type { ClickHouseConnection } from './connection';
-import { rowToSpan } from './rows';
+import { rowToSpan } from '../shared/span-row';
 import { num, str } from './sql';
 
 /**

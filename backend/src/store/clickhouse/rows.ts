@@ -1,4 +1,4 @@
-import type { Attributes, Span, SpanEvent, SpanKind, SpanStatus, Transaction } from '@osprey/model';
+import type { Span, Transaction } from '@osprey/model';
 
 import type { Row } from './connection';
 
@@ -19,34 +19,6 @@ export function spanRow(span: Span): Row {
     attributes: JSON.stringify(span.attributes),
     events: JSON.stringify(span.events),
   };
-}
-
-/**
- * A `spans` row read with `toString(start_ns) AS start_text, toString(duration_ns) AS duration_text`:
- * 64-bit integers as text keep every nanosecond (the aliases must differ from the columns, which
- * an alias would otherwise shadow in WHERE and ORDER BY).
- */
-export function rowToSpan(row: Row): Span {
-  const span: Span = {
-    traceId: String(row.trace_id),
-    spanId: String(row.span_id),
-    name: String(row.name),
-    kind: row.kind as SpanKind,
-    startTimeUnixNano: String(row.start_text),
-    durationNano: String(row.duration_text),
-    status: row.status as SpanStatus,
-    service: String(row.service),
-    resource: JSON.parse(String(row.resource ?? '{}')) as Attributes,
-    attributes: JSON.parse(String(row.attributes)) as Attributes,
-    events: JSON.parse(String(row.events ?? '[]')) as SpanEvent[],
-  };
-  if (row.parent_span_id !== null && row.parent_span_id !== undefined) {
-    span.parentSpanId = String(row.parent_span_id);
-  }
-  if (row.status_message !== null && row.status_message !== undefined) {
-    span.statusMessage = String(row.status_message);
-  }
-  return span;
 }
 
 /** JSONEachRow row of `transactions`; `version` orders the rewrites of settling (ReplacingMergeTree). */

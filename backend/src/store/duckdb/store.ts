@@ -4,7 +4,6 @@ import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type {
   ActiveSnapshot,
-  Attributes,
   CheckRun,
   CheckRunQuery,
   JvmRequest,
@@ -15,9 +14,6 @@ import type {
   RedQuery,
   RedResponse,
   Span,
-  SpanEvent,
-  SpanKind,
-  SpanStatus,
   Transaction,
   TransactionColumn,
   TransactionQuery,
@@ -39,18 +35,20 @@ import * as red from './red';
 import { errorTypesFromTransactions } from './errortypes';
 import { summaryFromTransactions } from './summary';
 import { serviceMap } from './servicemap';
-import { compactSqlStats, SQL_STATS_SCHEMA, sqlStatistics } from './sqlstats';
+import { compactSqlStats, sqlStatistics } from './sqlstats';
 import * as settle from './settle';
-import { LINK_SCHEMA, ParentLinker } from './links';
-import { RESOURCE_SCHEMA, ResourceDictionary } from './resources';
+import { ParentLinker } from './links';
+import { ResourceDictionary } from './resources';
 import { appendColumns } from './chunks';
 import { spanColumns, TRANSACTION_COLUMNS } from './columns';
 import { deleteOlderThan } from './retention';
-import { LOG_POSITION_SCHEMA, loadedLogPosition, recordLogPosition } from './log-position';
+import { loadedLogPosition, recordLogPosition } from './log-position';
 import { transactionDensity, transactionWhere } from './transactions';
 import { transactionWindow } from './window';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS } from '../overload';
 import { itemCount } from '../shared/batch';
+import { createSchema } from './schema';
+import { rowToSpan } from '../shared/span-row';
 import { type QueuedWrite, WriteQueue } from '../shared/write-queue';
 import { bindReads, HEALTH_READS, OTEL_READS } from '../shared/bind';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
@@ -75,59 +73,6 @@ import {
   type RollupCompaction,
   type Store,
 } from '../store';
-
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS spans (
-    trace_id VARCHAR NOT NULL,
-    span_id VARCHAR NOT NULL,
-    parent_span_id VARCHAR,
-    service VARCHAR NOT NULL,
-    name VARCHAR NOT NULL,
-    kind VARCHAR NOT NULL,
-    start_ns UBIGINT NOT NULL,
-    duration_ns UBIGINT NOT NULL,
-    status VARCHAR NOT NULL,
-    status_message VARCHAR,
-    resource_id UBIGINT NOT NULL,
-    attributes JSON NOT NULL,
-    events JSON NOT NULL
-  )`,
-  // end_us is the end in whole epoch microseconds (micros.ts): rows arrive roughly in end order, so
-  // DuckDB bit-packs its deltas (~1.3 B a row against 2.6–6.7 B as an epoch-ms DOUBLE) and its
-  // per-row-group min/max zonemaps prune time-window scans; an ART index would only help point
-  // lookups and slows appends. status and kind are ENUMs: one byte before compression, and a value
-  // outside the model's fails the append instead of being stored. The ids are the integers their
-  // hex spells (16 + 8 bytes, every time; FSST on random hex varied from 26.5 to 28 B a row):
-  // queries turn them back into lowercase hex and hex arguments into integers (the macros below).
-  `CREATE TABLE IF NOT EXISTS transactions (
-    end_us BIGINT NOT NULL,
-    elapsed DOUBLE NOT NULL,
-    service VARCHAR NOT NULL,
-    instance VARCHAR NOT NULL,
-    endpoint VARCHAR NOT NULL,
-    status ENUM('ok', 'error') NOT NULL,
-    http_status INTEGER,
-    error_type VARCHAR,
-    error_message VARCHAR,
-    trace_id UHUGEINT NOT NULL,
-    span_id UBIGINT NOT NULL,
-    parent_service VARCHAR,
-    user_id VARCHAR,
-    client_ip VARCHAR,
-    sql_count INTEGER NOT NULL,
-    sql_time DOUBLE NOT NULL,
-    api_call_count INTEGER NOT NULL,
-    api_call_time DOUBLE NOT NULL,
-    kind ${checks.kindEnum()} NOT NULL,
-    thread_name VARCHAR,
-    cpu_time DOUBLE
-  )`,
-  // Hex ids (32 and 16 lowercase digits, as ingest validates them) → the integers stored; a cast of
-  // '0x…' reaches only 64 bits, so a trace id goes in two halves.
-  `CREATE OR REPLACE MACRO hex_trace_id(h) AS
-     (('0x' || left(h, 16))::UBIGINT::UHUGEINT << 64) | ('0x' || right(h, 16))::UBIGINT::UHUGEINT`,
-  `CREATE OR REPLACE MACRO hex_span_id(h) AS ('0x' || h)::UBIGINT`,
-];
 
 export interface DuckDbStoreOptions {
   /** A trace settles once no span of it arrived for this long (ms); see duckdb/settle.ts. */
@@ -230,24 +175,7 @@ export class DuckDbStore implements Store {
       wal_autocheckpoint: options.walCheckpoint ?? WAL_CHECKPOINT,
     });
     const writer = await instance.connect();
-    for (const statement of [
-      ...SCHEMA,
-      ...jvm.JVM_SCHEMA,
-      ...hostTables.HOST_SCHEMA,
-      ...settle.SETTLE_SCHEMA,
-      ...SQL_STATS_SCHEMA,
-      ...red.RED_SCHEMA,
-      ...active.ACTIVE_SCHEMA,
-      ...otel.OTEL_SCHEMA,
-      ...LINK_SCHEMA,
-      ...RESOURCE_SCHEMA,
-      ...checks.CHECKS_SCHEMA,
-      ...LOG_POSITION_SCHEMA,
-    ]) {
-      await writer.run(statement);
-    }
-    await refuseOldLayouts(writer, instance);
-    await checks.widenTransactionKinds(writer);
+    await createSchema(writer, instance);
     const reader = await instance.connect();
     return new DuckDbStore(
       instance,
@@ -462,7 +390,8 @@ export class DuckDbStore implements Store {
 
   async trace(traceId: string): Promise<Span[]> {
     const result = await this.reader.runAndReadAll(
-      `SELECT s.*, r.resource FROM spans AS s JOIN span_resources AS r ON r.id = s.resource_id
+      `SELECT s.*, s.start_ns::VARCHAR AS start_text, s.duration_ns::VARCHAR AS duration_text, r.resource
+       FROM spans AS s JOIN span_resources AS r ON r.id = s.resource_id
        WHERE s.trace_id = $traceId ORDER BY s.start_ns, s.span_id`,
       { traceId }
     );
@@ -583,21 +512,6 @@ export class DuckDbStore implements Store {
   }
 }
 
-/**
- * Columns that only a data dir of an older layout has. The appenders would fail on every batch
- * (column count) or queries on every read, so opening fails instead, saying why.
- */
-const OLD_LAYOUTS: ReadonlyArray<{ table: string; column: string; type?: string; layout: string }> = [
-  { table: 'spans', column: 'resource', layout: 'spans before span_resources (a resource column per span)' },
-  { table: 'transactions', column: 'end_time', layout: 'transactions before end_us (end_time as epoch-ms DOUBLE)' },
-  {
-    table: 'transactions',
-    column: 'trace_id',
-    type: 'VARCHAR',
-    layout: 'transactions before integer ids (trace_id and span_id as hex VARCHAR)',
-  },
-];
-
 /** The other kinds of a batch, inside its transaction: they commit with its rows and log position. */
 async function insertOtherRows(writer: DuckDBConnection, rows: OtherRows): Promise<void> {
   await otel.insertMetricPoints(writer, rows.metricPoints);
@@ -611,51 +525,4 @@ async function insertOtherRows(writer: DuckDBConnection, rows: OtherRows): Promi
   for (const snapshot of rows.hostSnapshots) {
     await hostTables.insertHostSnapshot(writer, snapshot);
   }
-}
-
-async function refuseOldLayouts(writer: DuckDBConnection, instance: DuckDBInstance): Promise<void> {
-  for (const { table, column, type, layout } of OLD_LAYOUTS) {
-    const result = await writer.runAndReadAll(
-      'SELECT data_type FROM information_schema.columns WHERE table_name = $table AND column_name = $column',
-      { table, column }
-    );
-    if (result.getRows().some(([dataType]) => type === undefined || dataType === type)) {
-      writer.closeSync();
-      instance.closeSync();
-      throw new Error(`the data dir holds ${layout}: start with an empty --data-dir`);
-    }
-  }
-}
-
-type Row = Record<string, unknown>;
-
-function optionalString(row: Row, column: string): string | undefined {
-  const value = row[column];
-  return value === null || value === undefined ? undefined : String(value);
-}
-
-function rowToSpan(row: Row): Span {
-  const span: Span = {
-    traceId: String(row.trace_id),
-    spanId: String(row.span_id),
-    name: String(row.name),
-    kind: row.kind as SpanKind,
-    // UBIGINT comes back as bigint: its decimal string keeps every nanosecond.
-    startTimeUnixNano: String(row.start_ns),
-    durationNano: String(row.duration_ns),
-    status: row.status as SpanStatus,
-    service: String(row.service),
-    resource: JSON.parse(String(row.resource)) as Attributes,
-    attributes: JSON.parse(String(row.attributes)) as Attributes,
-    events: JSON.parse(String(row.events)) as SpanEvent[],
-  };
-  const parent = optionalString(row, 'parent_span_id');
-  if (parent !== undefined) {
-    span.parentSpanId = parent;
-  }
-  const message = optionalString(row, 'status_message');
-  if (message !== undefined) {
-    span.statusMessage = message;
-  }
-  return span;
 }
