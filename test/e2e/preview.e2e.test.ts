@@ -274,7 +274,9 @@ describe('the tables, drawn by @grafana/ui TableNG from what the backend answere
       preview.answers,
       'Slowest transactions',
       '/api/v1/transactions',
-      (a) => a.transactions.length > 0
+      (a) => a.transactions.length > 0,
+      // The XLOG above it asks the same path for every transaction of the window.
+      (url) => url.searchParams.get('minElapsed') === '100'
     );
     // Its sortBy transformation: slowest first.
     const sent = [...slowest.answer.transactions].sort((a, b) => b.elapsed - a.elapsed);

@@ -45,10 +45,13 @@ export class ProxiedAnswers {
     });
   }
 
-  /** The newest answer from the backend path `apiPath` (without the proxy's prefix; a pattern matches it), if any. */
-  latest(apiPath: string | RegExp): Answer | undefined {
+  /**
+   * The newest answer from the backend path `apiPath` (without the proxy's prefix; a pattern matches
+   * it) to a request `of` accepts, if any: panels of one dashboard may ask the same path.
+   */
+  latest(apiPath: string | RegExp, of: (url: URL) => boolean = () => true): Answer | undefined {
     const matches = (pathname: string) => (typeof apiPath === 'string' ? pathname === apiPath : apiPath.test(pathname));
-    return this.answers.filter((a) => matches(a.url.pathname.slice(this.proxy.length))).pop();
+    return this.answers.filter((a) => matches(a.url.pathname.slice(this.proxy.length)) && of(a.url)).pop();
   }
 }
 
@@ -56,8 +59,8 @@ export class ProxiedAnswers {
 const SETTLE_MS = 500;
 
 /**
- * The table panel titled `title` as drawn, with the newest answer the page had from `apiPath`: read
- * again if a newer answer came while it was read. Until `ready(answer)` holds, the dashboard is
+ * The table panel titled `title` as drawn, with the newest answer the page had from `apiPath` (to a
+ * request `of` accepts, when given): read again if a newer answer came while it was read. Until `ready(answer)` holds, the dashboard is
  * refreshed (the refresh button), as a user waiting for data would.
  */
 export async function drawnFrom<T>(
@@ -65,11 +68,12 @@ export async function drawnFrom<T>(
   answers: ProxiedAnswers,
   title: string | RegExp,
   apiPath: string | RegExp,
-  ready: (answer: T) => boolean = () => true
+  ready: (answer: T) => boolean = () => true,
+  of?: (url: URL) => boolean
 ): Promise<{ table: DrawnTable; answer: T; url: URL }> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    const before = answers.latest(apiPath);
+    const before = answers.latest(apiPath, of);
     const answer = (await before?.body) as T | undefined;
     if (!before || answer === undefined || !ready(answer)) {
       await page.getByTestId('data-testid RefreshPicker run button').click();
@@ -78,7 +82,7 @@ export async function drawnFrom<T>(
     }
     await page.waitForTimeout(Math.max(0, before.at + SETTLE_MS - Date.now()));
     const table = await readTable(panelTitled(page, title), 0);
-    if (answers.latest(apiPath) === before) {
+    if (answers.latest(apiPath, of) === before) {
       return { table, answer, url: before.url };
     }
   }
