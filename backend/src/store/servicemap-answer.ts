@@ -1,5 +1,6 @@
 import type { ServiceMapEdge, ServiceMapNode, ServiceMapNodeType, ServiceMapResponse } from '@osprey/model';
 
+import { apdexScore } from '../derive/apdex';
 import { quantileMs } from '../stats/latency-buckets';
 
 const MINUTE_MS = 60_000;
@@ -13,6 +14,24 @@ interface EdgeAccumulator {
   calls: number;
   errors: number;
   buckets: Array<[number, number]>;
+}
+
+/**
+ * A service node from a row of either store's service query (service, transactions, errors,
+ * satisfied, tolerating at the answer's Apdex T), with the p95 its engine computed.
+ */
+export function serviceNode(row: Record<string, unknown>, p95: number): ServiceMapNode {
+  const service = String(row.service);
+  const transactions = Number(row.transactions);
+  return {
+    id: service,
+    type: 'service',
+    name: service,
+    transactions,
+    errors: Number(row.errors),
+    p95,
+    apdex: apdexScore(Number(row.satisfied), Number(row.tolerating), transactions),
+  };
 }
 
 /**

@@ -1,8 +1,8 @@
-import type { ServiceMapNode, ServiceMapResponse } from '@osprey/model';
+import type { ServiceMapResponse } from '@osprey/model';
 
-import { apdexScore, TOLERATING_FACTOR } from '../../derive/apdex';
+import { TOLERATING_FACTOR } from '../../derive/apdex';
 import { MINUTE_MS } from '../duckdb/red';
-import { serviceMapAnswer } from '../servicemap-answer';
+import { serviceMapAnswer, serviceNode } from '../servicemap-answer';
 import type { ClickHouseConnection } from './connection';
 import { num } from './sql';
 
@@ -36,7 +36,6 @@ export async function serviceMap(
      WHERE minute >= ${num(firstMinute)} AND minute <= ${num(to)}
      GROUP BY source, target, bucket`
   );
-  const services: ServiceMapNode[] = [];
   const serviceRows = await connection.rows(
     `SELECT service, count() AS transactions, countIf(status = 'error') AS errors, arraySort(groupArray(elapsed)) AS sorted,
             countIf(elapsed <= ${num(apdexT)}) AS satisfied,
@@ -45,18 +44,7 @@ export async function serviceMap(
      WHERE end_time >= ${num(from)} AND end_time <= ${num(to)}
      GROUP BY service`
   );
-  for (const row of serviceRows) {
-    const service = String(row.service);
-    services.push({
-      id: service,
-      type: 'service',
-      name: service,
-      transactions: Number(row.transactions),
-      errors: Number(row.errors),
-      p95: quantileCont((row.sorted as number[]).map(Number), 0.95),
-      apdex: apdexScore(Number(row.satisfied), Number(row.tolerating), Number(row.transactions)),
-    });
-  }
+  const services = serviceRows.map((row) => serviceNode(row, quantileCont((row.sorted as number[]).map(Number), 0.95)));
   // Rows withdrawn by a later settle of their trace sum to zero calls: no edge.
   return serviceMapAnswer(
     { from, to, apdexT },

@@ -1,10 +1,10 @@
 import { BIGINT, DOUBLE, type DuckDBConnection } from '@duckdb/node-api';
-import type { ServiceMapNode, ServiceMapResponse } from '@osprey/model';
+import type { ServiceMapResponse } from '@osprey/model';
 
-import { apdexScore, TOLERATING_FACTOR } from '../../derive/apdex';
+import { TOLERATING_FACTOR } from '../../derive/apdex';
 import { MINUTE_MS } from './red';
 import { microsAtLeast, microsAtMost } from '../micros';
-import { serviceMapAnswer } from '../servicemap-answer';
+import { serviceMapAnswer, serviceNode } from '../servicemap-answer';
 
 /**
  * The service map of [from, to]. Edges come from the per-minute rollups of every minute that
@@ -28,7 +28,6 @@ export async function serviceMap(
     { from: firstMinute, to },
     { from: DOUBLE, to: DOUBLE }
   );
-  const services: ServiceMapNode[] = [];
   const serviceRows = await reader.runAndReadAll(
     `SELECT service, count(*) AS transactions, count(*) FILTER (WHERE status = 'error') AS errors,
             quantile_cont(elapsed, 0.95) AS p95, count(*) FILTER (WHERE elapsed <= $t) AS satisfied,
@@ -39,17 +38,6 @@ export async function serviceMap(
     { fromUs: microsAtLeast(from), toUs: microsAtMost(to), t: apdexT, t4: TOLERATING_FACTOR * apdexT },
     { fromUs: BIGINT, toUs: BIGINT, t: DOUBLE, t4: DOUBLE }
   );
-  for (const row of serviceRows.getRowObjectsJS()) {
-    const service = String(row.service);
-    services.push({
-      id: service,
-      type: 'service',
-      name: service,
-      transactions: Number(row.transactions),
-      errors: Number(row.errors),
-      p95: Number(row.p95),
-      apdex: apdexScore(Number(row.satisfied), Number(row.tolerating), Number(row.transactions)),
-    });
-  }
+  const services = serviceRows.getRowObjectsJS().map((row) => serviceNode(row, Number(row.p95)));
   return serviceMapAnswer({ from, to, apdexT }, edgeRows.getRowObjectsJS(), services);
 }
