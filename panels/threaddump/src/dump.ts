@@ -150,3 +150,7 @@ export function cycleText(deadlock: Deadlock): string {
 export function shortClass(className?: string): string {
   return className ? className.slice(className.lastIndexOf('.') + 1) : '';
 }
+
+/** A CPU time as the panel shows it: ms below a second, s above; '' when the dump has none. */
+export const formatMs = (ms?: number) =>
+  ms === undefined ? '' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(2)} ms`;
