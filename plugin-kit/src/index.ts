@@ -3,3 +3,4 @@ export * from './capture-paths';
 export * from './client';
 export * from './errors';
 export * from './panel-options';
+export * from './toggled';

@@ -2,6 +2,7 @@ import { cx } from '@emotion/css';
 import { dateTimeFormat } from '@grafana/data';
 import { Alert, Icon, Input, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import type { JvmThreadState, ThreadDumpFrameMeta } from '@osprey/model';
+import { toggled } from '@osprey/plugin-kit';
 import { useEffect, useMemo, useRef, useState } from 'react';
 
 import { cycleText, filterThreads, formatMs, shortClass, stateCounts, type ThreadRow } from './dump';
@@ -34,22 +35,8 @@ export function DumpView({
     }
   }, [highlighted, shown]);
 
-  const toggleState = (s: JvmThreadState) =>
-    setStates((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(s)) {
-        next.add(s);
-      }
-      return next;
-    });
-  const toggleStack = (name: string) =>
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(name)) {
-        next.add(name);
-      }
-      return next;
-    });
+  const toggleState = (s: JvmThreadState) => setStates((prev) => toggled(prev, s));
+  const toggleStack = (name: string) => setExpanded((prev) => toggled(prev, name));
   const jumpToOwner = (owner: string) => {
     // The owner may be hidden by the filter; clear it so the row the user asked for is there.
     if (!shown.some((t) => t.name === owner)) {

@@ -1,6 +1,7 @@
 import { type LinkModel, type PanelProps } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
 import { IconButton, useStyles2, useTheme2 } from '@grafana/ui';
+import { toggled } from '@osprey/plugin-kit';
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 
 import { edgeLabel } from './format';
@@ -50,14 +51,7 @@ export function TraceMapPanel({ data, options, width, height, id, fieldConfig, r
       />
     );
   }
-  const toggleNamespace = (ns: string) =>
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(ns)) {
-        next.add(ns);
-      }
-      return next;
-    });
+  const toggleNamespace = (ns: string) => setExpanded((prev) => toggled(prev, ns));
   return (
     <MapView
       panelId={id}
