@@ -9,9 +9,10 @@
  *
  *   npm run bench:xlog-window                 # DuckDB and ClickHouse
  *   BENCH_STORES=duckdb BENCH_WINDOWS=100k npm run bench:xlog-window
+ *   BENCH_PROFILE=<dir> …   # also one more Arrow run under Chromium's CPU profiler, saved there
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -156,6 +157,22 @@ async function jsonRun(host: HostPage, from: number, to: number): Promise<Figure
   };
 }
 
+/**
+ * One more Arrow run under the page's CPU profiler, written as a `.cpuprofile` (DevTools opens it),
+ * to see where a window's time goes; its own figures are not counted (sampling slows the page).
+ */
+async function profiledArrowRun(host: HostPage, from: number, to: number, file: string): Promise<void> {
+  const cdp = await host.page.context().newCDPSession(host.page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  await arrowRun(host, from, to);
+  const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+  await cdp.detach();
+  writeFileSync(file, JSON.stringify(profile));
+  console.log(`  page CPU profile of one more run: ${file}`);
+}
+
 /** Body bytes of the last transactions answer the page received. */
 function wireBytes(host: HostPage): Promise<number> {
   return host.page.evaluate(() => {
@@ -224,6 +241,12 @@ async function measure(store: string, osprey: OspreyProcess, from: number): Prom
       const arrow: Figures[] = [];
       for (let i = 0; i < RUNS; i++) {
         arrow.push(await arrowRun(host, start, to));
+      }
+      // Before the peer's runs, whose plain arrays would leave the panel's code tuned for another shape.
+      const profiles = process.env.BENCH_PROFILE;
+      if (profiles) {
+        mkdirSync(profiles, { recursive: true });
+        await profiledArrowRun(host, start, to, path.join(profiles, `xlog-${store}-${window.name}.cpuprofile`));
       }
       // The peer's 1M answer takes tens of seconds a run: one run after one warm-up.
       const jsonRuns = window.share === 1 ? 1 : RUNS;
