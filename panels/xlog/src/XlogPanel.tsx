@@ -18,17 +18,18 @@ import {
   type PointerEvent as ReactPointerEvent,
 } from 'react';
 
-import { drawAxes, MARGIN } from './axes';
+import { MARGIN } from './axes';
 import { formatBound, hasRowDetails, MAX_LISTED, selectionSummary, slowestBox, type Selection } from './box-selection';
 import { paintColors, paletteWords } from './colors';
 import { cellsInBox, densityCells, densityYRange } from './density';
-import { drawDensity } from './draw-density';
+import { drawScene, type RasterHolder } from './draw';
 import { fetchBoxFrames } from './fetch';
 import { describeHover, tooltipStyle, type Drawn, type Hover } from './hover';
+import { Legend } from './Legend';
 import { pixelBoxOf, rectStyle, yDomainFor, yScaleFor, type Layout } from './layout';
 import { paintDots } from './paint';
 import { seriesColumns } from './points';
-import { createRaster, rasterize, transformY, type Raster } from './render';
+import { transformY } from './render';
 import { linearScale } from './scale';
 import { boxBetween, boxToData, selectInBox, slowestFirst, type DataBox, type PixelBox } from './selection';
 import { SelectionTable, selectedRows } from './SelectionTable';
@@ -45,7 +46,7 @@ export function XlogPanel(props: PanelProps<XlogOptions>) {
   const styles = useStyles2(getStyles);
   const opts = useMemo(() => ({ ...DEFAULT_OPTIONS, ...options }), [options]);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const rasterRef = useRef<{ raster: Raster; image?: ImageData }>();
+  const rasterRef = useRef<RasterHolder>();
   const drawnRef = useRef<Drawn>();
   const ownHover = useRef<DataHoverEvent>();
   const dragRef = useRef<{ start: { x: number; y: number }; shift: boolean }>();
@@ -118,83 +119,21 @@ export function XlogPanel(props: PanelProps<XlogOptions>) {
       const layout = layoutAt(now);
       drawnRef.current = { layout, cols };
       const canvas = canvasRef.current;
-      const ctx = canvas?.getContext('2d');
-      if (!canvas || !ctx) {
+      if (!canvas) {
         return;
       }
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(canvasHeight * dpr);
-      // The window drawn, for tests and debugging of live mode (where it ends now and moves on).
-      canvas.dataset.windowEnd = String(Math.round(layout.x1));
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
-      const plot = {
-        left: Math.round(MARGIN.left * dpr),
-        top: Math.round(MARGIN.top * dpr),
-        right: Math.round((MARGIN.left + plotWidth) * dpr),
-        bottom: Math.round((MARGIN.top + plotHeight) * dpr),
-      };
-      const w = plot.right - plot.left;
-      const h = plot.bottom - plot.top;
-      const xs = linearScale([layout.x0, layout.x1], [plot.left, plot.right]);
-      const ys = yScaleFor(opts.yScale, yDomain, [plot.bottom, plot.top]);
-      if (cols && transformed && paint && w > 0 && h > 0) {
-        let holder = rasterRef.current;
-        if (!holder || holder.raster.width !== w || holder.raster.height !== h) {
-          holder = { raster: createRaster(w, h) };
-          rasterRef.current = holder;
-        }
-        const [d0, d1] = yDomain;
-        const log = opts.yScale === 'log';
-        rasterize(
-          cols.x,
-          transformed,
-          paint.index,
-          cols.count,
-          palette,
-          {
-            width: w,
-            height: h,
-            x0: layout.x0,
-            x1: layout.x1,
-            t0: log ? Math.log10(d0) : d0,
-            t1: log ? Math.log10(d1) : d1,
-            dot: opts.dotSize * dpr,
-          },
-          holder.raster
-        );
-        holder.image ??= new ImageData(new Uint8ClampedArray(holder.raster.pixels.buffer as ArrayBuffer), w, h);
-        ctx.putImageData(holder.image, plot.left, plot.top);
-      } else if (density) {
-        drawDensity(ctx, density, xs, ys, plot, colors[0], theme.visualization.getColorByName('red'));
-      }
-      drawAxes(ctx, xs, ys, plot, dpr, timeZone, {
-        axis: theme.colors.border.medium,
-        text: theme.colors.text.secondary,
-        font: `${Math.round(11 * dpr)}px ${theme.typography.fontFamily}`,
-      });
-      drawnRef.current = { layout, cols, raster: cols ? rasterRef.current?.raster : undefined };
+      const scene = { layout, width, height: canvasHeight, dpr, cols, transformed, paint, palette, density, colors };
+      const { holder, dots } = drawScene(
+        canvas,
+        { ...scene, yScale: opts.yScale, dotSize: opts.dotSize, theme, timeZone },
+        rasterRef.current
+      );
+      rasterRef.current = holder;
+      drawnRef.current = { layout, cols, raster: cols ? holder?.raster : undefined };
       // How many dots the canvas now shows: the render is complete once this matches data-dots.
-      canvas.dataset.drawnDots = String(cols && transformed && paint ? cols.count : 0);
+      canvas.dataset.drawnDots = String(dots);
     },
-    [
-      layoutAt,
-      width,
-      canvasHeight,
-      plotWidth,
-      plotHeight,
-      dpr,
-      cols,
-      transformed,
-      paint,
-      palette,
-      density,
-      colors,
-      yDomain,
-      opts,
-      theme,
-      timeZone,
-    ]
+    [layoutAt, width, canvasHeight, dpr, cols, transformed, paint, palette, density, colors, opts, theme, timeZone]
   );
 
   // Every change of data, size, options or theme redraws; hover and drag state do not. Drawn before
@@ -411,23 +350,7 @@ export function XlogPanel(props: PanelProps<XlogOptions>) {
           )}
         </div>
       </div>
-      <div className={styles.legend} data-testid="osprey-xlog-legend">
-        {paint
-          ? paint.entries.map((entry, k) => (
-              <span key={entry.key} data-testid={`osprey-xlog-legend-${entry.key}`} data-count={entry.count}>
-                <span className={styles.swatch} style={{ background: colors[k] }} />
-                {entry.label} {entry.count}
-              </span>
-            ))
-          : density && (
-              <span data-testid="osprey-xlog-legend-density" data-count={density.total}>
-                <span className={styles.swatch} style={{ background: colors[0] }} />
-                {density.total} transactions in {density.count} cells, {density.totalErrors} errors
-              </span>
-            )}
-        {yField !== opts.yField && <span>no {opts.yField} in the data: showing elapsed</span>}
-        {live && <span>live</span>}
-      </div>
+      <Legend paint={paint} density={density} colors={colors} asked={opts.yField} shown={yField} live={live} />
       {selection && (
         <div className={styles.selection} style={{ height: tableHeight }}>
           <div
