@@ -28,7 +28,8 @@ export { HistogramParseError, JvmParseError, ThreadDumpParseError } from './erro
 export { diffHistograms, parseClassHistogram } from './histogram';
 export { parseThreadDumpJson } from './threaddump-json';
 export { mergeThreadDumps } from './threaddump-merge';
-export { parseThreadDumpText, parseThreadHeader } from './threaddump-text';
+export { parseThreadHeader } from './threaddump-lines';
+export { parseThreadDumpText } from './threaddump-text';
 export { parseThreadDumpToFileText } from './threaddump-tofile';
 
 /**
