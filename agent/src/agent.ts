@@ -8,6 +8,7 @@ import { type DumpForm, dumpForms, isUnknownCommand, jsonFallback, onDemandForm 
 import { isExecutable, processAlive, processExe, type ResolvedJcmd, resolveJcmd, runJcmd } from './jcmd';
 import { type JvmProcess, matchJvm, parseJcmdList } from './jvms';
 import type { Logger } from './log';
+import { msUntilDue, nextDue, type Schedule, sleep } from './schedule';
 import { dumpToFileJson, type RunJcmd, textThreadDump } from './threaddump-capture';
 
 /** Exit codes of the agent (2, bad arguments, is the CLI's). */
@@ -23,43 +24,6 @@ interface Attached {
 }
 
 type Trigger = 'interval' | 'request' | 'once';
-
-/** When each kind of work is next due (epoch ms). */
-export interface Schedule {
-  poll: number;
-  threaddump: number;
-  heaphistogram: number;
-}
-
-/** How long to sleep before the next due work (0 when something is due now). */
-export function msUntilDue(schedule: Schedule, now: number): number {
-  return Math.max(0, Math.min(schedule.poll, schedule.threaddump, schedule.heaphistogram) - now);
-}
-
-/**
- * Next due time for periodic work that just ran: one period after it was due, so captures keep
- * their cadence, but never in the past (a long stall, a suspended laptop, does not cause a burst).
- */
-export function nextDue(due: number, periodMs: number, now: number): number {
-  const next = due + periodMs;
-  return next > now ? next : now + periodMs;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
-}
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 

@@ -1,4 +1,4 @@
-import { msUntilDue, nextDue } from './agent';
+import { msUntilDue, nextDue } from './schedule';
 
 describe('nextDue', () => {
   it.each([
