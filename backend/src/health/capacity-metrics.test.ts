@@ -89,6 +89,20 @@ describe('capacity gauges', () => {
     }
   );
 
+  it('reads the store once a scrape, for both gauges, and again at the next scrape', async () => {
+    const reads = jest.spyOn(store.health, 'instanceThroughput');
+    try {
+      const registry = new Registry();
+      registerCapacityGauges(registry, store, { concurrencyLimit: 200, now: () => NOW });
+      await registry.metrics();
+      expect(reads).toHaveBeenCalledTimes(1);
+      await registry.metrics();
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('has no series for an instance without transactions in the window', async () => {
     const registry = new Registry();
     registerCapacityGauges(registry, store, { concurrencyLimit: 200, now: () => NOW + 3_600_000 });

@@ -23,11 +23,18 @@ export function registerCapacityGauges(
 ): void {
   const registers = [registry];
   const labelNames = ['service', 'instance'];
-  const rows = async () => {
+  const read = async () => {
     const to = (options.now ?? Date.now)();
     const throughput = await store.health.instanceThroughput(to - CAPACITY_METRICS_WINDOW_MS, to);
     return capacityRows(throughput, [], CAPACITY_METRICS_WINDOW_MS / 1000, options.concurrencyLimit);
   };
+  // A scrape starts every gauge's collect at once: both gauges share the read that is in flight,
+  // so a scrape reads the store once and both series describe the same moment.
+  let inFlight: ReturnType<typeof read> | undefined;
+  const rows = () =>
+    (inFlight ??= read().finally(() => {
+      inFlight = undefined;
+    }));
   new Gauge({
     name: 'osprey_capacity_throughput_per_second',
     help: 'Requests per second an instance served over the last 5 minutes (transactions ended / 300 s).',
