@@ -2,7 +2,7 @@ import { createDataFrame, FieldType } from '@grafana/data';
 import type { Transaction } from '@osprey/model';
 
 import { BURST_GAP_MS, clusterInstants, errorBurstEvents } from './annotations';
-import { redToFrames } from './frames';
+import { redToFrames } from './red-frames';
 import { arrowWindow } from './testing/arrow-window';
 import { windowToFrame } from './window-frame';
 

@@ -1,7 +1,7 @@
 import { FieldType, type DataFrame } from '@grafana/data';
 import type { RedPoint, RedResponse } from '@osprey/model';
 
-import { redToFrames } from './frames';
+import { redToFrames } from './red-frames';
 import { answer, queryRequest, testDataSource } from './testing/query-request';
 
 const point = (time: number, band?: Partial<RedPoint>): RedPoint => ({

@@ -2,8 +2,8 @@ import type { ServiceMapEdge, ServiceMapNode, ServiceMapNodeType, ServiceMapResp
 
 import { apdexScore } from '../derive/apdex';
 import { quantileMs } from '../stats/latency-buckets';
-
-const MINUTE_MS = 60_000;
+import { MINUTE_MS } from './duckdb/red';
+import { raw, type Row, sql, type SqlReader } from './shared/sql';
 
 interface EdgeAccumulator {
   source: string;
@@ -14,6 +14,31 @@ interface EdgeAccumulator {
   calls: number;
   errors: number;
   buckets: Array<[number, number]>;
+}
+
+/**
+ * The edge rows of the service map of [from, to]: the per-trace edge rows of every minute starting
+ * in [minute of `from`, `to`], summed per edge and latency bucket, in the same statement on both
+ * engines (ClickHouse reads `servicemap_edges FINAL`, the rows' latest versions). Every row of an
+ * edge names the same target, so min() picks its type, name and database alike on both. An edge
+ * whose rows sum to no calls was withdrawn by a later settle of its traces: it is left out.
+ */
+export async function serviceMapEdgeRows(
+  reader: SqlReader,
+  table: 'servicemap_edges' | 'servicemap_edges FINAL',
+  from: number,
+  to: number
+): Promise<Row[]> {
+  const firstMinute = Math.floor(from / MINUTE_MS) * MINUTE_MS;
+  // Not HAVING: ClickHouse 18.16 resolves `calls` there to the alias, and sum(sum(calls)) is refused.
+  const rows = await reader.rows(
+    sql`SELECT source, target, min(target_type) AS target_type, min(target_name) AS target_name,
+               min(db_system) AS db_system, bucket, sum(calls) AS calls, sum(errors) AS errors
+        FROM ${raw(table)}
+        WHERE minute >= ${firstMinute} AND minute <= ${to}
+        GROUP BY source, target, bucket`
+  );
+  return rows.filter((row) => Number(row.calls) > 0);
 }
 
 /**

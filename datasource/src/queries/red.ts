@@ -2,7 +2,7 @@
 import { ADHOC_FIELDS, DEFAULT_APDEX_T_MS } from '@osprey/model';
 import { forkJoin, map } from 'rxjs';
 
-import { redToFrames } from '../frames';
+import { redToFrames } from '../red-frames';
 import { redStep } from '../params';
 import { fanOut, type QueryHandler } from './context';
 

@@ -1,7 +1,7 @@
 /** The service map as Node Graph frames, focused on the selected services; Apdex at the query's T. */
 import { map } from 'rxjs';
 
-import { focusServiceMap, serviceMapToFrames } from '../frames';
+import { focusServiceMap, serviceMapToFrames } from '../servicemap-frames';
 import { filterValues } from '../params';
 import type { QueryHandler } from './context';
 

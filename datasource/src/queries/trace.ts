@@ -1,7 +1,7 @@
 /** Traces by id (also what an exemplar link opens): one trace frame per id. */
 import { forkJoin, map } from 'rxjs';
 
-import { traceToFrame } from '../frames';
+import { traceToFrame } from '../trace-frame';
 import { filterValues } from '../params';
 import type { QueryHandler } from './context';
 

@@ -1,6 +1,6 @@
 import type { ServiceMapResponse } from '@osprey/model';
 
-import { serviceMapToFrames } from '../../../datasource/src/frames';
+import { serviceMapToFrames } from '../../../datasource/src/servicemap-frames';
 import { readGraph } from './graph';
 import { collapseNamespaces, groupLeaves } from './grouping';
 import { APDEX_BANDS, apdexBand, legendEntries, nodeTone } from './health';

@@ -26,6 +26,9 @@ export interface TableSpec {
 const MS_DAY = 86_400_000;
 const NS_DAY = '86400000000000';
 
+/** What every dump and histogram row has, which the capture reads select (jvm-rows.ts jvmCapture). */
+const CAPTURE_COLUMNS = 'id String, service String, instance String, taken_at Float64, received_at Float64';
+
 export const TABLES: TableSpec[] = [
   {
     name: 'spans',
@@ -102,8 +105,8 @@ export const TABLES: TableSpec[] = [
   },
   {
     name: 'jvm_thread_dumps',
-    columns: `id String, service String, instance String, taken_at Float64, received_at Float64, format String,
-      jvm_version Nullable(String), summary String, dump String, raw_base64 String, content_type String`,
+    columns: `${CAPTURE_COLUMNS}, format String, jvm_version Nullable(String), summary String, dump String,
+      raw_base64 String, content_type String`,
     engine: 'MergeTree',
     partition: `intDiv(toInt64(taken_at), ${MS_DAY})`,
     order: 'service, instance, taken_at, id',
@@ -111,8 +114,8 @@ export const TABLES: TableSpec[] = [
   },
   {
     name: 'jvm_heap_histograms',
-    columns: `id String, service String, instance String, taken_at Float64, received_at Float64, total_bytes Float64,
-      total_instances Float64, classes Int32, histogram String, raw_base64 String`,
+    columns: `${CAPTURE_COLUMNS}, total_bytes Float64, total_instances Float64, classes Int32, histogram String,
+      raw_base64 String`,
     engine: 'MergeTree',
     partition: `intDiv(toInt64(taken_at), ${MS_DAY})`,
     order: 'service, instance, taken_at, id',

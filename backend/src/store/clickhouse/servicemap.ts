@@ -1,10 +1,9 @@
 import type { ServiceMapResponse } from '@osprey/model';
 
 import { TOLERATING_FACTOR } from '../../derive/apdex';
-import { MINUTE_MS } from '../duckdb/red';
-import { serviceMapAnswer, serviceNode } from '../servicemap-answer';
+import { serviceMapAnswer, serviceMapEdgeRows, serviceNode } from '../servicemap-answer';
 import type { ClickHouseConnection } from './connection';
-import { num } from './sql';
+import { clickHouseReader, num } from './sql';
 
 /**
  * Linear-interpolated quantile of sorted values, the rule of DuckDB's quantile_cont (and of SQL's
@@ -19,8 +18,7 @@ export function quantileCont(sorted: readonly number[], q: number): number {
 
 /**
  * The service map of [from, to], the answer of the DuckDB store: edges from the per-trace edge rows
- * of every minute starting in [minute of `from`, `to`]; service nodes from the transactions ending in [from, to],
- * with their Apdex at `apdexT`.
+ * (serviceMapEdgeRows); service nodes from the transactions ending in [from, to], with their Apdex at `apdexT`.
  */
 export async function serviceMap(
   connection: ClickHouseConnection,
@@ -28,14 +26,7 @@ export async function serviceMap(
   to: number,
   apdexT: number
 ): Promise<ServiceMapResponse> {
-  const firstMinute = Math.floor(from / MINUTE_MS) * MINUTE_MS;
-  const edgeRows = await connection.rows(
-    `SELECT source, target, any(target_type) AS target_type, any(target_name) AS target_name,
-            any(db_system) AS db_system, bucket, sum(calls) AS calls, sum(errors) AS errors
-     FROM servicemap_edges FINAL
-     WHERE minute >= ${num(firstMinute)} AND minute <= ${num(to)}
-     GROUP BY source, target, bucket`
-  );
+  const edgeRows = await serviceMapEdgeRows(clickHouseReader(connection), 'servicemap_edges FINAL', from, to);
   const serviceRows = await connection.rows(
     `SELECT service, count() AS transactions, countIf(status = 'error') AS errors, arraySort(groupArray(elapsed)) AS sorted,
             countIf(elapsed <= ${num(apdexT)}) AS satisfied,
@@ -45,10 +36,5 @@ export async function serviceMap(
      GROUP BY service`
   );
   const services = serviceRows.map((row) => serviceNode(row, quantileCont((row.sorted as number[]).map(Number), 0.95)));
-  // Rows withdrawn by a later settle of their trace sum to zero calls: no edge.
-  return serviceMapAnswer(
-    { from, to, apdexT },
-    edgeRows.filter((edge) => Number(edge.calls) > 0),
-    services
-  );
+  return serviceMapAnswer({ from, to, apdexT }, edgeRows, services);
 }

@@ -9,6 +9,13 @@ import {
 
 import type { JvmRequestQuery, JvmRequestUpdate, NewHeapHistogram, NewJvmRequest, NewThreadDump } from '../store';
 
+/** What every dump and histogram row has, which the capture reads select (jvm-rows.ts jvmCapture). */
+const CAPTURE_COLUMNS = `id VARCHAR NOT NULL,
+    service VARCHAR NOT NULL,
+    instance VARCHAR NOT NULL,
+    taken_at DOUBLE NOT NULL,
+    received_at DOUBLE NOT NULL`;
+
 /**
  * JVM tables. Times are epoch ms as DOUBLE like `transactions`. No PRIMARY KEY: ids are generated
  * unique (time + random), an ART index would slow every append and DuckDB's indexes refuse an
@@ -17,11 +24,7 @@ import type { JvmRequestQuery, JvmRequestUpdate, NewHeapHistogram, NewJvmRequest
  */
 export const JVM_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS jvm_thread_dumps (
-    id VARCHAR NOT NULL,
-    service VARCHAR NOT NULL,
-    instance VARCHAR NOT NULL,
-    taken_at DOUBLE NOT NULL,
-    received_at DOUBLE NOT NULL,
+    ${CAPTURE_COLUMNS},
     format VARCHAR NOT NULL,
     jvm_version VARCHAR,
     summary JSON NOT NULL,
@@ -30,11 +33,7 @@ export const JVM_SCHEMA = [
     content_type VARCHAR NOT NULL
   )`,
   `CREATE TABLE IF NOT EXISTS jvm_heap_histograms (
-    id VARCHAR NOT NULL,
-    service VARCHAR NOT NULL,
-    instance VARCHAR NOT NULL,
-    taken_at DOUBLE NOT NULL,
-    received_at DOUBLE NOT NULL,
+    ${CAPTURE_COLUMNS},
     total_bytes DOUBLE NOT NULL,
     total_instances DOUBLE NOT NULL,
     classes INTEGER NOT NULL,
