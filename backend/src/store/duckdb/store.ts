@@ -39,17 +39,23 @@ import { compactSqlStats, sqlStatistics } from './sqlstats';
 import * as settle from './settle';
 import { ParentLinker } from './links';
 import { ResourceDictionary } from './resources';
-import { appendColumns } from './chunks';
-import { spanColumns, TRANSACTION_COLUMNS } from './columns';
 import { deleteOlderThan } from './retention';
-import { loadedLogPosition, recordLogPosition } from './log-position';
+import { loadedLogPosition } from './log-position';
 import { transactionDensity, transactionWhere } from './transactions';
 import { transactionWindow } from './window';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS } from '../overload';
+import { commitGroup, insertOtherRows, type PendingBatch } from './commit';
+import {
+  DEFAULT_SETTLE_MS,
+  type DuckDbStoreOptions,
+  SETTLE_MAX_TRACES,
+  SETTLE_MAX_WAIT_WINDOWS,
+  WAL_CHECKPOINT,
+} from './options';
 import { itemCount } from '../shared/batch';
 import { createSchema } from './schema';
 import { rowToSpan } from '../shared/span-row';
-import { type QueuedWrite, WriteQueue } from '../shared/write-queue';
+import { WriteQueue } from '../shared/write-queue';
 import { bindReads, HEALTH_READS, OTEL_READS } from '../shared/bind';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
 import { DUCKDB_RAW_BODY, duckDbReader } from './sql';
@@ -74,47 +80,7 @@ import {
   type Store,
 } from '../store';
 
-export interface DuckDbStoreOptions {
-  /** A trace settles once no span of it arrived for this long (ms); see duckdb/settle.ts. */
-  settleMs?: number;
-  /** Settle due traces on a timer (default); tests turn it off and call settleDue() themselves. */
-  autoSettle?: boolean;
-  /** A failed settle run is retried on the next tick; this hears about the failure. */
-  onSettleError?: (err: unknown) => void;
-  /** Spans + rows that may wait for a commit before ingest is refused (OverloadedError). */
-  maxQueuedItems?: number;
-  /** Most spans of unsettled traces held in memory to settle from (see settle-memory.ts); 0 settles every trace from the database. */
-  settleMemorySpans?: number;
-  /**
-   * WAL size that makes a commit checkpoint (DuckDB's `wal_autocheckpoint`); default WAL_CHECKPOINT.
-   * bench:span-write compares thresholds in one run.
-   */
-  walCheckpoint?: string;
-}
-
-export const DEFAULT_SETTLE_MS = 10_000;
-/**
- * DuckDB's default is 16 MB. A commit group is far below a row group (122,880 rows), so every span
- * goes through the WAL and each checkpoint rewrites the tables' partly filled last row groups:
- * at 128 MB the whole store step cost 1.22–1.42× less CPU per span over three runs, the final
- * CHECKPOINT included (bench:span-write, bench/README.md). The price: up to 128 MB of rows wait in
- * memory for the checkpoint, and reopening after a crash replays a full WAL in ~2.7 s instead of 0.5 s.
- */
-export const WAL_CHECKPOINT = '128MB';
-/** A trace that keeps receiving spans settles anyway once its oldest unsettled span waited this many windows. */
-const SETTLE_MAX_WAIT_WINDOWS = 6;
-const SETTLE_MAX_TRACES = 2000;
-
-interface PendingBatch extends QueuedWrite {
-  spans: Span[];
-  transactions: Transaction[];
-  /** Other writes (JVM rows), run inside the same transaction after the appends; may run again on retry. */
-  statements?: (writer: DuckDBConnection) => Promise<void>;
-  /** Runs once its transaction committed. */
-  committed?: () => void;
-  /** The ingest log position this batch loads up to, committed with its rows. */
-  position?: LogPosition;
-}
+export { DEFAULT_SETTLE_MS, type DuckDbStoreOptions, WAL_CHECKPOINT } from './options';
 
 /**
  * The embedded store: one DuckDB file `<dataDir>/osprey.duckdb`.
@@ -278,35 +244,9 @@ export class DuckDbStore implements Store {
     });
   }
 
-  private async commit(group: PendingBatch[]): Promise<void> {
-    await this.writer.run('BEGIN TRANSACTION');
-    try {
-      const spans = group.flatMap((batch) => batch.spans);
-      const transactions = group.flatMap((batch) => batch.transactions);
-      const resources = await this.resources.store(this.writer, spans);
-      await appendColumns(this.writer, 'spans', spans, spanColumns(resources.ids));
-      const arrived = Date.now();
-      await settle.recordArrivals(this.writer, spans, arrived);
-      const applyLinks = await this.links.link(this.writer, spans, transactions);
-      await appendColumns(this.writer, 'transactions', transactions, TRANSACTION_COLUMNS);
-      await red.appendRollups(this.writer, transactions);
-      for (const batch of group) {
-        await batch.statements?.(this.writer);
-        if (batch.position !== undefined) {
-          await recordLogPosition(this.writer, batch.position);
-        }
-      }
-      await this.writer.run('COMMIT');
-      applyLinks();
-      resources.apply();
-      group.forEach((batch) => {
-        this.settleMemory.add(batch.spans, arrived);
-        batch.committed?.();
-      });
-    } catch (err) {
-      await this.writer.run('ROLLBACK');
-      throw err;
-    }
+  private commit(group: PendingBatch[]): Promise<void> {
+    const { writer, resources, links, settleMemory } = this;
+    return commitGroup({ writer, resources, links, settleMemory }, group);
   }
 
   async services(): Promise<string[]> {
@@ -509,20 +449,5 @@ export class DuckDbStore implements Store {
     this.reader.closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
-  }
-}
-
-/** The other kinds of a batch, inside its transaction: they commit with its rows and log position. */
-async function insertOtherRows(writer: DuckDBConnection, rows: OtherRows): Promise<void> {
-  await otel.insertMetricPoints(writer, rows.metricPoints);
-  await otel.insertLogRecords(writer, rows.logRecords);
-  for (const dump of rows.threadDumps) {
-    await jvm.insertThreadDump(writer, dump);
-  }
-  for (const histogram of rows.heapHistograms) {
-    await jvm.insertHeapHistogram(writer, histogram);
-  }
-  for (const snapshot of rows.hostSnapshots) {
-    await hostTables.insertHostSnapshot(writer, snapshot);
   }
 }
