@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import type { HostSnapshotResponse, Incident, ThreadDumpResponse, TransactionsResponse } from '@osprey/model';
+import type { HostSnapshot, Incident, IncidentManifest, ThreadDumpResponse, TransactionsResponse } from '@osprey/model';
 import AdmZip from 'adm-zip';
 
-import { type IncidentManifest, MANIFEST, sha256 } from '../../backend/src/incidents/bundle';
+import { MANIFEST, sha256 } from '../../backend/src/incidents/bundle';
 import { type Backend, buildBackend, killAll, readApi, postOtlp, ROOT, startBackend, TOKENS } from './osprey-cli';
 import { startClickHouse, stopAll } from './real-servers';
 import { makeWorkload } from './workload/store-workload';
@@ -134,7 +134,7 @@ describe.each(STORES)('incident bundle from the real agent (%s)', (_store, store
     const dump = read<ThreadDumpResponse>('threaddump.json');
     expect(dump).toEqual(await api<ThreadDumpResponse>(`/api/v1/jvm/threaddumps/${dumpId}`));
     expect(dump.deadlocks.length).toBeGreaterThan(0);
-    const host = read<HostSnapshotResponse>('hostsnapshot.json');
+    const host = read<HostSnapshot>('hostsnapshot.json');
     expect(host.host).toBe(HOST);
     expect(host.processes.find((p) => p.pid === javaPid)?.cmdline).toContain('LockWorkload');
     const window = `from=${incident.from}&to=${incident.to}&service=cart&instance=cart-1&limit=10000`;
