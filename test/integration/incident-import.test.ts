@@ -18,7 +18,7 @@ import AdmZip from 'adm-zip';
 import { MANIFEST } from '../../backend/src/incidents/bundle';
 import { answerAsAgents, incidentSettled } from '../../backend/src/testing/agents';
 import { type TokenFetch, urlFetch } from '../../backend/src/testing/http';
-import { type Backend, buildBackend, killAll, postOtlp, ROOT, startBackend, TOKENS } from './osprey-cli';
+import { type Backend, buildBackend, killAll, killHard, postOtlp, ROOT, startBackend, TOKENS } from './osprey-cli';
 import { makeWorkload } from './workload/store-workload';
 
 jest.setTimeout(120_000);
@@ -67,17 +67,18 @@ async function transactionsOf(call: TokenFetch, url: string) {
 const spansOf = async (call: TokenFetch, traceId: string) =>
   ((await call(`/api/v1/traces/${traceId}`)).json.spans as Span[]).sort(byKey((s) => s.spanId));
 
-/** What B holds, as counts its API answers: what a refused import must leave as it was. */
-async function holdingsOfB() {
+/** What a backend holds, as counts its API answers: what a refused import must leave as it was. */
+async function holdingsOf(call: TokenFetch) {
   const all = `/api/v1/transactions?from=0&to=${Date.now() + 3_600_000}&limit=10000`;
   return {
-    incidents: (await callB('/api/v1/incidents')).json.incidents.length,
-    transactions: (await callB(all)).json.transactions.length,
-    threadDumps: (await callB('/api/v1/jvm/threaddumps')).json.threadDumps.length,
-    heapHistograms: (await callB('/api/v1/jvm/heaphistograms')).json.heapHistograms.length,
-    hostSnapshots: (await callB('/api/v1/hosts/snapshots')).json.snapshots.length,
+    incidents: (await call('/api/v1/incidents')).json.incidents.length,
+    transactions: (await call(all)).json.transactions.length,
+    threadDumps: (await call('/api/v1/jvm/threaddumps')).json.threadDumps.length,
+    heapHistograms: (await call('/api/v1/jvm/heaphistograms')).json.heapHistograms.length,
+    hostSnapshots: (await call('/api/v1/hosts/snapshots')).json.snapshots.length,
   };
 }
+const holdingsOfB = () => holdingsOf(callB);
 
 /** Polls `read` until it equals `expected` or 10 s pass (B settles the imported traces 300 ms after the load). */
 async function eventually<T>(read: () => Promise<T>, expected: T): Promise<T> {
@@ -194,6 +195,13 @@ describe('a bundle B refuses, storing nothing', () => {
     expect(await holdingsOfB()).toEqual(before);
   });
 
+  it('a bundle over the body limit (16 MiB by default): 413, nothing stored', async () => {
+    const before = await holdingsOfB();
+    const res = await postBundle(Buffer.concat([bundle, Buffer.alloc(16 * 1024 * 1024)]));
+    expect([res.status, res.json.message]).toEqual([413, 'request body exceeds 16777216 bytes (--max-body-bytes)']);
+    expect(await holdingsOfB()).toEqual(before);
+  });
+
   it.each([
     ['a read token', 403, TOKENS.OSPREY_READ_TOKEN],
     ['an ingest token', 403, TOKENS.OSPREY_INGEST_TOKEN],
@@ -295,5 +303,29 @@ describe('B imports A’s bundle through the CLI', () => {
       409,
       `incident ${incident.id} is already here (collected here); nothing loaded`,
     ]);
+  });
+
+  it('keeps what it imported through a kill -9 and a restart, once', async () => {
+    const before = await holdingsOfB();
+    await killHard(b);
+    b = await startBackend(path.join(dir, 'b'), ['--settle-ms', '300']);
+    expect(await holdingsOfB()).toEqual(before);
+    expect((await transactionsOf(callB, cartWindow(incident))).sha256).toBe(
+      (await transactionsOf(callA, cartWindow(incident))).sha256
+    );
+  });
+
+  it('keeps an import acknowledged but not yet loaded through a kill -9: the restart replays it from the ingest log', async () => {
+    const cDir = path.join(dir, 'c');
+    const c = await startBackend(cDir, ['--settle-ms', '300', '--load-interval-ms', '60000']);
+    const callC = urlFetch(() => c.url, ADMIN);
+    const imported = await callC('/api/v1/incidents/import', { method: 'POST', body: bundle, type: 'application/zip' });
+    expect(imported.status).toBe(201);
+    await killHard(c);
+    const restarted = await startBackend(cDir, ['--settle-ms', '300']);
+    const callRestarted = urlFetch(() => restarted.url, TOKENS.OSPREY_READ_TOKEN);
+    expect(await eventually(() => holdingsOf(callRestarted), await holdingsOfB())).toEqual(await holdingsOfB());
+    const onA = await transactionsOf(callA, cartWindow(incident));
+    expect((await eventually(() => transactionsOf(callRestarted, cartWindow(incident)), onA)).sha256).toBe(onA.sha256);
   });
 });
