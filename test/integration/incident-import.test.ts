@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 import type { Incident, IncidentManifest, Span, Transaction } from '@osprey/model';
 import AdmZip from 'adm-zip';
@@ -18,12 +19,11 @@ import AdmZip from 'adm-zip';
 import { MANIFEST } from '../../backend/src/incidents/bundle';
 import { answerAsAgents, incidentSettled } from '../../backend/src/testing/agents';
 import { type TokenFetch, urlFetch } from '../../backend/src/testing/http';
-import { type Backend, buildBackend, killAll, killHard, postOtlp, ROOT, startBackend, TOKENS } from './osprey-cli';
+import { type Backend, buildBackend, CLI, killAll, killHard, postOtlp, startBackend, TOKENS } from './osprey-cli';
 import { makeWorkload } from './workload/store-workload';
 
 jest.setTimeout(120_000);
 
-const CLI = path.join(ROOT, 'backend', 'bin', 'osprey.js');
 const TARGET = { service: 'cart', instance: 'cart-1', host: 'import-host' };
 const ADMIN = TOKENS.OSPREY_ADMIN_TOKEN;
 
@@ -195,10 +195,20 @@ describe('a bundle B refuses, storing nothing', () => {
     expect(await holdingsOfB()).toEqual(before);
   });
 
-  it('a bundle over the body limit (16 MiB by default): 413, nothing stored', async () => {
+  // Gzipped, so the server refuses it once inflated, not while a client still sends 17 MiB.
+  it('a bundle inflating past the body limit (16 MiB by default): 413, nothing stored', async () => {
     const before = await holdingsOfB();
-    const res = await postBundle(Buffer.concat([bundle, Buffer.alloc(16 * 1024 * 1024)]));
-    expect([res.status, res.json.message]).toEqual([413, 'request body exceeds 16777216 bytes (--max-body-bytes)']);
+    const res = await callB('/api/v1/incidents/import', {
+      method: 'POST',
+      token: ADMIN,
+      body: gzipSync(Buffer.concat([bundle, Buffer.alloc(17 * 1024 * 1024)])),
+      type: 'application/zip',
+      headers: { 'content-encoding': 'gzip' },
+    });
+    expect([res.status, res.json.message]).toEqual([
+      413,
+      `gunzipped body exceeds ${16 * 1024 * 1024} bytes (--max-body-bytes)`,
+    ]);
     expect(await holdingsOfB()).toEqual(before);
   });
 

@@ -39,6 +39,8 @@ export interface TokenCall {
   body?: unknown;
   /** The media type of a bytes body. */
   type?: string;
+  /** More request headers (e.g. content-encoding). */
+  headers?: Record<string, string>;
 }
 
 /** The answer whole: status, media type, the bytes, and the JSON when it is JSON. */
@@ -75,6 +77,7 @@ export function urlFetch(base: () => string, defaultToken: string): TokenFetch {
       headers: {
         ...(token === '' ? {} : { authorization: `Bearer ${token}` }),
         ...(contentType === undefined ? {} : { 'content-type': contentType }),
+        ...init.headers,
       },
       body,
     });
