@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { ConfigError, parseServeArgs, USAGE } from './config/serve';
 import { InfluxExporter } from './export/influx/exporter';
+import { BUNDLE_USAGE, bundleCommand } from './incidents/import-cli';
 import { RetentionJob } from './retention/job';
 import { directWriter, type IngestWriter, openLoggedIngest } from './ingest/writer';
 import { buildServer } from './server/app';
@@ -168,6 +169,17 @@ function main(argv: string[]): void {
       process.stderr.write(`osprey: ${(err as Error).message}\n\n${SLO_RULES_USAGE}`);
       process.exitCode = 2;
     }
+    return;
+  }
+  if (command === 'bundle') {
+    bundleCommand(rest, process.env).then(
+      (output) => process.stdout.write(output),
+      (err: unknown) => {
+        const usage = err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+        process.stderr.write(`osprey: ${(err as Error).message}\n${usage ? `\n${BUNDLE_USAGE}` : ''}`);
+        process.exitCode = usage ? 2 : 1;
+      }
+    );
     return;
   }
   if (command !== 'serve') {

@@ -7,9 +7,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 
 import { JVM_REQUEST_KINDS, JVM_REQUEST_STATUSES } from './jvm/api';
-import { NonEmpty, Strict, StringEnum } from './schema';
+import { EpochMs, NonEmpty, Strict, StringEnum } from './schema';
 
 export const INCIDENT_API_PATH = '/api/v1/incidents';
+/** `POST` a bundle (application/zip) made by another Osprey to load it here. */
+export const INCIDENT_IMPORT_PATH = `${INCIDENT_API_PATH}/import`;
 
 export const INCIDENT_STATUSES = ['collecting', 'ready', 'failed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
@@ -73,8 +75,54 @@ export const IncidentSchema = Type.Object({
     Type.Object({ bytes: Type.Integer(), sha256: Type.String(), files: Type.Array(IncidentFileSchema) })
   ),
   error: Type.Optional(Type.String()),
+  /** When the bundle was loaded here from another Osprey; absent on the backend that collected it. */
+  importedAt: Type.Optional(Epoch()),
 });
 export type Incident = Static<typeof IncidentSchema>;
+
+const CaptureId = () => Type.String({ pattern: '^[0-9a-f]{24}$', description: '24 lowercase hex digits' });
+
+/**
+ * One entry of a bundle's uploads.json: a capture as its upload route stored it (the raw body is
+ * `file`), so an import stores the same row again. A host snapshot's target is the host request's
+ * (service HOST_REQUEST_SERVICE, instance the host), its body the snapshot as uploaded.
+ */
+export const IncidentUploadSchema = Strict({
+  kind: StringEnum(JVM_REQUEST_KINDS),
+  file: NonEmpty(),
+  id: CaptureId(),
+  service: Name(),
+  instance: Name(),
+  receivedAt: EpochMs(),
+  contentType: NonEmpty({ maxLength: 256 }),
+});
+export type IncidentUpload = Static<typeof IncidentUploadSchema>;
+export const IncidentUploadsSchema = Type.Array(IncidentUploadSchema, { maxItems: JVM_REQUEST_KINDS.length });
+
+/** `POST /api/v1/incidents/import` → 201: the incident as recorded here and what was loaded. */
+export const IncidentImportedSchema = Type.Object({
+  incident: IncidentSchema,
+  loaded: Type.Object({
+    spans: Type.Integer(),
+    traces: Type.Integer(),
+    transactions: Type.Integer(),
+    threadDumps: Type.Integer(),
+    heapHistograms: Type.Integer(),
+    hostSnapshots: Type.Integer(),
+  }),
+});
+export type IncidentImported = Static<typeof IncidentImportedSchema>;
+
+/**
+ * A bundle's manifest.json: the incident as collected (without `bundle`, the archive it is in) and
+ * every other file of the zip with its size and checksum.
+ */
+export const IncidentManifestSchema = Type.Object({
+  format: StringEnum([INCIDENT_BUNDLE_FORMAT]),
+  incident: Type.Omit(IncidentSchema, ['bundle']),
+  files: Type.Array(IncidentFileSchema, { maxItems: 64 }),
+});
+export type IncidentManifest = Static<typeof IncidentManifestSchema>;
 
 /** `GET /api/v1/incidents`, newest first. */
 export const IncidentListResponseSchema = Type.Object({ incidents: Type.Array(IncidentSchema) });

@@ -3,20 +3,29 @@
  * (workload/store-workload.ts), a real JVM in known lock states (test/fixtures/jvm/LockWorkload.java)
  * and the real agent CLI watching it and the host (--pid with --host-interval). One POST asks for the
  * incident; the agent answers its three capture requests on its own; the downloaded zip holds what
- * the backend holds, file by file as its manifest's checksums say. On a backend of each store: DuckDB,
- * and ClickHouse (Debian's clickhouse-server, started here).
+ * the backend holds, file by file as its manifest's checksums say, and `osprey bundle import` loads
+ * it into a fresh DuckDB backend that answers the captures alike. On a backend of each store:
+ * DuckDB, and ClickHouse (Debian's clickhouse-server, started here).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import type { HostSnapshotResponse, Incident, ThreadDumpResponse, TransactionsResponse } from '@osprey/model';
+import type {
+  HeapHistogramResponse,
+  HostSnapshot,
+  Incident,
+  IncidentManifest,
+  IncidentUpload,
+  ThreadDumpResponse,
+  TransactionsResponse,
+} from '@osprey/model';
 import AdmZip from 'adm-zip';
 
-import { type IncidentManifest, MANIFEST, sha256 } from '../../backend/src/incidents/bundle';
-import { type Backend, buildBackend, killAll, readApi, postOtlp, ROOT, startBackend, TOKENS } from './osprey-cli';
+import { MANIFEST, sha256 } from '../../backend/src/incidents/bundle';
+import { type Backend, buildBackend, CLI, killAll, readApi, postOtlp, ROOT, startBackend, TOKENS } from './osprey-cli';
 import { startClickHouse, stopAll } from './real-servers';
 import { makeWorkload } from './workload/store-workload';
 
@@ -134,7 +143,16 @@ describe.each(STORES)('incident bundle from the real agent (%s)', (_store, store
     const dump = read<ThreadDumpResponse>('threaddump.json');
     expect(dump).toEqual(await api<ThreadDumpResponse>(`/api/v1/jvm/threaddumps/${dumpId}`));
     expect(dump.deadlocks.length).toBeGreaterThan(0);
-    const host = read<HostSnapshotResponse>('hostsnapshot.json');
+    // What an import needs: each capture as uploaded, named in uploads.json with its id and target.
+    const uploads = read<IncidentUpload[]>('uploads.json');
+    expect(uploads.map((u) => [u.kind, u.file, u.id])).toEqual([
+      ['threaddump', expect.stringMatching(/^threaddump\.(txt|json\.raw)$/), dumpId],
+      ['heaphistogram', 'heaphistogram.txt', incident.captures[1].resultId],
+      ['hostsnapshot', 'hostsnapshot.json', incident.captures[2].resultId],
+    ]);
+    const histogram = read<HeapHistogramResponse>('heaphistogram.json');
+    expect(zip.readAsText('heaphistogram.txt')).toContain(histogram.rows[0].class);
+    const host = read<HostSnapshot>('hostsnapshot.json');
     expect(host.host).toBe(HOST);
     expect(host.processes.find((p) => p.pid === javaPid)?.cmdline).toContain('LockWorkload');
     const window = `from=${incident.from}&to=${incident.to}&service=cart&instance=cart-1&limit=10000`;
@@ -142,5 +160,22 @@ describe.each(STORES)('incident bundle from the real agent (%s)', (_store, store
     expect(transactions).toEqual(await api<TransactionsResponse>(`/api/v1/transactions?${window}`));
     expect(transactions.transactions.length).toBeGreaterThan(0);
     expect(zip.readAsText('note.txt')).toBe('checkout slow since 02:10\n');
+
+    // The zip loads into a fresh DuckDB backend with the CLI; the real agent's captures read back alike.
+    const file = path.join(dir, 'bundle.zip');
+    writeFileSync(file, bytes);
+    const fresh = await startBackend(path.join(dir, 'imported'));
+    const cli = [CLI, 'bundle', 'import', file, '--url', fresh.url, '--token', TOKENS.OSPREY_ADMIN_TOKEN];
+    const run = spawnSync(process.execPath, cli, { encoding: 'utf8' });
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toContain('1 thread dump, 1 heap histogram, 1 host snapshot');
+    const imported = readApi(() => fresh);
+    for (const url of [
+      `/api/v1/jvm/threaddumps/${dumpId}`,
+      `/api/v1/jvm/heaphistograms/${uploads[1].id}`,
+      `/api/v1/hosts/snapshots/${uploads[2].id}`,
+    ]) {
+      expect(await imported(url)).toEqual(await api(url));
+    }
   });
 });

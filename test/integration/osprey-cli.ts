@@ -11,8 +11,13 @@ export interface SdkSpan {
 }
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'backend', 'bin', 'osprey.js');
-export const TOKENS = { OSPREY_INGEST_TOKEN: 'it-ingest', OSPREY_READ_TOKEN: 'it-read' };
+/** The built `osprey` CLI (buildBackend makes what it requires). */
+export const CLI = path.join(ROOT, 'backend', 'bin', 'osprey.js');
+export const TOKENS = {
+  OSPREY_INGEST_TOKEN: 'it-ingest',
+  OSPREY_READ_TOKEN: 'it-read',
+  OSPREY_ADMIN_TOKEN: 'it-admin',
+};
 
 export interface Backend {
   url: string;

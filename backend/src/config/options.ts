@@ -296,6 +296,7 @@ const fileKeys = (group?: string): string =>
 /** `osprey serve --help`, from OPTIONS. */
 export const USAGE = `Usage: osprey serve [options]
        osprey slo-rules --config <file> [--out <file>]   Prometheus recording rules of the file's slos
+       osprey bundle import <file> [--url <backend>] [--token <admin token>]   load an incident bundle
 
 Runs the Osprey backend: ingest (OTLP/HTTP, Zipkin, native), the query API, Prometheus /metrics
 and, when --influx-url is given, an InfluxDB 1.x export.

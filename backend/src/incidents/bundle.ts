@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { type Incident, INCIDENT_BUNDLE_FORMAT, type IncidentFile } from '@osprey/model';
+import { type Incident, INCIDENT_BUNDLE_FORMAT, type IncidentManifest } from '@osprey/model';
 import archiver from 'archiver';
 
 export interface BundleEntry {
@@ -14,12 +14,9 @@ export interface BundleEntry {
 }
 
 export const MANIFEST = 'manifest.json';
-
-export interface IncidentManifest {
-  format: typeof INCIDENT_BUNDLE_FORMAT;
-  incident: Omit<Incident, 'bundle'>;
-  files: IncidentFile[];
-}
+/** What an import loads: the spans of the window's traces, and each capture's upload (IncidentUpload). */
+export const SPANS = 'spans.json';
+export const UPLOADS = 'uploads.json';
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 

@@ -10,13 +10,16 @@ import {
   type Incident,
   type IncidentCapture,
   type IncidentCreate,
+  type IncidentUpload,
   DEFAULT_INCIDENT_MINUTES,
   type JvmRequestKind,
+  type Span,
+  type Transaction,
 } from '@osprey/model';
 
 import { sortableId } from '../store/ids';
 import type { Store } from '../store/store';
-import { type BundleEntry, jsonEntry, manifestOf, sha256, zipBundle } from './bundle';
+import { type BundleEntry, jsonEntry, manifestOf, sha256, SPANS, UPLOADS, zipBundle } from './bundle';
 import type { IncidentFiles } from './files';
 
 export interface CollectOptions {
@@ -27,7 +30,7 @@ export interface CollectOptions {
   signal: AbortSignal;
 }
 
-/** Rows of each list in a bundle at most (transactions, error transactions, error logs). */
+/** Rows of each list in a bundle at most (transactions, error transactions, error logs, spans). */
 export const BUNDLE_ROW_LIMIT = 10_000;
 const ERROR_SEVERITY = 17;
 const RED_STEP_MS = 60_000;
@@ -99,26 +102,88 @@ async function awaitCaptures(store: Store, incident: Incident, o: CollectOptions
   return captures.map((c) => (settled(c) ? c : { ...c, error: late }));
 }
 
-/** The captures that came in, as bundle files. */
-async function captureEntries(store: Store, captures: IncidentCapture[]): Promise<BundleEntry[]> {
-  const entries: BundleEntry[] = [];
-  for (const c of captures) {
-    if (c.status !== 'done' || !c.resultId) {
-      continue;
+/** One capture as bundle files: its parsed form for readers, and the body its upload route took. */
+interface CapturedFiles {
+  parsed: BundleEntry;
+  upload: BundleEntry;
+  meta: Omit<IncidentUpload, 'kind' | 'file' | 'id'>;
+}
+
+type CaptureFiles = (store: Store, id: string) => Promise<CapturedFiles | undefined>;
+
+/**
+ * Each kind's files. A host snapshot is kept as the JSON it was uploaded as, so its parsed form is
+ * its upload; it is stored without its id and time, which uploads.json carries.
+ */
+const CAPTURE_FILES: Record<JvmRequestKind, CaptureFiles> = {
+  threaddump: async (store, id) => {
+    const [dump, raw] = await Promise.all([store.captures.threadDump(id), store.captures.threadDumpRaw(id)]);
+    if (!dump || !raw) {
+      return undefined;
     }
-    if (c.kind === 'threaddump') {
-      entries.push(jsonEntry('threaddump.json', await store.captures.threadDump(c.resultId)));
-      const raw = await store.captures.threadDumpRaw(c.resultId);
-      if (raw) {
-        entries.push({ path: `threaddump.${raw.format === 'json' ? 'json.raw' : 'txt'}`, body: Buffer.from(raw.body) });
-      }
-    } else if (c.kind === 'heaphistogram') {
-      entries.push(jsonEntry('heaphistogram.json', await store.captures.heapHistogram(c.resultId)));
-    } else {
-      entries.push(jsonEntry('hostsnapshot.json', await store.captures.hostSnapshot(c.resultId)));
+    const file = `threaddump.${raw.format === 'json' ? 'json.raw' : 'txt'}`;
+    const { service, instance } = dump;
+    return {
+      parsed: jsonEntry('threaddump.json', dump),
+      upload: { path: file, body: Buffer.from(raw.body) },
+      meta: { service, instance, receivedAt: raw.receivedAt, contentType: raw.contentType },
+    };
+  },
+  heaphistogram: async (store, id) => {
+    const [histogram, raw] = await Promise.all([store.captures.heapHistogram(id), store.captures.heapHistogramRaw(id)]);
+    if (!histogram || !raw) {
+      return undefined;
+    }
+    const { service, instance } = histogram;
+    return {
+      parsed: jsonEntry('heaphistogram.json', histogram),
+      upload: { path: 'heaphistogram.txt', body: Buffer.from(raw.body) },
+      meta: { service, instance, receivedAt: raw.receivedAt, contentType: raw.contentType },
+    };
+  },
+  hostsnapshot: async (store, id) => {
+    const found = await store.captures.hostSnapshot(id);
+    if (!found) {
+      return undefined;
+    }
+    const { id: _id, receivedAt, ...snapshot } = found;
+    const entry = jsonEntry('hostsnapshot.json', snapshot);
+    return {
+      parsed: entry,
+      upload: entry,
+      meta: { service: HOST_REQUEST_SERVICE, instance: snapshot.host, receivedAt, contentType: 'application/json' },
+    };
+  },
+};
+
+/**
+ * The captures that came in (and are still stored), as bundle files, and uploads.json saying what
+ * an import stores of each.
+ */
+async function captureEntries(store: Store, captures: IncidentCapture[]): Promise<BundleEntry[]> {
+  const entries = new Map<string, BundleEntry>();
+  const uploads: IncidentUpload[] = [];
+  for (const c of captures) {
+    const files = c.status === 'done' && c.resultId ? await CAPTURE_FILES[c.kind](store, c.resultId) : undefined;
+    if (files) {
+      [files.parsed, files.upload].forEach((e) => entries.set(e.path, e));
+      uploads.push({ kind: c.kind, file: files.upload.path, id: c.resultId!, ...files.meta });
     }
   }
-  return entries;
+  return uploads.length === 0 ? [] : [...entries.values(), jsonEntry(UPLOADS, uploads)];
+}
+
+/** The stored spans of the transactions' traces: whole traces, newest first, while they fit BUNDLE_ROW_LIMIT. */
+async function traceSpans(store: Store, transactions: Transaction[]): Promise<Span[]> {
+  const spans: Span[] = [];
+  for (const traceId of new Set(transactions.map((t) => t.traceId))) {
+    const trace = await store.trace(traceId);
+    if (spans.length + trace.length > BUNDLE_ROW_LIMIT) {
+      break;
+    }
+    spans.push(...trace);
+  }
+  return spans;
 }
 
 /** The instance's transactions, RED per endpoint and errors of [from, to]. */
@@ -132,6 +197,7 @@ async function windowEntries(store: Store, i: Incident, from: number, to: number
   ]);
   return [
     jsonEntry('transactions.json', transactions),
+    jsonEntry(SPANS, await traceSpans(store, transactions.transactions)),
     jsonEntry('red.json', red),
     jsonEntry('errors.json', { transactions: errors.transactions, logs: logs.logs }),
   ];

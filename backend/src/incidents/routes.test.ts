@@ -9,19 +9,23 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { HOST_REQUEST_SERVICE, type HostSnapshot, type Incident, type JvmRequest } from '@osprey/model';
+import { HOST_REQUEST_SERVICE, type Incident, type IncidentManifest, type JvmRequest } from '@osprey/model';
 import AdmZip from 'adm-zip';
 import type { FastifyInstance } from 'fastify';
 
 import { buildServer } from '../server/app';
 import { DuckDbStore } from '../store/duckdb/store';
 import { generateTransactions } from '../testing';
-import { tokenFetch } from '../testing/http';
-import { MANIFEST, type IncidentManifest, sha256 } from './bundle';
+import {
+  answerAsAgents as playAgents,
+  incidentSettled,
+  HOST_SNAPSHOT as snapshot,
+  JDK17_DUMP,
+  JDK17_HISTOGRAM,
+} from '../testing/agents';
+import { type TokenFetch, tokenFetch } from '../testing/http';
+import { MANIFEST, sha256 } from './bundle';
 
-const ROOT = path.join(__dirname, '../../..');
-const JDK17 = path.join(ROOT, 'test/fixtures/jvm/jdk17');
-const snapshot = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/hosts/snapshot.json'), 'utf8')) as HostSnapshot;
 const TOKENS = { ingest: 'in', read: 'rd', admin: 'ad' };
 const TARGET = { service: 'cart', instance: 'cart-1', host: 'fixture-host' };
 
@@ -30,45 +34,10 @@ describe('incident bundles (DuckDB)', () => {
   let store: DuckDbStore;
   let app: FastifyInstance;
 
-  let call: ReturnType<typeof tokenFetch>;
-  const ingest = (url: string, body: unknown) => call(url, { method: 'POST', token: TOKENS.ingest, body });
+  let call: TokenFetch;
+  const answerAsAgents = (only?: Set<string>) => playAgents(call, TOKENS.ingest, only);
 
-  /** What the JVM agent and the host agent do with their pending requests. */
-  const answerAsAgents = async (only?: Set<string>) => {
-    const pending = (await call('/api/v1/jvm/requests?status=pending', { token: TOKENS.ingest })).json
-      .requests as JvmRequest[];
-    for (const r of pending.filter((p) => !only || only.has(p.kind))) {
-      expect((await call(`/api/v1/jvm/requests/${r.id}/claim`, { method: 'POST', token: TOKENS.ingest })).status).toBe(
-        200
-      );
-      const target = `service=${encodeURIComponent(r.service)}&instance=${encodeURIComponent(r.instance)}`;
-      const uploaded =
-        r.kind === 'threaddump'
-          ? await ingest(
-              `/api/v1/jvm/threaddumps?${target}`,
-              readFileSync(path.join(JDK17, 'lock-jstack-l.txt'), 'utf8')
-            )
-          : r.kind === 'heaphistogram'
-            ? await ingest(
-                `/api/v1/jvm/heaphistograms?${target}`,
-                readFileSync(path.join(JDK17, 'class_histogram.txt'), 'utf8')
-              )
-            : await ingest('/api/v1/hosts/snapshots', { ...snapshot, host: r.instance, takenAt: Date.now() });
-      expect(uploaded.status).toBe(201);
-      await ingest(`/api/v1/jvm/requests/${r.id}/result`, { resultId: uploaded.json.id });
-    }
-  };
-
-  const waitReady = async (id: string): Promise<Incident> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const incident = (await call(`/api/v1/incidents/${id}`)).json as Incident;
-      if (incident.status !== 'collecting' || Date.now() > deadline) {
-        return incident;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
+  const waitReady = (id: string) => incidentSettled(call, id);
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'osprey-incidents-'));
@@ -139,12 +108,15 @@ describe('incident bundles (DuckDB)', () => {
       [
         'errors.json',
         'heaphistogram.json',
+        'heaphistogram.txt',
         'hostsnapshot.json',
         'note.txt',
         'red.json',
+        'spans.json',
         'threaddump.json',
         'threaddump.txt',
         'transactions.json',
+        'uploads.json',
       ].sort()
     );
     for (const file of manifest.files) {
@@ -153,9 +125,15 @@ describe('incident bundles (DuckDB)', () => {
     }
 
     const read = (name: string) => JSON.parse(zip.readAsText(name));
-    expect(zip.readAsText('threaddump.txt')).toBe(readFileSync(path.join(JDK17, 'lock-jstack-l.txt'), 'utf8'));
+    expect(zip.readAsText('threaddump.txt')).toBe(readFileSync(JDK17_DUMP, 'utf8'));
+    expect(zip.readAsText('heaphistogram.txt')).toBe(readFileSync(JDK17_HISTOGRAM, 'utf8'));
+    expect(read('uploads.json').map((u: { kind: string; file: string }) => [u.kind, u.file])).toEqual([
+      ['threaddump', 'threaddump.txt'],
+      ['heaphistogram', 'heaphistogram.txt'],
+      ['hostsnapshot', 'hostsnapshot.json'],
+    ]);
     expect(read('threaddump.json').deadlocks.length).toBeGreaterThan(0);
-    expect(read('hostsnapshot.json').processes).toEqual(snapshot.processes);
+    expect(read('hostsnapshot.json')).toEqual({ ...snapshot, host: 'fixture-host', takenAt: expect.any(Number) });
     const window = { from: ready.from!, to: ready.to!, service: 'cart', instance: 'cart-1', limit: 10_000 };
     expect(ready.to! - ready.from!).toBe(15 * 60_000);
     const truth = await store.transactions(window);

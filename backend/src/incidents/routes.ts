@@ -2,6 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   type Incident,
   INCIDENT_API_PATH,
+  INCIDENT_IMPORT_PATH,
+  IncidentImportedSchema,
   IncidentCreateSchema,
   IncidentIdParamsSchema,
   IncidentListResponseSchema,
@@ -10,11 +12,16 @@ import {
 } from '@osprey/model';
 import type { FastifyInstance } from 'fastify';
 
+import { inflate, rawBodies } from '../ingest/body';
+import { bundlePayload } from '../ingest/log-payload';
+import { DURABLE_SUMMARY, type IngestWriter } from '../ingest/writer';
 import { HttpError } from '../server/errors';
 import { answers, RAW_BODY } from '../server/schema';
 import type { Store } from '../store/store';
+import { sha256 } from './bundle';
 import { finishIncident, startIncident } from './collect';
 import { IncidentFiles } from './files';
+import { unpackBundle } from './unpack';
 
 export interface IncidentOptions {
   /** Where records and archives are kept (`<data dir>/incidents`); without it the routes answer 503. */
@@ -26,6 +33,9 @@ export interface IncidentOptions {
 
 interface Options {
   store: Store;
+  /** Where an import's rows go: the ingest log, or the store (writer.ts). */
+  writer: IngestWriter;
+  maxBodyBytes: number;
   incidents: IncidentOptions;
 }
 
@@ -37,7 +47,8 @@ const DEFAULT_POLL_MS = 500;
  * the background (the record says how far), and GET …/bundle downloads the archive once ready.
  * Asking takes the read scope, as Grafana's capture requests do.
  */
-export async function incidentRoutes(fastify: FastifyInstance, { store, incidents }: Options): Promise<void> {
+export async function incidentRoutes(fastify: FastifyInstance, options: Options): Promise<void> {
+  const { store, incidents } = options;
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const files = incidents.dir === undefined ? undefined : new IncidentFiles(incidents.dir);
   const stop = new AbortController();
@@ -60,6 +71,7 @@ export async function incidentRoutes(fastify: FastifyInstance, { store, incident
     return incident;
   };
   const config = { scope: 'read' } as const;
+  await app.register(importRoute, { ...options, kept });
 
   app.post(
     INCIDENT_API_PATH,
@@ -112,6 +124,63 @@ export async function incidentRoutes(fastify: FastifyInstance, { store, incident
         .header('content-type', 'application/zip')
         .header('content-disposition', `attachment; filename="incident-${incident.id}.zip"`)
         .send(await kept().archive(incident.id));
+    }
+  );
+}
+
+/** One import at a time, so two of the same bundle cannot both pass the "already here" check. */
+function serially(): <T>(work: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const run = last.then(work, work);
+    last = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/**
+ * `POST …/import` (admin: it writes every kind of row): the bundle is verified whole and its rows
+ * made before anything is written, so a refused bundle changes nothing; then the rows go through
+ * the ingest writer as one batch (the zip is its log record), and the incident is recorded with the
+ * archive, marked imported. Its own context: the zip body arrives raw, the other routes take JSON.
+ */
+async function importRoute(
+  fastify: FastifyInstance,
+  { writer, maxBodyBytes, kept }: Options & { kept: () => IncidentFiles }
+): Promise<void> {
+  rawBodies(fastify, ['application/zip']);
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const oneAtATime = serially();
+  app.post(
+    INCIDENT_IMPORT_PATH,
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary: DURABLE_SUMMARY,
+        consumes: ['application/zip'],
+        body: RAW_BODY,
+        response: answers(IncidentImportedSchema, 201),
+      },
+    },
+    async (request, reply) => {
+      const files = kept();
+      const archive = inflate(request, request.body as Buffer, maxBodyBytes);
+      const { manifest, batch, loaded } = unpackBundle(archive);
+      const { id } = manifest.incident;
+      return oneAtATime(async () => {
+        const here = await files.get(id);
+        if (here) {
+          const how =
+            here.importedAt === undefined ? 'collected here' : `imported at ${new Date(here.importedAt).toISOString()}`;
+          throw new HttpError(409, 'conflict', `incident ${id} is already here (${how}); nothing loaded`);
+        }
+        await writer.write({ ...batch, payload: () => bundlePayload(archive) });
+        const bundle = { bytes: archive.length, sha256: sha256(archive), files: manifest.files };
+        const incident: Incident = { ...manifest.incident, bundle, importedAt: Date.now() };
+        await files.saveReady(incident, archive);
+        reply.status(201);
+        return { incident, loaded };
+      });
     }
   );
 }

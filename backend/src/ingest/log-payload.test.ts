@@ -8,13 +8,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
+import { SpanKind } from '@opentelemetry/api';
 import type { HostSnapshot } from '@osprey/model';
 
+import { jsonEntry, manifestOf, zipBundle } from '../incidents/bundle';
+import { unpackBundle } from '../incidents/unpack';
 import { heapHistogramUpload, threadDumpUpload, type UploadMeta } from '../jvm-api/uploads';
 import { convertLogsRequest } from '../logs/convert';
 import { convertMetricsRequest } from '../otel-metrics/convert';
 import { sdkLogBodies, sdkMetricsBodies } from '../testing/otel-sdk';
-import { decodePayload, hostSnapshotPayload, uploadPayload } from './log-payload';
+import { sdkTrace } from '../testing/sdk-trace';
+import { bundlePayload, decodePayload, hostSnapshotPayload, uploadPayload } from './log-payload';
 import { decodeOtlpMessage } from './otlp/decode';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
@@ -86,7 +90,43 @@ describe('ingest-log payloads of uploads', () => {
   });
 
   it('refuses a tag no version wrote', () => {
-    expect(() => decodePayload(record(11, 0, Buffer.from('{}')))).toThrow('unknown tag (11, 0)');
+    expect(() => decodePayload(record(12, 0, Buffer.from('{}')))).toThrow('unknown tag (12, 0)');
     expect(() => decodePayload(record(4, 2, Buffer.from('{}')))).toThrow('unknown tag (4, 2)');
   });
+});
+
+it('an incident bundle import is the zip, and decodes to the rows the import route stores', async () => {
+  const spans = sdkTrace({
+    service: 'cart',
+    name: 'GET /cart',
+    kind: SpanKind.SERVER,
+    startMs: 0,
+    endMs: 80,
+    attributes: { 'http.request.method': 'GET', 'http.route': '/cart' },
+    children: [{ service: 'cart', name: 'SELECT cart', kind: SpanKind.CLIENT, startMs: 10, endMs: 60 }],
+  });
+  const upload = {
+    id: '0193a1b2c3d4e5f6a7b8c9d0',
+    service: 'cart',
+    instance: 'cart-1',
+    receivedAt: 1,
+    contentType: 'text/plain',
+  };
+  const entries = [
+    jsonEntry('spans.json', spans),
+    { path: 'threaddump.txt', body: jstack },
+    jsonEntry('uploads.json', [{ kind: 'threaddump', file: 'threaddump.txt', ...upload }]),
+  ];
+  const incident = { id: '0193a1b2c3d4e5f6a7b8c9d1', service: 'cart', instance: 'cart-1', host: 'h', minutes: 15 };
+  const zip = await zipBundle(
+    manifestOf({ ...incident, createdAt: 1, status: 'ready', captures: [] }, entries),
+    entries
+  );
+  const bytes = bundlePayload(zip);
+  expect(bytes[0]).toBe(11);
+  const { batch, loaded } = unpackBundle(zip);
+  expect(decodePayload(bytes)).toEqual(batch);
+  expect(batch.spans).toEqual(spans);
+  expect(batch.threadDumps).toEqual([threadDumpUpload(upload, jstack)]);
+  expect(loaded).toMatchObject({ spans: 2, traces: 1, transactions: 1, threadDumps: 1, heapHistograms: 0 });
 });

@@ -2,6 +2,7 @@ import type { Span, Transaction } from '@osprey/model';
 import type { FastifyRequest } from 'fastify';
 
 import { deriveTransactions } from '../derive/transactions';
+import { unpackBundle } from '../incidents/unpack';
 import { heapHistogramUpload, threadDumpUpload, type UploadMeta } from '../jvm-api/uploads';
 import { convertLogsRequest } from '../logs/convert';
 import { convertMetricsRequest } from '../otel-metrics/convert';
@@ -22,7 +23,8 @@ import { convertZipkinSpans } from './zipkin/convert';
  * batch is the batch that was acknowledged. Exceptions, where the route holds more than the body:
  * native batches and host snapshots arrive parsed by Fastify, so their payload is what the route
  * stores, as JSON (already checked by the route schema; replay does not check them again); thread
- * dumps and heap histograms carry the upload's id, target and time before the inflated body.
+ * dumps and heap histograms carry the upload's id, target and time before the inflated body. An
+ * incident bundle import logs the zip as received: its rows are a pure function of it (unpack.ts).
  *
  * A tag is the format's index in FORMATS: new formats go at the end, so records written by an
  * older version still replay.
@@ -39,6 +41,7 @@ const FORMATS = [
   'thread-dump',
   'heap-histogram',
   'host-snapshot',
+  'incident-bundle',
 ] as const;
 export type PayloadFormat = (typeof FORMATS)[number];
 
@@ -82,6 +85,7 @@ const DECODERS: Record<PayloadFormat, (body: Buffer) => DecodedBatch> = {
     return { heapHistograms: [heapHistogramUpload(meta, raw)] };
   },
   'host-snapshot': (body) => ({ hostSnapshots: [parseJson(body) as NewHostSnapshot] }),
+  'incident-bundle': (body) => unpackBundle(body).batch,
 };
 
 function payload(format: PayloadFormat, encoding: string, ...parts: Uint8Array[]): Buffer {
@@ -104,6 +108,9 @@ export const nativePayload = (transactions: Transaction[]): Buffer =>
 /** The payload of a host snapshot upload: the row the route stores. */
 export const hostSnapshotPayload = (snapshot: NewHostSnapshot): Buffer =>
   payload('host-snapshot', 'identity', Buffer.from(JSON.stringify(snapshot)));
+
+/** The payload of an incident bundle import: the zip. */
+export const bundlePayload = (archive: Buffer): Buffer => payload('incident-bundle', 'identity', archive);
 
 /** The payload of a thread dump or heap histogram upload: its meta, then the body as inflated by the route. */
 export function uploadPayload(format: 'thread-dump' | 'heap-histogram', meta: UploadMeta, raw: Buffer): Buffer {

@@ -198,7 +198,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await authenticated.register(summaryRoutes, { store: options.store });
     await authenticated.register(jvmRoutes, ingest);
     await authenticated.register(hostRoutes, ingest);
-    await authenticated.register(incidentRoutes, { store: options.store, incidents: options.incidents ?? {} });
+    await authenticated.register(incidentRoutes, { ...ingest, incidents: options.incidents ?? {} });
     await authenticated.register(metricsRoutes, { metrics });
     await authenticated.register(checkRoutes, { store: options.store, scheduler });
     await authenticated.register(sloRoutes, { store: options.store, slos: options.slos ?? [], now: options.now });

@@ -180,3 +180,18 @@ export function windowQuerystring<P extends Record<string, object>>(more: P) {
     properties: { from: { type: 'number' }, to: { type: 'number' }, ...more },
   } as const;
 }
+
+/**
+ * A checker of JSON that arrives inside another body (a bundle's files): the same Ajv options and
+ * 400 wording as a route body, the path rooted at `root` (e.g. `spans.json[3].traceId: …`).
+ */
+export function jsonChecker<T>(schema: TSchema | object, root: string): (value: unknown) => T {
+  const validate = firstError(exact.compile(schema), schema as TSchema);
+  const refusal = schemaErrorFormatter(root);
+  return (value) => {
+    if (!validate(value)) {
+      throw refusal(validate.errors as FastifySchemaValidationError[], 'body');
+    }
+    return value as T;
+  };
+}

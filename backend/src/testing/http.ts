@@ -31,12 +31,16 @@ export async function listenOnLoopback(
   };
 }
 
-/** A call with a bearer token and a JSON or text body, as route tests make them. */
+/** A call with a bearer token and a JSON, text or binary body, as route tests make them. */
 export interface TokenCall {
   method?: string;
   token?: string;
-  /** A string is sent as text/plain, anything else as JSON. */
+  /** A string is sent as text/plain, bytes as `type`, anything else as JSON. */
   body?: unknown;
+  /** The media type of a bytes body. */
+  type?: string;
+  /** More request headers (e.g. content-encoding). */
+  headers?: Record<string, string>;
 }
 
 /** The answer whole: status, media type, the bytes, and the JSON when it is JSON. */
@@ -48,19 +52,34 @@ export interface TokenAnswer {
   json: any;
 }
 
-/** Calls `app` (listening on loopback) with `defaultToken` unless the call names another ('' for none). */
-export function tokenFetch(app: FastifyInstance, defaultToken: string) {
-  return async (url: string, init: TokenCall = {}): Promise<TokenAnswer> => {
-    const { port } = app.server.address() as AddressInfo;
+export type TokenFetch = (url: string, init?: TokenCall) => Promise<TokenAnswer>;
+
+function requestBody(init: TokenCall): { type?: string; body?: string | Uint8Array<ArrayBuffer> } {
+  if (init.body === undefined) {
+    return {};
+  }
+  if (typeof init.body === 'string') {
+    return { type: 'text/plain', body: init.body };
+  }
+  if (init.body instanceof Uint8Array) {
+    return { type: init.type ?? 'application/octet-stream', body: new Uint8Array(init.body) };
+  }
+  return { type: 'application/json', body: JSON.stringify(init.body) };
+}
+
+/** Calls the server at `base()` with `defaultToken` unless the call names another ('' for none). */
+export function urlFetch(base: () => string, defaultToken: string): TokenFetch {
+  return async (url, init = {}) => {
     const token = init.token ?? defaultToken;
-    const text = typeof init.body === 'string';
-    const res = await fetch(`http://127.0.0.1:${port}${url}`, {
+    const { type: contentType, body } = requestBody(init);
+    const res = await fetch(`${base()}${url}`, {
       method: init.method ?? 'GET',
       headers: {
         ...(token === '' ? {} : { authorization: `Bearer ${token}` }),
-        ...(init.body === undefined ? {} : { 'content-type': text ? 'text/plain' : 'application/json' }),
+        ...(contentType === undefined ? {} : { 'content-type': contentType }),
+        ...init.headers,
       },
-      body: init.body === undefined ? undefined : text ? (init.body as string) : JSON.stringify(init.body),
+      body,
     });
     const bytes = Buffer.from(await res.arrayBuffer());
     const type = (res.headers.get('content-type') ?? '').split(';')[0];
@@ -71,4 +90,9 @@ export function tokenFetch(app: FastifyInstance, defaultToken: string) {
       json: type === 'application/json' ? JSON.parse(String(bytes)) : undefined,
     };
   };
+}
+
+/** Calls `app` (listening on loopback) with `defaultToken` unless the call names another ('' for none). */
+export function tokenFetch(app: FastifyInstance, defaultToken: string): TokenFetch {
+  return urlFetch(() => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, defaultToken);
 }

@@ -20,10 +20,14 @@ import {
 } from '../jvm-rows';
 import { joinSql, raw, type Row, type Sql, sql, type SqlReader } from './sql';
 
-/** A thread dump's body as uploaded, with the header it came with. */
-export interface RawThreadDump {
+/** An upload's body as received, with the header it came with and when. */
+export interface RawUpload {
   body: Uint8Array;
   contentType: string;
+  receivedAt: number;
+}
+
+export interface RawThreadDump extends RawUpload {
   format: 'text' | 'json';
 }
 
@@ -35,6 +39,8 @@ export interface CaptureReads {
   /** Id of the newest dump of one instance. */
   latestThreadDumpId(service: string, instance: string): Promise<string | undefined>;
   threadDumpRaw(id: string): Promise<RawThreadDump | undefined>;
+  /** A histogram as uploaded (jcmd's text; the route keeps no header, its upload is text/plain). */
+  heapHistogramRaw(id: string): Promise<RawUpload | undefined>;
   heapHistograms(query: JvmListQuery): Promise<HeapHistogramListItem[]>;
   heapHistogram(id: string): Promise<HeapHistogramResponse | undefined>;
   latestHeapHistogramId(service: string, instance: string): Promise<string | undefined>;
@@ -131,14 +137,18 @@ export class CaptureTables implements CaptureReads {
     return this.one(THREAD_DUMPS, id, rowToThreadDump);
   }
 
+  private rawUpload(row: Row, contentType = String(row.content_type)): RawUpload {
+    return { body: this.rawBody.read(row.raw), contentType, receivedAt: Number(row.received_at) };
+  }
+
   threadDumpRaw(id: string): Promise<RawThreadDump | undefined> {
-    const { column, read } = this.rawBody;
-    const toRaw = (row: Row): RawThreadDump => ({
-      body: read(row.raw),
-      contentType: String(row.content_type),
-      format: row.format as 'text' | 'json',
-    });
-    return this.one(THREAD_DUMPS, id, toRaw, `${column} AS raw, content_type, format`);
+    const toRaw = (row: Row): RawThreadDump => ({ ...this.rawUpload(row), format: row.format as 'text' | 'json' });
+    return this.one(THREAD_DUMPS, id, toRaw, `${this.rawBody.column} AS raw, content_type, format, received_at`);
+  }
+
+  heapHistogramRaw(id: string): Promise<RawUpload | undefined> {
+    const toRaw = (row: Row) => this.rawUpload(row, 'text/plain');
+    return this.one(HEAP_HISTOGRAMS, id, toRaw, `${this.rawBody.column} AS raw, received_at`);
   }
 
   latestThreadDumpId(service: string, instance: string): Promise<string | undefined> {
