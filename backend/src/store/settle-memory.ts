@@ -1,6 +1,7 @@
 import type { Span } from '@osprey/model';
 
 import { leanSpan, TRACE_SPREAD_NS } from '../derive/settle';
+import type { SettleRule } from './shared/settle-loop';
 
 /**
  * The unsettled traces, kept in memory so that a settle run needs neither `settle_pending`'s
@@ -61,13 +62,6 @@ export function fromMemory(input: MemoryRuleInput): boolean {
   return (
     input.held && !input.maybeSettled && (input.floor === undefined || input.minStart > input.floor + TRACE_SPREAD_NS)
   );
-}
-
-/** When traces are due (as duckdb/settle.ts SettleRule). */
-export interface DueRule {
-  settleMs: number;
-  maxWaitMs: number;
-  maxTraces: number;
 }
 
 export interface DueTraces {
@@ -193,7 +187,7 @@ export class SettleMemory {
    * The traces due as of `now` (epoch ms), oldest first arrival first, at most `rule.maxTraces`,
    * split by where they settle from.
    */
-  due(now: number, rule: DueRule): DueTraces {
+  due(now: number, rule: SettleRule): DueTraces {
     const quietBefore = now - rule.settleMs;
     const overdueBefore = now - rule.maxWaitMs;
     const due: DueTraces = { fromMemory: [], fromDatabase: [] };

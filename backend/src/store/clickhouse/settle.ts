@@ -3,7 +3,7 @@ import type { Span, Transaction } from '@osprey/model';
 import { settle } from '../../derive/settle';
 import { rowToTransaction } from '../transaction-row';
 import { spanKey } from '../../derive/transactions';
-import type { SettleRule } from '../duckdb/settle';
+import type { SettleRule } from '../shared/settle-loop';
 import type { ClickHouseConnection, Row } from './connection';
 import { rowToSpan } from '../shared/span-row';
 import { transactionRow } from './rows';

@@ -22,10 +22,10 @@ import type { NewHostSnapshot } from '../host-rows';
 
 import { rollupRows } from '../duckdb/red';
 import { rowToTransaction } from '../transaction-row';
-import type { SettleRule } from '../duckdb/settle';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS } from '../overload';
 import { itemCount } from '../shared/batch';
 import { type QueuedWrite, WriteQueue } from '../shared/write-queue';
+import { SettleLoop, type SettleRule, settleRule } from '../shared/settle-loop';
 import { bindReads, HEALTH_READS, OTEL_READS } from '../shared/bind';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
 import {
@@ -78,10 +78,6 @@ export interface ClickHouseStoreOptions {
   maxQueuedItems?: number;
 }
 
-/** As in the DuckDB store: a trace that never goes quiet settles after this many windows. */
-const SETTLE_MAX_WAIT_WINDOWS = 6;
-const SETTLE_MAX_TRACES = 2000;
-
 interface PendingBatch extends QueuedWrite {
   spans: Span[];
   transactions: Transaction[];
@@ -110,13 +106,12 @@ export class ClickHouseStore implements Store {
   private readonly writes: WriteQueue<PendingBatch>;
   private closed = false;
   private readonly settleRule: SettleRule;
-  private settleTimer: NodeJS.Timeout | undefined;
-  private settling = false;
+  private readonly settleLoop: SettleLoop | undefined;
   private readonly requests: ClickHouseJvmRequests;
 
   private constructor(
     private readonly connection: ClickHouseConnection,
-    private readonly options: ClickHouseStoreOptions
+    options: ClickHouseStoreOptions
   ) {
     this.writes = new WriteQueue<PendingBatch>({
       maxQueuedItems: options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS,
@@ -127,15 +122,9 @@ export class ClickHouseStore implements Store {
     this.captures = new CaptureTables(clickHouseReader(connection), CLICKHOUSE_RAW_BODY);
     this.otel = bindReads(connection, otel, OTEL_READS);
     this.health = bindReads(connection, hierarchy, HEALTH_READS);
-    this.settleRule = {
-      settleMs: options.settleMs,
-      maxWaitMs: options.settleMs * SETTLE_MAX_WAIT_WINDOWS,
-      maxTraces: SETTLE_MAX_TRACES,
-    };
+    this.settleRule = settleRule(options.settleMs);
     if (options.autoSettle !== false) {
-      const tick = Math.min(1000, Math.max(50, options.settleMs / 4));
-      this.settleTimer = setInterval(() => void this.settleTick(), tick);
-      this.settleTimer.unref();
+      this.settleLoop = new SettleLoop(() => this.settleDue(), this.settleRule, options.onSettleError);
     }
   }
 
@@ -153,24 +142,6 @@ export class ClickHouseStore implements Store {
 
   settleDue(now = Date.now()): Promise<number> {
     return settle.settleDue(this.connection, now, this.settleRule);
-  }
-
-  private async settleTick(): Promise<void> {
-    if (this.settling || this.closed) {
-      return;
-    }
-    this.settling = true;
-    try {
-      while (!this.closed && (await this.settleDue()) === this.settleRule.maxTraces) {
-        // A full run may have left more due traces: go on without waiting for the next tick.
-      }
-    } catch (err) {
-      if (!this.closed) {
-        this.options.onSettleError?.(err);
-      }
-    } finally {
-      this.settling = false;
-    }
   }
 
   insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition, others?: OtherRows): Promise<void> {
@@ -401,11 +372,9 @@ export class ClickHouseStore implements Store {
       return;
     }
     this.closed = true;
-    clearInterval(this.settleTimer);
+    const settled = this.settleLoop?.stop();
     const written = this.writes.close();
-    while (this.settling) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await settled;
     await written;
     await this.connection.close();
   }

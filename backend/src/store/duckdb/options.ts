@@ -26,6 +26,3 @@ export const DEFAULT_SETTLE_MS = 10_000;
  * memory for the checkpoint, and reopening after a crash replays a full WAL in ~2.7 s instead of 0.5 s.
  */
 export const WAL_CHECKPOINT = '128MB';
-/** A trace that keeps receiving spans settles anyway once its oldest unsettled span waited this many windows. */
-export const SETTLE_MAX_WAIT_WINDOWS = 6;
-export const SETTLE_MAX_TRACES = 2000;

@@ -8,6 +8,7 @@ import { appendRows } from './append';
 import { appendColumns } from './chunks';
 import { appendSqlStats } from './sqlstats';
 import { msToMicros } from '../micros';
+import type { SettleRule } from '../shared/settle-loop';
 import { MAX_AHEAD_TRACES, SettleMemory, type SettleMemoryOptions } from '../settle-memory';
 
 /**
@@ -68,16 +69,6 @@ export function recordArrivals(writer: DuckDBConnection, spans: Span[], arrived:
     (span) => BigInt(span.startTimeUnixNano),
     () => arrived,
   ]);
-}
-
-/** When a trace is due, as of `now` (epoch ms). */
-export interface SettleRule {
-  /** A trace settles once no span of it arrived for this long. */
-  settleMs: number;
-  /** …or once its oldest unsettled span has waited this long, so a trace that never goes quiet still counts. */
-  maxWaitMs: number;
-  /** At most this many traces per run. */
-  maxTraces: number;
 }
 
 /** Memory of the unsettled traces as `settle_pending` and `spans` hold them at open (see settle-memory.ts). */

@@ -45,17 +45,12 @@ import { transactionDensity, transactionWhere } from './transactions';
 import { transactionWindow } from './window';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS } from '../overload';
 import { commitGroup, insertOtherRows, type PendingBatch } from './commit';
-import {
-  DEFAULT_SETTLE_MS,
-  type DuckDbStoreOptions,
-  SETTLE_MAX_TRACES,
-  SETTLE_MAX_WAIT_WINDOWS,
-  WAL_CHECKPOINT,
-} from './options';
+import { DEFAULT_SETTLE_MS, type DuckDbStoreOptions, WAL_CHECKPOINT } from './options';
 import { itemCount } from '../shared/batch';
 import { createSchema } from './schema';
 import { rowToSpan } from '../shared/span-row';
 import { WriteQueue } from '../shared/write-queue';
+import { SettleLoop, type SettleRule, settleRule } from '../shared/settle-loop';
 import { bindReads, HEALTH_READS, OTEL_READS } from '../shared/bind';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
 import { DUCKDB_RAW_BODY, duckDbReader } from './sql';
@@ -102,9 +97,8 @@ export class DuckDbStore implements Store {
   readonly captures: CaptureReads;
   private readonly writes: WriteQueue<PendingBatch>;
   private closed = false;
-  private readonly settleRule: settle.SettleRule;
-  private settleTimer: NodeJS.Timeout | undefined;
-  private settling = false;
+  private readonly settleRule: SettleRule;
+  private readonly settleLoop: SettleLoop | undefined;
   /** Connections of window answers still streaming; closed with the store. */
   private readonly windowReads = new Set<DuckDBConnection>();
 
@@ -115,7 +109,7 @@ export class DuckDbStore implements Store {
     private readonly links: ParentLinker,
     private readonly resources: ResourceDictionary,
     private readonly settleMemory: SettleMemory,
-    private readonly options: DuckDbStoreOptions
+    options: DuckDbStoreOptions
   ) {
     this.captures = new CaptureTables(duckDbReader(reader), DUCKDB_RAW_BODY);
     this.otel = bindReads(reader, otel, OTEL_READS);
@@ -125,13 +119,9 @@ export class DuckDbStore implements Store {
       commit: (group) => this.commit(group),
       retryAlone: true,
     });
-    const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
-    this.settleRule = { settleMs, maxWaitMs: settleMs * SETTLE_MAX_WAIT_WINDOWS, maxTraces: SETTLE_MAX_TRACES };
+    this.settleRule = settleRule(options.settleMs ?? DEFAULT_SETTLE_MS);
     if (options.autoSettle !== false) {
-      // A tick of a quarter window (1 s at most) makes counts final at most that long after the window.
-      const tick = Math.min(1000, Math.max(50, settleMs / 4));
-      this.settleTimer = setInterval(() => void this.settleTick(), tick);
-      this.settleTimer.unref();
+      this.settleLoop = new SettleLoop(() => this.settleDue(), this.settleRule, options.onSettleError);
     }
   }
 
@@ -175,24 +165,6 @@ export class DuckDbStore implements Store {
   /** Traces settled since open, from memory and from the database (see settle-memory.ts). */
   settledFrom(): { memory: number; database: number } {
     return { ...this.settleMemory.settledFrom };
-  }
-
-  private async settleTick(): Promise<void> {
-    if (this.settling || this.closed) {
-      return;
-    }
-    this.settling = true;
-    try {
-      while (!this.closed && (await this.settleDue()) === this.settleRule.maxTraces) {
-        // A full run may have left more due traces: go on without waiting for the next tick.
-      }
-    } catch (err) {
-      if (!this.closed) {
-        this.options.onSettleError?.(err);
-      }
-    } finally {
-      this.settling = false;
-    }
   }
 
   insertBatch(spans: Span[], transactions: Transaction[], position?: LogPosition, others?: OtherRows): Promise<void> {
@@ -436,11 +408,9 @@ export class DuckDbStore implements Store {
       return;
     }
     this.closed = true;
-    clearInterval(this.settleTimer);
+    const settled = this.settleLoop?.stop();
     const written = this.writes.close();
-    while (this.settling) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await settled;
     await written;
     for (const connection of this.windowReads) {
       connection.interrupt();
