@@ -48,6 +48,8 @@ interface Figures {
   heapBytes: number;
 }
 
+type Timed = Omit<Figures, 'heapBytes'>;
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Seeded transactions ending in [from, from + SPAN_MS), stored in end order as they would arrive. */
@@ -82,21 +84,32 @@ async function heapInUse(host: HostPage): Promise<number> {
 }
 
 /**
- * A dashboard panel is mounted before its query answers: the panel shows no data, the previous
- * window is released, and the memory in use then is the baseline.
+ * A dashboard panel is mounted before its query answers: the panel shows no data and the previous
+ * window is released (collected whenever V8 chooses, as on a dashboard refresh).
  */
-async function emptyPanel(host: HostPage): Promise<number> {
+async function emptyPanel(host: HostPage): Promise<void> {
   await host.page.evaluate(() => {
     window.ospreyHost.showFrames([], { from: 0, to: 1 });
     performance.clearResourceTimings();
   });
   await host.renderPanel(PANEL_MODULE, PANEL);
-  return heapInUse(host);
+}
+
+/**
+ * The memory a run leaves held: in use after it, above the empty panel before it, each after a GC.
+ * DevTools' GC is V8's low-memory notification, which also drops compiled code, so a run right
+ * after one starts cold: this run's times are not counted where warm runs are.
+ */
+async function held<T>(host: HostPage, run: () => Promise<T>): Promise<{ result: T; heapBytes: number }> {
+  await emptyPanel(host);
+  const empty = await heapInUse(host);
+  const result = await run();
+  return { result, heapBytes: (await heapInUse(host)) - empty };
 }
 
 /** The datasource's Arrow path: query → frames → the panel painted, timed in the page. */
-async function arrowRun(host: HostPage, from: number, to: number): Promise<Figures> {
-  const empty = await emptyPanel(host);
+async function arrowRun(host: HostPage, from: number, to: number): Promise<Timed> {
+  await emptyPanel(host);
   const timed = await host.page.evaluate(
     ([url, settings, uid, f, t]) =>
       window.ospreyHost.timedXlogQuery(
@@ -111,49 +124,45 @@ async function arrowRun(host: HostPage, from: number, to: number): Promise<Figur
   if (timed.error) {
     throw new Error(timed.error);
   }
-  return {
-    rows: timed.rows,
-    framesMs: timed.framesMs,
-    renderMs: timed.renderMs,
-    bytes: await wireBytes(host),
-    heapBytes: (await heapInUse(host)) - empty,
-  };
+  return { rows: timed.rows, framesMs: timed.framesMs, renderMs: timed.renderMs, bytes: await wireBytes(host) };
 }
 
 /**
  * The peer: the JSON rows answer through the same proxy, parsed, pivoted into a frame of arrays
- * with every field (what the datasource built before), then the same panel.
+ * with every field (what the datasource built before), then the same panel. Its memory is taken
+ * around each run: a run takes seconds, against which the cold start after the GC does not show.
  */
 async function jsonRun(host: HostPage, from: number, to: number): Promise<Figures> {
-  const empty = await emptyPanel(host);
-  const timing = await host.page.evaluate(
-    async ([uid, f, t, names]) => {
-      const started = performance.now();
-      const url = `/api/datasources/proxy/uid/${uid}/osprey/api/v1/transactions?from=${f}&to=${t}&limit=1000000`;
-      const response = await fetch(url, { headers: { Accept: 'application/json' } });
-      const body = (await response.json()) as { transactions: Array<Record<string, unknown>> };
-      const rows = body.transactions;
-      const fields = names.map((name) => ({
-        name,
-        type: name === 'endTime' ? 'time' : typeof rows[0]?.[name] === 'number' ? 'number' : 'string',
-        config: {},
-        values: rows.map((row) => row[name] ?? null),
-      }));
-      const framesAt = performance.now();
-      const paintedAt = await window.ospreyHost.showXlogFrames([{ name: 'transactions', fields } as never], {
-        from: f,
-        to: t,
-      });
-      return { started, framesAt, paintedAt, rows: rows.length };
-    },
-    [DS_UID, from, to, TRANSACTION_COLUMN_NAMES] as const
+  const { result: timing, heapBytes } = await held(host, () =>
+    host.page.evaluate(
+      async ([uid, f, t, names]) => {
+        const started = performance.now();
+        const url = `/api/datasources/proxy/uid/${uid}/osprey/api/v1/transactions?from=${f}&to=${t}&limit=1000000`;
+        const response = await fetch(url, { headers: { Accept: 'application/json' } });
+        const body = (await response.json()) as { transactions: Array<Record<string, unknown>> };
+        const rows = body.transactions;
+        const fields = names.map((name) => ({
+          name,
+          type: name === 'endTime' ? 'time' : typeof rows[0]?.[name] === 'number' ? 'number' : 'string',
+          config: {},
+          values: rows.map((row) => row[name] ?? null),
+        }));
+        const framesAt = performance.now();
+        const paintedAt = await window.ospreyHost.showXlogFrames([{ name: 'transactions', fields } as never], {
+          from: f,
+          to: t,
+        });
+        return { started, framesAt, paintedAt, rows: rows.length };
+      },
+      [DS_UID, from, to, TRANSACTION_COLUMN_NAMES] as const
+    )
   );
   return {
     rows: timing.rows,
     framesMs: timing.framesAt - timing.started,
     renderMs: timing.paintedAt - timing.started,
     bytes: await wireBytes(host),
-    heapBytes: (await heapInUse(host)) - empty,
+    heapBytes,
   };
 }
 
@@ -198,31 +207,32 @@ async function backendMs(osprey: OspreyProcess, from: number, to: number): Promi
   return median(times);
 }
 
-function print(store: string, window: string, arrow: Figures, json: Figures, backend: number): void {
+function print(store: string, window: string, arrow: Figures, first: Timed, json: Figures, backend: number): void {
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  const ms = (value: number) => `${value.toFixed(0)} ms`;
   const rows = [
     ['rows', String(arrow.rows), String(json.rows)],
-    ['backend answer alone', `${backend.toFixed(0)} ms`, ''],
-    ['query → frames', `${arrow.framesMs.toFixed(0)} ms`, `${json.framesMs.toFixed(0)} ms`],
-    ['query → rendered panel', `${arrow.renderMs.toFixed(0)} ms`, `${json.renderMs.toFixed(0)} ms`],
+    ['backend answer alone', ms(backend), ''],
+    ['query → frames', ms(arrow.framesMs), ms(json.framesMs)],
+    ['query → rendered panel', ms(arrow.renderMs), ms(json.renderMs)],
+    ['  first run of the window', ms(first.renderMs), ''],
     ['bytes on the wire', mb(arrow.bytes), mb(json.bytes)],
     ['bytes / transaction', (arrow.bytes / arrow.rows).toFixed(1), (json.bytes / json.rows).toFixed(1)],
     ['browser heap held', mb(arrow.heapBytes), mb(json.heapBytes)],
   ];
   console.log(`\n${store}, ${window} window: Arrow window (median of ${RUNS}) vs JSON rows peer`);
   for (const [what, a, j] of rows) {
-    console.log(`  ${what.padEnd(24)} ${a.padStart(12)} ${j.padStart(12)}`);
+    console.log(`  ${what.padEnd(26)} ${a.padStart(12)} ${j.padStart(12)}`);
   }
-  console.log(`  ${'JSON / Arrow, rendered'.padEnd(24)} ${(json.renderMs / arrow.renderMs).toFixed(1).padStart(11)}×`);
+  console.log(`  ${'JSON / Arrow, rendered'.padEnd(26)} ${(json.renderMs / arrow.renderMs).toFixed(1).padStart(11)}×`);
 }
 
-function medianFigures(runs: Figures[]): Figures {
+function medianTimed(runs: Timed[]): Timed {
   return {
     rows: runs[0].rows,
     framesMs: median(runs.map((r) => r.framesMs)),
     renderMs: median(runs.map((r) => r.renderMs)),
     bytes: median(runs.map((r) => r.bytes)),
-    heapBytes: median(runs.map((r) => r.heapBytes)),
   };
 }
 
@@ -237,24 +247,28 @@ async function measure(store: string, osprey: OspreyProcess, from: number): Prom
     const names = (process.env.BENCH_WINDOWS ?? WINDOWS.map((w) => w.name).join(',')).split(',');
     for (const window of WINDOWS.filter((w) => names.includes(w.name))) {
       const start = to - SPAN_MS * window.share;
-      await arrowRun(host, start, to);
-      const arrow: Figures[] = [];
+      const first = await arrowRun(host, start, to);
+      const arrow: Timed[] = [];
       for (let i = 0; i < RUNS; i++) {
         arrow.push(await arrowRun(host, start, to));
       }
-      // Before the peer's runs, whose plain arrays would leave the panel's code tuned for another shape.
+      // Warm, as the timed runs: before the memory run's GC and the peer's runs, whose plain arrays
+      // would leave the panel's code tuned for another shape.
       const profiles = process.env.BENCH_PROFILE;
       if (profiles) {
         mkdirSync(profiles, { recursive: true });
         await profiledArrowRun(host, start, to, path.join(profiles, `xlog-${store}-${window.name}.cpuprofile`));
       }
-      // The peer's 1M answer takes tens of seconds a run: one run after one warm-up.
+      const { heapBytes } = await held(host, () => arrowRun(host, start, to));
+      // The peer's 1M answer takes tens of seconds a run: one run.
       const jsonRuns = window.share === 1 ? 1 : RUNS;
       const json: Figures[] = [];
       for (let i = 0; i < jsonRuns; i++) {
         json.push(await jsonRun(host, start, to));
       }
-      print(store, window.name, medianFigures(arrow), medianFigures(json), await backendMs(osprey, start, to));
+      const jsonFigures = { ...medianTimed(json), heapBytes: median(json.map((r) => r.heapBytes)) };
+      const backend = await backendMs(osprey, start, to);
+      print(store, window.name, { ...medianTimed(arrow), heapBytes }, first, jsonFigures, backend);
     }
     if (host.consoleErrors.length > 0) {
       throw new Error(`console errors: ${host.consoleErrors.join('\n')}`);
