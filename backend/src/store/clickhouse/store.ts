@@ -21,7 +21,7 @@ import type {
 import type { NewHostSnapshot } from '../host-rows';
 
 import { rollupRows } from '../duckdb/red';
-import { rowToTransaction } from '../transaction-row';
+import { transactionsAnswer } from '../transactions-answer';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS } from '../overload';
 import { itemCount } from '../shared/batch';
 import { type QueuedWrite, WriteQueue } from '../shared/write-queue';
@@ -221,20 +221,15 @@ export class ClickHouseStore implements Store {
     return rows.map((row) => String(row.service));
   }
 
-  async transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse> {
-    const mode = query.mode ?? 'rows';
-    if (mode === 'density') {
-      return { transactions: [], truncated: false, density: await this.density(query) };
-    }
-    const rows = await this.connection.rows(
-      `SELECT * FROM transactions FINAL WHERE ${transactionWhere(query)}
-       ORDER BY end_time DESC LIMIT ${num(query.limit + 1)}`
+  transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse> {
+    return transactionsAnswer(
+      query,
+      () => this.density(query),
+      (limit) =>
+        this.connection.rows(
+          `SELECT * FROM transactions FINAL WHERE ${transactionWhere(query)} ORDER BY end_time DESC LIMIT ${num(limit)}`
+        )
     );
-    const truncated = rows.length > query.limit;
-    if (truncated && mode === 'auto') {
-      return { transactions: [], truncated: true, density: await this.density(query) };
-    }
-    return { transactions: rows.slice(0, query.limit).map(rowToTransaction), truncated };
   }
 
   transactionWindow(query: WindowQuery, columns: readonly TransactionColumn[]): Promise<WindowAnswer> {

@@ -55,7 +55,7 @@ import { bindReads, HEALTH_READS, OTEL_READS } from '../shared/bind';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
 import { DUCKDB_RAW_BODY, duckDbReader } from './sql';
 import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from '../settle-memory';
-import { rowToTransaction } from '../transaction-row';
+import { transactionsAnswer } from '../transactions-answer';
 import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
 import {
   DEFAULT_ELAPSED_BUCKETS,
@@ -226,25 +226,22 @@ export class DuckDbStore implements Store {
     return result.getRowObjectsJS().map((row) => String(row.service));
   }
 
-  async transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse> {
-    const mode = query.mode ?? 'rows';
-    if (mode === 'density') {
-      return { transactions: [], truncated: false, density: await this.density(query) };
-    }
-    const { where, values } = transactionWhere(query);
-    const result = await this.reader.runAndReadAll(
-      `SELECT * EXCLUDE (end_us, trace_id, span_id), end_us / 1000 AS end_time,
-              printf('%032x', trace_id) AS trace_id, printf('%016x', span_id) AS span_id
-       FROM transactions
-       WHERE ${where} ORDER BY end_us DESC LIMIT $limit`,
-      { ...values, limit: query.limit + 1 }
+  transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse> {
+    return transactionsAnswer(
+      query,
+      () => this.density(query),
+      async (limit) => {
+        const { where, values } = transactionWhere(query);
+        const result = await this.reader.runAndReadAll(
+          `SELECT * EXCLUDE (end_us, trace_id, span_id), end_us / 1000 AS end_time,
+                  printf('%032x', trace_id) AS trace_id, printf('%016x', span_id) AS span_id
+           FROM transactions
+           WHERE ${where} ORDER BY end_us DESC LIMIT $limit`,
+          { ...values, limit }
+        );
+        return result.getRowObjectsJS();
+      }
     );
-    const rows = result.getRowObjectsJS();
-    const truncated = rows.length > query.limit;
-    if (truncated && mode === 'auto') {
-      return { transactions: [], truncated: true, density: await this.density(query) };
-    }
-    return { transactions: rows.slice(0, query.limit).map(rowToTransaction), truncated };
   }
 
   transactionWindow(query: WindowQuery, columns: readonly TransactionColumn[]): Promise<WindowAnswer> {
