@@ -57,22 +57,6 @@ export interface OverLimit {
   matched: number;
 }
 
-/**
- * Both stores' transactionWindow around their read: mode=density answers the grid without reading
- * rows, and so does a read that found mode=auto over the limit.
- */
-export async function windowAnswer(
-  query: WindowQuery,
-  density: () => Promise<TransactionDensity>,
-  read: () => Promise<TransactionWindow | OverLimit>
-): Promise<WindowAnswer> {
-  if (query.mode === 'density') {
-    return { kind: 'density', density: await density() };
-  }
-  const answer = await read();
-  return answer.kind === 'rows' ? answer : { kind: 'density', density: await density() };
-}
-
 export type WindowQuery = TransactionQuery & { limit: number };
 
 /**

@@ -21,7 +21,6 @@ import type {
 import type { NewHostSnapshot } from '../host-rows';
 
 import { rollupRows } from '../duckdb/red';
-import { transactionsAnswer } from '../transactions-answer';
 import { type Backlog, DEFAULT_MAX_QUEUED_ITEMS } from '../overload';
 import { itemCount } from '../shared/batch';
 import { type QueuedWrite, WriteQueue } from '../shared/write-queue';
@@ -29,8 +28,6 @@ import { SettleLoop, type SettleRule, settleRule } from '../shared/settle-loop';
 import { bindReads, HEALTH_READS, OTEL_READS } from '../shared/bind';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
 import {
-  DEFAULT_ELAPSED_BUCKETS,
-  DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
   type HealthReads,
   type OtelReads,
@@ -45,7 +42,8 @@ import {
   type RollupCompaction,
   type Store,
 } from '../store';
-import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
+import { type DensityRead, transactionsAnswer, windowAnswer } from '../transaction-answers';
+import type { WindowAnswer, WindowQuery } from '../window';
 import * as active from './active';
 import * as otel from './otel';
 import * as hostTables from './hosts';
@@ -222,31 +220,20 @@ export class ClickHouseStore implements Store {
   }
 
   transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse> {
-    return transactionsAnswer(
-      query,
-      () => this.density(query),
-      (limit) =>
-        this.connection.rows(
-          `SELECT * FROM transactions FINAL WHERE ${transactionWhere(query)} ORDER BY end_time DESC LIMIT ${num(limit)}`
-        )
+    return transactionsAnswer(query, this.density(query), (limit) =>
+      this.connection.rows(
+        `SELECT * FROM transactions FINAL WHERE ${transactionWhere(query)} ORDER BY end_time DESC LIMIT ${num(limit)}`
+      )
     );
   }
 
   transactionWindow(query: WindowQuery, columns: readonly TransactionColumn[]): Promise<WindowAnswer> {
-    return windowAnswer(
-      query,
-      () => this.density(query),
-      () => transactionWindow(this.connection, query, columns)
-    );
+    return windowAnswer(query, this.density(query), () => transactionWindow(this.connection, query, columns));
   }
 
-  private density(query: TransactionQuery) {
-    return transactionDensity(
-      this.connection,
-      query,
-      query.timeBuckets ?? DEFAULT_TIME_BUCKETS,
-      query.elapsedBuckets ?? DEFAULT_ELAPSED_BUCKETS
-    );
+  /** The grid of the query's window, at the size the answer asks for. */
+  private density(query: TransactionQuery): DensityRead {
+    return (timeBuckets, elapsedBuckets) => transactionDensity(this.connection, query, timeBuckets, elapsedBuckets);
   }
 
   red(query: RedQuery, tier: RedResponse['tier']): Promise<RedResponse> {

@@ -17,7 +17,6 @@ import type {
   Transaction,
   TransactionColumn,
   TransactionQuery,
-  TransactionDensity,
   TransactionsResponse,
   SqlStatisticsResponse,
   ErrorTypesResponse,
@@ -55,11 +54,9 @@ import { bindReads, HEALTH_READS, OTEL_READS } from '../shared/bind';
 import { type CaptureReads, CaptureTables } from '../shared/capture-reads';
 import { DUCKDB_RAW_BODY, duckDbReader } from './sql';
 import { DEFAULT_SETTLE_MEMORY, type SettleMemory } from '../settle-memory';
-import { transactionsAnswer } from '../transactions-answer';
-import { windowAnswer, type WindowAnswer, type WindowQuery } from '../window';
+import { type DensityRead, transactionsAnswer, windowAnswer } from '../transaction-answers';
+import type { WindowAnswer, WindowQuery } from '../window';
 import {
-  DEFAULT_ELAPSED_BUCKETS,
-  DEFAULT_TIME_BUCKETS,
   type ActiveSnapshotQuery,
   type HealthReads,
   type OtelReads,
@@ -227,46 +224,34 @@ export class DuckDbStore implements Store {
   }
 
   transactions(query: TransactionQuery & { limit: number }): Promise<TransactionsResponse> {
-    return transactionsAnswer(
-      query,
-      () => this.density(query),
-      async (limit) => {
-        const { where, values } = transactionWhere(query);
-        const result = await this.reader.runAndReadAll(
-          `SELECT * EXCLUDE (end_us, trace_id, span_id), end_us / 1000 AS end_time,
+    return transactionsAnswer(query, this.density(query), async (limit) => {
+      const { where, values } = transactionWhere(query);
+      const result = await this.reader.runAndReadAll(
+        `SELECT * EXCLUDE (end_us, trace_id, span_id), end_us / 1000 AS end_time,
                   printf('%032x', trace_id) AS trace_id, printf('%016x', span_id) AS span_id
            FROM transactions
            WHERE ${where} ORDER BY end_us DESC LIMIT $limit`,
-          { ...values, limit }
-        );
-        return result.getRowObjectsJS();
-      }
-    );
+        { ...values, limit }
+      );
+      return result.getRowObjectsJS();
+    });
   }
 
   transactionWindow(query: WindowQuery, columns: readonly TransactionColumn[]): Promise<WindowAnswer> {
-    return windowAnswer(
-      query,
-      () => this.density(query),
-      async () => {
-        // Its own connection: a streaming result is invalidated by the next query on its connection.
-        const connection = await this.instance.connect();
-        this.windowReads.add(connection);
-        return transactionWindow(connection, query, columns, () => {
-          this.windowReads.delete(connection);
-          connection.closeSync();
-        });
-      }
-    );
+    return windowAnswer(query, this.density(query), async () => {
+      // Its own connection: a streaming result is invalidated by the next query on its connection.
+      const connection = await this.instance.connect();
+      this.windowReads.add(connection);
+      return transactionWindow(connection, query, columns, () => {
+        this.windowReads.delete(connection);
+        connection.closeSync();
+      });
+    });
   }
 
-  private density(query: TransactionQuery): Promise<TransactionDensity> {
-    return transactionDensity(
-      this.reader,
-      query,
-      query.timeBuckets ?? DEFAULT_TIME_BUCKETS,
-      query.elapsedBuckets ?? DEFAULT_ELAPSED_BUCKETS
-    );
+  /** The grid of the query's window, at the size the answer asks for. */
+  private density(query: TransactionQuery): DensityRead {
+    return (timeBuckets, elapsedBuckets) => transactionDensity(this.reader, query, timeBuckets, elapsedBuckets);
   }
 
   red(query: RedQuery, tier: RedResponse['tier']): Promise<RedResponse> {

@@ -1,6 +1,7 @@
 import type { TransactionDensity, TransactionQuery } from '@osprey/model';
 
-import { transactionsAnswer } from './transactions-answer';
+import { DEFAULT_ELAPSED_BUCKETS, DEFAULT_TIME_BUCKETS } from './store';
+import { transactionsAnswer, windowAnswer } from './transaction-answers';
 
 const grid = { timeBuckets: 1, elapsedBuckets: 1 } as unknown as TransactionDensity;
 
@@ -60,5 +61,31 @@ describe('transactionsAnswer', () => {
     );
     expect(answer.transactions.map((tx) => tx.endTime)).toEqual([1_002, 1_001]);
     expect(answer.transactions[0]).toMatchObject({ service: 'cart', status: 'ok', traceId: '2'.padStart(32, '0') });
+  });
+
+  it.each([
+    [{}, [DEFAULT_TIME_BUCKETS, DEFAULT_ELAPSED_BUCKETS]],
+    [{ timeBuckets: 40 }, [40, DEFAULT_ELAPSED_BUCKETS]],
+    [{ timeBuckets: 40, elapsedBuckets: 12 }, [40, 12]],
+  ])('asks the store for the grid at the size the query names (%j), the default otherwise', async (size, asked) => {
+    const sizes: number[][] = [];
+    const density = (time: number, elapsed: number) => {
+      sizes.push([time, elapsed]);
+      return Promise.resolve(grid);
+    };
+    const query = { from: 0, to: 1, limit: 5, mode: 'density' as const, ...size };
+    await transactionsAnswer(query, density, () => Promise.resolve([]));
+    await windowAnswer(query, density, () => Promise.reject(new Error('a density query reads no rows')));
+    expect(sizes).toEqual([asked, asked]);
+  });
+
+  it('windowAnswer: the rows a read found, or the grid when mode=auto found the window over the limit', async () => {
+    const query = { from: 0, to: 1, limit: 5, mode: 'auto' as const };
+    const over = await windowAnswer(
+      query,
+      () => Promise.resolve(grid),
+      () => Promise.resolve({ kind: 'over-limit' as const, matched: 9 })
+    );
+    expect(over).toEqual({ kind: 'density', density: grid });
   });
 });
