@@ -26,6 +26,7 @@ import type { NewHostSnapshot } from '../host-rows';
 
 import * as hostTables from './hosts';
 import * as jvm from './jvm';
+import { DuckDbJvmRequests } from './jvm-requests';
 import * as active from './active';
 import * as otel from './otel';
 import * as checks from './checks';
@@ -96,6 +97,7 @@ export class DuckDbStore implements Store {
   private closed = false;
   private readonly settleRule: SettleRule;
   private readonly settleLoop: SettleLoop | undefined;
+  private readonly requests = new DuckDbJvmRequests((statements) => this.write(statements));
   /** Connections of window answers still streaming; closed with the store. */
   private readonly windowReads = new Set<DuckDBConnection>();
 
@@ -353,36 +355,23 @@ export class DuckDbStore implements Store {
   }
 
   createJvmRequest(request: NewJvmRequest): Promise<JvmRequest> {
-    return this.write((writer) => jvm.createRequest(writer, request));
+    return this.requests.create(request);
   }
 
-  /** Expiry is a write, so the answer comes from the writer inside that same transaction. */
   jvmRequests(query: JvmRequestQuery, now: number): Promise<JvmRequest[]> {
-    return this.write(async (writer) => {
-      await jvm.expireRequests(writer, now);
-      return jvm.requests(writer, query);
-    });
+    return this.requests.list(query, now);
   }
 
   jvmRequest(id: string, now: number): Promise<JvmRequest | undefined> {
-    return this.write(async (writer) => {
-      await jvm.expireRequests(writer, now);
-      return jvm.request(writer, id);
-    });
+    return this.requests.get(id, now);
   }
 
   claimJvmRequest(id: string, now: number): Promise<JvmRequestUpdate> {
-    return this.write(async (writer) => {
-      await jvm.expireRequests(writer, now);
-      return jvm.claimRequest(writer, id, now);
-    });
+    return this.requests.claim(id, now);
   }
 
   finishJvmRequest(id: string, result: JvmRequestResult, now: number): Promise<JvmRequestUpdate> {
-    return this.write(async (writer) => {
-      await jvm.expireRequests(writer, now);
-      return jvm.finishRequest(writer, id, result, now);
-    });
+    return this.requests.finish(id, result, now);
   }
 
   async close(): Promise<void> {
