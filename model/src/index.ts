@@ -1,6 +1,7 @@
 export * from './transaction';
 export * from './span';
 export * from './api';
+export * from './active';
 export * from './plugins';
 export * from './jvm';
 export * from './transaction-columns';
