@@ -4,7 +4,9 @@
  * and the agents' answers (played over HTTP with the JDK 17 fixtures), and makes a bundle; the real
  * `osprey bundle import` CLI loads it into a fresh B. B then answers the transactions, traces,
  * thread dump, heap histogram and host snapshot as A does. Damaged, altered and lying bundles, a
- * second import and tokens without the admin scope are refused, B's data unchanged by each.
+ * second import and tokens without the admin scope are refused, B's data unchanged by each. A third
+ * backend, on ClickHouse (Debian's clickhouse-server, started here), imports the same bundle and
+ * answers alike.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -20,6 +22,7 @@ import { MANIFEST } from '../../backend/src/incidents/bundle';
 import { answerAsAgents, incidentSettled } from '../../backend/src/testing/agents';
 import { type TokenFetch, urlFetch } from '../../backend/src/testing/http';
 import { type Backend, buildBackend, CLI, killAll, killHard, postOtlp, startBackend, TOKENS } from './osprey-cli';
+import { startClickHouse, stopAll } from './real-servers';
 import { makeWorkload } from './workload/store-workload';
 
 jest.setTimeout(120_000);
@@ -36,10 +39,10 @@ let incident: Incident;
 let bundle: Buffer;
 let bundleFile: string;
 
-/** `osprey bundle import` against B (the token by --token, or by OSPREY_ADMIN_TOKEN when `token` is env): status and output. */
-function importWithCli(file: string, token: string | { env: string } = ADMIN) {
+/** `osprey bundle import` against B or `url` (the token by --token, or by OSPREY_ADMIN_TOKEN when `token` is env): status and output. */
+function importWithCli(file: string, token: string | { env: string } = ADMIN, url = b.url) {
   const [flags, env] = typeof token === 'string' ? [['--token', token], {}] : [[], { OSPREY_ADMIN_TOKEN: token.env }];
-  const run = spawnSync(process.execPath, [CLI, 'bundle', 'import', file, '--url', b.url, ...flags], {
+  const run = spawnSync(process.execPath, [CLI, 'bundle', 'import', file, '--url', url, ...flags], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, ...env },
   });
@@ -132,8 +135,9 @@ beforeAll(async () => {
   writeFileSync(bundleFile, bundle);
 });
 
-afterAll(() => {
+afterAll(async () => {
   killAll();
+  await stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -337,5 +341,59 @@ describe('B imports A’s bundle through the CLI', () => {
     expect(await eventually(() => holdingsOf(callRestarted), await holdingsOfB())).toEqual(await holdingsOfB());
     const onA = await transactionsOf(callA, cartWindow(incident));
     expect((await eventually(() => transactionsOf(callRestarted, cartWindow(incident)), onA)).sha256).toBe(onA.sha256);
+  });
+});
+
+describe('a backend on ClickHouse (the scale-out store) imports the same bundle', () => {
+  let house: Backend;
+  let callHouse: TokenFetch;
+
+  beforeAll(async () => {
+    const clickhouse = await startClickHouse();
+    house = await startBackend(path.join(dir, 'house'), [
+      '--settle-ms',
+      '300',
+      '--store',
+      'clickhouse',
+      '--clickhouse-url',
+      clickhouse.url,
+      '--clickhouse-database',
+      'imported',
+    ]);
+    callHouse = urlFetch(() => house.url, TOKENS.OSPREY_READ_TOKEN);
+    const run = importWithCli(bundleFile, ADMIN, house.url);
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('answers the transactions of the bundled traces, their spans and the captures as A does', async () => {
+    const traceIds = new Set((await transactionsOf(callA, cartWindow(incident))).rows.map((t) => t.traceId));
+    const onA = (await transactionsOf(callA, windowOf(incident))).rows.filter((t) => traceIds.has(t.traceId));
+    expect(onA.length).toBeGreaterThan(10);
+    const onHouse = await eventually(async () => (await transactionsOf(callHouse, windowOf(incident))).rows, onA);
+    expect(digest(onHouse)).toBe(digest(onA));
+    for (const traceId of traceIds) {
+      expect(digest(await spansOf(callHouse, traceId))).toBe(digest(await spansOf(callA, traceId)));
+    }
+    const [dump, histogram, snapshot] = incident.captures.map((c) => c.resultId!);
+    for (const url of [
+      `/api/v1/jvm/threaddumps/${dump}`,
+      `/api/v1/jvm/heaphistograms/${histogram}`,
+      `/api/v1/hosts/snapshots/${snapshot}`,
+    ]) {
+      const [fromA, fromHouse] = await Promise.all([callA(url), callHouse(url)]);
+      expect([url, fromHouse.status, fromHouse.json]).toEqual([url, 200, fromA.json]);
+    }
+    const listed = (await callHouse('/api/v1/incidents')).json.incidents as Incident[];
+    const { importedAt, ...here } = listed.find((i) => i.id === incident.id)!;
+    expect(importedAt).toBeGreaterThan(incident.to!);
+    expect(here).toEqual(incident);
+  });
+
+  it('refuses the same bundle again with 409, its holdings unchanged', async () => {
+    const before = await holdingsOf(callHouse);
+    const run = importWithCli(bundleFile, ADMIN, house.url);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^osprey: import refused \(409\)/);
+    expect(await holdingsOf(callHouse)).toEqual(before);
   });
 });
