@@ -1,3 +1,4 @@
+import { dateTimeFormat } from '@grafana/data';
 import { setBackendSrv } from '@grafana/runtime';
 import type { Incident } from '@osprey/model';
 import { act, fireEvent, render, screen } from '@testing-library/react';
@@ -50,6 +51,17 @@ describe('Incidents page', () => {
     ).toBeInTheDocument();
     const link = screen.getByText('Download (20 KiB, 1 files)').closest('a')!;
     expect(link.getAttribute('href')).toBe(`${BACKEND_ROUTE}${INCIDENTS}/0190a1b2c3d4e5f6a7b8c9d0/bundle`);
+  });
+
+  it('marks an incident loaded from another Osprey’s bundle as imported, with when', async () => {
+    const importedAt = Date.UTC(2026, 11, 7, 9, 30);
+    const backend = new FakeBackend(BACKEND_ROUTE).on(INCIDENTS, {
+      json: { incidents: [incident({ importedAt }), incident({ id: '0190a1b2c3d4e5f6a7b8c9d1', service: 'pay' })] },
+    });
+    await renderWith(backend);
+    expect(screen.getByText(`ready, imported ${dateTimeFormat(importedAt)}`)).toBeInTheDocument();
+    // The one collected here says only its status.
+    expect(screen.getByText('pay / cart-1').closest('tr')!.textContent).not.toMatch(/imported/);
   });
 
   it('asks for a bundle with what the form says, then shows it collecting', async () => {

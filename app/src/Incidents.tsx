@@ -30,6 +30,14 @@ interface Form {
   note: string;
 }
 
+/** An imported incident says so: its data was loaded from another Osprey's bundle, not collected here. */
+function statusText(i: Incident): string {
+  if (i.status === 'failed') {
+    return `failed: ${i.error ?? ''}`;
+  }
+  return i.importedAt === undefined ? i.status : `${i.status}, imported ${dateTimeFormat(i.importedAt)}`;
+}
+
 const EMPTY: Form = { service: '', instance: '', host: '', minutes: String(DEFAULT_INCIDENT_MINUTES), note: '' };
 
 /**
@@ -146,7 +154,7 @@ export function Incidents() {
                     {i.service} / {i.instance}
                   </td>
                   <td>{i.host}</td>
-                  <td>{i.status === 'failed' ? `failed: ${i.error ?? ''}` : i.status}</td>
+                  <td>{statusText(i)}</td>
                   <td>{captureSummary(i)}</td>
                   <td>{i.note ?? ''}</td>
                   <td>

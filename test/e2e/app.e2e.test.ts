@@ -55,6 +55,24 @@ async function mountConfig(role: 'Admin' | 'Editor' | 'Viewer' = 'Admin') {
   await page.locator('#osprey-app-url').waitFor();
 }
 
+/**
+ * Grafana's default date format (`YYYY-MM-DD HH:mm:ss`, the browser's time zone), written out here:
+ * @grafana/data needs a DOM to load. The browser and this process share the machine's time zone.
+ */
+function localDateTime(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** Points the app at `url` through its config page, as an admin would; the saved token stays (both backends take it). */
+async function saveSettings(url: string): Promise<void> {
+  await mountConfig();
+  await page.locator('#osprey-app-url').fill(url);
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  expect(await outcome('osprey-app-saved')).toContain('Settings saved');
+}
+
 async function outcome(testId: string): Promise<string> {
   const alert = page.getByTestId(testId);
   await alert.waitFor();
@@ -396,5 +414,41 @@ describe('built app plugin in Chromium', () => {
     }, href!);
     expect(digest).toBe(incident.bundle!.sha256);
     await host!.screenshot('app-incidents.png', 'page');
+  });
+
+  it('Incidents: the bundle imported into a second backend is listed there as imported, with when', async () => {
+    const { incidents } = await backend.call<IncidentListResponse>('GET', '/api/v1/incidents', TOKENS.read);
+    const [incident] = incidents;
+    const bundle = await fetch(`${backend.url}/api/v1/incidents/${incident.id}/bundle`, {
+      headers: { Authorization: `Bearer ${TOKENS.read}` },
+    });
+    const second = await startBackend(TOKENS);
+    try {
+      const imported = await fetch(`${second.url}/api/v1/incidents/import`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKENS.admin}`, 'Content-Type': 'application/zip' },
+        body: Buffer.from(await bundle.arrayBuffer()),
+      });
+      expect(imported.status).toBe(201);
+      const { incidents: there } = await second.call<IncidentListResponse>('GET', '/api/v1/incidents', TOKENS.read);
+      const importedAt = there[0].importedAt!;
+      expect(importedAt).toBeGreaterThan(incident.createdAt);
+      await saveSettings(second.url);
+      await page.evaluate(([url, id]) => window.ospreyHost.mountAppRoot(url, id, 'incidents'), [
+        APP_MODULE,
+        APP_ID,
+      ] as const);
+      const row = page.getByTestId('osprey-incidents').locator('tbody tr');
+      await row.first().waitFor();
+      const status = `ready, imported ${localDateTime(importedAt)}`;
+      expect((await row.locator('td').allInnerTexts()).slice(1, 4)).toEqual([
+        `${incident.service} / ${incident.instance}`,
+        incident.host,
+        status,
+      ]);
+    } finally {
+      await second.stop();
+      await saveSettings(backend.url);
+    }
   });
 });
