@@ -90,19 +90,15 @@ async function heapInUse(host: HostPage): Promise<number> {
  * panel keeps its canvas and raster, as on a dashboard's refresh.
  */
 async function emptyPanel(host: HostPage, remount = true): Promise<void> {
-  if (remount) {
-    await host.page.evaluate(() => {
-      window.ospreyHost.showFrames([], { from: 0, to: 1 });
-      performance.clearResourceTimings();
-    });
-    await host.renderPanel(PANEL_MODULE, PANEL);
-    return;
-  }
-  await host.page.evaluate(async () => {
+  await host.page.evaluate(() => {
     window.ospreyHost.showFrames([], { from: 0, to: 1 });
     performance.clearResourceTimings();
-    await window.ospreyHost.updatePanel();
   });
+  if (remount) {
+    await host.renderPanel(PANEL_MODULE, PANEL);
+  } else {
+    await host.page.evaluate(() => window.ospreyHost.updatePanel());
+  }
 }
 
 /**
