@@ -67,6 +67,16 @@ async function transactionsOf(call: TokenFetch, url: string) {
   return { count: rows.length, sha256: digest(rows), rows };
 }
 
+/** Where the API answers the incident's thread dump, heap histogram and host snapshot. */
+function captureUrls(i: Incident): string[] {
+  const [dump, histogram, snapshot] = i.captures.map((c) => c.resultId!);
+  return [
+    `/api/v1/jvm/threaddumps/${dump}`,
+    `/api/v1/jvm/heaphistograms/${histogram}`,
+    `/api/v1/hosts/snapshots/${snapshot}`,
+  ];
+}
+
 const spansOf = async (call: TokenFetch, traceId: string) =>
   ((await call(`/api/v1/traces/${traceId}`)).json.spans as Span[]).sort(byKey((s) => s.spanId));
 
@@ -273,12 +283,8 @@ describe('B imports A’s bundle through the CLI', () => {
   });
 
   it('answers the thread dump (parsed and raw), heap histogram and host snapshot as A does', async () => {
-    const [dump, histogram, snapshot] = incident.captures.map((c) => c.resultId!);
-    for (const url of [
-      `/api/v1/jvm/threaddumps/${dump}`,
-      `/api/v1/jvm/heaphistograms/${histogram}`,
-      `/api/v1/hosts/snapshots/${snapshot}`,
-    ]) {
+    const [dump] = incident.captures.map((c) => c.resultId!);
+    for (const url of captureUrls(incident)) {
       const [onA, onB] = await Promise.all([callA(url), callB(url)]);
       expect([url, onB.status, onB.json]).toEqual([url, 200, onA.json]);
     }
@@ -374,12 +380,7 @@ describe('a backend on ClickHouse (the scale-out store) imports the same bundle'
     for (const traceId of traceIds) {
       expect(digest(await spansOf(callHouse, traceId))).toBe(digest(await spansOf(callA, traceId)));
     }
-    const [dump, histogram, snapshot] = incident.captures.map((c) => c.resultId!);
-    for (const url of [
-      `/api/v1/jvm/threaddumps/${dump}`,
-      `/api/v1/jvm/heaphistograms/${histogram}`,
-      `/api/v1/hosts/snapshots/${snapshot}`,
-    ]) {
+    for (const url of captureUrls(incident)) {
       const [fromA, fromHouse] = await Promise.all([callA(url), callHouse(url)]);
       expect([url, fromHouse.status, fromHouse.json]).toEqual([url, 200, fromA.json]);
     }
